@@ -1,0 +1,42 @@
+// What the machine reports happening. The event log, history markers and recordings read these.
+import type {Command} from './commands.js';
+
+/** One OOM candidate with the parts of oom_badness() (all in pages). */
+export interface OomCandidate {
+	pid: number;
+	name: string;
+	rss: number;
+	swapents: number;
+	pgtables: number;
+	oomScoreAdj: number;
+	/** oom_score_adj × totalpages / 1000. */
+	adjPages: number;
+	badness: number;
+}
+
+export type SimEvent =
+	| {kind: 'process-start'; tick: number; pid: number; name: string}
+	| {kind: 'process-exit'; tick: number; pid: number; name: string; reason: 'finished' | 'killed' | 'oom-killed' | 'enomem'}
+	| {kind: 'kswapd-wake'; tick: number; free: number; low: number}
+	| {kind: 'kswapd-sleep'; tick: number; free: number; high: number; reclaimed: number}
+	/** Summarised per second: a process entered direct reclaim. */
+	| {kind: 'direct-reclaim'; tick: number; pid: number; name: string; stalls: number; reclaimed: number}
+	| {kind: 'zswap-pool-full'; tick: number; poolPages: number; limitPages: number}
+	| {kind: 'zswap-accepting'; tick: number; poolPages: number}
+	| {kind: 'zswap-writeback'; tick: number; pages: number}
+	| {kind: 'zram-full'; tick: number}
+	| {kind: 'swap-full'; tick: number}
+	| {
+			kind: 'oom-kill';
+			tick: number;
+			pid: number;
+			name: string;
+			/** The kernel's log lines, in order (invoked, oom-kill:constraint, Out of memory: Killed...). */
+			lines: string[];
+			candidates: OomCandidate[];
+	  }
+	| {kind: 'oom-reaped'; tick: number; pid: number; name: string; line: string}
+	| {kind: 'alloc-fail'; tick: number; pid: number; name: string; reason: string}
+	| {kind: 'command'; tick: number; command: Command; summary: string};
+
+export type SimEventKind = SimEvent['kind'];

@@ -1,0 +1,51 @@
+// Physical memory: one slot per 4 KiB frame, held in typed arrays (struct of arrays), never objects.
+
+/** What a frame currently holds. */
+export const FRAME_FREE = 0;
+export const FRAME_ANON = 1;
+export const FRAME_FILE = 2;
+export const FRAME_SHMEM = 3;
+/** Kernel memory: static reservation and balloon pages. */
+export const FRAME_KERNEL = 4;
+/** Backing store of compressed pages (zswap pool or zram). */
+export const FRAME_ZPOOL = 5;
+
+/** Page flags, named after the kernel's PG_* bits and the PTE accessed bit. */
+export const PG_REFERENCED = 1;
+/** The PTE accessed ("young") bit that hardware sets on every access to a mapped page. */
+export const PG_YOUNG = 2;
+export const PG_ACTIVE = 4;
+export const PG_DIRTY = 8;
+/** Set when a page is deactivated or refaults as workingset (mm/workingset.c). */
+export const PG_WORKINGSET = 16;
+export const PG_WRITEBACK = 32;
+/** Reclaim found the page dirty and asked for writeback; rotate it to the tail when done. */
+export const PG_RECLAIM = 64;
+/** mlocked: kept on the unevictable list. */
+export const PG_UNEVICTABLE = 128;
+
+export class FrameTable {
+	readonly count: number;
+	/** FRAME_* */
+	readonly kind: Uint8Array;
+	/** PG_* bits */
+	readonly flags: Uint8Array;
+	/** Anon: the owning process slot. File/shmem: the file object id. */
+	readonly owner: Int32Array;
+	/** Anon: virtual page number in the owner. File/shmem: page offset in the object. */
+	readonly index: Int32Array;
+
+	constructor(count: number) {
+		this.count = count;
+		this.kind = new Uint8Array(count);
+		this.flags = new Uint8Array(count);
+		this.owner = new Int32Array(count).fill(-1);
+		this.index = new Int32Array(count);
+	}
+
+	/** Anon and shmem pages are swap-backed (folio_test_swapbacked). */
+	isSwapBacked(frame: number): boolean {
+		const k = this.kind[frame];
+		return k === FRAME_ANON || k === FRAME_SHMEM;
+	}
+}

@@ -1,0 +1,27 @@
+// The policy registry: name -> factory. Adding a policy is one file and one line in ALL.
+import type {PolicyInfo, ReplacementPolicy} from './policy.js';
+
+const ALL: PolicyInfo[] = [
+	// one entry per policy file, e.g. lru2Policy, mglruPolicy, fifoPolicy, lruPolicy, clockPolicy, optPolicy
+];
+
+const registry = new Map<string, PolicyInfo>(ALL.map((p) => [p.name, p]));
+
+/** The machine's default reclaim policy: the kernel's active/inactive two-list LRU. */
+export const DEFAULT_POLICY = 'lru2';
+
+export function policyNames(options: {includeTraceOnly: boolean}): string[] {
+	return ALL.filter((p) => options.includeTraceOnly || !p.traceOnly).map((p) => p.name);
+}
+
+export function policyInfo(name: string): PolicyInfo | undefined {
+	return registry.get(name);
+}
+
+export function createPolicy(name: string): ReplacementPolicy {
+	const info = registry.get(name);
+	if (!info) {
+		throw new Error(`unknown policy '${name}' (expected one of ${policyNames({includeTraceOnly: true}).join(', ')})`);
+	}
+	return info.create();
+}

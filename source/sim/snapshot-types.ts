@@ -1,0 +1,120 @@
+// A read-only picture of the machine at one tick. Views, headless output and tests read only this.
+import type {SimEvent} from './events.js';
+import type {Meminfo, Vmstat} from './proc-names.js';
+import type {Compressor, RegionKind, SwapDeviceKind, Sysctls} from './spec.js';
+
+export type ProcessState =
+	/** Running on a CPU (or runnable). */
+	| 'running'
+	/** Idle phase of a bursty process (sleeping, not stalled). */
+	| 'sleeping'
+	/** Most of the last tick was spent in direct reclaim. */
+	| 'reclaim'
+	/** Most of the last tick was spent waiting for a swap-in or a file read (major fault). */
+	| 'swapin'
+	/** Throttled by balance_dirty_pages. */
+	| 'throttled'
+	/** Received SIGKILL (OOM or user), memory not yet released. */
+	| 'dying'
+	| 'exited';
+
+export interface RegionSnapshot {
+	name: string;
+	kind: RegionKind;
+	/** Pages of virtual address space. */
+	size: number;
+	resident: number;
+	swapped: number;
+	zswapped: number;
+	untouched: number;
+}
+
+export interface ProcessSnapshot {
+	pid: number;
+	name: string;
+	state: ProcessState;
+	/** Pages; rss = anon + file + shmem (VmRSS). */
+	rss: number;
+	anon: number;
+	file: number;
+	shmem: number;
+	/** Pages in swap (VmSwap), including those held in zswap. */
+	swap: number;
+	/** Of `swap`, pages whose copy is in the zswap pool. */
+	zswap: number;
+	/** Distinct pages touched in the trailing working-set window. */
+	wss: number;
+	/** VmSize, pages. */
+	vsize: number;
+	/** VmPTE, bytes. */
+	pgtablesBytes: number;
+	minflt: number;
+	majflt: number;
+	oomScore: number;
+	oomScoreAdj: number;
+	/** Share of the last second spent stalled (0..1). */
+	stall: number;
+	/** References done over references wanted in the last second (0..1). */
+	progress: number;
+	/** Cumulative references completed. */
+	refs: number;
+	/** Simulated second the process started. */
+	startTime: number;
+	regions: RegionSnapshot[];
+}
+
+export interface PsiLine {
+	avg10: number;
+	avg60: number;
+	avg300: number;
+	/** Cumulative stall, microseconds. */
+	total: number;
+}
+
+export interface Watermarks {
+	min: number;
+	low: number;
+	high: number;
+}
+
+export type KswapdState = 'sleeping' | 'napping' | 'reclaiming';
+
+export interface Snapshot {
+	tick: number;
+	/** Simulated seconds since boot. */
+	time: number;
+	workload: string;
+	seed: number;
+	policy: string;
+	cpus: number;
+	totalPages: number;
+	/** Frames by owner; these sum to totalPages (the conservation law). */
+	frames: {free: number; anon: number; file: number; shmem: number; kernel: number; zpool: number};
+	watermarks: Watermarks;
+	meminfo: Meminfo;
+	vmstat: Vmstat;
+	psi: {some: PsiLine; full: PsiLine};
+	sysctl: Sysctls;
+	swap: {device: SwapDeviceKind; totalPages: number; usedPages: number; cachedPages: number};
+	zswap: {
+		enabled: boolean;
+		compressor: Compressor;
+		/** Pool size in bytes (meminfo Zswap) and pages it occupies. */
+		poolBytes: number;
+		poolPages: number;
+		/** Pages stored (meminfo Zswapped / 4096). */
+		storedPages: number;
+		limitPages: number;
+		/** True between pool-limit-hit and falling back under accept_threshold_percent. */
+		full: boolean;
+	};
+	zram: {storedPages: number; comprBytes: number; memLimitBytes: number} | null;
+	kswapd: {state: KswapdState; failures: number};
+	balloonPages: number;
+	oomKills: number;
+	processes: ProcessSnapshot[];
+	/** Events since the previous snapshot was taken. */
+	events: SimEvent[];
+	/** FNV-1a hash of the whole machine state, hex. Only filled when asked for. */
+	hash?: string | undefined;
+}

@@ -1,0 +1,151 @@
+// The parsed, validated form of a workload: what the machine is built from.
+// workload/schema.ts turns YAML into exactly these types (sizes in bytes, times in seconds).
+
+export type SwapDeviceKind = 'nvme' | 'ssd' | 'hdd' | 'zram';
+export type Compressor = 'lz4' | 'lzo' | 'zstd';
+
+export interface Sysctls {
+	/** vm.swappiness, 0..200 (default 60). */
+	swappiness: number;
+	/** vm.min_free_kbytes; undefined = derived as calculate_min_free_kbytes() does. */
+	min_free_kbytes?: number | undefined;
+	/** vm.watermark_scale_factor, 1..3000 (default 10). */
+	watermark_scale_factor: number;
+	/** vm.dirty_ratio, percent (default 20). */
+	dirty_ratio: number;
+	/** vm.dirty_background_ratio, percent (default 10). */
+	dirty_background_ratio: number;
+	/** vm.overcommit_memory: 0 heuristic, 1 always, 2 strict. */
+	overcommit_memory: 0 | 1 | 2;
+	/** vm.overcommit_ratio, percent (default 50). */
+	overcommit_ratio: number;
+	/** vm.page-cluster: swap readahead of 2^n pages (default 3). */
+	page_cluster: number;
+	/** MGLRU: /sys/kernel/mm/lru_gen/min_ttl_ms (default 0). */
+	min_ttl_ms: number;
+}
+
+export type SysctlName = keyof Sysctls;
+
+export interface SwapSpec {
+	/** Bytes; 0 means no swap. */
+	size: number;
+	device: SwapDeviceKind;
+	/** zram only: cap on compressed memory in bytes (0 = no limit). */
+	mem_limit?: number | undefined;
+	/** zram only. */
+	compressor?: Compressor | undefined;
+}
+
+export interface ZswapSpec {
+	enabled: boolean;
+	compressor: Compressor;
+	max_pool_percent: number;
+	accept_threshold_percent: number;
+}
+
+export interface MachineSpec {
+	/** Physical RAM in bytes. */
+	ram: number;
+	cpus: number;
+	/** Memory the kernel keeps for itself (slab, page tables of kernel, etc.), bytes. */
+	kernel: number;
+	/** Block device holding files (page cache misses read from it). */
+	disk: SwapDeviceKind;
+	swap: SwapSpec;
+	zswap: ZswapSpec;
+	sysctl: Sysctls;
+	/** Reclaim policy name from the policy registry (default 'lru'). */
+	policy: string;
+}
+
+export type RegionKind = 'anon' | 'file' | 'shmem';
+
+export interface RegionSpec {
+	name: string;
+	kind: RegionKind;
+	/** Bytes of virtual address space. */
+	size: number;
+	/** file/shmem: the object's name; regions naming the same object share its pages. */
+	object?: string | undefined;
+	/** file: 'mmap' faults pages into the address space; 'read' goes through read(2) (no page faults). */
+	access?: 'mmap' | 'read' | undefined;
+	/** anon: mlocked (unevictable). */
+	locked?: boolean | undefined;
+}
+
+export type PatternKind =
+	/** Walk the region page by page, wrapping at the end. */
+	| 'sequential'
+	/** Uniform random over the region. */
+	| 'random'
+	/** Zipf-like hot set: a few pages take most references (skew ~1). */
+	| 'zipf'
+	/** A hot window of `window` bytes that moves to the next part of the region every `period` seconds. */
+	| 'shifting'
+	/** Allocate and first-touch new pages at `grow` bytes/s, never touching them again (a leak). */
+	| 'grow'
+	/** Read a file once front to back, then start again (a streaming reader, `cat bigfile`). */
+	| 'stream';
+
+export interface StreamSpec {
+	region: string;
+	pattern: PatternKind;
+	/** Share of the process's references that go to this stream. */
+	weight: number;
+	/** zipf skew (default 1.0). */
+	skew?: number | undefined;
+	/** shifting: hot window in bytes. */
+	window?: number | undefined;
+	/** shifting: seconds between moves. */
+	period?: number | undefined;
+	/** grow: bytes per simulated second. */
+	grow?: number | undefined;
+	/** Fraction of references that write (dirty the page). */
+	write_ratio?: number | undefined;
+}
+
+export interface BurstSpec {
+	/** Seconds busy. */
+	on: number;
+	/** Seconds idle. */
+	off: number;
+}
+
+export interface ProcessSpec {
+	name: string;
+	/** Page references per simulated second when not stalled. */
+	rate: number;
+	regions: RegionSpec[];
+	streams: StreamSpec[];
+	oom_score_adj: number;
+	/** 0 (random data, incompressible) .. 1 (mostly zeros); 0.5 compresses at the compressor's typical ratio. */
+	compressibility: number;
+	/** Idle/bursty duty cycle; absent = always busy. */
+	burst?: BurstSpec | undefined;
+	/** Lifetime in seconds from spawn; absent = runs until killed. */
+	lifetime?: number | undefined;
+	uid?: number | undefined;
+}
+
+export interface ProcessGroupSpec extends ProcessSpec {
+	count: number;
+	/** Seconds from boot. */
+	start: number;
+	/** Seconds from boot at which the processes exit; absent = never. */
+	end?: number | undefined;
+}
+
+export interface TimedEvent {
+	/** Seconds from boot. */
+	at: number;
+	command: import('./commands.js').Command;
+}
+
+export interface Workload {
+	name: string;
+	description: string;
+	machine: MachineSpec;
+	processes: ProcessGroupSpec[];
+	events: TimedEvent[];
+}
