@@ -50,6 +50,9 @@ export interface ProcessSnapshot {
 	pgtablesBytes: number;
 	minflt: number;
 	majflt: number;
+	/** Faults over the last simulated second. */
+	minfltRate: number;
+	majfltRate: number;
 	oomScore: number;
 	oomScoreAdj: number;
 	/** Share of the last second spent stalled (0..1). */

@@ -1,0 +1,87 @@
+// What the view knows about where snapshots come from: live, paused or replay, all alike.
+import type {Command} from '../sim/commands.js';
+import type {SimEvent} from '../sim/events.js';
+import type {Snapshot} from '../sim/snapshot-types.js';
+
+export type SourceMode = 'live' | 'replay';
+
+/** A marker on the replay timeline. */
+export interface TimelineMarker {
+	tick: number;
+	kind: 'oom-kill' | 'command';
+	label: string;
+}
+
+export interface ReplayStatus {
+	/** Current and last tick of the recording. */
+	tick: number;
+	endTick: number;
+	markers: readonly TimelineMarker[];
+	/** Set once if a checkpoint hash did not match. */
+	divergence: string | null;
+	file: string;
+}
+
+export interface SessionStatus {
+	mode: SourceMode;
+	paused: boolean;
+	/** Simulated seconds per real second; Infinity = as fast as possible. */
+	speed: number;
+	workload: string;
+	seed: number;
+	policy: string;
+	/** Where this run is being recorded, if it is. */
+	recordingPath: string | null;
+	replay: ReplayStatus | null;
+}
+
+/** An event as the event log shows it. */
+export interface LoggedEvent {
+	/** Monotonic id for React keys. */
+	id: number;
+	event: SimEvent;
+}
+
+/** One per simulated second, for history graphs and rates. Derived from consecutive snapshots. */
+export interface HistorySample {
+	time: number;
+	freePages: number;
+	anonPages: number;
+	filePages: number;
+	swapUsedPages: number;
+	zswapPoolPages: number;
+	psiSome10: number;
+	psiFull10: number;
+	/** Per second over the last second. */
+	pgfault: number;
+	pgmajfault: number;
+	pswpin: number;
+	pswpout: number;
+	refaults: number;
+	oomKills: number;
+}
+
+export interface Session {
+	/** The latest snapshot; stable identity until the next publish (useSyncExternalStore). */
+	getSnapshot(): Snapshot;
+	getStatus(): SessionStatus;
+	/** Newest last; bounded. */
+	getEventLog(): readonly LoggedEvent[];
+	getHistory(): readonly HistorySample[];
+	/** RSS in pages, one value per simulated second, newest last (for per-row sparklines). */
+	getProcessHistory(pid: number): readonly number[];
+	/** Called after each publish (at most ~10 Hz). Returns an unsubscribe function. */
+	subscribe(listener: () => void): () => void;
+	/** Send a command to the machine (live only; ignored in replay until take-over). */
+	send(command: Command): void;
+	setPaused(paused: boolean): void;
+	/** Advance one tick while paused. */
+	step(): void;
+	setSpeed(speed: number): void;
+	/** Replay only: go to a tick. */
+	seek?(tick: number): void;
+	/** Replay only: become a live run from here, recording to a new file. */
+	takeOver?(): void;
+	/** Stop timers, flush and close any recording. */
+	close(): Promise<void>;
+}
