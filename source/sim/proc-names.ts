@@ -26,7 +26,7 @@ export const MEMINFO_FIELDS = [
 	'AnonPages',
 	'Mapped',
 	'Shmem',
-	'KernelStack',
+	'SUnreclaim',
 	'PageTables',
 	'CommitLimit',
 	'Committed_AS',

@@ -1,8 +1,10 @@
 // The policy registry: name -> factory. Adding a policy is one file and one line in ALL.
+import {lru2Policy} from './lru2.js';
 import type {PolicyInfo, ReplacementPolicy} from './policy.js';
 
 const ALL: PolicyInfo[] = [
 	// one entry per policy file, e.g. lru2Policy, mglruPolicy, fifoPolicy, lruPolicy, clockPolicy, optPolicy
+	lru2Policy,
 ];
 
 const registry = new Map<string, PolicyInfo>(ALL.map((p) => [p.name, p]));

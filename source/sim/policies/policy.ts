@@ -38,6 +38,8 @@ export interface ReclaimContext {
 	/** Costs noted by lru_note_cost for anon and file (scan balance input). */
 	readonly anonCost: number;
 	readonly fileCost: number;
+	/** File pages refaulted since the last reclaim cycle (disables get_scan_count's cache_trim_mode). */
+	readonly recentFileRefaults?: boolean | undefined;
 	/** Try to free `frame`; the driver unmaps it, writes it to swap or drops it, and frees the frame. */
 	evict(frame: number): EvictResult;
 	readonly stats: ScanStats;
@@ -54,7 +56,7 @@ export interface LruCounts {
 }
 
 /** Plain data a policy can be saved to and restored from (typed arrays and numbers only). */
-export type PolicyState = Record<string, Int32Array | Uint8Array | Uint16Array | Float64Array | number>;
+export type PolicyState = Record<string, Int32Array | Int8Array | Uint8Array | Uint16Array | Float64Array | number>;
 
 export interface ReplacementPolicy {
 	readonly name: string;

@@ -1,0 +1,20 @@
+// Zone watermarks, as mm/page_alloc.c computes them for a single-zone node.
+import type {Watermarks} from './snapshot-types.js';
+import {intSqrt, PAGE_SIZE} from './units.js';
+
+/** calculate_min_free_kbytes(): clamp(int_sqrt(lowmem_kbytes * 16), 128, 262144). */
+export function defaultMinFreeKbytes(totalPages: number): number {
+	const lowmemKbytes = (totalPages * PAGE_SIZE) / 1024;
+	const v = intSqrt(lowmemKbytes * 16);
+	return Math.min(262_144, Math.max(128, v));
+}
+
+/**
+ * __setup_per_zone_wmarks(): min = pages_min (one zone holds all managed pages);
+ * gap = max(min/4, managed * watermark_scale_factor / 10000); low = min + gap; high = min + 2 * gap.
+ */
+export function computeWatermarks(managedPages: number, minFreeKbytes: number, watermarkScaleFactor: number): Watermarks {
+	const min = Math.floor(minFreeKbytes / (PAGE_SIZE / 1024));
+	const gap = Math.max(Math.floor(min / 4), Math.floor((managedPages * watermarkScaleFactor) / 10_000));
+	return {min, low: min + gap, high: min + 2 * gap};
+}
