@@ -23,13 +23,17 @@ export const PG_WRITEBACK = 32;
 export const PG_RECLAIM = 64;
 /** mlocked: kept on the unevictable list. */
 export const PG_UNEVICTABLE = 128;
+/** The page has a swap slot holding a valid copy (SwapCached). */
+export const PG_SWAPCACHE = 256;
+/** Brought in by readahead and not yet used (a later hit counts swap_ra_hit / a readahead hit). */
+export const PG_READAHEAD = 512;
 
 export class FrameTable {
 	readonly count: number;
 	/** FRAME_* */
 	readonly kind: Uint8Array;
 	/** PG_* bits */
-	readonly flags: Uint8Array;
+	readonly flags: Uint16Array;
 	/** Anon: the owning process slot. File/shmem: the file object id. */
 	readonly owner: Int32Array;
 	/** Anon: virtual page number in the owner. File/shmem: page offset in the object. */
@@ -38,7 +42,7 @@ export class FrameTable {
 	constructor(count: number) {
 		this.count = count;
 		this.kind = new Uint8Array(count);
-		this.flags = new Uint8Array(count);
+		this.flags = new Uint16Array(count);
 		this.owner = new Int32Array(count).fill(-1);
 		this.index = new Int32Array(count);
 	}

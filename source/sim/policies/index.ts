@@ -1,9 +1,17 @@
 // The policy registry: name -> factory. Adding a policy is one file and one line in ALL.
 import {lru2Policy} from './lru2.js';
+import {clockPolicy} from './clock.js';
+import {fifoPolicy} from './fifo.js';
+import {lruPolicy} from './lru.js';
+import {optPolicy} from './opt.js';
 import type {PolicyInfo, ReplacementPolicy} from './policy.js';
 
 const ALL: PolicyInfo[] = [
 	// one entry per policy file, e.g. lru2Policy, mglruPolicy, fifoPolicy, lruPolicy, clockPolicy, optPolicy
+	fifoPolicy,
+	lruPolicy,
+	clockPolicy,
+	optPolicy,
 	lru2Policy,
 ];
 

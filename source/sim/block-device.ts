@@ -1,0 +1,36 @@
+// A block device as a single queue: requests occupy it for their transfer time (and, on a disk,
+// their seek), so a burst of swap writes delays the next fault's read. That is what turns
+// swapping on a slow disk into thrashing.
+import type {DeviceProfile} from './costs.js';
+
+/** Reclaim backs off (reclaim_throttle on writeback) once this much IO is queued. */
+export const CONGESTION_US = 100_000;
+
+export class BlockDevice {
+	busyUntilUs = 0;
+	readonly profile: DeviceProfile;
+
+	constructor(profile: DeviceProfile) {
+		this.profile = profile;
+	}
+
+	/** Read `pages` contiguous pages at time `nowUs`; returns how long the reader waits. */
+	read(nowUs: number, pages: number): number {
+		const p = this.profile;
+		const start = Math.max(nowUs, this.busyUntilUs);
+		const occupy = pages * p.transferUs + (p.seekOccupies ? p.readUs : 0);
+		this.busyUntilUs = start + occupy;
+		return start - nowUs + p.readUs + pages * p.transferUs;
+	}
+
+	/** Queue a write; the writer does not wait for it (asynchronous writeback / swap-out). */
+	write(nowUs: number, pages: number): void {
+		const p = this.profile;
+		const start = Math.max(nowUs, this.busyUntilUs);
+		this.busyUntilUs = start + pages * p.transferUs + (p.seekOccupies ? p.readUs / 2 : 0);
+	}
+
+	congested(nowUs: number): boolean {
+		return this.busyUntilUs - nowUs > CONGESTION_US;
+	}
+}
