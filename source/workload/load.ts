@@ -1,0 +1,244 @@
+// Workload files: find them, read them, parse the YAML, validate it, and turn every failure into ONE
+// line a person can act on: "FILE:LINE: path.to.field: expected ..., got ...".
+import {existsSync, readdirSync, readFileSync} from 'node:fs';
+import {basename, dirname, join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument} from 'yaml';
+import type {z} from 'zod';
+import {UserError} from '../cli/user-error.js';
+import type {Workload} from '../sim/spec.js';
+import {workloadSchema} from './schema.js';
+
+/** The package root: the nearest directory upwards holding memtop's package.json (works from source/ and dist/). */
+export function packageRoot(): string {
+	let dir = dirname(fileURLToPath(import.meta.url));
+	for (;;) {
+		const candidate = join(dir, 'package.json');
+		if (existsSync(candidate)) {
+			try {
+				if ((JSON.parse(readFileSync(candidate, 'utf8')) as {name?: unknown}).name === 'memtop') return dir;
+			} catch {
+				// Not ours or unreadable: keep walking.
+			}
+		}
+		const parent = dirname(dir);
+		if (parent === dir)
+			throw new Error('memtop: cannot find the package root (package.json with name "memtop")');
+		dir = parent;
+	}
+}
+
+export function shippedWorkloadsDir(): string {
+	return join(packageRoot(), 'workloads');
+}
+
+const YAML_EXTENSION = /\.ya?ml$/i;
+
+/** True when `nameOrPath` names a file rather than a shipped workload. */
+export function isWorkloadPath(nameOrPath: string): boolean {
+	return nameOrPath.includes('/') || nameOrPath.includes('\\') || YAML_EXTENSION.test(nameOrPath);
+}
+
+function shippedNames(): string[] {
+	try {
+		return readdirSync(shippedWorkloadsDir())
+			.filter((f) => f.endsWith('.yaml'))
+			.map((f) => f.slice(0, -'.yaml'.length))
+			.sort((a, b) => (a === 'default' ? -1 : b === 'default' ? 1 : a.localeCompare(b)));
+	} catch {
+		return [];
+	}
+}
+
+/** Where a workload comes from: the file to read and how messages name it. */
+export interface WorkloadSource {
+	file: string;
+	label: string;
+}
+
+/** A shipped name (`thrash`) → <package root>/workloads/thrash.yaml; a path (has a / or ends .yaml/.yml) as is. */
+export function resolveWorkload(nameOrPath: string): WorkloadSource {
+	if (isWorkloadPath(nameOrPath)) return {file: nameOrPath, label: nameOrPath};
+	const file = join(shippedWorkloadsDir(), `${nameOrPath}.yaml`);
+	if (!existsSync(file)) {
+		throw new UserError(
+			`unknown workload '${nameOrPath}' (shipped: ${shippedNames().join(', ')}; or give a path to a .yaml file)`,
+		);
+	}
+	return {file, label: `workloads/${nameOrPath}.yaml`};
+}
+
+/** Load a shipped workload by name (`thrash`) or a workload file by path (`./my.yaml`). */
+export function loadWorkload(nameOrPath: string): Workload {
+	const {file, label} = resolveWorkload(nameOrPath);
+	return loadWorkloadFile(file, label);
+}
+
+/** Read and parse one file; `label` is how messages name it. */
+export function loadWorkloadFile(path: string, label = path): Workload {
+	let text: string;
+	try {
+		text = readFileSync(path, 'utf8');
+	} catch (error) {
+		throw new UserError(`${label}: cannot read: ${describeFsError(error)}`);
+	}
+	return parseWorkload(text, label);
+}
+
+function describeFsError(error: unknown): string {
+	const code = (error as NodeJS.ErrnoException).code;
+	switch (code) {
+		case 'ENOENT':
+			return 'no such file';
+		case 'EACCES':
+		case 'EPERM':
+			return 'permission denied';
+		case 'EISDIR':
+			return 'is a directory';
+		default:
+			return (error as Error).message.split('\n')[0] ?? String(error);
+	}
+}
+
+/** The first comment line at the top of a file: shipped workloads open with what to watch. */
+export function firstCommentLine(text: string): string | undefined {
+	for (const line of text.split(/\r?\n/)) {
+		const trimmed = line.trim();
+		if (trimmed === '' || trimmed === '---') continue;
+		if (!trimmed.startsWith('#')) return undefined;
+		const comment = trimmed.replace(/^#+/, '').trim();
+		if (comment !== '') return comment;
+	}
+	return undefined;
+}
+
+/** The file's name without .yaml: the workload's default name. */
+function nameFromLabel(fileLabel: string): string {
+	return basename(fileLabel).replace(YAML_EXTENSION, '');
+}
+
+/** Parse and validate workload YAML. Errors are UserErrors of one line naming `fileLabel`. */
+export function parseWorkload(text: string, fileLabel: string): Workload {
+	const lineCounter = new LineCounter();
+	const doc = parseDocument(text, {lineCounter, prettyErrors: false, merge: true});
+	if (doc.errors.length > 0) {
+		const error = doc.errors[0]!;
+		const line = error.linePos?.[0]?.line ?? (error.pos ? lineCounter.linePos(error.pos[0]).line : undefined);
+		let message = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+		if (message.startsWith('Source contains multiple documents'))
+			message = 'a workload file holds one YAML document, found a second one';
+		throw new UserError(`${where(fileLabel, line)}invalid YAML: ${message}${more(doc.errors.length - 1)}`);
+	}
+	const data: unknown = doc.toJS({maxAliasCount: 1000});
+	const defaultName = nameFromLabel(fileLabel).replace(/[^A-Za-z0-9_.-]/g, '-');
+	const schema = workloadSchema({name: defaultName, description: firstCommentLine(text) ?? ''});
+	const result = schema.safeParse(data);
+	if (result.success) return result.data;
+	throw new UserError(formatIssues(result.error.issues, doc, lineCounter, fileLabel));
+}
+
+function where(fileLabel: string, line: number | undefined): string {
+	return line === undefined ? `${fileLabel}: ` : `${fileLabel}:${line}: `;
+}
+
+function more(n: number): string {
+	return n > 0 ? ` (+${n} more)` : '';
+}
+
+/** processes[0].streams[1].region */
+export function formatPath(path: readonly PropertyKey[]): string {
+	let out = '';
+	for (const segment of path) {
+		if (typeof segment === 'number') out += `[${segment}]`;
+		else out += out === '' ? String(segment) : `.${String(segment)}`;
+	}
+	return out;
+}
+
+interface Problem {
+	path: PropertyKey[];
+	message: string;
+	line: number | undefined;
+	order: number;
+}
+
+function formatIssues(
+	issues: readonly z.core.$ZodIssue[],
+	doc: Document,
+	lineCounter: LineCounter,
+	fileLabel: string,
+): string {
+	const problems: Problem[] = [];
+	let extra = 0;
+	for (const issue of issues) {
+		let path = [...issue.path];
+		if (issue.code === 'unrecognized_keys') {
+			// One issue names every unknown key of a mapping; report the first, count the rest.
+			path = [...path, issue.keys[0] ?? ''];
+			extra += issue.keys.length - 1;
+		}
+		problems.push({
+			path,
+			message: issue.message,
+			line: lineOf(doc, lineCounter, path),
+			order: problems.length,
+		});
+	}
+	// The first problem in the file, so fixing from the top down works; problems without a line
+	// (a missing top-level key) come first, as they are the most basic.
+	problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || a.order - b.order);
+	const first = problems[0]!;
+	const field = formatPath(first.path);
+	return `${where(fileLabel, first.line)}${field ? `${field}: ` : ''}${first.message}${more(problems.length - 1 + extra)}`;
+}
+
+/**
+ * The line of the YAML node at `path`: the key's line for a mapping entry, the item's line for a list
+ * entry. A path that leaves the document (a missing key) stops at the deepest node that exists.
+ */
+function lineOf(doc: Document, lineCounter: LineCounter, path: readonly PropertyKey[]): number | undefined {
+	let node: unknown = doc.contents;
+	// The document itself (a file that is a list, not a mapping) is reported at its first line.
+	let offset = path.length === 0 ? doc.contents?.range?.[0] : undefined;
+	for (const segment of path) {
+		if (isAlias(node)) node = node.resolve(doc);
+		if (isMap(node)) {
+			const pair = node.items.find((p) => {
+				const key = isScalar(p.key) ? p.key.value : p.key;
+				return String(key) === String(segment);
+			});
+			if (!pair) break;
+			const keyRange = (pair.key as Node | null)?.range;
+			const valueRange = (pair.value as Node | null)?.range;
+			offset = keyRange?.[0] ?? valueRange?.[0] ?? offset;
+			node = pair.value;
+		} else if (isSeq(node) && typeof segment === 'number') {
+			const item = node.items[segment] as Node | undefined;
+			if (!item) break;
+			offset = item.range?.[0] ?? offset;
+			node = item;
+		} else {
+			break;
+		}
+	}
+	return offset === undefined ? undefined : lineCounter.linePos(offset).line;
+}
+
+export interface ShippedWorkload {
+	name: string;
+	description: string;
+	file: string;
+}
+
+/** The workloads in <package root>/workloads, by name; description = `description:` or the first comment. */
+export function listShippedWorkloads(): ShippedWorkload[] {
+	const dir = shippedWorkloadsDir();
+	return shippedNames().map((name) => {
+		const file = join(dir, `${name}.yaml`);
+		const text = readFileSync(file, 'utf8');
+		const doc = parseDocument(text);
+		const field = doc.errors.length === 0 ? doc.get('description') : undefined;
+		const description = typeof field === 'string' ? field : (firstCommentLine(text) ?? '');
+		return {name, description, file};
+	});
+}
