@@ -16,7 +16,13 @@ export interface OomCandidate {
 
 export type SimEvent =
 	| {kind: 'process-start'; tick: number; pid: number; name: string}
-	| {kind: 'process-exit'; tick: number; pid: number; name: string; reason: 'finished' | 'killed' | 'oom-killed' | 'enomem'}
+	| {
+			kind: 'process-exit';
+			tick: number;
+			pid: number;
+			name: string;
+			reason: 'finished' | 'killed' | 'oom-killed' | 'enomem';
+	  }
 	| {kind: 'kswapd-wake'; tick: number; free: number; low: number}
 	| {kind: 'kswapd-sleep'; tick: number; free: number; high: number; reclaimed: number}
 	/** Summarised per second: a process entered direct reclaim. */

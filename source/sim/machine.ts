@@ -37,7 +37,15 @@ import {
 	PG_YOUNG,
 } from './frames.js';
 import {MAX_RECLAIM_RETRIES, oomKillLines, oomReapedLine, rankOomCandidates} from './oom.js';
-import {FileObject, initialRaSize, MMAP_LOTSAMISS, nextRaSize, OBJ_FILE, OBJ_SHMEM, RA_MAX_PAGES} from './page-cache.js';
+import {
+	FileObject,
+	initialRaSize,
+	MMAP_LOTSAMISS,
+	nextRaSize,
+	OBJ_FILE,
+	OBJ_SHMEM,
+	RA_MAX_PAGES,
+} from './page-cache.js';
 import {createPolicy, DEFAULT_POLICY} from './policies/index.js';
 import {
 	CANNOT,
@@ -49,6 +57,7 @@ import {
 	type ReplacementPolicy,
 	type ScanStats,
 } from './policies/policy.js';
+import {VMSTAT_FIELDS, type Vmstat} from './proc-names.js';
 import {
 	PAT_GROW,
 	PAT_RANDOM,
@@ -63,7 +72,6 @@ import {
 	type Region,
 	wssSecond,
 } from './process.js';
-import {VMSTAT_FIELDS, type Vmstat} from './proc-names.js';
 import {PSI_PERIOD_US, PsiLineState, stallShares} from './psi.js';
 import {Rng} from './rng.js';
 import type {KswapdState, Watermarks} from './snapshot-types.js';
@@ -85,6 +93,8 @@ const DIRTY_EXPIRE_TICKS = 30 * TICKS_PER_SECOND;
 /** The balloon driver inflates at most this many pages per tick (≈256 MiB/s). */
 const BALLOON_PAGES_PER_TICK = 640;
 const PSI_PERIOD_TICKS = PSI_PERIOD_US / TICK_US;
+/** The first pid a workload's processes get (below it would be the system's own). */
+export const FIRST_PID = 100;
 
 export interface MachineOptions {
 	seed: number;
@@ -132,7 +142,7 @@ export class Machine implements ReclaimContext {
 
 	// Processes.
 	readonly procs: (Proc | null)[] = [];
-	private nextPid = 100;
+	private nextPid = FIRST_PID;
 	private freeSlots: number[] = [];
 
 	// Tunables (mutable through commands).
@@ -205,6 +215,7 @@ export class Machine implements ReclaimContext {
 	private pendingEvents: SimEvent[] = [];
 	private nextGroupStart = 0;
 	private readonly groupOrder: number[];
+	private readonly groupPids: number[];
 	private nextTimedEvent = 0;
 
 	constructor(workload: Workload, options: MachineOptions) {
@@ -232,7 +243,8 @@ export class Machine implements ReclaimContext {
 		const swapPages = bytesToPages(spec.swap.size);
 		this.isZram = spec.swap.device === 'zram';
 		this.swap = swapPages > 0 ? new SwapArea(swapPages) : null;
-		this.swapDev = swapPages > 0 && !this.isZram ? new BlockDevice(DEVICE_PROFILES[spec.swap.device as 'ssd']) : null;
+		this.swapDev =
+			swapPages > 0 && !this.isZram ? new BlockDevice(DEVICE_PROFILES[spec.swap.device as 'ssd']) : null;
 		// Kernel memory comes first (the image, memmap, slab); the rest is free, lowest frames last out.
 		this.kernelStatic = Math.min(n - 1, bytesToPages(spec.kernel));
 		for (let f = n - 1; f >= this.kernelStatic; f--) this.freeStack[this.freeTop++] = f;
@@ -240,7 +252,18 @@ export class Machine implements ReclaimContext {
 		this.kindCount[FRAME_KERNEL] = this.kernelStatic;
 		this.kindCount[FRAME_FREE] = n - this.kernelStatic;
 		this.wm = this.computeWatermarks();
-		this.groupOrder = workload.processes.map((_, i) => i).sort((a, b) => workload.processes[a]!.start - workload.processes[b]!.start || a - b);
+		// Workload processes get pids 100, 101, ... in the order listed (count expanded in place), up
+		// front, so events can name them; later spawns continue from there.
+		let pid = FIRST_PID;
+		this.groupPids = workload.processes.map((g) => {
+			const base = pid;
+			pid += g.count;
+			return base;
+		});
+		this.nextPid = pid;
+		this.groupOrder = workload.processes
+			.map((_, i) => i)
+			.sort((a, b) => workload.processes[a]!.start - workload.processes[b]!.start || a - b);
 	}
 
 	// ---------------------------------------------------------------- public API
@@ -338,7 +361,8 @@ export class Machine implements ReclaimContext {
 			case 'set-sysctl': {
 				const value = clampSysctl(c.name, c.value);
 				(this.sysctl as unknown as Record<string, number>)[c.name] = value;
-				if (c.name === 'min_free_kbytes' || c.name === 'watermark_scale_factor') this.wm = this.computeWatermarks();
+				if (c.name === 'min_free_kbytes' || c.name === 'watermark_scale_factor')
+					this.wm = this.computeWatermarks();
 				return `vm.${c.name} = ${value}`;
 			}
 			case 'set-oom-score-adj': {
@@ -357,8 +381,12 @@ export class Machine implements ReclaimContext {
 			}
 			case 'balloon': {
 				const pages = Math.trunc(c.bytes / PAGE_SIZE);
-				this.balloonTarget = Math.max(0, Math.min(this.totalPages - this.kernelStatic - this.wm.high, this.balloonTarget + pages));
-				if (this.balloonTarget < this.balloonPages) this.deflateBalloon(this.balloonPages - this.balloonTarget);
+				this.balloonTarget = Math.max(
+					0,
+					Math.min(this.totalPages - this.kernelStatic - this.wm.high, this.balloonTarget + pages),
+				);
+				if (this.balloonTarget < this.balloonPages)
+					this.deflateBalloon(this.balloonPages - this.balloonTarget);
 				return `balloon target ${Math.round((this.balloonTarget * PAGE_SIZE) / 2 ** 20)} MiB`;
 			}
 		}
@@ -387,11 +415,12 @@ export class Machine implements ReclaimContext {
 	}
 
 	/** Spawn a process now. `endTick` < 0: no fixed end. Returns null when overcommit refuses it. */
-	spawn(spec: ProcessSpec, endTick: number): Proc | null {
+	spawn(spec: ProcessSpec, endTick: number, fixedPid?: number): Proc | null {
 		const slot = this.freeSlots.length ? this.freeSlots.pop()! : this.procs.length;
-		const pid = this.nextPid++;
+		const pid = fixedPid ?? this.nextPid++;
 		const lifetimeEnd = spec.lifetime !== undefined ? this.tick + secondsToTicks(spec.lifetime) : -1;
-		const end = endTick >= 0 && lifetimeEnd >= 0 ? Math.min(endTick, lifetimeEnd) : Math.max(endTick, lifetimeEnd);
+		const end =
+			endTick >= 0 && lifetimeEnd >= 0 ? Math.min(endTick, lifetimeEnd) : Math.max(endTick, lifetimeEnd);
 		const p = new Proc({
 			pid,
 			slot,
@@ -418,7 +447,9 @@ export class Machine implements ReclaimContext {
 		if (mode === 1) return null;
 		const swapPages = this.swap?.total ?? 0;
 		if (mode === 0) {
-			return pages > this.totalPages + swapPages ? `request of ${pages} pages exceeds RAM + swap (overcommit_memory=0)` : null;
+			return pages > this.totalPages + swapPages
+				? `request of ${pages} pages exceeds RAM + swap (overcommit_memory=0)`
+				: null;
 		}
 		const limit = this.commitLimit();
 		const committed = this.committedAs();
@@ -428,7 +459,10 @@ export class Machine implements ReclaimContext {
 	}
 
 	commitLimit(): number {
-		return Math.floor(((this.totalPages - this.balloonPages) * this.sysctl.overcommit_ratio) / 100) + (this.swap?.total ?? 0);
+		return (
+			Math.floor(((this.totalPages - this.balloonPages) * this.sysctl.overcommit_ratio) / 100) +
+			(this.swap?.total ?? 0)
+		);
 	}
 
 	committedAs(): number {
@@ -440,20 +474,25 @@ export class Machine implements ReclaimContext {
 	private startAndStopProcesses(): void {
 		const groups = this.workload.processes;
 		while (this.nextGroupStart < this.groupOrder.length) {
-			const g = groups[this.groupOrder[this.nextGroupStart]!]!;
+			const gi = this.groupOrder[this.nextGroupStart]!;
+			const g = groups[gi]!;
 			if (secondsToTicks(g.start) > this.tick) break;
 			this.nextGroupStart++;
 			const end = g.end !== undefined ? secondsToTicks(g.end) : -1;
-			for (let i = 0; i < g.count; i++) this.spawn(g, end);
+			for (let i = 0; i < g.count; i++) this.spawn(g, end, this.groupPids[gi]! + i);
 		}
 		for (const p of this.procs) {
-			if (p && !p.exited && !p.dying && p.endTick >= 0 && this.tick >= p.endTick) this.exitProcess(p, 'finished');
+			if (p && !p.exited && !p.dying && p.endTick >= 0 && this.tick >= p.endTick)
+				this.exitProcess(p, 'finished');
 		}
 	}
 
 	private runTimedEvents(): void {
 		const events = this.workload.events;
-		while (this.nextTimedEvent < events.length && secondsToTicks(events[this.nextTimedEvent]!.at) <= this.tick) {
+		while (
+			this.nextTimedEvent < events.length &&
+			secondsToTicks(events[this.nextTimedEvent]!.at) <= this.tick
+		) {
 			this.apply(events[this.nextTimedEvent]!.command);
 			this.nextTimedEvent++;
 		}
@@ -650,7 +689,13 @@ export class Machine implements ReclaimContext {
 			while (p.streamGrowAcc[s]! >= 1 && region.grown < region.pages && !p.dying) {
 				// brk()/mmap() growth is a commitment first: mode 2 refuses it past CommitLimit.
 				if (this.sysctl.overcommit_memory === 2 && this.committedAs() + 1 > this.commitLimit()) {
-					this.emit({kind: 'alloc-fail', tick: this.tick, pid: p.pid, name: p.name, reason: 'malloc: ENOMEM (CommitLimit reached, overcommit_memory=2)'});
+					this.emit({
+						kind: 'alloc-fail',
+						tick: this.tick,
+						pid: p.pid,
+						name: p.name,
+						reason: 'malloc: ENOMEM (CommitLimit reached, overcommit_memory=2)',
+					});
 					this.exitProcess(p, 'enomem');
 					return;
 				}
@@ -911,7 +956,15 @@ export class Machine implements ReclaimContext {
 	}
 
 	/** A reference to a file page, through mmap (page faults) or read(2) (no faults; the page cache either way). */
-	private fileAccess(p: Proc, region: Region, obj: FileObject, vpn: number, off: number, stream: number, write: boolean): number {
+	private fileAccess(
+		p: Proc,
+		region: Region,
+		obj: FileObject,
+		vpn: number,
+		off: number,
+		stream: number,
+		write: boolean,
+	): number {
 		const c = obj.cache[off]!;
 		const flags = this.frames.flags;
 		if (c > 0) {
@@ -1154,7 +1207,8 @@ export class Machine implements ReclaimContext {
 	}
 
 	private decayCosts(): void {
-		const lruTotal = this.lru.activeAnon + this.lru.inactiveAnon + this.lru.activeFile + this.lru.inactiveFile;
+		const lruTotal =
+			this.lru.activeAnon + this.lru.inactiveAnon + this.lru.activeFile + this.lru.inactiveFile;
 		if (this.anonCost + this.fileCost > lruTotal / 4) {
 			this.anonCost /= 2;
 			this.fileCost /= 2;
@@ -1204,7 +1258,8 @@ export class Machine implements ReclaimContext {
 		if (this.isZram) {
 			const size = compressedSize(this.rng, this.spec.swap.compressor ?? 'lzo', compressibility);
 			const limit = this.spec.swap.mem_limit ?? 0;
-			const needPages = Math.ceil((this.zramBytes + size) / PAGE_SIZE) + Math.ceil(this.zswapBytes / PAGE_SIZE);
+			const needPages =
+				Math.ceil((this.zramBytes + size) / PAGE_SIZE) + Math.ceil(this.zswapBytes / PAGE_SIZE);
 			// At mem_limit zram refuses the write and the page stays resident (no spill to disk).
 			if ((limit > 0 && this.zramBytes + size > limit) || !this.growZpool(needPages)) {
 				this.emitOnce('zram-full');
@@ -1361,9 +1416,13 @@ export class Machine implements ReclaimContext {
 		const cur = this.zswapPoolPages();
 		if (cur >= limit) {
 			this.vm.zswap_pool_limit_hit++;
-			if (!this.zswapFull) this.emit({kind: 'zswap-pool-full', tick: this.tick, poolPages: cur, limitPages: limit});
+			if (!this.zswapFull)
+				this.emit({kind: 'zswap-pool-full', tick: this.tick, poolPages: cur, limitPages: limit});
 			this.zswapFull = true;
-		} else if (this.zswapFull && cur <= Math.floor((limit * this.spec.zswap.accept_threshold_percent) / 100)) {
+		} else if (
+			this.zswapFull &&
+			cur <= Math.floor((limit * this.spec.zswap.accept_threshold_percent) / 100)
+		) {
 			this.zswapFull = false;
 			this.emit({kind: 'zswap-accepting', tick: this.tick, poolPages: cur});
 		}
@@ -1471,7 +1530,13 @@ export class Machine implements ReclaimContext {
 		this.kswapdBusyUs = 0;
 		if (this.kswapdState === 'napping' && this.tick >= this.kswapdNapUntil) {
 			this.kswapdState = 'sleeping';
-			this.emit({kind: 'kswapd-sleep', tick: this.tick, free: this.freeTop, high: this.wm.high, reclaimed: this.kswapdReclaimed});
+			this.emit({
+				kind: 'kswapd-sleep',
+				tick: this.tick,
+				free: this.freeTop,
+				high: this.wm.high,
+				reclaimed: this.kswapdReclaimed,
+			});
 		}
 		if (this.kswapdState !== 'reclaiming') return;
 		const start = this.reclaimCostUs;
@@ -1580,12 +1645,25 @@ export class Machine implements ReclaimContext {
 		const totalPages = this.totalPages + (this.swap?.total ?? 0);
 		const live = this.liveProcs().filter((p) => !p.dying);
 		const candidates = rankOomCandidates(
-			live.map((p) => ({pid: p.pid, name: p.name, rss: p.rss, swapents: p.swapEnts, pgtablesBytes: p.pgtablesBytes, oomScoreAdj: p.oomScoreAdj})),
+			live.map((p) => ({
+				pid: p.pid,
+				name: p.name,
+				rss: p.rss,
+				swapents: p.swapEnts,
+				pgtablesBytes: p.pgtablesBytes,
+				oomScoreAdj: p.oomScoreAdj,
+			})),
 			totalPages,
 		);
 		const chosen = candidates[0];
 		if (!chosen) {
-			this.emit({kind: 'alloc-fail', tick: this.tick, pid: invoker.pid, name: invoker.name, reason: 'out of memory and no killable process (every task has oom_score_adj -1000)'});
+			this.emit({
+				kind: 'alloc-fail',
+				tick: this.tick,
+				pid: invoker.pid,
+				name: invoker.name,
+				reason: 'out of memory and no killable process (every task has oom_score_adj -1000)',
+			});
 			return;
 		}
 		const victim = live.find((p) => p.pid === chosen.pid)!;
@@ -1622,7 +1700,13 @@ export class Machine implements ReclaimContext {
 		const file = v.rssFile;
 		const shmem = v.rssShmem;
 		this.exitProcess(v, 'oom-killed');
-		this.emit({kind: 'oom-reaped', tick: this.tick, pid: v.pid, name: v.name, line: oomReapedLine(v.pid, v.name, {anon: 0, file: 0, shmem: 0})});
+		this.emit({
+			kind: 'oom-reaped',
+			tick: this.tick,
+			pid: v.pid,
+			name: v.name,
+			line: oomReapedLine(v.pid, v.name, {anon: 0, file: 0, shmem: 0}),
+		});
 		void file;
 		void shmem;
 	}
@@ -1656,13 +1740,21 @@ export class Machine implements ReclaimContext {
 		for (const p of this.procs) {
 			if (!p || p.exited) continue;
 			p.stall = Math.min(1, p.secStallUs / 1_000_000);
-			p.progress = p.secWanted > 0 ? Math.min(1, p.secDone / p.secWanted) : p.state === 'sleeping' ? 1 : p.progress;
+			p.progress =
+				p.secWanted > 0 ? Math.min(1, p.secDone / p.secWanted) : p.state === 'sleeping' ? 1 : p.progress;
 			p.minfltRate = p.secMinflt;
 			p.majfltRate = p.secMajflt;
 			p.secStallUs = p.secWanted = p.secDone = p.secMinflt = p.secMajflt = 0;
 			if (this.tick > p.startTick) p.rollWss(sec16);
 			if (p.directReclaims > 0) {
-				this.emit({kind: 'direct-reclaim', tick: this.tick, pid: p.pid, name: p.name, stalls: p.directReclaims, reclaimed: p.directReclaimed});
+				this.emit({
+					kind: 'direct-reclaim',
+					tick: this.tick,
+					pid: p.pid,
+					name: p.name,
+					stalls: p.directReclaims,
+					reclaimed: p.directReclaimed,
+				});
 				p.directReclaims = 0;
 				p.directReclaimed = 0;
 			}

@@ -77,6 +77,10 @@ export function oomKillLines(invoker: {name: string; oomScoreAdj: number}, v: Oo
 }
 
 /** oom_reap_task_mm()'s closing line: what is left after the victim's memory was torn down. */
-export function oomReapedLine(pid: number, name: string, left: {anon: number; file: number; shmem: number}): string {
+export function oomReapedLine(
+	pid: number,
+	name: string,
+	left: {anon: number; file: number; shmem: number},
+): string {
 	return `oom_reaper: reaped process ${pid} (${name}), now anon-rss:${pagesToKb(left.anon)}kB, file-rss:${pagesToKb(left.file)}kB, shmem-rss:${pagesToKb(left.shmem)}kB`;
 }

@@ -158,7 +158,9 @@ export class Proc {
 
 		const growRegions = new Set(spec.streams.filter((s) => s.pattern === 'grow').map((s) => s.region));
 		// Grow regions go last so the page table can grow with them instead of covering their maximum.
-		const ordered = [...spec.regions].sort((a, b) => Number(growRegions.has(a.name)) - Number(growRegions.has(b.name)));
+		const ordered = [...spec.regions].sort(
+			(a, b) => Number(growRegions.has(a.name)) - Number(growRegions.has(b.name)),
+		);
 		let vpn = 0;
 		this.regions = ordered.map((r) => {
 			const pages = bytesToPages(r.size);
@@ -210,7 +212,10 @@ export class Proc {
 			this.streamStart[i] = region.startVpn;
 			this.streamPages[i] = region.pages;
 			this.streamSkew[i] = s.skew ?? 1;
-			this.streamWindow[i] = Math.max(1, Math.min(region.pages, bytesToPages(s.window ?? region.pages * 4096)));
+			this.streamWindow[i] = Math.max(
+				1,
+				Math.min(region.pages, bytesToPages(s.window ?? region.pages * 4096)),
+			);
 			this.streamPeriodTicks[i] = Math.max(1, Math.round((s.period ?? 30) * (1_000_000 / TICK_US)));
 			this.streamWrite[i] = s.write_ratio ?? 0;
 			this.streamGrowPerTick[i] = s.pattern === 'grow' ? (s.grow ?? 0) / 4096 / (1_000_000 / TICK_US) : 0;

@@ -30,7 +30,8 @@ export interface ScanSplit {
  */
 export function getScanCount(input: ScanCountInput): ScanSplit {
 	if (!input.canSwap) return {balance: 'file-only', anonFraction: 0, fileFraction: 1};
-	if (input.priority === 0 && input.swappiness > 0) return {balance: 'equal', anonFraction: 1, fileFraction: 1};
+	if (input.priority === 0 && input.swappiness > 0)
+		return {balance: 'equal', anonFraction: 1, fileFraction: 1};
 	if (input.fileIsTiny) return {balance: 'anon-only', anonFraction: 1, fileFraction: 0};
 	if (input.cacheTrimMode) return {balance: 'file-only', anonFraction: 0, fileFraction: 1};
 	const sw = input.swappiness;

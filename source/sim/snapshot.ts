@@ -3,9 +3,9 @@
 import {FRAME_ANON, FRAME_FILE, FRAME_FREE, FRAME_KERNEL, FRAME_SHMEM, FRAME_ZPOOL} from './frames.js';
 import type {Machine} from './machine.js';
 import {oomScore} from './oom.js';
-import {REGION_ANON} from './process.js';
-import type {Proc} from './process.js';
 import {MEMINFO_FIELDS, type Meminfo} from './proc-names.js';
+import type {Proc} from './process.js';
+import {REGION_ANON} from './process.js';
 import {avgToPercent, type PsiLineState} from './psi.js';
 import type {ProcessSnapshot, PsiLine, RegionSnapshot, Snapshot} from './snapshot-types.js';
 import {SLOT_ZSWAP} from './swap.js';
@@ -100,7 +100,15 @@ function regionSnapshots(m: Machine, p: Proc): RegionSnapshot[] {
 			}
 		}
 		const touched = r.kind === REGION_ANON ? countTouched(p, r.startVpn, end) : resident + swapped;
-		return {name: r.name, kind: r.kind === 0 ? 'anon' : r.kind === 1 ? 'file' : 'shmem', size, resident, swapped, zswapped, untouched: Math.max(0, size - touched)};
+		return {
+			name: r.name,
+			kind: r.kind === 0 ? 'anon' : r.kind === 1 ? 'file' : 'shmem',
+			size,
+			resident,
+			swapped,
+			zswapped,
+			untouched: Math.max(0, size - touched),
+		};
 	});
 }
 
@@ -130,7 +138,14 @@ export function processSnapshot(m: Machine, p: Proc, withRegions: boolean): Proc
 		minfltRate: p.minfltRate,
 		majfltRate: p.majfltRate,
 		oomScore: oomScore(
-			{pid: p.pid, name: p.name, rss: p.rss, swapents: p.swapEnts, pgtablesBytes: p.pgtablesBytes, oomScoreAdj: p.oomScoreAdj},
+			{
+				pid: p.pid,
+				name: p.name,
+				rss: p.rss,
+				swapents: p.swapEnts,
+				pgtablesBytes: p.pgtablesBytes,
+				oomScoreAdj: p.oomScoreAdj,
+			},
 			totalPages,
 		),
 		oomScoreAdj: p.oomScoreAdj,

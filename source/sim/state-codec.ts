@@ -47,7 +47,26 @@ function decode(v: unknown, arrays: Typed[]): unknown {
 }
 
 /** Proc fields that are derived from the spec at construction and need not be stored. */
-const PROC_DERIVED = new Set(['spec', 'name', 'uid', 'nStreams', 'streamCum', 'streamRegion', 'streamPattern', 'streamStart', 'streamPages', 'streamSkew', 'streamWindow', 'streamPeriodTicks', 'streamWrite', 'streamGrowPerTick', 'hasRefStreams', 'usPerRef', 'refsPerTick', 'vsize']);
+const PROC_DERIVED = new Set([
+	'spec',
+	'name',
+	'uid',
+	'nStreams',
+	'streamCum',
+	'streamRegion',
+	'streamPattern',
+	'streamStart',
+	'streamPages',
+	'streamSkew',
+	'streamWindow',
+	'streamPeriodTicks',
+	'streamWrite',
+	'streamGrowPerTick',
+	'hasRefStreams',
+	'usPerRef',
+	'refsPerTick',
+	'vsize',
+]);
 
 function procState(p: Proc): Record<string, unknown> {
 	const out: Record<string, unknown> = {};
@@ -57,7 +76,13 @@ function procState(p: Proc): Record<string, unknown> {
 
 function machineState(m: Machine): Record<string, unknown> {
 	const any = m as unknown as Record<string, unknown>;
-	const files = m.files.map((f) => ({name: f.name, kind: f.kind, pages: f.pages, mmapMiss: f.mmapMiss, cache: f.cache}));
+	const files = m.files.map((f) => ({
+		name: f.name,
+		kind: f.kind,
+		pages: f.pages,
+		mmapMiss: f.mmapMiss,
+		cache: f.cache,
+	}));
 	const procs = m.procs.map((p) => (p ? {spec: p.spec, state: procState(p)} : null));
 	return {
 		version: 1,
@@ -113,7 +138,10 @@ function align8(n: number): number {
 export function restoreMachine(workload: Workload, bytes: Uint8Array): Machine {
 	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 	const jsonLen = view.getUint32(0, true);
-	const parsed = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + jsonLen))) as {header: unknown; layout: number[]};
+	const parsed = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + jsonLen))) as {
+		header: unknown;
+		layout: number[];
+	};
 	const arrays: Typed[] = [];
 	let at = align8(4 + jsonLen);
 	// Types come from the header's {$a, t} references; collect them first.

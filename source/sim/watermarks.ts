@@ -13,7 +13,11 @@ export function defaultMinFreeKbytes(totalPages: number): number {
  * __setup_per_zone_wmarks(): min = pages_min (one zone holds all managed pages);
  * gap = max(min/4, managed * watermark_scale_factor / 10000); low = min + gap; high = min + 2 * gap.
  */
-export function computeWatermarks(managedPages: number, minFreeKbytes: number, watermarkScaleFactor: number): Watermarks {
+export function computeWatermarks(
+	managedPages: number,
+	minFreeKbytes: number,
+	watermarkScaleFactor: number,
+): Watermarks {
 	const min = Math.floor(minFreeKbytes / (PAGE_SIZE / 1024));
 	const gap = Math.max(Math.floor(min / 4), Math.floor((managedPages * watermarkScaleFactor) / 10_000));
 	return {min, low: min + gap, high: min + 2 * gap};

@@ -16,7 +16,7 @@ export function shadowAge(shadow: number): number {
 }
 
 export function shadowWorkingset(shadow: number): boolean {
-	return (shadow - 1) >= 2 ** EVICTION_BITS;
+	return shadow - 1 >= 2 ** EVICTION_BITS;
 }
 
 /** Refault distance modulo the age width, as the kernel computes it with unsigned wrap-around. */

@@ -5,8 +5,10 @@
 //
 // Error messages are written to read as "expected ..., got ..." after load.ts prefixes FILE:LINE: and
 // the field path, so every leaf below builds its own message instead of using zod's defaults.
+
 import {z} from 'zod';
 import type {Command} from '../sim/commands.js';
+import {FIRST_PID} from '../sim/machine.js';
 import {DEFAULT_POLICY, policyInfo, policyNames} from '../sim/policies/index.js';
 import type {
 	Compressor,
@@ -42,7 +44,7 @@ import {
  * `count` expanding in place, whether or not the group has started yet; processes spawned by events
  * follow, in the order the events happen (a spawn's `count` expanding in place).
  */
-export const FIRST_WORKLOAD_PID = 100;
+export const FIRST_WORKLOAD_PID = FIRST_PID;
 
 /** sysctl defaults (min_free_kbytes is absent: the core derives it as calculate_min_free_kbytes() does). */
 export const DEFAULT_SYSCTLS = {

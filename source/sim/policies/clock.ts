@@ -168,7 +168,8 @@ class ClockPolicy implements ReplacementPolicy {
 
 export const clockPolicy: PolicyInfo = {
 	name: 'clock',
-	description: 'second chance: a hand sweeps the frames, clearing reference bits, and evicts the first clear one',
+	description:
+		'second chance: a hand sweeps the frames, clearing reference bits, and evicts the first clear one',
 	traceOnly: false,
 	create: () => new ClockPolicy(),
 };

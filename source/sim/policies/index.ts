@@ -1,8 +1,9 @@
 // The policy registry: name -> factory. Adding a policy is one file and one line in ALL.
-import {lru2Policy} from './lru2.js';
+
 import {clockPolicy} from './clock.js';
 import {fifoPolicy} from './fifo.js';
 import {lruPolicy} from './lru.js';
+import {lru2Policy} from './lru2.js';
 import {optPolicy} from './opt.js';
 import type {PolicyInfo, ReplacementPolicy} from './policy.js';
 
@@ -31,7 +32,9 @@ export function policyInfo(name: string): PolicyInfo | undefined {
 export function createPolicy(name: string): ReplacementPolicy {
 	const info = registry.get(name);
 	if (!info) {
-		throw new Error(`unknown policy '${name}' (expected one of ${policyNames({includeTraceOnly: true}).join(', ')})`);
+		throw new Error(
+			`unknown policy '${name}' (expected one of ${policyNames({includeTraceOnly: true}).join(', ')})`,
+		);
 	}
 	return info.create();
 }

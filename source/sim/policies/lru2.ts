@@ -119,7 +119,8 @@ export class TwoListLru implements ReplacementPolicy {
 	private shrinkType(ctx: ReclaimContext, file: boolean, n: number): number {
 		const inactive = file ? INACTIVE_FILE : INACTIVE_ANON;
 		const active = file ? ACTIVE_FILE : ACTIVE_ANON;
-		if (inactiveIsLow(this.lists.size(inactive), this.lists.size(active))) this.shrinkActive(ctx, active, inactive, n);
+		if (inactiveIsLow(this.lists.size(inactive), this.lists.size(active)))
+			this.shrinkActive(ctx, active, inactive, n);
 		return this.shrinkInactive(ctx, inactive, active, n);
 	}
 

@@ -56,7 +56,10 @@ export interface LruCounts {
 }
 
 /** Plain data a policy can be saved to and restored from (typed arrays and numbers only). */
-export type PolicyState = Record<string, Int32Array | Int8Array | Uint8Array | Uint16Array | Float64Array | number>;
+export type PolicyState = Record<
+	string,
+	Int32Array | Int8Array | Uint8Array | Uint16Array | Float64Array | number
+>;
 
 export interface ReplacementPolicy {
 	readonly name: string;

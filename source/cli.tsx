@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// memtop's entry point: picks the subcommand, owns exit codes and process I/O. Errors a person
+// caused print one line and exit 2; anything else prints one line and exits 1.
+import process from 'node:process';
+import {runCommand} from './cli/run.js';
+import {traceCommand, traceHelp} from './cli/trace.js';
+import {UserError} from './cli/user-error.js';
+import {validateCommand, validateHelp} from './cli/validate.js';
+import {workloadsCommand, workloadsHelp} from './cli/workloads.js';
+
+const mainHelp = `
+  memtop: htop for a simulated operating system's memory manager
+
+  Usage
+    $ memtop [command] [options]
+
+  Commands
+    run [WORKLOAD]       Run a workload live in the dashboard (default command)
+    replay FILE          Replay a recorded run, with seeking
+    runs                 List recorded runs
+    trace FILE...        Page replacement policies on a memory trace
+    compare WORKLOAD     Run one workload under several reclaim policies, side by side
+    workloads            List the shipped workloads
+    validate FILE...     Check workload files
+
+  Run 'memtop COMMAND --help' for a command's options.
+
+  Examples
+    $ memtop
+    $ memtop run thrash
+    $ memtop run leak --headless --duration 120
+    $ memtop trace test.trace --policy fifo,lru,clock,opt --frames 3,4
+`;
+
+type Handler = (argv: string[]) => Promise<number>;
+
+async function interactive(session: import('./session/sim-session.js').SimSession): Promise<number> {
+	const {runInteractive} = await import('./cli/interactive.js');
+	session.start();
+	return runInteractive(session);
+}
+
+async function main(argv: string[]): Promise<number> {
+	const io = {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin};
+	const commands: Record<string, Handler> = {
+		run: (a) => runCommand(a, io, {interactive}),
+		trace: (a) => traceCommand(a, io),
+		workloads: (a) => workloadsCommand(a, io),
+		validate: (a) => validateCommand(a, io),
+		replay: async (a) => (await import('./cli/replay.js')).replayCommand(a, io, {interactive}),
+		runs: async (a) => (await import('./cli/runs.js')).runsCommand(a, io),
+		compare: async (a) => (await import('./cli/compare.js')).compareCommand(a, io),
+	};
+	const [first, ...rest] = argv;
+	if (first === '--help' || first === '-h' || first === 'help') {
+		process.stdout.write(`${mainHelp.replace(/^\n/, '')}\n`);
+		return 0;
+	}
+	if (first === '--version' || first === '-v') {
+		const {packageVersion} = await import('./cli/version.js');
+		process.stdout.write(`${packageVersion()}\n`);
+		return 0;
+	}
+	if (first !== undefined && commands[first]) return commands[first](rest);
+	// No command: `memtop`, `memtop thrash`, `memtop --seed 3` all mean run.
+	return commands.run!(argv);
+}
+
+main(process.argv.slice(2)).then(
+	(code) => {
+		process.exitCode = code;
+	},
+	(error: unknown) => {
+		if (error instanceof UserError) {
+			process.stderr.write(`memtop: ${error.message}\n`);
+			process.exitCode = error.exitCode;
+		} else {
+			process.stderr.write(`memtop: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+			if (process.env.MEMTOP_DEBUG) console.error(error);
+			process.exitCode = 1;
+		}
+	},
+);
+
+export {mainHelp, traceHelp, validateHelp, workloadsHelp};

@@ -1,0 +1,89 @@
+// memtop run [WORKLOAD]: the live dashboard, or --headless text/JSON output.
+import {Machine} from '../sim/machine.js';
+import {policyNames} from '../sim/policies/index.js';
+import {SimSession} from '../session/sim-session.js';
+import {loadWorkload} from '../workload/load.js';
+import {parseArgs} from './args.js';
+import {runHeadless} from './headless.js';
+import {UserError} from './user-error.js';
+import type {CommandIo} from './validate.js';
+
+export const runHelp = `
+  Usage
+    $ memtop [run] [WORKLOAD] [options]
+
+  Runs a simulated machine on WORKLOAD (a shipped name such as thrash, or a path to a
+  .yaml file; default: default) and shows it live in a full-screen dashboard.
+
+  Options
+    --seed N          Seed of the simulation's random numbers (default 1)
+    --policy NAME     Reclaim policy (default: the workload's, else lru2)
+    --speed X         Simulated seconds per real second (default 1; 0 = as fast as possible)
+    --headless        No dashboard: print vmstat-like lines (or JSON) and exit
+    --duration S      Headless: simulated seconds to run (default 60)
+    --interval S      Headless: seconds between lines (default 1)
+    --json            Headless: one JSON object per interval (fields: docs/headless.md)
+    --record FILE     Record the run to FILE
+    --no-record       Do not record (interactive runs record by default)
+
+  Examples
+    $ memtop
+    $ memtop run thrash --seed 7
+    $ memtop run leak --headless --duration 120
+    $ memtop run zswap --headless --json --interval 5 > zswap.jsonl
+`;
+
+export const RUN_FLAGS = {
+	seed: {type: 'number', default: 1},
+	policy: {type: 'string'},
+	speed: {type: 'number', default: 1},
+	headless: {type: 'boolean', default: false},
+	duration: {type: 'number', default: 60},
+	interval: {type: 'number', default: 1},
+	json: {type: 'boolean', default: false},
+	record: {type: 'string'},
+} as const;
+
+export function checkPolicy(name: string | undefined): string | undefined {
+	if (name === undefined) return undefined;
+	const names = policyNames({includeTraceOnly: false});
+	if (!names.includes(name)) throw new UserError(`--policy: unknown policy '${name}' (expected one of ${names.join(', ')})`);
+	return name;
+}
+
+export function checkPositive(flag: string, value: number, allowZero = false): number {
+	if (!(value > 0 || (allowZero && value === 0))) {
+		throw new UserError(`${flag}: expected a ${allowZero ? 'non-negative' : 'positive'} number of seconds, got ${value}`);
+	}
+	return value;
+}
+
+export function checkSeed(value: number): number {
+	if (!Number.isSafeInteger(value) || value < 0) throw new UserError(`--seed: expected a non-negative integer, got ${value}`);
+	return value;
+}
+
+export interface RunDependencies {
+	/** Opens the dashboard over a session (the real one needs a TTY). */
+	interactive: (session: SimSession) => Promise<number>;
+}
+
+export async function runCommand(argv: string[], io: CommandIo, deps: RunDependencies): Promise<number> {
+	const parsed = parseArgs('run', runHelp, argv, io, RUN_FLAGS);
+	if (!parsed) return 0;
+	const {input, flags} = parsed;
+	if (input.length > 1) throw new UserError(`run: expected at most one workload, got ${input.length} (${input.join(' ')})`);
+	const workload = loadWorkload(input[0] ?? 'default');
+	const seed = checkSeed(flags.seed ?? 1);
+	const policy = checkPolicy(flags.policy);
+	const machine = new Machine(workload, {seed, policy});
+	if (flags.headless) {
+		const duration = checkPositive('--duration', flags.duration ?? 60);
+		const interval = checkPositive('--interval', flags.interval ?? 1);
+		runHeadless(machine, {duration, interval, json: flags.json === true, write: (line) => io.stdout.write(`${line}\n`)});
+		return 0;
+	}
+	const speed = checkPositive('--speed', flags.speed ?? 1, true);
+	const session = new SimSession({machine, speed: speed === 0 ? Number.POSITIVE_INFINITY : speed, autostart: false});
+	return deps.interactive(session);
+}

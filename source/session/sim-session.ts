@@ -1,0 +1,185 @@
+// A session over a machine in this process: it owns the wall clock and the speed, steps the
+// machine, applies commands at tick boundaries, records them, and publishes snapshots at ≤10 Hz.
+import type {Command} from '../sim/commands.js';
+import type {Machine} from '../sim/machine.js';
+import {takeSnapshot} from '../sim/snapshot.js';
+import type {Snapshot} from '../sim/snapshot-types.js';
+import {TICKS_PER_SECOND} from '../sim/units.js';
+import {HistoryTracker} from './history.js';
+import type {HistorySample, LoggedEvent, RunRecorder, Session, SessionStatus} from './types.js';
+
+export const PUBLISH_INTERVAL_MS = 100;
+/** Wall time one publish interval may spend stepping (the rest is left for rendering). */
+const STEP_BUDGET_MS = 60;
+
+/** Real time, injectable so tests can drive a session without waiting. */
+export interface SessionClock {
+	now(): number;
+	every(ms: number, fn: () => void): () => void;
+}
+
+export const realClock: SessionClock = {
+	now: () => performance.now(),
+	every: (ms, fn) => {
+		const t = setInterval(fn, ms);
+		return () => clearInterval(t);
+	},
+};
+
+export interface SimSessionOptions {
+	machine: Machine;
+	recorder?: RunRecorder | null;
+	speed?: number;
+	paused?: boolean;
+	clock?: SessionClock;
+	/** Start the timer at once (default true). Tests drive tick() themselves. */
+	autostart?: boolean;
+}
+
+export class SimSession implements Session {
+	protected machine: Machine;
+	protected recorder: RunRecorder | null;
+	protected readonly tracker = new HistoryTracker();
+	protected status: SessionStatus;
+	private snapshot: Snapshot;
+	private readonly listeners = new Set<() => void>();
+	private readonly queue: Command[] = [];
+	private readonly clock: SessionClock;
+	private stopTimer: (() => void) | null = null;
+	private lastWall: number;
+	private tickDebt = 0;
+	private closed = false;
+
+	constructor(options: SimSessionOptions) {
+		this.machine = options.machine;
+		this.recorder = options.recorder ?? null;
+		this.clock = options.clock ?? realClock;
+		this.status = {
+			mode: 'live',
+			paused: options.paused ?? false,
+			speed: options.speed ?? 1,
+			workload: this.machine.workload.name,
+			seed: this.machine.seed,
+			policy: this.machine.policyName,
+			recordingPath: this.recorder?.path ?? null,
+			replay: null,
+		};
+		this.snapshot = takeSnapshot(this.machine);
+		this.tracker.ingest(this.snapshot);
+		this.lastWall = this.clock.now();
+		if (options.autostart ?? true) this.start();
+	}
+
+	start(): void {
+		if (this.stopTimer) return;
+		this.lastWall = this.clock.now();
+		this.stopTimer = this.clock.every(PUBLISH_INTERVAL_MS, () => this.tick());
+	}
+
+	/** One publish interval: step as many ticks as the speed asks for (within a wall-time budget), then publish. */
+	tick(): void {
+		const now = this.clock.now();
+		const elapsed = now - this.lastWall;
+		this.lastWall = now;
+		if (!this.status.paused) {
+			const start = this.clock.now();
+			if (Number.isFinite(this.status.speed)) {
+				this.tickDebt += (elapsed / 1000) * this.status.speed * TICKS_PER_SECOND;
+				// Never try to catch up more than a second of simulated time after a stall.
+				this.tickDebt = Math.min(this.tickDebt, TICKS_PER_SECOND * Math.max(1, this.status.speed));
+				while (this.tickDebt >= 1 && this.clock.now() - start < STEP_BUDGET_MS) {
+					this.stepOnce();
+					this.tickDebt -= 1;
+				}
+				if (this.tickDebt >= 1) this.tickDebt = Math.min(this.tickDebt, 1);
+			} else {
+				while (this.clock.now() - start < STEP_BUDGET_MS) this.stepOnce();
+			}
+		} else if (this.queue.length) {
+			this.applyQueued();
+		}
+		this.publish();
+	}
+
+	/** Apply queued commands at this tick boundary, then advance one tick. */
+	protected stepOnce(): void {
+		this.applyQueued();
+		this.machine.step();
+		this.recorder?.afterStep(this.machine);
+	}
+
+	protected applyQueued(): void {
+		while (this.queue.length) {
+			const c = this.queue.shift()!;
+			this.recorder?.command(this.machine.tick, c);
+			this.machine.apply(c);
+		}
+	}
+
+	protected publish(): void {
+		this.snapshot = takeSnapshot(this.machine);
+		this.tracker.ingest(this.snapshot);
+		for (const l of this.listeners) l();
+	}
+
+	getSnapshot(): Snapshot {
+		return this.snapshot;
+	}
+
+	getStatus(): SessionStatus {
+		return this.status;
+	}
+
+	getEventLog(): readonly LoggedEvent[] {
+		return this.tracker.getEventLog();
+	}
+
+	getHistory(): readonly HistorySample[] {
+		return this.tracker.getHistory();
+	}
+
+	getProcessHistory(pid: number): readonly number[] {
+		return this.tracker.getProcessHistory(pid);
+	}
+
+	subscribe(listener: () => void): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+
+	send(command: Command): void {
+		this.queue.push(command);
+		if (this.status.paused) {
+			this.applyQueued();
+			this.publish();
+		}
+	}
+
+	setPaused(paused: boolean): void {
+		this.status = {...this.status, paused};
+		this.lastWall = this.clock.now();
+		this.tickDebt = 0;
+		this.publish();
+	}
+
+	step(): void {
+		if (!this.status.paused) return;
+		this.stepOnce();
+		this.publish();
+	}
+
+	setSpeed(speed: number): void {
+		this.status = {...this.status, speed};
+		this.tickDebt = 0;
+		this.publish();
+	}
+
+	async close(): Promise<void> {
+		if (this.closed) return;
+		this.closed = true;
+		this.stopTimer?.();
+		this.stopTimer = null;
+		this.applyQueued();
+		if (this.recorder) await this.recorder.close(this.machine);
+	}
+}
