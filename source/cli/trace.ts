@@ -4,7 +4,14 @@ import {policyNames} from '../sim/policies/index.js';
 import {openTraceInput, type TraceInput} from '../trace/input.js';
 import {ProgressBar} from '../trace/progress.js';
 import {formatJson, formatReport} from '../trace/report.js';
-import {MAX_FRAMES, parseFormat, parseFrames, parsePolicies, runTrace, type TraceResult} from '../trace/run.js';
+import {
+	MAX_FRAMES,
+	parseFormat,
+	parseFrames,
+	parsePolicies,
+	runTrace,
+	type TraceResult,
+} from '../trace/run.js';
 import {UserError} from './user-error.js';
 
 const DEFAULT_POLICIES = 'fifo,lru,clock,opt';
@@ -63,7 +70,9 @@ function checkFlags(argv: readonly string[]): void {
 function parsePageSize(value: string): number {
 	const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
 	if (!Number.isSafeInteger(n) || n < 1 || n > 2 ** 30 || (n & (n - 1)) !== 0) {
-		throw new UserError(`invalid page size '${value}' (accepted: a power of two from 1 to 1073741824, e.g. 4096)`);
+		throw new UserError(
+			`invalid page size '${value}' (accepted: a power of two from 1 to 1073741824, e.g. 4096)`,
+		);
 	}
 	return n;
 }
@@ -75,6 +84,7 @@ export async function traceCommand(argv: string[], io: TraceIo): Promise<number>
 		argv,
 		autoHelp: false,
 		autoVersion: false,
+		description: false,
 		allowUnknownFlags: false,
 		flags: {
 			policy: {type: 'string', isMultiple: true, default: [DEFAULT_POLICIES]},
@@ -95,7 +105,8 @@ export async function traceCommand(argv: string[], io: TraceIo): Promise<number>
 
 	const files = cli.input.map(String);
 	if (files.length === 0) throw new UserError('no trace file given (give a path, or - for standard input)');
-	if (files.filter((f) => f === '-').length > 1) throw new UserError('standard input (-) can be read only once');
+	if (files.filter((f) => f === '-').length > 1)
+		throw new UserError('standard input (-) can be read only once');
 	const policies = parsePolicies(flags.policy);
 	const frames = parseFrames(flags.frames);
 	const format = parseFormat(flags.format);
