@@ -89,6 +89,17 @@ export function textLine(s: Snapshot, prev: Snapshot | null, seconds: number): s
 	return cells.map((c, i) => c.padStart(COLUMNS[i]![1])).join(' ');
 }
 
+/** ps/top state letters: D is uninterruptible sleep (reclaim, swap-in, dirty throttling). */
+const STATE_LETTER: Record<Snapshot['processes'][number]['state'], string> = {
+	running: 'R',
+	sleeping: 'S',
+	reclaim: 'D',
+	swapin: 'D',
+	throttled: 'D',
+	dying: 'X',
+	exited: 'Z',
+};
+
 /** top -b: the process table at the end of a run, biggest RSS first. */
 export function topTable(s: Snapshot): string[] {
 	const head =
@@ -99,7 +110,7 @@ export function topTable(s: Snapshot): string[] {
 			[
 				String(p.pid).padStart(7),
 				p.name.slice(0, 16).padEnd(16),
-				p.state.slice(0, 1).toUpperCase(),
+				STATE_LETTER[p.state],
 				pageBytes(p.rss).padStart(9),
 				pageBytes(p.swap).padStart(9),
 				pageBytes(p.zswap).padStart(9),

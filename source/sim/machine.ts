@@ -124,7 +124,8 @@ export class Machine implements ReclaimContext {
 	readonly mapper: Int32Array;
 	/** Swap-cache pages: their swap slot, or -1. */
 	readonly frameSlot: Int32Array;
-	private readonly freeStack: Int32Array;
+	/** Free frames form a singly linked list threaded through frames.index (free frames have no index). */
+	private freeHead = -1;
 	private freeTop = 0;
 	/** Frames per FRAME_* kind. */
 	readonly kindCount = new Int32Array(6);
@@ -170,12 +171,12 @@ export class Machine implements ReclaimContext {
 	zswapFull = false;
 	zramBytes = 0;
 	zramStored = 0;
-	private readonly zpoolFrames: Int32Array;
+	private zpoolFrames: Int32Array;
 	private zpoolTop = 0;
 
 	// Dirty page cache: a FIFO of frames in the order they were dirtied (with the tick).
-	private readonly dirtyRing: Int32Array;
-	private readonly dirtyRingTick: Int32Array;
+	private dirtyRing: Int32Array;
+	private dirtyRingTick: Int32Array;
 	private dirtyHead = 0;
 	private dirtyLen = 0;
 	nrDirty = 0;
@@ -201,6 +202,8 @@ export class Machine implements ReclaimContext {
 	/** Time the current reclaimer spends (µs), charged to kswapd or the direct reclaimer. */
 	private reclaimCostUs = 0;
 	private anonPageouts = 0;
+	/** Pages reclaim skipped because the swap device's queue was full. */
+	private congestedKeeps = 0;
 	private filePageouts = 0;
 	/** Simulated µs within the current tick of whoever is running (for device queues). */
 	private nowUs = 0;
@@ -228,12 +231,12 @@ export class Machine implements ReclaimContext {
 		this.totalPages = bytesToPages(spec.ram);
 		const n = this.totalPages;
 		this.frames = new FrameTable(n);
+		// File/shmem frames need their mapper, anon frames their swap slot: never both, so one array.
 		this.mapper = new Int32Array(n).fill(-1);
-		this.frameSlot = new Int32Array(n).fill(-1);
-		this.freeStack = new Int32Array(n);
-		this.zpoolFrames = new Int32Array(n);
-		this.dirtyRing = new Int32Array(n);
-		this.dirtyRingTick = new Int32Array(n);
+		this.frameSlot = this.mapper;
+		this.zpoolFrames = new Int32Array(1024);
+		this.dirtyRing = new Int32Array(1024);
+		this.dirtyRingTick = new Int32Array(1024);
 		this.policy = createPolicy(this.policyName);
 		this.needsEveryAccess = this.policy.needsEveryAccess;
 		this.policy.attach(this.frames);
@@ -243,11 +246,12 @@ export class Machine implements ReclaimContext {
 		const swapPages = bytesToPages(spec.swap.size);
 		this.isZram = spec.swap.device === 'zram';
 		this.swap = swapPages > 0 ? new SwapArea(swapPages) : null;
+		if (this.zswapEnabled) this.swap?.enableZswap();
 		this.swapDev =
 			swapPages > 0 && !this.isZram ? new BlockDevice(DEVICE_PROFILES[spec.swap.device as 'ssd']) : null;
 		// Kernel memory comes first (the image, memmap, slab); the rest is free, lowest frames last out.
 		this.kernelStatic = Math.min(n - 1, bytesToPages(spec.kernel));
-		for (let f = n - 1; f >= this.kernelStatic; f--) this.freeStack[this.freeTop++] = f;
+		for (let f = n - 1; f >= this.kernelStatic; f--) this.pushFree(f);
 		for (let f = 0; f < this.kernelStatic; f++) this.frames.kind[f] = FRAME_KERNEL;
 		this.kindCount[FRAME_KERNEL] = this.kernelStatic;
 		this.kindCount[FRAME_FREE] = n - this.kernelStatic;
@@ -373,6 +377,7 @@ export class Machine implements ReclaimContext {
 			}
 			case 'set-zswap':
 				this.zswapEnabled = c.enabled;
+				if (c.enabled) this.swap?.enableZswap();
 				return `zswap ${c.enabled ? 'enabled' : 'disabled'}`;
 			case 'drop-caches': {
 				const dropped = c.mode & 1 ? this.dropCaches() : 0;
@@ -861,7 +866,6 @@ export class Machine implements ReclaimContext {
 	private addSwapCache(frame: number, slot: number): void {
 		this.frames.flags[frame]! |= PG_SWAPCACHE;
 		this.frameSlot[frame] = slot;
-		this.swap!.cachedFrame[slot] = frame + 1;
 		this.nrSwapCached++;
 	}
 
@@ -1073,6 +1077,7 @@ export class Machine implements ReclaimContext {
 		if (flags[frame]! & PG_DIRTY) return 0;
 		flags[frame]! |= PG_DIRTY;
 		this.nrDirty++;
+		if (this.dirtyLen === this.dirtyRing.length) this.growDirtyRing();
 		const at = (this.dirtyHead + this.dirtyLen) % this.dirtyRing.length;
 		this.dirtyRing[at] = frame;
 		this.dirtyRingTick[at] = this.tick;
@@ -1088,6 +1093,19 @@ export class Machine implements ReclaimContext {
 		return pause;
 	}
 
+	private growDirtyRing(): void {
+		const len = this.dirtyRing.length;
+		const ring = new Int32Array(len * 2);
+		const ticks = new Int32Array(len * 2);
+		for (let i = 0; i < this.dirtyLen; i++) {
+			ring[i] = this.dirtyRing[(this.dirtyHead + i) % len]!;
+			ticks[i] = this.dirtyRingTick[(this.dirtyHead + i) % len]!;
+		}
+		this.dirtyRing = ring;
+		this.dirtyRingTick = ticks;
+		this.dirtyHead = 0;
+	}
+
 	/** Dirty thresholds over dirtyable memory: free + file LRU − reserve (page-writeback.c). */
 	dirtyThresholds(): {bg: number; thresh: number} {
 		const dirtyable = Math.max(0, this.freeTop + this.lru.activeFile + this.lru.inactiveFile - this.wm.high);
@@ -1100,9 +1118,17 @@ export class Machine implements ReclaimContext {
 	// ---------------------------------------------------------------- allocation and reclaim
 
 	private popFree(): number {
-		const frame = this.freeStack[--this.freeTop]!;
+		const frame = this.freeHead;
+		this.freeHead = this.frames.index[frame]!;
+		this.freeTop--;
 		this.kindCount[FRAME_FREE]!--;
 		return frame;
+	}
+
+	private pushFree(frame: number): void {
+		this.frames.index[frame] = this.freeHead;
+		this.freeHead = frame;
+		this.freeTop++;
 	}
 
 	private setFrameKind(frame: number, kind: number): void {
@@ -1117,8 +1143,7 @@ export class Machine implements ReclaimContext {
 		frames.flags[frame] = 0;
 		frames.owner[frame] = -1;
 		this.mapper[frame] = -1;
-		this.frameSlot[frame] = -1;
-		this.freeStack[this.freeTop++] = frame;
+		this.pushFree(frame);
 		this.kindCount[FRAME_FREE]!++;
 	}
 
@@ -1150,6 +1175,16 @@ export class Machine implements ReclaimContext {
 			this.nowUs += cost;
 			p.directReclaimed += reclaimed;
 			if (this.freeTop > this.wm.min) return this.popFree();
+			if (reclaimed === 0 && this.congestedKeeps > 0 && this.swapDev) {
+				// reclaim_throttle(): sleep until writeback makes room (≤100 ms), then try again.
+				// Pages under IO are still reclaimable, so this is not a reason to OOM.
+				const wait = Math.min(100_000, Math.max(1_000, this.swapDev.congestionWait(this.nowUs)));
+				p.tickReclaimUs += wait;
+				p.tickMemUs += wait;
+				this.nowUs += wait;
+				if (p.tickMemUs > TICK_US * 4) return -2;
+				continue;
+			}
 			if (reclaimed > 0) {
 				noProgress = 0;
 				// Reclaim freed pages but others took them: let the caller retry next time round.
@@ -1173,12 +1208,17 @@ export class Machine implements ReclaimContext {
 		st.scannedAnon = st.scannedFile = st.reclaimedAnon = st.reclaimedFile = 0;
 		st.activated = st.deactivated = st.refill = st.rotated = 0;
 		this.anonPageouts = this.filePageouts = 0;
+		this.congestedKeeps = 0;
 		this.policy.counts(this.lru);
 		let reclaimed = 0;
 		for (let prio = DEF_PRIORITY; prio >= 0 && reclaimed < target; prio--) {
 			reclaimed += this.policy.reclaim(this, target - reclaimed, prio);
 			this.policy.counts(this.lru);
+			// IO-bound: scanning harder will not help until the device catches up.
+			if (this.congestedKeeps > 0 && reclaimed < target) break;
 		}
+		// Any reclaim success makes kswapd worth waking again (pgdat->kswapd_failures = 0).
+		if (reclaimed > 0) this.kswapdFailures = 0;
 		const vm = this.vm;
 		const scanned = st.scannedAnon + st.scannedFile;
 		if (kswapd) {
@@ -1243,7 +1283,6 @@ export class Machine implements ReclaimContext {
 		// A clean swap-cache page still has its copy in swap: drop it without IO.
 		if (flags & PG_SWAPCACHE && !(flags & PG_DIRTY)) {
 			const slot = this.frameSlot[frame]!;
-			swap.cachedFrame[slot] = 0;
 			swap.shadow[slot] = shadow;
 			this.nrSwapCached--;
 			this.unmapToSlot(frame, slot);
@@ -1276,7 +1315,11 @@ export class Machine implements ReclaimContext {
 		} else {
 			const dev = this.swapDev!;
 			const stored = this.zswapEnabled ? this.zswapTryStore(compressibility) : -1;
-			if (stored < 0 && dev.congested(this.nowUs)) return KEPT; // reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK)
+			if (stored < 0 && dev.congested(this.nowUs)) {
+				// The device queue is full: leave the page for now (reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK)).
+				this.congestedKeeps++;
+				return KEPT;
+			}
 			slot = swap.alloc();
 			if (slot < 0) {
 				if (stored >= 0) this.zswapUnstore(stored);
@@ -1285,7 +1328,7 @@ export class Machine implements ReclaimContext {
 			if (stored >= 0) {
 				swap.state[slot] = SLOT_ZSWAP;
 				swap.size[slot] = stored;
-				swap.zswapLru.addTail(0, slot);
+				swap.zswapLru!.addTail(0, slot);
 				this.vm.zswpout++;
 				if (owner) owner.zswapEnts++;
 			} else {
@@ -1296,7 +1339,7 @@ export class Machine implements ReclaimContext {
 			}
 		}
 		swap.shadow[slot] = shadow;
-		swap.owner[slot] = owner ? owner.slot : -1;
+		if (swap.owner) swap.owner[slot] = owner ? owner.slot : -1;
 		this.vm.pgpgout += 4;
 		this.unmapToSlot(frame, slot);
 		this.reclaimCostUs += UNMAP_PAGE_US;
@@ -1450,7 +1493,7 @@ export class Machine implements ReclaimContext {
 		const swap = this.swap!;
 		this.zswapBytes -= swap.size[slot]!;
 		this.zswapStored--;
-		swap.zswapLru.remove(slot);
+		swap.zswapLru!.remove(slot);
 		this.shrinkZpool();
 	}
 
@@ -1460,6 +1503,11 @@ export class Machine implements ReclaimContext {
 			if (this.freeTop === 0) return false;
 			const frame = this.popFree();
 			this.setFrameKind(frame, FRAME_ZPOOL);
+			if (this.zpoolTop === this.zpoolFrames.length) {
+				const grown = new Int32Array(this.zpoolFrames.length * 2);
+				grown.set(this.zpoolFrames);
+				this.zpoolFrames = grown;
+			}
 			this.zpoolFrames[this.zpoolTop++] = frame;
 		}
 		return true;
@@ -1477,9 +1525,9 @@ export class Machine implements ReclaimContext {
 		const target = Math.floor((this.zswapLimitPages() * this.spec.zswap.accept_threshold_percent) / 100);
 		let written = 0;
 		while (this.zswapPoolPages() > target && !this.swapDev.congested(this.nowUs)) {
-			const slot = swap.zswapLru.head(0);
+			const slot = swap.zswapLru!.head(0);
 			if (slot < 0) break;
-			swap.zswapLru.remove(slot);
+			swap.zswapLru!.remove(slot);
 			this.zswapBytes -= swap.size[slot]!;
 			this.zswapStored--;
 			swap.state[slot] = SLOT_DISK;
@@ -1502,7 +1550,7 @@ export class Machine implements ReclaimContext {
 
 	/** Per-process zswap counts follow their entries. */
 	private decZswapEntsForSlot(slot: number): void {
-		const owner = this.swap!.owner[slot]!;
+		const owner = this.swap!.owner ? this.swap!.owner[slot]! : -1;
 		const p = owner >= 0 ? this.procs[owner] : null;
 		if (p) p.zswapEnts--;
 	}
@@ -1546,7 +1594,11 @@ export class Machine implements ReclaimContext {
 			const target = Math.max(SWAP_CLUSTER_MAX, Math.min(this.wm.high - this.freeTop, 256));
 			const reclaimed = this.shrinkNode(target, true);
 			this.nowUs = tickStartUs + this.reclaimCostUs - start;
-			if (reclaimed === 0) break;
+			if (reclaimed === 0) {
+				// Waiting on a congested device is not failure; finding nothing to reclaim is.
+				if (this.congestedKeeps > 0) madeProgress = true;
+				break;
+			}
 			madeProgress = true;
 			this.kswapdReclaimed += reclaimed;
 		}
@@ -1782,7 +1834,6 @@ export class Machine implements ReclaimContext {
 	/** Private accessors for snapshot.ts and state-codec.ts. */
 	internals() {
 		return {
-			freeStack: this.freeStack,
 			zpoolFrames: this.zpoolFrames,
 			dirtyRing: this.dirtyRing,
 			dirtyRingTick: this.dirtyRingTick,
@@ -1790,11 +1841,19 @@ export class Machine implements ReclaimContext {
 		};
 	}
 
+	/** For state-codec.ts: put back the growable arrays of a saved machine. */
+	restoreInternals(a: {zpoolFrames: Int32Array; dirtyRing: Int32Array; dirtyRingTick: Int32Array}): void {
+		this.zpoolFrames = a.zpoolFrames;
+		this.dirtyRing = a.dirtyRing;
+		this.dirtyRingTick = a.dirtyRingTick;
+	}
+
 	/** Everything scalar that the machine's future depends on (for checkpoints and the state hash). */
 	scalars(): Record<string, number | boolean | string | null> {
 		return {
 			tick: this.tick,
 			freeTop: this.freeTop,
+			freeHead: this.freeHead,
 			nextPid: this.nextPid,
 			zswapEnabled: this.zswapEnabled,
 			oomKills: this.oomKills,

@@ -100,7 +100,6 @@ function machineState(m: Machine): Record<string, unknown> {
 		rng: m.rng.state,
 		frames: {kind: m.frames.kind, flags: m.frames.flags, owner: m.frames.owner, index: m.frames.index},
 		mapper: m.mapper,
-		frameSlot: m.frameSlot,
 		kindCount: m.kindCount,
 		internals: m.internals(),
 		policy: m.policy.save(),
@@ -171,14 +170,13 @@ export function restoreMachine(workload: Workload, bytes: Uint8Array): Machine {
 	m.frames.owner.set(frames.owner!);
 	m.frames.index.set(frames.index!);
 	m.mapper.set(s.mapper as Int32Array);
-	m.frameSlot.set(s.frameSlot as Int32Array);
 	m.kindCount.set(s.kindCount as Int32Array);
-	const internals = s.internals as Record<string, Typed>;
-	const mine = m.internals();
-	mine.freeStack.set(internals.freeStack!);
-	mine.zpoolFrames.set(internals.zpoolFrames!);
-	mine.dirtyRing.set(internals.dirtyRing!);
-	mine.dirtyRingTick.set(internals.dirtyRingTick!);
+	const internals = s.internals as Record<string, Int32Array>;
+	m.restoreInternals({
+		zpoolFrames: internals.zpoolFrames!,
+		dirtyRing: internals.dirtyRing!,
+		dirtyRingTick: internals.dirtyRingTick!,
+	});
 	m.policy.load(s.policy as ReturnType<Machine['policy']['save']>);
 	if (m.swap && s.swap) m.swap.load(s.swap as Record<string, unknown>);
 	// Files in creation order (ids are indexes).

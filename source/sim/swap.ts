@@ -12,16 +12,14 @@ export class SwapArea {
 	readonly state: Uint8Array;
 	/** Compressed bytes for zswap / zram slots. */
 	readonly size: Uint16Array;
-	/** Shadow entry of the page swapped out to this slot (workingset.ts), 0 = none. */
+	/** Shadow entry of the page swapped out to this slot (workingset.ts), 0 = none. Free slots
+	 * thread the free list through it instead (they have no shadow). */
 	readonly shadow: Int32Array;
-	/** Frame holding the slot's page in the swap cache + 1, or 0. */
-	readonly cachedFrame: Int32Array;
-	/** Process slot whose page this is (−1 for shmem), so zswap writeback can fix its counters. */
-	readonly owner: Int32Array;
-	/** zswap entries in store order: writeback takes the oldest first. */
-	readonly zswapLru: LinkedLists;
-	private readonly freeStack: Int32Array;
-	private freeTop: number;
+	/** zswap only (allocated when zswap is first enabled): the process slot whose page this is
+	 * (−1 for shmem), so writeback can fix its counters, and entries in store order. */
+	owner: Int32Array | null = null;
+	zswapLru: LinkedLists | null = null;
+	private freeHead = -1;
 	used = 0;
 
 	constructor(slots: number) {
@@ -29,13 +27,17 @@ export class SwapArea {
 		this.state = new Uint8Array(slots);
 		this.size = new Uint16Array(slots);
 		this.shadow = new Int32Array(slots);
-		this.cachedFrame = new Int32Array(slots);
-		this.owner = new Int32Array(slots).fill(-1);
-		this.zswapLru = new LinkedLists(slots, 1);
-		this.freeStack = new Int32Array(slots);
 		// Lowest slots first, as the allocator scans clusters from the start of the device.
-		for (let i = 0; i < slots; i++) this.freeStack[i] = slots - 1 - i;
-		this.freeTop = slots;
+		for (let i = slots - 1; i >= 0; i--) {
+			this.shadow[i] = this.freeHead;
+			this.freeHead = i;
+		}
+	}
+
+	enableZswap(): void {
+		if (this.zswapLru) return;
+		this.owner = new Int32Array(this.total).fill(-1);
+		this.zswapLru = new LinkedLists(this.total, 1);
 	}
 
 	get free(): number {
@@ -43,37 +45,37 @@ export class SwapArea {
 	}
 
 	alloc(): number {
-		if (this.freeTop === 0) return -1;
-		const slot = this.freeStack[--this.freeTop]!;
+		const slot = this.freeHead;
+		if (slot < 0) return -1;
+		this.freeHead = this.shadow[slot]!;
+		this.shadow[slot] = 0;
 		this.used++;
 		return slot;
 	}
 
 	release(slot: number): void {
-		if (this.state[slot] === SLOT_ZSWAP) this.zswapLru.remove(slot);
+		if (this.state[slot] === SLOT_ZSWAP) this.zswapLru!.remove(slot);
 		this.state[slot] = SLOT_FREE;
 		this.size[slot] = 0;
-		this.shadow[slot] = 0;
-		this.cachedFrame[slot] = 0;
-		this.owner[slot] = -1;
-		this.freeStack[this.freeTop++] = slot;
+		if (this.owner) this.owner[slot] = -1;
+		this.shadow[slot] = this.freeHead;
+		this.freeHead = slot;
 		this.used--;
 	}
 
-	save(): Record<string, Uint8Array | Uint16Array | Int32Array | Int8Array | number> {
+	save(): Record<string, Uint8Array | Uint16Array | Int32Array | Int8Array | number | null> {
+		const z = this.zswapLru;
 		return {
 			state: this.state,
 			size: this.size,
 			shadow: this.shadow,
-			cachedFrame: this.cachedFrame,
-			owner: this.owner,
-			zPrev: this.zswapLru.prev,
-			zNext: this.zswapLru.next,
-			zListOf: this.zswapLru.listOf,
-			zSizes: this.zswapLru.sizes,
-			freeStack: this.freeStack,
-			freeTop: this.freeTop,
+			freeHead: this.freeHead,
 			used: this.used,
+			owner: this.owner,
+			zPrev: z ? z.prev : null,
+			zNext: z ? z.next : null,
+			zListOf: z ? z.listOf : null,
+			zSizes: z ? z.sizes : null,
 		};
 	}
 
@@ -81,14 +83,16 @@ export class SwapArea {
 		this.state.set(s.state as Uint8Array);
 		this.size.set(s.size as Uint16Array);
 		this.shadow.set(s.shadow as Int32Array);
-		this.cachedFrame.set(s.cachedFrame as Int32Array);
-		this.owner.set(s.owner as Int32Array);
-		this.zswapLru.prev.set(s.zPrev as Int32Array);
-		this.zswapLru.next.set(s.zNext as Int32Array);
-		this.zswapLru.listOf.set(s.zListOf as Int8Array);
-		this.zswapLru.sizes.set(s.zSizes as Int32Array);
-		this.freeStack.set(s.freeStack as Int32Array);
-		this.freeTop = s.freeTop as number;
+		this.freeHead = s.freeHead as number;
 		this.used = s.used as number;
+		if (s.owner) {
+			this.enableZswap();
+			const z = this.zswapLru!;
+			this.owner!.set(s.owner as Int32Array);
+			z.prev.set(s.zPrev as Int32Array);
+			z.next.set(s.zNext as Int32Array);
+			z.listOf.set(s.zListOf as Int8Array);
+			z.sizes.set(s.zSizes as Int32Array);
+		}
 	}
 }

@@ -1,0 +1,103 @@
+// Runs the dashboard full screen. Ink 6.8 has no alternate-screen option, so we enter it by hand
+// and take care that the terminal is ALWAYS given back (cursor shown, main screen, cooked mode)
+// however we leave: q, Ctrl-C, a signal, a crash, or process.exit from somewhere else.
+import {writeSync} from 'node:fs';
+import {render} from 'ink';
+import {App} from '../app.js';
+import type {Session} from '../session/types.js';
+import {UserError} from './user-error.js';
+
+const ENTER_ALT_SCREEN = '\x1b[?1049h';
+const LEAVE_ALT_SCREEN = '\x1b[?1049l';
+const HIDE_CURSOR = '\x1b[?25l';
+const SHOW_CURSOR = '\x1b[?25h';
+const CLEAR = '\x1b[2J\x1b[H';
+
+export const NOT_A_TTY =
+	'memtop: the dashboard needs a terminal (stdin and stdout must be a TTY); use --headless for text output';
+
+const SIGNAL_EXIT_CODES = {SIGINT: 130, SIGTERM: 143, SIGHUP: 129} as const;
+type HandledSignal = keyof typeof SIGNAL_EXIT_CODES;
+
+/** One line for a crash: the message, not the stack (the terminal was just restored under it). */
+function oneLine(error: unknown): string {
+	const text = error instanceof Error ? error.message || error.name : String(error);
+	return text.split('\n')[0] ?? 'unknown error';
+}
+
+export async function runInteractive(session: Session): Promise<number> {
+	if (!process.stdin.isTTY || !process.stdout.isTTY) throw new UserError(NOT_A_TTY);
+	const fd = 1;
+
+	let restored = false;
+	// Synchronous on purpose: it also runs from process.on('exit'), where nothing async survives.
+	const restoreTerminal = (): void => {
+		if (restored) return;
+		restored = true;
+		try {
+			if (process.stdin.isTTY) process.stdin.setRawMode(false);
+		} catch {
+			// stdin may already be destroyed; the escape sequences below still matter.
+		}
+		try {
+			writeSync(fd, SHOW_CURSOR + LEAVE_ALT_SCREEN);
+		} catch {
+			// stdout gone (terminal closed): nothing left to restore.
+		}
+	};
+
+	writeSync(fd, ENTER_ALT_SCREEN + HIDE_CURSOR + CLEAR);
+	process.on('exit', restoreTerminal);
+
+	// Ink 6.8 writes through signal-exit on its own too; we only add the app-level duties:
+	// restore, close the session (flushes the recording), pick the exit code.
+	const instance = render(<App session={session} />, {exitOnCtrlC: true, patchConsole: true});
+
+	let closing: Promise<void> | null = null;
+	const closeSession = (): Promise<void> => {
+		closing ??= session.close().catch((error: unknown) => {
+			process.stderr.write(`memtop: closing the session failed: ${oneLine(error)}\n`);
+		});
+		return closing;
+	};
+
+	/** Leave from outside the normal flow (signal or crash): restore, close, exit with `code`. */
+	const abort = (code: number, error?: unknown): void => {
+		try {
+			instance.unmount();
+		} catch {
+			// Already unmounted or Ink itself failed; the terminal restore below is what counts.
+		}
+		restoreTerminal();
+		if (error !== undefined) process.stderr.write(`memtop: ${oneLine(error)}\n`);
+		void closeSession().finally(() => process.exit(code));
+	};
+
+	const onSignal = (signal: HandledSignal) => () => abort(SIGNAL_EXIT_CODES[signal]);
+	const signalHandlers = (Object.keys(SIGNAL_EXIT_CODES) as HandledSignal[]).map(
+		(signal) => [signal, onSignal(signal)] as const,
+	);
+	for (const [signal, handler] of signalHandlers) process.on(signal, handler);
+	const onCrash = (error: unknown): void => abort(1, error);
+	process.on('uncaughtException', onCrash);
+	process.on('unhandledRejection', onCrash);
+
+	let code = 0;
+	try {
+		await instance.waitUntilExit();
+	} catch (error) {
+		// A render error: Ink unmounted with it. Report it like any crash, but return normally.
+		restoreTerminal();
+		process.stderr.write(`memtop: ${oneLine(error)}\n`);
+		code = 1;
+	} finally {
+		restoreTerminal();
+		for (const [signal, handler] of signalHandlers) process.off(signal, handler);
+		process.off('uncaughtException', onCrash);
+		process.off('unhandledRejection', onCrash);
+		process.off('exit', restoreTerminal);
+		instance.cleanup();
+	}
+	await closeSession();
+	return code;
+}
