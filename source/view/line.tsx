@@ -1,0 +1,99 @@
+// One terminal line as coloured spans inside a single <Text> (ink-stack.md §2: one Text per row).
+// Every line is cut or padded to an exact width here, so Ink never wraps and the frame never grows.
+import {Text} from 'ink';
+import type {Colour} from './theme.js';
+
+export interface Span {
+	text: string;
+	colour?: Colour | undefined;
+	background?: Colour | undefined;
+	bold?: boolean | undefined;
+	dim?: boolean | undefined;
+}
+
+export const span = (text: string, colour?: Colour, bold?: boolean): Span => ({text, colour, bold});
+
+export function spansLength(spans: readonly Span[]): number {
+	let n = 0;
+	for (const s of spans) n += s.text.length;
+	return n;
+}
+
+/** Cut to `width` (dropping or shortening trailing spans) and pad with a plain space span. */
+export function fitSpans(spans: readonly Span[], width: number): Span[] {
+	const out: Span[] = [];
+	let left = width;
+	for (const s of spans) {
+		if (left <= 0) break;
+		if (s.text.length <= left) {
+			out.push(s);
+			left -= s.text.length;
+		} else {
+			out.push({...s, text: s.text.slice(0, left)});
+			left = 0;
+		}
+	}
+	if (left > 0) out.push({text: ' '.repeat(left)});
+	return out;
+}
+
+/**
+ * Join groups of spans with `gap` spaces, keeping whole groups in order while they fit:
+ * a meter drops its least important figures (listed last) when the terminal is narrow.
+ */
+export function joinFitting(groups: readonly (readonly Span[])[], width: number, gap = 2): Span[] {
+	const out: Span[] = [];
+	let used = 0;
+	for (const group of groups) {
+		const len = spansLength(group);
+		const extra = out.length === 0 ? len : len + gap;
+		if (used + extra > width) break;
+		if (out.length > 0) out.push({text: ' '.repeat(gap)});
+		out.push(...group);
+		used += extra;
+	}
+	return out;
+}
+
+/** Merge neighbours with identical style: fewer nested Texts for Ink to lay out. */
+function mergeSpans(spans: readonly Span[]): Span[] {
+	const out: Span[] = [];
+	for (const s of spans) {
+		const last = out.at(-1);
+		if (
+			last &&
+			last.colour === s.colour &&
+			last.background === s.background &&
+			!!last.bold === !!s.bold &&
+			!!last.dim === !!s.dim
+		) {
+			out[out.length - 1] = {...last, text: last.text + s.text};
+		} else {
+			out.push(s);
+		}
+	}
+	return out;
+}
+
+function SpanText({s}: {s: Span}) {
+	if (!s.colour && !s.background && !s.bold && !s.dim) return s.text;
+	return (
+		<Text color={s.colour} backgroundColor={s.background} bold={s.bold} dimColor={s.dim}>
+			{s.text}
+		</Text>
+	);
+}
+
+/** A line of exactly `width` columns. */
+export function Line({spans, width}: {spans: readonly Span[]; width: number}) {
+	const fitted = mergeSpans(fitSpans(spans, width));
+	return (
+		<Text wrap="truncate">
+			{fitted.map((s, i) => (
+				// Spans are positional and rebuilt every frame; the index is the identity.
+				// biome-ignore lint/suspicious/noArrayIndexKey: positional spans
+				<SpanText key={i} s={s} />
+			))}
+		</Text>
+	);
+}

@@ -1,0 +1,45 @@
+// Simulated uptime, speed and run state (or the replay position and whether it plays), and on
+// narrow terminals also what is running (workload, seed, policy, swappiness).
+import type {SessionStatus} from '../../session/types.js';
+import type {Snapshot} from '../../sim/snapshot-types.js';
+import {ticksToSeconds} from '../../sim/units.js';
+import {formatClock, formatSpeed} from '../format.js';
+import {joinFitting, Line, type Span} from '../line.js';
+import {theme} from '../theme.js';
+import {runGroups} from './run-meter.js';
+
+export interface ClockMeterProps {
+	snapshot: Snapshot;
+	status: SessionStatus;
+	width: number;
+	/** Also show workload, seed, policy and swappiness (when there is no Run meter). */
+	withRun?: boolean;
+}
+
+export function ClockMeter({snapshot, status, width, withRun = true}: ClockMeterProps) {
+	const runState: Span = status.paused
+		? {text: 'paused', colour: theme.paused, bold: true}
+		: {text: status.replay ? 'playing' : 'running', colour: theme.running, bold: true};
+	const head: Span[] = status.replay
+		? [
+				{text: 'REPLAY', colour: 'black', background: theme.replay, bold: true},
+				{text: ' '},
+				{text: formatClock(ticksToSeconds(status.replay.tick)), colour: theme.value, bold: true},
+				{text: `/${formatClock(ticksToSeconds(status.replay.endTick))}`, colour: theme.dim},
+				{text: ` ${formatSpeed(status.speed)} `, colour: theme.value},
+				runState,
+			]
+		: [
+				{text: 'Up', colour: theme.label, bold: true},
+				{text: ' '},
+				{text: formatClock(snapshot.time), colour: theme.value, bold: true},
+				{text: ` ${formatSpeed(status.speed)} `, colour: theme.value},
+				runState,
+			];
+	const groups: Span[][] = [
+		head,
+		status.recordingPath ? [{text: '● REC', colour: theme.bad, bold: true}] : [],
+		...(withRun ? runGroups(snapshot, status) : []),
+	].filter((g) => g.length > 0);
+	return <Line spans={joinFitting(groups, width)} width={width} />;
+}

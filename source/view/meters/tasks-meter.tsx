@@ -1,0 +1,35 @@
+// htop's Tasks line, in memory terms: how many processes, the OOM kills so far (red once there
+// has been one), and how many processes are stalled on memory right now.
+import type {Snapshot} from '../../sim/snapshot-types.js';
+import {joinFitting, Line, type Span} from '../line.js';
+import {theme} from '../theme.js';
+
+export function TasksMeter({snapshot, width}: {snapshot: Snapshot; width: number}) {
+	let running = 0;
+	let stalled = 0;
+	let tasks = 0;
+	for (const p of snapshot.processes) {
+		if (p.state === 'exited') continue;
+		tasks++;
+		if (p.state === 'running') running++;
+		if (p.state === 'reclaim' || p.state === 'swapin' || p.state === 'throttled') stalled++;
+	}
+	const groups: Span[][] = [
+		[
+			{text: 'Tasks', colour: theme.label, bold: true},
+			{text: ` ${tasks}`, colour: theme.value, bold: true},
+			{text: ', ', colour: theme.dim},
+			{text: String(running), colour: theme.running, bold: true},
+			{text: ' running', colour: theme.dim},
+		],
+		[
+			{text: 'OOM kills ', colour: theme.label, bold: true},
+			{text: String(snapshot.oomKills), colour: snapshot.oomKills > 0 ? theme.oom : theme.value, bold: true},
+		],
+		[
+			{text: String(stalled), colour: stalled > 0 ? theme.warn : theme.value, bold: true},
+			{text: ' stalled', colour: theme.dim},
+		],
+	];
+	return <Line spans={joinFitting(groups, width)} width={width} />;
+}

@@ -1,0 +1,150 @@
+// Every key, grouped, plus what the colours mean (htop's F1 screen). KEY_HELP is the single list
+// the help screen shows; the app test walks it so no key goes undocumented.
+import {Box} from 'ink';
+import {fitRight} from '../format.js';
+import {Line, type Span} from '../line.js';
+import {theme} from '../theme.js';
+import {PanelTitle} from './panel-title.js';
+
+export interface KeyHelp {
+	keys: string;
+	action: string;
+}
+
+export const KEY_HELP: readonly {section: string; keys: readonly KeyHelp[]}[] = [
+	{
+		section: 'Navigate',
+		keys: [
+			{keys: '↑ ↓ PgUp PgDn Home End', action: 'move the selection'},
+			{keys: 'Enter', action: 'process detail (regions, faults, oom_score)'},
+			{keys: 'F3 /', action: 'search by name (F3 again: next match)'},
+			{keys: 'F4 \\', action: 'filter by name (Esc clears)'},
+			{keys: 'F6 < >', action: 'sort menu / previous / next sort column'},
+			{keys: 'M I', action: 'sort by RSS / invert the sort order'},
+			{keys: 'g v', action: 'cycle the log and graphs area'},
+			{keys: 'x', action: 'explain the last OOM kill'},
+			{keys: 'F1 ? h', action: 'this help'},
+			{keys: 'Esc', action: 'close a window or prompt'},
+			{keys: 'F10 q', action: 'quit'},
+		],
+	},
+	{
+		section: 'Simulation',
+		keys: [
+			{keys: 'Space', action: 'pause / resume'},
+			{keys: '.', action: 'step one tick (10 ms) while paused'},
+			{keys: '+ -', action: 'speed ×0.1 … ×100, max'},
+			{keys: 'a', action: 'spawn a memory hog (256M, 512M, 1G, 2G)'},
+			{keys: 'c', action: 'flood the page cache (streaming reader)'},
+			{keys: 'l', action: 'start a leaking process (16 MiB/s)'},
+			{keys: 'b B', action: 'balloon: take 256 MiB of RAM / give all back'},
+			{keys: 'd', action: 'drop clean caches (drop_caches=3)'},
+			{keys: 's', action: 'swappiness 0 → 60 → 100 → 200'},
+			{keys: 'z', action: 'zswap on / off'},
+			{keys: 'o', action: 'oom_score_adj of selected: 0 → 500 → 1000 → -1000'},
+			{keys: 'F9 k', action: 'kill the selected process'},
+		],
+	},
+	{
+		section: 'Replay',
+		keys: [
+			{keys: 'Space', action: 'play / pause'},
+			{keys: '← →', action: 'seek ±1 s'},
+			{keys: 'PgUp PgDn S-← S-→', action: 'seek ±10 s'},
+			{keys: 'Home End', action: 'start / end of the recording'},
+			{keys: 'n N', action: 'next / previous marker (OOM kill, command)'},
+			{keys: 'g', action: 'go to a time (mm:ss)'},
+			{keys: 't', action: 'take over: continue live from here'},
+			{keys: '↑ ↓', action: 'move the selection'},
+		],
+	},
+];
+
+const LEGEND: Span[][] = [
+	[
+		{text: 'Mem  ', colour: theme.label, bold: true},
+		{text: 'anon ', colour: theme.anon},
+		{text: 'shmem ', colour: theme.shmem},
+		{text: 'zpool ', colour: theme.zpool},
+		{text: 'kernel ', colour: theme.kernel},
+		{text: 'dirty-cache ', colour: theme.fileDirty},
+		{text: 'clean-cache ', colour: theme.fileClean},
+		{text: 'free', colour: theme.dim},
+	],
+	[
+		{text: 'Wmk  ', colour: theme.label, bold: true},
+		{
+			text: 'free pages vs watermarks m(in) l(ow) h(igh): below low kswapd wakes, below min direct reclaim',
+			colour: theme.dim,
+		},
+	],
+	[
+		{text: 'Swp  ', colour: theme.label, bold: true},
+		{text: 'used ', colour: theme.swapUsed},
+		{text: 'swap-cache', colour: theme.swapCache},
+		{text: '   PSI avg10/60/300 %   eff = pages stolen / scanned', colour: theme.dim},
+	],
+];
+
+function keyLines(width: number): Span[][] {
+	const keyWidth = 22;
+	const lines: Span[][] = [];
+	for (const group of KEY_HELP) {
+		lines.push([{text: group.section, colour: theme.label, bold: true}]);
+		for (const k of group.keys) {
+			lines.push([
+				{text: `  ${fitRight(k.keys, keyWidth)}`, colour: theme.value, bold: true},
+				{text: fitRight(k.action, Math.max(0, width - keyWidth - 2)), colour: undefined},
+			]);
+		}
+	}
+	return lines;
+}
+
+/** Lines the help has at this width (for clamping the scroll offset). */
+export function helpLineCount(width: number): number {
+	const all = keyLines(width);
+	const twoColumns = width >= 110;
+	const split = KEY_HELP[0]!.keys.length + 1;
+	return (twoColumns ? Math.max(split, all.length - split) : all.length) + 1 + LEGEND.length;
+}
+
+export function Help({width, height, offset = 0}: {width: number; height: number; offset?: number}) {
+	const twoColumns = width >= 110;
+	const colWidth = twoColumns ? Math.floor(width / 2) : width;
+	const all = keyLines(colWidth);
+	const room = Math.max(0, height - 1);
+	let body: Span[][];
+	if (twoColumns) {
+		// Navigation on the left, the rest on the right.
+		const split = KEY_HELP[0]!.keys.length + 1;
+		const left = all.slice(0, split);
+		const right = all.slice(split);
+		const rows = Math.max(left.length, right.length);
+		body = [];
+		for (let i = 0; i < rows; i++) {
+			const l = left[i] ?? [];
+			const pad = Math.max(0, colWidth - l.reduce((n, s) => n + s.text.length, 0));
+			body.push([...l, {text: ' '.repeat(pad)}, ...(right[i] ?? [])]);
+		}
+	} else {
+		body = all;
+	}
+	body = [...body, [], ...LEGEND];
+	// Scrolled windows clamp here, so the reducer never needs the screen size.
+	const top = Math.max(0, Math.min(offset, body.length - room));
+	const more = body.length - top > room;
+	return (
+		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+			<PanelTitle
+				title="memtop help"
+				right={`${top > 0 || more ? '↑↓ scroll · ' : ''}any other key closes`}
+				width={width}
+			/>
+			{body.slice(top, top + room).map((spans, i) => (
+				// biome-ignore lint/suspicious/noArrayIndexKey: help lines are positional
+				<Line key={i} spans={spans.length > 0 ? spans : [{text: ''}]} width={width} />
+			))}
+		</Box>
+	);
+}

@@ -1,0 +1,106 @@
+// "Why did it pick that one?" The kernel's OOM report for one kill: its log lines, then every
+// candidate with the parts of oom_badness() (pages), highest badness first, the victim marked.
+import {Box} from 'ink';
+import type {OomCandidate, SimEvent} from '../../sim/events.js';
+import {fitLeft, fitRight, formatDmesgTime} from '../format.js';
+import {Line, type Span} from '../line.js';
+import {theme} from '../theme.js';
+import {PanelTitle} from './panel-title.js';
+
+export type OomKillEvent = Extract<SimEvent, {kind: 'oom-kill'}>;
+
+export interface OomReportProps {
+	/** Kill to show, or undefined when there has been none. */
+	kill: OomKillEvent | undefined;
+	/** 1-based position among the kills in the log, and how many there are. */
+	index: number;
+	count: number;
+	width: number;
+	height: number;
+}
+
+const COLUMNS: readonly {title: string; width: number; get: (c: OomCandidate) => string}[] = [
+	{title: 'PID', width: 7, get: (c) => String(c.pid)},
+	{title: 'RSS', width: 9, get: (c) => String(c.rss)},
+	{title: 'SWAPENTS', width: 9, get: (c) => String(c.swapents)},
+	{title: 'PGTABLES', width: 9, get: (c) => String(c.pgtables)},
+	{title: 'ADJ', width: 6, get: (c) => String(c.oomScoreAdj)},
+	{title: 'ADJ PAGES', width: 10, get: (c) => String(c.adjPages)},
+	{title: 'BADNESS', width: 9, get: (c) => String(c.badness)},
+];
+const NAME_WIDTH = 16;
+
+export function candidateRows(kill: OomKillEvent, width: number): Span[][] {
+	const ranked = [...kill.candidates].sort((a, b) => b.badness - a.badness || a.pid - b.pid);
+	const top = Math.max(1, ranked[0]?.badness ?? 1);
+	const fixed = 2 + COLUMNS.reduce((n, c) => n + c.width, 0) + 1 + NAME_WIDTH;
+	const barWidth = Math.max(0, Math.min(20, width - fixed - 1));
+	const header: Span[] = [
+		{
+			text: `  ${COLUMNS.map((c) => fitLeft(c.title, c.width)).join('')} ${fitRight('NAME', NAME_WIDTH)}`,
+			colour: theme.tableHeader.color,
+			background: theme.tableHeader.backgroundColor,
+			bold: true,
+		},
+	];
+	const rows = ranked.map((c): Span[] => {
+		const victim = c.pid === kill.pid;
+		const bar =
+			barWidth > 0
+				? '█'.repeat(Math.max(c.badness > 0 ? 1 : 0, Math.round((Math.max(0, c.badness) / top) * barWidth)))
+				: '';
+		return [
+			{text: victim ? '▶ ' : '  ', colour: theme.oom, bold: true},
+			{
+				text: COLUMNS.map((col) => fitLeft(col.get(c), col.width)).join(''),
+				colour: victim ? theme.oom : undefined,
+				bold: victim,
+			},
+			{text: ` ${fitRight(c.name, NAME_WIDTH)}`, colour: victim ? theme.oom : undefined, bold: victim},
+			{text: ` ${bar}`, colour: victim ? theme.oom : theme.warn},
+		];
+	});
+	return [header, ...rows];
+}
+
+export function OomReport({kill, index, count, width, height}: OomReportProps) {
+	const room = Math.max(0, height - 1);
+	if (!kill) {
+		return (
+			<Box flexDirection="column" width={width} height={height} overflow="hidden">
+				<PanelTitle title="OOM killer" right="Esc close" width={width} />
+				<Line spans={[{text: '  no OOM kill so far', colour: theme.dim}]} width={width} />
+			</Box>
+		);
+	}
+	const lines: Span[][] = kill.lines.map((l) => [
+		{text: `${formatDmesgTime(kill.tick)} `, colour: theme.dim},
+		{
+			text: l,
+			colour: l.startsWith('Out of memory') ? theme.oom : undefined,
+			bold: l.startsWith('Out of memory'),
+		},
+	]);
+	lines.push([]);
+	lines.push(...candidateRows(kill, width));
+	lines.push([]);
+	lines.push([
+		{
+			text: '  badness = rss + swapents + pgtables + oom_score_adj × totalpages / 1000  (pages; highest is killed)',
+			colour: theme.dim,
+		},
+	]);
+	return (
+		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+			<PanelTitle
+				title={`OOM kill ${index} of ${count}: ${kill.pid} (${kill.name})`}
+				right={count > 1 ? '← → older/newer · Esc close' : 'Esc close'}
+				width={width}
+			/>
+			{lines.slice(0, room).map((spans, i) => (
+				// biome-ignore lint/suspicious/noArrayIndexKey: report lines are positional
+				<Line key={i} spans={spans.length > 0 ? spans : [{text: ''}]} width={width} />
+			))}
+		</Box>
+	);
+}

@@ -1,0 +1,118 @@
+// The process list: a header row from the column registry, then only the rows that fit. Each row
+// is one memoised <Text> keyed by pid whose props are preformatted strings, so a frame where a
+// process's numbers did not change costs React nothing for that row (ink-stack.md §2).
+import {Box, Text} from 'ink';
+import {memo} from 'react';
+import type {ProcessSnapshot} from '../../sim/snapshot-types.js';
+import {fitRight} from '../format.js';
+import {Line, type Span} from '../line.js';
+import {type Colour, theme} from '../theme.js';
+import {type Column, type ColumnContext, type ColumnId, formatCell, layoutColumns} from './columns.js';
+
+export interface ProcessTableProps {
+	/** Already filtered and sorted. */
+	rows: readonly ProcessSnapshot[];
+	selectedIndex: number;
+	scrollTop: number;
+	width: number;
+	/** Lines including the header. */
+	height: number;
+	sortColumn: ColumnId;
+	descending: boolean;
+	context: ColumnContext;
+	/** Shown instead of rows when there are none. */
+	emptyText?: string;
+}
+
+interface RowProps {
+	cells: readonly string[];
+	colours: readonly (Colour | undefined)[];
+	selected: boolean;
+}
+
+const sameArray = <T,>(a: readonly T[], b: readonly T[]): boolean =>
+	a.length === b.length && a.every((v, i) => v === b[i]);
+
+/** Strings in, one line out; the comparator looks inside the arrays, so it is as cheap as primitives. */
+const ProcessRow = memo(
+	function ProcessRow({cells, colours, selected}: RowProps) {
+		if (selected) {
+			return (
+				<Text wrap="truncate" color={theme.selected.color} backgroundColor={theme.selected.backgroundColor}>
+					{cells.join(' ')}
+				</Text>
+			);
+		}
+		const spans: Span[] = [];
+		cells.forEach((text, i) => {
+			spans.push({text: i === 0 ? text : ` ${text}`, colour: colours[i]});
+		});
+		return <Line spans={spans} width={spansWidth(cells)} />;
+	},
+	(a, b) => a.selected === b.selected && sameArray(a.cells, b.cells) && sameArray(a.colours, b.colours),
+);
+
+function spansWidth(cells: readonly string[]): number {
+	let n = Math.max(0, cells.length - 1);
+	for (const c of cells) n += c.length;
+	return n;
+}
+
+export function headerSpans(
+	columns: readonly Column[],
+	widths: readonly number[],
+	sortColumn: ColumnId,
+	descending: boolean,
+	width: number,
+): Span[] {
+	const spans: Span[] = [];
+	columns.forEach((c, i) => {
+		const w = widths[i]!;
+		const sorted = c.id === sortColumn;
+		// The sort column gets an arrow when its title leaves room for one.
+		const title = sorted && c.title.length < w ? `${c.title}${descending ? '▼' : '▲'}` : c.title;
+		const text = c.align === 'right' ? title.padStart(w) : title.padEnd(w);
+		const style = sorted ? theme.sortedHeader : theme.tableHeader;
+		spans.push({
+			text: i === 0 ? text : ` ${text}`,
+			colour: style.color,
+			background: style.backgroundColor,
+			bold: true,
+		});
+	});
+	const used = spans.reduce((n, s) => n + s.text.length, 0);
+	if (used < width) {
+		spans.push({text: ' '.repeat(width - used), background: theme.tableHeader.backgroundColor});
+	}
+	return spans;
+}
+
+export function ProcessTable(props: ProcessTableProps) {
+	const {rows, selectedIndex, scrollTop, width, height, sortColumn, descending, context} = props;
+	const {columns, widths} = layoutColumns(width);
+	const pageSize = Math.max(0, height - 1);
+	const visible = rows.slice(scrollTop, scrollTop + pageSize);
+	// Pad every row to the full width so the selection bar spans the screen.
+	const used = widths.reduce((n, w) => n + w, 0) + Math.max(0, widths.length - 1);
+	const tail = Math.max(0, width - used);
+	return (
+		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+			<Line spans={headerSpans(columns, widths, sortColumn, descending, width)} width={width} />
+			{visible.length === 0 && pageSize > 0 ? (
+				<Text color={theme.dim}>{fitRight(props.emptyText ?? '  no processes', width)}</Text>
+			) : null}
+			{visible.map((p, i) => {
+				const cells = columns.map((c, k) => formatCell(c, widths[k]!, p, context));
+				if (tail > 0) cells[cells.length - 1] += ' '.repeat(tail);
+				return (
+					<ProcessRow
+						key={p.pid}
+						cells={cells}
+						colours={columns.map((c) => c.colour?.(p))}
+						selected={scrollTop + i === selectedIndex}
+					/>
+				);
+			})}
+		</Box>
+	);
+}

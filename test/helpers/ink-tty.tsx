@@ -1,0 +1,116 @@
+// Render into a fake terminal of a chosen size (ink-testing-library's stdout is fixed at 100
+// columns with no rows). debug mode makes every render a full frame, written synchronously.
+import {EventEmitter} from 'node:events';
+import {render} from 'ink';
+import type {ReactElement} from 'react';
+
+export class FakeStdout extends EventEmitter {
+	isTTY = true;
+	frames: string[] = [];
+	constructor(
+		public columns: number,
+		public rows: number,
+	) {
+		super();
+	}
+	write = (data: string): boolean => {
+		this.frames.push(data);
+		return true;
+	};
+	lastFrame(): string {
+		return this.frames.at(-1) ?? '';
+	}
+	resize(columns: number, rows: number): void {
+		this.columns = columns;
+		this.rows = rows;
+		this.emit('resize');
+	}
+}
+
+export class FakeStdin extends EventEmitter {
+	isTTY = true;
+	#pending: string | null = null;
+	write(data: string): void {
+		this.#pending = data;
+		this.emit('readable');
+		// Ink reads with read(), a real stream emits 'data' for it; useFunctionKeys listens there.
+		this.emit('data', data);
+	}
+	read(): string | null {
+		const data = this.#pending;
+		this.#pending = null;
+		return data;
+	}
+	setEncoding(): void {}
+	setRawMode(): void {}
+	resume(): void {}
+	pause(): void {}
+	ref(): void {}
+	unref(): void {}
+}
+
+export const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export interface TtyRender {
+	stdout: FakeStdout;
+	stdin: FakeStdin;
+	lastFrame(): string;
+	lines(): string[];
+	/** Type keys one write at a time, waiting a tick after each (Ink attaches listeners in effects). */
+	press(...keys: string[]): Promise<void>;
+	unmount(): void;
+	waitUntilExit(): Promise<unknown>;
+}
+
+export async function renderTty(node: ReactElement, columns: number, rows: number): Promise<TtyRender> {
+	const stdout = new FakeStdout(columns, rows);
+	const stdin = new FakeStdin();
+	const instance = render(node, {
+		stdout: stdout as unknown as NodeJS.WriteStream,
+		stdin: stdin as unknown as NodeJS.ReadStream,
+		debug: true,
+		exitOnCtrlC: false,
+		patchConsole: false,
+	});
+	await tick();
+	return {
+		stdout,
+		stdin,
+		lastFrame: () => stdout.lastFrame(),
+		lines: () => stdout.lastFrame().split('\n'),
+		async press(...keys: string[]) {
+			for (const key of keys) {
+				stdin.write(key);
+				await tick();
+			}
+			await tick();
+		},
+		unmount: () => {
+			instance.unmount();
+			instance.cleanup();
+		},
+		waitUntilExit: () => instance.waitUntilExit(),
+	};
+}
+
+export const KEYS = {
+	up: '\x1b[A',
+	down: '\x1b[B',
+	right: '\x1b[C',
+	left: '\x1b[D',
+	shiftRight: '\x1b[1;2C',
+	shiftLeft: '\x1b[1;2D',
+	pageUp: '\x1b[5~',
+	pageDown: '\x1b[6~',
+	home: '\x1b[H',
+	end: '\x1b[F',
+	enter: '\r',
+	escape: '\x1b',
+	backspace: '\x7f',
+	f1: '\x1bOP',
+	f3: '\x1bOR',
+	f4: '\x1bOS',
+	f6: '\x1b[17~',
+	f9: '\x1b[20~',
+	f10: '\x1b[21~',
+} as const;
