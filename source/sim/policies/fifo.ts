@@ -128,6 +128,8 @@ class FifoPolicy implements ReplacementPolicy {
 	}
 
 	inserted(frame: number, _activate: boolean): void {
+		// A page inserted twice must not corrupt the list: re-insertion moves it to the head.
+		this.lists.remove(frame);
 		this.lists.addHead(QUEUE, frame);
 	}
 

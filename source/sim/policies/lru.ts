@@ -20,6 +20,8 @@ class LruPolicy implements ReplacementPolicy {
 	}
 
 	inserted(frame: number, _activate: boolean): void {
+		// A page inserted twice must not corrupt the list: re-insertion moves it to the head.
+		this.lists.remove(frame);
 		this.lists.addHead(LRU, frame);
 	}
 
