@@ -280,6 +280,10 @@ export class Machine implements ReclaimContext {
 		return this.sysctl.swappiness;
 	}
 
+	get minTtlMs(): number {
+		return this.sysctl.min_ttl_ms;
+	}
+
 	/** Swap is usable: slots left, and zram below its memory limit. */
 	get canSwap(): boolean {
 		return this.swap !== null && this.swap.free > 0;
@@ -812,8 +816,9 @@ export class Machine implements ReclaimContext {
 			frames.flags[frame]! |= PG_DIRTY;
 		}
 		this.policy.inserted(frame, activate);
-		// A swap-in of a workingset page is thrashing: memory stall. Otherwise it is IO wait.
-		if (shadowWorkingset(shadow)) p.tickMemUs += waitUs;
+		// A swap-in of a page that was in the workingset (PG_workingset, or a refault distance within the
+		// workingset size) is thrashing: memory stall. Otherwise it is IO wait.
+		if (activate || shadowWorkingset(shadow)) p.tickMemUs += waitUs;
 		else p.tickIoUs += waitUs;
 		p.tickSwapinUs += waitUs;
 		this.nowUs += waitUs;
@@ -924,7 +929,7 @@ export class Machine implements ReclaimContext {
 			}
 			const shadow = swap.shadow[slot]!;
 			activate = this.refault(shadow, true);
-			ws = shadowWorkingset(shadow);
+			ws = activate || shadowWorkingset(shadow);
 			swap.release(slot);
 			p.majflt++;
 			p.secMajflt++;
@@ -1023,7 +1028,7 @@ export class Machine implements ReclaimContext {
 		}
 		const shadow = c < 0 ? -c : 0;
 		const activate = shadow ? this.refault(shadow, false) : false;
-		const ws = shadow ? shadowWorkingset(shadow) : false;
+		const ws = shadow ? activate || shadowWorkingset(shadow) : false;
 		this.insertFilePage(frame, obj, off, activate || ws);
 		this.policy.inserted(frame, activate);
 		// Readahead pages: from free memory only, never reclaiming for them.

@@ -4,6 +4,7 @@ import {clockPolicy} from './clock.js';
 import {fifoPolicy} from './fifo.js';
 import {lruPolicy} from './lru.js';
 import {lru2Policy} from './lru2.js';
+import {mglruPolicy} from './mglru.js';
 import {optPolicy} from './opt.js';
 import type {PolicyInfo, ReplacementPolicy} from './policy.js';
 
@@ -14,6 +15,7 @@ const ALL: PolicyInfo[] = [
 	clockPolicy,
 	optPolicy,
 	lru2Policy,
+	mglruPolicy,
 ];
 
 const registry = new Map<string, PolicyInfo>(ALL.map((p) => [p.name, p]));

@@ -40,6 +40,8 @@ export interface ReclaimContext {
 	readonly fileCost: number;
 	/** File pages refaulted since the last reclaim cycle (disables get_scan_count's cache_trim_mode). */
 	readonly recentFileRefaults?: boolean | undefined;
+	/** MGLRU's /sys/kernel/mm/lru_gen/min_ttl_ms: generations younger than this are never evicted. */
+	readonly minTtlMs?: number | undefined;
 	/** Try to free `frame`; the driver unmaps it, writes it to swap or drops it, and frees the frame. */
 	evict(frame: number): EvictResult;
 	readonly stats: ScanStats;
