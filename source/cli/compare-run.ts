@@ -1,0 +1,48 @@
+// One policy's run for `memtop compare`: pure simulation, so it can run in a worker thread or here.
+import {Machine} from '../sim/machine.js';
+import {takeSnapshot} from '../sim/snapshot.js';
+import type {Workload} from '../sim/spec.js';
+import {TICKS_PER_SECOND} from '../sim/units.js';
+
+export interface CompareResult {
+	policy: string;
+	majorFaults: number;
+	refaults: number;
+	swapOuts: number;
+	psiSomeAvg60: number;
+	psiFullAvg60: number;
+	oomKills: number;
+	/** Page references all processes completed: the work the machine got done. */
+	progress: number;
+	/** Mean over processes of references done / references wanted. */
+	meanProgress: number;
+}
+
+export function runPolicy(workload: Workload, seed: number, policy: string, duration: number): CompareResult {
+	const m = new Machine(workload, {seed, policy});
+	const ticks = Math.round(duration * TICKS_PER_SECOND);
+	let wanted = 0;
+	let done = 0;
+	for (let i = 0; i < ticks; i++) {
+		m.step();
+		for (const p of m.procs) {
+			if (!p || p.exited) continue;
+			wanted += p.tickRefsWanted;
+			done += p.tickRefsDone;
+		}
+	}
+	const s = takeSnapshot(m, {regions: false});
+	let progress = 0;
+	for (const p of m.procs) if (p) progress += p.refs;
+	return {
+		policy,
+		majorFaults: s.vmstat.pgmajfault,
+		refaults: s.vmstat.workingset_refault_anon + s.vmstat.workingset_refault_file,
+		swapOuts: s.vmstat.pswpout + s.vmstat.zswpout,
+		psiSomeAvg60: s.psi.some.avg60,
+		psiFullAvg60: s.psi.full.avg60,
+		oomKills: s.oomKills,
+		progress: Math.max(progress, done),
+		meanProgress: wanted > 0 ? done / wanted : 1,
+	};
+}

@@ -1,0 +1,12 @@
+// Worker thread entry for `memtop compare`: runs one policy and posts the result back.
+import {parentPort, workerData} from 'node:worker_threads';
+import type {Workload} from '../sim/spec.js';
+import {runPolicy} from './compare-run.js';
+
+const {workload, seed, policy, duration} = workerData as {
+	workload: Workload;
+	seed: number;
+	policy: string;
+	duration: number;
+};
+parentPort!.postMessage(runPolicy(workload, seed, policy, duration));
