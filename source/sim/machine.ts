@@ -683,9 +683,9 @@ export class Machine implements ReclaimContext {
 		if (p.dying) return 'dying';
 		const half = TICK_US / 2;
 		if (p.tickReclaimUs > half || p.waitingOom) return 'reclaim';
-		if (p.tickSwapinUs > half || p.debtMemUs > 0) return 'swapin';
+		if (p.tickSwapinUs > half || p.debtMemUs > half) return 'swapin';
 		if (p.tickThrottleUs > half) return 'throttled';
-		if (p.tickIoUs > half || p.debtIoUs > 0) return 'swapin';
+		if (p.tickIoUs > half || p.debtIoUs > half) return 'swapin';
 		return 'running';
 	}
 
@@ -1826,10 +1826,10 @@ export class Machine implements ReclaimContext {
 
 	private lastOnce = new Map<string, number>();
 
-	/** Conditions that recur every page (swap full) are reported at most once a second. */
+	/** Conditions that recur every page (swap full) are reported at most once every 10 s. */
 	private emitOnce(kind: 'zram-full' | 'swap-full'): void {
 		const last = this.lastOnce.get(kind);
-		if (last !== undefined && this.tick - last < TICKS_PER_SECOND) return;
+		if (last !== undefined && this.tick - last < 10 * TICKS_PER_SECOND) return;
 		this.lastOnce.set(kind, this.tick);
 		this.emit({kind, tick: this.tick});
 	}
