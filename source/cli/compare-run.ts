@@ -32,8 +32,6 @@ export function runPolicy(workload: Workload, seed: number, policy: string, dura
 		}
 	}
 	const s = takeSnapshot(m, {regions: false});
-	let progress = 0;
-	for (const p of m.procs) if (p) progress += p.refs;
 	return {
 		policy,
 		majorFaults: s.vmstat.pgmajfault,
@@ -42,7 +40,7 @@ export function runPolicy(workload: Workload, seed: number, policy: string, dura
 		psiSomeAvg60: s.psi.some.avg60,
 		psiFullAvg60: s.psi.full.avg60,
 		oomKills: s.oomKills,
-		progress: Math.max(progress, done),
+		progress: m.totalRefs,
 		meanProgress: wanted > 0 ? done / wanted : 1,
 	};
 }

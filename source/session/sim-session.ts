@@ -2,11 +2,12 @@
 // machine, applies commands at tick boundaries, records them, and publishes snapshots at ≤10 Hz.
 import type {Command} from '../sim/commands.js';
 import type {Machine} from '../sim/machine.js';
+import {Machine as MachineClass} from '../sim/machine.js';
 import {takeSnapshot} from '../sim/snapshot.js';
 import type {Snapshot} from '../sim/snapshot-types.js';
 import {TICKS_PER_SECOND} from '../sim/units.js';
 import {HistoryTracker} from './history.js';
-import type {HistorySample, LoggedEvent, RunRecorder, Session, SessionStatus} from './types.js';
+import type {HistorySample, LoggedEvent, RunRecorder, Session, SessionStatus, TwinStatus} from './types.js';
 
 export const PUBLISH_INTERVAL_MS = 100;
 /** Wall time one publish interval may spend stepping (the rest is left for rendering). */
@@ -49,6 +50,9 @@ export class SimSession implements Session {
 	private lastWall: number;
 	private tickDebt = 0;
 	private closed = false;
+	/** Every command applied, with its tick, so a twin can be given the same history. */
+	protected readonly commandLog: {tick: number; command: Command}[] = [];
+	private twin: {machine: Machine; snapshot: Snapshot; cursor: number} | null = null;
 
 	constructor(options: SimSessionOptions) {
 		this.machine = options.machine;
@@ -106,12 +110,17 @@ export class SimSession implements Session {
 		this.applyQueued();
 		this.machine.step();
 		this.recorder?.afterStep(this.machine);
+		const twin = this.twin;
+		// Once caught up, the twin steps in lockstep with the main machine.
+		if (twin && twin.machine.tick === this.machine.tick - 1)
+			this.stepTwinTo(this.machine.tick, Number.POSITIVE_INFINITY);
 	}
 
 	protected applyQueued(): void {
 		while (this.queue.length) {
 			const c = this.queue.shift()!;
 			this.recorder?.command(this.machine.tick, c);
+			this.commandLog.push({tick: this.machine.tick, command: c});
 			this.machine.apply(c);
 		}
 	}
@@ -119,7 +128,48 @@ export class SimSession implements Session {
 	protected publish(): void {
 		this.snapshot = takeSnapshot(this.machine);
 		this.tracker.ingest(this.snapshot);
+		if (this.twin) {
+			// A twin still catching up replays the run so far a slice at a time.
+			this.stepTwinTo(this.machine.tick, 30);
+			this.twin.snapshot = takeSnapshot(this.twin.machine, {regions: false});
+		}
 		for (const l of this.listeners) l();
+	}
+
+	/** Advance the twin toward `tick`, applying the logged commands at their ticks, within `budgetMs`. */
+	private stepTwinTo(tick: number, budgetMs: number): void {
+		const twin = this.twin!;
+		const start = this.clock.now();
+		while (twin.machine.tick < tick && this.clock.now() - start < budgetMs) {
+			while (
+				twin.cursor < this.commandLog.length &&
+				this.commandLog[twin.cursor]!.tick <= twin.machine.tick
+			) {
+				twin.machine.apply(this.commandLog[twin.cursor++]!.command);
+			}
+			twin.machine.step();
+		}
+	}
+
+	setTwin(policy: string | null): void {
+		if (policy === null || policy === this.machine.policyName) {
+			this.twin = null;
+		} else {
+			const machine = new MachineClass(this.machine.workload, {seed: this.machine.seed, policy});
+			this.twin = {machine, snapshot: takeSnapshot(machine, {regions: false}), cursor: 0};
+		}
+		this.publish();
+	}
+
+	getTwin(): TwinStatus | null {
+		const twin = this.twin;
+		if (!twin) return null;
+		return {
+			policy: twin.machine.policyName,
+			snapshot: twin.snapshot,
+			caughtUp: this.machine.tick === 0 ? 1 : Math.min(1, twin.machine.tick / this.machine.tick),
+			work: {main: this.machine.totalRefs, twin: twin.machine.totalRefs},
+		};
 	}
 
 	getSnapshot(): Snapshot {

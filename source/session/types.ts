@@ -72,6 +72,17 @@ export interface HistorySample {
 	oomKills: number;
 }
 
+/** A second machine running the same workload, seed and commands under another reclaim policy. */
+export interface TwinStatus {
+	policy: string;
+	/** The twin's latest snapshot (same tick as the main one once caught up). */
+	snapshot: Snapshot;
+	/** 0..1 while the twin replays the run so far to catch up; 1 when in step. */
+	caughtUp: number;
+	/** Page references completed by all processes, main run and twin. */
+	work: {main: number; twin: number};
+}
+
 export interface Session {
 	/** The latest snapshot; stable identity until the next publish (useSyncExternalStore). */
 	getSnapshot(): Snapshot;
@@ -93,6 +104,9 @@ export interface Session {
 	seek?(tick: number): void;
 	/** Replay only: become a live run from here, recording to a new file. */
 	takeOver?(): void;
+	/** Start (or with null stop) a twin run under another policy, for side-by-side comparison. */
+	setTwin?(policy: string | null): void;
+	getTwin?(): TwinStatus | null;
 	/** Stop timers, flush and close any recording. */
 	close(): Promise<void>;
 }

@@ -153,6 +153,8 @@ export class Machine implements ReclaimContext {
 
 	// Counters.
 	readonly vm: Vmstat = zeroVmstat();
+	/** Page references completed by every process that ever ran: the work the machine got done. */
+	totalRefs = 0;
 	readonly psiSome = new PsiLineState();
 	readonly psiFull = new PsiLineState();
 	oomKills = 0;
@@ -662,6 +664,7 @@ export class Machine implements ReclaimContext {
 			done++;
 		}
 		p.refs += done;
+		this.totalRefs += done;
 		p.tickRefsDone = done;
 		p.secDone += done;
 		p.secWanted += p.hasRefStreams ? p.refsPerTick : 0;
@@ -719,6 +722,7 @@ export class Machine implements ReclaimContext {
 				p.committed++;
 				p.streamGrowAcc[s]! -= 1;
 				p.refs++;
+				this.totalRefs++;
 				p.touchWss(vpn, wssSecond(Math.floor(this.tick / TICKS_PER_SECOND)));
 			}
 		}
@@ -1857,6 +1861,7 @@ export class Machine implements ReclaimContext {
 	scalars(): Record<string, number | boolean | string | null> {
 		return {
 			tick: this.tick,
+			totalRefs: this.totalRefs,
 			freeTop: this.freeTop,
 			freeHead: this.freeHead,
 			nextPid: this.nextPid,
