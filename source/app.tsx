@@ -82,17 +82,20 @@ export function computeLayout(
 	const body = Math.max(0, total - footer - headerLines);
 	const lower: LowerPanel = chosen ?? (rows >= 32 ? 'both' : 'none');
 	const sideBySide = width >= WIDE_HEADER;
+	const stacked = lower === 'both' && !sideBySide;
 	let lowerHeight = 0;
-	if (lower !== 'none') {
-		const wanted = lower === 'both' && !sideBySide ? 16 : 12;
-		lowerHeight = Math.max(0, Math.min(wanted, Math.max(7, Math.floor(body * 0.4)), body - 4));
+	if (stacked) {
+		// Graphs and a few log lines under each other: most of the body, a little table left.
+		lowerHeight = Math.max(0, Math.min(16, Math.max(10, Math.floor(body * 0.6)), body - 3));
+	} else if (lower !== 'none') {
+		lowerHeight = Math.max(0, Math.min(12, Math.max(7, Math.floor(body * 0.4)), body - 4));
 	}
 	const graphsWidth = lower === 'both' && sideBySide ? Math.min(72, Math.floor(width * 0.45)) : width;
 	const logWidth = lower === 'both' && sideBySide ? width - graphsWidth - 1 : width;
 	let logHeight = lower === 'log' || lower === 'both' ? lowerHeight : 0;
 	let graphsHeight = lower === 'graphs' || lower === 'both' ? lowerHeight : 0;
-	if (lower === 'both' && !sideBySide) {
-		graphsHeight = Math.min(lowerHeight, 7);
+	if (stacked) {
+		graphsHeight = Math.min(7, Math.max(0, lowerHeight - 3));
 		logHeight = lowerHeight - graphsHeight;
 	}
 	return {
@@ -722,7 +725,9 @@ export function App({session}: {session: Session}) {
 			layout.graphsHeight > 0 ? (
 				<Graphs
 					history={history}
-					snapshot={snapshot}
+					totalPages={snapshot.totalPages}
+					swapPages={snapshot.swap.totalPages}
+					zpoolPages={Math.max(snapshot.zswap.limitPages, snapshot.frames.zpool)}
 					width={layout.graphsWidth}
 					height={layout.graphsHeight}
 				/>
@@ -757,9 +762,9 @@ export function App({session}: {session: Session}) {
 	}
 
 	return (
-		<Box flexDirection="column" width={width} height={Math.max(1, height - 1)} overflow="hidden">
+		<Box flexDirection="column" width={width} height={Math.max(1, height - 1)} overflowY="hidden">
 			<Header snapshot={snapshot} status={status} rates={rates} width={width} maxLines={layout.headerLines} />
-			<Box flexDirection="column" width={width} height={layout.body} overflow="hidden">
+			<Box flexDirection="column" width={width} height={layout.body} overflowY="hidden">
 				{body}
 			</Box>
 			<StatusLine

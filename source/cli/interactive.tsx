@@ -2,8 +2,7 @@
 // and take care that the terminal is ALWAYS given back (cursor shown, main screen, cooked mode)
 // however we leave: q, Ctrl-C, a signal, a crash, or process.exit from somewhere else.
 import {writeSync} from 'node:fs';
-import {render} from 'ink';
-import {App} from '../app.js';
+import {createRequire} from 'node:module';
 import type {Session} from '../session/types.js';
 import {UserError} from './user-error.js';
 
@@ -23,6 +22,19 @@ type HandledSignal = keyof typeof SIGNAL_EXIT_CODES;
 function oneLine(error: unknown): string {
 	const text = error instanceof Error ? error.message || error.name : String(error);
 	return text.split('\n')[0] ?? 'unknown error';
+}
+
+/**
+ * React picks its build when first loaded, from NODE_ENV: the development build renders about
+ * twice as slowly and records timing marks. Ask for production unless the user chose, and only
+ * if React is not loaded yet (a development React with a production reconciler would break).
+ */
+function preferProductionReact(): void {
+	if (process.env.NODE_ENV !== undefined) return;
+	const loaded = Object.keys(createRequire(import.meta.url).cache).some((path) =>
+		/[\\/]node_modules[\\/](react|react-reconciler)[\\/]/.test(path),
+	);
+	if (!loaded) process.env.NODE_ENV = 'production';
 }
 
 export async function runInteractive(session: Session): Promise<number> {
@@ -45,6 +57,9 @@ export async function runInteractive(session: Session): Promise<number> {
 			// stdout gone (terminal closed): nothing left to restore.
 		}
 	};
+
+	preferProductionReact();
+	const [{render}, {App}] = await Promise.all([import('ink'), import('../app.js')]);
 
 	writeSync(fd, ENTER_ALT_SCREEN + HIDE_CURSOR + CLEAR);
 	process.on('exit', restoreTerminal);

@@ -135,7 +135,10 @@ export function clip(text: string, width: number): string {
 
 const SPARK = '▁▂▃▄▅▆▇█';
 
-/** The last `width` values as block characters scaled to the series' own peak; pads on the left. */
+/**
+ * The last `width` values as block characters, eight even steps from zero to the series' own peak
+ * (so growth shows whatever the size); zero is blank. Pads on the left while history is short.
+ */
 export function sparkline(values: readonly number[], width: number): string {
 	if (width <= 0) return '';
 	const tail = values.slice(-width);
@@ -143,8 +146,7 @@ export function sparkline(values: readonly number[], width: number): string {
 	for (const v of tail) if (v > peak) peak = v;
 	let out = '';
 	for (const v of tail) {
-		const level = peak <= 0 ? 0 : Math.min(7, Math.max(0, Math.round((v / peak) * 7)));
-		out += SPARK[level];
+		out += v <= 0 || peak <= 0 ? ' ' : SPARK[Math.min(7, Math.max(0, Math.ceil((v / peak) * 8) - 1))];
 	}
 	return out.padStart(width);
 }

@@ -19,7 +19,11 @@ export function spansLength(spans: readonly Span[]): number {
 	return n;
 }
 
-/** Cut to `width` (dropping or shortening trailing spans) and pad with a plain space span. */
+/**
+ * Cut to `width`, dropping or shortening trailing spans. No padding: Ink trims trailing blanks
+ * anyway, and every character here costs tokenizing time in Ink's output stage each frame.
+ * Spans with a background (title bars, the selected row) are padded by their owners.
+ */
 export function fitSpans(spans: readonly Span[], width: number): Span[] {
 	const out: Span[] = [];
 	let left = width;
@@ -33,7 +37,6 @@ export function fitSpans(spans: readonly Span[], width: number): Span[] {
 			left = 0;
 		}
 	}
-	if (left > 0) out.push({text: ' '.repeat(left)});
 	return out;
 }
 
@@ -84,9 +87,11 @@ function SpanText({s}: {s: Span}) {
 	);
 }
 
-/** A line of exactly `width` columns. */
+/** A line of at most `width` columns. */
 export function Line({spans, width}: {spans: readonly Span[]; width: number}) {
 	const fitted = mergeSpans(fitSpans(spans, width));
+	// An empty Text takes no row in Ink's layout; a blank line must still be one line tall.
+	if (fitted.length === 0 || spansLength(fitted) === 0) return <Text> </Text>;
 	return (
 		<Text wrap="truncate">
 			{fitted.map((s, i) => (

@@ -51,6 +51,24 @@ export class FakeStdin extends EventEmitter {
 
 export const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/**
+ * Wait until the last frame satisfies `ok` (React schedules some updates, e.g. setState from a
+ * stream event, a little later than the next tick). Returns the frame; throws after `ms`.
+ */
+export async function waitForFrame(
+	r: {lastFrame(): string},
+	ok: (frame: string) => boolean,
+	ms = 2000,
+): Promise<string> {
+	const until = Date.now() + ms;
+	for (;;) {
+		const frame = r.lastFrame();
+		if (ok(frame)) return frame;
+		if (Date.now() > until) throw new Error(`timed out waiting for frame; last frame:\n${frame}`);
+		await new Promise((resolve) => setTimeout(resolve, 5));
+	}
+}
+
 export interface TtyRender {
 	stdout: FakeStdout;
 	stdin: FakeStdin;

@@ -120,7 +120,7 @@ export function Header({snapshot, status, rates, width, maxLines}: HeaderProps) 
 			.map((l) => l.key),
 	);
 	return (
-		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 			{lines
 				.filter((l) => kept.has(l.key))
 				.map((l) => (

@@ -3,6 +3,7 @@
 // arrive one per stalled process per second; under pressure they would push everything else off
 // the panel, so the ones of the same second share one line.
 import {Box} from 'ink';
+import {memo} from 'react';
 import type {LoggedEvent} from '../../session/types.js';
 import type {SimEvent} from '../../sim/events.js';
 import {fitRight, formatDmesgTime, formatEvent, formatPages} from '../format.js';
@@ -72,12 +73,13 @@ export function logLines(events: readonly LoggedEvent[], count: number): LogLine
 	return out.reverse();
 }
 
-export function EventLog({events, width, height}: EventLogProps) {
+/** Memoised: the log's array only changes identity when events arrive. */
+export const EventLog = memo(function EventLog({events, width, height}: EventLogProps) {
 	const room = Math.max(0, height - 1);
 	const shown = logLines(events, room);
 	const kills = events.reduce((n, e) => n + (e.event.kind === 'oom-kill' ? 1 : 0), 0);
 	return (
-		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 			<PanelTitle
 				title="Events"
 				right={kills > 0 ? `x explains the last OOM kill · ${events.length}` : String(events.length)}
@@ -98,4 +100,4 @@ export function EventLog({events, width, height}: EventLogProps) {
 			))}
 		</Box>
 	);
-}
+});

@@ -57,7 +57,12 @@ function keySpans(items: readonly [string, string][], captionWidth: number): Spa
 	const {color, backgroundColor} = theme.fnCaption;
 	return items.flatMap(([key, caption]) => [
 		{text: key, colour: theme.fnKey, bold: true},
-		{text: caption.padEnd(captionWidth), colour: color, background: backgroundColor},
+		// At least one space after a caption, so "TakeOver" does not run into "F10".
+		{
+			text: caption.padEnd(Math.max(captionWidth, caption.length + 1)),
+			colour: color,
+			background: backgroundColor,
+		},
 	]);
 }
 
@@ -80,10 +85,7 @@ export function FunctionBar({mode, prompt, width}: FunctionBarProps) {
 	// Captions get htop's padding when there is room, and shrink to their text when there is not.
 	const wide = keySpans(base, 7);
 	const wideLength = wide.reduce((n, s) => n + s.text.length, 0);
-	const spans =
-		wideLength <= width
-			? wide
-			: keySpans(base, 0).map((s) => (s.background ? {...s, text: `${s.text} `} : s));
+	const spans = wideLength <= width ? wide : keySpans(base, 0);
 	if (mode === 'live') {
 		let used = spans.reduce((n, s) => n + s.text.length, 0);
 		for (const [key, caption] of LIVE_HINTS) {

@@ -1,8 +1,8 @@
 // History graphs, btop style: braille area charts of the last few simulated minutes, one sample
 // per simulated second from session.getHistory(), with OOM kills marked in red and on the axis.
 import {Box} from 'ink';
+import {memo} from 'react';
 import type {HistorySample} from '../../session/types.js';
-import type {Snapshot} from '../../sim/snapshot-types.js';
 import {type Aggregate, brailleArea, bucket} from '../braille.js';
 import {fitLeft, fitRight, formatCount, formatDuration, formatPages} from '../format.js';
 import {Line, type Span} from '../line.js';
@@ -13,13 +13,21 @@ import {PanelTitle} from './panel-title.js';
 export const GRAPH_SPAN_SECONDS = 240;
 const LABEL_WIDTH = 15;
 
+/** Full scales of the graphs that have one, in pages. */
+export interface GraphScale {
+	totalPages: number;
+	swapPages: number;
+	/** The zswap pool limit (or the pool itself, if larger: zram). */
+	zpoolPages: number;
+}
+
 interface GraphSpec {
 	name: string;
 	colour: Colour;
 	value: (s: HistorySample) => number;
 	agg: Aggregate;
 	/** Full scale; null = the peak of what is shown (rates). */
-	max: (snap: Snapshot) => number | null;
+	max: (scale: GraphScale) => number | null;
 	format: (v: number) => string;
 }
 
@@ -29,7 +37,7 @@ export const GRAPHS: readonly GraphSpec[] = [
 		colour: theme.ok,
 		value: (s) => s.freePages,
 		agg: 'min',
-		max: (snap) => snap.totalPages,
+		max: (scale) => scale.totalPages,
 		format: formatPages,
 	},
 	{
@@ -53,7 +61,7 @@ export const GRAPHS: readonly GraphSpec[] = [
 		colour: theme.swapUsed,
 		value: (s) => s.swapUsedPages,
 		agg: 'max',
-		max: (snap) => snap.swap.totalPages,
+		max: (scale) => scale.swapPages,
 		format: formatPages,
 	},
 	{
@@ -61,14 +69,14 @@ export const GRAPHS: readonly GraphSpec[] = [
 		colour: theme.zpool,
 		value: (s) => s.zswapPoolPages,
 		agg: 'max',
-		max: (snap) => Math.max(snap.zswap.limitPages, snap.frames.zpool),
+		max: (scale) => scale.zpoolPages,
 		format: formatPages,
 	},
 ];
 
-export interface GraphsProps {
+export interface GraphsProps extends GraphScale {
+	/** Changes identity only when a sample was added, so the memo skips most frames. */
 	history: readonly HistorySample[];
-	snapshot: Snapshot;
 	width: number;
 	/** Lines including the title and the time axis. */
 	height: number;
@@ -76,7 +84,7 @@ export interface GraphsProps {
 
 /** Seconds per braille dot for a chart `chartWidth` characters wide. */
 export function secondsPerDot(chartWidth: number): number {
-	return Math.max(1, Math.ceil(GRAPH_SPAN_SECONDS / Math.max(1, chartWidth * 2)));
+	return Math.max(1, Math.round(GRAPH_SPAN_SECONDS / Math.max(1, chartWidth * 2)));
 }
 
 /** Spans of one chart row with the columns that saw an OOM kill in red. */
@@ -91,7 +99,7 @@ function chartSpans(text: string, oomColumns: readonly boolean[], colour: Colour
 	return spans;
 }
 
-export function Graphs({history, snapshot, width, height}: GraphsProps) {
+export const Graphs = memo(function Graphs({history, width, height, ...scale}: GraphsProps) {
 	const chartWidth = Math.max(1, width - LABEL_WIDTH);
 	const perDot = secondsPerDot(chartWidth);
 	const points = chartWidth * 2;
@@ -110,7 +118,7 @@ export function Graphs({history, snapshot, width, height}: GraphsProps) {
 		const series = bucket(history, points, perDot, g.value, g.agg);
 		let peak = 0;
 		for (const v of series) if (v !== null && v > peak) peak = v;
-		const max = g.max(snapshot) ?? peak;
+		const max = g.max(scale) ?? peak;
 		const rows = brailleArea(series, max, chartWidth, rowsEach);
 		const latest = history.at(-1);
 		const current = latest ? g.format(g.value(latest)) : '-';
@@ -118,7 +126,7 @@ export function Graphs({history, snapshot, width, height}: GraphsProps) {
 			const label =
 				r === 0
 					? fitRight(g.name, LABEL_WIDTH - 7) + fitLeft(current, 6)
-					: r === 1 && g.max(snapshot) === null
+					: r === 1 && g.max(scale) === null
 						? fitLeft(`peak ${g.format(peak)}`, LABEL_WIDTH - 1)
 						: ''.padEnd(LABEL_WIDTH - 1);
 			lines.push([
@@ -141,7 +149,7 @@ export function Graphs({history, snapshot, width, height}: GraphsProps) {
 	}
 
 	return (
-		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 			<PanelTitle title="History" right={`${formatDuration(perDot)}/dot`} width={width} />
 			{lines.map((spans, i) => (
 				// biome-ignore lint/suspicious/noArrayIndexKey: chart rows are positional
@@ -150,4 +158,4 @@ export function Graphs({history, snapshot, width, height}: GraphsProps) {
 			{height >= 2 ? <Line spans={axis} width={width} /> : null}
 		</Box>
 	);
-}
+});

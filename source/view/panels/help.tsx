@@ -16,11 +16,11 @@ export const KEY_HELP: readonly {section: string; keys: readonly KeyHelp[]}[] = 
 		section: 'Navigate',
 		keys: [
 			{keys: '↑ ↓ PgUp PgDn Home End', action: 'move the selection'},
-			{keys: 'Enter', action: 'process detail (regions, faults, oom_score)'},
-			{keys: 'F3 /', action: 'search by name (F3 again: next match)'},
+			{keys: 'Enter', action: 'process detail (regions, oom_score)'},
+			{keys: 'F3 /', action: 'search by name (F3: next match)'},
 			{keys: 'F4 \\', action: 'filter by name (Esc clears)'},
-			{keys: 'F6 < >', action: 'sort menu / previous / next sort column'},
-			{keys: 'M I', action: 'sort by RSS / invert the sort order'},
+			{keys: 'F6 < >', action: 'sort menu / previous / next column'},
+			{keys: 'M I', action: 'sort by RSS / invert the order'},
 			{keys: 'g v', action: 'cycle the log and graphs area'},
 			{keys: 'x', action: 'explain the last OOM kill'},
 			{keys: 'F1 ? h', action: 'this help'},
@@ -34,14 +34,14 @@ export const KEY_HELP: readonly {section: string; keys: readonly KeyHelp[]}[] = 
 			{keys: 'Space', action: 'pause / resume'},
 			{keys: '.', action: 'step one tick (10 ms) while paused'},
 			{keys: '+ -', action: 'speed ×0.1 … ×100, max'},
-			{keys: 'a', action: 'spawn a memory hog (256M, 512M, 1G, 2G)'},
-			{keys: 'c', action: 'flood the page cache (streaming reader)'},
-			{keys: 'l', action: 'start a leaking process (16 MiB/s)'},
-			{keys: 'b B', action: 'balloon: take 256 MiB of RAM / give all back'},
+			{keys: 'a', action: 'spawn a hog (256M, 512M, 1G, 2G)'},
+			{keys: 'c', action: 'flood the page cache (a reader)'},
+			{keys: 'l', action: 'start a leaker (16 MiB/s)'},
+			{keys: 'b B', action: 'balloon: take 256 MiB / give back'},
 			{keys: 'd', action: 'drop clean caches (drop_caches=3)'},
 			{keys: 's', action: 'swappiness 0 → 60 → 100 → 200'},
 			{keys: 'z', action: 'zswap on / off'},
-			{keys: 'o', action: 'oom_score_adj of selected: 0 → 500 → 1000 → -1000'},
+			{keys: 'o', action: 'oom_score_adj: 0→500→1000→-1000'},
 			{keys: 'F9 k', action: 'kill the selected process'},
 		],
 	},
@@ -52,9 +52,9 @@ export const KEY_HELP: readonly {section: string; keys: readonly KeyHelp[]}[] = 
 			{keys: '← →', action: 'seek ±1 s'},
 			{keys: 'PgUp PgDn S-← S-→', action: 'seek ±10 s'},
 			{keys: 'Home End', action: 'start / end of the recording'},
-			{keys: 'n N', action: 'next / previous marker (OOM kill, command)'},
+			{keys: 'n N', action: 'next / previous marker'},
 			{keys: 'g', action: 'go to a time (mm:ss)'},
-			{keys: 't', action: 'take over: continue live from here'},
+			{keys: 't', action: 'take over: go live from here'},
 			{keys: '↑ ↓', action: 'move the selection'},
 		],
 	},
@@ -87,7 +87,7 @@ const LEGEND: Span[][] = [
 ];
 
 function keyLines(width: number): Span[][] {
-	const keyWidth = 22;
+	const keyWidth = 23;
 	const lines: Span[][] = [];
 	for (const group of KEY_HELP) {
 		lines.push([{text: group.section, colour: theme.label, bold: true}]);
@@ -135,7 +135,7 @@ export function Help({width, height, offset = 0}: {width: number; height: number
 	const top = Math.max(0, Math.min(offset, body.length - room));
 	const more = body.length - top > room;
 	return (
-		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 			<PanelTitle
 				title="memtop help"
 				right={`${top > 0 || more ? '↑↓ scroll · ' : ''}any other key closes`}

@@ -67,7 +67,7 @@ export function OomReport({kill, index, count, width, height}: OomReportProps) {
 	const room = Math.max(0, height - 1);
 	if (!kill) {
 		return (
-			<Box flexDirection="column" width={width} height={height} overflow="hidden">
+			<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 				<PanelTitle title="OOM killer" right="Esc close" width={width} />
 				<Line spans={[{text: '  no OOM kill so far', colour: theme.dim}]} width={width} />
 			</Box>
@@ -86,12 +86,12 @@ export function OomReport({kill, index, count, width, height}: OomReportProps) {
 	lines.push([]);
 	lines.push([
 		{
-			text: '  badness = rss + swapents + pgtables + oom_score_adj × totalpages / 1000  (pages; highest is killed)',
+			text: '  badness = rss + swapents + pgtables + oom_score_adj × (totalpages / 1000), in pages; the highest dies',
 			colour: theme.dim,
 		},
 	]);
 	return (
-		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 			<PanelTitle
 				title={`OOM kill ${index} of ${count}: ${kill.pid} (${kill.name})`}
 				right={count > 1 ? '← → older/newer · Esc close' : 'Esc close'}

@@ -71,7 +71,7 @@ export function badnessParts(p: ProcessSnapshot, snapshot: Snapshot) {
 
 /** Lines the detail window has for a process (for clamping the scroll offset). */
 export function detailLineCount(p: ProcessSnapshot | undefined): number {
-	return p ? 8 + p.regions.length : 1;
+	return p ? 10 + p.regions.length : 1;
 }
 
 export function ProcessDetail({
@@ -85,7 +85,7 @@ export function ProcessDetail({
 }: ProcessDetailProps) {
 	if (!p) {
 		return (
-			<Box flexDirection="column" width={width} height={height} overflow="hidden">
+			<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 				<PanelTitle title={`Process ${pid}`} right="Esc close" width={width} />
 				<Line spans={[dim(`  process ${pid} has exited`)]} width={width} />
 			</Box>
@@ -126,71 +126,89 @@ export function ProcessDetail({
 		dim('  major '),
 		value(String(p.majflt)),
 		dim(` (${formatCount(p.majfltRate)}/s)`),
-		label('   stall '),
+		label('  stall '),
 		value(formatPercent(p.stall, 1)),
-		label('   progress '),
+		label('  progress '),
 		value(formatPercent(p.progress)),
 	]);
 	const peak = history.reduce((m, v) => Math.max(m, v), 0);
-	const sparkWidth = Math.max(8, Math.min(history.length || 8, width - 30));
-	lines.push([
-		label('  RSS history '),
-		{text: sparkline(resample(history, sparkWidth), sparkWidth), colour: theme.sparkline},
-		dim(` ${history.length}s, peak ${formatPages(peak)}`),
-	]);
+	const sparkWidth = Math.max(8, Math.min(history.length || 8, width - 36));
+	lines.push(
+		history.length === 0
+			? [label('  RSS history '), dim('(one value per simulated second, none yet)')]
+			: [
+					label('  RSS history '),
+					{text: sparkline(resample(history, sparkWidth), sparkWidth), colour: theme.sparkline},
+					dim(` ${history.length}s, peak ${formatPages(peak)}`),
+				],
+	);
 	lines.push([]);
 
-	const nameWidth = Math.max(6, Math.min(16, ...p.regions.map((r) => r.name.length)));
-	const barWidth = Math.max(10, width - (2 + nameWidth + 1 + 6 + 5 * 7) - 1);
+	const nameWidth = Math.min(16, Math.max(6, ...p.regions.map((r) => r.name.length)));
+	const barWidth = Math.max(10, width - (2 + nameWidth + 1 + 5 + 5 * 7) - 2);
+	const titles = ['SIZE', 'RESID', 'ZSWAP', 'SWAP', 'UNTCH'].map((t) => fitLeft(t, 7)).join('');
 	lines.push([
 		{
-			text: `  ${fitRight('REGION', nameWidth)} ${fitRight('KIND', 5)}${['SIZE', 'RESID', 'ZSWAP', 'SWAP', 'UNTCH'].map((t) => fitLeft(t, 7)).join('')} `,
+			text: `  ${fitRight('REGION', nameWidth)} ${fitRight('KIND', 5)}${titles}`,
 			colour: theme.label,
 			bold: true,
 		},
-		{text: '█ resident ▓ zswap ▒ swap ░ untouched', colour: theme.dim},
 	]);
 	for (const r of p.regions) {
+		const zswapped = Math.min(r.zswapped, r.swapped);
+		const figures = [r.size, r.resident, zswapped, r.swapped - zswapped, r.untouched];
 		lines.push([
 			{text: `  ${fitRight(r.name, nameWidth)} ${fitRight(r.kind, 5)}`},
-			value(
-				[
-					r.size,
-					r.resident,
-					Math.min(r.zswapped, r.swapped),
-					Math.max(0, r.swapped - r.zswapped),
-					r.untouched,
-				]
-					.map((n) => fitLeft(formatPages(n), 7))
-					.join(''),
-			),
+			value(figures.map((n) => fitLeft(formatPages(n), 7)).join('')),
 			{text: ' '},
 			...regionBar(r, barWidth),
 		]);
 	}
+	lines.push([
+		{text: '  '},
+		{text: '█', colour: theme.anon},
+		dim(' resident '),
+		{text: '▓', colour: theme.zpool},
+		dim(' zswap '),
+		{text: '▒', colour: theme.swapUsed},
+		dim(' swap '),
+		dim('░ never touched'),
+	]);
 	lines.push([]);
 	const b = badnessParts(p, snapshot);
-	lines.push([
-		label('  oom_badness '),
-		dim('rss '),
-		value(String(b.rss)),
-		dim(' + swapents '),
-		value(String(b.swapents)),
-		dim(' + pgtables '),
-		value(String(b.pgtables)),
-		dim(` + adj ${p.oomScoreAdj}×(${b.totalPages}/1000) `),
-		value(String(b.adj)),
-		dim(' = '),
-		value(`${b.badness} pages`),
-		label('   oom_score '),
-		{text: String(p.oomScore), colour: theme.oom, bold: true},
-	]);
+	if (p.oomScoreAdj === -1000) {
+		lines.push([
+			label('  oom_badness '),
+			dim('oom_score_adj -1000: the OOM killer never picks this process'),
+			label('   oom_score '),
+			value(String(p.oomScore)),
+		]);
+	} else {
+		lines.push([
+			label('  oom_badness '),
+			dim('= rss '),
+			value(String(b.rss)),
+			dim(' + swapents '),
+			value(String(b.swapents)),
+			dim(' + pgtables '),
+			value(String(b.pgtables)),
+			dim(' + adj '),
+			value(String(b.adj)),
+			dim(' = '),
+			value(String(b.badness)),
+		]);
+		lines.push([
+			dim(`  in pages; adj = oom_score_adj ${p.oomScoreAdj} × (totalpages ${b.totalPages} / 1000)`),
+			label('   oom_score '),
+			{text: String(p.oomScore), colour: theme.oom, bold: true},
+		]);
+	}
 
 	const room = Math.max(0, height - 1);
 	const top = Math.max(0, Math.min(offset, lines.length - room));
 	const scrolls = lines.length > room;
 	return (
-		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 			<PanelTitle
 				title={`Process ${p.pid} (${p.name})  ${p.state}`}
 				right={`${scrolls ? '↑↓ scroll · ' : ''}Esc close`}

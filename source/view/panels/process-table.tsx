@@ -92,24 +92,25 @@ export function ProcessTable(props: ProcessTableProps) {
 	const {columns, widths} = layoutColumns(width);
 	const pageSize = Math.max(0, height - 1);
 	const visible = rows.slice(scrollTop, scrollTop + pageSize);
-	// Pad every row to the full width so the selection bar spans the screen.
 	const used = widths.reduce((n, w) => n + w, 0) + Math.max(0, widths.length - 1);
 	const tail = Math.max(0, width - used);
 	return (
-		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 			<Line spans={headerSpans(columns, widths, sortColumn, descending, width)} width={width} />
 			{visible.length === 0 && pageSize > 0 ? (
 				<Text color={theme.dim}>{fitRight(props.emptyText ?? '  no processes', width)}</Text>
 			) : null}
 			{visible.map((p, i) => {
 				const cells = columns.map((c, k) => formatCell(c, widths[k]!, p, context));
-				if (tail > 0) cells[cells.length - 1] += ' '.repeat(tail);
+				const selected = scrollTop + i === selectedIndex;
+				// Only the selection bar needs the full width; other rows end where their text does.
+				if (selected && tail > 0) cells[cells.length - 1] += ' '.repeat(tail);
 				return (
 					<ProcessRow
 						key={p.pid}
 						cells={cells}
 						colours={columns.map((c) => c.colour?.(p))}
-						selected={scrollTop + i === selectedIndex}
+						selected={selected}
 					/>
 				);
 			})}

@@ -18,7 +18,7 @@ export function SortMenu({columns, cursor, current, width, height}: SortMenuProp
 	const room = Math.max(0, height - 1);
 	const top = Math.max(0, Math.min(cursor - room + 1, columns.length - room));
 	return (
-		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 			<PanelTitle title="Sort by" right="↑↓ Enter choose · Esc cancel" width={width} />
 			{columns.slice(Math.max(0, top), Math.max(0, top) + room).map((c, i) => {
 				const index = Math.max(0, top) + i;

@@ -1,0 +1,19 @@
+// Runs the real runInteractive over a FakeSession in a pseudo-terminal (see interactive.test.tsx).
+// argv[2]: 'quit' waits for q; 'crash' throws an uncaught error after the first frame.
+import {runInteractive} from '../../source/cli/interactive.js';
+import {FakeSession} from '../helpers/fake-session.js';
+
+const session = new FakeSession();
+process.stderr.write(`pid ${process.pid}\n`);
+const original = session.close.bind(session);
+session.close = async () => {
+	await original();
+	process.stderr.write('session closed\n');
+};
+if (process.argv[2] === 'crash')
+	setTimeout(() => {
+		throw new Error('boom\nsecond line');
+	}, 2000);
+const code = await runInteractive(session);
+process.stderr.write(`returned ${code}\n`);
+process.exit(code);

@@ -1,0 +1,113 @@
+// runInteractive in a real pseudo-terminal (util-linux `script`): the alternate screen is entered
+// and always left, the cursor comes back, and the session is closed, however the dashboard ends.
+import {type ChildProcess, execFileSync, spawn} from 'node:child_process';
+import {afterEach, describe, expect, it} from 'vitest';
+import {NOT_A_TTY, runInteractive} from '../../source/cli/interactive.js';
+import {UserError} from '../../source/cli/user-error.js';
+import {FakeSession} from '../helpers/fake-session.js';
+
+const hasScript = (() => {
+	try {
+		execFileSync('script', ['--version'], {stdio: 'ignore'});
+		return true;
+	} catch {
+		return false;
+	}
+})();
+
+const ENTER = '\x1b[?1049h\x1b[?25l';
+const LEAVE = '\x1b[?25h\x1b[?1049l';
+
+interface Run {
+	child: ChildProcess;
+	output: () => string;
+	exit: Promise<number | null>;
+}
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+	for (const c of children.splice(0)) if (c.exitCode === null && c.pid) c.kill('SIGKILL');
+});
+
+function runHarness(mode: 'quit' | 'crash'): Run {
+	const command = `node --import tsx test/cli/dashboard-harness.tsx ${mode}`;
+	const child = spawn('script', ['-qfec', command, '/dev/null'], {
+		env: {...process.env, CI: 'false', COLUMNS: '100', LINES: '30'},
+		stdio: ['pipe', 'pipe', 'pipe'],
+	});
+	children.push(child);
+	let out = '';
+	child.stdout!.on('data', (d: Buffer) => {
+		out += d.toString('utf8');
+	});
+	child.stderr!.on('data', (d: Buffer) => {
+		out += d.toString('utf8');
+	});
+	const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+	return {child, output: () => out, exit};
+}
+
+async function until(run: Run, pattern: RegExp, ms = 15_000): Promise<RegExpMatchArray> {
+	const end = Date.now() + ms;
+	for (;;) {
+		const m = run.output().match(pattern);
+		if (m) return m;
+		if (Date.now() > end)
+			throw new Error(`timed out waiting for ${pattern}; output so far:\n${run.output()}`);
+		await new Promise((r) => setTimeout(r, 20));
+	}
+}
+
+describe('runInteractive', () => {
+	it('refuses to start without a terminal', async () => {
+		const session = new FakeSession();
+		const isTTY = process.stdin.isTTY;
+		Object.defineProperty(process.stdin, 'isTTY', {value: undefined, configurable: true});
+		try {
+			await expect(runInteractive(session)).rejects.toThrow(new UserError(NOT_A_TTY));
+			await expect(runInteractive(session)).rejects.toBeInstanceOf(UserError);
+		} finally {
+			Object.defineProperty(process.stdin, 'isTTY', {value: isTTY, configurable: true});
+		}
+		expect(NOT_A_TTY).toBe(
+			'memtop: the dashboard needs a terminal (stdin and stdout must be a TTY); use --headless for text output',
+		);
+	});
+
+	it.skipIf(!hasScript)(
+		'q leaves the alternate screen, shows the cursor, closes the session, returns 0',
+		async () => {
+			const run = runHarness('quit');
+			await until(run, /F10Quit/);
+			run.child.stdin!.write('q');
+			expect(await run.exit).toBe(0);
+			const out = run.output();
+			expect(out).toContain(ENTER);
+			expect(out.lastIndexOf(LEAVE)).toBeGreaterThan(out.lastIndexOf('F10Quit'));
+			expect(out).toMatch(/session closed[\s\S]*returned 0/);
+		},
+	);
+
+	it.skipIf(!hasScript)('SIGTERM restores the terminal, closes the session and exits 143', async () => {
+		const run = runHarness('quit');
+		const [, pid] = await until(run, /pid (\d+)/);
+		await until(run, /F10Quit/);
+		process.kill(Number(pid), 'SIGTERM');
+		expect(await run.exit).toBe(143);
+		expect(run.output()).toContain(LEAVE);
+		expect(run.output()).toContain('session closed');
+		expect(run.output()).not.toContain('returned');
+	});
+
+	it.skipIf(!hasScript)(
+		'an uncaught exception restores the terminal and prints one line, exit 1',
+		async () => {
+			const run = runHarness('crash');
+			expect(await run.exit).toBe(1);
+			const out = run.output();
+			expect(out).toContain(`${LEAVE}memtop: boom\r\n`);
+			expect(out).not.toContain('second line');
+			expect(out).toContain('session closed');
+		},
+	);
+});

@@ -1,0 +1,90 @@
+import {Text} from 'ink';
+import {useCallback, useState} from 'react';
+import {describe, expect, it} from 'vitest';
+import {
+	type FunctionKey,
+	parseFunctionKeys,
+	useFunctionKeys,
+} from '../../source/view/hooks/use-function-keys.js';
+import {createSessionStore, useSession} from '../../source/view/hooks/use-session.js';
+import {useTerminalSize} from '../../source/view/hooks/use-terminal-size.js';
+import {FakeSession} from '../helpers/fake-session.js';
+import {KEYS, tick, waitForFrame} from '../helpers/ink-tty.js';
+import {autoUnmount, mount} from '../helpers/render-once.js';
+import {buildSnapshot} from '../helpers/snapshot-fixture.js';
+
+autoUnmount();
+
+describe('parseFunctionKeys', () => {
+	it('knows xterm, rxvt and Linux console sequences', () => {
+		expect(parseFunctionKeys('\x1bOP\x1bOQ\x1bOR\x1bOS')).toEqual(['f1', 'f2', 'f3', 'f4']);
+		expect(parseFunctionKeys('\x1b[11~\x1b[14~\x1b[15~\x1b[17~\x1b[20~\x1b[21~')).toEqual([
+			'f1',
+			'f4',
+			'f5',
+			'f6',
+			'f9',
+			'f10',
+		]);
+		expect(parseFunctionKeys('\x1b[[A\x1b[[E')).toEqual(['f1', 'f5']);
+		expect(parseFunctionKeys('q\x1b[A\x1b[5~')).toEqual([]);
+	});
+});
+
+function FKeys() {
+	const [seen, setSeen] = useState<FunctionKey[]>([]);
+	const onKey = useCallback((k: FunctionKey) => setSeen((s) => [...s, k]), []);
+	useFunctionKeys(onKey, true);
+	return <Text>{seen.join(',') || 'none'}</Text>;
+}
+
+function Size() {
+	const {columns, rows} = useTerminalSize();
+	return <Text>{`${columns}x${rows}`}</Text>;
+}
+
+function Clock({session}: {session: FakeSession}) {
+	const {snapshot, status, version} = useSession(session);
+	return <Text>{`t=${snapshot.time} paused=${status.paused} v=${version}`}</Text>;
+}
+
+describe('hooks', () => {
+	it('useFunctionKeys reports F-keys from raw stdin data', async () => {
+		const r = await mount(<FKeys />, 80);
+		await r.press(KEYS.f1, KEYS.f10, 'x', KEYS.f6);
+		expect(r.lastFrame()).toBe('f1,f10,f6');
+	});
+
+	it('useTerminalSize follows resize', async () => {
+		const r = await mount(<Size />, 120, 40);
+		expect(r.lastFrame()).toBe('120x40');
+		r.stdout.resize(80, 24);
+		expect(await waitForFrame(r, (f) => f !== '120x40' && f !== '')).toBe('80x24');
+	});
+
+	it('useSession re-renders on publish and on invalidate, and unsubscribes on unmount', async () => {
+		const session = new FakeSession({snapshot: buildSnapshot({time: 1})});
+		const r = await mount(<Clock session={session} />, 80);
+		expect(r.lastFrame()).toBe('t=1 paused=false v=0');
+		session.publish(buildSnapshot({time: 2}));
+		await tick();
+		expect(r.lastFrame()).toBe('t=2 paused=false v=1');
+		expect(session.listenerCount).toBe(1);
+		r.unmount();
+		expect(session.listenerCount).toBe(0);
+	});
+
+	it('the store returns the same view until something changes', () => {
+		const session = new FakeSession();
+		const store = createSessionStore(session);
+		const unsubscribe = store.subscribe(() => {});
+		const a = store.getSnapshot();
+		expect(store.getSnapshot()).toBe(a);
+		session.setPaused(true);
+		store.invalidate();
+		const b = store.getSnapshot();
+		expect(b).not.toBe(a);
+		expect(b.status.paused).toBe(true);
+		unsubscribe();
+	});
+});

@@ -1,0 +1,157 @@
+import {describe, expect, it} from 'vitest';
+import {layoutColumns} from '../../source/view/panels/columns.js';
+import {Help, helpLineCount, KEY_HELP} from '../../source/view/panels/help.js';
+import {candidateRows, OomReport} from '../../source/view/panels/oom-report.js';
+import {SortMenu} from '../../source/view/panels/sort-menu.js';
+import {autoUnmount, frameLines} from '../helpers/render-once.js';
+import {oomKillEvent} from '../helpers/snapshot-fixture.js';
+
+autoUnmount();
+
+describe('Help', () => {
+	it('lists keys in one column at 80 columns', async () => {
+		const lines = await frameLines(<Help width={80} height={8} />, 80);
+		expect(lines).toEqual([
+			` memtop help${' '.repeat(35)}↑↓ scroll · any other key closes`,
+			'Navigate',
+			'  ↑ ↓ PgUp PgDn Home End move the selection',
+			'  Enter                  process detail (regions, oom_score)',
+			'  F3 /                   search by name (F3: next match)',
+			'  F4 \\                   filter by name (Esc clears)',
+			'  F6 < >                 sort menu / previous / next column',
+			'  M I                    sort by RSS / invert the order',
+		]);
+	});
+
+	it('puts navigation beside the simulation keys at 120 columns, with the colour legend', async () => {
+		const lines = await frameLines(<Help width={120} height={30} />, 120);
+		expect(lines[0]).toBe(` memtop help${' '.repeat(87)}any other key closes`);
+		expect(lines[1]).toBe(`Navigate${' '.repeat(52)}Simulation`);
+		expect(lines[2]).toBe(
+			'  ↑ ↓ PgUp PgDn Home End move the selection                   Space                  pause / resume',
+		);
+		expect(lines[13]).toBe(`${' '.repeat(60)}  F9 k                   kill the selected process`);
+		expect(lines).toContain('Mem  anon shmem zpool kernel dirty-cache clean-cache free');
+	});
+
+	it('scrolls, and every key of the brief is documented', async () => {
+		const lines = await frameLines(<Help width={80} height={4} offset={12} />, 80);
+		expect(lines[1]).toBe('Simulation');
+		const documented = KEY_HELP.flatMap((g) => g.keys.map((k) => k.keys)).join(' ');
+		for (const key of [
+			'F1',
+			'F3',
+			'F4',
+			'F6',
+			'F9',
+			'F10',
+			'Space',
+			'.',
+			'+',
+			'a',
+			'c',
+			'l',
+			'b B',
+			'd',
+			's',
+			'z',
+			'o',
+			'k',
+			'x',
+			'n N',
+			'g',
+			't',
+		]) {
+			expect(documented).toContain(key);
+		}
+		expect(helpLineCount(80)).toBe(38);
+	});
+});
+
+describe('OomReport', () => {
+	it('shows the kernel lines and ranks candidates by badness, victim marked, at 80 columns', async () => {
+		const lines = await frameLines(
+			<OomReport kill={oomKillEvent()} index={1} count={1} width={80} height={14} />,
+			80,
+		);
+		expect(lines).toEqual([
+			` OOM kill 1 of 1: 901 (hog)${' '.repeat(43)}Esc close`,
+			'[   45.67] java invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP',
+			'[   45.67] oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_all',
+			'[   45.67] Out of memory: Killed process 901 (hog) total-vm:1049600kB, anon-rss:',
+			'',
+			'      PID      RSS SWAPENTS PGTABLES   ADJ ADJ PAGES  BADNESS NAME',
+			'▶     901   262144        0      520   500    786000  1048664 hog              █',
+			'      777   307200    76800      760     0         0   384760 java             █',
+			'      903   107520        0      210     0         0   107730 leaker           █',
+			'      530     9216        0       30     0         0     9246 nginx            █',
+			'',
+			'  badness = rss + swapents + pgtables + oom_score_adj × (totalpages / 1000), in',
+			'',
+			'',
+		]);
+	});
+
+	it('adds badness bars at 120 columns', async () => {
+		const lines = await frameLines(
+			<OomReport kill={oomKillEvent()} index={2} count={3} width={120} height={14} />,
+			120,
+		);
+		expect(lines[0]).toBe(` OOM kill 2 of 3: 901 (hog)${' '.repeat(65)}← → older/newer · Esc close`);
+		expect(lines[6]).toBe(
+			`▶     901   262144        0      520   500    786000  1048664 hog              ${'█'.repeat(20)}`,
+		);
+		expect(lines[7]).toBe(
+			`      777   307200    76800      760     0         0   384760 java             ${'█'.repeat(7)}`,
+		);
+		expect(lines[11]).toBe(
+			'  badness = rss + swapents + pgtables + oom_score_adj × (totalpages / 1000), in pages; the highest dies',
+		);
+	});
+
+	it('says when there has been no OOM kill', async () => {
+		const lines = await frameLines(
+			<OomReport kill={undefined} index={0} count={0} width={80} height={3} />,
+			80,
+		);
+		expect(lines[1]).toBe('  no OOM kill so far');
+	});
+
+	it('ranks even unsorted candidates', () => {
+		const kill = oomKillEvent();
+		const shuffled = {...kill, candidates: [...kill.candidates].reverse()};
+		expect(
+			candidateRows(shuffled, 80)
+				.slice(1)
+				.map((r) => r[2]!.text.trim()),
+		).toEqual(['hog', 'java', 'leaker', 'nginx']);
+	});
+});
+
+describe('SortMenu', () => {
+	it('lists the columns on screen with the current one starred', async () => {
+		const lines = await frameLines(
+			<SortMenu columns={layoutColumns(80).columns} cursor={2} current="rss" width={80} height={5} />,
+			80,
+		);
+		expect(lines).toEqual([
+			` Sort by${' '.repeat(43)}↑↓ Enter choose · Esc cancel`,
+			'  PID       process id',
+			'  NAME      command name',
+			'  STATE     running, sleeping, reclaim (direct reclaim), swapin (major fault), …',
+			'* RSS       resident set size (anon + file + shmem)',
+		]);
+	});
+
+	it('scrolls to keep the cursor visible at 120 columns', async () => {
+		const lines = await frameLines(
+			<SortMenu columns={layoutColumns(120).columns} cursor={15} current="history" width={120} height={4} />,
+			120,
+		);
+		expect(lines.slice(1)).toEqual([
+			'  OOM       oom_score: who the OOM killer would pick (highest first)',
+			'  ADJ       oom_score_adj, -1000 (never kill) .. 1000 (kill first)',
+			'* RSS 2min  RSS over the last two simulated minutes (sorts by growth: finds leaks)',
+		]);
+	});
+});
