@@ -300,8 +300,15 @@ export function App({session}: {session: Session}) {
 
 	const onFunctionKey = useCallback(
 		(key: FunctionKey) => {
-			const state = uiRef.current;
+			let state = uiRef.current;
 			const l = latest.current!;
+			// Like any key, an F-key leaves an open window first (F1 toggles help, F10 still quits).
+			if (state.overlay && key !== 'f1' && key !== 'f10') {
+				const wasHelp = state.overlay.kind === 'help';
+				dispatch({type: 'overlay', overlay: null});
+				if (wasHelp) return;
+				state = uiRef.current;
+			}
 			switch (key) {
 				case 'f1':
 					if (state.overlay?.kind === 'help') dispatch({type: 'overlay', overlay: null});

@@ -347,6 +347,16 @@ describe('htop keys', () => {
 		});
 	}
 
+	it('an F-key first closes an open window', async () => {
+		const r = await app(liveSession());
+		await r.press('?', KEYS.f4);
+		expect(r.lines()[6]).toMatch(/^ {2}PID NAME/);
+		expect(r.lines().at(-1)).toMatch(/^F1Help/);
+		await r.press(KEYS.enter, KEYS.f4);
+		expect(r.lines()[6]).toMatch(/^ {2}PID NAME/);
+		expect(r.lines().at(-1)).toBe('EnterDone   EscClear   Filter: _');
+	});
+
 	it('F2, F5 and friends only explain themselves', async () => {
 		const session = liveSession();
 		const r = await app(session);

@@ -57,6 +57,12 @@ export const theme = {
 	fnKey: 'white',
 	fnCaption: {color: 'black', backgroundColor: 'cyan'},
 
+	/** Text on a coloured badge (REPLAY, FULL). */
+	badgeText: 'black',
+	/** Free memory between low and high: kswapd may still be at work. */
+	freeNearHigh: 'cyan',
+	majorFaults: 'magenta',
+
 	message: 'yellowBright',
 	prompt: 'cyanBright',
 	replay: 'magentaBright',

@@ -22,7 +22,7 @@ export function ClockMeter({snapshot, status, width, withRun = true}: ClockMeter
 		: {text: status.replay ? 'playing' : 'running', colour: theme.running, bold: true};
 	const head: Span[] = status.replay
 		? [
-				{text: 'REPLAY', colour: 'black', background: theme.replay, bold: true},
+				{text: 'REPLAY', colour: theme.badgeText, background: theme.replay, bold: true},
 				{text: ' '},
 				{text: formatClock(ticksToSeconds(status.replay.tick)), colour: theme.value, bold: true},
 				{text: `/${formatClock(ticksToSeconds(status.replay.endTick))}`, colour: theme.dim},

@@ -14,7 +14,7 @@ const MIN_BAR = 12;
 export function freeColour(free: number, wm: Snapshot['watermarks']): Colour {
 	if (free < wm.min) return theme.bad;
 	if (free < wm.low) return theme.warn;
-	if (free < wm.high) return 'cyan';
+	if (free < wm.high) return theme.freeNearHigh;
 	return theme.ok;
 }
 

@@ -60,7 +60,7 @@ export function ZswapMeter({snapshot, width}: {snapshot: Snapshot; width: number
 		[{text: zswap.compressor, colour: theme.dim}],
 	];
 	const full: Span[] = zswap.full
-		? [{text: ' FULL ', colour: 'black', background: theme.bad, bold: true}]
+		? [{text: ' FULL ', colour: theme.badgeText, background: theme.bad, bold: true}]
 		: [];
 	const barWidth = Math.max(12, Math.min(32, Math.floor(width * 0.45)));
 	const inner = barSpans(

@@ -50,7 +50,7 @@ export const GRAPHS: readonly GraphSpec[] = [
 	},
 	{
 		name: 'Majflt/s',
-		colour: 'magenta',
+		colour: theme.majorFaults,
 		value: (s) => s.pgmajfault,
 		agg: 'max',
 		max: () => null,
