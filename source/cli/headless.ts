@@ -95,6 +95,7 @@ const STATE_LETTER: Record<Snapshot['processes'][number]['state'], string> = {
 	sleeping: 'S',
 	reclaim: 'D',
 	swapin: 'D',
+	io: 'D',
 	throttled: 'D',
 	dying: 'X',
 	exited: 'Z',

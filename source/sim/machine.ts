@@ -562,6 +562,7 @@ export class Machine implements ReclaimContext {
 		p.tickIoUs = 0;
 		p.tickReclaimUs = 0;
 		p.tickSwapinUs = 0;
+		p.tickFileIoUs = 0;
 		p.tickThrottleUs = 0;
 		p.tickRefsWanted = 0;
 		p.tickRefsDone = 0;
@@ -686,9 +687,11 @@ export class Machine implements ReclaimContext {
 		if (p.dying) return 'dying';
 		const half = TICK_US / 2;
 		if (p.tickReclaimUs > half || p.waitingOom) return 'reclaim';
-		if (p.tickSwapinUs > half || p.debtMemUs > half) return 'swapin';
+		if (p.tickSwapinUs > half) return 'swapin';
+		if (p.tickFileIoUs > half) return 'io';
 		if (p.tickThrottleUs > half) return 'throttled';
-		if (p.tickIoUs > half || p.debtIoUs > half) return 'swapin';
+		// Still paying for a long fault begun in an earlier tick.
+		if (p.debtMemUs + p.debtIoUs > half) return p.lastWait;
 		return 'running';
 	}
 
@@ -825,6 +828,7 @@ export class Machine implements ReclaimContext {
 		if (activate || shadowWorkingset(shadow)) p.tickMemUs += waitUs;
 		else p.tickIoUs += waitUs;
 		p.tickSwapinUs += waitUs;
+		p.lastWait = 'swapin';
 		this.nowUs += waitUs;
 		return waitUs + reclaimUs;
 	}
@@ -1065,7 +1069,8 @@ export class Machine implements ReclaimContext {
 		// Waiting on a refaulting workingset page is thrashing (memory stall); a cold miss is IO.
 		if (ws) p.tickMemUs += waitUs;
 		else p.tickIoUs += waitUs;
-		p.tickSwapinUs += waitUs;
+		p.tickFileIoUs += waitUs;
+		p.lastWait = 'io';
 		this.nowUs += waitUs;
 		let cost = waitUs + reclaimUs;
 		if (write) cost += this.dirtyFilePage(p, frame);
@@ -1586,14 +1591,19 @@ export class Machine implements ReclaimContext {
 	private runKswapd(): void {
 		this.kswapdBusyUs = 0;
 		if (this.kswapdState === 'napping' && this.tick >= this.kswapdNapUntil) {
-			this.kswapdState = 'sleeping';
-			this.emit({
-				kind: 'kswapd-sleep',
-				tick: this.tick,
-				free: this.freeTop,
-				high: this.wm.high,
-				reclaimed: this.kswapdReclaimed,
-			});
+			// kswapd_try_to_sleep(): after the nap, sleep for good only if still balanced.
+			if (this.freeTop >= this.wm.high || this.kswapdFailures >= KSWAPD_MAX_FAILURES) {
+				this.kswapdState = 'sleeping';
+				this.emit({
+					kind: 'kswapd-sleep',
+					tick: this.tick,
+					free: this.freeTop,
+					high: this.wm.high,
+					reclaimed: this.kswapdReclaimed,
+				});
+			} else {
+				this.kswapdState = 'reclaiming';
+			}
 		}
 		if (this.kswapdState !== 'reclaiming') return;
 		const start = this.reclaimCostUs;

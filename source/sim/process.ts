@@ -114,6 +114,9 @@ export class Proc {
 	tickIoUs = 0;
 	tickReclaimUs = 0;
 	tickSwapinUs = 0;
+	tickFileIoUs = 0;
+	/** What the process last waited for, for the state shown while it pays off a long stall. */
+	lastWait: 'swapin' | 'io' = 'swapin';
 	tickThrottleUs = 0;
 	tickRefsWanted = 0;
 	tickRefsDone = 0;

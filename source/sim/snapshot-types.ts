@@ -10,8 +10,10 @@ export type ProcessState =
 	| 'sleeping'
 	/** Most of the last tick was spent in direct reclaim. */
 	| 'reclaim'
-	/** Most of the last tick was spent waiting for a swap-in or a file read (major fault). */
+	/** Most of the last tick was spent waiting for a swap-in (a major fault from swap or zswap). */
 	| 'swapin'
+	/** Most of the last tick was spent waiting for a file read from disk (a page-cache miss). */
+	| 'io'
 	/** Throttled by balance_dirty_pages. */
 	| 'throttled'
 	/** Received SIGKILL (OOM or user), memory not yet released. */

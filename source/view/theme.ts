@@ -78,6 +78,7 @@ export const stateColour: Record<ProcessState, Colour> = {
 	sleeping: 'gray',
 	reclaim: 'yellow',
 	swapin: 'magenta',
+	io: 'cyan',
 	throttled: 'blue',
 	dying: 'red',
 	exited: 'gray',

@@ -138,7 +138,7 @@ describe('SortMenu', () => {
 			` Sort by${' '.repeat(43)}↑↓ Enter choose · Esc cancel`,
 			'  PID       process id',
 			'  NAME      command name',
-			'  STATE     running, sleeping, reclaim (direct reclaim), swapin (major fault), …',
+			'  STATE     running, sleeping, reclaim, swapin, io (file read), throttled (dirt…',
 			'* RSS       resident set size (anon + file + shmem)',
 		]);
 	});

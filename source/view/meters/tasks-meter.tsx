@@ -12,7 +12,8 @@ export function TasksMeter({snapshot, width}: {snapshot: Snapshot; width: number
 		if (p.state === 'exited') continue;
 		tasks++;
 		if (p.state === 'running') running++;
-		if (p.state === 'reclaim' || p.state === 'swapin' || p.state === 'throttled') stalled++;
+		if (p.state === 'reclaim' || p.state === 'swapin' || p.state === 'io' || p.state === 'throttled')
+			stalled++;
 	}
 	const groups: Span[][] = [
 		[

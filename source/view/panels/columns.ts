@@ -115,8 +115,7 @@ export const COLUMNS: readonly Column[] = [
 		align: 'left',
 		priority: 2,
 		descendingFirst: false,
-		description:
-			'running, sleeping, reclaim (direct reclaim), swapin (major fault), throttled (dirty), dying',
+		description: 'running, sleeping, reclaim, swapin, io (file read), throttled (dirty writeback), dying',
 		format: (p) => p.state,
 		colour: (p) => stateColour[p.state],
 		compare: (a, b) => (a.state < b.state ? -1 : a.state > b.state ? 1 : 0),
