@@ -20,7 +20,8 @@ export function calcLoad(load: number, exp: number, active: number): number {
 export function avgToPercent(avg: number): number {
 	const whole = Math.floor(avg / FIXED_1);
 	const frac = Math.floor(((avg & (FIXED_1 - 1)) * 100) / FIXED_1);
-	return whole + frac / 100;
+	// One division of exact integers: 136/100 is the double nearest 1.36 (1 + 36/100 is not).
+	return (whole * 100 + frac) / 100;
 }
 
 /** One line (some or full) of /proc/pressure/memory: the running averages and the total. */
