@@ -1,10 +1,12 @@
 // The dashboard: meters on top, the process table, the event log and history graphs below it,
 // a status line and htop's function bar at the bottom. Every key that changes the machine goes
 // through session.send (the core logs it as a 'command' event); everything else is view state.
+
 import {Box, type Key, useApp, useInput, useStdin} from 'ink';
 import {type ReactNode, useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import type {LoggedEvent, Session, SessionStatus, TimelineMarker} from './session/types.js';
 import type {Command} from './sim/commands.js';
+import {policyNames} from './sim/policies/index.js';
 import type {ProcessSnapshot, Snapshot} from './sim/snapshot-types.js';
 import {cacheFloodSpec, HOG_SIZES, hogSpec, leakSpec} from './sim/templates.js';
 import {MIB, PAGE_SIZE, secondsToTicks, TICKS_PER_SECOND, ticksToSeconds} from './sim/units.js';
@@ -25,6 +27,7 @@ import {FunctionBar} from './view/panels/function-bar.js';
 import {Graphs} from './view/panels/graphs.js';
 import {Help, helpLineCount} from './view/panels/help.js';
 import {type OomKillEvent, OomReport} from './view/panels/oom-report.js';
+import {PolicyDuel} from './view/panels/policy-duel.js';
 import {detailLineCount, ProcessDetail} from './view/panels/process-detail.js';
 import {ProcessTable} from './view/panels/process-table.js';
 import {SortMenu} from './view/panels/sort-menu.js';
@@ -529,6 +532,26 @@ export function App({session}: {session: Session}) {
 				case 'd':
 					send({kind: 'drop-caches', mode: 3}, 'dropped clean caches (echo 3 > drop_caches)');
 					return true;
+				case 'P': {
+					// Policy duel: a twin machine under the next policy, then off.
+					if (!session.setTwin) return true;
+					const preferred = ['mglru', 'lru2', 'clock', 'lru', 'fifo'];
+					const rank = (p: string): number =>
+						preferred.includes(p) ? preferred.indexOf(p) : preferred.length;
+					const others = policyNames({includeTraceOnly: false})
+						.filter((p) => p !== snap.policy)
+						.sort((a, b) => rank(a) - rank(b));
+					const current = session.getTwin?.()?.policy;
+					const next = current === undefined ? others[0] : others[others.indexOf(current) + 1];
+					session.setTwin(next ?? null);
+					if (next) {
+						if (l.layout.graphsHeight === 0) dispatch({type: 'lower-set', lower: 'both'});
+						message(`policy duel: ${snap.policy} vs ${next} (same workload, seed and commands)`);
+					} else {
+						message('policy duel off');
+					}
+					return true;
+				}
 				case 's': {
 					const value = nextInCycle(SWAPPINESS_STEPS, snap.sysctl.swappiness);
 					send({kind: 'set-sysctl', name: 'swappiness', value}, `swappiness ${value}`);
@@ -728,8 +751,11 @@ export function App({session}: {session: Session}) {
 			layout.logHeight > 0 ? (
 				<EventLog events={events} width={layout.logWidth} height={layout.logHeight} />
 			) : null;
+		const twin = session.getTwin?.() ?? null;
 		const graphs =
-			layout.graphsHeight > 0 ? (
+			layout.graphsHeight > 0 && twin ? (
+				<PolicyDuel main={snapshot} twin={twin} width={layout.graphsWidth} height={layout.graphsHeight} />
+			) : layout.graphsHeight > 0 ? (
 				<Graphs
 					history={history}
 					totalPages={snapshot.totalPages}

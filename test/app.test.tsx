@@ -477,6 +477,26 @@ describe('simulation keys', () => {
 		expect(session.sent.at(-1)).toEqual({kind: 'set-sysctl', name: 'swappiness', value: 0});
 	});
 
+	it('P starts a policy duel (mglru first), shows both side by side, cycles, and turns it off', async () => {
+		const session = liveSession();
+		const r = await app(session);
+		await r.press('P');
+		expect(session.calls.at(-1)).toEqual({method: 'setTwin', policy: 'mglru'});
+		expect(r.status()).toContain('policy duel: lru vs mglru');
+		session.publish(buildSnapshot({time: 134}));
+		const frame = await waitForFrame(r, (f) => f.includes('Policy duel'));
+		const lines = frame.split('\n');
+		expect(lines.some((l) => l.includes('Policy duel: lru vs mglru'))).toBe(true);
+		expect(lines.some((l) => /lru \(this run\)\s+mglru/.test(l))).toBe(true);
+		expect(lines.some((l) => /work done \(refs\)\s+2\.0M\s+1\.5M/.test(l))).toBe(true);
+		expect(lines.some((l) => /OOM kills\s+1\s+2/.test(l))).toBe(true);
+		await r.press('P');
+		expect(session.calls.at(-1)).toEqual({method: 'setTwin', policy: 'lru2'});
+		for (let i = 0; i < 10 && session.twinPolicy !== null; i++) await r.press('P');
+		expect(session.twinPolicy).toBeNull();
+		expect(r.status()).toContain('policy duel off');
+	});
+
 	it('z toggles zswap', async () => {
 		const session = liveSession();
 		const r = await app(session);

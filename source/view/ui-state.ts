@@ -71,6 +71,7 @@ export type UiAction =
 	| {type: 'speed'; index: number}
 	| {type: 'hog-next'; count: number}
 	| {type: 'lower-cycle'; current: LowerPanel}
+	| {type: 'lower-set'; lower: LowerPanel}
 	| {type: 'message'; text: string; tone?: Message['tone']}
 	| {type: 'message-clear'; id: number};
 
@@ -219,6 +220,9 @@ export const uiReducer = produce((draft: UiState, action: UiAction): void => {
 			return;
 		case 'lower-cycle':
 			draft.lowerPanel = LOWER_CYCLE[(LOWER_CYCLE.indexOf(action.current) + 1) % LOWER_CYCLE.length]!;
+			return;
+		case 'lower-set':
+			draft.lowerPanel = action.lower;
 			return;
 		case 'message':
 			draft.message = {id: nextMessageId++, text: action.text, tone: action.tone ?? 'info'};

@@ -7,6 +7,7 @@ import type {
 	ReplayStatus,
 	Session,
 	SessionStatus,
+	TwinStatus,
 } from '../../source/session/types.js';
 import type {Command} from '../../source/sim/commands.js';
 import type {Snapshot} from '../../source/sim/snapshot-types.js';
@@ -19,6 +20,7 @@ export type FakeCall =
 	| {method: 'setSpeed'; speed: number}
 	| {method: 'seek'; tick: number}
 	| {method: 'takeOver'}
+	| {method: 'setTwin'; policy: string | null}
 	| {method: 'close'};
 
 export interface FakeSessionOptions {
@@ -35,6 +37,8 @@ export class FakeSession implements Session {
 	snapshot: Snapshot;
 	seek?: (tick: number) => void;
 	takeOver?: () => void;
+	/** The twin run's policy, if the test started one with P. */
+	twinPolicy: string | null = null;
 	#listeners = new Set<() => void>();
 
 	constructor(options: FakeSessionOptions = {}) {
@@ -61,6 +65,17 @@ export class FakeSession implements Session {
 				this.status = {...this.status, mode: 'live', replay: null};
 			};
 		}
+	}
+
+	setTwin(policy: string | null): void {
+		this.calls.push({method: 'setTwin', policy});
+		this.twinPolicy = policy;
+	}
+
+	getTwin(): TwinStatus | null {
+		if (!this.twinPolicy) return null;
+		const twin = {...this.snapshot, policy: this.twinPolicy, oomKills: this.snapshot.oomKills + 1};
+		return {policy: this.twinPolicy, snapshot: twin, caughtUp: 1, work: {main: 2_000_000, twin: 1_500_000}};
 	}
 
 	/** Commands sent so far. */

@@ -42,6 +42,7 @@ export const KEY_HELP: readonly {section: string; keys: readonly KeyHelp[]}[] = 
 			{keys: 's', action: 'swappiness 0 → 60 → 100 → 200'},
 			{keys: 'z', action: 'zswap on / off'},
 			{keys: 'o', action: 'oom_score_adj: 0→500→1000→-1000'},
+			{keys: 'P', action: 'policy duel: twin run, next policy'},
 			{keys: 'F9 k', action: 'kill the selected process'},
 		],
 	},

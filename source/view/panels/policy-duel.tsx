@@ -1,0 +1,106 @@
+// Two reclaim policies side by side on one workload: this run and its twin, a second machine fed
+// the same seed and the same commands under another policy. Cumulative counters and the PSI
+// averages, best of the two in green, so "which policy copes better?" is one glance.
+import {Box} from 'ink';
+import type {TwinStatus} from '../../session/types.js';
+import type {Snapshot} from '../../sim/snapshot-types.js';
+import {fitLeft, fitRight, formatBinary, formatCount} from '../format.js';
+import {Line, type Span} from '../line.js';
+import {theme} from '../theme.js';
+import {PanelTitle} from './panel-title.js';
+
+export interface PolicyDuelProps {
+	main: Snapshot;
+	twin: TwinStatus;
+	width: number;
+	height: number;
+}
+
+interface Row {
+	label: string;
+	value: (s: Snapshot, work: number) => number;
+	format: (v: number) => string;
+	/** Which way is better: lower (faults, pressure) or higher (free memory, work done). */
+	better: 'lower' | 'higher';
+}
+
+const pages = (n: number): string => formatBinary(n * 4096);
+const percent = (n: number): string => n.toFixed(2);
+
+export const DUEL_ROWS: readonly Row[] = [
+	{label: 'free', value: (s) => s.frames.free, format: pages, better: 'higher'},
+	{label: 'swap used', value: (s) => s.swap.usedPages, format: pages, better: 'lower'},
+	{label: 'major faults', value: (s) => s.vmstat.pgmajfault, format: formatCount, better: 'lower'},
+	{
+		label: 'refaults',
+		value: (s) => s.vmstat.workingset_refault_anon + s.vmstat.workingset_refault_file,
+		format: formatCount,
+		better: 'lower',
+	},
+	{
+		label: 'swap-outs',
+		value: (s) => s.vmstat.pswpout + s.vmstat.zswpout,
+		format: formatCount,
+		better: 'lower',
+	},
+	{
+		label: 'pages scanned',
+		value: (s) => s.vmstat.pgscan_kswapd + s.vmstat.pgscan_direct,
+		format: formatCount,
+		better: 'lower',
+	},
+	{label: 'PSI some avg10', value: (s) => s.psi.some.avg10, format: percent, better: 'lower'},
+	{label: 'PSI full avg10', value: (s) => s.psi.full.avg10, format: percent, better: 'lower'},
+	{label: 'OOM kills', value: (s) => s.oomKills, format: String, better: 'lower'},
+	{label: 'work done (refs)', value: (_s, work) => work, format: formatCount, better: 'higher'},
+];
+
+export function duelLines(props: PolicyDuelProps): Span[][] {
+	const {main, twin, width} = props;
+	const labelWidth = 17;
+	const col = Math.max(10, Math.floor((width - labelWidth - 2) / 2));
+	const head: Span[] = [
+		{text: fitRight('', labelWidth), colour: theme.dim},
+		{text: fitLeft(`${main.policy} (this run)`, col), colour: theme.label, bold: true},
+		{text: fitLeft(twin.policy, col), colour: theme.label, bold: true},
+	];
+	const lines: Span[][] = [head];
+	for (const row of DUEL_ROWS) {
+		const a = row.value(main, twin.work.main);
+		const b = row.value(twin.snapshot, twin.work.twin);
+		const aWins = row.better === 'lower' ? a < b : a > b;
+		const bWins = row.better === 'lower' ? b < a : b > a;
+		lines.push([
+			{text: fitRight(` ${row.label}`, labelWidth), colour: theme.label},
+			{text: fitLeft(row.format(a), col), colour: aWins ? theme.ok : undefined, bold: aWins},
+			{text: fitLeft(row.format(b), col), colour: bWins ? theme.ok : undefined, bold: bWins},
+		]);
+	}
+	if (twin.caughtUp < 1) {
+		lines.push([
+			{
+				text: ` ${twin.policy} is replaying the run so far: ${Math.floor(twin.caughtUp * 100)}%`,
+				colour: theme.warn,
+			},
+		]);
+	} else {
+		lines.push([{text: ' same workload, seed and commands; P: next policy, off', colour: theme.dim}]);
+	}
+	return lines;
+}
+
+export function PolicyDuel(props: PolicyDuelProps) {
+	const {width, height, twin, main} = props;
+	const lines = duelLines(props).slice(0, Math.max(0, height - 1));
+	const right =
+		twin.caughtUp < 1 ? `catching up ${Math.floor(twin.caughtUp * 100)}%` : `t ${main.time.toFixed(0)}s`;
+	return (
+		<Box flexDirection="column" width={width} height={height}>
+			<PanelTitle title={`Policy duel: ${main.policy} vs ${twin.policy}`} right={right} width={width} />
+			{lines.map((spans, i) => (
+				// biome-ignore lint/suspicious/noArrayIndexKey: fixed rows in a fixed order
+				<Line key={i} spans={spans} width={width} />
+			))}
+		</Box>
+	);
+}
