@@ -415,9 +415,8 @@ export class Machine implements ReclaimContext {
 		const key = `${r.kind}:${r.object ?? `${procName}/${r.name}`}`;
 		let obj = this.fileByName.get(key);
 		const pages = bytesToPages(r.size);
-		if (!obj || obj.pages < pages) {
-			// A bigger mapping of the same object: extend it by replacing (keeps id semantics simple).
-			if (obj) return obj.id;
+		if (obj && obj.pages < pages) obj.grow(pages); // a bigger mapping of the same file extends it
+		if (!obj) {
 			obj = new FileObject(this.files.length, key, r.kind === 'shmem' ? OBJ_SHMEM : OBJ_FILE, pages);
 			this.files.push(obj);
 			this.fileByName.set(key, obj);
@@ -593,6 +592,8 @@ export class Machine implements ReclaimContext {
 			used += d;
 		}
 		this.runGrowth(p);
+		// A failed allocation (ENOMEM) or an OOM kill during growth ends this tick's work.
+		if (p.exited || p.dying) return;
 		p.wantAcc = Math.min(p.wantAcc + p.refsPerTick, p.refsPerTick + 1);
 		p.tickRefsWanted = p.refsPerTick;
 		if (!p.hasRefStreams) p.wantAcc = 0;
@@ -645,7 +646,7 @@ export class Machine implements ReclaimContext {
 				const frame = e - 1;
 				const f = flags[frame]!;
 				if (f & PG_READAHEAD) cost += this.readaheadHit(p, frame);
-				flags[frame] = f | PG_YOUNG;
+				flags[frame]! |= PG_YOUNG;
 				if (write && f & PG_SWAPCACHE) this.dropSwapCache(frame);
 				if (this.needsEveryAccess) this.policy.accessed(frame);
 			} else {
@@ -716,7 +717,8 @@ export class Machine implements ReclaimContext {
 				}
 				const vpn = region.startVpn + region.grown;
 				p.ensureVpn(vpn);
-				const c = this.faultAnon(p, vpn, true);
+				// Another stream over the same region may have touched this page already.
+				const c = p.pt[vpn]! > 0 ? 0 : this.faultAnon(p, vpn, true);
 				if (c < 0) {
 					if (c === -2) p.tickMemUs += TICK_US / 2;
 					return;
@@ -789,17 +791,19 @@ export class Machine implements ReclaimContext {
 		const compressor = this.isZram ? (this.spec.swap.compressor ?? 'lzo') : this.spec.zswap.compressor;
 		if (state === SLOT_ZSWAP) {
 			waitUs += COMPRESSORS[this.spec.zswap.compressor].decompressUs;
-			this.zswapFree(slot);
 			this.vm.zswpin++;
 			p.zswapEnts--;
 		} else if (state === SLOT_ZRAM) {
+			// A synchronous device: no swap cache, no readahead, one page per fault.
 			waitUs += COMPRESSORS[compressor].decompressUs;
 			this.vm.pswpin++;
+			this.vm.pgpgin += 4;
 		} else {
 			// Swap readahead: virtual neighbours also on the device come in with the same IO (page-cluster).
 			const ra = this.swapReadahead(p, vpn);
 			waitUs += this.swapDev!.read(this.nowUs, 1 + ra);
-			this.vm.pswpin++;
+			this.vm.pswpin += 1 + ra;
+			this.vm.pgpgin += (1 + ra) * 4;
 		}
 		const shadow = swap.shadow[slot]!;
 		const activate = this.refault(shadow, true);
@@ -815,11 +819,12 @@ export class Machine implements ReclaimContext {
 		p.secMajflt++;
 		this.vm.pgfault++;
 		this.vm.pgmajfault++;
-		// The page keeps its slot (SwapCached) unless swap is over half full or the page is written.
-		if (!write && swap.used * 2 < swap.total && state !== SLOT_ZSWAP) {
+		// A page read from the swap device keeps its slot (SwapCached) unless swap is over half full
+		// or the page is written; a zswap load or a zram read frees it.
+		if (!write && swap.used * 2 < swap.total && state === SLOT_DISK) {
 			this.addSwapCache(frame, slot);
 		} else {
-			swap.release(slot);
+			this.freeSlot(slot);
 			frames.flags[frame]! |= PG_DIRTY;
 		}
 		this.policy.inserted(frame, activate);
@@ -889,7 +894,7 @@ export class Machine implements ReclaimContext {
 		this.frames.flags[frame]! |= PG_DIRTY;
 		this.frameSlot[frame] = -1;
 		this.nrSwapCached--;
-		if (slot >= 0) this.swap!.release(slot);
+		if (slot >= 0) this.freeSlot(slot);
 	}
 
 	private faultShmem(p: Proc, obj: FileObject, vpn: number, off: number, write: boolean): number {
@@ -926,19 +931,20 @@ export class Machine implements ReclaimContext {
 			let waitUs = MAJOR_FAULT_KERNEL_US;
 			if (state === SLOT_ZSWAP) {
 				waitUs += COMPRESSORS[this.spec.zswap.compressor].decompressUs;
-				this.zswapFree(slot);
 				this.vm.zswpin++;
 			} else if (state === SLOT_ZRAM) {
 				waitUs += COMPRESSORS[this.spec.swap.compressor ?? 'lzo'].decompressUs;
 				this.vm.pswpin++;
+				this.vm.pgpgin += 4;
 			} else {
 				waitUs += this.swapDev!.read(this.nowUs, 1);
 				this.vm.pswpin++;
+				this.vm.pgpgin += 4;
 			}
 			const shadow = swap.shadow[slot]!;
 			activate = this.refault(shadow, true);
 			ws = activate || shadowWorkingset(shadow);
-			swap.release(slot);
+			this.freeSlot(slot);
 			p.majflt++;
 			p.secMajflt++;
 			this.vm.pgmajfault++;
@@ -1202,12 +1208,17 @@ export class Machine implements ReclaimContext {
 			if (reclaimed > 0) {
 				noProgress = 0;
 				// Reclaim freed pages but others took them: let the caller retry next time round.
-				if (p.tickMemUs > TICK_US * 4) return this.freeTop > 0 ? this.popFree() : -2;
+				// Others keep taking what we free: stop for this tick and retry on the next.
+				if (p.tickMemUs > TICK_US * 4) return -2;
 				continue;
 			}
-			if (++noProgress > MAX_RECLAIM_RETRIES) {
-				// Pages freed by the kernel itself (zswap pool shrink) may still satisfy us at min.
-				if (this.freeTop > 0 && this.freeTop > this.wm.min / 2) return this.popFree();
+			// should_reclaim_retry(): give up after 16 rounds without progress, or at once when even
+			// freeing every reclaimable page would not lift free memory above min.
+			this.policy.counts(this.lru);
+			const lru = this.lru;
+			const reclaimable =
+				lru.activeFile + lru.inactiveFile + (this.canSwap ? lru.activeAnon + lru.inactiveAnon : 0);
+			if (++noProgress > MAX_RECLAIM_RETRIES || this.freeTop + reclaimable <= this.wm.min) {
 				this.outOfMemory(p);
 				if (p.dying) return -1;
 				p.waitingOom = true;
@@ -1439,17 +1450,23 @@ export class Machine implements ReclaimContext {
 		return true;
 	}
 
+	/** An exiting process's swap entry goes away. */
 	private releaseSlot(slot: number, p: Proc): void {
+		if (this.swap!.state[slot] === SLOT_ZSWAP) p.zswapEnts--;
+		p.swapEnts--;
+		this.freeSlot(slot);
+	}
+
+	/** swap_free(): the slot is free again, and any compressed copy it held leaves the pool. */
+	private freeSlot(slot: number): void {
 		const swap = this.swap!;
-		if (swap.state[slot] === SLOT_ZSWAP) {
-			this.zswapFree(slot);
-			p.zswapEnts--;
-		} else if (swap.state[slot] === SLOT_ZRAM) {
+		const state = swap.state[slot];
+		if (state === SLOT_ZSWAP) this.zswapFree(slot);
+		else if (state === SLOT_ZRAM) {
 			this.zramBytes -= swap.size[slot]!;
 			this.zramStored--;
 			this.shrinkZpool();
 		}
-		p.swapEnts--;
 		swap.release(slot);
 	}
 

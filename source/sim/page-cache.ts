@@ -14,10 +14,18 @@ export class FileObject {
 	readonly id: number;
 	readonly name: string;
 	readonly kind: number;
-	readonly pages: number;
-	readonly cache: Int32Array;
+	pages: number;
+	cache: Int32Array;
 	/** file_ra_state.mmap_miss. */
 	mmapMiss = 0;
+
+	/** A larger mapping of the same file: the object grows (the new pages are not cached). */
+	grow(pages: number): void {
+		const cache = new Int32Array(pages);
+		cache.set(this.cache);
+		this.cache = cache;
+		this.pages = pages;
+	}
 
 	constructor(id: number, name: string, kind: number, pages: number) {
 		this.id = id;

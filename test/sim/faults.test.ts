@@ -216,13 +216,13 @@ describe('swap', () => {
 		expect(awake.meminfo.SwapCached).toBe(a0.swap * 4);
 	});
 
-	// BUG (source/sim/machine.ts, runProcess, the resident-anon branch): `const f = flags[frame]`
+	// Regression test for a fixed bug (source/sim/machine.ts, runProcess, the resident-anon branch): `const f = flags[frame]`
 	// is read before readaheadHit() clears PG_READAHEAD, then `flags[frame] = f | PG_YOUNG` writes
 	// the stale flag back, so every later access to a readahead page counts again as a minor fault
 	// and a swap_ra_hit. The kernel counts swap_ra_hit at most once per readahead page.
 	// Also: pswpin counts one per fault, not per page read (swap_read_folio counts PSWPIN for
 	// readahead pages too). Remove `.fails` when fixed.
-	it.fails('swap readahead pages are counted once: swap_ra_hit ≤ swap_ra, pswpin = pages read', () => {
+	it('swap readahead pages are counted once: swap_ra_hit ≤ swap_ra, pswpin = pages read', () => {
 		const {asleep, awake} = pushedOutThenBack('ssd', false);
 		const a0 = proc(asleep, 'a');
 		const a1 = proc(awake, 'a');
@@ -275,14 +275,14 @@ describe('swap', () => {
 		expect(awake.vmstat.swap_ra).toBe(0);
 	});
 
-	// BUG (source/sim/machine.ts): zram memory leaks whenever a zram slot is freed anywhere but
+	// Regression test for a fixed bug (source/sim/machine.ts): zram memory leaks whenever a zram slot is freed anywhere but
 	// releaseSlot() — swapIn()'s release for a written page (or swap over half full), dropSwapCache()
 	// (a swap-cached page written, or its process exiting) and shmem swap-in all call
 	// SwapArea.release() directly, which does not take the page off zramStored/zramBytes nor shrink
 	// the pool. Here a writes every page it swaps back in, then is killed: no zram slot is left, but
 	// meminfo-level zram still "stores" ~2048 pages and their pool frames are never freed.
 	// Remove `.fails` when fixed.
-	it.fails('zram frees the compressed copy when its slot is freed', () => {
+	it('zram frees the compressed copy when its slot is freed', () => {
 		const w = swapWorkload('zram', false);
 		const writer = {...w.processes[0]!, streams: [{...w.processes[0]!.streams[0]!, write_ratio: 1}]};
 		const m = new Machine(
@@ -302,11 +302,11 @@ describe('swap', () => {
 		expect(s.frames.zpool).toBe(0);
 	});
 
-	// BUG (source/sim/machine.ts, swapIn): a zram swap-in keeps the page in the swap cache (the
+	// Regression test for a fixed bug (source/sim/machine.ts, swapIn): a zram swap-in keeps the page in the swap cache (the
 	// condition excludes only SLOT_ZSWAP), so the compressed copy stays in zram and SwapCached grows.
 	// Doc §5: synchronous devices (zram) skip the swap cache for singly-mapped pages, and the slot
 	// is freed once the page is mapped (do_swap_page → swap_free), releasing zram memory.
-	it.fails('zram swap-in skips the swap cache and frees the slot', () => {
+	it('zram swap-in skips the swap cache and frees the slot', () => {
 		const {awake} = pushedOutThenBack('zram', false);
 		expect(awake.swap.cachedPages).toBe(0);
 		expect(awake.swap.usedPages).toBe(0);

@@ -17,7 +17,10 @@ const w = workload(
 				{region: 'shm', pattern: 'random', weight: 1, write_ratio: 0.5},
 			],
 		}),
-		group('cat', {regions: [{name: 'big', kind: 'file', size: 512 * MIB, access: 'read'}], streams: [{region: 'big', pattern: 'stream', weight: 1}]}),
+		group('cat', {
+			regions: [{name: 'big', kind: 'file', size: 512 * MIB, access: 'read'}],
+			streams: [{region: 'big', pattern: 'stream', weight: 1}],
+		}),
 	],
 	{zswap: {enabled: true, compressor: 'lz4', max_pool_percent: 10, accept_threshold_percent: 90}},
 );
