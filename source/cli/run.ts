@@ -1,7 +1,12 @@
 // memtop run [WORKLOAD]: the live dashboard, or --headless text/JSON output.
+import {unlinkSync} from 'node:fs';
+import {settle} from '../record/format.js';
+import {JsonlRecorder} from '../record/recorder.js';
+import {defaultRecordingPath} from '../record/runs-dir.js';
+import {SettledSimSession} from '../session/replay-session.js';
+import type {SimSession} from '../session/sim-session.js';
 import {Machine} from '../sim/machine.js';
 import {policyNames} from '../sim/policies/index.js';
-import {SimSession} from '../session/sim-session.js';
 import {loadWorkload} from '../workload/load.js';
 import {parseArgs} from './args.js';
 import {runHeadless} from './headless.js';
@@ -23,8 +28,9 @@ export const runHelp = `
     --duration S      Headless: simulated seconds to run (default 60)
     --interval S      Headless: seconds between lines (default 1)
     --json            Headless: one JSON object per interval (fields: docs/headless.md)
-    --record FILE     Record the run to FILE
-    --no-record       Do not record (interactive runs record by default)
+    --record FILE     Record the run to FILE (docs/recording.md); replay it with memtop replay FILE
+    --no-record       Do not record (interactive runs record to the runs directory by default;
+                      see memtop runs)
 
   Examples
     $ memtop
@@ -47,20 +53,52 @@ export const RUN_FLAGS = {
 export function checkPolicy(name: string | undefined): string | undefined {
 	if (name === undefined) return undefined;
 	const names = policyNames({includeTraceOnly: false});
-	if (!names.includes(name)) throw new UserError(`--policy: unknown policy '${name}' (expected one of ${names.join(', ')})`);
+	if (!names.includes(name))
+		throw new UserError(`--policy: unknown policy '${name}' (expected one of ${names.join(', ')})`);
 	return name;
 }
 
 export function checkPositive(flag: string, value: number, allowZero = false): number {
 	if (!(value > 0 || (allowZero && value === 0))) {
-		throw new UserError(`${flag}: expected a ${allowZero ? 'non-negative' : 'positive'} number of seconds, got ${value}`);
+		throw new UserError(
+			`${flag}: expected a ${allowZero ? 'non-negative' : 'positive'} number of seconds, got ${value}`,
+		);
 	}
 	return value;
 }
 
 export function checkSeed(value: number): number {
-	if (!Number.isSafeInteger(value) || value < 0) throw new UserError(`--seed: expected a non-negative integer, got ${value}`);
+	if (!Number.isSafeInteger(value) || value < 0)
+		throw new UserError(`--seed: expected a non-negative integer, got ${value}`);
 	return value;
+}
+
+/**
+ * --no-record is a flag of its own (--record takes a FILE); take it out before parsing. Returns the
+ * remaining argv and whether it was given.
+ */
+export function takeNoRecord(argv: readonly string[]): {argv: string[]; noRecord: boolean} {
+	const rest = argv.filter((a) => a !== '--no-record');
+	return {argv: rest, noRecord: rest.length !== argv.length};
+}
+
+/** --record's FILE, checked: not empty, not together with --no-record. */
+export function checkRecord(record: string | undefined, noRecord: boolean): string | undefined {
+	if (record === undefined) return undefined;
+	if (typeof record !== 'string' || record.trim() === '')
+		throw new UserError('--record: expected a FILE to record to');
+	if (noRecord) throw new UserError('--record and --no-record: choose one');
+	return record;
+}
+
+/** Close and delete a recording nothing was recorded into. */
+export function discardRecording(recorder: JsonlRecorder): void {
+	recorder.abandon();
+	try {
+		unlinkSync(recorder.path);
+	} catch {
+		// Already gone: nothing to discard.
+	}
 }
 
 export interface RunDependencies {
@@ -69,10 +107,13 @@ export interface RunDependencies {
 }
 
 export async function runCommand(argv: string[], io: CommandIo, deps: RunDependencies): Promise<number> {
-	const parsed = parseArgs('run', runHelp, argv, io, RUN_FLAGS);
+	const {argv: rest, noRecord} = takeNoRecord(argv);
+	const parsed = parseArgs('run', runHelp, rest, io, RUN_FLAGS);
 	if (!parsed) return 0;
 	const {input, flags} = parsed;
-	if (input.length > 1) throw new UserError(`run: expected at most one workload, got ${input.length} (${input.join(' ')})`);
+	if (input.length > 1)
+		throw new UserError(`run: expected at most one workload, got ${input.length} (${input.join(' ')})`);
+	const record = checkRecord(flags.record, noRecord);
 	const workload = loadWorkload(input[0] ?? 'default');
 	const seed = checkSeed(flags.seed ?? 1);
 	const policy = checkPolicy(flags.policy);
@@ -80,10 +121,54 @@ export async function runCommand(argv: string[], io: CommandIo, deps: RunDepende
 	if (flags.headless) {
 		const duration = checkPositive('--duration', flags.duration ?? 60);
 		const interval = checkPositive('--interval', flags.interval ?? 1);
-		runHeadless(machine, {duration, interval, json: flags.json === true, write: (line) => io.stdout.write(`${line}\n`)});
+		// Headless runs record only when asked.
+		const recorder = record === undefined ? null : JsonlRecorder.open({path: record, machine});
+		runHeadless(machine, {
+			duration,
+			interval,
+			json: flags.json === true,
+			write: (line) => io.stdout.write(`${line}\n`),
+			// Settled before every step, as live runs and replays are, so a replay prints the same lines.
+			beforeStep: settle,
+			afterStep: recorder ? (m) => recorder.afterStep(m) : undefined,
+		});
+		if (recorder) {
+			await recorder.close(machine);
+			if (recorder.error) io.stderr.write(`memtop: ${recorder.path}: recording stopped: ${recorder.error}\n`);
+		}
 		return 0;
 	}
 	const speed = checkPositive('--speed', flags.speed ?? 1, true);
-	const session = new SimSession({machine, speed: speed === 0 ? Number.POSITIVE_INFINITY : speed, autostart: false});
-	return deps.interactive(session);
+	let recorder: JsonlRecorder | null = null;
+	if (record !== undefined) recorder = JsonlRecorder.open({path: record, machine});
+	else if (!noRecord) {
+		// The default recording must not stop the dashboard from starting: say why and go on.
+		try {
+			recorder = JsonlRecorder.open({path: defaultRecordingPath(workload.name), machine});
+		} catch (error) {
+			io.stderr.write(`memtop: not recording: ${error instanceof Error ? error.message : String(error)}\n`);
+		}
+	}
+	const session = new SettledSimSession({
+		machine,
+		recorder,
+		speed: speed === 0 ? Number.POSITIVE_INFINITY : speed,
+		autostart: false,
+	});
+	let code: number;
+	try {
+		code = await deps.interactive(session);
+	} catch (error) {
+		// The dashboard never ran (no terminal): leave no empty recording behind.
+		if (recorder && machine.tick === 0) discardRecording(recorder);
+		throw error;
+	}
+	if (recorder) {
+		if (recorder.error) io.stderr.write(`memtop: ${recorder.path}: recording stopped: ${recorder.error}\n`);
+		else
+			io.stderr.write(
+				`memtop: recorded to ${recorder.path}; replay it with: memtop replay ${recorder.path}\n`,
+			);
+	}
+	return code;
 }

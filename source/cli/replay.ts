@@ -1,0 +1,164 @@
+// memtop replay FILE: a recorded run in the dashboard (seek, markers, take over), or --headless:
+// the same lines `memtop run --headless` printed for that run, then a summary of what was verified.
+import {existsSync} from 'node:fs';
+import {join} from 'node:path';
+import {RECORDING_SUFFIX} from '../record/format.js';
+import {loadRecording, Player, type Recording} from '../record/player.js';
+import {JsonlRecorder} from '../record/recorder.js';
+import {defaultRecordingPath, runsDir} from '../record/runs-dir.js';
+import {ReplaySession} from '../session/replay-session.js';
+import type {SimSession} from '../session/sim-session.js';
+import {TICKS_PER_SECOND} from '../sim/units.js';
+import {parseArgs} from './args.js';
+import {runHeadless} from './headless.js';
+import {checkPositive, checkRecord, discardRecording, takeNoRecord} from './run.js';
+import {UserError} from './user-error.js';
+import type {CommandIo} from './validate.js';
+
+export const replayHelp = `
+  Usage
+    $ memtop replay FILE [options]
+
+  Plays back a recorded run (memtop runs lists them) in the dashboard. Space pauses, the arrow
+  keys and PgUp/PgDn seek, n/N jump between markers (commands, OOM kills), and t takes over:
+  from that moment the run is live again, recorded to a new file that names this one as its parent.
+  Every checkpoint's state hash is checked; a replay that differs from the recording says where.
+
+  FILE is a path, or the name of a file in the runs directory.
+
+  Options
+    --speed X         Simulated seconds per real second (default 1; 0 = as fast as possible)
+    --paused          Start paused
+    --record FILE     Where a take-over records (default: a new file in the runs directory)
+    --no-record       Do not record take-overs
+    --headless        No dashboard: print what memtop run --headless printed for this run, then
+                      {"replay": {"ticks": N, "checkpoints": K, "verified": true|false}}
+    --interval S      Headless: seconds between lines (default 1)
+    --json            Headless: one JSON object per interval
+
+  Exit status: 0; 1 when a headless replay diverged from its recording; 2 for a file that is not a
+  readable recording.
+
+  Examples
+    $ memtop runs
+    $ memtop replay 2026-11-21T23-40-12_thrash.memtop.jsonl
+    $ memtop replay run.memtop.jsonl --headless --json --interval 5
+`;
+
+export const REPLAY_FLAGS = {
+	speed: {type: 'number', default: 1},
+	paused: {type: 'boolean', default: false},
+	record: {type: 'string'},
+	headless: {type: 'boolean', default: false},
+	interval: {type: 'number', default: 1},
+	json: {type: 'boolean', default: false},
+} as const;
+
+export interface ReplayDependencies {
+	/** Opens the dashboard over a session (the real one needs a TTY). */
+	interactive: (session: SimSession) => Promise<number>;
+}
+
+/** A path as given, else a file of that name (with or without the suffix) in the runs directory. */
+export function resolveRecordingPath(arg: string, dir: string = runsDir()): string {
+	if (existsSync(arg) || arg.includes('/') || arg.includes('\\')) return arg;
+	for (const name of [arg, `${arg}${RECORDING_SUFFIX}`]) {
+		const candidate = join(dir, name);
+		if (existsSync(candidate)) return candidate;
+	}
+	return arg;
+}
+
+export interface HeadlessReplayOptions {
+	interval: number;
+	json: boolean;
+	write: (line: string) => void;
+	warn: (line: string) => void;
+}
+
+/** Replay to the end printing runHeadless's lines, then the summary. Returns the exit code. */
+export function replayHeadless(recording: Recording, options: HeadlessReplayOptions): number {
+	const {warn} = options;
+	if (recording.notice) warn(`memtop: ${recording.notice}`);
+	const player = new Player(recording, {
+		onDivergence: (d) => warn(`memtop: ${recording.label}: ${d.message}`),
+		onProblem: (message) => warn(`memtop: ${message}`),
+	});
+	const start = player.tick;
+	runHeadless(player.machine, {
+		duration: (recording.endTick - start) / TICKS_PER_SECOND,
+		interval: options.interval,
+		json: options.json,
+		write: options.write,
+		beforeStep: () => player.beforeStep(),
+	});
+	player.arrive();
+	const verified = player.divergence === null;
+	options.write(
+		JSON.stringify({replay: {ticks: player.tick - start, checkpoints: player.verified, verified}}),
+	);
+	return verified ? 0 : 1;
+}
+
+export async function replayCommand(
+	argv: string[],
+	io: CommandIo,
+	deps: ReplayDependencies,
+): Promise<number> {
+	const {argv: rest, noRecord} = takeNoRecord(argv);
+	const parsed = parseArgs('replay', replayHelp, rest, io, REPLAY_FLAGS);
+	if (!parsed) return 0;
+	const {input, flags} = parsed;
+	if (input.length === 0) throw new UserError('replay: expected a recording FILE (memtop runs lists them)');
+	if (input.length > 1)
+		throw new UserError(`replay: expected one FILE, got ${input.length} (${input.join(' ')})`);
+	const record = checkRecord(flags.record, noRecord);
+	const interval = checkPositive('--interval', flags.interval ?? 1);
+	const speed = checkPositive('--speed', flags.speed ?? 1, true);
+	const recording = loadRecording(resolveRecordingPath(input[0]!), input[0]!);
+	if (flags.headless) {
+		return replayHeadless(recording, {
+			interval,
+			json: flags.json === true,
+			write: (line) => io.stdout.write(`${line}\n`),
+			warn: (line) => io.stderr.write(`${line}\n`),
+		});
+	}
+	let branch: JsonlRecorder | null = null;
+	const session = new ReplaySession({
+		recording,
+		speed: speed === 0 ? Number.POSITIVE_INFINITY : speed,
+		paused: flags.paused === true,
+		autostart: false,
+		branchRecorder: noRecord
+			? null
+			: (machine, parent) => {
+					branch = JsonlRecorder.open({
+						path: record ?? defaultRecordingPath(machine.workload.name),
+						machine,
+						parent,
+					});
+					return branch;
+				},
+	});
+	let code: number;
+	try {
+		code = await deps.interactive(session);
+	} catch (error) {
+		if (branch) discardRecording(branch);
+		throw error;
+	}
+	// The dashboard's screen is gone now: repeat what it showed that matters later.
+	for (const notice of session.getNotices()) io.stderr.write(`memtop: ${notice}\n`);
+	const divergence = session.getDivergence();
+	if (divergence) io.stderr.write(`memtop: ${recording.label}: ${divergence.message}\n`);
+	const taken = branch as JsonlRecorder | null;
+	if (taken) {
+		if (taken.error) io.stderr.write(`memtop: ${taken.path}: recording stopped: ${taken.error}\n`);
+		else
+			io.stderr.write(
+				`memtop: took over; recorded to ${taken.path}; replay it with: memtop replay ${taken.path}\n`,
+			);
+	}
+	return code;
+}

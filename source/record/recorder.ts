@@ -1,0 +1,188 @@
+// JsonlRecorder: writes a run as a recording (docs/recording.md) while it happens. Every line goes to
+// the file with its own write(2) on a descriptor opened for appending, so a crash, Ctrl-C or kill
+// leaves a file that replays up to its last complete line; full-state checkpoints and the end line
+// are also fsync'd.
+import {closeSync, fsyncSync, mkdirSync, openSync, writeSync} from 'node:fs';
+import {dirname} from 'node:path';
+import {UserError} from '../cli/user-error.js';
+import {packageVersion} from '../cli/version.js';
+import type {RunRecorder} from '../session/types.js';
+import type {Command} from '../sim/commands.js';
+import type {Machine} from '../sim/machine.js';
+import {hashBytes} from '../sim/state-codec.js';
+import {
+	canonicalHash,
+	encodeState,
+	FORMAT_VERSION,
+	HASH_INTERVAL_TICKS,
+	lineText,
+	type ParentRef,
+	RECORDING_MAGIC,
+	type RecordingHeader,
+	type RecordLine,
+	STATE_INTERVAL_TICKS,
+	saveCanonical,
+} from './format.js';
+
+export interface RecorderOptions {
+	path: string;
+	/** The machine being recorded, at the tick recording starts (its workload, seed and policy go in the header). */
+	machine: Machine;
+	/** A take-over from a replay: the recording and tick it branched from. */
+	parent?: ParentRef | null;
+	/** memtop's version for the header (default: package.json's). */
+	version?: string;
+	/** When the run started (default: now). */
+	created?: Date;
+	/** Ticks between hash checkpoints and between full-state checkpoints (tests shorten them). */
+	hashInterval?: number;
+	stateInterval?: number;
+}
+
+function describeOpenError(error: unknown): string {
+	const code = (error as NodeJS.ErrnoException).code;
+	switch (code) {
+		case 'EEXIST':
+			return 'already exists (a recording is never overwritten or appended to; choose another file)';
+		case 'ENOENT':
+			return 'no such directory';
+		case 'EACCES':
+		case 'EPERM':
+			return 'permission denied';
+		case 'EISDIR':
+			return 'is a directory';
+		default:
+			return (error as Error).message.split('\n')[0] ?? String(error);
+	}
+}
+
+export class JsonlRecorder implements RunRecorder {
+	readonly path: string;
+	private fd: number | null;
+	private readonly hashInterval: number;
+	private readonly stateInterval: number;
+	private lastCheckpoint = -1;
+	/** Set when a write failed: the run goes on, unrecorded from there. */
+	error: string | null = null;
+	/** Lines written (header included). */
+	lines = 0;
+
+	/**
+	 * Create the file (never an existing one) and write the header; a recording that starts after tick 0
+	 * (a take-over) writes a full-state checkpoint next, so it replays on its own.
+	 */
+	static open(options: RecorderOptions): JsonlRecorder {
+		const {path, machine} = options;
+		let fd: number;
+		try {
+			mkdirSync(dirname(path), {recursive: true});
+			fd = openSync(path, 'ax', 0o644);
+		} catch (error) {
+			throw new UserError(`${path}: cannot record: ${describeOpenError(error)}`);
+		}
+		const recorder = new JsonlRecorder(path, fd, options);
+		const header: RecordingHeader = {
+			memtop: RECORDING_MAGIC,
+			format: FORMAT_VERSION,
+			version: options.version ?? packageVersion(),
+			created: (options.created ?? new Date()).toISOString(),
+			workload: machine.workload,
+			seed: machine.seed,
+			policy: machine.policyName,
+			sysctl: {...machine.sysctl},
+			parent: options.parent ?? null,
+		};
+		recorder.write(JSON.stringify(header));
+		if (machine.tick > 0 || options.parent) recorder.checkpoint(machine, true);
+		if (recorder.error) {
+			recorder.closeFd();
+			throw new UserError(`${path}: cannot record: ${recorder.error}`);
+		}
+		return recorder;
+	}
+
+	private constructor(path: string, fd: number, options: RecorderOptions) {
+		this.path = path;
+		this.fd = fd;
+		this.hashInterval = options.hashInterval ?? HASH_INTERVAL_TICKS;
+		this.stateInterval = options.stateInterval ?? STATE_INTERVAL_TICKS;
+	}
+
+	get closed(): boolean {
+		return this.fd === null;
+	}
+
+	command(tick: number, command: Command): void {
+		this.writeLine({t: tick, cmd: command});
+	}
+
+	afterStep(machine: Machine): void {
+		const tick = machine.tick;
+		if (this.fd === null || tick % this.hashInterval !== 0 || tick === this.lastCheckpoint) return;
+		this.checkpoint(machine, tick % this.stateInterval === 0);
+	}
+
+	/** Write the end line (the hash of the final state) and close. Idempotent. */
+	async close(machine: Machine): Promise<void> {
+		this.closeSync(machine);
+	}
+
+	closeSync(machine: Machine): void {
+		if (this.fd === null) return;
+		this.writeLine({t: machine.tick, end: {hash: canonicalHash(machine)}});
+		this.sync();
+		this.closeFd();
+	}
+
+	/** Close without an end line (as a crash would leave it). Tests use it. */
+	abandon(): void {
+		this.closeFd();
+	}
+
+	private checkpoint(machine: Machine, full: boolean): void {
+		this.lastCheckpoint = machine.tick;
+		if (full) {
+			const raw = saveCanonical(machine);
+			this.writeLine({t: machine.tick, checkpoint: {hash: hashBytes(raw), state: encodeState(raw)}});
+			this.sync();
+		} else {
+			this.writeLine({t: machine.tick, checkpoint: {hash: canonicalHash(machine)}});
+		}
+	}
+
+	private writeLine(line: RecordLine): void {
+		this.write(lineText(line));
+	}
+
+	private write(text: string): void {
+		if (this.fd === null) return;
+		try {
+			const buf = Buffer.from(`${text}\n`, 'utf8');
+			for (let at = 0; at < buf.length; ) at += writeSync(this.fd, buf, at, buf.length - at);
+			this.lines++;
+		} catch (error) {
+			this.error = `write failed: ${describeOpenError(error)}`;
+			this.closeFd();
+		}
+	}
+
+	private sync(): void {
+		if (this.fd === null) return;
+		try {
+			fsyncSync(this.fd);
+		} catch {
+			// Some file systems (and /dev/stdout) do not fsync; the data is written all the same.
+		}
+	}
+
+	private closeFd(): void {
+		if (this.fd === null) return;
+		const fd = this.fd;
+		this.fd = null;
+		try {
+			closeSync(fd);
+		} catch {
+			// Already closed underneath us; nothing more to do.
+		}
+	}
+}

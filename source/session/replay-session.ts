@@ -1,0 +1,278 @@
+// A session over a recording: the same clock, speed and publishing as a live SimSession, but the
+// machine follows the recording (its commands at their ticks, hashes verified at its checkpoints),
+// can seek anywhere, stops at the end, and can be taken over: from the current tick it becomes a live
+// run, recorded to a new file that names its parent.
+//
+// Markers: the recording's own commands are known at once; OOM kills are not in the file, so an
+// indexer replays the whole recording on a second machine in the background (setImmediate chunks of
+// ≈15 ms, so the dashboard stays responsive), adding each kill as it finds it. The indexer also
+// verifies every checkpoint hash, so a divergence anywhere is reported without playing to it.
+import {resolve} from 'node:path';
+import {describeCommand, type ParentRef, settle} from '../record/format.js';
+import {
+	type Divergence,
+	MEMORY_CHECKPOINT_BUDGET,
+	MEMORY_CHECKPOINT_TICKS,
+	Player,
+	type Recording,
+} from '../record/player.js';
+import type {Command} from '../sim/commands.js';
+import type {Machine} from '../sim/machine.js';
+import {type SessionClock, SimSession} from './sim-session.js';
+import type {ReplayStatus, RunRecorder, TimelineMarker} from './types.js';
+
+/** ReplayStatus plus a one-line notice (a file cut short, a corrupt checkpoint, a failed take-over). */
+export interface ReplayStatusWithNotice extends ReplayStatus {
+	notice: string | null;
+}
+
+export interface ReplaySessionOptions {
+	recording: Recording;
+	speed?: number;
+	paused?: boolean;
+	clock?: SessionClock;
+	/** Start the timer at once (default true). */
+	autostart?: boolean;
+	/** Creates the recorder a take-over writes to; null or absent: take-overs are not recorded. */
+	branchRecorder?: ((machine: Machine, parent: ParentRef) => RunRecorder) | null;
+	/** 'background' (default): setImmediate chunks; 'now': index fully in the constructor; 'off'. */
+	indexing?: 'background' | 'now' | 'off';
+	/** How background chunks are scheduled (default setImmediate). */
+	schedule?: (fn: () => void) => void;
+	/** In-memory checkpoints while playing (default every 10 s within 128 MB; interval 0 turns them off). */
+	memory?: {interval: number; budget: number; sync?: boolean};
+}
+
+/** Playing faster than this takes no in-memory checkpoints (they would cost more than they save). */
+const MEMORY_CHECKPOINT_MAX_SPEED = 10;
+const INDEX_CHUNK_MS = 15;
+
+/** Replays a recording on its own machine to find OOM kills and verify every checkpoint. */
+export class RecordingIndexer {
+	readonly player: Player;
+	readonly kills: TimelineMarker[] = [];
+	done = false;
+
+	constructor(recording: Recording, onDivergence: (d: Divergence) => void) {
+		this.player = new Player(recording, {onDivergence});
+		this.collect();
+		this.done = this.player.atEnd;
+	}
+
+	/** Ticks indexed so far: everything at or before this is known. */
+	get tick(): number {
+		return this.player.tick;
+	}
+
+	/** Index for about `budgetMs` of wall time; true when done. */
+	runFor(budgetMs: number): boolean {
+		const until = performance.now() + budgetMs;
+		while (!this.done) {
+			for (let i = 0; i < 25 && !this.done; i++) {
+				this.done = !this.player.stepOnce();
+				this.collect();
+			}
+			if (performance.now() >= until) break;
+		}
+		return this.done;
+	}
+
+	runAll(): void {
+		while (!this.runFor(1000));
+	}
+
+	private collect(): void {
+		for (const e of this.player.machine.drainEvents()) {
+			// Visible from the tick after the step that killed it.
+			if (e.kind === 'oom-kill')
+				this.kills.push({tick: e.tick + 1, kind: 'oom-kill', label: `${e.name} (pid ${e.pid})`});
+		}
+	}
+}
+
+/**
+ * A live SimSession whose steps do not depend on when it publishes: it settles the machine (see
+ * record/format.ts) after applying each tick's commands, right before the step. Live runs use it so
+ * that their recordings replay bit for bit.
+ */
+export class SettledSimSession extends SimSession {
+	protected override applyQueued(): void {
+		super.applyQueued();
+		settle(this.machine);
+	}
+}
+
+export class ReplaySession extends SettledSimSession {
+	readonly recording: Recording;
+	private readonly player: Player;
+	private readonly indexer: RecordingIndexer | null;
+	private readonly branchRecorder: ReplaySessionOptions['branchRecorder'];
+	private readonly schedule: (fn: () => void) => void;
+	private readonly commandMarkers: TimelineMarker[];
+	private markers: readonly TimelineMarker[] = [];
+	private markerKills = -1;
+	private divergence: Divergence | null = null;
+	private notices: string[] = [];
+	private stopped = false;
+
+	constructor(options: ReplaySessionOptions) {
+		const recording = options.recording;
+		let report: (d: Divergence) => void = () => {};
+		let problem: (message: string) => void = () => {};
+		let indexedTo: () => number = () => -1;
+		const player = new Player(recording, {
+			onDivergence: (d) => report(d),
+			onProblem: (message) => problem(message),
+			shouldVerify: (tick) => tick > indexedTo(),
+			memory: options.memory ?? {interval: MEMORY_CHECKPOINT_TICKS, budget: MEMORY_CHECKPOINT_BUDGET},
+		});
+		super({
+			machine: player.machine,
+			speed: options.speed ?? 1,
+			paused: options.paused ?? false,
+			autostart: false,
+			...(options.clock ? {clock: options.clock} : {}),
+		});
+		this.recording = recording;
+		this.player = player;
+		this.branchRecorder = options.branchRecorder ?? null;
+		this.schedule = options.schedule ?? ((fn) => setImmediate(fn));
+		report = (d) => this.reportDivergence(d);
+		problem = (message) => this.addNotice(message);
+		if (recording.notice) this.notices.push(recording.notice);
+		if (player.divergence) this.reportDivergence(player.divergence);
+		this.commandMarkers = recording.commandList.map((c) => ({
+			tick: c.tick,
+			kind: 'command',
+			label: describeCommand(c.command),
+		}));
+		const indexing = options.indexing ?? 'background';
+		this.indexer =
+			indexing === 'off' ? null : new RecordingIndexer(recording, (d) => this.reportDivergence(d));
+		// Checkpoints the indexer has verified need not be hashed again by the player.
+		indexedTo = () => (this.indexer ? this.indexer.tick - 1 : -1);
+		if (indexing === 'now') this.indexer!.runAll();
+		else if (indexing === 'background') this.scheduleIndexing();
+		this.status = {...this.status, mode: 'replay', replay: this.replayStatus()};
+		if (options.autostart ?? true) this.start();
+	}
+
+	/** Notices so far (truncation, corrupt checkpoints, a take-over that could not record), oldest first. */
+	getNotices(): readonly string[] {
+		return this.notices;
+	}
+
+	/** The divergence found (by playing or indexing), if any. */
+	getDivergence(): Divergence | null {
+		return this.divergence;
+	}
+
+	/** True once the indexer has been through the whole recording (or there is none). */
+	get indexed(): boolean {
+		return this.indexer?.done ?? false;
+	}
+
+	/** In-memory checkpoints held (ticks). */
+	get memoryCheckpoints(): number[] {
+		return this.player.memoryTicks;
+	}
+
+	private scheduleIndexing(): void {
+		const indexer = this.indexer;
+		if (!indexer || indexer.done) return;
+		this.schedule(() => {
+			if (this.stopped || this.status.mode !== 'replay') return;
+			indexer.runFor(INDEX_CHUNK_MS);
+			this.scheduleIndexing();
+		});
+	}
+
+	private reportDivergence(d: Divergence): void {
+		if (this.divergence) return;
+		this.divergence = d;
+	}
+
+	private addNotice(message: string): void {
+		this.notices.push(message);
+	}
+
+	private replayStatus(): ReplayStatusWithNotice {
+		const kills = this.indexer?.kills ?? [];
+		if (kills.length !== this.markerKills) {
+			this.markerKills = kills.length;
+			this.markers = [...this.commandMarkers, ...kills].sort((a, b) => a.tick - b.tick);
+		}
+		return {
+			tick: this.player.tick,
+			endTick: this.recording.endTick,
+			markers: this.markers,
+			divergence: this.divergence?.message ?? null,
+			file: this.recording.file,
+			notice: this.notices.at(-1) ?? null,
+		};
+	}
+
+	private get replaying(): boolean {
+		return this.status.mode === 'replay';
+	}
+
+	protected override stepOnce(): void {
+		if (!this.replaying) {
+			super.stepOnce();
+			return;
+		}
+		if (!this.player.atEnd) {
+			const speed = this.status.speed;
+			this.player.stepOnce(!this.status.paused && speed <= MEMORY_CHECKPOINT_MAX_SPEED);
+		}
+		if (this.player.atEnd && !this.status.paused) this.setPaused(true);
+	}
+
+	protected override publish(): void {
+		this.machine = this.player.machine;
+		if (this.replaying) this.status = {...this.status, replay: this.replayStatus()};
+		super.publish();
+	}
+
+	override send(command: Command): void {
+		// A replay's machine follows the recording; the view asks for a take-over first.
+		if (!this.replaying) super.send(command);
+	}
+
+	override setPaused(paused: boolean): void {
+		// At the end there is nothing to play: stay paused.
+		super.setPaused(this.replaying && this.player.atEnd ? true : paused);
+	}
+
+	/** Go to `tick` (clamped to the recording). */
+	seek(tick: number): void {
+		if (!this.replaying) return;
+		this.player.seek(tick);
+		this.publish();
+	}
+
+	/** Become a live run from the current tick, recorded to a new file whose header names this one. */
+	takeOver(): void {
+		if (!this.replaying) return;
+		this.stopped = true;
+		const machine = this.player.machine;
+		let recorder: RunRecorder | null = null;
+		if (this.branchRecorder) {
+			try {
+				recorder = this.branchRecorder(machine, {file: resolve(this.recording.file), tick: machine.tick});
+			} catch (error) {
+				this.addNotice(`take over: not recording: ${error instanceof Error ? error.message : String(error)}`);
+			}
+		}
+		this.player.forgetMemory();
+		this.recorder = recorder;
+		this.machine = machine;
+		this.status = {...this.status, mode: 'live', replay: null, recordingPath: recorder?.path ?? null};
+		this.publish();
+	}
+
+	override async close(): Promise<void> {
+		this.stopped = true;
+		await super.close();
+	}
+}

@@ -1,0 +1,281 @@
+import {readFileSync, writeFileSync} from 'node:fs';
+import {join, resolve} from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {canonicalHash, settle} from '../../source/record/format.js';
+import {loadRecording, Player, type Recording} from '../../source/record/player.js';
+import {JsonlRecorder} from '../../source/record/recorder.js';
+import {
+	ReplaySession,
+	type ReplaySessionOptions,
+	type ReplayStatusWithNotice,
+} from '../../source/session/replay-session.js';
+import type {Command} from '../../source/sim/commands.js';
+import {Machine} from '../../source/sim/machine.js';
+import {takeSnapshot} from '../../source/sim/snapshot.js';
+import {hogSpec} from '../../source/sim/templates.js';
+import {MIB} from '../helpers/workload.js';
+import {FAST, FakeClock, oomWorkload, recordLive, tempDir} from '../record/helpers.js';
+
+function session(
+	recording: Recording,
+	options: Partial<ReplaySessionOptions> = {},
+): {s: ReplaySession; clock: FakeClock} {
+	const clock = new FakeClock();
+	const s = new ReplaySession({recording, clock, autostart: false, indexing: 'off', ...options});
+	return {s, clock};
+}
+
+/** Play `ms` of wall time at the session's speed, one 100 ms publish at a time. */
+function play(s: ReplaySession, clock: FakeClock, ms: number): void {
+	for (let t = 0; t < ms; t += 100) {
+		clock.t += 100;
+		s.tick();
+	}
+}
+
+const stateOf = (m: Machine) => ({
+	hash: canonicalHash(m),
+	snapshot: JSON.stringify(takeSnapshot(m, {events: false})),
+});
+
+describe('ReplaySession', () => {
+	it('plays a recording like a live session, shows its position and commands, and pauses at the end', async () => {
+		const path = join(tempDir(), 'run.memtop.jsonl');
+		const {machine} = await recordLive(path, {ticks: 300});
+		const rec = loadRecording(path);
+		const {s, clock} = session(rec, {speed: 2});
+		const status = s.getStatus();
+		expect(status).toMatchObject({
+			mode: 'replay',
+			paused: false,
+			speed: 2,
+			workload: 'small',
+			seed: 7,
+			recordingPath: null,
+		});
+		expect(status.replay).toMatchObject({tick: 0, endTick: 300, divergence: null, file: path});
+		expect(status.replay!.markers).toEqual([
+			{tick: 0, kind: 'command', label: 'vm.swappiness = 100'},
+			{tick: 40, kind: 'command', label: 'spawn hog'},
+			{tick: 130, kind: 'command', label: 'drop_caches 3'},
+			{tick: 130, kind: 'command', label: 'oom_score_adj 101 = 500'},
+			{tick: 260, kind: 'command', label: 'kill 100'},
+		]);
+		play(s, clock, 1000);
+		expect(s.getStatus().replay!.tick).toBe(200);
+		expect(s.getSnapshot().tick).toBe(200);
+		// Commands sent to a replay are ignored: the recording drives the machine.
+		s.send({kind: 'kill', pid: 101});
+		play(s, clock, 1000);
+		expect(s.getStatus()).toMatchObject({paused: true, replay: {tick: 300}});
+		expect(canonicalHash((s as unknown as {machine: Machine}).machine)).toBe(canonicalHash(machine));
+		// Nothing left to play: it stays paused at the end.
+		s.setPaused(false);
+		expect(s.getStatus().paused).toBe(true);
+		expect(s.getDivergence()).toBeNull();
+		await s.close();
+	});
+
+	it('seeks anywhere, backwards and forwards, to the state playing there gives', async () => {
+		const path = join(tempDir(), 'run.memtop.jsonl');
+		await recordLive(path, {ticks: 500});
+		const rec = loadRecording(path);
+		const reference = new Player(rec);
+		const expected = new Map<number, ReturnType<typeof stateOf>>();
+		const targets = [350, 120, 499, 0, 260, 261, 130, 500, 45, 410];
+		for (const t of [...targets].sort((a, b) => a - b)) {
+			reference.advanceTo(t);
+			expected.set(t, stateOf(reference.machine));
+		}
+		const {s} = session(rec, {paused: true});
+		const machineOf = () => (s as unknown as {machine: Machine}).machine;
+		for (const t of targets) {
+			s.seek(t);
+			expect(s.getStatus().replay!.tick).toBe(t);
+			expect(s.getSnapshot().tick).toBe(t);
+			expect(stateOf(machineOf()), `seek to ${t}`).toEqual(expected.get(t));
+		}
+		// Out-of-range targets are clamped.
+		s.seek(-50);
+		expect(s.getStatus().replay!.tick).toBe(0);
+		s.seek(10_000);
+		expect(s.getStatus().replay!.tick).toBe(500);
+		await s.close();
+	});
+
+	it('keeps in-memory checkpoints while playing, and seeks back from them', async () => {
+		const path = join(tempDir(), 'run.memtop.jsonl');
+		await recordLive(path, {ticks: 500});
+		const rec = loadRecording(path);
+		const {s, clock} = session(rec, {memory: {interval: 100, budget: 64 * MIB, sync: true}});
+		play(s, clock, 4500);
+		// Every 100 ticks, except where the file has a full state (200, 400).
+		expect(s.memoryCheckpoints).toEqual([100, 300]);
+		const reference = new Player(rec);
+		reference.advanceTo(330);
+		s.seek(330);
+		expect(canonicalHash((s as unknown as {machine: Machine}).machine)).toBe(
+			canonicalHash(reference.machine),
+		);
+		await s.close();
+	});
+
+	it('finds OOM kills by indexing in the background, and seeking to one shows the kill', async () => {
+		const path = join(tempDir(), 'ooms.memtop.jsonl');
+		const {machine} = await recordLive(path, {w: oomWorkload(), ticks: 1000, script: {}});
+		expect(machine.oomKills).toBeGreaterThanOrEqual(2);
+		const rec = loadRecording(path);
+		const queue: (() => void)[] = [];
+		const {s, clock} = session(rec, {paused: true, indexing: 'background', schedule: (fn) => queue.push(fn)});
+		expect(s.indexed).toBe(false);
+		let chunks = 0;
+		while (queue.length) {
+			queue.shift()!();
+			chunks++;
+		}
+		expect(s.indexed).toBe(true);
+		expect(chunks).toBeGreaterThanOrEqual(1);
+		play(s, clock, 100);
+		const kills = s.getStatus().replay!.markers.filter((m) => m.kind === 'oom-kill');
+		expect(kills).toHaveLength(machine.oomKills);
+		for (const [i, marker] of kills.entries()) {
+			expect(marker.label).toMatch(/^leaker \(pid 10[12]\)$/);
+			s.seek(marker.tick - 1);
+			expect(s.getSnapshot().oomKills).toBe(i);
+			s.seek(marker.tick);
+			expect(s.getSnapshot().oomKills).toBe(i + 1);
+			expect(
+				s.getEventLog().some((e) => e.event.kind === 'oom-kill' && e.event.tick === marker.tick - 1),
+			).toBe(true);
+		}
+		await s.close();
+	});
+
+	it('reports a divergence once, with the tick, whether indexing or playing finds it', async () => {
+		const dir = tempDir();
+		const path = join(dir, 'run.memtop.jsonl');
+		await recordLive(path, {ticks: 300});
+		const lines = readFileSync(path, 'utf8').split('\n');
+		const tamper = (tick: number) => {
+			const i = lines.findIndex((l) => l.startsWith(`{"t":${tick},"checkpoint"`));
+			return {index: i, hash: JSON.parse(lines[i]!).checkpoint.hash as string};
+		};
+		const first = tamper(150);
+		const second = tamper(250);
+		const copy = [...lines];
+		copy[first.index] = JSON.stringify({t: 150, checkpoint: {hash: 'aaaaaaaaaaaaaaaa'}});
+		copy[second.index] = JSON.stringify({t: 250, checkpoint: {hash: 'bbbbbbbbbbbbbbbb'}});
+		const bad = join(dir, 'bad.memtop.jsonl');
+		writeFileSync(bad, copy.join('\n'));
+		const message = `state diverged at 0:01.50 (tick 150): recorded hash aaaaaaaaaaaaaaaa, replayed ${first.hash}`;
+
+		// Playing through it (no indexer).
+		const rec = loadRecording(bad);
+		const {s, clock} = session(rec, {speed: 1});
+		play(s, clock, 1400);
+		expect(s.getStatus().replay!.divergence).toBeNull();
+		play(s, clock, 200);
+		expect(s.getStatus().replay!.divergence).toBe(message);
+		play(s, clock, 2000);
+		s.seek(0);
+		play(s, clock, 3000);
+		expect(s.getStatus().replay!.divergence).toBe(message);
+		expect(s.getDivergence()).toMatchObject({tick: 150, recorded: 'aaaaaaaaaaaaaaaa', replayed: first.hash});
+		await s.close();
+
+		// Found by the indexer before playing gets there.
+		const indexed = session(loadRecording(bad), {paused: true, indexing: 'now'});
+		indexed.s.seek(10);
+		expect(indexed.s.getStatus().replay!.divergence).toBe(message);
+		await indexed.s.close();
+	});
+
+	it('a what-if branch from tick T is a fresh run given the same commands up to T, and its file replays on its own', async () => {
+		const dir = tempDir();
+		const parentPath = join(dir, 'parent.memtop.jsonl');
+		await recordLive(parentPath, {ticks: 500});
+		const parent = loadRecording(parentPath);
+		const branchPath = join(dir, 'branch.memtop.jsonl');
+		const T = 260;
+		const {s} = session(parent, {
+			paused: true,
+			branchRecorder: (machine, ref) => JsonlRecorder.open({path: branchPath, machine, parent: ref, ...FAST}),
+		});
+		s.seek(400);
+		s.seek(T);
+		s.takeOver();
+		expect(s.getStatus()).toMatchObject({
+			mode: 'live',
+			replay: null,
+			recordingPath: branchPath,
+			paused: true,
+		});
+		// What-if: instead of the recorded balloon and zswap, a hog now and a kill later.
+		const whatIf: Record<number, Command[]> = {
+			[T]: [{kind: 'spawn', spec: hogSpec(16 * MIB)}],
+			[T + 90]: [{kind: 'set-sysctl', name: 'swappiness', value: 5}],
+			[T + 170]: [{kind: 'kill', pid: 101}],
+		};
+		const machineOf = () => (s as unknown as {machine: Machine}).machine;
+		while (machineOf().tick < T + 200) {
+			for (const c of whatIf[machineOf().tick] ?? []) s.send(c);
+			s.step();
+		}
+		// A take-over happens once; seeking is over.
+		s.takeOver();
+		s.seek(10);
+		expect(machineOf().tick).toBe(T + 200);
+		const branchState = stateOf(machineOf());
+		await s.close();
+
+		// The same run from scratch: the recorded commands up to T, then the what-if ones.
+		const fresh = new Machine(parent.workload, {seed: 7});
+		const recorded = parent.commandList.filter((c) => c.tick <= T);
+		while (fresh.tick < T + 200) {
+			for (const c of recorded) if (c.tick === fresh.tick) fresh.apply(c.command);
+			for (const c of whatIf[fresh.tick] ?? []) fresh.apply(c);
+			settle(fresh);
+			fresh.step();
+		}
+		expect(stateOf(fresh)).toEqual(branchState);
+
+		// The branch file: its parent, the state at T first, the what-if commands, and it replays on its own.
+		const branch = loadRecording(branchPath);
+		expect(branch.header.parent).toEqual({file: resolve(parentPath), tick: T});
+		expect(branch.header.workload).toEqual(parent.workload);
+		expect(branch.startTick).toBe(T);
+		expect(branch.checkpoints[0]).toMatchObject({tick: T, line: 2});
+		expect(branch.checkpoints[0]!.state).not.toBeNull();
+		expect(branch.commandList.map((c) => [c.tick, c.command])).toEqual(
+			Object.entries(whatIf).flatMap(([t, cs]) => cs.map((c) => [Number(t), c])),
+		);
+		expect(branch.notice).toBeNull();
+		const replay = new Player(branch);
+		expect(replay.tick).toBe(T);
+		replay.advanceTo(branch.endTick);
+		expect(replay.divergence).toBeNull();
+		expect(replay.verified).toBe(4 + 1);
+		expect(stateOf(replay.machine)).toEqual(branchState);
+		// And a replay session of the branch starts at T.
+		const again = session(branch, {paused: true});
+		expect(again.s.getStatus().replay).toMatchObject({tick: T, endTick: T + 200});
+		await again.s.close();
+	});
+
+	it('shows a cut-short recording in its status notice', async () => {
+		const dir = tempDir();
+		const path = join(dir, 'run.memtop.jsonl');
+		await recordLive(path, {ticks: 120});
+		const bytes = readFileSync(path);
+		const cut = join(dir, 'cut.memtop.jsonl');
+		writeFileSync(cut, bytes.subarray(0, bytes.length - 5));
+		const {s} = session(loadRecording(cut, 'cut.memtop.jsonl'), {paused: true});
+		const replay = s.getStatus().replay as ReplayStatusWithNotice;
+		expect(replay.notice).toMatch(
+			/^cut\.memtop\.jsonl:\d+: incomplete last line ignored \(the recording was cut short\); replaying up to 0:01\.00 \(tick 100\)$/,
+		);
+		expect(replay.endTick).toBe(100);
+		expect(s.getNotices()).toEqual([replay.notice]);
+		await s.close();
+	});
+});
