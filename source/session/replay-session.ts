@@ -114,6 +114,8 @@ export class ReplaySession extends SettledSimSession {
 	private divergence: Divergence | null = null;
 	private notices: string[] = [];
 	private stopped = false;
+	/** How many of the recording's commands are in commandLog (what a twin run is fed). */
+	private logged = 0;
 
 	constructor(options: ReplaySessionOptions) {
 		const recording = options.recording;
@@ -153,6 +155,7 @@ export class ReplaySession extends SettledSimSession {
 		indexedTo = () => (this.indexer ? this.indexer.tick - 1 : -1);
 		if (indexing === 'now') this.indexer!.runAll();
 		else if (indexing === 'background') this.scheduleIndexing();
+		this.syncCommandLog();
 		this.status = {...this.status, mode: 'replay', replay: this.replayStatus()};
 		if (options.autostart ?? true) this.start();
 	}
@@ -185,6 +188,29 @@ export class ReplaySession extends SettledSimSession {
 			indexer.runFor(INDEX_CHUNK_MS);
 			this.scheduleIndexing();
 		});
+	}
+
+	/**
+	 * Keep commandLog (which a twin run replays) equal to the recorded commands up to the current tick;
+	 * after a seek backwards, a twin starts over. (A branch's twin lacks the parent's commands before
+	 * the branch: it starts from tick 0 of the workload.)
+	 */
+	private syncCommandLog(): void {
+		const tick = this.player.tick;
+		const list = this.recording.commandList;
+		if (this.logged > 0 && list[this.logged - 1]!.tick > tick) {
+			while (this.logged > 0 && list[this.logged - 1]!.tick > tick) this.logged--;
+			this.commandLog.length = this.logged;
+			const twin = this.getTwin();
+			if (twin) {
+				this.setTwin(null);
+				this.setTwin(twin.policy);
+			}
+		}
+		while (this.logged < list.length && list[this.logged]!.tick <= tick) {
+			const {tick: at, command} = list[this.logged++]!;
+			this.commandLog.push({tick: at, command});
+		}
 	}
 
 	private reportDivergence(d: Divergence): void {
@@ -224,6 +250,7 @@ export class ReplaySession extends SettledSimSession {
 		if (!this.player.atEnd) {
 			const speed = this.status.speed;
 			this.player.stepOnce(!this.status.paused && speed <= MEMORY_CHECKPOINT_MAX_SPEED);
+			this.syncCommandLog();
 		}
 		if (this.player.atEnd && !this.status.paused) this.setPaused(true);
 	}
@@ -248,6 +275,7 @@ export class ReplaySession extends SettledSimSession {
 	seek(tick: number): void {
 		if (!this.replaying) return;
 		this.player.seek(tick);
+		this.syncCommandLog();
 		this.publish();
 	}
 

@@ -92,5 +92,10 @@ describe('recording format pieces', () => {
 			/^checkpoint\.state: expected base64 text/,
 		);
 		expect(() => validateLine([1])).toThrow(/^line: expected an object/);
+		const state = (text: string) => () =>
+			validateLine({t: 5, checkpoint: {hash: '0123456789abcdef', state: text}});
+		for (const good of ['AAAA', 'AA==', 'AAA=', 'ab+/09Zz']) expect(state(good)).not.toThrow();
+		for (const bad of ['AA=A', 'A===', 'AAA', 'AA AA', 'AA-_', '===='])
+			expect(state(bad), bad).toThrow(/expected base64 text/);
 	});
 });

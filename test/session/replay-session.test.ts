@@ -262,6 +262,25 @@ describe('ReplaySession', () => {
 		await again.s.close();
 	});
 
+	it('feeds a twin run the recorded commands, and restarts it after seeking back', async () => {
+		const path = join(tempDir(), 'run.memtop.jsonl');
+		await recordLive(path, {ticks: 300});
+		const {s, clock} = session(loadRecording(path));
+		s.setTwin('fifo');
+		play(s, clock, 1500);
+		let twin = s.getTwin()!;
+		expect(twin.policy).toBe('fifo');
+		expect(twin.snapshot.tick).toBe(150);
+		// The recorded swappiness command (tick 0) and the hog spawn (tick 40) reached the twin.
+		expect(twin.snapshot.sysctl.swappiness).toBe(100);
+		expect(twin.snapshot.processes.some((p) => p.name === 'hog')).toBe(true);
+		s.seek(20);
+		twin = s.getTwin()!;
+		expect(twin.snapshot.tick).toBe(20);
+		expect(twin.snapshot.processes.some((p) => p.name === 'hog')).toBe(false);
+		await s.close();
+	});
+
 	it('shows a cut-short recording in its status notice', async () => {
 		const dir = tempDir();
 		const path = join(dir, 'run.memtop.jsonl');
