@@ -325,6 +325,9 @@ export class Machine implements ReclaimContext {
 	step(): void {
 		const tick = this.tick;
 		this.nowUs = tick * TICK_US;
+		// The LRU sizes are a cache others may refresh (snapshots do); start every tick from fresh
+		// ones so the machine's future never depends on whether someone looked at it.
+		this.policy.counts(this.lru);
 		if (tick % TICKS_PER_SECOND === 0) this.rollSecond();
 		this.reapOomVictim();
 		this.startAndStopProcesses();
