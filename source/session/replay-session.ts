@@ -274,7 +274,12 @@ export class ReplaySession extends SettledSimSession {
 	/** Go to `tick` (clamped to the recording). */
 	seek(tick: number): void {
 		if (!this.replaying) return;
-		this.player.seek(tick);
+		try {
+			this.player.seek(tick);
+		} catch (error) {
+			// E.g. the file went away: say so and stay where we are (the view must not crash).
+			this.addNotice(`seek failed: ${error instanceof Error ? error.message : String(error)}`);
+		}
 		this.syncCommandLog();
 		this.publish();
 	}

@@ -1,4 +1,4 @@
-import {readFileSync, writeFileSync} from 'node:fs';
+import {readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join, resolve} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {canonicalHash, settle} from '../../source/record/format.js';
@@ -95,6 +95,13 @@ describe('ReplaySession', () => {
 			expect(s.getSnapshot().tick).toBe(t);
 			expect(stateOf(machineOf()), `seek to ${t}`).toEqual(expected.get(t));
 		}
+		// A seek that needs a state from the file when the file is gone says so and replays from the start.
+		rmSync(path);
+		s.seek(260);
+		expect(s.getNotices().at(-1)).toBe(
+			`${path}: cannot read: no such file; seeking from an earlier checkpoint`,
+		);
+		expect(stateOf(machineOf())).toEqual(expected.get(260));
 		// Out-of-range targets are clamped.
 		s.seek(-50);
 		expect(s.getStatus().replay!.tick).toBe(0);
