@@ -104,11 +104,10 @@ export function saveCanonical(m: Machine): Uint8Array {
 }
 
 /**
- * Refresh the LRU list sizes the machine caches in `machine.lru` (policy.counts). takeSnapshot does
- * this too, and Machine.dirtyThresholds() reads the cached sizes without refreshing them, so without
- * this the flusher's behaviour would depend on when the dashboard last published. Everything memtop
- * steps (live sessions, headless runs, replays) calls this right before each step, after the tick's
- * commands, which makes a step independent of snapshot timing. Harmless once the core refreshes them itself.
+ * Refresh the LRU list sizes the machine caches in `machine.lru` (policy.counts), right before a step.
+ * Machine.step() now does this itself (the cache used to be read stale, so a run depended on when the
+ * dashboard last took a snapshot); this stays as a cheap guard for recordings made by live sessions,
+ * headless runs and replays alike.
  */
 export function settle(m: Machine): void {
 	m.policy.counts(m.lru);

@@ -91,9 +91,8 @@ export class RecordingIndexer {
 }
 
 /**
- * A live SimSession whose steps do not depend on when it publishes: it settles the machine (see
- * record/format.ts) after applying each tick's commands, right before the step. Live runs use it so
- * that their recordings replay bit for bit.
+ * A live SimSession that settles the machine (record/format.ts) after applying each tick's commands,
+ * right before the step, as replays do. Live runs use it.
  */
 export class SettledSimSession extends SimSession {
 	protected override applyQueued(): void {
