@@ -14,7 +14,7 @@ import type {Command} from '../sim/commands.js';
 import {Machine} from '../sim/machine.js';
 import {Proc} from '../sim/process.js';
 import type {Workload} from '../sim/spec.js';
-import {hashBytes, restoreMachine} from '../sim/state-codec.js';
+import {hashBytes, restoreMachine, stateHeaderText} from '../sim/state-codec.js';
 import {TICKS_PER_SECOND} from '../sim/units.js';
 import {
 	canonicalHash,
@@ -292,10 +292,7 @@ export function restoreState(
 ): Machine {
 	// The codec's JSON part must not carry keys that would reach object prototypes.
 	try {
-		if (raw.byteLength < 4) throw new Error('too short');
-		const jsonLength = new DataView(raw.buffer, raw.byteOffset, raw.byteLength).getUint32(0, true);
-		if (4 + jsonLength > raw.byteLength) throw new Error('truncated');
-		JSON.parse(utf8.decode(raw.subarray(4, 4 + jsonLength)), (key, value) => {
+		JSON.parse(stateHeaderText(raw), (key, value) => {
 			if (FORBIDDEN_KEYS.has(key)) throw new Error(`forbidden key ${key}`);
 			return value;
 		});

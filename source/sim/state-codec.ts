@@ -1,6 +1,6 @@
 // The machine's whole state as bytes, and back: for checkpoints (fast seeking in a recording) and
 // the state hash that proves a replay is bit-for-bit the run that was recorded.
-// Layout: u32 header length, the JSON header, then each typed array's bytes, 8-byte aligned.
+// Layout: each typed array's bytes, 8-byte aligned, then the JSON header, then its length (u32).
 import {Machine} from './machine.js';
 import {FileObject} from './page-cache.js';
 import {Proc} from './process.js';
@@ -109,23 +109,28 @@ function machineState(m: Machine): Record<string, unknown> {
 	};
 }
 
-/** Serialize the whole machine. */
+/**
+ * Serialize the whole machine. The arrays come first and the JSON header last (its length in the
+ * final 4 bytes), so two states of one run line up byte for byte wherever their arrays have the
+ * same sizes: a byte-wise difference of two checkpoints is then mostly zeros and compresses well.
+ */
 export function saveMachine(m: Machine): Uint8Array {
 	const w = new Writer();
 	const header = w.encode(machineState(m)) as Record<string, unknown>;
 	const layout = w.arrays.map((a) => a.byteLength);
 	const json = new TextEncoder().encode(JSON.stringify({header, layout}));
-	let size = 4 + json.length;
-	size = align8(size);
+	let size = 0;
 	for (const len of layout) size = align8(size + len);
+	const jsonAt = size;
+	size = jsonAt + json.length + 4;
 	const out = new Uint8Array(size);
-	new DataView(out.buffer).setUint32(0, json.length, true);
-	out.set(json, 4);
-	let at = align8(4 + json.length);
+	let at = 0;
 	for (const a of w.arrays) {
 		out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at);
 		at = align8(at + a.byteLength);
 	}
+	out.set(json, jsonAt);
+	new DataView(out.buffer).setUint32(size - 4, json.length, true);
 	return out;
 }
 
@@ -133,16 +138,29 @@ function align8(n: number): number {
 	return (n + 7) & ~7;
 }
 
+/** The JSON header of saved bytes, as text (for checks before restoring untrusted bytes). */
+export function stateHeaderText(bytes: Uint8Array): string {
+	if (bytes.byteLength < 4) throw new Error('too short');
+	const jsonLen = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(
+		bytes.byteLength - 4,
+		true,
+	);
+	if (jsonLen + 4 > bytes.byteLength) throw new Error('truncated');
+	const jsonAt = bytes.byteLength - 4 - jsonLen;
+	return new TextDecoder().decode(bytes.subarray(jsonAt, jsonAt + jsonLen));
+}
+
 /** Rebuild a machine from its workload and saved bytes. Throws on bytes that do not fit. */
 export function restoreMachine(workload: Workload, bytes: Uint8Array): Machine {
 	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-	const jsonLen = view.getUint32(0, true);
-	const parsed = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + jsonLen))) as {
+	const jsonLen = view.getUint32(bytes.byteLength - 4, true);
+	const jsonAt = bytes.byteLength - 4 - jsonLen;
+	const parsed = JSON.parse(new TextDecoder().decode(bytes.subarray(jsonAt, jsonAt + jsonLen))) as {
 		header: unknown;
 		layout: number[];
 	};
 	const arrays: Typed[] = [];
-	let at = align8(4 + jsonLen);
+	let at = 0;
 	// Types come from the header's {$a, t} references; collect them first.
 	const types: CtorName[] = [];
 	(function walk(v: unknown): void {
