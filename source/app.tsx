@@ -708,6 +708,13 @@ export function App({session}: {session: Session}) {
 
 	// ---- drawing ------------------------------------------------------------------------------
 
+	// A replay's standing warnings show whenever no transient message does.
+	const replayText = status.replay?.divergence ?? status.replay?.notice ?? null;
+	const replayNote = useMemo(
+		() => (replayText ? {id: -1, text: replayText, tone: 'warn' as const} : null),
+		[replayText],
+	);
+
 	const overlay = ui.overlay;
 	let body: ReactNode;
 	if (overlay?.kind === 'help') {
@@ -801,7 +808,7 @@ export function App({session}: {session: Session}) {
 				{body}
 			</Box>
 			<StatusLine
-				message={ui.message}
+				message={ui.message ?? replayNote}
 				sortTitle={columnById(ui.sortColumn).title}
 				descending={ui.descending}
 				filter={ui.filter}

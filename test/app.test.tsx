@@ -477,6 +477,23 @@ describe('simulation keys', () => {
 		expect(session.sent.at(-1)).toEqual({kind: 'set-sysctl', name: 'swappiness', value: 0});
 	});
 
+	it('a replay shows its divergence or notice in the status line while nothing else is said', async () => {
+		const diverged =
+			'state diverged at 0:42.10 (tick 4210): recorded hash 0123456789abcdef, replayed fedcba9876543210';
+		const session = new FakeSession({snapshot: buildSnapshot(), replay: {...REPLAY, divergence: diverged}});
+		const r = await app(session);
+		expect(r.status()).toContain('state diverged at 0:42.10 (tick 4210)');
+		const cut = new FakeSession({
+			snapshot: buildSnapshot(),
+			replay: {
+				...REPLAY,
+				notice: 'run.memtop: the file ends mid-line after tick 13300; replaying up to there',
+			},
+		});
+		const r2 = await app(cut);
+		expect(r2.status()).toContain('the file ends mid-line after tick 13300');
+	});
+
 	it('P starts a policy duel (mglru first), shows both side by side, cycles, and turns it off', async () => {
 		const session = liveSession();
 		const r = await app(session);

@@ -44,16 +44,18 @@ export class HistoryTracker {
 	#eventsView: readonly LoggedEvent[] | null = null;
 	#rss = new Map<number, number[]>();
 	#base: Counters | null = null;
-	#lastTick = -1;
 	#lastTime = -1;
 	/** Never reset, so React keys stay unique across replay seeks. */
 	#nextEventId = 1;
+	#lastSnapshot: Snapshot | null = null;
 
 	/** Feed the next published snapshot. Seeing time go backwards (a replay seek) starts over. */
 	ingest(snapshot: Snapshot): void {
-		if (snapshot.tick === this.#lastTick && snapshot.time === this.#lastTime) return;
+		// The same snapshot twice adds nothing; a new one at the same tick (a command while paused)
+		// still brings its events.
+		if (snapshot === this.#lastSnapshot) return;
+		this.#lastSnapshot = snapshot;
 		if (this.#base && snapshot.time < this.#lastTime) this.reset();
-		this.#lastTick = snapshot.tick;
 		this.#lastTime = snapshot.time;
 
 		if (snapshot.events.length > 0) {
@@ -138,7 +140,6 @@ export class HistoryTracker {
 		this.#eventsView = null;
 		this.#rss.clear();
 		this.#base = null;
-		this.#lastTick = -1;
 		this.#lastTime = -1;
 	}
 }

@@ -19,6 +19,8 @@ export interface ReplayStatus {
 	markers: readonly TimelineMarker[];
 	/** Set once if a checkpoint hash did not match. */
 	divergence: string | null;
+	/** The latest one-line notice: a file cut short, a corrupt checkpoint, a failed take-over. */
+	notice?: string | null;
 	file: string;
 }
 

@@ -107,6 +107,22 @@ describe('HistoryTracker process RSS', () => {
 });
 
 describe('HistoryTracker event log', () => {
+	it('keeps events of a second snapshot at the same tick (a command while paused), not the same one twice', () => {
+		const h = new HistoryTracker();
+		const first = buildSnapshot({time: 5});
+		h.ingest(first);
+		const command: SimEvent = {
+			kind: 'command',
+			tick: 500,
+			command: {kind: 'set-zswap', enabled: true},
+			summary: 'zswap enabled',
+		};
+		const again = buildSnapshot({time: 5, events: [command]});
+		h.ingest(again);
+		h.ingest(again);
+		expect(h.getEventLog().filter((e) => e.event.kind === 'command')).toHaveLength(1);
+	});
+
 	it('logs snapshot events with monotonic ids, newest last, at most 2000', () => {
 		const h = new HistoryTracker();
 		h.ingest(buildSnapshot({time: 1, events: [oomKillEvent(100)]}));
