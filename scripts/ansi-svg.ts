@@ -96,7 +96,7 @@ export function parseAnsi(text: string): Cell[][] {
 	});
 }
 
-const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function ansiToSvg(text: string, columns: number, title: string): string {
 	const rows = parseAnsi(text);
@@ -107,7 +107,7 @@ export function ansiToSvg(text: string, columns: number, title: string): string 
 	const height = rows.length * lh + pad * 2 + 24;
 	const out: string[] = [
 		`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="14">`,
-		`<title>${escape(title)}</title>`,
+		`<title>${escapeXml(title)}</title>`,
 		`<rect width="100%" height="100%" rx="8" fill="${DEFAULT_BG}"/>`,
 		'<circle cx="18" cy="14" r="5" fill="#ff5f56"/><circle cx="36" cy="14" r="5" fill="#ffbd2e"/><circle cx="54" cy="14" r="5" fill="#27c93f"/>',
 	];
@@ -131,7 +131,7 @@ export function ansiToSvg(text: string, columns: number, title: string): string 
 			const weight = s.bold ? ' font-weight="bold"' : '';
 			const opacity = s.dim ? ' opacity="0.6"' : '';
 			out.push(
-				`<text x="${px.toFixed(1)}" y="${top}" fill="${fg}"${weight}${opacity} xml:space="preserve" textLength="${(chunk.length * cw).toFixed(1)}">${escape(chunk)}</text>`,
+				`<text x="${px.toFixed(1)}" y="${top}" fill="${fg}"${weight}${opacity} xml:space="preserve" textLength="${(chunk.length * cw).toFixed(1)}">${escapeXml(chunk)}</text>`,
 			);
 		}
 	});

@@ -579,7 +579,7 @@ export function App({session}: {session: Session}) {
 					return false;
 			}
 		},
-		[send, message, dispatch, killSelected, selectedProcess],
+		[send, message, dispatch, killSelected, selectedProcess, session],
 	);
 
 	const onKey = useCallback(

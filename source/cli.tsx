@@ -75,7 +75,9 @@ main(process.argv.slice(2)).then(
 			process.stderr.write(`memtop: ${error.message}\n`);
 			process.exitCode = error.exitCode;
 		} else {
-			process.stderr.write(`memtop: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+			process.stderr.write(
+				`memtop: internal error: ${error instanceof Error ? error.message : String(error)}\n`,
+			);
 			if (process.env.MEMTOP_DEBUG) console.error(error);
 			process.exitCode = 1;
 		}

@@ -1,8 +1,8 @@
 // Flag parsing for every subcommand: meow does the parsing, we keep control of exiting, so a bad
 // flag is one line and exit code 2 instead of meow's process.exit.
 import meow from 'meow';
-import type {CommandIo} from './validate.js';
 import {UserError} from './user-error.js';
+import type {CommandIo} from './validate.js';
 
 type FlagType = 'string' | 'number' | 'boolean';
 export interface FlagSpec {
@@ -15,7 +15,13 @@ const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLo
 
 export interface ParsedArgs<F extends Record<string, FlagSpec>> {
 	input: string[];
-	flags: {[K in keyof F]: F[K]['type'] extends 'number' ? number | undefined : F[K]['type'] extends 'boolean' ? boolean | undefined : string | undefined};
+	flags: {
+		[K in keyof F]: F[K]['type'] extends 'number'
+			? number | undefined
+			: F[K]['type'] extends 'boolean'
+				? boolean | undefined
+				: string | undefined;
+	};
 }
 
 /** Parse argv; returns undefined after printing --help. Unknown flags and malformed numbers throw UserError. */
@@ -38,7 +44,8 @@ export function parseArgs<F extends Record<string, FlagSpec>>(
 	for (const arg of head) {
 		if (!arg.startsWith('-') || arg === '-' || /^-\d/.test(arg)) continue;
 		const name = arg.split('=')[0]!;
-		if (!known.has(name)) throw new UserError(`${command}: unknown option ${name} (see memtop ${command} --help)`);
+		if (!known.has(name))
+			throw new UserError(`${command}: unknown option ${name} (see memtop ${command} --help)`);
 	}
 	// Number flags: check the raw text ourselves so "--seed abc" names the flag and the value.
 	for (const [name, spec] of Object.entries(flags)) {
@@ -49,7 +56,9 @@ export function parseArgs<F extends Record<string, FlagSpec>>(
 			if (!forms.includes(flag!)) return;
 			const value = inline ?? head[i + 1];
 			if (value === undefined || value.trim() === '' || !Number.isFinite(Number(value))) {
-				throw new UserError(`${command}: --${kebab(name)} expects a number, got ${value === undefined ? 'nothing' : `'${value}'`}`);
+				throw new UserError(
+					`${command}: --${kebab(name)} expects a number, got ${value === undefined ? 'nothing' : `'${value}'`}`,
+				);
 			}
 		});
 	}

@@ -39,7 +39,11 @@ export function group(name: string, overrides: Partial<ProcessGroupSpec> = {}): 
 	};
 }
 
-export function workload(processes: ProcessGroupSpec[], machine: Partial<MachineSpec> = {}, name = 'test'): Workload {
+export function workload(
+	processes: ProcessGroupSpec[],
+	machine: Partial<MachineSpec> = {},
+	name = 'test',
+): Workload {
 	return {name, description: '', machine: machineSpec(machine), processes, events: []};
 }
 
