@@ -37,7 +37,12 @@ type Handler = (argv: string[]) => Promise<number>;
 async function interactive(session: import('./session/sim-session.js').SimSession): Promise<number> {
 	const {runInteractive} = await import('./cli/interactive.js');
 	session.start();
-	return runInteractive(session);
+	try {
+		return await runInteractive(session);
+	} finally {
+		// Also when the dashboard could not start (no TTY): stop the clock so the process can exit.
+		await session.close();
+	}
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -13,7 +13,7 @@ const SHOW_CURSOR = '\x1b[?25h';
 const CLEAR = '\x1b[2J\x1b[H';
 
 export const NOT_A_TTY =
-	'memtop: the dashboard needs a terminal (stdin and stdout must be a TTY); use --headless for text output';
+	'the dashboard needs a terminal (stdin and stdout must be a TTY); use --headless for text output';
 
 const SIGNAL_EXIT_CODES = {SIGINT: 130, SIGTERM: 143, SIGHUP: 129} as const;
 type HandledSignal = keyof typeof SIGNAL_EXIT_CODES;

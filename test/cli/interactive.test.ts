@@ -70,7 +70,7 @@ describe('runInteractive', () => {
 			Object.defineProperty(process.stdin, 'isTTY', {value: isTTY, configurable: true});
 		}
 		expect(NOT_A_TTY).toBe(
-			'memtop: the dashboard needs a terminal (stdin and stdout must be a TTY); use --headless for text output',
+			'the dashboard needs a terminal (stdin and stdout must be a TTY); use --headless for text output',
 		);
 	});
 

@@ -65,6 +65,9 @@ describe.skipIf(!hasTmux || !existsSync(cli))('memtop in a terminal', () => {
 		tmux('send-keys', '-t', session, '?');
 		await waitFor((t) => /swappiness/i.test(t) && /help/i.test(t), 'the help screen');
 		tmux('send-keys', '-t', session, 'Escape');
+		// Ink 6.8 reads "Esc q" arriving together as Alt-q: let the Esc land first.
+		await waitFor((t) => t.includes('PID') && t.includes('F10Quit'), 'the table back');
+		await new Promise((r) => setTimeout(r, 300));
 
 		tmux('send-keys', '-t', session, 'q');
 		const after = await waitFor((t) => t.includes('EXIT='), 'memtop to exit');
