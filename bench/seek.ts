@@ -1,13 +1,20 @@
 // Seeking in a long recording: record an hour of the shipped `default` workload headless (with a few
 // commands injected, as a person at the dashboard would), then seek to 10 random positions the way
-// the replay dashboard does when it has nothing closer: restore the nearest full-state checkpoint at or
-// before the target from the file, then step forward to it. Target: every seek under 1 s.
+// the replay dashboard does when it has nothing closer: restore the nearest state checkpoint at or
+// before the target from the file (its key state, then the deltas up to it), then step forward to it.
+// Every seek starts cold: the states the recording keeps decoded between seeks are dropped first.
+// Targets: every seek under 1 s, and an hour of `default` well under 100 MB.
 // Run: npx tsx bench/seek.ts [--minutes N] [--workload NAME] [--keep FILE]
 import {existsSync, mkdtempSync, rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {pathToFileURL} from 'node:url';
-import {HASH_INTERVAL_TICKS, STATE_INTERVAL_TICKS, settle} from '../source/record/format.js';
+import {
+	HASH_INTERVAL_TICKS,
+	KEY_INTERVAL_TICKS,
+	STATE_INTERVAL_TICKS,
+	settle,
+} from '../source/record/format.js';
 import {loadRecording, Player} from '../source/record/player.js';
 import {JsonlRecorder} from '../source/record/recorder.js';
 import type {Command} from '../source/sim/commands.js';
@@ -77,11 +84,15 @@ export interface SeekBenchResult {
 	recorderMs: number;
 	fileBytes: number;
 	bytesPerHour: number;
+	/** Checkpoints with a state, and how many of them are full (key) states. */
 	states: number;
+	keys: number;
 	loadMs: number;
-	seeks: {target: number; from: number; ms: number; restoreMs: number}[];
+	seeks: {target: number; from: number; deltas: number; ms: number; restoreMs: number}[];
 	medianMs: number;
 	maxMs: number;
+	/** A seek to just before the end of the longest chain of deltas (not in the median and max). */
+	worst: SeekBenchResult['seeks'][number] | null;
 }
 
 export async function main(argv: string[] = process.argv.slice(2)): Promise<SeekBenchResult> {
@@ -96,30 +107,45 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<Seek
 	const ticks = Math.round(minutes * 60 * TICKS_PER_SECOND);
 	try {
 		console.log(
-			`memtop seek bench: ${minutes} min of '${workload}' (hash every ${HASH_INTERVAL_TICKS / TICKS_PER_SECOND} s, full state every ${STATE_INTERVAL_TICKS / TICKS_PER_SECOND} s)`,
+			`memtop seek bench: ${minutes} min of '${workload}' (hash every ${HASH_INTERVAL_TICKS / TICKS_PER_SECOND} s, state every ${STATE_INTERVAL_TICKS / TICKS_PER_SECOND} s, a key state every ${KEY_INTERVAL_TICKS / TICKS_PER_SECOND / 60} min and deltas between)`,
 		);
 		let recorded = {ms: Number.NaN, recorderMs: Number.NaN};
 		if (!keep || !existsSync(path)) recorded = record(path, ticks, workload);
 		const recordMs = recorded.ms;
 		const fileBytes = statSync(path).size;
-		let t = performance.now();
+		const t = performance.now();
 		const rec = loadRecording(path);
 		const loadMs = performance.now() - t;
+		const seek = (target: number): SeekBenchResult['seeks'][number] => {
+			const state = rec.stateAtOrBefore(target);
+			const player = new Player(rec, {verify: false});
+			// The restore alone, then the whole seek (restore + stepping) from a fresh player, both cold.
+			rec.dropCaches();
+			let start = performance.now();
+			if (state) rec.restore(state);
+			const restoreMs = performance.now() - start;
+			rec.dropCaches();
+			start = performance.now();
+			player.seek(target, {forceRestore: true});
+			const seekMs = performance.now() - start;
+			return {
+				target,
+				from: state?.tick ?? 0,
+				deltas: state ? rec.chain(state).length - 1 : 0,
+				ms: seekMs,
+				restoreMs,
+			};
+		};
 		const rng = new Rng(SEED);
 		const seeks: SeekBenchResult['seeks'] = [];
-		for (let i = 0; i < SEEKS; i++) {
-			const target = rng.below(rec.endTick + 1);
-			const from = rec.stateAtOrBefore(target)?.tick ?? 0;
-			const player = new Player(rec, {verify: false});
-			t = performance.now();
-			// The restore alone, then the whole seek (restore + stepping) from a fresh player.
-			if (from > 0) rec.restore(rec.stateAtOrBefore(target)!);
-			const restoreMs = performance.now() - t;
-			t = performance.now();
-			player.seek(target, {forceRestore: true});
-			const seekMs = performance.now() - t;
-			seeks.push({target, from, ms: seekMs, restoreMs});
+		for (let i = 0; i < SEEKS; i++) seeks.push(seek(rng.below(rec.endTick + 1)));
+		// The worst place to seek to: just before the state after the one with the longest chain of deltas.
+		let longest = rec.states[0];
+		for (const c of rec.states) {
+			if (c.tick + STATE_INTERVAL_TICKS <= rec.endTick && rec.chain(c).length >= rec.chain(longest!).length)
+				longest = c;
 		}
+		const worst = longest ? seek(Math.min(rec.endTick, longest.tick + STATE_INTERVAL_TICKS - 1)) : null;
 		const times = seeks.map((s) => s.ms);
 		const result: SeekBenchResult = {
 			workload,
@@ -129,10 +155,12 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<Seek
 			fileBytes,
 			bytesPerHour: (fileBytes * 60) / minutes,
 			states: rec.states.length,
+			keys: rec.keys.length,
 			loadMs,
 			seeks,
 			medianMs: median(times),
 			maxMs: Math.max(...times),
+			worst,
 		};
 		if (Number.isFinite(recordMs)) {
 			console.log(
@@ -140,16 +168,15 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<Seek
 			);
 		}
 		console.log(
-			`  file ${mb(fileBytes)} (${mb(result.bytesPerHour)} per hour), ${result.states} full states, ${rec.checkpoints.length} checkpoints; loading and indexing it took ${ms(loadMs)}`,
+			`  file ${mb(fileBytes)} (${mb(result.bytesPerHour)} per hour), ${result.keys} key states, ${result.states - result.keys} deltas, ${rec.checkpoints.length} checkpoints; loading and indexing it took ${ms(loadMs)}`,
 		);
-		for (const s of seeks) {
-			const clock = (tick: number) =>
-				`${Math.floor(tick / 6000)}:${String(Math.floor((tick % 6000) / 100)).padStart(2, '0')}`;
-			console.log(
-				`  seek to ${clock(s.target).padStart(6)} from the state at ${clock(s.from).padStart(6)}: ${ms(s.ms).padStart(7)} (restore ${ms(s.restoreMs)})`,
-			);
-		}
+		const clock = (tick: number) =>
+			`${Math.floor(tick / 6000)}:${String(Math.floor((tick % 6000) / 100)).padStart(2, '0')}`;
+		const line = (s: SeekBenchResult['seeks'][number]) =>
+			`seek to ${clock(s.target).padStart(6)} from the state at ${clock(s.from).padStart(6)} (${String(s.deltas).padStart(2)} deltas): ${ms(s.ms).padStart(7)} (restore ${ms(s.restoreMs)})`;
+		for (const s of seeks) console.log(`  ${line(s)}`);
 		console.log(`  seek: median ${ms(result.medianMs)}, max ${ms(result.maxMs)} (target: under 1000 ms)`);
+		if (worst) console.log(`  worst case: ${line(worst)}`);
 		return result;
 	} finally {
 		if (dir) rmSync(dir, {recursive: true, force: true});

@@ -1,8 +1,14 @@
 // The recording format (docs/recording.md): JSON Lines, one header, then commands, checkpoints and an
 // end line. This module holds the constants, the line types, the checks every line read from disk goes
 // through (a recording is untrusted input: everything is validated, nothing is evaluated), and the
-// state encoding of full checkpoints.
-import {deflateSync, inflateSync} from 'node:zlib';
+// state encodings of checkpoints: full (key) states and deltas.
+import {
+	brotliCompressSync,
+	brotliDecompressSync,
+	deflateSync,
+	inflateSync,
+	constants as zlibConstants,
+} from 'node:zlib';
 import type {Command} from '../sim/commands.js';
 import type {SimEvent} from '../sim/events.js';
 import type {Machine} from '../sim/machine.js';
@@ -15,8 +21,12 @@ import {formatPath} from '../workload/load.js';
 import {workloadSchema} from '../workload/schema.js';
 
 export const RECORDING_MAGIC = 'recording';
-/** The format this memtop writes and the newest it reads. */
-export const FORMAT_VERSION = 1;
+/**
+ * The format this memtop writes and the newest it reads. Format 2 (delta checkpoints, brotli) is not
+ * readable by a format-1 memtop, which says to upgrade; format 1 files (deflated full states only) are
+ * still read.
+ */
+export const FORMAT_VERSION = 2;
 export const RECORDING_SUFFIX = '.memtop.jsonl';
 
 /**
@@ -26,12 +36,21 @@ export const RECORDING_SUFFIX = '.memtop.jsonl';
  */
 export const HASH_INTERVAL_TICKS = 5 * TICKS_PER_SECOND;
 /**
- * A full state every 60 simulated seconds (on a hash tick). Seeking restores the nearest one at or
- * before the target (≈0.1-0.3 s) and steps forward at most 60 s (≈0.6 s on default), so any seek
- * in a long recording stays under a second; a full state of the default workload is ≈3-6 MB, so a
- * one-hour recording is a few hundred MB (bench/seek.ts measures both).
+ * A state every 60 simulated seconds (on a hash tick): a full (key) state every KEY_INTERVAL_TICKS,
+ * a delta from the previous state in between. Seeking restores the nearest one at or before the
+ * target (its key state, then the deltas up to it) and steps forward at most 60 s. bench/seek.ts
+ * measures both the seeks and the size.
  */
 export const STATE_INTERVAL_TICKS = 60 * TICKS_PER_SECOND;
+/**
+ * A full (key) state every 20 simulated minutes (the first state at or after each multiple), and the
+ * first state of every file; the states in between are deltas, each from the state before it. On the
+ * 4 GiB default workload a key state is ≈3-6 MB in the file and a delta ≈0.45 MB (a simulated minute
+ * changes ≈3% of the state's words), so an hour is ≈50 MB instead of ≈430 MB of full states. A
+ * delta costs ≈10-15 ms to apply, so a chain of up to 19 adds at most ≈0.25 s to a seek; keys every
+ * 10 minutes would make an hour ≈64 MB, every 30 minutes ≈45 MB for chains of up to 29.
+ */
+export const KEY_INTERVAL_TICKS = 20 * 60 * TICKS_PER_SECOND;
 
 export interface ParentRef {
 	/** The recording this one branched from (absolute path when written). */
@@ -57,8 +76,17 @@ export interface RecordingHeader {
 
 export interface CheckpointBody {
 	hash: string;
-	/** base64 of zlib deflate of the 4-byte-shuffled canonical saveMachine bytes (see encodeState). */
+	/**
+	 * A full (key) state: base64 of the compressed, 4-byte-shuffled canonical saveMachine bytes (see
+	 * encodeState; brotli in format 2, zlib deflate in format 1).
+	 */
 	state?: string;
+	/** A delta state (format 2): base64 of the compressed delta from the state at tick `base` (see encodeDelta). */
+	delta?: string;
+	/** The tick of an earlier checkpoint of the same file, with a state or a delta, the delta applies to. */
+	base?: number;
+	/** The byte length of the state the delta gives. */
+	length?: number;
 }
 
 export type RecordLine =
@@ -119,18 +147,32 @@ export function canonicalHash(m: Machine): string {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Full-state encoding. The saved machine is mostly little-endian Int32Arrays whose high bytes are
-// nearly constant; grouping byte 0, 1, 2, 3 of every 4-byte word together (a "shuffle", as HDF5 and
-// Blosc do) lets deflate find those runs: 3× smaller than deflating the bytes as they are, and faster.
+// State encodings. The saved machine is mostly little-endian Int32Arrays whose high bytes are nearly
+// constant; grouping byte 0, 1, 2, 3 of every 4-byte word together (a "shuffle", as HDF5 and Blosc do)
+// lets the compressor find those runs: 3× smaller than compressing the bytes as they are, and faster.
+
+/** Whether Uint32Array reads bytes little-endian here (the shuffles take a fast path when so). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 export function shuffle4(src: Uint8Array): Uint8Array {
 	const n = src.length >>> 2;
 	const out = new Uint8Array(src.length);
-	for (let i = 0, j = 0; i < n; i++, j += 4) {
-		out[i] = src[j]!;
-		out[n + i] = src[j + 1]!;
-		out[2 * n + i] = src[j + 2]!;
-		out[3 * n + i] = src[j + 3]!;
+	if (LITTLE_ENDIAN && (src.byteOffset & 3) === 0) {
+		const words = new Uint32Array(src.buffer, src.byteOffset, n);
+		for (let i = 0; i < n; i++) {
+			const x = words[i]!;
+			out[i] = x;
+			out[n + i] = x >>> 8;
+			out[2 * n + i] = x >>> 16;
+			out[3 * n + i] = x >>> 24;
+		}
+	} else {
+		for (let i = 0, j = 0; i < n; i++, j += 4) {
+			out[i] = src[j]!;
+			out[n + i] = src[j + 1]!;
+			out[2 * n + i] = src[j + 2]!;
+			out[3 * n + i] = src[j + 3]!;
+		}
 	}
 	out.set(src.subarray(n * 4), n * 4);
 	return out;
@@ -139,48 +181,83 @@ export function shuffle4(src: Uint8Array): Uint8Array {
 export function unshuffle4(src: Uint8Array): Uint8Array {
 	const n = src.length >>> 2;
 	const out = new Uint8Array(src.length);
-	for (let i = 0, j = 0; i < n; i++, j += 4) {
-		out[j] = src[i]!;
-		out[j + 1] = src[n + i]!;
-		out[j + 2] = src[2 * n + i]!;
-		out[j + 3] = src[3 * n + i]!;
+	if (LITTLE_ENDIAN) {
+		const words = new Uint32Array(out.buffer, 0, n);
+		for (let i = 0; i < n; i++) {
+			words[i] = (src[i]! | (src[n + i]! << 8) | (src[2 * n + i]! << 16) | (src[3 * n + i]! << 24)) >>> 0;
+		}
+	} else {
+		for (let i = 0, j = 0; i < n; i++, j += 4) {
+			out[j] = src[i]!;
+			out[j + 1] = src[n + i]!;
+			out[j + 2] = src[2 * n + i]!;
+			out[j + 3] = src[3 * n + i]!;
+		}
 	}
 	out.set(src.subarray(n * 4), n * 4);
 	return out;
 }
 
-/** Level 1: level 6 saves ≈4% for twice the time. */
+/** Level 1 (format 1 files, and the player's in-memory checkpoints): level 6 saves ≈4% for twice the time. */
 export const DEFLATE_LEVEL = 1;
 
-export function compressState(raw: Uint8Array): Buffer {
-	return deflateSync(shuffle4(raw), {level: DEFLATE_LEVEL});
+/**
+ * Brotli quality of key states (format 2), with a 16 MiB window: on default ≈25% smaller than deflate
+ * level 1 (4.5 vs 6.1 MB) and as fast to decompress (≈0.1 s); compressing takes ≈0.45 s, once per
+ * key interval. Quality 2 is ≈10% bigger for a quarter of the time; 7 and up save 1-2% more.
+ */
+export const KEY_QUALITY = 5;
+/** Brotli quality of deltas: ≈1-2 MB before compression, ≈30 ms to compress, ≈5 ms to decompress. */
+export const DELTA_QUALITY = 5;
+
+function brotli(bytes: Uint8Array, quality: number): Buffer {
+	return brotliCompressSync(bytes, {
+		params: {
+			[zlibConstants.BROTLI_PARAM_QUALITY]: quality,
+			[zlibConstants.BROTLI_PARAM_LGWIN]: 24,
+			[zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+		},
+	});
 }
 
-/** The largest decompressed state accepted: far above any real one, it only stops a deflate bomb. */
+/** The largest decompressed state accepted: far above any real one, it only stops a decompression bomb. */
 export function maxStateBytes(workload: Workload): number {
 	return Math.min(4 * GIB - 1, 512 * MIB + Math.ceil(workload.machine.ram / 4096) * 512);
 }
 
-export function decompressState(compressed: Uint8Array, maxBytes: number): Uint8Array {
-	let inflated: Buffer;
+/** Decompress at most `maxBytes` (brotli in format 2, zlib in format 1), or a FormatError saying what. */
+function decompress(compressed: Uint8Array, maxBytes: number, format: number, what: string): Buffer {
 	try {
-		inflated = inflateSync(compressed, {maxOutputLength: maxBytes});
+		return format >= 2
+			? brotliDecompressSync(compressed, {maxOutputLength: maxBytes})
+			: inflateSync(compressed, {maxOutputLength: maxBytes});
 	} catch (error) {
-		throw new FormatError(`checkpoint state does not inflate: ${(error as Error).message.split('\n')[0]}`);
+		throw new FormatError(`${what} does not decompress: ${(error as Error).message.split('\n')[0]}`);
 	}
-	return unshuffle4(inflated);
 }
 
+/** A full state for the player's in-memory checkpoints (never written to a file): shuffled, deflated. */
+export function compressState(raw: Uint8Array): Buffer {
+	return deflateSync(shuffle4(raw), {level: DEFLATE_LEVEL});
+}
+
+/** The inverse of compressState. */
+export function decompressState(compressed: Uint8Array, maxBytes: number): Uint8Array {
+	return unshuffle4(decompress(compressed, maxBytes, 1, 'checkpoint state'));
+}
+
+/** A full (key) state as written in a checkpoint line: base64 of brotli of the shuffled bytes. */
 export function encodeState(raw: Uint8Array): string {
-	return compressState(raw).toString('base64');
+	return brotli(shuffle4(raw), KEY_QUALITY).toString('base64');
 }
 
 /** Anything but the base64 alphabet (a negated class scans several times faster than an anchored pattern). */
 const NOT_BASE64 = /[^A-Za-z0-9+/=]/;
 
-export function decodeState(text: string, maxBytes: number): Uint8Array {
+/** A checkpoint line's `state` back to bytes (format: the file's; 2 is brotli, 1 is deflate). */
+export function decodeState(text: string, maxBytes: number, format: number = FORMAT_VERSION): Uint8Array {
 	if (!isBase64(text)) throw new FormatError('checkpoint.state: expected base64 text');
-	return decompressState(Buffer.from(text, 'base64'), maxBytes);
+	return unshuffle4(decompress(Buffer.from(text, 'base64'), maxBytes, format, 'checkpoint state'));
 }
 
 function isBase64(text: string): boolean {
@@ -188,6 +265,219 @@ function isBase64(text: string): boolean {
 	// Padding only at the very end, at most two.
 	const pad = text.indexOf('=');
 	return pad === -1 || pad === text.length - 1 || (pad === text.length - 2 && text.endsWith('='));
+}
+
+// Deltas. Two states of one run a minute apart differ in a few percent of their 4-byte words (the
+// codec lays the arrays out first, in a stable order, so unchanged arrays line up byte for byte). A
+// delta lists which words changed and their new values:
+//
+//   payload = runs ‖ values
+//   runs    = LEB128 varints same₀ changed₀ same₁ changed₁ ...: words kept from the base, then words
+//             replaced, covering exactly ⌈length / 4⌉ words. Only the first `same` may be 0, only the
+//             last `changed` may be 0 (so every state has exactly one payload, at most ≈length bytes).
+//   values  = the replaced words' new bytes (4 per word, the state read as 0 past its end), shuffled
+//             as shuffle4 does.
+//
+// Word i is bytes 4i..4i+3; the base is read as 0 past its end, so a state that grew or shrank still
+// works (the words after a resized array no longer line up and are replaced: a bigger delta, once).
+// The line holds base64 of brotli of the payload. Applying one touches only the replaced words, so
+// a chain of deltas costs little more than reading them.
+
+function wordsOf(bytes: Uint8Array): Int32Array {
+	if ((bytes.byteOffset & 3) !== 0) bytes = bytes.slice();
+	return new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2);
+}
+
+/** Word i of `bytes` byte by byte, read as 0 past the end (for the words past the shorter state's end). */
+function wordAt(bytes: Uint8Array, i: number): number {
+	const at = i * 4;
+	let w = 0;
+	for (let k = 0; k < 4 && at + k < bytes.length; k++) w |= bytes[at + k]! << (8 * k);
+	return w;
+}
+
+function pushVarint(out: number[], x: number): void {
+	while (x >= 0x80) {
+		out.push((x & 0x7f) | 0x80);
+		x = Math.floor(x / 0x80);
+	}
+	out.push(x);
+}
+
+/** The delta payload that turns `base` into `raw` (uncompressed). */
+export function diffStates(raw: Uint8Array, base: Uint8Array): Uint8Array {
+	const words = (raw.length + 3) >>> 2;
+	const a = wordsOf(raw);
+	const b = wordsOf(base);
+	const fast = Math.min(a.length, b.length);
+	const runs: number[] = [];
+	const varints: number[] = [];
+	let changedWords = 0;
+	let i = 0;
+	while (i < words) {
+		const from = i;
+		while (i < fast && a[i] === b[i]) i++;
+		if (i >= fast) while (i < words && wordAt(raw, i) === wordAt(base, i)) i++;
+		const same = i - from;
+		const start = i;
+		while (i < fast && a[i] !== b[i]) i++;
+		if (i >= fast) while (i < words && wordAt(raw, i) !== wordAt(base, i)) i++;
+		const changed = i - start;
+		runs.push(start, changed);
+		pushVarint(varints, same);
+		pushVarint(varints, changed);
+		changedWords += changed;
+	}
+	const values = new Uint8Array(changedWords * 4);
+	let at = 0;
+	for (let r = 0; r < runs.length; r += 2) {
+		const from = runs[r]! * 4;
+		const bytes = runs[r + 1]! * 4;
+		values.set(raw.subarray(from, Math.min(from + bytes, raw.length)), at);
+		at += bytes;
+	}
+	const payload = new Uint8Array(varints.length + values.length);
+	payload.set(varints);
+	payload.set(shuffle4(values), varints.length);
+	return payload;
+}
+
+/**
+ * The largest payload a delta giving `length` bytes can have: 4 bytes per word, plus run lengths
+ * (a pair of them costs more than the 4 bytes of the kept word it implies only around runs of
+ * 16384 or more replaced words, by at most 2 bytes).
+ */
+function maxDeltaPayload(length: number): number {
+	const words = (length + 3) >>> 2;
+	return Math.min(4 * GIB - 1, words * 4 + Math.ceil(words / 4096) + 64);
+}
+
+/**
+ * Apply a delta payload to `base`, giving `length` bytes. Checks the whole payload before writing:
+ * a malformed one throws a FormatError and leaves `base` as it was. With `inPlace`, the base's own
+ * memory is patched when it has room for `length` bytes (a view of it returned); otherwise a new array.
+ */
+export function patchState(
+	base: Uint8Array,
+	length: number,
+	payload: Uint8Array,
+	inPlace = false,
+): Uint8Array {
+	const words = (length + 3) >>> 2;
+	const runs = parseRuns(payload, words);
+	const valuesAt = runs.valuesAt;
+	if (payload.length - valuesAt !== runs.changed * 4) {
+		malformed(`${payload.length - valuesAt} bytes of values for ${runs.changed} replaced words`);
+	}
+	// States of one run differ in length by a few bytes from minute to minute (the JSON header at the
+	// end), so a copy gets some room to grow, and patching in place reuses it.
+	let out: Uint8Array;
+	if (inPlace && base.byteOffset === 0 && base.buffer.byteLength >= length) {
+		out = new Uint8Array(base.buffer, 0, length);
+		if (length > base.length) out.fill(0, base.length);
+	} else {
+		out = new Uint8Array(new ArrayBuffer(length + Math.min(length >>> 6, 1 << 20)), 0, length);
+		out.set(base.length > length ? base.subarray(0, length) : base);
+	}
+	// Word by word, unshuffling the values as they go (byte k of value v is at valuesAt + k·n + v);
+	// the last word, if partial (or every word, on a big-endian machine), byte by byte.
+	const target = new Int32Array(out.buffer, out.byteOffset, length >>> 2);
+	const full = target.length;
+	const n = runs.changed;
+	const p0 = valuesAt;
+	const p1 = p0 + n;
+	const p2 = p1 + n;
+	const p3 = p2 + n;
+	const starts = runs.starts;
+	const counts = runs.counts;
+	let v = 0;
+	for (let r = 0; r < runs.pairs; r++) {
+		let i = starts[r]!;
+		const end = i + counts[r]!;
+		const stop = Math.min(end, full);
+		if (LITTLE_ENDIAN) {
+			for (; i < stop; i++, v++) {
+				target[i] =
+					payload[p0 + v]! | (payload[p1 + v]! << 8) | (payload[p2 + v]! << 16) | (payload[p3 + v]! << 24);
+			}
+		}
+		for (; i < end; i++, v++) {
+			for (let k = 0; k < 4 && i * 4 + k < length; k++) out[i * 4 + k] = payload[p0 + k * n + v]!;
+		}
+	}
+	return out;
+}
+
+function malformed(why: string): never {
+	throw new FormatError(`checkpoint delta is malformed: ${why}`);
+}
+
+/** The runs of a delta payload over `words` words, checked (see the format note above). */
+function parseRuns(
+	payload: Uint8Array,
+	words: number,
+): {starts: Uint32Array; counts: Uint32Array; pairs: number; changed: number; valuesAt: number} {
+	let starts = new Uint32Array(4096);
+	let counts = new Uint32Array(4096);
+	let pairs = 0;
+	let pos = 0;
+	let covered = 0;
+	let changed = 0;
+	const end = payload.length;
+	while (covered < words) {
+		// Two LEB128 varints; anything over `words` is refused before it can overflow.
+		let same = 0;
+		let shift = 0;
+		for (;;) {
+			if (pos >= end) malformed('it ends inside its runs');
+			const byte = payload[pos++]!;
+			same += (byte & 0x7f) * 2 ** shift;
+			if (byte < 0x80) break;
+			shift += 7;
+			if (shift > 28) malformed('a run length longer than 5 bytes');
+		}
+		let count = 0;
+		shift = 0;
+		for (;;) {
+			if (pos >= end) malformed('it ends inside its runs');
+			const byte = payload[pos++]!;
+			count += (byte & 0x7f) * 2 ** shift;
+			if (byte < 0x80) break;
+			shift += 7;
+			if (shift > 28) malformed('a run length longer than 5 bytes');
+		}
+		if (same === 0 && pairs > 0) malformed('an empty run of kept words after the first');
+		if (covered + same + count > words) malformed(`its runs cover more than the state's ${words} words`);
+		if (count === 0 && covered + same !== words) malformed('an empty run of replaced words before the last');
+		covered += same;
+		if (pairs === starts.length) {
+			// Each pair covers a word at least, so this stops at `words` pairs.
+			const more = new Uint32Array(pairs * 2);
+			more.set(starts);
+			starts = more;
+			const moreCounts = new Uint32Array(pairs * 2);
+			moreCounts.set(counts);
+			counts = moreCounts;
+		}
+		starts[pairs] = covered;
+		counts[pairs] = count;
+		pairs++;
+		covered += count;
+		changed += count;
+	}
+	return {starts, counts, pairs, changed, valuesAt: pos};
+}
+
+/** A delta as written in a checkpoint line: base64 of brotli of diffStates' payload. */
+export function encodeDelta(raw: Uint8Array, base: Uint8Array): string {
+	return brotli(diffStates(raw, base), DELTA_QUALITY).toString('base64');
+}
+
+/** A checkpoint line's `delta` applied to `base` (see patchState for `inPlace`); `length` already checked. */
+export function decodeDelta(text: string, base: Uint8Array, length: number, inPlace = false): Uint8Array {
+	if (!isBase64(text)) throw new FormatError('checkpoint.delta: expected base64 text');
+	const payload = decompress(Buffer.from(text, 'base64'), maxDeltaPayload(length), 2, 'checkpoint delta');
+	return patchState(base, length, payload, inPlace);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -511,8 +801,11 @@ export function validateHeader(v: Obj): RecordingHeader {
 	};
 }
 
-/** Check one line after the header (already JSON-parsed). */
-export function validateLine(v: unknown): RecordLine {
+/** The most a state can be (the tightest limit, maxStateBytes of the workload, is checked on loading). */
+const STATE_BYTES_LIMIT = 4 * GIB - 1;
+
+/** Check one line after the header (already JSON-parsed), for a file of format `format`. */
+export function validateLine(v: unknown, format: number = FORMAT_VERSION): RecordLine {
 	if (!isObject(v)) fail('line', 'an object like {"t": 500, "checkpoint": {...}}', v);
 	const t = tickValue(v.t);
 	if ('cmd' in v) {
@@ -521,10 +814,18 @@ export function validateLine(v: unknown): RecordLine {
 	}
 	if ('checkpoint' in v) {
 		object(v, 'line', ['t', 'checkpoint'], 'a checkpoint line');
-		const c = object(v.checkpoint, 'checkpoint', ['hash', 'state'], 'a checkpoint like {"hash": ...}');
+		const keys = format >= 2 ? ['hash', 'state', 'delta', 'base', 'length'] : ['hash', 'state'];
+		const c = object(v.checkpoint, 'checkpoint', keys, 'a checkpoint like {"hash": ...}');
 		const body: CheckpointBody = {hash: hashValue(c.hash, 'checkpoint.hash')};
 		if (c.state !== undefined) {
 			body.state = string(c.state, 'checkpoint.state', 'base64 text', isBase64);
+		}
+		if (c.delta !== undefined || c.base !== undefined || c.length !== undefined) {
+			if (c.state !== undefined) throw new FormatError('checkpoint: a full state and a delta at once');
+			body.delta = string(c.delta, 'checkpoint.delta', 'base64 text', isBase64);
+			if (t === 0) throw new FormatError('checkpoint.base: a delta at tick 0 has no earlier state');
+			body.base = integer(c.base, 'checkpoint.base', 0, t - 1);
+			body.length = integer(c.length, 'checkpoint.length', 4, STATE_BYTES_LIMIT);
 		}
 		return {t, checkpoint: body};
 	}

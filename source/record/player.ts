@@ -1,8 +1,10 @@
 // Reading a recording: every line is validated as it is read (a recording is untrusted input) and
-// indexed (commands by tick, checkpoints by tick with the file offset of their state). Full states
-// stay on disk until a seek needs one. Player steps a machine through the recording: it applies the
-// recorded commands at their ticks, verifies the state hash at every checkpoint it passes, and seeks
-// by restoring the nearest full state (from the file or its own in-memory ones) and stepping forward.
+// indexed (commands by tick, checkpoints by tick with the file offset of their state). States stay on
+// disk until a seek needs one: a key state is decoded on its own, a delta by decoding its chain (the
+// key it goes back to, then each delta after it), starting from the last state decoded when that is
+// on the way. Player steps a machine through the recording: it applies the recorded commands at their
+// ticks, verifies the state hash at every checkpoint it passes, and seeks by restoring the nearest
+// state (from the file or its own in-memory ones) and stepping forward.
 //
 // Positions: "at tick T" means T steps done AND the commands recorded at T applied. A checkpoint at T
 // is the state after T steps, before that tick's commands (the live session writes it right after the
@@ -17,8 +19,10 @@ import type {Workload} from '../sim/spec.js';
 import {hashBytes, restoreMachine, stateHeaderText} from '../sim/state-codec.js';
 import {TICKS_PER_SECOND} from '../sim/units.js';
 import {
+	type CheckpointBody,
 	canonicalHash,
 	DEFLATE_LEVEL,
+	decodeDelta,
 	decodeState,
 	decompressState,
 	FORMAT_VERSION,
@@ -50,8 +54,10 @@ export interface CheckpointEntry {
 	tick: number;
 	hash: string;
 	line: number;
-	/** Where the line holding the full state is, or null for a hash-only checkpoint. */
+	/** Where the line holding the checkpoint's state (full or delta) is, or null for a hash-only checkpoint. */
 	state: {offset: number; length: number} | null;
+	/** A delta: the tick of the checkpoint it applies to, and the byte length of the state it gives. */
+	delta: {base: number; length: number} | null;
 }
 
 interface RawLine {
@@ -136,6 +142,14 @@ export class Recording {
 	private readonly stateCheckpoints: CheckpointEntry[];
 	/** Checkpoints whose state restored and re-hashed correctly once (no need to re-check). */
 	private readonly trusted = new Set<number>();
+	/** Checkpoints whose state could not be decoded: they, and the deltas that build on them, are unusable. */
+	private readonly broken = new Set<number>();
+	/**
+	 * The last key state decoded and the last state read (key or delta), both checked against their
+	 * hashes: a seek near the previous one decodes only the deltas in between. Never modified in place.
+	 */
+	private lastKey: {tick: number; raw: Uint8Array; checked: boolean} | null = null;
+	private lastState: {tick: number; raw: Uint8Array} | null = null;
 
 	constructor(init: {
 		file: string;
@@ -180,12 +194,42 @@ export class Recording {
 		return this.checkpointsByTick.get(tick);
 	}
 
-	/** Full-state checkpoints, in tick order. */
+	/** Checkpoints with a state (full or delta: a seek can restore any of them), in tick order. */
 	get states(): readonly CheckpointEntry[] {
 		return this.stateCheckpoints;
 	}
 
-	/** The latest full-state checkpoint at or before `tick` that `usable` accepts. */
+	/** Checkpoints with a full (key) state, in tick order. */
+	get keys(): readonly CheckpointEntry[] {
+		return this.stateCheckpoints.filter((c) => !c.delta);
+	}
+
+	/** The checkpoints whose states a delta checkpoint needs: its key state first, `c` last. */
+	chain(c: CheckpointEntry): CheckpointEntry[] {
+		const chain = [c];
+		for (let at = c; at.delta; ) {
+			// indexRecording checked that every base is an earlier checkpoint with a state.
+			at = this.checkpointsByTick.get(at.delta.base)!;
+			chain.push(at);
+		}
+		return chain.reverse();
+	}
+
+	/** Whether a checkpoint's state can still be tried: none of its chain failed to decode. */
+	usable(c: CheckpointEntry): boolean {
+		if (!c.state) return false;
+		if (this.broken.size === 0) return true;
+		return this.chain(c).every((link) => !this.broken.has(link.tick));
+	}
+
+	/** Forget the decoded states kept for the next read, and which states were checked (benchmarks). */
+	dropCaches(): void {
+		this.lastKey = null;
+		this.lastState = null;
+		this.trusted.clear();
+	}
+
+	/** The latest checkpoint with a state at or before `tick` that `usable` accepts (and this.usable). */
 	stateAtOrBefore(
 		tick: number,
 		usable: (c: CheckpointEntry) => boolean = () => true,
@@ -201,7 +245,7 @@ export class Recording {
 				lo = mid + 1;
 			} else hi = mid - 1;
 		}
-		for (let i = found; i >= 0; i--) if (usable(s[i]!)) return s[i];
+		for (let i = found; i >= 0; i--) if (this.usable(s[i]!) && usable(s[i]!)) return s[i];
 		return undefined;
 	}
 
@@ -210,55 +254,152 @@ export class Recording {
 		return `${this.label}:${line}: ${message}`;
 	}
 
-	/** Read a checkpoint's full state back from the file: validated, inflated, checked against its hash. */
+	/**
+	 * A checkpoint's state bytes, checked against its hash: a key state read from the file, a delta
+	 * applied to the states of its chain. A link that cannot be decoded is marked broken (with every
+	 * delta built on it) and named in the FormatError. The bytes returned must not be modified.
+	 */
 	readState(c: CheckpointEntry): Uint8Array {
 		if (!c.state) throw new FormatError(this.where(c.line, 'checkpoint has no state'));
+		const chain = this.chain(c);
+		// Start from the latest link already decoded, else from the key.
+		let from = 0;
+		let raw: Uint8Array | null = null;
+		let checked = false;
+		for (let i = chain.length - 1; i >= 0 && !raw; i--) {
+			const tick = chain[i]!.tick;
+			if (this.lastState?.tick === tick) {
+				raw = this.lastState.raw;
+				checked = true;
+			} else if (this.lastKey?.tick === tick) raw = this.lastKey.raw;
+			if (raw) from = i;
+		}
+		raw ??= this.readKey(chain[0]!);
+		if (from === chain.length - 1) {
+			// The state itself: a key read from the file is checked against its hash here.
+			if (!checked) this.checkKey(c);
+		} else {
+			// Deltas patch a copy (the first one copies), then that copy in place. The result is checked
+			// against its hash; a key on the way need not be (if it is damaged, so is the result).
+			let owned = false;
+			for (let i = from + 1; i < chain.length; i++) {
+				raw = this.applyDelta(chain[i]!, raw, owned);
+				owned = true;
+			}
+			if (hashBytes(raw) !== c.hash) this.blame(chain);
+		}
+		this.lastState = {tick: c.tick, raw};
+		return raw;
+	}
+
+	/** A key state from the file, kept as lastKey (not yet checked against its hash: see checkKey). */
+	private readKey(c: CheckpointEntry): Uint8Array {
+		const text = this.readLine(c).state!;
+		let raw: Uint8Array;
+		try {
+			raw = decodeState(text, maxStateBytes(this.workload), this.header.format);
+		} catch (error) {
+			this.broken.add(c.tick);
+			throw new FormatError(this.where(c.line, errorText(error)));
+		}
+		this.lastKey = {tick: c.tick, raw, checked: false};
+		return raw;
+	}
+
+	/** Check the key state kept as lastKey (the one just read or found: `c`'s) against its hash, once. */
+	private checkKey(c: CheckpointEntry): void {
+		const key = this.lastKey!;
+		if (key.checked) return;
+		if (hashBytes(key.raw) !== c.hash) {
+			this.broken.add(c.tick);
+			this.lastKey = null;
+			throw new FormatError(
+				this.where(c.line, 'checkpoint state does not match its hash (the file is corrupt)'),
+			);
+		}
+		key.checked = true;
+	}
+
+	/**
+	 * The chain's last state does not match its hash: find the first link whose state does not match
+	 * its own (a delta can be damaged yet give the right bytes where later ones overwrite it), mark it
+	 * broken and throw naming it.
+	 */
+	private blame(chain: CheckpointEntry[]): never {
+		const key = chain[0]!;
+		let raw = this.lastKey?.tick === key.tick ? this.lastKey.raw : this.readKey(key);
+		this.checkKey(key);
+		let culprit = chain.at(-1)!;
+		let owned = false;
+		for (let i = 1; i < chain.length; i++) {
+			raw = this.applyDelta(chain[i]!, raw, owned);
+			owned = true;
+			if (hashBytes(raw) !== chain[i]!.hash) {
+				culprit = chain[i]!;
+				break;
+			}
+		}
+		this.broken.add(culprit.tick);
+		throw new FormatError(
+			this.where(culprit.line, 'checkpoint delta does not match its hash (the file is corrupt)'),
+		);
+	}
+
+	/** A delta checkpoint's state from its base's bytes (patched in place when `inPlace`). */
+	private applyDelta(c: CheckpointEntry, base: Uint8Array, inPlace: boolean): Uint8Array {
+		const text = this.readLine(c).delta!;
+		try {
+			return decodeDelta(text, base, c.delta!.length, inPlace);
+		} catch (error) {
+			this.broken.add(c.tick);
+			throw new FormatError(this.where(c.line, errorText(error)));
+		}
+	}
+
+	/** A checkpoint's line read back from the file, validated and compared with the index. */
+	private readLine(c: CheckpointEntry): CheckpointBody {
+		const where = c.state!;
 		let fd: number;
 		try {
 			fd = openSync(this.file, 'r');
 		} catch (error) {
+			this.broken.add(c.tick);
 			throw new FormatError(`${this.label}: cannot read: ${describeFsError(error)}`);
 		}
 		let line: RecordLine;
 		try {
-			const buf = Buffer.alloc(c.state.length);
+			const buf = Buffer.alloc(where.length);
 			let got = 0;
 			while (got < buf.length) {
-				const n = readSync(fd, buf, got, buf.length - got, c.state.offset + got);
+				const n = readSync(fd, buf, got, buf.length - got, where.offset + got);
 				if (n === 0) break;
 				got += n;
 			}
-			line = validateLine(parseJson(buf.subarray(0, got)));
+			line = validateLine(parseJson(buf.subarray(0, got)), this.header.format);
 		} catch (error) {
+			this.broken.add(c.tick);
 			throw new FormatError(
 				this.where(c.line, `checkpoint unreadable (the file changed?): ${errorText(error)}`),
 			);
 		} finally {
 			closeSync(fd);
 		}
+		const body = 'checkpoint' in line ? line.checkpoint : null;
 		if (
-			!('checkpoint' in line) ||
+			!body ||
 			line.t !== c.tick ||
-			line.checkpoint.hash !== c.hash ||
-			!line.checkpoint.state
+			body.hash !== c.hash ||
+			(c.delta
+				? body.delta === undefined || body.base !== c.delta.base || body.length !== c.delta.length
+				: body.state === undefined)
 		) {
+			this.broken.add(c.tick);
 			throw new FormatError(this.where(c.line, 'checkpoint changed since the file was read'));
 		}
-		let raw: Uint8Array;
-		try {
-			raw = decodeState(line.checkpoint.state, maxStateBytes(this.workload));
-		} catch (error) {
-			throw new FormatError(this.where(c.line, errorText(error)));
-		}
-		if (hashBytes(raw) !== c.hash) {
-			throw new FormatError(
-				this.where(c.line, 'checkpoint state does not match its hash (the file is corrupt)'),
-			);
-		}
-		return raw;
+		return body;
 	}
 
-	/** A machine from a full-state checkpoint of this file (at the checkpoint's tick, before its commands). */
+	/** A machine from a state checkpoint of this file (at the checkpoint's tick, before its commands). */
 	restore(c: CheckpointEntry): Machine {
 		const raw = this.readState(c);
 		const m = restoreState(this.workload, raw, (message) => this.where(c.line, message));
@@ -372,7 +513,8 @@ function indexRecording(fd: number, file: string, label: string): Recording {
 
 	const commands: CommandEntry[] = [];
 	const checkpoints: CheckpointEntry[] = [];
-	const seen = new Set<number>();
+	const seen = new Map<number, CheckpointEntry>();
+	const maxBytes = maxStateBytes(header.workload);
 	let end: Recording['end'] = null;
 	let lastTick = -1;
 	let startTick = 0;
@@ -382,7 +524,7 @@ function indexRecording(fd: number, file: string, label: string): Recording {
 		count = raw.number;
 		let line: RecordLine;
 		try {
-			line = validateLine(parseJson(raw.bytes));
+			line = validateLine(parseJson(raw.bytes), header.format);
 		} catch (error) {
 			if (!raw.terminated) {
 				// A crash or kill mid-write: keep everything before it.
@@ -414,14 +556,28 @@ function indexRecording(fd: number, file: string, label: string): Recording {
 		if ('cmd' in line) {
 			commands.push({tick: line.t, command: line.cmd, line: raw.number});
 		} else if ('checkpoint' in line) {
+			const body = line.checkpoint;
 			if (seen.has(line.t)) bad(`a second checkpoint at tick ${line.t}`);
-			seen.add(line.t);
-			checkpoints.push({
+			let delta: CheckpointEntry['delta'] = null;
+			if (body.delta !== undefined) {
+				const base = seen.get(body.base!);
+				if (!base?.state) {
+					bad(`checkpoint.base: expected the tick of an earlier checkpoint with a state, got ${body.base}`);
+				}
+				if (body.length! > maxBytes) {
+					bad(`checkpoint.length: expected at most ${maxBytes} bytes for this workload, got ${body.length}`);
+				}
+				delta = {base: body.base!, length: body.length!};
+			}
+			const entry: CheckpointEntry = {
 				tick: line.t,
-				hash: line.checkpoint.hash,
+				hash: body.hash,
 				line: raw.number,
-				state: line.checkpoint.state !== undefined ? {offset: raw.offset, length: raw.bytes.length} : null,
-			});
+				state: body.state !== undefined || delta ? {offset: raw.offset, length: raw.bytes.length} : null,
+				delta,
+			};
+			seen.set(line.t, entry);
+			checkpoints.push(entry);
 		} else {
 			end = {tick: line.t, hash: line.end.hash, line: raw.number};
 		}

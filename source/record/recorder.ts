@@ -1,7 +1,8 @@
 // JsonlRecorder: writes a run as a recording (docs/recording.md) while it happens. Every line goes to
 // the file with its own write(2) on a descriptor opened for appending, so a crash, Ctrl-C or kill
-// leaves a file that replays up to its last complete line; full-state checkpoints and the end line
-// are also fsync'd.
+// leaves a file that replays up to its last complete line; state checkpoints and the end line are
+// also fsync'd. States: a full (key) state every KEY_INTERVAL_TICKS and first in every file, a delta
+// from the previous state in between (so the recorder keeps the previous state's bytes).
 import {closeSync, fsyncSync, mkdirSync, openSync, writeSync} from 'node:fs';
 import {dirname} from 'node:path';
 import {UserError} from '../cli/user-error.js';
@@ -12,9 +13,11 @@ import type {Machine} from '../sim/machine.js';
 import {hashBytes} from '../sim/state-codec.js';
 import {
 	canonicalHash,
+	encodeDelta,
 	encodeState,
 	FORMAT_VERSION,
 	HASH_INTERVAL_TICKS,
+	KEY_INTERVAL_TICKS,
 	lineText,
 	type ParentRef,
 	RECORDING_MAGIC,
@@ -34,9 +37,13 @@ export interface RecorderOptions {
 	version?: string;
 	/** When the run started (default: now). */
 	created?: Date;
-	/** Ticks between hash checkpoints and between full-state checkpoints (tests shorten them). */
+	/**
+	 * Ticks between hash checkpoints, between state checkpoints, and between key states (a state tick
+	 * that crosses a multiple of keyInterval is a key state; tests shorten them).
+	 */
 	hashInterval?: number;
 	stateInterval?: number;
+	keyInterval?: number;
 }
 
 function describeOpenError(error: unknown): string {
@@ -61,7 +68,11 @@ export class JsonlRecorder implements RunRecorder {
 	private fd: number | null;
 	private readonly hashInterval: number;
 	private readonly stateInterval: number;
+	private readonly keyInterval: number;
 	private lastCheckpoint = -1;
+	/** The last state written (key or delta): the next delta's base. */
+	private previous: {tick: number; raw: Uint8Array} | null = null;
+	private lastKeyTick = -1;
 	/** Set when a write failed: the run goes on, unrecorded from there. */
 	error: string | null = null;
 	/** Lines written (header included). */
@@ -106,6 +117,7 @@ export class JsonlRecorder implements RunRecorder {
 		this.fd = fd;
 		this.hashInterval = options.hashInterval ?? HASH_INTERVAL_TICKS;
 		this.stateInterval = options.stateInterval ?? STATE_INTERVAL_TICKS;
+		this.keyInterval = options.keyInterval ?? KEY_INTERVAL_TICKS;
 	}
 
 	get closed(): boolean {
@@ -139,11 +151,29 @@ export class JsonlRecorder implements RunRecorder {
 		this.closeFd();
 	}
 
-	private checkpoint(machine: Machine, full: boolean): void {
-		this.lastCheckpoint = machine.tick;
-		if (full) {
+	/** Whether a state at `tick` is a key state: the first, or the first at or after a multiple of keyInterval. */
+	private isKey(tick: number): boolean {
+		return (
+			this.previous === null ||
+			Math.floor(tick / this.keyInterval) !== Math.floor(this.lastKeyTick / this.keyInterval)
+		);
+	}
+
+	private checkpoint(machine: Machine, withState: boolean): void {
+		const tick = machine.tick;
+		this.lastCheckpoint = tick;
+		if (withState) {
 			const raw = saveCanonical(machine);
-			this.writeLine({t: machine.tick, checkpoint: {hash: hashBytes(raw), state: encodeState(raw)}});
+			const hash = hashBytes(raw);
+			if (this.isKey(tick)) {
+				this.writeLine({t: tick, checkpoint: {hash, state: encodeState(raw)}});
+				this.lastKeyTick = tick;
+			} else {
+				const base = this.previous!;
+				const delta = encodeDelta(raw, base.raw);
+				this.writeLine({t: tick, checkpoint: {hash, delta, base: base.tick, length: raw.length}});
+			}
+			this.previous = {tick, raw};
 			this.sync();
 		} else {
 			this.writeLine({t: machine.tick, checkpoint: {hash: canonicalHash(machine)}});
@@ -179,6 +209,7 @@ export class JsonlRecorder implements RunRecorder {
 		if (this.fd === null) return;
 		const fd = this.fd;
 		this.fd = null;
+		this.previous = null;
 		try {
 			closeSync(fd);
 		} catch {

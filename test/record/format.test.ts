@@ -1,11 +1,16 @@
+import {deflateSync} from 'node:zlib';
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {
+	decodeDelta,
 	decodeState,
 	describeCommand,
+	diffStates,
+	encodeDelta,
 	encodeState,
 	FormatError,
 	formatTickTime,
+	patchState,
 	shuffle4,
 	unshuffle4,
 	validateCommand,
@@ -34,9 +39,68 @@ describe('recording format pieces', () => {
 		expect(text.length).toBeLessThan(raw.length / 2);
 		expect(Buffer.compare(decodeState(text, 1 << 30), raw)).toBe(0);
 		expect(() => decodeState('not base64', 1 << 30)).toThrow(FormatError);
-		expect(() => decodeState('AAAA', 1 << 30)).toThrow(/does not inflate/);
-		// A state that inflates beyond the limit (a deflate bomb) is refused.
-		expect(() => decodeState(text, 1000)).toThrow(/does not inflate/);
+		expect(() => decodeState('AAAA', 1 << 30)).toThrow(/does not decompress/);
+		// A state that decompresses beyond the limit (a decompression bomb) is refused.
+		expect(() => decodeState(text, 1000)).toThrow(/does not decompress/);
+	});
+
+	it('a format 1 state (deflate) still decodes', () => {
+		const m = new Machine(smallWorkload(), {seed: 1});
+		for (let i = 0; i < 50; i++) m.step();
+		const raw = saveMachine(m);
+		const v1 = deflateSync(shuffle4(raw), {level: 1}).toString('base64');
+		expect(Buffer.compare(decodeState(v1, 1 << 30, 1), raw)).toBe(0);
+		expect(() => decodeState(v1, 1 << 30, 2)).toThrow(/does not decompress/);
+	});
+
+	it('diffStates and patchState turn any base into any state, in place or not', () => {
+		// A state: the base, resized, with some bytes changed (so there are runs of both kinds).
+		const derived = fc
+			.tuple(
+				fc.uint8Array({maxLength: 160}),
+				fc.nat({max: 170}),
+				fc.array(fc.tuple(fc.nat(), fc.integer({min: 0, max: 255})), {maxLength: 40}),
+			)
+			.map(([base, length, edits]) => {
+				const raw = new Uint8Array(length);
+				raw.set(base.subarray(0, length));
+				for (const [at, value] of edits) if (length > 0) raw[at % length] = value;
+				return {base, raw};
+			});
+		const unrelated = fc.record({base: fc.uint8Array({maxLength: 80}), raw: fc.uint8Array({maxLength: 80})});
+		fc.assert(
+			fc.property(fc.oneof(derived, unrelated), ({base, raw}) => {
+				const payload = diffStates(raw, base);
+				const words = (raw.length + 3) >>> 2;
+				expect(payload.length).toBeLessThanOrEqual(words * 4 + 16);
+				expect(patchState(base, raw.length, payload)).toEqual(raw);
+				// In place, in memory with room to grow (bytes past the base's end must read as 0).
+				const memory = new Uint8Array(256).fill(0xee);
+				memory.set(base);
+				const room = memory.subarray(0, base.length);
+				const patched = patchState(room, raw.length, payload, true);
+				expect(patched).toEqual(raw);
+				expect(patched.buffer).toBe(memory.buffer);
+			}),
+		);
+	});
+
+	it('a machine state and a later one make a small delta that gives back the later one', () => {
+		const m = new Machine(smallWorkload(), {seed: 1});
+		for (let i = 0; i < 300; i++) m.step();
+		const before = saveMachine(m);
+		for (let i = 0; i < 100; i++) m.step();
+		const after = saveMachine(m);
+		const text = encodeDelta(after, before);
+		expect(text.length).toBeLessThan(encodeState(after).length / 2);
+		expect(Buffer.compare(decodeDelta(text, before, after.length), after)).toBe(0);
+		// A malformed payload is refused before anything is written, even in place.
+		const copy = before.slice();
+		const payload = diffStates(after, before);
+		expect(() => patchState(copy, after.length, payload.subarray(0, payload.length - 1), true)).toThrow(
+			/^checkpoint delta is malformed: \d+ bytes of values for \d+ replaced words$/,
+		);
+		expect(Buffer.compare(copy, before)).toBe(0);
 	});
 
 	it('formats ticks as m:ss.cc and commands as short labels', () => {
@@ -97,5 +161,19 @@ describe('recording format pieces', () => {
 		for (const good of ['AAAA', 'AA==', 'AAA=', 'ab+/09Zz']) expect(state(good)).not.toThrow();
 		for (const bad of ['AA=A', 'A===', 'AAA', 'AA AA', 'AA-_', '===='])
 			expect(state(bad), bad).toThrow(/expected base64 text/);
+		// Delta checkpoints: format 2 only, with their base and length.
+		const delta = {hash: '0123456789abcdef', delta: 'AAAA', base: 200, length: 1024};
+		expect(validateLine({t: 400, checkpoint: delta})).toEqual({t: 400, checkpoint: delta});
+		expect(() => validateLine({t: 400, checkpoint: delta}, 1)).toThrow(/^checkpoint: unknown key "delta"$/);
+		expect(() => validateLine({t: 200, checkpoint: delta})).toThrow(
+			/^checkpoint\.base: expected an integer from 0 to 199, got 200$/,
+		);
+		expect(() => validateLine({t: 0, checkpoint: delta})).toThrow(/^checkpoint\.base: a delta at tick 0/);
+		expect(() => validateLine({t: 400, checkpoint: {...delta, length: 1.5}})).toThrow(
+			/^checkpoint\.length: expected an integer from 4 to 4294967295, got 1.5$/,
+		);
+		expect(() => validateLine({t: 400, checkpoint: {...delta, delta: 'A A'}})).toThrow(
+			/^checkpoint\.delta: expected base64 text/,
+		);
 	});
 });

@@ -120,6 +120,8 @@ export async function recordLive(
 		ticks?: number;
 		every?: number;
 		script?: Record<number, Command[]>;
+		/** Ticks between key states (default: the recorder's, far beyond these short runs). */
+		keyInterval?: number;
 	} = {},
 ): Promise<{captures: Map<number, LiveCapture>; machine: Machine; recorder: JsonlRecorder}> {
 	const w = options.w ?? smallWorkload();
@@ -127,7 +129,12 @@ export async function recordLive(
 	const every = options.every ?? 25;
 	const script = options.script ?? SCRIPT;
 	const machine = new Machine(w, {seed: options.seed ?? 7});
-	const recorder = JsonlRecorder.open({path, machine, ...FAST});
+	const recorder = JsonlRecorder.open({
+		path,
+		machine,
+		...FAST,
+		...(options.keyInterval ? {keyInterval: options.keyInterval} : {}),
+	});
 	const clock = new FakeClock();
 	const session = new SettledSimSession({machine, recorder, clock, autostart: false, paused: true});
 	const captures = new Map<number, LiveCapture>();

@@ -47,7 +47,7 @@ describe('record a live run, replay it', () => {
 		const header = lines[0];
 		expect(header).toMatchObject({
 			memtop: 'recording',
-			format: 1,
+			format: 2,
 			version: '0.0.0-test',
 			seed: 7,
 			policy: 'lru2',

@@ -169,8 +169,8 @@ describe('a recording cut short', () => {
 		check('PK\u0003\u0004binary junk', /^x\.jsonl:1: not a memtop recording/);
 		check('{"memtop":"something-else"}\n', /^x\.jsonl:1: not a memtop recording/);
 		check(
-			withHeader({...header, format: 2}),
-			/^x\.jsonl:1: recording format 2 \(written by memtop 0\.0\.0-test\) is newer than this memtop reads \(format 1\); upgrade memtop/,
+			withHeader({...header, format: 3}),
+			/^x\.jsonl:1: recording format 3 \(written by memtop 0\.0\.0-test\) is newer than this memtop reads \(format 2\); upgrade memtop/,
 		);
 		check(
 			withHeader({...header, format: 'one'}),
@@ -238,7 +238,7 @@ describe('a recording cut short', () => {
 		player.seek(250, {forceRestore: true});
 		expect(problems).toHaveLength(1);
 		expect(problems[0]).toMatch(
-			new RegExp(`^bad\\.jsonl:${index + 1}: checkpoint state (does not inflate|does not match its hash)`),
+			new RegExp(`^bad\\.jsonl:${index + 1}: checkpoint state (does not decompress|does not match its hash)`),
 		);
 		// It fell back to replaying from the start, and got there all the same.
 		const reference = new Player(loadRecording(full));

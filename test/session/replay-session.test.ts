@@ -95,8 +95,10 @@ describe('ReplaySession', () => {
 			expect(s.getSnapshot().tick).toBe(t);
 			expect(stateOf(machineOf()), `seek to ${t}`).toEqual(expected.get(t));
 		}
-		// A seek that needs a state from the file when the file is gone says so and replays from the start.
+		// A seek that needs a state from the file when the file is gone says so and replays from the start
+		// (the recording keeps the last states it decoded: forget them, so the seek needs the file).
 		rmSync(path);
+		rec.dropCaches();
 		s.seek(260);
 		expect(s.getNotices().at(-1)).toBe(
 			`${path}: cannot read: no such file; seeking from an earlier checkpoint`,
@@ -253,6 +255,11 @@ describe('ReplaySession', () => {
 		expect(branch.startTick).toBe(T);
 		expect(branch.checkpoints[0]).toMatchObject({tick: T, line: 2});
 		expect(branch.checkpoints[0]!.state).not.toBeNull();
+		// Its first state is a full one; the next is a delta from it.
+		expect(branch.states.map((c) => [c.tick, c.delta?.base ?? null])).toEqual([
+			[T, null],
+			[400, T],
+		]);
 		expect(branch.commandList.map((c) => [c.tick, c.command])).toEqual(
 			Object.entries(whatIf).flatMap(([t, cs]) => cs.map((c) => [Number(t), c])),
 		);
@@ -263,6 +270,9 @@ describe('ReplaySession', () => {
 		expect(replay.divergence).toBeNull();
 		expect(replay.verified).toBe(4 + 1);
 		expect(stateOf(replay.machine)).toEqual(branchState);
+		const seeker = new Player(branch);
+		seeker.seek(T + 200, {forceRestore: true});
+		expect(stateOf(seeker.machine)).toEqual(branchState);
 		// And a replay session of the branch starts at T.
 		const again = session(branch, {paused: true});
 		expect(again.s.getStatus().replay).toMatchObject({tick: T, endTick: T + 200});
