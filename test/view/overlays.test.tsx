@@ -30,7 +30,8 @@ describe('Help', () => {
 		expect(lines[2]).toBe(
 			'  ↑ ↓ PgUp PgDn Home End move the selection                   Space                  pause / resume',
 		);
-		expect(lines[13]).toBe(`${' '.repeat(60)}  F9 k                   kill the selected process`);
+		expect(lines[13]).toBe(`${' '.repeat(60)}  P                      policy duel: twin run, next policy`);
+		expect(lines[14]).toBe(`${' '.repeat(60)}  F9 k                   kill the selected process`);
 		expect(lines).toContain('Mem  anon shmem zpool kernel dirty-cache clean-cache free');
 	});
 
@@ -56,6 +57,7 @@ describe('Help', () => {
 			's',
 			'z',
 			'o',
+			'P',
 			'k',
 			'x',
 			'n N',
@@ -64,7 +66,7 @@ describe('Help', () => {
 		]) {
 			expect(documented).toContain(key);
 		}
-		expect(helpLineCount(80)).toBe(38);
+		expect(helpLineCount(80)).toBe(39);
 	});
 });
 
