@@ -1,5 +1,6 @@
 // npm run bench: the core's throughput (simulated page references per second of one core) on a
 // large thrashing workload, and memory per simulated GiB. Median of several runs.
+import {DEFAULT_SYSCTLS} from '../source/sim/defaults.js';
 import {Machine} from '../source/sim/machine.js';
 import type {ProcessGroupSpec, Workload} from '../source/sim/spec.js';
 import {GIB, MIB} from '../source/sim/units.js';
@@ -41,16 +42,7 @@ export function thrashingWorkload(): Workload {
 			disk: 'nvme',
 			swap: {size: 4 * GIB, device: 'nvme'},
 			zswap: {enabled: false, compressor: 'lz4', max_pool_percent: 20, accept_threshold_percent: 90},
-			sysctl: {
-				swappiness: 60,
-				watermark_scale_factor: 10,
-				dirty_ratio: 20,
-				dirty_background_ratio: 10,
-				overcommit_memory: 0,
-				overcommit_ratio: 50,
-				page_cluster: 3,
-				min_ttl_ms: 0,
-			},
+			sysctl: {...DEFAULT_SYSCTLS},
 			policy: 'lru2',
 		},
 		processes: groups,

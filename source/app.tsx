@@ -708,6 +708,15 @@ export function App({session}: {session: Session}) {
 
 	// ---- drawing ------------------------------------------------------------------------------
 
+	// Page-table walks for region breakdowns only while a process detail is open.
+	const detailPid = ui.overlay?.kind === 'detail' ? ui.overlay.pid : null;
+	const regionsShown = useRef(false);
+	useEffect(() => {
+		if (detailPid === null && !regionsShown.current) return;
+		regionsShown.current = detailPid !== null;
+		session.showRegionsOf?.(detailPid);
+	}, [session, detailPid]);
+
 	// A replay's standing warnings show whenever no transient message does.
 	const replayText = status.replay?.divergence ?? status.replay?.notice ?? null;
 	const replayNote = useMemo(

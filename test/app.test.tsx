@@ -233,12 +233,17 @@ describe('navigation keys', () => {
 	});
 
 	it('Enter opens the process detail, Esc closes it', async () => {
-		const r = await app(liveSession());
+		const session = liveSession();
+		const r = await app(session);
 		await r.press(KEYS.enter);
+		await tick();
+		expect(session.calls).toContainEqual({method: 'showRegionsOf', pid: 777});
 		expect(r.lines()[6]).toMatch(/^ Process 777 \(java\) {2}swapin +Esc close$/);
 		expect(r.lines()).toContain('  REGION    KIND    SIZE  RESID  ZSWAP   SWAP  UNTCH');
 		await r.press(KEYS.escape);
 		expect(r.lines()[6]).toMatch(/^ {2}PID NAME/);
+		await tick();
+		expect(session.calls.at(-1)).toEqual({method: 'showRegionsOf', pid: null});
 	});
 });
 

@@ -2,7 +2,6 @@
 // and take care that the terminal is ALWAYS given back (cursor shown, main screen, cooked mode)
 // however we leave: q, Ctrl-C, a signal, a crash, or process.exit from somewhere else.
 import {writeSync} from 'node:fs';
-import {createRequire} from 'node:module';
 import type {Session} from '../session/types.js';
 import {UserError} from './user-error.js';
 
@@ -22,19 +21,6 @@ type HandledSignal = keyof typeof SIGNAL_EXIT_CODES;
 function oneLine(error: unknown): string {
 	const text = error instanceof Error ? error.message || error.name : String(error);
 	return text.split('\n')[0] ?? 'unknown error';
-}
-
-/**
- * React picks its build when first loaded, from NODE_ENV: the development build renders about
- * twice as slowly and records timing marks. Ask for production unless the user chose, and only
- * if React is not loaded yet (a development React with a production reconciler would break).
- */
-function preferProductionReact(): void {
-	if (process.env.NODE_ENV !== undefined) return;
-	const loaded = Object.keys(createRequire(import.meta.url).cache).some((path) =>
-		/[\\/]node_modules[\\/](react|react-reconciler)[\\/]/.test(path),
-	);
-	if (!loaded) process.env.NODE_ENV = 'production';
 }
 
 export async function runInteractive(session: Session): Promise<number> {
@@ -58,7 +44,6 @@ export async function runInteractive(session: Session): Promise<number> {
 		}
 	};
 
-	preferProductionReact();
 	const [{render}, {App}] = await Promise.all([import('ink'), import('../app.js')]);
 
 	writeSync(fd, ENTER_ALT_SCREEN + HIDE_CURSOR + CLEAR);

@@ -1,7 +1,7 @@
 // memtop validate <workload>...: check workload files and say what each describes.
-import meow from 'meow';
 import {loadWorkloadFile, resolveWorkload} from '../workload/load.js';
 import {summarizeWorkload} from '../workload/summary.js';
+import {parseArgs} from './args.js';
 import {UserError} from './user-error.js';
 
 /** Where a command writes; process.stdout/stderr fit, and so does a test's collector. */
@@ -27,38 +27,14 @@ export const validateHelp = `
     $ memtop validate thrash workloads/leak.yaml
 `;
 
-/**
- * Parse argv with meow without letting it exit the process: help is printed here, and unknown flags
- * become a UserError. Returns the positional arguments, or undefined when help was shown.
- */
+/** Positional arguments of a command without options of its own; undefined after --help. */
 export function parseCommandArgs(
 	command: string,
 	help: string,
 	argv: readonly string[],
 	io: CommandIo,
 ): string[] | undefined {
-	const cli = meow(help, {
-		importMeta: import.meta,
-		argv,
-		autoHelp: false,
-		autoVersion: false,
-		allowUnknownFlags: true,
-		description: false,
-		pkg: {name: 'memtop'},
-		flags: {help: {type: 'boolean', shortFlag: 'h'}},
-	});
-	const separator = argv.indexOf('--');
-	const flags = separator === -1 ? argv : argv.slice(0, separator);
-	const unknown = flags.find(
-		(arg) => arg.startsWith('-') && arg.length > 1 && !['--help', '-h'].includes(arg),
-	);
-	if (unknown !== undefined)
-		throw new UserError(`${command}: unknown option ${unknown} (see memtop ${command} --help)`);
-	if (cli.flags.help) {
-		io.stdout.write(`${help.replace(/^\n/, '')}\n`);
-		return undefined;
-	}
-	return cli.input;
+	return parseArgs(command, help, argv, io, {})?.input;
 }
 
 export async function validateCommand(argv: string[], io: CommandIo): Promise<number> {

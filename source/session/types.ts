@@ -106,6 +106,9 @@ export interface Session {
 	seek?(tick: number): void;
 	/** Replay only: become a live run from here, recording to a new file. */
 	takeOver?(): void;
+	/** Which process's regions snapshots should break down (walking page tables costs; only the
+	 * process detail view needs them). Null: none. */
+	showRegionsOf?(pid: number | null): void;
 	/** Start (or with null stop) a twin run under another policy, for side-by-side comparison. */
 	setTwin?(policy: string | null): void;
 	getTwin?(): TwinStatus | null;

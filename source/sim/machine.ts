@@ -53,6 +53,7 @@ import {
 	type EvictResult,
 	KEPT,
 	type LruCounts,
+	newScanStats,
 	type ReclaimContext,
 	type ReplacementPolicy,
 	type ScanStats,
@@ -191,16 +192,7 @@ export class Machine implements ReclaimContext {
 	anonCost = 0;
 	fileCost = 0;
 	recentFileRefaults = false;
-	readonly stats: ScanStats = {
-		scannedAnon: 0,
-		scannedFile: 0,
-		reclaimedAnon: 0,
-		reclaimedFile: 0,
-		activated: 0,
-		deactivated: 0,
-		refill: 0,
-		rotated: 0,
-	};
+	readonly stats: ScanStats = newScanStats();
 	/** Time the current reclaimer spends (µs), charged to kswapd or the direct reclaimer. */
 	private reclaimCostUs = 0;
 	private anonPageouts = 0;
@@ -569,10 +561,8 @@ export class Machine implements ReclaimContext {
 		p.tickRefsWanted = 0;
 		p.tickRefsDone = 0;
 		p.waitingOom = false;
-		const burst = p.spec.burst;
-		if (burst) {
-			const period = secondsToTicks(burst.on + burst.off);
-			if ((this.tick - p.startTick) % period >= secondsToTicks(burst.on)) {
+		if (p.burstPeriodTicks > 0) {
+			if ((this.tick - p.startTick) % p.burstPeriodTicks >= p.burstOnTicks) {
 				p.state = 'sleeping';
 				p.wantAcc = 0;
 				return;
@@ -594,7 +584,7 @@ export class Machine implements ReclaimContext {
 			p.tickIoUs += d;
 			used += d;
 		}
-		this.runGrowth(p);
+		if (p.hasGrowth) this.runGrowth(p);
 		// A failed allocation (ENOMEM) or an OOM kill during growth ends this tick's work.
 		if (p.exited || p.dying) return;
 		p.wantAcc = Math.min(p.wantAcc + p.refsPerTick, p.refsPerTick + 1);

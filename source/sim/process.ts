@@ -92,6 +92,10 @@ export class Proc {
 	readonly hasRefStreams: boolean;
 
 	readonly usPerRef: number;
+	/** Bursty processes: period and busy part of it, in ticks (0: always busy). */
+	readonly burstPeriodTicks: number;
+	readonly burstOnTicks: number;
+	readonly hasGrowth: boolean;
 	readonly refsPerTick: number;
 	wantAcc = 0;
 
@@ -228,6 +232,10 @@ export class Proc {
 		});
 		this.hasRefStreams = totalWeight > 0;
 		this.usPerRef = spec.rate > 0 ? 1_000_000 / spec.rate : TICK_US;
+		const ticksPerSecond = 1_000_000 / TICK_US;
+		this.burstPeriodTicks = spec.burst ? Math.round((spec.burst.on + spec.burst.off) * ticksPerSecond) : 0;
+		this.burstOnTicks = spec.burst ? Math.round(spec.burst.on * ticksPerSecond) : 0;
+		this.hasGrowth = spec.streams.some((s) => s.pattern === 'grow');
 		this.refsPerTick = spec.rate / (1_000_000 / TICK_US);
 		this.committed = this.computeCommitted();
 	}

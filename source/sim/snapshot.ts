@@ -160,6 +160,8 @@ export function processSnapshot(m: Machine, p: Proc, withRegions: boolean): Proc
 export interface SnapshotOptions {
 	/** Include per-region breakdowns (costs a walk of every page table). Default true. */
 	regions?: boolean;
+	/** With regions false: still break down this one process (the one a detail view shows). */
+	regionsOf?: number | null;
 	/** Drain and include the machine's pending events. Default true. */
 	events?: boolean;
 }
@@ -225,7 +227,9 @@ export function takeSnapshot(m: Machine, options: SnapshotOptions = {}): Snapsho
 		kswapd: {state: m.kswapdState, failures: m.kswapdFailures},
 		balloonPages: m.balloonPages,
 		oomKills: m.oomKills,
-		processes: m.liveProcs().map((p) => processSnapshot(m, p, options.regions ?? true)),
+		processes: m
+			.liveProcs()
+			.map((p) => processSnapshot(m, p, (options.regions ?? true) || p.pid === options.regionsOf)),
 		events: (options.events ?? true) ? m.drainEvents() : [],
 	};
 }

@@ -66,6 +66,9 @@ const PROC_DERIVED = new Set([
 	'usPerRef',
 	'refsPerTick',
 	'vsize',
+	'burstPeriodTicks',
+	'burstOnTicks',
+	'hasGrowth',
 ]);
 
 function procState(p: Proc): Record<string, unknown> {

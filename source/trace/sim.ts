@@ -7,6 +7,7 @@ import {needsFuture} from '../sim/policies/opt.js';
 import {
 	EVICTED,
 	type EvictResult,
+	newScanStats,
 	type ReclaimContext,
 	type ReplacementPolicy,
 	type ScanStats,
@@ -24,16 +25,7 @@ class TraceReclaimContext implements ReclaimContext {
 	readonly fileCost = 0;
 	/** References so far: the trace's clock. */
 	tick = 0;
-	readonly stats: ScanStats = {
-		scannedAnon: 0,
-		scannedFile: 0,
-		reclaimedAnon: 0,
-		reclaimedFile: 0,
-		activated: 0,
-		deactivated: 0,
-		refill: 0,
-		rotated: 0,
-	};
+	readonly stats: ScanStats = newScanStats();
 
 	constructor(
 		readonly frames: FrameTable,

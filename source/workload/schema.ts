@@ -8,6 +8,7 @@
 
 import {z} from 'zod';
 import type {Command} from '../sim/commands.js';
+import {DEFAULT_SYSCTLS} from '../sim/defaults.js';
 import {FIRST_PID} from '../sim/machine.js';
 import {DEFAULT_POLICY, policyInfo, policyNames} from '../sim/policies/index.js';
 import type {
@@ -47,16 +48,7 @@ import {
 export const FIRST_WORKLOAD_PID = FIRST_PID;
 
 /** sysctl defaults (min_free_kbytes is absent: the core derives it as calculate_min_free_kbytes() does). */
-export const DEFAULT_SYSCTLS = {
-	swappiness: 60,
-	watermark_scale_factor: 10,
-	dirty_ratio: 20,
-	dirty_background_ratio: 10,
-	overcommit_memory: 0,
-	overcommit_ratio: 50,
-	page_cluster: 3,
-	min_ttl_ms: 0,
-} as const satisfies Omit<Sysctls, 'min_free_kbytes'>;
+export {DEFAULT_SYSCTLS};
 
 export const DEFAULTS = {
 	cpus: 4,

@@ -21,6 +21,7 @@ export type FakeCall =
 	| {method: 'seek'; tick: number}
 	| {method: 'takeOver'}
 	| {method: 'setTwin'; policy: string | null}
+	| {method: 'showRegionsOf'; pid: number | null}
 	| {method: 'close'};
 
 export interface FakeSessionOptions {
@@ -65,6 +66,10 @@ export class FakeSession implements Session {
 				this.status = {...this.status, mode: 'live', replay: null};
 			};
 		}
+	}
+
+	showRegionsOf(pid: number | null): void {
+		this.calls.push({method: 'showRegionsOf', pid});
 	}
 
 	setTwin(policy: string | null): void {

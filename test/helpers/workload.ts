@@ -1,4 +1,5 @@
 // Small hand-built workloads for tests (no YAML involved).
+import {DEFAULT_SYSCTLS} from '../../source/sim/defaults.js';
 import type {MachineSpec, ProcessGroupSpec, Workload} from '../../source/sim/spec.js';
 import {GIB, MIB} from '../../source/sim/units.js';
 
@@ -10,16 +11,7 @@ export function machineSpec(overrides: Partial<MachineSpec> = {}): MachineSpec {
 		disk: 'ssd',
 		swap: {size: 256 * MIB, device: 'ssd'},
 		zswap: {enabled: false, compressor: 'lz4', max_pool_percent: 20, accept_threshold_percent: 90},
-		sysctl: {
-			swappiness: 60,
-			watermark_scale_factor: 10,
-			dirty_ratio: 20,
-			dirty_background_ratio: 10,
-			overcommit_memory: 0,
-			overcommit_ratio: 50,
-			page_cluster: 3,
-			min_ttl_ms: 0,
-		},
+		sysctl: {...DEFAULT_SYSCTLS},
 		policy: 'lru2',
 		...overrides,
 	};

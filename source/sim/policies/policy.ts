@@ -27,6 +27,19 @@ export interface ScanStats {
 	rotated: number;
 }
 
+export function newScanStats(): ScanStats {
+	return {
+		scannedAnon: 0,
+		scannedFile: 0,
+		reclaimedAnon: 0,
+		reclaimedFile: 0,
+		activated: 0,
+		deactivated: 0,
+		refill: 0,
+		rotated: 0,
+	};
+}
+
 export interface ReclaimContext {
 	readonly frames: FrameTable;
 	/** vm.swappiness, 0..200. */
