@@ -429,7 +429,8 @@ describe('conservation on random small machines', () => {
 			{seed: 0x6d656d, numRuns: 40, endOnFailure: true},
 		);
 		if (truncated.length) console.warn(`cases cut short after ${CASE_BUDGET_MS} ms: ${truncated.join(', ')}`);
-	});
+		// ~10 s on an idle 2-core machine; room for a loaded one.
+	}, 120_000);
 
 	// Regression test for a fixed bug (source/sim/machine.ts, objectIdFor): a second mapping of the same file or shmem object
 	// that is bigger than the first gets the existing, smaller object ("extend it" in the comment,
