@@ -4,7 +4,7 @@ export default defineConfig({
 	test: {
 		include: ['test/**/*.test.{ts,tsx}'],
 		env: {FORCE_COLOR: '0'},
-		testTimeout: 30_000,
+		testTimeout: 90_000,
 		pool: 'forks',
 	},
 });
