@@ -13,7 +13,10 @@ for (const file of benches) {
 	const path = join(root, 'bench', file);
 	if (!existsSync(path)) continue;
 	console.log(`\n== bench/${file}`);
-	const r = spawnSync(process.execPath, ['--import', 'tsx', path], {stdio: 'inherit', cwd: root});
+	const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', path], {
+		stdio: 'inherit',
+		cwd: root,
+	});
 	if (r.status !== 0) failed++;
 }
 process.exitCode = failed ? 1 : 0;
