@@ -21,7 +21,7 @@ export async function main(): Promise<void> {
 		console.log('cpu: tmux not found, skipped');
 		return;
 	}
-	const cmd = `exec node ${join(root, 'dist/cli.js')} run ${join(root, 'bench/many.yaml')} --no-record`;
+	const cmd = `CI=false exec node ${join(root, 'dist/cli.js')} run ${join(root, 'bench/many.yaml')} --no-record`;
 	tmux('new-session', '-d', '-s', 'c', '-x', '120', '-y', '40', 'bash', '-c', cmd);
 	try {
 		await sleep(4000);

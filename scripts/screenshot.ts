@@ -13,7 +13,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 async function main(): Promise<void> {
 	const state = mkdtempSync(join(tmpdir(), 'memtop-shot-'));
-	const cmd = `XDG_STATE_HOME=${state} TERM=xterm-256color node ${join(root, 'dist/cli.js')} run thrash --seed 1 --speed 10 --no-record`;
+	const cmd = `CI=false XDG_STATE_HOME=${state} TERM=xterm-256color node ${join(root, 'dist/cli.js')} run thrash --seed 1 --speed 10 --no-record`;
 	tmux('new-session', '-d', '-s', 's', '-x', '120', '-y', '40', 'bash', '-c', cmd);
 	tmux('set-option', '-t', 's', 'status', 'off');
 	try {

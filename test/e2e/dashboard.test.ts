@@ -38,7 +38,7 @@ describe.skipIf(!hasTmux || !existsSync(cli))('memtop in a terminal', () => {
 	const state = mkdtempSync(join(tmpdir(), 'memtop-e2e-'));
 
 	beforeAll(() => {
-		const command = `echo BEFORE-MEMTOP; XDG_STATE_HOME=${state} node ${cli} run default --seed 1 --no-record; echo EXIT=$?; sleep 60`;
+		const command = `echo BEFORE-MEMTOP; CI=false XDG_STATE_HOME=${state} node ${cli} run default --seed 1 --no-record; echo EXIT=$?; sleep 60`;
 		tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', 'bash', '-c', command);
 		tmux('set-option', '-t', session, 'status', 'off');
 	});
