@@ -1,0 +1,62 @@
+// zswap's pool limit and the accept_threshold_percent hysteresis (mm/zswap.c zswap_check_limits):
+// at max_pool_percent every store is refused (pool_limit_hit++) until writeback drains the pool to
+// accept_threshold_percent of the limit; only then are stores accepted again.
+import {describe, expect, it} from 'vitest';
+import {Machine} from '../../source/sim/machine.js';
+import {takeSnapshot} from '../../source/sim/snapshot.js';
+import {group, MIB, workload} from '../helpers/workload.js';
+
+describe('zswap pool limit and hysteresis', () => {
+	it('refuses stores from the limit down to the accept threshold, writing the oldest entries back', () => {
+		const w = workload(
+			[
+				group('java', {
+					rate: 40_000,
+					compressibility: 0.8,
+					regions: [{name: 'heap', kind: 'anon', size: 400 * MIB}],
+					streams: [{region: 'heap', pattern: 'random', weight: 1, write_ratio: 0.3}],
+				}),
+			],
+			{
+				ram: 256 * MIB,
+				swap: {size: 512 * MIB, device: 'ssd'},
+				zswap: {enabled: true, compressor: 'lz4', max_pool_percent: 5, accept_threshold_percent: 90},
+			},
+		);
+		const m = new Machine(w, {seed: 1});
+		const limit = Math.floor((m.totalPages * 5) / 100);
+		const accept = Math.floor((limit * 90) / 100);
+		let sawFull = false;
+		let sawAcceptAgain = false;
+		let wasFull = false;
+		for (let t = 0; t < 4000; t++) {
+			const storesBefore = m.vm.zswpout;
+			m.step();
+			const pool = Math.ceil(m.zswapBytes / 4096);
+			// Never above the limit by more than one page of compressed data.
+			expect(pool).toBeLessThanOrEqual(limit + 1);
+			if (m.zswapFull) {
+				sawFull = true;
+				// While full, nothing new is stored.
+				if (wasFull) expect(m.vm.zswpout).toBe(storesBefore);
+			}
+			if (wasFull && !m.zswapFull) {
+				// Accepting again only once drained to the threshold.
+				expect(pool).toBeLessThanOrEqual(accept);
+				sawAcceptAgain = true;
+			}
+			// Full is declared only on reaching the limit (swap-ins later in the same tick may free a
+			// few entries; writeback drains it from the next tick on).
+			if (!wasFull && m.zswapFull) expect(pool).toBeGreaterThan(accept + (limit - accept) / 2);
+			wasFull = m.zswapFull;
+		}
+		const s = takeSnapshot(m, {regions: false});
+		expect(sawFull).toBe(true);
+		expect(sawAcceptAgain).toBe(true);
+		expect(s.vmstat.zswap_pool_limit_hit).toBeGreaterThan(0);
+		expect(s.vmstat.zswpwb).toBeGreaterThan(0);
+		// Pages refused while full went to the swap device.
+		expect(s.vmstat.pswpout).toBeGreaterThan(s.vmstat.zswpwb);
+		expect(s.zswap.limitPages).toBe(limit);
+	});
+});
