@@ -14,7 +14,7 @@ import type {SimEvent} from '../sim/events.js';
 import type {Machine} from '../sim/machine.js';
 import {policyNames} from '../sim/policies/index.js';
 import type {SysctlName, Sysctls, Workload} from '../sim/spec.js';
-import {hashBytes, saveMachine} from '../sim/state-codec.js';
+import {hashBytes, saveMachine, stateHeaderText} from '../sim/state-codec.js';
 import {GIB, MIB, TICKS_PER_SECOND} from '../sim/units.js';
 import {describeValue} from '../workload/hints.js';
 import {formatPath} from '../workload/load.js';
@@ -45,10 +45,10 @@ export const STATE_INTERVAL_TICKS = 60 * TICKS_PER_SECOND;
 /**
  * A full (key) state every 20 simulated minutes (the first state at or after each multiple), and the
  * first state of every file; the states in between are deltas, each from the state before it. On the
- * 4 GiB default workload a key state is ≈3-6 MB in the file and a delta ≈0.45 MB (a simulated minute
- * changes ≈3% of the state's words), so an hour is ≈50 MB instead of ≈430 MB of full states. A
- * delta costs ≈10-15 ms to apply, so a chain of up to 19 adds at most ≈0.25 s to a seek; keys every
- * 10 minutes would make an hour ≈64 MB, every 30 minutes ≈45 MB for chains of up to 29.
+ * 4 GiB default workload a key state is ≈2.5-6 MB in the file and a delta ≈0.5 MB (a simulated minute
+ * changes ≈3% of the state's words), so an hour is ≈47 MB instead of ≈430 MB of full states. A delta
+ * costs ≈10 ms to apply, so a chain of up to 19 adds at most ≈0.2 s to a seek; a key every 10 minutes
+ * would make an hour ≈61 MB, every 30 minutes ≈42 MB (docs/recording.md has the seek times).
  */
 export const KEY_INTERVAL_TICKS = 20 * 60 * TICKS_PER_SECOND;
 
@@ -267,21 +267,110 @@ function isBase64(text: string): boolean {
 	return pad === -1 || pad === text.length - 1 || (pad === text.length - 2 && text.endsWith('='));
 }
 
-// Deltas. Two states of one run a minute apart differ in a few percent of their 4-byte words (the
-// codec lays the arrays out first, in a stable order, so unchanged arrays line up byte for byte). A
-// delta lists which words changed and their new values:
+// Deltas. Two states of one run a minute apart differ in a few percent of their 4-byte words: the
+// codec lays the arrays out first, in a stable order, then its JSON header. A delta says where each
+// part of the new state was in the base (so arrays after one that grew or shrank still line up),
+// then which words changed and their new values:
 //
-//   payload = runs ‖ values
-//   runs    = LEB128 varints same₀ changed₀ same₁ changed₁ ...: words kept from the base, then words
+//   payload = moves ‖ runs ‖ values
+//   moves   = LEB128 varints m, then m triples to from count: the aligned base is ⌈length / 4⌉ words
+//             of zeros but for words to..to+count-1, which are the base's words from..from+count-1
+//             (the base read as 0 past its end). Targets in increasing order, not overlapping.
+//   runs    = varints same₀ changed₀ same₁ changed₁ ...: words kept from the aligned base, then words
 //             replaced, covering exactly ⌈length / 4⌉ words. Only the first `same` may be 0, only the
-//             last `changed` may be 0 (so every state has exactly one payload, at most ≈length bytes).
+//             last `changed` may be 0.
 //   values  = the replaced words' new bytes (4 per word, the state read as 0 past its end), shuffled
 //             as shuffle4 does.
 //
-// Word i is bytes 4i..4i+3; the base is read as 0 past its end, so a state that grew or shrank still
-// works (the words after a resized array no longer line up and are replaced: a bigger delta, once).
-// The line holds base64 of brotli of the payload. Applying one touches only the replaced words, so
-// a chain of deltas costs little more than reading them.
+// Word i is bytes 4i..4i+3. The line holds base64 of brotli of the payload. Applying one touches
+// only the replaced words (and, when something moved, copies the base once), so a chain of deltas
+// costs little more than reading them.
+
+/** A move of a delta, in 4-byte words: the aligned base's words to..to+count-1 are the base's from..from+count-1. */
+export interface Move {
+	to: number;
+	from: number;
+	count: number;
+}
+
+/** At most this many moves (a state has a few arrays per process: far fewer). */
+const MAX_MOVES = 65_536;
+
+/** The arrays of a saveMachine state by their path in its header (".procs[3].state.pt"), and where its JSON starts. */
+function stateLayout(
+	bytes: Uint8Array,
+): {arrays: Map<string, {at: number; length: number}>; jsonAt: number} | null {
+	try {
+		const parsed = JSON.parse(stateHeaderText(bytes)) as {header: unknown; layout: unknown};
+		const layout = parsed.layout;
+		if (!Array.isArray(layout) || !layout.every((n) => Number.isSafeInteger(n) && n >= 0)) return null;
+		const names: string[] = [];
+		(function walk(v: unknown, path: string): void {
+			if (Array.isArray(v)) {
+				for (let i = 0; i < v.length; i++) walk(v[i], `${path}[${i}]`);
+			} else if (v && typeof v === 'object') {
+				const o = v as Record<string, unknown>;
+				if (typeof o.$a === 'number') names[o.$a] = path;
+				else for (const [k, x] of Object.entries(o)) walk(x, `${path}.${k}`);
+			}
+		})(parsed.header, '');
+		const arrays = new Map<string, {at: number; length: number}>();
+		let at = 0;
+		for (let i = 0; i < layout.length; i++) {
+			const name = names[i];
+			if (name === undefined || arrays.has(name)) return null;
+			arrays.set(name, {at, length: layout[i] as number});
+			at = (at + (layout[i] as number) + 7) & ~7;
+		}
+		return at + 4 <= bytes.length ? {arrays, jsonAt: at} : null;
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * The moves that line `base` up with `raw`: each array of `raw` from where the same array (by its
+ * path) was in `base`, and the JSON header from the base's. When both lay out alike, or either is not
+ * a saveMachine state, the base as it is (one move, from 0 to 0).
+ */
+export function alignMoves(raw: Uint8Array, base: Uint8Array): Move[] {
+	const words = (raw.length + 3) >>> 2;
+	const baseWords = (base.length + 3) >>> 2;
+	const identity = [{to: 0, from: 0, count: Math.min(words, baseWords)}].filter((m) => m.count > 0);
+	const r = stateLayout(raw);
+	const b = r && stateLayout(base);
+	if (!r || !b) return identity;
+	const moves: Move[] = [];
+	const add = (to: number, from: number, bytes: number) => {
+		const count = Math.min((bytes + 3) >>> 2, words - to / 4, baseWords - from / 4);
+		if (count <= 0) return;
+		const last = moves.at(-1);
+		if (last && last.to + last.count === to / 4 && last.from + last.count === from / 4) last.count += count;
+		else moves.push({to: to / 4, from: from / 4, count});
+	};
+	// Offsets are multiples of 8 (arrays and the JSON are 8-byte aligned).
+	for (const [name, a] of r.arrays) {
+		const old = b.arrays.get(name);
+		// An array of the same size with its padding, so that neighbours make one move.
+		if (old)
+			add(a.at, old.at, old.length === a.length ? (a.length + 7) & ~7 : Math.min(a.length, old.length));
+	}
+	add(r.jsonAt, b.jsonAt, raw.length - r.jsonAt);
+	const same = moves.length === 1 && moves[0]!.to === 0 && moves[0]!.from === 0;
+	return same || moves.length > MAX_MOVES ? identity : moves;
+}
+
+/** The aligned base of `moves` (see the format note above), in new memory with some room to grow. */
+function alignBase(base: Uint8Array, length: number, moves: readonly Move[]): Uint8Array {
+	const out = new Uint8Array(new ArrayBuffer(length + Math.min(length >>> 6, 1 << 20)), 0, length);
+	for (const m of moves) {
+		const from = m.from * 4;
+		const to = m.to * 4;
+		const bytes = Math.min(m.count * 4, length - to, Math.max(0, base.length - from));
+		if (bytes > 0) out.set(base.subarray(from, from + bytes), to);
+	}
+	return out;
+}
 
 function wordsOf(bytes: Uint8Array): Int32Array {
 	if ((bytes.byteOffset & 3) !== 0) bytes = bytes.slice();
@@ -304,24 +393,39 @@ function pushVarint(out: number[], x: number): void {
 	out.push(x);
 }
 
-/** The delta payload that turns `base` into `raw` (uncompressed). */
-export function diffStates(raw: Uint8Array, base: Uint8Array): Uint8Array {
+/** The delta payload that turns `base` into `raw` (uncompressed), with the base aligned by `moves`. */
+export function diffStates(
+	raw: Uint8Array,
+	base: Uint8Array,
+	moves: readonly Move[] = alignMoves(raw, base),
+): Uint8Array {
 	const words = (raw.length + 3) >>> 2;
+	const varints: number[] = [];
+	pushVarint(varints, moves.length);
+	for (const m of moves) {
+		pushVarint(varints, m.to);
+		pushVarint(varints, m.from);
+		pushVarint(varints, m.count);
+	}
+	const identity = moves.length === 1 && moves[0]!.to === 0 && moves[0]!.from === 0;
+	const aligned =
+		identity && moves[0]!.count * 4 >= Math.min(raw.length, base.length)
+			? base
+			: alignBase(base, raw.length, moves);
 	const a = wordsOf(raw);
-	const b = wordsOf(base);
+	const b = wordsOf(aligned);
 	const fast = Math.min(a.length, b.length);
 	const runs: number[] = [];
-	const varints: number[] = [];
 	let changedWords = 0;
 	let i = 0;
 	while (i < words) {
 		const from = i;
 		while (i < fast && a[i] === b[i]) i++;
-		if (i >= fast) while (i < words && wordAt(raw, i) === wordAt(base, i)) i++;
+		if (i >= fast) while (i < words && wordAt(raw, i) === wordAt(aligned, i)) i++;
 		const same = i - from;
 		const start = i;
 		while (i < fast && a[i] !== b[i]) i++;
-		if (i >= fast) while (i < words && wordAt(raw, i) !== wordAt(base, i)) i++;
+		if (i >= fast) while (i < words && wordAt(raw, i) !== wordAt(aligned, i)) i++;
 		const changed = i - start;
 		runs.push(start, changed);
 		pushVarint(varints, same);
@@ -343,19 +447,20 @@ export function diffStates(raw: Uint8Array, base: Uint8Array): Uint8Array {
 }
 
 /**
- * The largest payload a delta giving `length` bytes can have: 4 bytes per word, plus run lengths
- * (a pair of them costs more than the 4 bytes of the kept word it implies only around runs of
- * 16384 or more replaced words, by at most 2 bytes).
+ * The largest payload a delta giving `length` bytes can have: its moves, 4 bytes per word, plus run
+ * lengths (a pair of them costs more than the 4 bytes of the kept word it implies only around runs
+ * of 16384 or more replaced words, by at most 2 bytes).
  */
 function maxDeltaPayload(length: number): number {
 	const words = (length + 3) >>> 2;
-	return Math.min(4 * GIB - 1, words * 4 + Math.ceil(words / 4096) + 64);
+	return Math.min(4 * GIB - 1, 5 + MAX_MOVES * 15 + words * 4 + Math.ceil(words / 4096) + 64);
 }
 
 /**
  * Apply a delta payload to `base`, giving `length` bytes. Checks the whole payload before writing:
  * a malformed one throws a FormatError and leaves `base` as it was. With `inPlace`, the base's own
- * memory is patched when it has room for `length` bytes (a view of it returned); otherwise a new array.
+ * memory is patched when nothing moved and it has room for `length` bytes (a view of it returned);
+ * otherwise a new array.
  */
 export function patchState(
 	base: Uint8Array,
@@ -364,21 +469,22 @@ export function patchState(
 	inPlace = false,
 ): Uint8Array {
 	const words = (length + 3) >>> 2;
-	const runs = parseRuns(payload, words);
-	const valuesAt = runs.valuesAt;
+	const reader = {payload, pos: 0};
+	const moves = parseMoves(reader, words);
+	const runs = parseRuns(reader, words);
+	const valuesAt = reader.pos;
 	if (payload.length - valuesAt !== runs.changed * 4) {
 		malformed(`${payload.length - valuesAt} bytes of values for ${runs.changed} replaced words`);
 	}
 	// States of one run differ in length by a few bytes from minute to minute (the JSON header at the
-	// end), so a copy gets some room to grow, and patching in place reuses it.
+	// end), so new memory gets some room to grow, and patching in place reuses it.
 	let out: Uint8Array;
-	if (inPlace && base.byteOffset === 0 && base.buffer.byteLength >= length) {
+	const identity = moves.length === 0 || (moves.length === 1 && moves[0]!.to === 0 && moves[0]!.from === 0);
+	if (identity && inPlace && base.byteOffset === 0 && base.buffer.byteLength >= length) {
 		out = new Uint8Array(base.buffer, 0, length);
-		if (length > base.length) out.fill(0, base.length);
-	} else {
-		out = new Uint8Array(new ArrayBuffer(length + Math.min(length >>> 6, 1 << 20)), 0, length);
-		out.set(base.length > length ? base.subarray(0, length) : base);
-	}
+		const kept = Math.min((moves[0]?.count ?? 0) * 4, base.length, length);
+		if (kept < length) out.fill(0, kept);
+	} else out = alignBase(base, length, moves);
 	// Word by word, unshuffling the values as they go (byte k of value v is at valuesAt + k·n + v);
 	// the last word, if partial (or every word, on a big-endian machine), byte by byte.
 	const target = new Int32Array(out.buffer, out.byteOffset, length >>> 2);
@@ -412,40 +518,55 @@ function malformed(why: string): never {
 	throw new FormatError(`checkpoint delta is malformed: ${why}`);
 }
 
+/** One LEB128 varint of at most 5 bytes. */
+function readVarint(reader: {payload: Uint8Array; pos: number}, what: string): number {
+	const {payload} = reader;
+	let x = 0;
+	for (let shift = 0; ; shift += 7) {
+		if (shift > 28) malformed('a number longer than 5 bytes');
+		if (reader.pos >= payload.length) malformed(`it ends inside its ${what}`);
+		const byte = payload[reader.pos++]!;
+		x += (byte & 0x7f) * 2 ** shift;
+		if (byte < 0x80) return x;
+	}
+}
+
+/** The moves of a delta payload over `words` words, checked (see the format note above). */
+function parseMoves(reader: {payload: Uint8Array; pos: number}, words: number): Move[] {
+	const count = readVarint(reader, 'moves');
+	if (count > MAX_MOVES) malformed(`${count} moves (at most ${MAX_MOVES})`);
+	const moves: Move[] = [];
+	let end = 0;
+	for (let k = 0; k < count; k++) {
+		const m = {
+			to: readVarint(reader, 'moves'),
+			from: readVarint(reader, 'moves'),
+			count: readVarint(reader, 'moves'),
+		};
+		if (m.count === 0 || m.to < end || m.to + m.count > words) {
+			malformed(
+				`a move of ${m.count} words to word ${m.to}, overlapping or outside the state's ${words} words`,
+			);
+		}
+		end = m.to + m.count;
+		moves.push(m);
+	}
+	return moves;
+}
+
 /** The runs of a delta payload over `words` words, checked (see the format note above). */
 function parseRuns(
-	payload: Uint8Array,
+	reader: {payload: Uint8Array; pos: number},
 	words: number,
-): {starts: Uint32Array; counts: Uint32Array; pairs: number; changed: number; valuesAt: number} {
+): {starts: Uint32Array; counts: Uint32Array; pairs: number; changed: number} {
 	let starts = new Uint32Array(4096);
 	let counts = new Uint32Array(4096);
 	let pairs = 0;
-	let pos = 0;
 	let covered = 0;
 	let changed = 0;
-	const end = payload.length;
 	while (covered < words) {
-		// Two LEB128 varints; anything over `words` is refused before it can overflow.
-		let same = 0;
-		let shift = 0;
-		for (;;) {
-			if (pos >= end) malformed('it ends inside its runs');
-			const byte = payload[pos++]!;
-			same += (byte & 0x7f) * 2 ** shift;
-			if (byte < 0x80) break;
-			shift += 7;
-			if (shift > 28) malformed('a run length longer than 5 bytes');
-		}
-		let count = 0;
-		shift = 0;
-		for (;;) {
-			if (pos >= end) malformed('it ends inside its runs');
-			const byte = payload[pos++]!;
-			count += (byte & 0x7f) * 2 ** shift;
-			if (byte < 0x80) break;
-			shift += 7;
-			if (shift > 28) malformed('a run length longer than 5 bytes');
-		}
+		const same = readVarint(reader, 'runs');
+		const count = readVarint(reader, 'runs');
 		if (same === 0 && pairs > 0) malformed('an empty run of kept words after the first');
 		if (covered + same + count > words) malformed(`its runs cover more than the state's ${words} words`);
 		if (count === 0 && covered + same !== words) malformed('an empty run of replaced words before the last');
@@ -465,7 +586,7 @@ function parseRuns(
 		covered += count;
 		changed += count;
 	}
-	return {starts, counts, pairs, changed, valuesAt: pos};
+	return {starts, counts, pairs, changed};
 }
 
 /** A delta as written in a checkpoint line: base64 of brotli of diffStates' payload. */

@@ -137,8 +137,9 @@ describe('delta checkpoints', () => {
 		const {lines, rec} = await recordDeltas();
 		const line800 = lineOf(lines, 800);
 		const words = (rec.checkpointAt(800)!.delta!.length + 3) >>> 2;
+		// Payloads: no moves (the aligned base is all zeros), then the runs given.
 		const varints = (...xs: number[]) => {
-			const out: number[] = [];
+			const out: number[] = [0];
 			for (let x of xs) {
 				for (; x >= 0x80; x >>>= 7) out.push((x & 0x7f) | 0x80);
 				out.push(x);
@@ -149,7 +150,7 @@ describe('delta checkpoints', () => {
 			['not brotli', 'AAAA', /checkpoint delta does not decompress/],
 			[
 				'runs cut short',
-				brotliCompressSync(Buffer.from([0x80])).toString('base64'),
+				brotliCompressSync(Buffer.from([0, 0x80])).toString('base64'),
 				/checkpoint delta is malformed: it ends inside its runs; seeking from an earlier checkpoint$/,
 			],
 			[

@@ -2,6 +2,7 @@ import {deflateSync} from 'node:zlib';
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {
+	alignMoves,
 	decodeDelta,
 	decodeState,
 	describeCommand,
@@ -20,7 +21,7 @@ import {Machine} from '../../source/sim/machine.js';
 import {saveMachine} from '../../source/sim/state-codec.js';
 import {hogSpec} from '../../source/sim/templates.js';
 import {GIB, MIB} from '../helpers/workload.js';
-import {smallWorkload} from './helpers.js';
+import {oomWorkload, smallWorkload} from './helpers.js';
 
 describe('recording format pieces', () => {
 	it('shuffle4 and unshuffle4 are inverses, whatever the length', () => {
@@ -83,6 +84,63 @@ describe('recording format pieces', () => {
 				expect(patched.buffer).toBe(memory.buffer);
 			}),
 		);
+	});
+
+	it('with moves too: the aligned base is zeros but for the words moved from the base', () => {
+		const moved = fc
+			.tuple(
+				fc.uint8Array({maxLength: 120}),
+				fc.uint8Array({maxLength: 120}),
+				fc.array(fc.tuple(fc.nat({max: 8}), fc.nat({max: 40}), fc.integer({min: 1, max: 12})), {
+					maxLength: 5,
+				}),
+			)
+			.map(([base, raw, specs]) => {
+				// Disjoint targets in increasing order, within the state's words.
+				const words = (raw.length + 3) >>> 2;
+				const moves: {to: number; from: number; count: number}[] = [];
+				let end = 0;
+				for (const [gap, from, count] of specs) {
+					const to = end + gap;
+					if (to + count > words) break;
+					moves.push({to, from, count});
+					end = to + count;
+				}
+				return {base, raw, moves};
+			});
+		fc.assert(
+			fc.property(moved, ({base, raw, moves}) => {
+				const payload = diffStates(raw, base, moves);
+				expect(patchState(base, raw.length, payload)).toEqual(raw);
+				expect(patchState(base.slice(), raw.length, payload, true)).toEqual(raw);
+			}),
+		);
+		const bad = (moves: number[]) => () =>
+			patchState(new Uint8Array(16), 16, Uint8Array.from([...moves, 4, 0]));
+		expect(bad([1, 3, 0, 2])).toThrow(
+			/^checkpoint delta is malformed: a move of 2 words to word 3, overlapping or outside/,
+		);
+		expect(bad([2, 0, 0, 2, 1, 0, 1])).toThrow(/a move of 1 words to word 1, overlapping/);
+		expect(bad([1, 0, 0, 0])).toThrow(/a move of 0 words/);
+		expect(bad([1, 0, 0, 4])).not.toThrow();
+	});
+
+	it('lines up the arrays of two machine states whose layouts differ, by their paths', () => {
+		// Leakers grow their page tables (doubling them): the arrays after them move.
+		const m = new Machine(oomWorkload(), {seed: 1});
+		for (let i = 0; i < 50; i++) m.step();
+		const before = saveMachine(m);
+		for (let i = 0; i < 25; i++) m.step();
+		const after = saveMachine(m);
+		const moves = alignMoves(after, before);
+		expect(moves.length).toBeGreaterThan(1);
+		const identity = [{to: 0, from: 0, count: (Math.min(after.length, before.length) + 3) >>> 2}];
+		const aligned = diffStates(after, before, moves);
+		expect(aligned.length).toBeLessThan(diffStates(after, before, identity).length);
+		expect(Buffer.compare(patchState(before, after.length, aligned), after)).toBe(0);
+		// Not machine states: the base as it is.
+		expect(alignMoves(Uint8Array.of(1, 2, 3, 4, 5), Uint8Array.of(9))).toEqual([{to: 0, from: 0, count: 1}]);
+		expect(alignMoves(before, before)).toEqual([{to: 0, from: 0, count: (before.length + 3) >>> 2}]);
 	});
 
 	it('a machine state and a later one make a small delta that gives back the later one', () => {
