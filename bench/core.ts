@@ -1,8 +1,8 @@
 // npm run bench: the core's throughput (simulated page references per second of one core) on a
 // large thrashing workload, and memory per simulated GiB. Median of several runs.
-import {DEFAULT_SYSCTLS} from '../source/sim/defaults.js';
 import {Machine} from '../source/sim/machine.js';
 import type {ProcessGroupSpec, Workload} from '../source/sim/spec.js';
+import {DEFAULT_SYSCTLS} from '../source/sim/sysctl.js';
 import {GIB, MIB} from '../source/sim/units.js';
 
 /** 200 processes on 8 GiB whose working sets add up to ~11 GiB: thrashing on an SSD. */

@@ -13,8 +13,9 @@ import type {Command} from '../sim/commands.js';
 import type {SimEvent} from '../sim/events.js';
 import type {Machine} from '../sim/machine.js';
 import {policyNames} from '../sim/policies/index.js';
-import type {SysctlName, Sysctls, Workload} from '../sim/spec.js';
+import type {Sysctls, Workload} from '../sim/spec.js';
 import {hashBytes, saveMachine, stateHeaderText} from '../sim/state-codec.js';
+import {isSysctlName, SYSCTL_NAMES, SYSCTLS} from '../sim/sysctl.js';
 import {GIB, MIB, TICKS_PER_SECOND} from '../sim/units.js';
 import {describeValue} from '../workload/hints.js';
 import {formatPath} from '../workload/load.js';
@@ -695,22 +696,6 @@ export function hashValue(v: unknown, path: string): string {
 // ---------------------------------------------------------------------------------------------------
 // Commands.
 
-export const SYSCTL_NAMES = [
-	'swappiness',
-	'min_free_kbytes',
-	'watermark_scale_factor',
-	'dirty_ratio',
-	'dirty_background_ratio',
-	'overcommit_memory',
-	'overcommit_ratio',
-	'page_cluster',
-	'min_ttl_ms',
-] as const satisfies readonly SysctlName[];
-// Every sysctl is listed (a type error here means spec.ts grew one).
-const sysctlNamesComplete: Exclude<SysctlName, (typeof SYSCTL_NAMES)[number]> extends never ? true : never =
-	true;
-void sysctlNamesComplete;
-
 const COMMAND_KEYS: Record<Command['kind'], readonly string[]> = {
 	spawn: ['kind', 'spec', 'count'],
 	kill: ['kind', 'pid'],
@@ -740,8 +725,7 @@ export function validateCommand(v: unknown, path: string): Command {
 			integer(v.pid, `${path}.pid`, 1, PID_MAX);
 			break;
 		case 'set-sysctl':
-			if (!(SYSCTL_NAMES as readonly unknown[]).includes(v.name))
-				fail(`${path}.name`, `one of ${SYSCTL_NAMES.join(', ')}`, v.name);
+			if (!isSysctlName(v.name)) fail(`${path}.name`, `one of ${SYSCTL_NAMES.join(', ')}`, v.name);
 			finite(v.value, `${path}.value`);
 			break;
 		case 'set-oom-score-adj':
@@ -893,7 +877,7 @@ export function validateHeader(v: Obj): RecordingHeader {
 	const sysctl = object(v.sysctl, 'sysctl', SYSCTL_NAMES, 'a mapping of sysctls');
 	for (const name of SYSCTL_NAMES) {
 		if (name === 'min_free_kbytes' && sysctl[name] === undefined) continue;
-		integer(sysctl[name], `sysctl.${name}`, 0);
+		integer(sysctl[name], `sysctl.${name}`, SYSCTLS[name].min, SYSCTLS[name].max);
 	}
 	let parent: ParentRef | null = null;
 	if (v.parent !== null) {

@@ -78,6 +78,7 @@ import {Rng} from './rng.js';
 import type {KswapdState, Watermarks} from './snapshot-types.js';
 import type {MachineSpec, ProcessSpec, SysctlName, Sysctls, Workload} from './spec.js';
 import {SLOT_DISK, SLOT_ZRAM, SLOT_ZSWAP, SwapArea} from './swap.js';
+import {clampSysctl} from './sysctl.js';
 import {bytesToPages, PAGE_SIZE, secondsToTicks, TICK_US, TICKS_PER_SECOND} from './units.js';
 import {computeWatermarks, defaultMinFreeKbytes} from './watermarks.js';
 import {packShadow, refaultDistance, shadowWorkingset, workingsetSize} from './workingset.js';
@@ -365,7 +366,7 @@ export class Machine implements ReclaimContext {
 			}
 			case 'set-sysctl': {
 				const value = clampSysctl(c.name, c.value);
-				(this.sysctl as unknown as Record<string, number>)[c.name] = value;
+				(this.sysctl as Record<SysctlName, number>)[c.name] = value;
 				if (c.name === 'min_free_kbytes' || c.name === 'watermark_scale_factor')
 					this.wm = this.computeWatermarks();
 				return `vm.${c.name} = ${value}`;
@@ -1929,23 +1930,6 @@ function zipfOffset(u: number, n: number, skew: number): number {
 	}
 	const off = Math.floor(x) - 1;
 	return off < 0 ? 0 : off >= n ? n - 1 : off;
-}
-
-const SYSCTL_RANGES: Record<SysctlName, [number, number]> = {
-	swappiness: [0, 200],
-	min_free_kbytes: [128, 4_194_304],
-	watermark_scale_factor: [1, 3000],
-	dirty_ratio: [0, 100],
-	dirty_background_ratio: [0, 100],
-	overcommit_memory: [0, 2],
-	overcommit_ratio: [0, 1000],
-	page_cluster: [0, 10],
-	min_ttl_ms: [0, 1_000_000],
-};
-
-function clampSysctl(name: SysctlName, value: number): number {
-	const [lo, hi] = SYSCTL_RANGES[name];
-	return Math.max(lo, Math.min(hi, Math.trunc(value)));
 }
 
 export {FRAME_ANON, FRAME_FILE, FRAME_FREE, FRAME_KERNEL, FRAME_SHMEM, FRAME_ZPOOL, PG_ACTIVE};

@@ -1,31 +1,12 @@
 // The parsed, validated form of a workload: what the machine is built from.
 // workload/schema.ts turns YAML into exactly these types (sizes in bytes, times in seconds).
+import type {Sysctls} from './sysctl.js';
 
 export type SwapDeviceKind = 'nvme' | 'ssd' | 'hdd' | 'zram';
 export type Compressor = 'lz4' | 'lzo' | 'zstd';
 
-export interface Sysctls {
-	/** vm.swappiness, 0..200 (default 60). */
-	swappiness: number;
-	/** vm.min_free_kbytes; undefined = derived as calculate_min_free_kbytes() does. */
-	min_free_kbytes?: number | undefined;
-	/** vm.watermark_scale_factor, 1..3000 (default 10). */
-	watermark_scale_factor: number;
-	/** vm.dirty_ratio, percent (default 20). */
-	dirty_ratio: number;
-	/** vm.dirty_background_ratio, percent (default 10). */
-	dirty_background_ratio: number;
-	/** vm.overcommit_memory: 0 heuristic, 1 always, 2 strict. */
-	overcommit_memory: 0 | 1 | 2;
-	/** vm.overcommit_ratio, percent (default 50). */
-	overcommit_ratio: number;
-	/** vm.page-cluster: swap readahead of 2^n pages (default 3). */
-	page_cluster: number;
-	/** MGLRU: /sys/kernel/mm/lru_gen/min_ttl_ms (default 0). */
-	min_ttl_ms: number;
-}
-
-export type SysctlName = keyof Sysctls;
+// The sysctls' names, ranges and defaults live in one table (sysctl.ts).
+export type {SysctlName, Sysctls} from './sysctl.js';
 
 export interface SwapSpec {
 	/** Bytes; 0 means no swap. */

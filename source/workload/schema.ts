@@ -1,5 +1,5 @@
 // The workload file format: YAML (snake_case keys) validated with zod into exactly the `Workload` of
-// sim/spec.ts. Every default lives here, in DEFAULTS and DEFAULT_SYSCTLS; docs/workloads.md describes the
+// sim/spec.ts. Every default lives here in DEFAULTS, the sysctls' in sim/sysctl.ts; docs/workloads.md describes the
 // format for people. Sizes are rounded UP to whole 4 KiB pages (the simulator deals only in pages);
 // durations are seconds; rates are bytes per second.
 //
@@ -8,7 +8,6 @@
 
 import {z} from 'zod';
 import type {Command} from '../sim/commands.js';
-import {DEFAULT_SYSCTLS} from '../sim/defaults.js';
 import {FIRST_PID} from '../sim/machine.js';
 import {DEFAULT_POLICY, policyInfo, policyNames} from '../sim/policies/index.js';
 import type {
@@ -28,6 +27,7 @@ import type {
 	Workload,
 	ZswapSpec,
 } from '../sim/spec.js';
+import {DEFAULT_SYSCTLS, SYSCTLS} from '../sim/sysctl.js';
 import {GIB, MIB} from '../sim/units.js';
 import {describeValue, didYouMean, listOr} from './hints.js';
 import {
@@ -46,9 +46,6 @@ import {
  * follow, in the order the events happen (a spawn's `count` expanding in place).
  */
 export const FIRST_WORKLOAD_PID = FIRST_PID;
-
-/** sysctl defaults (min_free_kbytes is absent: the core derives it as calculate_min_free_kbytes() does). */
-export {DEFAULT_SYSCTLS};
 
 export const DEFAULTS = {
 	cpus: 4,
@@ -272,17 +269,18 @@ function list<T extends z.ZodType>(item: T, what: string, min = 0) {
 // ---------------------------------------------------------------------------------------------------
 // machine:
 
+// Every range comes from the sysctl table (sim/sysctl.ts), which has the kernel's.
+const sysctlInt = (name: SysctlName): Leaf<number> => int(SYSCTLS[name].min, SYSCTLS[name].max);
 const sysctlLeaves = {
-	swappiness: int(0, 200),
-	min_free_kbytes: int(0),
-	watermark_scale_factor: int(1, 3000),
-	dirty_ratio: int(0, 100),
-	dirty_background_ratio: int(0, 100),
-	overcommit_memory: oneOf([0, 1, 2] as const, '0 (heuristic), 1 (always) or 2 (strict)'),
-	// The kernel accepts ratios above 100 (CommitLimit beyond RAM + swap); so do we.
-	overcommit_ratio: int(0),
-	page_cluster: int(0, 10),
-	min_ttl_ms: int(0),
+	swappiness: sysctlInt('swappiness'),
+	min_free_kbytes: sysctlInt('min_free_kbytes'),
+	watermark_scale_factor: sysctlInt('watermark_scale_factor'),
+	dirty_ratio: sysctlInt('dirty_ratio'),
+	dirty_background_ratio: sysctlInt('dirty_background_ratio'),
+	overcommit_memory: oneOf(SYSCTLS.overcommit_memory.values, '0 (heuristic), 1 (always) or 2 (strict)'),
+	overcommit_ratio: sysctlInt('overcommit_ratio'),
+	page_cluster: sysctlInt('page_cluster'),
+	min_ttl_ms: sysctlInt('min_ttl_ms'),
 } satisfies Record<SysctlName, Leaf<number>>;
 
 const sysctlSchema = strict(

@@ -1,6 +1,6 @@
 // Small hand-built workloads for tests (no YAML involved).
-import {DEFAULT_SYSCTLS} from '../../source/sim/defaults.js';
 import type {MachineSpec, ProcessGroupSpec, Workload} from '../../source/sim/spec.js';
+import {DEFAULT_SYSCTLS} from '../../source/sim/sysctl.js';
 import {GIB, MIB} from '../../source/sim/units.js';
 
 export function machineSpec(overrides: Partial<MachineSpec> = {}): MachineSpec {

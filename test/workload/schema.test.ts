@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import type {Workload} from '../../source/sim/spec.js';
+import {DEFAULT_SYSCTLS} from '../../source/sim/sysctl.js';
 import {GIB, MIB} from '../../source/sim/units.js';
 import {
 	formatBytes,
@@ -9,7 +10,7 @@ import {
 	parseSize,
 	roundUpToPages,
 } from '../../source/workload/quantities.js';
-import {DEFAULT_SYSCTLS, FIRST_WORKLOAD_PID, workloadSchema} from '../../source/workload/schema.js';
+import {FIRST_WORKLOAD_PID, workloadSchema} from '../../source/workload/schema.js';
 
 const minimal = {
 	machine: {ram: '2G'},
