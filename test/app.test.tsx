@@ -1,9 +1,11 @@
 // The whole dashboard over a FakeSession: layout at 120x40 and 80x24, and every key.
 import {describe, expect, it} from 'vitest';
-import {App, computeLayout, findMatch} from '../source/app.js';
+import {App} from '../source/app.js';
 import type {ReplayStatus} from '../source/session/types.js';
 import {cacheFloodSpec, hogSpec, leakSpec} from '../source/sim/templates.js';
 import {GIB, MIB} from '../source/sim/units.js';
+import {findMatch} from '../source/view/actions.js';
+import {computeLayout} from '../source/view/layout.js';
 import {FakeSession} from './helpers/fake-session.js';
 import {KEYS, tick, waitForFrame} from './helpers/ink-tty.js';
 import {autoUnmount, mount} from './helpers/render-once.js';
@@ -109,11 +111,11 @@ describe('layout', () => {
 			'    anon 2.96G  cache 731M  dirty 24.0M  shm 128M  kern 96.0M  zpool 34.0M',
 			`Wmk[||||mlh|||||] free 72.0M avail 657M Swp[|||||||             nvme 412M/2.00G]`,
 			'Zsw[|                34.0M/819M] 100M→34.0M 2.94x lz4',
+			'Up 0:02:13 ×1 running  web-server  seed 42  policy lru  swappiness 60',
 			'PSI some 12.34  8.21  2.10  full  3.20  1.00  0.21  % avg10/60/300',
 			'kswapd0 reclaiming  scan 10.0k/s  steal 8.0k/s  eff 80%  direct 800/s',
 			'Flt min 12.9k/s  maj 120/s  Swap in 80/s  out 450/s  refault 34/s',
 			'Tasks 8, 2 running  OOM kills 1  3 stalled',
-			'Up 0:02:13 ×1 running  web-server  seed 42  policy lru  swappiness 60',
 		]);
 		expect(lines[9]).toBe('  PID NAME            STATE       RSS▼   ANON   SWAP    WSS MAJFLT/s STALL%  OOM');
 		expect(lines.filter((l) => /^ +\d+ \w/.test(l))).toHaveLength(8);
@@ -301,6 +303,18 @@ describe('htop keys', () => {
 			expect(r.row(777)).toBeDefined();
 		});
 	}
+
+	it('text and Enter arriving in one chunk (a paste, tmux send-keys) are typed one key at a time', async () => {
+		const session = liveSession();
+		const r = await app(session);
+		await r.press('\\', 'hog\r');
+		expect(r.status()).toBe(' sorted by RSS ▼ · filter "hog": 1 of 8 · ? for help');
+		expect(r.lines().at(-1)).toMatch(/^F1Help/);
+		// A lone Esc waits a moment for a sequence to follow (Ink's parser), so it goes alone.
+		await r.press(KEYS.escape);
+		await r.press('/postg\rk');
+		expect(session.sent).toEqual([{kind: 'kill', pid: 412}]);
+	});
 
 	it('a filter matching nothing explains the empty table', async () => {
 		const r = await app(liveSession());

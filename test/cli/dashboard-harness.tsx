@@ -1,5 +1,5 @@
 // Runs the real runInteractive over a FakeSession in a pseudo-terminal (see interactive.test.tsx).
-// argv[2]: 'quit' waits for q; 'crash' throws an uncaught error after the first frame.
+// argv[2]: 'quit' waits for q; 'crash' throws an uncaught error once the dashboard is up.
 import {runInteractive} from '../../source/cli/interactive.js';
 import {FakeSession} from '../helpers/fake-session.js';
 
@@ -10,10 +10,17 @@ session.close = async () => {
 	await original();
 	process.stderr.write('session closed\n');
 };
-if (process.argv[2] === 'crash')
-	setTimeout(() => {
-		throw new Error('boom\nsecond line');
-	}, 2000);
+if (process.argv[2] === 'crash') {
+	// Once the dashboard is up (it subscribes on its first render), not after a fixed delay: on a
+	// loaded machine loading the app can take longer than any delay we would pick.
+	const subscribe = session.subscribe.bind(session);
+	session.subscribe = (listener) => {
+		setTimeout(() => {
+			throw new Error('boom\nsecond line');
+		}, 200);
+		return subscribe(listener);
+	};
+}
 const code = await runInteractive(session);
 process.stderr.write(`returned ${code}\n`);
 process.exit(code);

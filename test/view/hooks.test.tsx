@@ -1,42 +1,13 @@
 import {Text} from 'ink';
-import {useCallback, useState} from 'react';
 import {describe, expect, it} from 'vitest';
-import {
-	type FunctionKey,
-	parseFunctionKeys,
-	useFunctionKeys,
-} from '../../source/view/hooks/use-function-keys.js';
 import {createSessionStore, useSession} from '../../source/view/hooks/use-session.js';
 import {useTerminalSize} from '../../source/view/hooks/use-terminal-size.js';
 import {FakeSession} from '../helpers/fake-session.js';
-import {KEYS, tick, waitForFrame} from '../helpers/ink-tty.js';
+import {tick, waitForFrame} from '../helpers/ink-tty.js';
 import {autoUnmount, mount} from '../helpers/render-once.js';
 import {buildSnapshot} from '../helpers/snapshot-fixture.js';
 
 autoUnmount();
-
-describe('parseFunctionKeys', () => {
-	it('knows xterm, rxvt and Linux console sequences', () => {
-		expect(parseFunctionKeys('\x1bOP\x1bOQ\x1bOR\x1bOS')).toEqual(['f1', 'f2', 'f3', 'f4']);
-		expect(parseFunctionKeys('\x1b[11~\x1b[14~\x1b[15~\x1b[17~\x1b[20~\x1b[21~')).toEqual([
-			'f1',
-			'f4',
-			'f5',
-			'f6',
-			'f9',
-			'f10',
-		]);
-		expect(parseFunctionKeys('\x1b[[A\x1b[[E')).toEqual(['f1', 'f5']);
-		expect(parseFunctionKeys('q\x1b[A\x1b[5~')).toEqual([]);
-	});
-});
-
-function FKeys() {
-	const [seen, setSeen] = useState<FunctionKey[]>([]);
-	const onKey = useCallback((k: FunctionKey) => setSeen((s) => [...s, k]), []);
-	useFunctionKeys(onKey, true);
-	return <Text>{seen.join(',') || 'none'}</Text>;
-}
 
 function Size() {
 	const {columns, rows} = useTerminalSize();
@@ -49,12 +20,6 @@ function Clock({session}: {session: FakeSession}) {
 }
 
 describe('hooks', () => {
-	it('useFunctionKeys reports F-keys from raw stdin data', async () => {
-		const r = await mount(<FKeys />, 80);
-		await r.press(KEYS.f1, KEYS.f10, 'x', KEYS.f6);
-		expect(r.lastFrame()).toBe('f1,f10,f6');
-	});
-
 	it('useTerminalSize follows resize', async () => {
 		const r = await mount(<Size />, 120, 40);
 		expect(r.lastFrame()).toBe('120x40');

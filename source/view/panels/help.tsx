@@ -1,7 +1,8 @@
-// Every key, grouped, plus what the colours mean (htop's F1 screen). KEY_HELP is the single list
-// the help screen shows; the app test walks it so no key goes undocumented.
+// Every key, grouped, plus what the colours mean (htop's F1 screen). The keys come from the
+// keymap's help entries, so a key cannot work without being listed here.
 import {Box} from 'ink';
 import {fitRight} from '../format.js';
+import {helpEntries} from '../keymap.js';
 import {Line, type Span} from '../line.js';
 import {theme} from '../theme.js';
 import {PanelTitle} from './panel-title.js';
@@ -11,55 +12,11 @@ export interface KeyHelp {
 	action: string;
 }
 
-export const KEY_HELP: readonly {section: string; keys: readonly KeyHelp[]}[] = [
-	{
-		section: 'Navigate',
-		keys: [
-			{keys: '↑ ↓ PgUp PgDn Home End', action: 'move the selection'},
-			{keys: 'Enter', action: 'process detail (regions, oom_score)'},
-			{keys: 'F3 /', action: 'search by name (F3: next match)'},
-			{keys: 'F4 \\', action: 'filter by name (Esc clears)'},
-			{keys: 'F6 < >', action: 'sort menu / previous / next column'},
-			{keys: 'M I', action: 'sort by RSS / invert the order'},
-			{keys: 'g v', action: 'cycle the log and graphs area'},
-			{keys: 'x', action: 'explain the last OOM kill'},
-			{keys: 'F1 ? h', action: 'this help'},
-			{keys: 'Esc', action: 'close a window or prompt'},
-			{keys: 'F10 q', action: 'quit'},
-		],
-	},
-	{
-		section: 'Simulation',
-		keys: [
-			{keys: 'Space', action: 'pause / resume'},
-			{keys: '.', action: 'step one tick (10 ms) while paused'},
-			{keys: '+ -', action: 'speed ×0.1 … ×100, max'},
-			{keys: 'a', action: 'spawn a hog (256M, 512M, 1G, 2G)'},
-			{keys: 'c', action: 'flood the page cache (a reader)'},
-			{keys: 'l', action: 'start a leaker (16 MiB/s)'},
-			{keys: 'b B', action: 'balloon: take 256 MiB / give back'},
-			{keys: 'd', action: 'drop clean caches (drop_caches=3)'},
-			{keys: 's', action: 'swappiness 0 → 60 → 100 → 200'},
-			{keys: 'z', action: 'zswap on / off'},
-			{keys: 'o', action: 'oom_score_adj: 0→500→1000→-1000'},
-			{keys: 'P', action: 'policy duel: twin run, next policy'},
-			{keys: 'F9 k', action: 'kill the selected process'},
-		],
-	},
-	{
-		section: 'Replay',
-		keys: [
-			{keys: 'Space', action: 'play / pause'},
-			{keys: '← →', action: 'seek ±1 s'},
-			{keys: 'PgUp PgDn S-← S-→', action: 'seek ±10 s'},
-			{keys: 'Home End', action: 'start / end of the recording'},
-			{keys: 'n N', action: 'next / previous marker'},
-			{keys: 'g', action: 'go to a time (mm:ss)'},
-			{keys: 't', action: 'take over: go live from here'},
-			{keys: '↑ ↓', action: 'move the selection'},
-		],
-	},
-];
+/** The keymap's help entries by section: what this screen lists. */
+export const KEY_HELP: readonly {section: string; keys: readonly KeyHelp[]}[] = helpEntries().map((g) => ({
+	section: g.section,
+	keys: g.keys.map((k) => ({keys: k.keys, action: k.text})),
+}));
 
 const LEGEND: Span[][] = [
 	[

@@ -1,0 +1,407 @@
+// What each key does. The keymap (keymap.ts) says which key runs which action where; an action
+// gets the dashboard's latest state and the key spec that ran it, and either changes view state
+// (dispatch) or asks the session to change the machine (session.send: the core logs it as a
+// 'command' event and the recorder writes it).
+import type {Session, SessionStatus, TimelineMarker} from '../session/types.js';
+import type {Command} from '../sim/commands.js';
+import {policyNames} from '../sim/policies/index.js';
+import type {ProcessSnapshot, Snapshot} from '../sim/snapshot-types.js';
+import {cacheFloodSpec, HOG_SIZES, hogSpec, leakSpec} from '../sim/templates.js';
+import {MIB, PAGE_SIZE, secondsToTicks, TICKS_PER_SECOND, ticksToSeconds} from '../sim/units.js';
+import {formatBinary, formatClock, formatSpeed, parseTime} from './format.js';
+import type {SessionStore} from './hooks/use-session.js';
+import type {ActionId} from './keymap.js';
+import type {Layout} from './layout.js';
+import type {Column} from './panels/columns.js';
+import {helpLineCount} from './panels/help.js';
+import {detailLineCount} from './panels/process-detail.js';
+import {
+	nearestSpeedIndex,
+	nextInCycle,
+	OOM_ADJ_STEPS,
+	SPEEDS,
+	SWAPPINESS_STEPS,
+	selectionIndex,
+	type UiAction,
+	type UiState,
+} from './ui-state.js';
+
+/** Replay seeks: arrows move one second, PgUp/PgDn and shift-arrows ten. */
+const SEEK_SMALL = TICKS_PER_SECOND;
+const SEEK_LARGE = 10 * TICKS_PER_SECOND;
+const BALLOON_STEP = 256 * MIB;
+
+/** The dashboard as the last render saw it: what actions read. */
+export interface DashboardView {
+	snapshot: Snapshot;
+	status: SessionStatus;
+	/** The table's rows, filtered and sorted, and their pids. */
+	rows: readonly ProcessSnapshot[];
+	pids: readonly number[];
+	/** Rows the table shows at once. */
+	pageSize: number;
+	visibleColumns: readonly Column[];
+	layout: Layout;
+}
+
+export interface ActionEnv {
+	/** The latest view state (a ref: two keys in one chunk see each other's effect). */
+	ui(): UiState;
+	dispatch(action: UiAction): void;
+	view(): DashboardView;
+	session: Session;
+	store: SessionStore;
+	message(text: string, tone?: 'info' | 'warn'): void;
+	exit(): void;
+}
+
+/** `key` is the keymap spelling of the key that ran it ('S-Right', 'F6', '<'). */
+export type Action = (env: ActionEnv, key: string) => void;
+
+/** Does a process's name contain the text (case-insensitive)? Empty text matches nothing. */
+export function nameMatches(p: ProcessSnapshot, text: string): boolean {
+	return text !== '' && p.name.toLowerCase().includes(text.toLowerCase());
+}
+
+/** The next row whose name matches, starting at `from` and wrapping; -1 if none. */
+export function findMatch(rows: readonly ProcessSnapshot[], text: string, from: number): number {
+	for (let k = 0; k < rows.length; k++) {
+		const i = (from + k + rows.length) % rows.length;
+		if (nameMatches(rows[i]!, text)) return i;
+	}
+	return -1;
+}
+
+export function selectedProcess(env: ActionEnv): ProcessSnapshot | undefined {
+	const view = env.view();
+	const i = selectionIndex(env.ui(), view.pids);
+	return i >= 0 ? view.rows[i] : undefined;
+}
+
+/** Send a command to the machine, or say why not (a replay changes nothing until take-over). */
+export function send(env: ActionEnv, command: Command, feedback: string): boolean {
+	if (env.view().status.mode === 'replay') {
+		env.message(REPLAY_REFUSAL, 'warn');
+		return false;
+	}
+	env.session.send(command);
+	env.message(feedback);
+	return true;
+}
+
+export const REPLAY_REFUSAL = 'replay: press t to take over before changing the machine';
+
+/** Jump to the next row matching the search text; `skipCurrent` for F3 "next". */
+function searchNext(env: ActionEnv, skipCurrent: boolean): void {
+	const view = env.view();
+	const text = env.ui().search;
+	if (!text) return;
+	const from = selectionIndex(env.ui(), view.pids) + (skipCurrent ? 1 : 0);
+	const at = findMatch(view.rows, text, Math.max(0, from));
+	if (at < 0) {
+		env.message(`no process matches "${text}"`, 'warn');
+		return;
+	}
+	env.dispatch({type: 'select', pid: view.pids[at]!, pids: view.pids, pageSize: view.pageSize});
+}
+
+export function seekTo(env: ActionEnv, tick: number): void {
+	const replay = env.view().status.replay;
+	if (!env.session.seek || !replay) return;
+	const target = Math.max(0, Math.min(replay.endTick, Math.round(tick)));
+	env.session.seek(target);
+	env.store.invalidate();
+	env.message(`seek ${formatClock(ticksToSeconds(target))}`);
+}
+
+/** A character typed into the open prompt; a search moves to the first match as you type. */
+export function typeInPrompt(env: ActionEnv, text: string): void {
+	const prompt = env.ui().prompt;
+	if (!prompt) return;
+	env.dispatch({type: 'prompt-type', text});
+	if (prompt.kind === 'search') searchNext(env, false);
+}
+
+function openPrompt(env: ActionEnv, kind: 'search' | 'filter' | 'goto'): void {
+	if (env.ui().overlay) env.dispatch({type: 'overlay', overlay: null});
+	env.dispatch({type: 'prompt-open', kind});
+}
+
+/** Lines a scrollable window may move by for a key. */
+function scrollDelta(env: ActionEnv, key: string): number {
+	const room = Math.max(1, env.view().layout.body - 1);
+	if (key === 'Up') return -1;
+	if (key === 'Down') return 1;
+	if (key === 'PgUp') return -room;
+	if (key === 'PgDn') return room;
+	return 0;
+}
+
+function move(env: ActionEnv, key: string): void {
+	const {pids, pageSize} = env.view();
+	if (key === 'Home' || key === 'End') {
+		env.dispatch({type: 'move-to', where: key === 'Home' ? 'first' : 'last', pids, pageSize});
+		return;
+	}
+	const delta = key === 'Up' ? -1 : key === 'Down' ? 1 : key === 'PgUp' ? -pageSize : pageSize;
+	env.dispatch({type: 'move', delta, pids, pageSize});
+}
+
+function changeSpeed(env: ActionEnv, delta: number): void {
+	const current = nearestSpeedIndex(env.session.getStatus().speed);
+	const index = Math.max(0, Math.min(SPEEDS.length - 1, current + delta));
+	const speed = SPEEDS[index]!;
+	env.session.setSpeed(speed);
+	env.dispatch({type: 'speed', index});
+	env.store.invalidate();
+	env.message(`speed ${formatSpeed(speed)}`);
+}
+
+function killSelected(env: ActionEnv): void {
+	const p = selectedProcess(env);
+	if (!p) return;
+	send(env, {kind: 'kill', pid: p.pid}, `sent SIGKILL to ${p.pid} (${p.name})`);
+}
+
+/** The policies a duel cycles through, most instructive first. */
+function duelOrder(current: string): string[] {
+	const preferred = ['mglru', 'lru2', 'clock', 'lru', 'fifo'];
+	const rank = (p: string): number => (preferred.includes(p) ? preferred.indexOf(p) : preferred.length);
+	return policyNames({includeTraceOnly: false})
+		.filter((p) => p !== current)
+		.sort((a, b) => rank(a) - rank(b));
+}
+
+function markerLabel(marker: TimelineMarker): string {
+	return `${formatClock(ticksToSeconds(marker.tick))} ${marker.kind === 'oom-kill' ? 'OOM kill' : 'command'}: ${marker.label}`;
+}
+
+/** One implementation per action the keymap names (a missing one is a compile error). */
+export const ACTIONS: Record<ActionId, Action> = {
+	quit: (env) => env.exit(),
+	close: (env) => env.dispatch({type: 'overlay', overlay: null}),
+
+	// ---- prompts
+	'prompt-next': (env) => searchNext(env, true),
+	'prompt-commit': (env) => {
+		const prompt = env.ui().prompt;
+		if (prompt?.kind === 'goto') {
+			const seconds = parseTime(prompt.text);
+			if (seconds === null) env.message(`not a time: "${prompt.text}" (use mm:ss)`, 'warn');
+			else seekTo(env, secondsToTicks(seconds));
+		}
+		env.dispatch({type: 'prompt-close', commit: true});
+	},
+	'prompt-cancel': (env) => env.dispatch({type: 'prompt-close', commit: false}),
+	'prompt-backspace': (env) => env.dispatch({type: 'prompt-backspace'}),
+
+	// ---- windows
+	scroll: (env, key) => {
+		const overlay = env.ui().overlay;
+		const view = env.view();
+		const room = Math.max(1, view.layout.body - 1);
+		const delta = scrollDelta(env, key);
+		if (overlay?.kind === 'help') {
+			env.dispatch({
+				type: 'overlay-scroll',
+				delta,
+				max: Math.max(0, helpLineCount(view.layout.width) - room),
+			});
+		} else if (overlay?.kind === 'detail') {
+			const p = view.snapshot.processes.find((x) => x.pid === overlay.pid);
+			env.dispatch({type: 'overlay-scroll', delta, max: Math.max(0, detailLineCount(p) - room)});
+		}
+	},
+	'oom-older': (env, key) => {
+		const overlay = env.ui().overlay;
+		if (overlay?.kind !== 'oom') return;
+		const count = env.session.getEventLog().filter((e) => e.event.kind === 'oom-kill').length;
+		const back = Math.max(0, Math.min(count - 1, overlay.back + (key === 'Left' ? 1 : -1)));
+		env.dispatch({type: 'overlay', overlay: {kind: 'oom', back}});
+	},
+	'menu-move': (env, key) => {
+		env.dispatch({
+			type: 'sort-menu-move',
+			delta: Math.sign(scrollDelta(env, key)),
+			count: env.view().visibleColumns.length,
+		});
+	},
+	'sort-choose': (env) => {
+		const overlay = env.ui().overlay;
+		const column = overlay?.kind === 'sort' ? env.view().visibleColumns[overlay.cursor] : undefined;
+		if (column) env.dispatch({type: 'sort-set', column: column.id});
+		env.dispatch({type: 'overlay', overlay: null});
+	},
+
+	// ---- replay
+	seek: (env, key) => {
+		const replay = env.view().status.replay;
+		if (!replay) return;
+		const steps: Record<string, number> = {
+			Right: SEEK_SMALL,
+			Left: -SEEK_SMALL,
+			'S-Right': SEEK_LARGE,
+			'S-Left': -SEEK_LARGE,
+			PgDn: SEEK_LARGE,
+			PgUp: -SEEK_LARGE,
+		};
+		if (key === 'Home') seekTo(env, 0);
+		else if (key === 'End') seekTo(env, replay.endTick);
+		else seekTo(env, replay.tick + (steps[key] ?? 0));
+	},
+	marker: (env, key) => {
+		const replay = env.view().status.replay;
+		if (!replay) return;
+		const markers = [...replay.markers].sort((a, b) => a.tick - b.tick);
+		const marker =
+			key === 'n' ? markers.find((m) => m.tick > replay.tick) : markers.findLast((m) => m.tick < replay.tick);
+		if (!marker) {
+			env.message(key === 'n' ? 'no later marker' : 'no earlier marker', 'warn');
+			return;
+		}
+		seekTo(env, marker.tick);
+		env.message(markerLabel(marker));
+	},
+	goto: (env) => openPrompt(env, 'goto'),
+	'take-over': (env) => {
+		const replay = env.view().status.replay;
+		if (!env.session.takeOver) {
+			env.message('this session cannot take over', 'warn');
+			return;
+		}
+		env.session.takeOver();
+		env.store.invalidate();
+		env.message(
+			`took over at ${formatClock(ticksToSeconds(replay?.tick ?? 0))}: live from here, recording to a new file`,
+		);
+	},
+
+	// ---- the table
+	move,
+	detail: (env) => {
+		const p = selectedProcess(env);
+		if (p) env.dispatch({type: 'overlay', overlay: {kind: 'detail', pid: p.pid, offset: 0}});
+	},
+	search: (env, key) => {
+		const ui = env.ui();
+		openPrompt(env, 'search');
+		// F3 with a search already made jumps to the next match at once, as in htop.
+		if (key === 'F3' && ui.search) searchNext(env, true);
+	},
+	filter: (env) => openPrompt(env, 'filter'),
+	sort: (env, key) => {
+		const view = env.view();
+		if (key === 'F6') {
+			const cursor = Math.max(
+				0,
+				view.visibleColumns.findIndex((c) => c.id === env.ui().sortColumn),
+			);
+			env.dispatch({type: 'overlay', overlay: {kind: 'sort', cursor}});
+			return;
+		}
+		env.dispatch({
+			type: 'sort-step',
+			delta: key === '>' ? 1 : -1,
+			visible: view.visibleColumns.map((c) => c.id),
+		});
+	},
+	'sort-order': (env, key) => {
+		if (key === 'M') env.dispatch({type: 'sort-set', column: 'rss', descending: true});
+		else env.dispatch({type: 'sort-invert'});
+	},
+	'lower-cycle': (env) => env.dispatch({type: 'lower-cycle', current: env.view().layout.lower}),
+	'oom-report': (env) => env.dispatch({type: 'overlay', overlay: {kind: 'oom', back: 0}}),
+	help: (env) => env.dispatch({type: 'overlay', overlay: {kind: 'help', offset: 0}}),
+	escape: (env) => {
+		if (env.ui().overlay) env.dispatch({type: 'overlay', overlay: null});
+		else if (env.ui().filter) {
+			env.dispatch({type: 'filter-clear'});
+			env.message('filter cleared');
+		}
+	},
+
+	// ---- the simulation
+	pause: (env) => {
+		const paused = !env.session.getStatus().paused;
+		env.session.setPaused(paused);
+		env.store.invalidate();
+		env.message(
+			paused ? 'paused (. steps one tick)' : env.view().status.mode === 'replay' ? 'playing' : 'running',
+		);
+	},
+	step: (env) => {
+		if (!env.session.getStatus().paused) {
+			env.message('pause first (space), then . steps one tick', 'warn');
+			return;
+		}
+		env.session.step();
+		env.store.invalidate();
+		env.message('stepped one tick (10 ms)');
+	},
+	speed: (env, key) => changeSpeed(env, key === '+' || key === '=' ? 1 : -1),
+	hog: (env) => {
+		const bytes = HOG_SIZES[env.ui().hogIndex % HOG_SIZES.length]!;
+		if (send(env, {kind: 'spawn', spec: hogSpec(bytes)}, `spawned hog ${formatBinary(bytes)}`)) {
+			env.dispatch({type: 'hog-next', count: HOG_SIZES.length});
+		}
+	},
+	'cache-flood': (env) =>
+		send(
+			env,
+			{kind: 'spawn', spec: cacheFloodSpec()},
+			'flooding the page cache: reader streams a 16 GiB file',
+		),
+	leak: (env) => send(env, {kind: 'spawn', spec: leakSpec()}, 'started leaker: leaks 16 MiB/s'),
+	balloon: (env, key) => {
+		const snap = env.view().snapshot;
+		if (key === 'b') {
+			const total = snap.balloonPages * PAGE_SIZE + BALLOON_STEP;
+			send(
+				env,
+				{kind: 'balloon', bytes: BALLOON_STEP},
+				`balloon took ${formatBinary(BALLOON_STEP)} of RAM (${formatBinary(total)} in all)`,
+			);
+			return;
+		}
+		const bytes = snap.balloonPages * PAGE_SIZE;
+		if (bytes <= 0) env.message('the balloon is empty');
+		else send(env, {kind: 'balloon', bytes: -bytes}, `balloon gave back ${formatBinary(bytes)}`);
+	},
+	'drop-caches': (env) =>
+		send(env, {kind: 'drop-caches', mode: 3}, 'dropped clean caches (echo 3 > drop_caches)'),
+	swappiness: (env) => {
+		const value = nextInCycle(SWAPPINESS_STEPS, env.view().snapshot.sysctl.swappiness);
+		send(env, {kind: 'set-sysctl', name: 'swappiness', value}, `swappiness ${value}`);
+	},
+	zswap: (env) => {
+		const enabled = !env.view().snapshot.zswap.enabled;
+		send(env, {kind: 'set-zswap', enabled}, enabled ? 'zswap on' : 'zswap off');
+	},
+	'oom-adj': (env) => {
+		const p = selectedProcess(env);
+		if (!p) return;
+		const value = nextInCycle(OOM_ADJ_STEPS, p.oomScoreAdj);
+		send(
+			env,
+			{kind: 'set-oom-score-adj', pid: p.pid, value},
+			`oom_score_adj of ${p.pid} (${p.name}) = ${value}`,
+		);
+	},
+	'policy-duel': (env) => {
+		const {session} = env;
+		const view = env.view();
+		if (!session.setTwin) return;
+		const others = duelOrder(view.snapshot.policy);
+		const current = session.getTwin?.()?.policy;
+		const next = current === undefined ? others[0] : others[others.indexOf(current) + 1];
+		session.setTwin(next ?? null);
+		if (next) {
+			if (view.layout.graphsHeight === 0) env.dispatch({type: 'lower-set', lower: 'both'});
+			env.message(`policy duel: ${view.snapshot.policy} vs ${next} (same workload, seed and commands)`);
+		} else {
+			env.message('policy duel off');
+		}
+	},
+	kill: killSelected,
+	unassigned: (env, key) => env.message(`${key} does nothing here; ? lists the keys`),
+};

@@ -1,0 +1,158 @@
+// The whole screen for one frame: header meters, then the table with the log and graphs under it
+// (or the window that covers them), the status line and the function bar.
+import {Box} from 'ink';
+import {type ReactNode, useMemo} from 'react';
+import type {LoggedEvent} from '../session/types.js';
+import {modeOf} from './keymap.js';
+import {Header} from './meters/header.js';
+import {columnById} from './panels/columns.js';
+import {EventLog} from './panels/event-log.js';
+import {FunctionBar} from './panels/function-bar.js';
+import {Graphs} from './panels/graphs.js';
+import {Help} from './panels/help.js';
+import {type OomKillEvent, OomReport} from './panels/oom-report.js';
+import {PolicyDuel} from './panels/policy-duel.js';
+import {ProcessDetail} from './panels/process-detail.js';
+import {ProcessTable} from './panels/process-table.js';
+import {SortMenu} from './panels/sort-menu.js';
+import {StatusLine} from './panels/status-line.js';
+import type {Dashboard} from './use-dashboard.js';
+
+export function oomKills(events: readonly LoggedEvent[]): OomKillEvent[] {
+	const kills: OomKillEvent[] = [];
+	for (const {event} of events) if (event.kind === 'oom-kill') kills.push(event);
+	return kills;
+}
+
+/** What covers the table, when a window is open. */
+function OverlayBody({d}: {d: Dashboard}): ReactNode {
+	const {ui, width, layout, snapshot, session} = d;
+	const overlay = ui.overlay;
+	if (overlay?.kind === 'help') return <Help width={width} height={layout.body} offset={overlay.offset} />;
+	if (overlay?.kind === 'detail') {
+		return (
+			<ProcessDetail
+				pid={overlay.pid}
+				process={d.live.find((p) => p.pid === overlay.pid)}
+				snapshot={snapshot}
+				history={session.getProcessHistory(overlay.pid)}
+				width={width}
+				height={layout.body}
+				offset={overlay.offset}
+			/>
+		);
+	}
+	if (overlay?.kind === 'oom') {
+		const kills = oomKills(session.getEventLog());
+		const index = kills.length - 1 - Math.min(overlay.back, Math.max(0, kills.length - 1));
+		return (
+			<OomReport
+				kill={kills[index]}
+				index={index + 1}
+				count={kills.length}
+				width={width}
+				height={layout.body}
+			/>
+		);
+	}
+	if (overlay?.kind === 'sort') {
+		return (
+			<SortMenu
+				columns={d.visibleColumns}
+				cursor={overlay.cursor}
+				current={ui.sortColumn}
+				width={width}
+				height={layout.body}
+			/>
+		);
+	}
+	return null;
+}
+
+/** The table and, under or beside each other, the event log and the graphs (or the policy duel). */
+function TableBody({d}: {d: Dashboard}) {
+	const {ui, width, layout, snapshot, session} = d;
+	const log =
+		layout.logHeight > 0 ? (
+			<EventLog events={session.getEventLog()} width={layout.logWidth} height={layout.logHeight} />
+		) : null;
+	const twin = session.getTwin?.() ?? null;
+	let graphs: ReactNode = null;
+	if (layout.graphsHeight > 0 && twin) {
+		graphs = (
+			<PolicyDuel main={snapshot} twin={twin} width={layout.graphsWidth} height={layout.graphsHeight} />
+		);
+	} else if (layout.graphsHeight > 0) {
+		graphs = (
+			<Graphs
+				history={session.getHistory()}
+				totalPages={snapshot.totalPages}
+				swapPages={snapshot.swap.totalPages}
+				zpoolPages={Math.max(snapshot.zswap.limitPages, snapshot.frames.zpool)}
+				width={layout.graphsWidth}
+				height={layout.graphsHeight}
+			/>
+		);
+	}
+	return (
+		<>
+			<ProcessTable
+				rows={d.rows}
+				selectedIndex={d.selected}
+				scrollTop={d.top}
+				width={width}
+				height={layout.tableHeight}
+				sortColumn={ui.sortColumn}
+				descending={ui.descending}
+				context={d.columnContext}
+				emptyText={ui.filter ? `  no process matches "${ui.filter}" (Esc clears the filter)` : undefined}
+			/>
+			{layout.lower === 'both' && layout.sideBySide ? (
+				<Box width={width} height={layout.lowerHeight}>
+					{log}
+					<Box width={1} />
+					{graphs}
+				</Box>
+			) : (
+				<>
+					{log}
+					{graphs}
+				</>
+			)}
+		</>
+	);
+}
+
+export function Screen({d}: {d: Dashboard}) {
+	const {ui, width, height, layout, status} = d;
+	// A replay's standing warnings show whenever no transient message does.
+	const replayText = status.replay?.divergence ?? status.replay?.notice ?? null;
+	const replayNote = useMemo(
+		() => (replayText ? {id: -1, text: replayText, tone: 'warn' as const} : null),
+		[replayText],
+	);
+	return (
+		<Box flexDirection="column" width={width} height={Math.max(1, height - 1)} overflowY="hidden">
+			<Header
+				snapshot={d.snapshot}
+				status={status}
+				rates={d.rates}
+				width={width}
+				maxLines={layout.headerLines}
+			/>
+			<Box flexDirection="column" width={width} height={layout.body} overflowY="hidden">
+				{ui.overlay ? <OverlayBody d={d} /> : <TableBody d={d} />}
+			</Box>
+			<StatusLine
+				message={ui.message ?? replayNote}
+				sortTitle={columnById(ui.sortColumn).title}
+				descending={ui.descending}
+				filter={ui.filter}
+				shown={d.rows.length}
+				total={d.live.length}
+				width={width}
+			/>
+			<FunctionBar mode={modeOf(status)} prompt={ui.prompt} width={width} />
+		</Box>
+	);
+}
