@@ -123,10 +123,19 @@ export interface TimedEvent {
 	command: import('./commands.js').Command;
 }
 
+/** A line of narration from the workload file: what to watch, shown when the clock reaches `at`. */
+export interface WorkloadNote {
+	/** Seconds from boot. */
+	at: number;
+	text: string;
+}
+
 export interface Workload {
 	name: string;
 	description: string;
 	machine: MachineSpec;
 	processes: ProcessGroupSpec[];
 	events: TimedEvent[];
+	/** Narration in time order; absent when the file has none. Changes nothing in the machine. */
+	notes?: WorkloadNote[] | undefined;
 }

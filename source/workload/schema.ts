@@ -25,6 +25,7 @@ import type {
 	Sysctls,
 	TimedEvent,
 	Workload,
+	WorkloadNote,
 	ZswapSpec,
 } from '../sim/spec.js';
 import {DEFAULT_SYSCTLS, SYSCTLS} from '../sim/sysctl.js';
@@ -216,6 +217,15 @@ const processName = text(
 );
 const objectName = text('an object name without spaces (at most 255)', /^\S+$/, 255);
 const workloadName = text('a name of letters, digits and _ . - (at most 64)', /^[A-Za-z0-9_.-]+$/, 64);
+/** A note is one paragraph: YAML's folded lines and runs of blanks become single spaces. */
+const NOTE_MAX = 400;
+const noteText = leaf((v) => {
+	if (typeof v !== 'string') return new Expected(`a line of text (at most ${NOTE_MAX} characters)`);
+	const one = v.replace(/\s+/g, ' ').trim();
+	return one.length > 0 && one.length <= NOTE_MAX
+		? one
+		: new Expected(`a line of text (at most ${NOTE_MAX} characters)`);
+});
 const descriptionText = leaf((v) =>
 	typeof v === 'string' && !v.includes('\n') ? v.trim() : new Expected('one line of text'),
 );
@@ -711,12 +721,24 @@ const eventSchema = strict(
 	});
 
 // ---------------------------------------------------------------------------------------------------
+// notes: narration, shown by the dashboard when the clock gets there.
+
+/** At most this many notes: a story, not a log. */
+const NOTES_MAX = 200;
+
+const noteSchema = strict(
+	{at: duration({positive: false}), text: noteText},
+	'a note like {at: 40s, text: "watch free memory fall below low"}',
+);
+
+// ---------------------------------------------------------------------------------------------------
 // The whole file.
 
 interface WorkloadDraft {
 	machine: MachineSpec;
 	processes: ProcessGroupSpec[];
 	events: TimedEvent[][];
+	notes: WorkloadNote[];
 }
 
 /** Checks across machine, processes and events. Events are still grouped by their index in the file. */
@@ -789,6 +811,9 @@ export function workloadSchema(defaults: {name: string; description?: string}) {
 			machine: machineSchema,
 			processes: list(groupSchema, 'processes', 1),
 			events: list(eventSchema, 'events').default([]),
+			notes: list(noteSchema, 'notes')
+				.max(NOTES_MAX, {error: () => `expected at most ${NOTES_MAX} notes`})
+				.default([]),
 		},
 		'a mapping with machine: and processes:',
 	)
@@ -801,6 +826,7 @@ export function workloadSchema(defaults: {name: string; description?: string}) {
 				processes: w.processes,
 				// Sorted by time; Array.prototype.sort is stable, so same-time events keep file order.
 				events: w.events.flat().sort((a, b) => a.at - b.at),
+				...(w.notes.length > 0 ? {notes: [...w.notes].sort((a, b) => a.at - b.at)} : {}),
 			}),
 		);
 }

@@ -339,6 +339,41 @@ describe('events', () => {
 	});
 });
 
+describe('notes', () => {
+	it('are narration in time order, one paragraph each; absent when there are none', () => {
+		const w = parse({
+			...minimal,
+			notes: [
+				{at: '1m', text: 'then this'},
+				{at: '40s', text: 'A third batch job starts:\n  watch free memory fall below low.'},
+			],
+		});
+		expect(w.notes).toEqual([
+			{at: 40, text: 'A third batch job starts: watch free memory fall below low.'},
+			{at: 60, text: 'then this'},
+		]);
+		expect('notes' in parse(minimal)).toBe(false);
+	});
+
+	it('say what is wrong with a note', () => {
+		expect(issues({...minimal, notes: [{at: 'soon', text: 'x'}]})).toEqual([
+			'notes.0.at: expected a duration like 30s, 2m, 1h or 500ms (or a number of seconds), got "soon"',
+		]);
+		expect(issues({...minimal, notes: [{at: '1s', text: ''}]})[0]).toMatch(
+			/^notes\.0\.text: expected a line of text/,
+		);
+		expect(issues({...minimal, notes: [{at: '1s', text: 'x'.repeat(401)}]})[0]).toMatch(
+			/at most 400 characters/,
+		);
+		expect(issues({...minimal, notes: [{at: '1s', text: 'x', txt: 'x'}]})[0]).toMatch(
+			/^notes\.0: unknown key/,
+		);
+		expect(issues({...minimal, notes: {at: 1}})[0]).toMatch(/^notes: expected a list of notes/);
+		const many = Array.from({length: 201}, (_, i) => ({at: i, text: 'n'}));
+		expect(issues({...minimal, notes: many})).toEqual(['notes: expected at most 200 notes']);
+	});
+});
+
 describe('cross-field checks', () => {
 	it('names the field that is wrong', () => {
 		expect(
