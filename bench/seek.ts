@@ -9,13 +9,9 @@ import {existsSync, mkdtempSync, rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {pathToFileURL} from 'node:url';
-import {
-	HASH_INTERVAL_TICKS,
-	KEY_INTERVAL_TICKS,
-	STATE_INTERVAL_TICKS,
-	settle,
-} from '../source/record/format.js';
-import {loadRecording, Player} from '../source/record/player.js';
+import {HASH_INTERVAL_TICKS, KEY_INTERVAL_TICKS, STATE_INTERVAL_TICKS} from '../source/record/format.js';
+import {loadRecording} from '../source/record/load.js';
+import {Player} from '../source/record/player.js';
 import {JsonlRecorder} from '../source/record/recorder.js';
 import type {Command} from '../source/sim/commands.js';
 import {Machine} from '../source/sim/machine.js';
@@ -52,7 +48,6 @@ function record(path: string, ticks: number, workload: string): {ms: number; rec
 			recorder.command(machine.tick, c);
 			machine.apply(c);
 		}
-		settle(machine);
 		machine.step();
 		const t = performance.now();
 		recorder.afterStep(machine);

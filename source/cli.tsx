@@ -4,9 +4,9 @@
 import process from 'node:process';
 import {runCommand} from './cli/run.js';
 import {traceCommand, traceHelp} from './cli/trace.js';
-import {UserError} from './cli/user-error.js';
 import {validateCommand, validateHelp} from './cli/validate.js';
 import {workloadsCommand, workloadsHelp} from './cli/workloads.js';
+import {UserError} from './common/user-error.js';
 
 const mainHelp = `
   memtop: htop for a simulated operating system's memory manager
@@ -65,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
 		return 0;
 	}
 	if (first === '--version' || first === '-v') {
-		const {packageVersion} = await import('./cli/version.js');
+		const {packageVersion} = await import('./common/package.js');
 		process.stdout.write(`${packageVersion()}\n`);
 		return 0;
 	}

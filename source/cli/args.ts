@@ -1,8 +1,8 @@
 // Flag parsing for every subcommand: meow does the parsing, we keep control of exiting, so a bad
 // flag is one line and exit code 2 instead of meow's process.exit.
 import meow from 'meow';
-import {UserError} from './user-error.js';
-import type {CommandIo} from './validate.js';
+import {UserError} from '../common/user-error.js';
+import type {CommandIo} from './io.js';
 
 type FlagType = 'string' | 'number' | 'boolean';
 export interface FlagSpec {

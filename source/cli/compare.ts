@@ -3,14 +3,14 @@
 import {availableParallelism} from 'node:os';
 import {fileURLToPath} from 'node:url';
 import {Worker} from 'node:worker_threads';
+import {UserError} from '../common/user-error.js';
 import {policyNames} from '../sim/policies/index.js';
 import type {Workload} from '../sim/spec.js';
 import {loadWorkload} from '../workload/load.js';
 import {parseArgs} from './args.js';
 import {type CompareResult, runPolicy} from './compare-run.js';
+import type {CommandIo} from './io.js';
 import {checkPositive, checkSeed} from './run.js';
-import {UserError} from './user-error.js';
-import type {CommandIo} from './validate.js';
 
 export const compareHelp = `
   Usage

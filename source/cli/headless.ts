@@ -1,10 +1,11 @@
 // Headless mode: run the machine without a screen and print what it does, as vmstat and top -b
 // would, or as one JSON object per interval.
+import type {Steppable} from '../record/stepper.js';
 import type {Machine} from '../sim/machine.js';
 import {takeSnapshot} from '../sim/snapshot.js';
 import type {Snapshot} from '../sim/snapshot-types.js';
 import {pagesToKb, TICKS_PER_SECOND} from '../sim/units.js';
-import {formatBinary, formatDmesgTime, formatEvent} from '../view/format.js';
+import {formatBinary, formatDmesgTime, formatEvent} from '../text/format.js';
 
 export interface HeadlessOptions {
 	/** Simulated seconds to run. */
@@ -13,9 +14,6 @@ export interface HeadlessOptions {
 	interval: number;
 	json: boolean;
 	write: (line: string) => void;
-	/** Called before each tick's step with the machine (recording, replayed commands). */
-	beforeStep?: ((machine: Machine) => void) | undefined;
-	afterStep?: ((machine: Machine) => void) | undefined;
 }
 
 /** The interval line as JSON: sizes in kB as /proc shows them, counters as /proc/vmstat counts them. */
@@ -136,9 +134,13 @@ export function describeMachine(m: Machine): string {
 	return `memtop: workload ${m.workload.name}, seed ${m.seed}, policy ${m.policyName}: ${formatBinary(spec.ram)} RAM, ${spec.cpus} CPUs, ${swap}, ${zswap}, swappiness ${m.sysctl.swappiness}`;
 }
 
-/** Run `duration` simulated seconds, printing a line every `interval` seconds. Returns the last snapshot. */
-export function runHeadless(machine: Machine, options: HeadlessOptions): Snapshot {
+/**
+ * Run `duration` simulated seconds, printing a line every `interval` seconds. `run` steps the machine
+ * (a Stepper with its recorder, or a Player with the recording's commands). Returns the last snapshot.
+ */
+export function runHeadless(run: Steppable, options: HeadlessOptions): Snapshot {
 	const {write} = options;
+	const machine = run.machine;
 	const intervalTicks = Math.max(1, Math.round(options.interval * TICKS_PER_SECOND));
 	const endTick = machine.tick + Math.round(options.duration * TICKS_PER_SECOND);
 	if (!options.json) {
@@ -149,11 +151,7 @@ export function runHeadless(machine: Machine, options: HeadlessOptions): Snapsho
 	let last = takeSnapshot(machine, {regions: false, events: false});
 	while (machine.tick < endTick) {
 		const stop = Math.min(endTick, machine.tick + intervalTicks);
-		while (machine.tick < stop) {
-			options.beforeStep?.(machine);
-			machine.step();
-			options.afterStep?.(machine);
-		}
+		while (machine.tick < stop) run.step();
 		last = takeSnapshot(machine, {regions: false});
 		if (options.json) write(jsonLine(last));
 		else {

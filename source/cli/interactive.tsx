@@ -2,8 +2,8 @@
 // and take care that the terminal is ALWAYS given back (cursor shown, main screen, cooked mode)
 // however we leave: q, Ctrl-C, a signal, a crash, or process.exit from somewhere else.
 import {writeSync} from 'node:fs';
+import {UserError} from '../common/user-error.js';
 import type {Session} from '../session/types.js';
-import {UserError} from './user-error.js';
 
 const ENTER_ALT_SCREEN = '\x1b[?1049h';
 const LEAVE_ALT_SCREEN = '\x1b[?1049l';

@@ -2,18 +2,20 @@
 // the same lines `memtop run --headless` printed for that run, then a summary of what was verified.
 import {existsSync} from 'node:fs';
 import {join} from 'node:path';
+import {UserError} from '../common/user-error.js';
 import {RECORDING_SUFFIX} from '../record/format.js';
-import {loadRecording, Player, type Recording} from '../record/player.js';
+import {loadRecording} from '../record/load.js';
+import {Player} from '../record/player.js';
 import {JsonlRecorder} from '../record/recorder.js';
+import type {Recording} from '../record/recording.js';
 import {defaultRecordingPath, runsDir} from '../record/runs-dir.js';
 import {ReplaySession} from '../session/replay-session.js';
 import type {SimSession} from '../session/sim-session.js';
 import {TICKS_PER_SECOND} from '../sim/units.js';
 import {parseArgs} from './args.js';
 import {runHeadless} from './headless.js';
+import type {CommandIo} from './io.js';
 import {checkPositive, checkRecord, discardRecording, takeNoRecord} from './run.js';
-import {UserError} from './user-error.js';
-import type {CommandIo} from './validate.js';
 
 export const replayHelp = `
   Usage
@@ -85,12 +87,11 @@ export function replayHeadless(recording: Recording, options: HeadlessReplayOpti
 		onProblem: (message) => warn(`memtop: ${message}`),
 	});
 	const start = player.tick;
-	runHeadless(player.machine, {
+	runHeadless(player, {
 		duration: (recording.endTick - start) / TICKS_PER_SECOND,
 		interval: options.interval,
 		json: options.json,
 		write: options.write,
-		beforeStep: () => player.beforeStep(),
 	});
 	player.arrive();
 	const verified = player.divergence === null;

@@ -1,17 +1,16 @@
 // memtop run [WORKLOAD]: the live dashboard, or --headless text/JSON output.
 import {unlinkSync} from 'node:fs';
-import {settle} from '../record/format.js';
+import {UserError} from '../common/user-error.js';
 import {JsonlRecorder} from '../record/recorder.js';
 import {defaultRecordingPath} from '../record/runs-dir.js';
-import {SettledSimSession} from '../session/replay-session.js';
-import type {SimSession} from '../session/sim-session.js';
+import {Stepper} from '../record/stepper.js';
+import {SimSession} from '../session/sim-session.js';
 import {Machine} from '../sim/machine.js';
 import {policyNames} from '../sim/policies/index.js';
 import {loadWorkload} from '../workload/load.js';
 import {parseArgs} from './args.js';
 import {runHeadless} from './headless.js';
-import {UserError} from './user-error.js';
-import type {CommandIo} from './validate.js';
+import type {CommandIo} from './io.js';
 
 export const runHelp = `
   Usage
@@ -123,14 +122,11 @@ export async function runCommand(argv: string[], io: CommandIo, deps: RunDepende
 		const interval = checkPositive('--interval', flags.interval ?? 1);
 		// Headless runs record only when asked.
 		const recorder = record === undefined ? null : JsonlRecorder.open({path: record, machine});
-		runHeadless(machine, {
+		runHeadless(new Stepper(machine, {recorder}), {
 			duration,
 			interval,
 			json: flags.json === true,
 			write: (line) => io.stdout.write(`${line}\n`),
-			// Settled before every step, as live runs and replays are, so a replay prints the same lines.
-			beforeStep: settle,
-			afterStep: recorder ? (m) => recorder.afterStep(m) : undefined,
 		});
 		if (recorder) {
 			await recorder.close(machine);
@@ -149,7 +145,7 @@ export async function runCommand(argv: string[], io: CommandIo, deps: RunDepende
 			io.stderr.write(`memtop: not recording: ${error instanceof Error ? error.message : String(error)}\n`);
 		}
 	}
-	const session = new SettledSimSession({
+	const session = new SimSession({
 		machine,
 		recorder,
 		speed: speed === 0 ? Number.POSITIVE_INFINITY : speed,

@@ -1,10 +1,11 @@
 // memtop runs: the recorded runs in the runs directory, newest first.
-import {formatTickTime} from '../record/format.js';
+
+import {UserError} from '../common/user-error.js';
+import {formatTickTime} from '../record/labels.js';
 import {listRuns, type RunSummary, runsDir} from '../record/runs-dir.js';
 import {formatBytes} from '../workload/quantities.js';
 import {parseArgs} from './args.js';
-import {UserError} from './user-error.js';
-import type {CommandIo} from './validate.js';
+import type {CommandIo} from './io.js';
 
 export const runsHelp = `
   Usage

@@ -1,5 +1,6 @@
 // `memtop trace`: replay memory reference traces through page replacement policies.
 import meow from 'meow';
+import {UserError} from '../common/user-error.js';
 import {policyNames} from '../sim/policies/index.js';
 import {openTraceInput, type TraceInput} from '../trace/input.js';
 import {ProgressBar} from '../trace/progress.js';
@@ -12,7 +13,6 @@ import {
 	runTrace,
 	type TraceResult,
 } from '../trace/run.js';
-import {UserError} from './user-error.js';
 
 const DEFAULT_POLICIES = 'fifo,lru,clock,opt';
 const DEFAULT_FRAMES = '16,64,256';

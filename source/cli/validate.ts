@@ -1,14 +1,12 @@
 // memtop validate <workload>...: check workload files and say what each describes.
+
+import {UserError} from '../common/user-error.js';
 import {loadWorkloadFile, resolveWorkload} from '../workload/load.js';
 import {summarizeWorkload} from '../workload/summary.js';
 import {parseArgs} from './args.js';
-import {UserError} from './user-error.js';
+import type {CommandIo} from './io.js';
 
-/** Where a command writes; process.stdout/stderr fit, and so does a test's collector. */
-export interface CommandIo {
-	stdout: {write(chunk: string): unknown};
-	stderr: {write(chunk: string): unknown};
-}
+export type {CommandIo};
 
 export const validateHelp = `
   Usage

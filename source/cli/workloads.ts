@@ -1,9 +1,9 @@
 // memtop workloads: the shipped scenarios, one per line.
 
+import {UserError} from '../common/user-error.js';
 import {listShippedWorkloads, loadWorkloadFile} from '../workload/load.js';
 import {formatBytes} from '../workload/quantities.js';
 import {describeSwap, processCount, processesText} from '../workload/summary.js';
-import {UserError} from './user-error.js';
 import {type CommandIo, parseCommandArgs} from './validate.js';
 
 export const workloadsHelp = `

@@ -5,16 +5,15 @@
 // from the previous state in between (so the recorder keeps the previous state's bytes).
 import {closeSync, fsyncSync, mkdirSync, openSync, writeSync} from 'node:fs';
 import {dirname} from 'node:path';
-import {UserError} from '../cli/user-error.js';
-import {packageVersion} from '../cli/version.js';
-import type {RunRecorder} from '../session/types.js';
+import {packageVersion} from '../common/package.js';
+import {UserError} from '../common/user-error.js';
 import type {Command} from '../sim/commands.js';
 import type {Machine} from '../sim/machine.js';
 import {hashBytes} from '../sim/state-codec.js';
+import {encodeState} from './compression.js';
+import {encodeDelta} from './delta.js';
 import {
 	canonicalHash,
-	encodeDelta,
-	encodeState,
 	FORMAT_VERSION,
 	HASH_INTERVAL_TICKS,
 	KEY_INTERVAL_TICKS,
@@ -26,6 +25,7 @@ import {
 	STATE_INTERVAL_TICKS,
 	saveCanonical,
 } from './format.js';
+import type {RunRecorder} from './stepper.js';
 
 export interface RecorderOptions {
 	path: string;

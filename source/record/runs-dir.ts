@@ -3,7 +3,8 @@
 import {closeSync, existsSync, fstatSync, openSync, readdirSync, readSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {isAbsolute, join} from 'node:path';
-import {FormatError, headerFormat, looksLikeHeader, RECORDING_SUFFIX} from './format.js';
+import {FormatError, RECORDING_SUFFIX} from './format.js';
+import {headerFormat, looksLikeHeader} from './validate.js';
 
 type Env = Record<string, string | undefined>;
 

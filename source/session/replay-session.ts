@@ -8,18 +8,20 @@
 // ≈15 ms, so the dashboard stays responsive), adding each kill as it finds it. The indexer also
 // verifies every checkpoint hash, so a divergence anywhere is reported without playing to it.
 import {resolve} from 'node:path';
-import {describeCommand, type ParentRef, settle} from '../record/format.js';
+import type {ParentRef} from '../record/format.js';
+import {describeCommand} from '../record/labels.js';
 import {
 	type Divergence,
 	MEMORY_CHECKPOINT_BUDGET,
 	MEMORY_CHECKPOINT_TICKS,
 	Player,
-	type Recording,
 } from '../record/player.js';
+import type {Recording} from '../record/recording.js';
+import type {RunRecorder} from '../record/stepper.js';
 import type {Command} from '../sim/commands.js';
 import type {Machine} from '../sim/machine.js';
 import {type SessionClock, SimSession} from './sim-session.js';
-import type {ReplayStatus, RunRecorder, TimelineMarker} from './types.js';
+import type {ReplayStatus, TimelineMarker} from './types.js';
 
 /** ReplayStatus plus a one-line notice (a file cut short, a corrupt checkpoint, a failed take-over). */
 export interface ReplayStatusWithNotice extends ReplayStatus {
@@ -90,18 +92,7 @@ export class RecordingIndexer {
 	}
 }
 
-/**
- * A live SimSession that settles the machine (record/format.ts) after applying each tick's commands,
- * right before the step, as replays do. Live runs use it.
- */
-export class SettledSimSession extends SimSession {
-	protected override applyQueued(): void {
-		super.applyQueued();
-		settle(this.machine);
-	}
-}
-
-export class ReplaySession extends SettledSimSession {
+export class ReplaySession extends SimSession {
 	readonly recording: Recording;
 	private readonly player: Player;
 	private readonly indexer: RecordingIndexer | null;
@@ -136,6 +127,8 @@ export class ReplaySession extends SettledSimSession {
 		});
 		this.recording = recording;
 		this.player = player;
+		// While replaying, the session's machine is the player's, stepped with the recording's commands.
+		this.stepper = player.stepper;
 		this.branchRecorder = options.branchRecorder ?? null;
 		this.schedule = options.schedule ?? ((fn) => setImmediate(fn));
 		report = (d) => this.reportDivergence(d);
@@ -255,7 +248,6 @@ export class ReplaySession extends SettledSimSession {
 	}
 
 	protected override publish(): void {
-		this.machine = this.player.machine;
 		if (this.replaying) this.status = {...this.status, replay: this.replayStatus()};
 		super.publish();
 	}
@@ -297,8 +289,7 @@ export class ReplaySession extends SettledSimSession {
 			}
 		}
 		this.player.forgetMemory();
-		this.recorder = recorder;
-		this.machine = machine;
+		this.stepper = this.liveStepper(machine, recorder);
 		this.status = {...this.status, mode: 'live', replay: null, recordingPath: recorder?.path ?? null};
 		this.publish();
 	}

@@ -1,5 +1,6 @@
 // A session over a machine in this process: it owns the wall clock and the speed, steps the
 // machine, applies commands at tick boundaries, records them, and publishes snapshots at ≤10 Hz.
+import {CommandList, CommandQueue, type RunRecorder, Stepper} from '../record/stepper.js';
 import type {Command} from '../sim/commands.js';
 import type {Machine} from '../sim/machine.js';
 import {Machine as MachineClass} from '../sim/machine.js';
@@ -7,7 +8,7 @@ import {takeSnapshot} from '../sim/snapshot.js';
 import type {Snapshot} from '../sim/snapshot-types.js';
 import {TICKS_PER_SECOND} from '../sim/units.js';
 import {HistoryTracker} from './history.js';
-import type {HistorySample, LoggedEvent, RunRecorder, Session, SessionStatus, TwinStatus} from './types.js';
+import type {HistorySample, LoggedEvent, Session, SessionStatus, TwinStatus} from './types.js';
 
 /** Snapshots go to the screen 5 times a second (htop redraws every 1.5 s, btop every 2 s): smooth
  * enough to watch pressure build, and rendering stays a small share of one core. Keys act at once. */
@@ -40,13 +41,13 @@ export interface SimSessionOptions {
 }
 
 export class SimSession implements Session {
-	protected machine: Machine;
-	protected recorder: RunRecorder | null;
+	/** The machine, its queue of commands sent and its recorder: the one stepping loop. */
+	protected stepper: Stepper;
 	protected readonly tracker = new HistoryTracker();
 	protected status: SessionStatus;
 	private snapshot: Snapshot;
 	private readonly listeners = new Set<() => void>();
-	private readonly queue: Command[] = [];
+	protected readonly queue = new CommandQueue();
 	private readonly clock: SessionClock;
 	private stopTimer: (() => void) | null = null;
 	private lastWall: number;
@@ -54,12 +55,11 @@ export class SimSession implements Session {
 	private closed = false;
 	/** Every command applied, with its tick, so a twin can be given the same history. */
 	protected readonly commandLog: {tick: number; command: Command}[] = [];
-	private twin: {machine: Machine; snapshot: Snapshot; cursor: number} | null = null;
+	private twin: {stepper: Stepper; snapshot: Snapshot} | null = null;
 	private regionsPid: number | null = null;
 
 	constructor(options: SimSessionOptions) {
-		this.machine = options.machine;
-		this.recorder = options.recorder ?? null;
+		this.stepper = this.liveStepper(options.machine, options.recorder ?? null);
 		this.clock = options.clock ?? realClock;
 		this.status = {
 			mode: 'live',
@@ -75,6 +75,23 @@ export class SimSession implements Session {
 		this.tracker.ingest(this.snapshot);
 		this.lastWall = this.clock.now();
 		if (options.autostart ?? true) this.start();
+	}
+
+	protected get machine(): Machine {
+		return this.stepper.machine;
+	}
+
+	protected get recorder(): RunRecorder | null {
+		return this.stepper.recorder;
+	}
+
+	/** A stepper over `machine` taking the commands sent, logging them for a twin, recording to `recorder`. */
+	protected liveStepper(machine: Machine, recorder: RunRecorder | null): Stepper {
+		return new Stepper(machine, {
+			source: this.queue,
+			recorder,
+			onCommand: (tick, command) => this.commandLog.push({tick, command}),
+		});
 	}
 
 	start(): void {
@@ -103,29 +120,18 @@ export class SimSession implements Session {
 				while (this.clock.now() - start < STEP_BUDGET_MS) this.stepOnce();
 			}
 		} else if (this.queue.length) {
-			this.applyQueued();
+			this.stepper.applyDue();
 		}
 		this.publish();
 	}
 
 	/** Apply queued commands at this tick boundary, then advance one tick. */
 	protected stepOnce(): void {
-		this.applyQueued();
-		this.machine.step();
-		this.recorder?.afterStep(this.machine);
+		this.stepper.step();
 		const twin = this.twin;
 		// Once caught up, the twin steps in lockstep with the main machine.
-		if (twin && twin.machine.tick === this.machine.tick - 1)
+		if (twin && twin.stepper.tick === this.machine.tick - 1)
 			this.stepTwinTo(this.machine.tick, Number.POSITIVE_INFINITY);
-	}
-
-	protected applyQueued(): void {
-		while (this.queue.length) {
-			const c = this.queue.shift()!;
-			this.recorder?.command(this.machine.tick, c);
-			this.commandLog.push({tick: this.machine.tick, command: c});
-			this.machine.apply(c);
-		}
 	}
 
 	protected publish(): void {
@@ -134,7 +140,7 @@ export class SimSession implements Session {
 		if (this.twin) {
 			// A twin still catching up replays the run so far a slice at a time.
 			this.stepTwinTo(this.machine.tick, 30);
-			this.twin.snapshot = takeSnapshot(this.twin.machine, {regions: false});
+			this.twin.snapshot = takeSnapshot(this.twin.stepper.machine, {regions: false});
 		}
 		for (const l of this.listeners) l();
 	}
@@ -143,15 +149,7 @@ export class SimSession implements Session {
 	private stepTwinTo(tick: number, budgetMs: number): void {
 		const twin = this.twin!;
 		const start = this.clock.now();
-		while (twin.machine.tick < tick && this.clock.now() - start < budgetMs) {
-			while (
-				twin.cursor < this.commandLog.length &&
-				this.commandLog[twin.cursor]!.tick <= twin.machine.tick
-			) {
-				twin.machine.apply(this.commandLog[twin.cursor++]!.command);
-			}
-			twin.machine.step();
-		}
+		while (twin.stepper.tick < tick && this.clock.now() - start < budgetMs) twin.stepper.step();
 	}
 
 	showRegionsOf(pid: number | null): void {
@@ -165,7 +163,9 @@ export class SimSession implements Session {
 			this.twin = null;
 		} else {
 			const machine = new MachineClass(this.machine.workload, {seed: this.machine.seed, policy});
-			this.twin = {machine, snapshot: takeSnapshot(machine, {regions: false}), cursor: 0};
+			// The twin follows this run's log of commands, each at its tick.
+			const stepper = new Stepper(machine, {source: new CommandList(this.commandLog)});
+			this.twin = {stepper, snapshot: takeSnapshot(machine, {regions: false})};
 		}
 		this.publish();
 	}
@@ -174,10 +174,10 @@ export class SimSession implements Session {
 		const twin = this.twin;
 		if (!twin) return null;
 		return {
-			policy: twin.machine.policyName,
+			policy: twin.stepper.machine.policyName,
 			snapshot: twin.snapshot,
-			caughtUp: this.machine.tick === 0 ? 1 : Math.min(1, twin.machine.tick / this.machine.tick),
-			work: {main: this.machine.totalRefs, twin: twin.machine.totalRefs},
+			caughtUp: this.machine.tick === 0 ? 1 : Math.min(1, twin.stepper.tick / this.machine.tick),
+			work: {main: this.machine.totalRefs, twin: twin.stepper.machine.totalRefs},
 		};
 	}
 
@@ -209,7 +209,7 @@ export class SimSession implements Session {
 	send(command: Command): void {
 		this.queue.push(command);
 		if (this.status.paused) {
-			this.applyQueued();
+			this.stepper.applyDue();
 			this.publish();
 		}
 	}
@@ -238,7 +238,7 @@ export class SimSession implements Session {
 		this.closed = true;
 		this.stopTimer?.();
 		this.stopTimer = null;
-		this.applyQueued();
+		this.stepper.applyDue();
 		if (this.recorder) await this.recorder.close(this.machine);
 	}
 }

@@ -37,17 +37,6 @@ export interface SessionStatus {
 	replay: ReplayStatus | null;
 }
 
-/** Where a session writes its run: every command with its tick, and whatever checkpoints it wants. */
-export interface RunRecorder {
-	readonly path: string;
-	/** A command is about to be applied at `tick` (before that tick's step). */
-	command(tick: number, command: Command): void;
-	/** Called after every step; the recorder decides when to write a checkpoint. */
-	afterStep(machine: import('../sim/machine.js').Machine): void;
-	/** Write the end line and close the file. */
-	close(machine: import('../sim/machine.js').Machine): Promise<void>;
-}
-
 /** An event as the event log shows it. */
 export interface LoggedEvent {
 	/** Monotonic id for React keys. */

@@ -4,7 +4,8 @@ import {createReadStream} from 'node:fs';
 import {stat} from 'node:fs/promises';
 import {pipeline, Readable} from 'node:stream';
 import {createGunzip} from 'node:zlib';
-import {UserError} from '../cli/user-error.js';
+import {describeFsError} from '../common/file-error.js';
+import {UserError} from '../common/user-error.js';
 
 export interface TraceInput {
 	/** For messages: the path, or "<stdin>". */
@@ -36,13 +37,12 @@ export async function openTraceInput(path: string, stdin: NodeJS.ReadableStream)
 function fileError(name: string, err: unknown): Error {
 	if (err instanceof UserError) return err;
 	const code = (err as NodeJS.ErrnoException).code;
-	if (code === 'ENOENT') return new UserError(`${name}: no such file`);
-	if (code === 'EACCES' || code === 'EPERM') return new UserError(`${name}: permission denied`);
 	if (code === 'EISDIR') return new UserError(`${name}: is a directory, not a trace file`);
 	if (code?.startsWith('Z_') || (err as Error).message?.includes('header check')) {
 		return new UserError(`${name}: not valid gzip data (${(err as Error).message})`);
 	}
-	return new UserError(`${name}: ${(err as Error).message ?? String(err)}`);
+	// The file-error wording every reader shares (common/file-error.ts).
+	return new UserError(`${name}: ${describeFsError(err)}`);
 }
 
 const asBytes = (c: Uint8Array | string): Uint8Array =>

@@ -1,7 +1,7 @@
 // Streaming trace parsers: bytes in (any chunking), page numbers out in batches.
 // They work on the raw bytes of each chunk, keep only the state of the line or number in
 // progress between chunks, and allocate nothing per reference or per line.
-import {UserError} from '../cli/user-error.js';
+import {UserError} from '../common/user-error.js';
 
 export type TraceFormat = 'pages' | 'addresses' | 'lackey';
 export const TRACE_FORMATS: readonly TraceFormat[] = ['pages', 'addresses', 'lackey'];

@@ -1,7 +1,7 @@
 // The trace lab's driver: one pass over an input feeds every (policy, frames) simulation at once,
 // batch by batch. Policies that need the future (opt) instead get the trace recorded during that
 // pass and replay it afterwards with next-use indices.
-import {UserError} from '../cli/user-error.js';
+import {UserError} from '../common/user-error.js';
 import {createPolicy, policyInfo, policyNames} from '../sim/policies/index.js';
 import {needsFuture} from '../sim/policies/opt.js';
 import {decodedChunks, type TraceInput} from './input.js';

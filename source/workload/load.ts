@@ -1,32 +1,14 @@
 // Workload files: find them, read them, parse the YAML, validate it, and turn every failure into ONE
 // line a person can act on: "FILE:LINE: path.to.field: expected ..., got ...".
 import {existsSync, readdirSync, readFileSync} from 'node:fs';
-import {basename, dirname, join} from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {basename, join} from 'node:path';
 import {type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument} from 'yaml';
 import type {z} from 'zod';
-import {UserError} from '../cli/user-error.js';
+import {fileError} from '../common/file-error.js';
+import {packageRoot} from '../common/package.js';
+import {UserError} from '../common/user-error.js';
 import type {Workload} from '../sim/spec.js';
 import {workloadSchema} from './schema.js';
-
-/** The package root: the nearest directory upwards holding memtop's package.json (works from source/ and dist/). */
-export function packageRoot(): string {
-	let dir = dirname(fileURLToPath(import.meta.url));
-	for (;;) {
-		const candidate = join(dir, 'package.json');
-		if (existsSync(candidate)) {
-			try {
-				if ((JSON.parse(readFileSync(candidate, 'utf8')) as {name?: unknown}).name === 'memtop') return dir;
-			} catch {
-				// Not ours or unreadable: keep walking.
-			}
-		}
-		const parent = dirname(dir);
-		if (parent === dir)
-			throw new Error('memtop: cannot find the package root (package.json with name "memtop")');
-		dir = parent;
-	}
-}
 
 export function shippedWorkloadsDir(): string {
 	return join(packageRoot(), 'workloads');
@@ -80,24 +62,9 @@ export function loadWorkloadFile(path: string, label = path): Workload {
 	try {
 		text = readFileSync(path, 'utf8');
 	} catch (error) {
-		throw new UserError(`${label}: cannot read: ${describeFsError(error)}`);
+		throw fileError(label, error);
 	}
 	return parseWorkload(text, label);
-}
-
-function describeFsError(error: unknown): string {
-	const code = (error as NodeJS.ErrnoException).code;
-	switch (code) {
-		case 'ENOENT':
-			return 'no such file';
-		case 'EACCES':
-		case 'EPERM':
-			return 'permission denied';
-		case 'EISDIR':
-			return 'is a directory';
-		default:
-			return (error as Error).message.split('\n')[0] ?? String(error);
-	}
 }
 
 /** The first comment line at the top of a file: shipped workloads open with what to watch. */

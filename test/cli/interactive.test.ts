@@ -3,7 +3,7 @@
 import {type ChildProcess, execFileSync, spawn} from 'node:child_process';
 import {afterEach, describe, expect, it} from 'vitest';
 import {NOT_A_TTY, runInteractive} from '../../source/cli/interactive.js';
-import {UserError} from '../../source/cli/user-error.js';
+import {UserError} from '../../source/common/user-error.js';
 import {FakeSession} from '../helpers/fake-session.js';
 
 const hasScript = (() => {

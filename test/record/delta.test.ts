@@ -4,9 +4,13 @@ import {readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {brotliCompressSync, deflateSync} from 'node:zlib';
 import {describe, expect, it} from 'vitest';
-import {UserError} from '../../source/cli/user-error.js';
-import {canonicalHash, encodeDelta, maxStateBytes, shuffle4} from '../../source/record/format.js';
-import {type CheckpointEntry, loadRecording, Player, type Recording} from '../../source/record/player.js';
+import {UserError} from '../../source/common/user-error.js';
+import {maxStateBytes, shuffle4} from '../../source/record/compression.js';
+import {encodeDelta} from '../../source/record/delta.js';
+import {canonicalHash} from '../../source/record/format.js';
+import {loadRecording} from '../../source/record/load.js';
+import {Player} from '../../source/record/player.js';
+import type {CheckpointEntry, Recording} from '../../source/record/recording.js';
 import {recordLive, tempDir} from './helpers.js';
 
 type Line = {

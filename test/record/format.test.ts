@@ -1,22 +1,11 @@
 import {deflateSync} from 'node:zlib';
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
-import {
-	alignMoves,
-	decodeDelta,
-	decodeState,
-	describeCommand,
-	diffStates,
-	encodeDelta,
-	encodeState,
-	FormatError,
-	formatTickTime,
-	patchState,
-	shuffle4,
-	unshuffle4,
-	validateCommand,
-	validateLine,
-} from '../../source/record/format.js';
+import {decodeState, encodeState, shuffle4, unshuffle4} from '../../source/record/compression.js';
+import {alignMoves, decodeDelta, diffStates, encodeDelta, patchState} from '../../source/record/delta.js';
+import {FormatError} from '../../source/record/format.js';
+import {describeCommand, formatTickTime} from '../../source/record/labels.js';
+import {validateCommand, validateLine} from '../../source/record/validate.js';
 import {Machine} from '../../source/sim/machine.js';
 import {saveMachine} from '../../source/sim/state-codec.js';
 import {hogSpec} from '../../source/sim/templates.js';

@@ -4,8 +4,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach} from 'vitest';
 import {JsonlRecorder} from '../../source/record/recorder.js';
-import {SettledSimSession} from '../../source/session/replay-session.js';
-import type {SessionClock} from '../../source/session/sim-session.js';
+import {type SessionClock, SimSession} from '../../source/session/sim-session.js';
 import type {Command} from '../../source/sim/commands.js';
 import {Machine} from '../../source/sim/machine.js';
 import {takeSnapshot} from '../../source/sim/snapshot.js';
@@ -136,7 +135,7 @@ export async function recordLive(
 		...(options.keyInterval ? {keyInterval: options.keyInterval} : {}),
 	});
 	const clock = new FakeClock();
-	const session = new SettledSimSession({machine, recorder, clock, autostart: false, paused: true});
+	const session = new SimSession({machine, recorder, clock, autostart: false, paused: true});
 	const captures = new Map<number, LiveCapture>();
 	const half = Math.floor(ticks / 2);
 	// First half: paused, one step at a time (commands apply at once when sent).

@@ -1,9 +1,11 @@
 import {readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {UserError} from '../../source/cli/user-error.js';
+import {UserError} from '../../source/common/user-error.js';
 import {canonicalHash} from '../../source/record/format.js';
-import {loadRecording, Player, type Recording} from '../../source/record/player.js';
+import {loadRecording} from '../../source/record/load.js';
+import {Player} from '../../source/record/player.js';
+import type {Recording} from '../../source/record/recording.js';
 import {recordLive, tempDir} from './helpers.js';
 
 /** Byte offsets at which each line starts, and at which its content ends (its newline). */

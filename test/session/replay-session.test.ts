@@ -1,9 +1,11 @@
 import {readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join, resolve} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {canonicalHash, settle} from '../../source/record/format.js';
-import {loadRecording, Player, type Recording} from '../../source/record/player.js';
+import {canonicalHash} from '../../source/record/format.js';
+import {loadRecording} from '../../source/record/load.js';
+import {Player} from '../../source/record/player.js';
 import {JsonlRecorder} from '../../source/record/recorder.js';
+import type {Recording} from '../../source/record/recording.js';
 import {
 	ReplaySession,
 	type ReplaySessionOptions,
@@ -243,7 +245,6 @@ describe('ReplaySession', () => {
 		while (fresh.tick < T + 200) {
 			for (const c of recorded) if (c.tick === fresh.tick) fresh.apply(c.command);
 			for (const c of whatIf[fresh.tick] ?? []) fresh.apply(c);
-			settle(fresh);
 			fresh.step();
 		}
 		expect(stateOf(fresh)).toEqual(branchState);

@@ -1,7 +1,7 @@
 import {PassThrough, Readable} from 'node:stream';
 import {describe, expect, it} from 'vitest';
 import {traceCommand, traceHelp} from '../../source/cli/trace.js';
-import {UserError} from '../../source/cli/user-error.js';
+import {UserError} from '../../source/common/user-error.js';
 
 const FIXTURE = new URL('../fixtures/trace/walk.trace.gz', import.meta.url).pathname;
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
-import {UserError} from '../../source/cli/user-error.js';
+import {UserError} from '../../source/common/user-error.js';
 import {detectFormat, type ParserOptions, type TraceFormat, TraceParser} from '../../source/trace/parse.js';
 
 interface Parsed {

@@ -4,7 +4,7 @@ import {join} from 'node:path';
 import {Readable} from 'node:stream';
 import {gzipSync} from 'node:zlib';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {UserError} from '../../source/cli/user-error.js';
+import {UserError} from '../../source/common/user-error.js';
 import {openTraceInput, STDIN_NAME} from '../../source/trace/input.js';
 import {
 	parseFormat,

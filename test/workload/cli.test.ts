@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
-import {UserError} from '../../source/cli/user-error.js';
 import {validateCommand, validateHelp} from '../../source/cli/validate.js';
 import {workloadsCommand, workloadsHelp} from '../../source/cli/workloads.js';
+import {UserError} from '../../source/common/user-error.js';
 
 function collector() {
 	const out: string[] = [];

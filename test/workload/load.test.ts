@@ -2,14 +2,14 @@ import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {UserError} from '../../source/cli/user-error.js';
+import {packageRoot} from '../../source/common/package.js';
+import {UserError} from '../../source/common/user-error.js';
 import {GIB} from '../../source/sim/units.js';
 import {
 	firstCommentLine,
 	isWorkloadPath,
 	listShippedWorkloads,
 	loadWorkload,
-	packageRoot,
 	parseWorkload,
 } from '../../source/workload/load.js';
 

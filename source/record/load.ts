@@ -1,0 +1,165 @@
+// Opening a recording: the header checked (format, version, the workload through the schema), then
+// every line validated and indexed as it is read. Problems that leave nothing to replay are one line
+// (a UserError, exit 2); a file cut short replays up to its last complete line, with a notice.
+import {closeSync, openSync} from 'node:fs';
+import {fileError} from '../common/file-error.js';
+import {UserError} from '../common/user-error.js';
+import {maxStateBytes} from './compression.js';
+import {FORMAT_VERSION, FormatError, type RecordingHeader, type RecordLine} from './format.js';
+import {formatTickTime} from './labels.js';
+import {errorText, parseJson, readLines} from './line-reader.js';
+import {type CheckpointEntry, type CommandEntry, Recording} from './recording.js';
+import {headerFormat, looksLikeHeader, validateHeader, validateLine} from './validate.js';
+
+/** Read and validate a recording. Problems that leave nothing to replay throw a one-line UserError. */
+export function loadRecording(file: string, label: string = file): Recording {
+	let fd: number;
+	try {
+		fd = openSync(file, 'r');
+	} catch (error) {
+		throw fileError(label, error);
+	}
+	try {
+		return indexRecording(fd, file, label);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'EISDIR')
+			throw new UserError(`${label}: cannot read: is a directory`);
+		throw error;
+	} finally {
+		closeSync(fd);
+	}
+}
+
+const NOT_A_RECORDING = 'not a memtop recording (expected a JSON header line {"memtop": "recording", ...})';
+
+function indexRecording(fd: number, file: string, label: string): Recording {
+	const lines = readLines(fd, label);
+	const first = lines.next();
+	if (first.done) throw new UserError(`${label}: empty file, ${NOT_A_RECORDING}`);
+	const headerLine = first.value;
+	let parsed: unknown;
+	try {
+		parsed = parseJson(headerLine.bytes);
+	} catch {
+		const text = headerLine.bytes.subarray(0, 64).toString('latin1');
+		if (!headerLine.terminated && /^\{\s*"memtop"/.test(text)) {
+			throw new UserError(
+				`${label}:1: the header line is incomplete (the file was cut short); nothing to replay`,
+			);
+		}
+		throw new UserError(`${label}:1: ${NOT_A_RECORDING}`);
+	}
+	if (!looksLikeHeader(parsed)) throw new UserError(`${label}:1: ${NOT_A_RECORDING}`);
+	let header: RecordingHeader;
+	try {
+		const format = headerFormat(parsed);
+		if (format > FORMAT_VERSION) {
+			const by =
+				typeof parsed.version === 'string' ? ` (written by memtop ${parsed.version.slice(0, 32)})` : '';
+			throw new UserError(
+				`${label}:1: recording format ${format}${by} is newer than this memtop reads (format ${FORMAT_VERSION}); upgrade memtop to replay it`,
+			);
+		}
+		header = validateHeader(parsed);
+	} catch (error) {
+		if (error instanceof FormatError) throw new UserError(`${label}:1: ${error.message}`);
+		throw error;
+	}
+
+	const commands: CommandEntry[] = [];
+	const checkpoints: CheckpointEntry[] = [];
+	const seen = new Map<number, CheckpointEntry>();
+	const maxBytes = maxStateBytes(header.workload);
+	let end: Recording['end'] = null;
+	let lastTick = -1;
+	let startTick = 0;
+	let cut: number | null = null;
+	let count = 1;
+	for (const raw of lines) {
+		count = raw.number;
+		let line: RecordLine;
+		try {
+			line = validateLine(parseJson(raw.bytes), header.format);
+		} catch (error) {
+			if (!raw.terminated) {
+				// A crash or kill mid-write: keep everything before it.
+				cut = raw.number;
+				count = raw.number - 1;
+				break;
+			}
+			const message = error instanceof FormatError ? error.message : `invalid JSON (${errorText(error)})`;
+			throw new UserError(`${label}:${raw.number}: ${message}`);
+		}
+		const bad = (message: string): never => {
+			throw new UserError(`${label}:${raw.number}: ${message}`);
+		};
+		if (end) bad('a line after the end line');
+		if (line.t < lastTick) bad(`t goes backwards (${line.t} after ${lastTick})`);
+		if (raw.number === 2) {
+			const state = 'checkpoint' in line && line.checkpoint.state !== undefined;
+			if (state) startTick = line.t;
+			if (header.parent && !state) {
+				bad('a branch recording must start with a full-state checkpoint (the state it branched from)');
+			}
+			if (header.parent && header.parent.tick !== startTick) {
+				bad(
+					`the branch starts at tick ${startTick} but its header says it branched at tick ${header.parent.tick}`,
+				);
+			}
+		}
+		lastTick = line.t;
+		if ('cmd' in line) {
+			commands.push({tick: line.t, command: line.cmd, line: raw.number});
+		} else if ('checkpoint' in line) {
+			const body = line.checkpoint;
+			if (seen.has(line.t)) bad(`a second checkpoint at tick ${line.t}`);
+			let delta: CheckpointEntry['delta'] = null;
+			if (body.delta !== undefined) {
+				const base = seen.get(body.base!);
+				if (!base?.state) {
+					bad(`checkpoint.base: expected the tick of an earlier checkpoint with a state, got ${body.base}`);
+				}
+				if (body.length! > maxBytes) {
+					bad(`checkpoint.length: expected at most ${maxBytes} bytes for this workload, got ${body.length}`);
+				}
+				delta = {base: body.base!, length: body.length!};
+			}
+			const entry: CheckpointEntry = {
+				tick: line.t,
+				hash: body.hash,
+				line: raw.number,
+				state: body.state !== undefined || delta ? {offset: raw.offset, length: raw.bytes.length} : null,
+				delta,
+			};
+			seen.set(line.t, entry);
+			checkpoints.push(entry);
+		} else {
+			end = {tick: line.t, hash: line.end.hash, line: raw.number};
+		}
+	}
+	if (header.parent && checkpoints[0]?.tick !== startTick) {
+		throw new UserError(
+			cut === 2
+				? `${label}:2: the branch's starting state is incomplete (the file was cut short); nothing to replay`
+				: `${label}: a branch recording without its starting state (line 2); nothing to replay`,
+		);
+	}
+	const endTick = end ? end.tick : Math.max(startTick, lastTick);
+	const upTo = `replaying up to ${formatTickTime(endTick)} (tick ${endTick})`;
+	let notice: string | null = null;
+	if (cut !== null)
+		notice = `${label}:${cut}: incomplete last line ignored (the recording was cut short); ${upTo}`;
+	else if (!end) notice = `${label}: no end line (the run did not close cleanly); ${upTo}`;
+	return new Recording({
+		file,
+		label,
+		header,
+		startTick,
+		endTick,
+		end,
+		commands,
+		checkpoints,
+		notice,
+		lineCount: count,
+	});
+}
