@@ -7,6 +7,7 @@ import {traceCommand, traceHelp} from './cli/trace.js';
 import {validateCommand, validateHelp} from './cli/validate.js';
 import {workloadsCommand, workloadsHelp} from './cli/workloads.js';
 import {UserError} from './common/user-error.js';
+import {escapeText} from './text/escape.js';
 
 const mainHelp = `
   memtop: htop for a simulated operating system's memory manager
@@ -79,12 +80,13 @@ main(process.argv.slice(2)).then(
 		process.exitCode = code;
 	},
 	(error: unknown) => {
+		// Messages quote files and arguments: escaped, so a name cannot drive the terminal.
 		if (error instanceof UserError) {
-			process.stderr.write(`memtop: ${error.message}\n`);
+			process.stderr.write(`memtop: ${escapeText(error.message)}\n`);
 			process.exitCode = error.exitCode;
 		} else {
 			process.stderr.write(
-				`memtop: internal error: ${error instanceof Error ? error.message : String(error)}\n`,
+				`memtop: internal error: ${escapeText(error instanceof Error ? error.message : String(error))}\n`,
 			);
 			if (process.env.MEMTOP_DEBUG) console.error(error);
 			process.exitCode = 1;

@@ -5,6 +5,7 @@ import type {Machine} from '../sim/machine.js';
 import {takeSnapshot} from '../sim/snapshot.js';
 import type {Snapshot} from '../sim/snapshot-types.js';
 import {pagesToKb, TICKS_PER_SECOND} from '../sim/units.js';
+import {escapeText} from '../text/escape.js';
 import {formatBinary, formatDmesgTime, formatEvent} from '../text/format.js';
 
 export interface HeadlessOptions {
@@ -108,7 +109,7 @@ export function topTable(s: Snapshot): string[] {
 		.map((p) =>
 			[
 				String(p.pid).padStart(7),
-				p.name.slice(0, 16).padEnd(16),
+				escapeText(p.name).slice(0, 16).padEnd(16),
 				STATE_LETTER[p.state],
 				pageBytes(p.rss).padStart(9),
 				pageBytes(p.swap).padStart(9),
@@ -157,8 +158,8 @@ export function runHeadless(run: Steppable, options: HeadlessOptions): Snapshot 
 		else {
 			for (const e of last.events) {
 				if (e.kind === 'direct-reclaim' || e.kind === 'kswapd-wake' || e.kind === 'kswapd-sleep') continue;
-				const lines = e.kind === 'oom-kill' ? [...e.lines] : [formatEvent(e)];
-				if (e.kind === 'oom-reaped') lines.splice(0, 1, e.line);
+				const lines = e.kind === 'oom-kill' ? e.lines.map(escapeText) : [formatEvent(e)];
+				if (e.kind === 'oom-reaped') lines.splice(0, 1, escapeText(e.line));
 				for (const line of lines) write(`  ${formatDmesgTime(e.tick)} ${line}`);
 			}
 			write(textLine(last, prev, (prev ? last.time - prev.time : options.interval) || options.interval));

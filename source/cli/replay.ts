@@ -14,7 +14,7 @@ import type {SimSession} from '../session/sim-session.js';
 import {TICKS_PER_SECOND} from '../sim/units.js';
 import {parseArgs} from './args.js';
 import {runHeadless} from './headless.js';
-import type {CommandIo} from './io.js';
+import {type CommandIo, warn} from './io.js';
 import {checkPositive, checkRecord, discardRecording, takeNoRecord} from './run.js';
 
 export const replayHelp = `
@@ -122,7 +122,7 @@ export async function replayCommand(
 			interval,
 			json: flags.json === true,
 			write: (line) => io.stdout.write(`${line}\n`),
-			warn: (line) => io.stderr.write(`${line}\n`),
+			warn: (line) => warn(io, `${line}`),
 		});
 	}
 	let branch: JsonlRecorder | null = null;
@@ -150,16 +150,14 @@ export async function replayCommand(
 		throw error;
 	}
 	// The dashboard's screen is gone now: repeat what it showed that matters later.
-	for (const notice of session.getNotices()) io.stderr.write(`memtop: ${notice}\n`);
+	for (const notice of session.getNotices()) warn(io, `memtop: ${notice}`);
 	const divergence = session.getDivergence();
-	if (divergence) io.stderr.write(`memtop: ${recording.label}: ${divergence.message}\n`);
+	if (divergence) warn(io, `memtop: ${recording.label}: ${divergence.message}`);
 	const taken = branch as JsonlRecorder | null;
 	if (taken) {
-		if (taken.error) io.stderr.write(`memtop: ${taken.path}: recording stopped: ${taken.error}\n`);
+		if (taken.error) warn(io, `memtop: ${taken.path}: recording stopped: ${taken.error}`);
 		else
-			io.stderr.write(
-				`memtop: took over; recorded to ${taken.path}; replay it with: memtop replay ${taken.path}\n`,
-			);
+			warn(io, `memtop: took over; recorded to ${taken.path}; replay it with: memtop replay ${taken.path}`);
 	}
 	return code;
 }

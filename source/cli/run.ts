@@ -10,7 +10,7 @@ import {policyNames} from '../sim/policies/index.js';
 import {loadWorkload} from '../workload/load.js';
 import {parseArgs} from './args.js';
 import {runHeadless} from './headless.js';
-import type {CommandIo} from './io.js';
+import {type CommandIo, warn} from './io.js';
 
 export const runHelp = `
   Usage
@@ -130,7 +130,7 @@ export async function runCommand(argv: string[], io: CommandIo, deps: RunDepende
 		});
 		if (recorder) {
 			await recorder.close(machine);
-			if (recorder.error) io.stderr.write(`memtop: ${recorder.path}: recording stopped: ${recorder.error}\n`);
+			if (recorder.error) warn(io, `memtop: ${recorder.path}: recording stopped: ${recorder.error}`);
 		}
 		return 0;
 	}
@@ -142,7 +142,7 @@ export async function runCommand(argv: string[], io: CommandIo, deps: RunDepende
 		try {
 			recorder = JsonlRecorder.open({path: defaultRecordingPath(workload.name), machine});
 		} catch (error) {
-			io.stderr.write(`memtop: not recording: ${error instanceof Error ? error.message : String(error)}\n`);
+			warn(io, `memtop: not recording: ${error instanceof Error ? error.message : String(error)}`);
 		}
 	}
 	const session = new SimSession({
@@ -160,11 +160,8 @@ export async function runCommand(argv: string[], io: CommandIo, deps: RunDepende
 		throw error;
 	}
 	if (recorder) {
-		if (recorder.error) io.stderr.write(`memtop: ${recorder.path}: recording stopped: ${recorder.error}\n`);
-		else
-			io.stderr.write(
-				`memtop: recorded to ${recorder.path}; replay it with: memtop replay ${recorder.path}\n`,
-			);
+		if (recorder.error) warn(io, `memtop: ${recorder.path}: recording stopped: ${recorder.error}`);
+		else warn(io, `memtop: recorded to ${recorder.path}; replay it with: memtop replay ${recorder.path}`);
 	}
 	return code;
 }

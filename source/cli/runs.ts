@@ -3,6 +3,7 @@
 import {UserError} from '../common/user-error.js';
 import {formatTickTime} from '../record/labels.js';
 import {listRuns, type RunSummary, runsDir} from '../record/runs-dir.js';
+import {escapeText} from '../text/escape.js';
 import {formatBytes} from '../workload/quantities.js';
 import {parseArgs} from './args.js';
 import type {CommandIo} from './io.js';
@@ -56,7 +57,8 @@ export function formatRuns(runs: readonly RunSummary[]): string[] {
 		note(r),
 	]);
 	const head = ['STARTED', 'WORKLOAD', 'LENGTH', 'SIZE', 'FILE', ''];
-	const all = [head, ...rows];
+	// Header fields and file names come from the files: escaped before they reach the terminal.
+	const all = [head, ...rows.map((row) => row.map(escapeText))];
 	const widths = head.map((_, c) => Math.max(...all.map((row) => row[c]!.length)));
 	const right = new Set([2, 3]);
 	return all.map((row) =>
@@ -75,11 +77,11 @@ export async function runsCommand(argv: string[], io: CommandIo): Promise<number
 	const runs = listRuns(dir);
 	if (runs.length === 0) {
 		io.stdout.write(
-			`No recorded runs in ${dir} (interactive runs record there unless started with --no-record)\n`,
+			`No recorded runs in ${escapeText(dir)} (interactive runs record there unless started with --no-record)\n`,
 		);
 		return 0;
 	}
-	io.stdout.write(`Recorded runs in ${dir}, newest first:\n`);
+	io.stdout.write(`Recorded runs in ${escapeText(dir)}, newest first:\n`);
 	for (const line of formatRuns(runs)) io.stdout.write(`${line}\n`);
 	return 0;
 }

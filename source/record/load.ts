@@ -4,8 +4,15 @@
 import {closeSync, openSync} from 'node:fs';
 import {fileError} from '../common/file-error.js';
 import {UserError} from '../common/user-error.js';
+import {TICKS_PER_SECOND} from '../sim/units.js';
 import {maxStateBytes} from './compression.js';
-import {FORMAT_VERSION, FormatError, type RecordingHeader, type RecordLine} from './format.js';
+import {
+	FORMAT_VERSION,
+	FormatError,
+	HASH_INTERVAL_TICKS,
+	type RecordingHeader,
+	type RecordLine,
+} from './format.js';
 import {formatTickTime} from './labels.js';
 import {errorText, parseJson, readLines} from './line-reader.js';
 import {type CheckpointEntry, type CommandEntry, Recording} from './recording.js';
@@ -29,6 +36,11 @@ export function loadRecording(file: string, label: string = file): Recording {
 		closeSync(fd);
 	}
 }
+
+/** The longest recording replayed: 7 simulated days (a replay of it steps every tick). */
+export const MAX_RECORDING_TICKS = 7 * 24 * 3600 * TICKS_PER_SECOND;
+/** Commands at one tick: the dashboard sends a few per key; a flood of them is not a recording of a person. */
+export const MAX_COMMANDS_PER_TICK = 100;
 
 const NOT_A_RECORDING = 'not a memtop recording (expected a JSON header line {"memtop": "recording", ...})';
 
@@ -73,6 +85,9 @@ function indexRecording(fd: number, file: string, label: string): Recording {
 	let end: Recording['end'] = null;
 	let lastTick = -1;
 	let startTick = 0;
+	/** The tick of the last checkpoint (or the start): the next line lies at most HASH_INTERVAL_TICKS past it. */
+	let anchor = 0;
+	let atTick = 0;
 	let cut: number | null = null;
 	let count = 1;
 	for (const raw of lines) {
@@ -95,6 +110,23 @@ function indexRecording(fd: number, file: string, label: string): Recording {
 		};
 		if (end) bad('a line after the end line');
 		if (line.t < lastTick) bad(`t goes backwards (${line.t} after ${lastTick})`);
+		if (line.t > MAX_RECORDING_TICKS)
+			bad(
+				`t: expected at most ${MAX_RECORDING_TICKS} (${formatTickTime(MAX_RECORDING_TICKS)}, the longest recording memtop replays), got ${line.t}`,
+			);
+		// memtop writes a hash every HASH_INTERVAL_TICKS, so no line is further than that past the last
+		// checkpoint (or the start): the work of a replay is bounded by the file's own length.
+		if (raw.number > 2 && line.t > anchor + HASH_INTERVAL_TICKS)
+			bad(
+				`t jumps to ${line.t}, more than ${HASH_INTERVAL_TICKS / TICKS_PER_SECOND} s past the last checkpoint (tick ${anchor}): memtop writes one every ${HASH_INTERVAL_TICKS / TICKS_PER_SECOND} s`,
+			);
+		if ('cmd' in line) {
+			atTick = line.t === lastTick ? atTick + 1 : 1;
+			if (atTick > MAX_COMMANDS_PER_TICK)
+				bad(
+					`more than ${MAX_COMMANDS_PER_TICK} commands at tick ${line.t} (memtop records what a person types)`,
+				);
+		}
 		if (raw.number === 2) {
 			const state = 'checkpoint' in line && line.checkpoint.state !== undefined;
 			if (state) startTick = line.t;
@@ -108,6 +140,8 @@ function indexRecording(fd: number, file: string, label: string): Recording {
 			}
 		}
 		lastTick = line.t;
+		if (raw.number === 2) anchor = startTick;
+		if ('checkpoint' in line) anchor = line.t;
 		if ('cmd' in line) {
 			commands.push({tick: line.t, command: line.cmd, line: raw.number});
 		} else if ('checkpoint' in line) {

@@ -2,10 +2,98 @@
 // and after restoring: a bad state gives a FormatError, never a broken machine.
 import {Machine} from '../sim/machine.js';
 import {Proc} from '../sim/process.js';
-import type {Workload} from '../sim/spec.js';
+import type {ProcessSpec, Workload} from '../sim/spec.js';
 import {restoreMachine, stateHeaderText} from '../sim/state-codec.js';
+import {describeValue} from '../workload/hints.js';
 import {FormatError} from './format.js';
 import {errorText} from './line-reader.js';
+import {validateProcessSpec} from './validate.js';
+
+type Obj = Record<string, unknown>;
+const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Every value `a` has is the one its parse `b` has (a may leave out what the schema defaults: the
+ * machine takes ProcessSpec's optional fields as absent), key order aside.
+ */
+function agrees(a: unknown, b: unknown): boolean {
+	if (Array.isArray(a) || Array.isArray(b)) {
+		return (
+			Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => agrees(x, b[i]))
+		);
+	}
+	if (isObject(a) && isObject(b))
+		return Object.keys(a).every((k) => a[k] === undefined || agrees(a[k], b[k]));
+	return a === b;
+}
+
+/** The fields ProcessSpec requires (the schema defaults some of them in a file; a state must hold them). */
+const REQUIRED = {
+	spec: ['name', 'rate', 'regions', 'streams', 'oom_score_adj', 'compressibility'],
+	region: ['name', 'kind', 'size'],
+	stream: ['region', 'pattern', 'weight'],
+} as const;
+
+function missingField(spec: Obj): string | undefined {
+	const missing = (o: unknown, keys: readonly string[]) =>
+		keys.find((k) => !isObject(o) || o[k] === undefined);
+	const top = missing(spec, REQUIRED.spec);
+	if (top) return top;
+	for (const [list, keys] of [
+		['regions', REQUIRED.region],
+		['streams', REQUIRED.stream],
+	] as const) {
+		const items = spec[list] as unknown[];
+		for (let i = 0; i < items.length; i++) {
+			const k = missing(items[i], keys);
+			if (k) return `${list}[${i}].${k}`;
+		}
+	}
+	return undefined;
+}
+
+/**
+ * The text a state carries that reaches the screen or the machine's arithmetic meets the workload
+ * file's rules: every process spec (names, sizes, rates) is one the schema accepts and parses to
+ * itself, file objects are named as the schema names them, and the queue of undelivered events is
+ * empty (a canonical state sets it aside: docs/recording.md).
+ */
+function checkStateText(parsed: unknown, where: (message: string) => string): void {
+	const bad = (message: string): never => {
+		throw new FormatError(where(`checkpoint state ${message}`));
+	};
+	const header = isObject(parsed) && isObject(parsed.header) ? parsed.header : bad('is not a machine state');
+	if (!Array.isArray(header.pendingEvents) || header.pendingEvents.length > 0)
+		bad('holds undelivered events (a recorded state never does)');
+	if (!Array.isArray(header.procs)) bad('has no process list');
+	(header.procs as unknown[]).forEach((entry, i) => {
+		if (entry === null) return;
+		if (!isObject(entry) || !isObject(entry.spec)) bad(`procs[${i}]: expected a process with its spec`);
+		// Workload processes keep their group's spec (count, start, end); the process is the rest.
+		const {count, start, end, ...spec} = (entry as Obj).spec as Obj;
+		let parsedSpec: ProcessSpec;
+		try {
+			parsedSpec = validateProcessSpec(spec, `procs[${i}].spec`);
+		} catch (error) {
+			return bad(errorText(error));
+		}
+		const missing = missingField(spec);
+		if (missing) bad(`procs[${i}].spec.${missing}: expected a value, got nothing`);
+		if (!agrees(spec, parsedSpec)) bad(`procs[${i}].spec: not a process spec as memtop writes it`);
+		for (const [key, value] of Object.entries({count, start, end})) {
+			if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0))
+				bad(`procs[${i}].spec.${key}: expected a number of at least 0, got ${describeValue(value)}`);
+		}
+	});
+	if (!Array.isArray(header.files)) bad('has no file list');
+	(header.files as unknown[]).forEach((f, i) => {
+		if (!isObject(f) || typeof f.name !== 'string' || !FILE_NAME.test(f.name))
+			bad(`files[${i}].name: expected an object name without spaces or control characters (at most 255)`);
+	});
+}
+
+/** As the workload schema names file and shmem objects (objectName in workload/schema.ts). */
+const FILE_NAME = /^[^\s\u0000-\u001f\u007f-\u009f]{1,255}$/u;
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -16,14 +104,16 @@ export function restoreState(
 	where: (message: string) => string,
 ): Machine {
 	// The codec's JSON part must not carry keys that would reach object prototypes.
+	let parsed: unknown;
 	try {
-		JSON.parse(stateHeaderText(raw), (key, value) => {
+		parsed = JSON.parse(stateHeaderText(raw), (key, value) => {
 			if (FORBIDDEN_KEYS.has(key)) throw new Error(`forbidden key ${key}`);
 			return value;
 		});
 	} catch (error) {
 		throw new FormatError(where(`checkpoint state is not a machine state: ${errorText(error)}`));
 	}
+	checkStateText(parsed, where);
 	let m: Machine;
 	try {
 		m = restoreMachine(workload, raw);

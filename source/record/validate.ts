@@ -3,7 +3,7 @@
 // parsed them, never the raw objects.
 import type {Command} from '../sim/commands.js';
 import {policyNames} from '../sim/policies/index.js';
-import type {Sysctls, Workload} from '../sim/spec.js';
+import type {ProcessSpec, Sysctls, Workload} from '../sim/spec.js';
 import {isSysctlName, SYSCTL_NAMES, SYSCTLS} from '../sim/sysctl.js';
 import {GIB} from '../sim/units.js';
 import {describeValue} from '../workload/hints.js';
@@ -84,7 +84,11 @@ const COMMAND_KEYS: Record<Command['kind'], readonly string[]> = {
 const COMMAND_KINDS = Object.keys(COMMAND_KEYS) as Command['kind'][];
 const PID_MAX = 2 ** 31 - 1;
 
-/** Check a command read from a file; returns it unchanged (it is plain JSON). */
+/**
+ * Check a command read from a file (or sent by the dashboard: sessions record commands in this form).
+ * Returns the command as the schema parses it: a spawn's spec with every default filled in, so the
+ * machine never sees a raw value ("640M") or a missing field.
+ */
 export function validateCommand(v: unknown, path: string): Command {
 	if (!isObject(v)) fail(path, 'a command like {"kind": "kill", "pid": 101}', v);
 	const kind = v.kind;
@@ -93,10 +97,11 @@ export function validateCommand(v: unknown, path: string): Command {
 	}
 	object(v, path, COMMAND_KEYS[kind as Command['kind']], 'a command');
 	switch (kind as Command['kind']) {
-		case 'spawn':
-			validateProcessSpec(v.spec, `${path}.spec`);
-			if (v.count !== undefined) integer(v.count, `${path}.count`, 1, 10_000);
-			break;
+		case 'spawn': {
+			const spec = validateProcessSpec(v.spec, `${path}.spec`);
+			const count = integer(v.count ?? 1, `${path}.count`, 1, 10_000);
+			return {kind: 'spawn', spec, count};
+		}
 		case 'kill':
 			integer(v.pid, `${path}.pid`, 1, PID_MAX);
 			break;
@@ -140,8 +145,8 @@ function issueMessage(issues: readonly Issue[]): {path: PropertyKey[]; message: 
 	return {path, message: first.message};
 }
 
-/** A ProcessSpec as it appears in a spawn command, checked as a one-process workload. */
-function validateProcessSpec(v: unknown, path: string): void {
+/** A ProcessSpec as it appears in a spawn command, checked as a one-process workload; returned as parsed. */
+export function validateProcessSpec(v: unknown, path: string): ProcessSpec {
 	if (!isObject(v)) fail(path, 'a process spec', v);
 	for (const k of ['count', 'start', 'end']) {
 		if (k in v) throw new FormatError(`${path}: unknown key ${JSON.stringify(k)}`);
@@ -154,6 +159,9 @@ function validateProcessSpec(v: unknown, path: string): void {
 		const field = formatPath(rest);
 		throw new FormatError(`${path}${field ? (field.startsWith('[') ? field : `.${field}`) : ''}: ${message}`);
 	}
+	// A one-process group of the file form: the spec is the group without count and start.
+	const {count: _count, start: _start, ...spec} = result.data.processes[0]!;
+	return spec;
 }
 
 /** A parsed TimedEvent back into the file's `{at, <action>: ...}` form. */
@@ -192,7 +200,8 @@ function eventToInput(v: unknown, path: string): unknown {
 
 /**
  * Check a recording's embedded workload (the parsed Workload a run was built from) with the workload
- * schema. Returns the value as recorded: the checks prove its shape; defaults are not re-applied.
+ * schema. Returns the schema's parse, never the raw object: a parsed workload parses to itself, so a
+ * recording memtop wrote replays as it ran, and a hand-made one cannot reach the machine unparsed.
  */
 export function validateWorkload(v: unknown, path = 'workload'): Workload {
 	if (!isObject(v)) fail(path, 'a workload', v);
@@ -208,7 +217,7 @@ export function validateWorkload(v: unknown, path = 'workload'): Workload {
 		const field = formatPath(p);
 		throw new FormatError(`${path}${field ? (field.startsWith('[') ? field : `.${field}`) : ''}: ${message}`);
 	}
-	return v as unknown as Workload;
+	return result.data;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // What a session remembers between snapshots: one sample per simulated second for the graphs,
 // a short RSS history per process for the sparklines, and the event log ring. Pure: no timers,
 // fed only by ingest(), so live and replay sessions (and tests) drive it the same way.
+import type {SimEvent} from '../sim/events.js';
 import type {Snapshot} from '../sim/snapshot-types.js';
 import type {HistorySample, LoggedEvent} from './types.js';
 
@@ -130,6 +131,14 @@ export class HistoryTracker {
 	/** RSS in pages per simulated second, newest last; empty for unknown or exited pids. */
 	getProcessHistory(pid: number): readonly number[] {
 		return this.#rss.get(pid) ?? [];
+	}
+
+	/** Add events to the log as if snapshots had brought them (the log after a replay's seek). */
+	addEvents(events: readonly SimEvent[]): void {
+		if (events.length === 0) return;
+		for (const event of events.slice(-EVENT_LOG_SIZE)) this.#events.push({id: this.#nextEventId++, event});
+		trimFront(this.#events, EVENT_LOG_SIZE);
+		this.#eventsView = null;
 	}
 
 	/** Forget everything except the event id counter. */

@@ -19,7 +19,9 @@ import {
 import type {Recording} from '../record/recording.js';
 import type {RunRecorder} from '../record/stepper.js';
 import type {Command} from '../sim/commands.js';
+import type {SimEvent} from '../sim/events.js';
 import type {Machine} from '../sim/machine.js';
+import {EVENT_LOG_SIZE} from './history.js';
 import {type SessionClock, SimSession} from './sim-session.js';
 import type {ReplayStatus, TimelineMarker} from './types.js';
 
@@ -48,6 +50,10 @@ export interface ReplaySessionOptions {
 /** Playing faster than this takes no in-memory checkpoints (they would cost more than they save). */
 const MEMORY_CHECKPOINT_MAX_SPEED = 10;
 const INDEX_CHUNK_MS = 15;
+/** The first slice of a seek runs at once (a short seek is then done before the next frame). */
+const SEEK_FIRST_SLICE_MS = 100;
+/** The indexer keeps this many events of the whole run, for the event log after a seek. */
+const JOURNAL_EVENTS = 200_000;
 
 /** Replays a recording on its own machine to find OOM kills and verify every checkpoint. */
 export class RecordingIndexer {
@@ -83,8 +89,28 @@ export class RecordingIndexer {
 		while (!this.runFor(1000));
 	}
 
+	/** Every event of the run so far (the newest JOURNAL_EVENTS), for the event log after a seek. */
+	private journal: SimEvent[] = [];
+
+	/** Events before `tick`, as far as the indexer has got. */
+	eventsBefore(tick: number): SimEvent[] {
+		let hi = this.journal.length;
+		let lo = 0;
+		while (lo < hi) {
+			const mid = (lo + hi) >> 1;
+			if (this.journal[mid]!.tick < tick) lo = mid + 1;
+			else hi = mid;
+		}
+		return this.journal.slice(Math.max(0, lo - EVENT_LOG_SIZE), lo);
+	}
+
 	private collect(): void {
-		for (const e of this.player.machine.drainEvents()) {
+		const events = this.player.machine.drainEvents();
+		if (events.length > 0) {
+			this.journal.push(...events);
+			if (this.journal.length > JOURNAL_EVENTS * 1.25) this.journal = this.journal.slice(-JOURNAL_EVENTS);
+		}
+		for (const e of events) {
 			// Visible from the tick after the step that killed it.
 			if (e.kind === 'oom-kill')
 				this.kills.push({tick: e.tick + 1, kind: 'oom-kill', label: `${e.name} (pid ${e.pid})`});
@@ -104,6 +130,9 @@ export class ReplaySession extends SimSession {
 	private divergence: Divergence | null = null;
 	private notices: string[] = [];
 	private stopped = false;
+	/** A seek under way: the tick it goes to, and the tick it started stepping from after a restore. */
+	private seekTarget: number | null = null;
+	private seekFrom: number | null = null;
 	/** How many of the recording's commands are in commandLog (what a twin run is fed). */
 	private logged = 0;
 
@@ -221,7 +250,7 @@ export class ReplaySession extends SimSession {
 			this.markers = [...this.commandMarkers, ...kills].sort((a, b) => a.tick - b.tick);
 		}
 		return {
-			tick: this.player.tick,
+			tick: this.seekTarget ?? this.player.tick,
 			endTick: this.recording.endTick,
 			markers: this.markers,
 			divergence: this.divergence?.message ?? null,
@@ -262,22 +291,69 @@ export class ReplaySession extends SimSession {
 		super.setPaused(this.replaying && this.player.atEnd ? true : paused);
 	}
 
-	/** Go to `tick` (clamped to the recording). */
+	/**
+	 * Go to `tick` (clamped to the recording): restore the nearest state at once, then step the rest
+	 * in slices of the publish interval's budget, so keys, resizes and signals stay live however far
+	 * it is (a recording can hold hours between two states). The status shows the target meanwhile.
+	 */
 	seek(tick: number): void {
 		if (!this.replaying) return;
+		const from = this.player.tick;
 		try {
-			this.player.seek(tick);
+			this.seekTarget = this.player.restoreNear(tick);
 		} catch (error) {
 			// E.g. the file went away: say so and stay where we are (the view must not crash).
 			this.addNotice(`seek failed: ${error instanceof Error ? error.message : String(error)}`);
+			this.seekTarget = null;
+			this.publish();
+			return;
 		}
-		this.syncCommandLog();
+		// Stepping on from here keeps the log; a restore starts it again from the indexer's journal.
+		const restored = this.player.tick !== from || this.player.restoredTick === this.player.tick;
+		if (restored || this.seekTarget < from) this.seekFrom = this.player.tick;
+		this.busy(SEEK_FIRST_SLICE_MS);
 		this.publish();
+	}
+
+	/** True while a seek is being stepped toward its target. */
+	get seeking(): boolean {
+		return this.seekTarget !== null;
+	}
+
+	protected override eventsOnPublish(): boolean {
+		return this.seekTarget === null;
+	}
+
+	/** True while a seek is under way: one slice of it. */
+	protected override busy(budgetMs: number): boolean {
+		if (this.seekTarget === null) return false;
+		if (!this.player.advanceTo(this.seekTarget, budgetMs)) return true;
+		this.player.arrive();
+		this.seekTarget = null;
+		this.finishSeek();
+		return false;
+	}
+
+	/** The event log after a seek: what had happened before the target, as a live run would show it. */
+	private finishSeek(): void {
+		const stepped = this.player.takeSeekEvents();
+		const from = this.seekFrom;
+		this.seekFrom = null;
+		this.syncCommandLog();
+		if (from === null) {
+			this.tracker.addEvents(stepped);
+			return;
+		}
+		const before = this.indexer ? this.indexer.eventsBefore(from) : [];
+		this.tracker.reset();
+		this.tracker.addEvents([...before, ...stepped]);
 	}
 
 	/** Become a live run from the current tick, recorded to a new file whose header names this one. */
 	takeOver(): void {
 		if (!this.replaying) return;
+		// From where the user asked to be: a seek under way is finished first.
+		while (this.busy(Number.POSITIVE_INFINITY));
 		this.stopped = true;
 		const machine = this.player.machine;
 		let recorder: RunRecorder | null = null;

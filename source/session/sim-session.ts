@@ -1,6 +1,7 @@
 // A session over a machine in this process: it owns the wall clock and the speed, steps the
 // machine, applies commands at tick boundaries, records them, and publishes snapshots at ≤10 Hz.
 import {CommandList, CommandQueue, type RunRecorder, Stepper} from '../record/stepper.js';
+import {validateCommand} from '../record/validate.js';
 import type {Command} from '../sim/commands.js';
 import type {Machine} from '../sim/machine.js';
 import {Machine as MachineClass} from '../sim/machine.js';
@@ -14,7 +15,7 @@ import type {HistorySample, LoggedEvent, Session, SessionStatus, TwinStatus} fro
  * enough to watch pressure build, and rendering stays a small share of one core. Keys act at once. */
 export const PUBLISH_INTERVAL_MS = 200;
 /** Wall time one publish interval may spend stepping (the rest is left for rendering). */
-const STEP_BUDGET_MS = 140;
+export const STEP_BUDGET_MS = 140;
 
 /** Real time, injectable so tests can drive a session without waiting. */
 export interface SessionClock {
@@ -105,7 +106,9 @@ export class SimSession implements Session {
 		const now = this.clock.now();
 		const elapsed = now - this.lastWall;
 		this.lastWall = now;
-		if (!this.status.paused) {
+		if (this.busy(STEP_BUDGET_MS)) {
+			// A slice of longer work (a replay's seek) took this interval; playing resumes after it.
+		} else if (!this.status.paused) {
 			const start = this.clock.now();
 			if (Number.isFinite(this.status.speed)) {
 				this.tickDebt += (elapsed / 1000) * this.status.speed * TICKS_PER_SECOND;
@@ -125,6 +128,16 @@ export class SimSession implements Session {
 		this.publish();
 	}
 
+	/** Whether a snapshot takes the machine's new events (not while a replay seeks: it keeps them). */
+	protected eventsOnPublish(): boolean {
+		return true;
+	}
+
+	/** Work that takes this publish interval instead of playing, for at most `budgetMs` (none here). */
+	protected busy(_budgetMs: number): boolean {
+		return false;
+	}
+
 	/** Apply queued commands at this tick boundary, then advance one tick. */
 	protected stepOnce(): void {
 		this.stepper.step();
@@ -135,7 +148,11 @@ export class SimSession implements Session {
 	}
 
 	protected publish(): void {
-		this.snapshot = takeSnapshot(this.machine, {regions: false, regionsOf: this.regionsPid});
+		this.snapshot = takeSnapshot(this.machine, {
+			regions: false,
+			regionsOf: this.regionsPid,
+			events: this.eventsOnPublish(),
+		});
 		this.tracker.ingest(this.snapshot);
 		if (this.twin) {
 			// A twin still catching up replays the run so far a slice at a time.
@@ -207,7 +224,9 @@ export class SimSession implements Session {
 	}
 
 	send(command: Command): void {
-		this.queue.push(command);
+		// Commands are applied and recorded as the schema parses them (defaults filled in), exactly as
+		// a replay reads them back, so a run and its replay hold the same specs.
+		this.queue.push(validateCommand(command, 'command'));
 		if (this.status.paused) {
 			this.stepper.applyDue();
 			this.publish();

@@ -3,6 +3,7 @@
 // of 4 KiB; every display path goes through here.
 import type {SimEvent, SimEventKind} from '../sim/events.js';
 import {PAGE_SIZE, TICKS_PER_SECOND} from '../sim/units.js';
+import {escapeText} from './escape.js';
 
 const UNITS = ['B', 'K', 'M', 'G', 'T'] as const;
 
@@ -183,8 +184,8 @@ const EVENT_FORMATTERS: EventFormatters = {
 	command: (e) => `> ${e.summary}`,
 };
 
-/** An event as one log line, without the timestamp. */
+/** An event as one log line, without the timestamp; names from files are escaped (text/escape.ts). */
 export function formatEvent(event: SimEvent): string {
 	const format = EVENT_FORMATTERS[event.kind] as (e: SimEvent) => string;
-	return format(event);
+	return escapeText(format(event));
 }

@@ -215,7 +215,11 @@ const processName = text(
 	/^[A-Za-z0-9_.:-]+$/,
 	15,
 );
-const objectName = text('an object name without spaces (at most 255)', /^\S+$/, 255);
+const objectName = text(
+	'an object name without spaces or control characters (at most 255)',
+	/^[^\s\p{Cc}]+$/u,
+	255,
+);
 const workloadName = text('a name of letters, digits and _ . - (at most 64)', /^[A-Za-z0-9_.-]+$/, 64);
 /** A note is one paragraph: YAML's folded lines and runs of blanks become single spaces. */
 const NOTE_MAX = 400;
@@ -227,7 +231,9 @@ const noteText = leaf((v) => {
 		: new Expected(`a line of text (at most ${NOTE_MAX} characters)`);
 });
 const descriptionText = leaf((v) =>
-	typeof v === 'string' && !v.includes('\n') ? v.trim() : new Expected('one line of text'),
+	typeof v === 'string' && !/\p{Cc}/u.test(v.trim()) && v.length <= 1000
+		? v.trim()
+		: new Expected('one line of text without control characters (at most 1000 characters)'),
 );
 
 const policy: Leaf<string> = leaf((v) => {

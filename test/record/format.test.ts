@@ -171,7 +171,18 @@ describe('recording format pieces', () => {
 			{kind: 'drop-caches', mode: 3},
 			{kind: 'balloon', bytes: -4096},
 		];
-		for (const c of ok) expect(validateCommand(c, 'cmd')).toBe(c);
+		for (const c of ok.slice(2)) expect(validateCommand(c, 'cmd')).toEqual(c);
+		// A spawn comes back as the schema parses it: every default filled in, and it parses to itself.
+		const spawn = validateCommand(ok[0], 'cmd');
+		expect(spawn).toMatchObject({kind: 'spawn', count: 1, spec: {name: 'hog', uid: 1000}});
+		expect(validateCommand(JSON.parse(JSON.stringify(spawn)), 'cmd')).toEqual(spawn);
+		expect(validateCommand(ok[1], 'cmd')).toMatchObject({count: 2});
+		// Sizes written as text are numbers when the machine sees them (a raw "640M" once became NaN).
+		const text = validateCommand(
+			{kind: 'spawn', spec: {...hogSpec(GIB), regions: [{name: 'heap', kind: 'anon', size: '640M'}]}},
+			'cmd',
+		);
+		expect(text.kind === 'spawn' && text.spec.regions[0]!.size).toBe(640 * 1024 * 1024);
 		const bad: [unknown, RegExp][] = [
 			[null, /^cmd: expected a command/],
 			[{kind: 'set-sysctl', name: 'swapiness', value: 1}, /^cmd\.name: expected one of swappiness/],

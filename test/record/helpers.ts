@@ -1,9 +1,11 @@
 // Shared pieces for the recording tests: temp dirs, small workloads, a fake clock, a recorded live run.
+
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach} from 'vitest';
 import {JsonlRecorder} from '../../source/record/recorder.js';
+import {validateWorkload} from '../../source/record/validate.js';
 import {type SessionClock, SimSession} from '../../source/session/sim-session.js';
 import type {Command} from '../../source/sim/commands.js';
 import {Machine} from '../../source/sim/machine.js';
@@ -26,24 +28,34 @@ afterEach(() => {
 	for (const dir of dirs.splice(0)) rmSync(dir, {recursive: true, force: true});
 });
 
+/**
+ * A workload as memtop loads one: through the schema (defaults filled in), so that the parse of a
+ * recording's header is the very workload the run was built from.
+ */
+export function canonical(w: Workload): Workload {
+	return validateWorkload(JSON.parse(JSON.stringify(w)));
+}
+
 /** 96 MiB of RAM with swap: two busy processes, reclaim and swapping within a few seconds. */
 export function smallWorkload(): Workload {
-	return workload(
-		[
-			group('web', {count: 2, regions: [{name: 'heap', kind: 'anon', size: 24 * MIB}]}),
-			group('db', {
-				regions: [
-					{name: 'data', kind: 'file', size: 48 * MIB, object: 'db'},
-					{name: 'buf', kind: 'anon', size: 16 * MIB},
-				],
-				streams: [
-					{region: 'data', pattern: 'zipf', weight: 2, write_ratio: 0.1},
-					{region: 'buf', pattern: 'random', weight: 1, write_ratio: 0.5},
-				],
-			}),
-		],
-		{ram: 96 * MIB, kernel: 8 * MIB, swap: {size: 64 * MIB, device: 'ssd'}},
-		'small',
+	return canonical(
+		workload(
+			[
+				group('web', {count: 2, regions: [{name: 'heap', kind: 'anon', size: 24 * MIB}]}),
+				group('db', {
+					regions: [
+						{name: 'data', kind: 'file', size: 48 * MIB, object: 'db'},
+						{name: 'buf', kind: 'anon', size: 16 * MIB},
+					],
+					streams: [
+						{region: 'data', pattern: 'zipf', weight: 2, write_ratio: 0.1},
+						{region: 'buf', pattern: 'random', weight: 1, write_ratio: 0.5},
+					],
+				}),
+			],
+			{ram: 96 * MIB, kernel: 8 * MIB, swap: {size: 64 * MIB, device: 'ssd'}},
+			'small',
+		),
 	);
 }
 
@@ -56,7 +68,7 @@ export function oomWorkload(): Workload {
 			regions: [{name: 'heap', kind: 'anon', size: 512 * MIB}],
 			streams: [{region: 'heap', pattern: 'grow', weight: 1, grow: 48 * MIB}],
 		});
-	return {
+	return canonical({
 		name: 'ooms',
 		description: '',
 		machine: machineSpec({ram: 64 * MIB, kernel: 8 * MIB, swap: {size: 0, device: 'ssd'}}),
@@ -66,7 +78,7 @@ export function oomWorkload(): Workload {
 			leaker(3),
 		],
 		events: [],
-	};
+	});
 }
 
 /** A clock that only moves when told; its timer never fires by itself. */

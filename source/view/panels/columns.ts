@@ -1,6 +1,8 @@
 // The process table's columns, one descriptor each, like htop's Process_fields[]. The table,
 // the sort menu and the help screen all read this registry; adding a column means one entry here.
+
 import type {ProcessSnapshot} from '../../sim/snapshot-types.js';
+import {escapeText} from '../../text/escape.js';
 import {fitLeft, fitRight, formatCount, formatPages, sparkline} from '../format.js';
 import {type Colour, levelColour, stateColour, theme} from '../theme.js';
 
@@ -105,7 +107,7 @@ export const COLUMNS: readonly Column[] = [
 		flex: true,
 		descendingFirst: false,
 		description: 'command name',
-		format: (p) => p.name,
+		format: (p) => escapeText(p.name),
 		compare: (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.pid - b.pid),
 	},
 	{
