@@ -2,6 +2,7 @@
 // memtop's entry point: picks the subcommand, owns exit codes and process I/O. Errors a person
 // caused print one line and exit 2; anything else prints one line and exits 1.
 import process from 'node:process';
+import {processIo} from './cli/io.js';
 import {runCommand} from './cli/run.js';
 import {traceCommand, traceHelp} from './cli/trace.js';
 import {validateCommand, validateHelp} from './cli/validate.js';
@@ -46,14 +47,32 @@ async function interactive(session: import('./session/sim-session.js').SimSessio
 	}
 }
 
+/**
+ * A closed pipe (`memtop run --headless | head`) or a lost terminal ends memtop quietly, as `top -b |
+ * head` does: nothing more can be shown, and a recording is already complete up to its last line.
+ */
+function endQuietlyOnLostOutput(): void {
+	const lost = (error: NodeJS.ErrnoException): void => {
+		if (error.code === 'EPIPE' || error.code === 'EIO') {
+			// The exit code of a process killed by SIGPIPE for EPIPE; 0 for a terminal that went away.
+			process.exitCode = error.code === 'EPIPE' ? 141 : 0;
+			process.exit();
+		}
+		throw error;
+	};
+	process.stdout.on('error', lost);
+	process.stderr.on('error', lost);
+}
+
 async function main(argv: string[]): Promise<number> {
+	endQuietlyOnLostOutput();
 	// React picks its build when first loaded: production renders about twice as fast and keeps no
 	// timing marks. Nothing above imports React; the dashboard is loaded later, on demand.
 	process.env.NODE_ENV ??= 'production';
-	const io = {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin};
+	const io = {...processIo, stdin: process.stdin};
 	const commands: Record<string, Handler> = {
 		run: (a) => runCommand(a, io, {interactive}),
-		trace: (a) => traceCommand(a, io),
+		trace: (a) => traceCommand(a, {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin}),
 		workloads: (a) => workloadsCommand(a, io),
 		validate: (a) => validateCommand(a, io),
 		replay: async (a) => (await import('./cli/replay.js')).replayCommand(a, io, {interactive}),
@@ -80,6 +99,11 @@ main(process.argv.slice(2)).then(
 		process.exitCode = code;
 	},
 	(error: unknown) => {
+		const code = (error as NodeJS.ErrnoException | null)?.code;
+		if (code === 'EPIPE' || code === 'EIO') {
+			process.exitCode = code === 'EPIPE' ? 141 : 0;
+			return;
+		}
 		// Messages quote files and arguments: escaped, so a name cannot drive the terminal.
 		if (error instanceof UserError) {
 			process.stderr.write(`memtop: ${escapeText(error.message)}\n`);

@@ -47,6 +47,40 @@ export function parseArgs<F extends Record<string, FlagSpec>>(
 		if (!known.has(name))
 			throw new UserError(`${command}: unknown option ${name} (see memtop ${command} --help)`);
 	}
+	// A flag given twice is a mistake to point out, not to resolve silently (meow would throw).
+	const given = new Map<string, number>();
+	for (const arg of head) {
+		const flag = arg.split('=', 1)[0]!;
+		for (const [name, spec] of Object.entries(flags)) {
+			const forms = [`--${kebab(name)}`, `--${name}`, ...(spec.shortFlag ? [`-${spec.shortFlag}`] : [])];
+			if (spec.type === 'boolean') forms.push(`--no-${kebab(name)}`);
+			if (forms.includes(flag)) given.set(name, (given.get(name) ?? 0) + 1);
+		}
+	}
+	for (const [name, times] of given) {
+		if (times > 1)
+			throw new UserError(
+				`${command}: --${kebab(name)} given ${times} times; give it once (see memtop ${command} --help)`,
+			);
+	}
+	// String flags need their value: "--policies" at the end, or before another flag, is not a list.
+	for (const [name, spec] of Object.entries(flags)) {
+		if (spec.type !== 'string') continue;
+		const forms = [`--${kebab(name)}`, `--${name}`, ...(spec.shortFlag ? [`-${spec.shortFlag}`] : [])];
+		head.forEach((arg, i) => {
+			const [flag, inline] = arg.split('=', 2);
+			if (!forms.includes(flag!)) return;
+			const value = inline ?? head[i + 1];
+			if (
+				value === undefined ||
+				value.trim() === '' ||
+				(inline === undefined && value.startsWith('-') && value !== '-')
+			)
+				throw new UserError(
+					`${command}: --${kebab(name)} expects a value, got ${value === undefined ? 'nothing' : `'${value}'`}`,
+				);
+		});
+	}
 	// Number flags: check the raw text ourselves so "--seed abc" names the flag and the value.
 	for (const [name, spec] of Object.entries(flags)) {
 		if (spec.type !== 'number') continue;

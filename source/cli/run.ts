@@ -57,12 +57,16 @@ export function checkPolicy(name: string | undefined): string | undefined {
 	return name;
 }
 
-export function checkPositive(flag: string, value: number, allowZero = false): number {
+/** The longest simulated span a flag may ask for: 7 days, as long as a recording may be. */
+export const MAX_SECONDS = 7 * 24 * 3600;
+
+export function checkPositive(flag: string, value: number, allowZero = false, max = MAX_SECONDS): number {
 	if (!(value > 0 || (allowZero && value === 0))) {
 		throw new UserError(
 			`${flag}: expected a ${allowZero ? 'non-negative' : 'positive'} number of seconds, got ${value}`,
 		);
 	}
+	if (value > max) throw new UserError(`${flag}: expected at most ${max} seconds, got ${value}`);
 	return value;
 }
 
@@ -122,15 +126,19 @@ export async function runCommand(argv: string[], io: CommandIo, deps: RunDepende
 		const interval = checkPositive('--interval', flags.interval ?? 1);
 		// Headless runs record only when asked.
 		const recorder = record === undefined ? null : JsonlRecorder.open({path: record, machine});
-		runHeadless(new Stepper(machine, {recorder}), {
-			duration,
-			interval,
-			json: flags.json === true,
-			write: (line) => io.stdout.write(`${line}\n`),
-		});
-		if (recorder) {
-			await recorder.close(machine);
-			if (recorder.error) warn(io, `memtop: ${recorder.path}: recording stopped: ${recorder.error}`);
+		try {
+			runHeadless(new Stepper(machine, {recorder}), {
+				duration,
+				interval,
+				json: flags.json === true,
+				write: (line) => io.stdout.write(`${line}\n`),
+			});
+		} finally {
+			// Also when the output went away (a closed pipe): the recording ends where the run did.
+			if (recorder) {
+				await recorder.close(machine);
+				if (recorder.error) warn(io, `memtop: ${recorder.path}: recording stopped: ${recorder.error}`);
+			}
 		}
 		return 0;
 	}

@@ -1,7 +1,7 @@
 // Opening a recording: the header checked (format, version, the workload through the schema), then
 // every line validated and indexed as it is read. Problems that leave nothing to replay are one line
 // (a UserError, exit 2); a file cut short replays up to its last complete line, with a notice.
-import {closeSync, openSync} from 'node:fs';
+import {closeSync, openSync, statSync} from 'node:fs';
 import {fileError} from '../common/file-error.js';
 import {UserError} from '../common/user-error.js';
 import {TICKS_PER_SECOND} from '../sim/units.js';
@@ -20,6 +20,17 @@ import {headerFormat, looksLikeHeader, validateHeader, validateLine} from './val
 
 /** Read and validate a recording. Problems that leave nothing to replay throw a one-line UserError. */
 export function loadRecording(file: string, label: string = file): Recording {
+	// Only a regular file: opening a FIFO would wait forever for a writer, /dev/zero never ends.
+	try {
+		const st = statSync(file);
+		if (!st.isFile())
+			throw new UserError(
+				`${label}: cannot read: not a regular file (${st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO' : 'a device or socket'})`,
+			);
+	} catch (error) {
+		if (error instanceof UserError) throw error;
+		throw fileError(label, error);
+	}
 	let fd: number;
 	try {
 		fd = openSync(file, 'r');

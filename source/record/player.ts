@@ -6,6 +6,7 @@
 // is the state after T steps, before that tick's commands (the live session writes it right after the
 // step, and applies commands just before the next one); the end line is the state after all of them.
 import {deflate, deflateSync} from 'node:zlib';
+import {UserError} from '../common/user-error.js';
 import type {SimEvent} from '../sim/events.js';
 import {Machine} from '../sim/machine.js';
 import {restoreMachine} from '../sim/state-codec.js';
@@ -84,8 +85,9 @@ export class Player {
 				machine = recording.restore(first);
 				this.restoredAt = first.tick;
 			} catch (error) {
-				// A branch has nothing else to start from; a recording from tick 0 starts afresh.
-				if (recording.startTick > 0 || !(error instanceof FormatError)) throw error;
+				// A branch has nothing else to start from (one line, exit 2); a recording from tick 0 starts afresh.
+				if (!(error instanceof FormatError)) throw error;
+				if (recording.startTick > 0) throw new UserError(`${error.message}; nothing to replay`);
 				this.badStates.add(first.tick);
 				options.onProblem?.(error.message);
 				machine = freshMachine(recording);

@@ -3,8 +3,19 @@
 // leaves a file that replays up to its last complete line; state checkpoints and the end line are
 // also fsync'd. States: a full (key) state every KEY_INTERVAL_TICKS and first in every file, a delta
 // from the previous state in between (so the recorder keeps the previous state's bytes).
-import {closeSync, fsyncSync, mkdirSync, openSync, writeSync} from 'node:fs';
+import {
+	closeSync,
+	fsyncSync,
+	lstatSync,
+	mkdirSync,
+	openSync,
+	readlinkSync,
+	statSync,
+	unlinkSync,
+	writeSync,
+} from 'node:fs';
 import {dirname} from 'node:path';
+import {describeFsError} from '../common/file-error.js';
 import {packageVersion} from '../common/package.js';
 import {UserError} from '../common/user-error.js';
 import type {Command} from '../sim/commands.js';
@@ -46,21 +57,44 @@ export interface RecorderOptions {
 	keyInterval?: number;
 }
 
-function describeOpenError(error: unknown): string {
-	const code = (error as NodeJS.ErrnoException).code;
-	switch (code) {
-		case 'EEXIST':
-			return 'already exists (a recording is never overwritten or appended to; choose another file)';
-		case 'ENOENT':
-			return 'no such directory';
-		case 'EACCES':
-		case 'EPERM':
-			return 'permission denied';
-		case 'EISDIR':
-			return 'is a directory';
-		default:
-			return (error as Error).message.split('\n')[0] ?? String(error);
+/**
+ * mkdir -p, one level at a time: `mkdirSync(..., {recursive})` loops forever under /proc (each mkdir
+ * fails with ENOENT); here a level that cannot be made is an error at once.
+ */
+function makeDirectory(dir: string): void {
+	const missing: string[] = [];
+	for (let d = dir; ; d = dirname(d)) {
+		try {
+			if (!statSync(d).isDirectory()) throw Object.assign(new Error('not a directory'), {code: 'ENOTDIR'});
+			break;
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(d) === d) throw error;
+			missing.push(d);
+		}
 	}
+	for (const d of missing.reverse()) {
+		try {
+			mkdirSync(d);
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+		}
+	}
+}
+
+function describeOpenError(error: unknown, path?: string): string {
+	const code = (error as NodeJS.ErrnoException).code;
+	if (code === 'EEXIST' && path !== undefined) {
+		try {
+			if (lstatSync(path).isSymbolicLink())
+				return `a symbolic link is there (to ${readlinkSync(path)}); a recording is never written through a link`;
+		} catch {
+			// Gone meanwhile: say what open said.
+		}
+	}
+	if (code === 'EEXIST')
+		return 'already exists (a recording is never overwritten or appended to; choose another file)';
+	if (code === 'ENOENT') return 'no such directory';
+	return describeFsError(error);
 }
 
 export class JsonlRecorder implements RunRecorder {
@@ -86,10 +120,10 @@ export class JsonlRecorder implements RunRecorder {
 		const {path, machine} = options;
 		let fd: number;
 		try {
-			mkdirSync(dirname(path), {recursive: true});
+			makeDirectory(dirname(path));
 			fd = openSync(path, 'ax', 0o644);
 		} catch (error) {
-			throw new UserError(`${path}: cannot record: ${describeOpenError(error)}`);
+			throw new UserError(`${path}: cannot record: ${describeOpenError(error, path)}`);
 		}
 		const recorder = new JsonlRecorder(path, fd, options);
 		const header: RecordingHeader = {
@@ -106,7 +140,13 @@ export class JsonlRecorder implements RunRecorder {
 		recorder.write(JSON.stringify(header));
 		if (machine.tick > 0 || options.parent) recorder.checkpoint(machine, true);
 		if (recorder.error) {
+			// Not even the header fits (a full disk): leave no empty file to be listed as a run.
 			recorder.closeFd();
+			try {
+				unlinkSync(path);
+			} catch {
+				// Gone already, or not ours to remove.
+			}
 			throw new UserError(`${path}: cannot record: ${recorder.error}`);
 		}
 		return recorder;

@@ -1,8 +1,9 @@
 // Where recordings live by default, what they are called, and a quick summary of each for
 // `memtop runs` (header + the tick of the last complete line; no replaying).
-import {closeSync, existsSync, fstatSync, openSync, readdirSync, readSync} from 'node:fs';
+import {closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, statSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {isAbsolute, join} from 'node:path';
+import {describeFsError} from '../common/file-error.js';
 import {FormatError, RECORDING_SUFFIX} from './format.js';
 import {headerFormat, looksLikeHeader} from './validate.js';
 
@@ -31,8 +32,18 @@ export function defaultRecordingPath(
 	const name = workload.replace(/[^A-Za-z0-9_.-]/g, '-') || 'run';
 	const base = `${timeStamp(date)}_${name}`;
 	let path = join(dir, `${base}${RECORDING_SUFFIX}`);
-	for (let i = 2; existsSync(path); i++) path = join(dir, `${base}-${i}${RECORDING_SUFFIX}`);
+	// lstat: a dangling symbolic link is there too (a recording is never written through a link).
+	for (let i = 2; taken(path); i++) path = join(dir, `${base}-${i}${RECORDING_SUFFIX}`);
 	return path;
+}
+
+function taken(path: string): boolean {
+	try {
+		lstatSync(path);
+		return true;
+	} catch {
+		return false;
+	}
 }
 
 export interface RunSummary {
@@ -118,11 +129,22 @@ export function summarizeRun(path: string): RunSummary {
 		parent: null,
 		problem: null,
 	};
+	// Only regular files are opened: a FIFO would block the listing, a directory cannot be read.
+	try {
+		const st = statSync(path);
+		if (!st.isFile()) {
+			summary.problem = `not a regular file (${st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO' : 'a device or socket'})`;
+			return summary;
+		}
+	} catch (error) {
+		summary.problem = `cannot read: ${describeFsError(error)}`;
+		return summary;
+	}
 	let fd: number;
 	try {
-		fd = openSync(path, 'r');
+		fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
 	} catch (error) {
-		summary.problem = `cannot read (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
+		summary.problem = `cannot read: ${describeFsError(error)}`;
 		return summary;
 	}
 	try {

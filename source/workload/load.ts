@@ -40,7 +40,8 @@ export interface WorkloadSource {
 
 /** A shipped name (`thrash`) → <package root>/workloads/thrash.yaml; a path (has a / or ends .yaml/.yml) as is. */
 export function resolveWorkload(nameOrPath: string): WorkloadSource {
-	if (isWorkloadPath(nameOrPath)) return {file: nameOrPath, label: nameOrPath};
+	// A path that exists is read as a file, whatever its name (its real problem is then reported).
+	if (isWorkloadPath(nameOrPath) || existsSync(nameOrPath)) return {file: nameOrPath, label: nameOrPath};
 	const file = join(shippedWorkloadsDir(), `${nameOrPath}.yaml`);
 	if (!existsSync(file)) {
 		throw new UserError(
@@ -96,7 +97,16 @@ export function parseWorkload(text: string, fileLabel: string): Workload {
 			message = 'a workload file holds one YAML document, found a second one';
 		throw new UserError(`${where(fileLabel, line)}invalid YAML: ${message}${more(doc.errors.length - 1)}`);
 	}
-	const data: unknown = doc.toJS({maxAliasCount: 1000});
+	let data: unknown;
+	try {
+		data = doc.toJS({maxAliasCount: 1000});
+	} catch (error) {
+		const text = error instanceof Error ? error.message : String(error);
+		const message = /alias/i.test(text)
+			? 'too many YAML aliases (at most 1000 expansions; a file this large by aliases is refused as a resource exhaustion attack)'
+			: text.split('\n')[0];
+		throw new UserError(`${fileLabel}: invalid YAML: ${message}`);
+	}
 	const defaultName = nameFromLabel(fileLabel).replace(/[^A-Za-z0-9_.-]/g, '-');
 	const schema = workloadSchema({name: defaultName, description: firstCommentLine(text) ?? ''});
 	const result = schema.safeParse(data);
