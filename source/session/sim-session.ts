@@ -1,10 +1,12 @@
 // A session over a machine in this process: it owns the wall clock and the speed, steps the
 // machine, applies commands at tick boundaries, records them, and publishes snapshots at ≤10 Hz.
+
 import {CommandList, CommandQueue, type RunRecorder, Stepper} from '../record/stepper.js';
 import {validateCommand} from '../record/validate.js';
 import type {Command} from '../sim/commands.js';
 import type {Machine} from '../sim/machine.js';
 import {Machine as MachineClass} from '../sim/machine.js';
+import {policyNames} from '../sim/policies/index.js';
 import {takeSnapshot} from '../sim/snapshot.js';
 import type {Snapshot} from '../sim/snapshot-types.js';
 import {TICKS_PER_SECOND} from '../sim/units.js';
@@ -185,6 +187,10 @@ export class SimSession implements Session {
 			this.twin = {stepper, snapshot: takeSnapshot(machine, {regions: false})};
 		}
 		this.publish();
+	}
+
+	twinPolicies(): readonly string[] {
+		return policyNames({includeTraceOnly: false});
 	}
 
 	getTwin(): TwinStatus | null {

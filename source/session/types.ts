@@ -100,6 +100,8 @@ export interface Session {
 	showRegionsOf?(pid: number | null): void;
 	/** Start (or with null stop) a twin run under another policy, for side-by-side comparison. */
 	setTwin?(policy: string | null): void;
+	/** The policies a twin may run (the live machine's policies, as the core's registry lists them). */
+	twinPolicies?(): readonly string[];
 	getTwin?(): TwinStatus | null;
 	/** Stop timers, flush and close any recording. */
 	close(): Promise<void>;

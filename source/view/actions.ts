@@ -4,7 +4,6 @@
 // 'command' event and the recorder writes it).
 import type {Session, SessionStatus, TimelineMarker} from '../session/types.js';
 import type {Command} from '../sim/commands.js';
-import {policyNames} from '../sim/policies/index.js';
 import type {ProcessSnapshot, Snapshot} from '../sim/snapshot-types.js';
 import {cacheFloodSpec, HOG_SIZES, hogSpec, leakSpec} from '../sim/templates.js';
 import {MIB, PAGE_SIZE, secondsToTicks, TICKS_PER_SECOND, ticksToSeconds} from '../sim/units.js';
@@ -164,12 +163,10 @@ function killSelected(env: ActionEnv): void {
 }
 
 /** The policies a duel cycles through, most instructive first. */
-function duelOrder(current: string): string[] {
+function duelOrder(available: readonly string[], current: string): string[] {
 	const preferred = ['mglru', 'lru2', 'clock', 'lru', 'fifo'];
 	const rank = (p: string): number => (preferred.includes(p) ? preferred.indexOf(p) : preferred.length);
-	return policyNames({includeTraceOnly: false})
-		.filter((p) => p !== current)
-		.sort((a, b) => rank(a) - rank(b));
+	return available.filter((p) => p !== current).sort((a, b) => rank(a) - rank(b));
 }
 
 function markerLabel(marker: TimelineMarker): string {
@@ -391,7 +388,7 @@ export const ACTIONS: Record<ActionId, Action> = {
 		const {session} = env;
 		const view = env.view();
 		if (!session.setTwin) return;
-		const others = duelOrder(view.snapshot.policy);
+		const others = duelOrder(session.twinPolicies?.() ?? [], view.snapshot.policy);
 		const current = session.getTwin?.()?.policy;
 		const next = current === undefined ? others[0] : others[others.indexOf(current) + 1];
 		session.setTwin(next ?? null);

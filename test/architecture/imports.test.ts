@@ -66,10 +66,11 @@ function edges(): Edge[] {
 
 const all = edges();
 /**
- * Modules of sim/ a view may import as values: constants and conversions with no state, which cannot
- * step or change a machine (the point of "view imports sim only as types").
+ * Modules of sim/ a view may import as values: constants, conversions and the pressure keys' process
+ * templates (plain data). None has state; none can step or change a machine (the point of "view
+ * imports sim only as types").
  */
-const PURE_SIM = ['sim/units'];
+const PURE_SIM = ['sim/units', 'sim/templates'];
 const layer = (path: string): string => path.split('/')[0]!;
 const show = (e: Edge): string => `${e.from} -> ${e.to}${e.typeOnly ? ' (type)' : ''}`;
 

@@ -77,6 +77,10 @@ export class FakeSession implements Session {
 		this.twinPolicy = policy;
 	}
 
+	twinPolicies(): readonly string[] {
+		return ['lru2', 'mglru', 'clock', 'lru', 'fifo'];
+	}
+
 	getTwin(): TwinStatus | null {
 		if (!this.twinPolicy) return null;
 		const twin = {...this.snapshot, policy: this.twinPolicy, oomKills: this.snapshot.oomKills + 1};
