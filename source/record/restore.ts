@@ -66,17 +66,12 @@ function checkStateText(parsed: unknown, where: (message: string) => string): vo
 	if (!Array.isArray(header.pendingEvents) || header.pendingEvents.length > 0)
 		bad('holds undelivered events (a recorded state never does)');
 	if (!Array.isArray(header.procs)) bad('has no process list');
-	(header.procs as unknown[]).forEach((entry, i) => {
-		if (entry === null) return;
+	for (const [i, entry] of (header.procs as unknown[]).entries()) {
+		if (entry === null) continue;
 		if (!isObject(entry) || !isObject(entry.spec)) bad(`procs[${i}]: expected a process with its spec`);
 		// Workload processes keep their group's spec (count, start, end); the process is the rest.
 		const {count, start, end, ...spec} = (entry as Obj).spec as Obj;
-		let parsedSpec: ProcessSpec;
-		try {
-			parsedSpec = validateProcessSpec(spec, `procs[${i}].spec`);
-		} catch (error) {
-			return bad(errorText(error));
-		}
+		const parsedSpec = parseSpec(spec, `procs[${i}].spec`, bad);
 		const missing = missingField(spec);
 		if (missing) bad(`procs[${i}].spec.${missing}: expected a value, got nothing`);
 		if (!agrees(spec, parsedSpec)) bad(`procs[${i}].spec: not a process spec as memtop writes it`);
@@ -84,7 +79,7 @@ function checkStateText(parsed: unknown, where: (message: string) => string): vo
 			if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0))
 				bad(`procs[${i}].spec.${key}: expected a number of at least 0, got ${describeValue(value)}`);
 		}
-	});
+	}
 	if (!Array.isArray(header.files)) bad('has no file list');
 	(header.files as unknown[]).forEach((f, i) => {
 		if (!isObject(f) || typeof f.name !== 'string' || !FILE_NAME.test(f.name))
@@ -92,8 +87,16 @@ function checkStateText(parsed: unknown, where: (message: string) => string): vo
 	});
 }
 
+function parseSpec(spec: Obj, path: string, bad: (message: string) => never): ProcessSpec {
+	try {
+		return validateProcessSpec(spec, path);
+	} catch (error) {
+		return bad(errorText(error));
+	}
+}
+
 /** As the workload schema names file and shmem objects (objectName in workload/schema.ts). */
-const FILE_NAME = /^[^\s\u0000-\u001f\u007f-\u009f]{1,255}$/u;
+const FILE_NAME = /^[^\s\p{Cc}]{1,255}$/u;
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
