@@ -4,14 +4,28 @@
 // event); everything else is view state.
 import {useStdin} from 'ink';
 import type {Session} from './session/types.js';
+import type {DashboardConfig} from './view/config.js';
 import {handleKey} from './view/input/dispatch.js';
 import {useKeys} from './view/input/use-keys.js';
 import {Screen} from './view/screen.js';
 import {useDashboard} from './view/use-dashboard.js';
 
-export function App({session}: {session: Session}) {
+export {configJson, type DashboardConfig, DEFAULT_CONFIG, parseConfig} from './view/config.js';
+
+export interface AppProps {
+	session: Session;
+	/** Settings from the config file, and where changes go (see view/config.ts). */
+	config?: DashboardConfig;
+	onConfigChange?: (config: DashboardConfig) => {text: string; tone: 'info' | 'warn'} | null;
+	/** A warning for the status line at start. */
+	notice?: string;
+	/** NO_COLOR: monochrome whatever the config says. */
+	noColor?: boolean;
+}
+
+export function App({session, ...options}: AppProps) {
 	const {isRawModeSupported} = useStdin();
-	const d = useDashboard(session);
+	const d = useDashboard(session, options);
 	// Ink throws if raw mode is requested on a pipe; undefined must count as "no" (ink-stack.md §3).
 	useKeys((input) => {
 		if (input.kind === 'key') handleKey(d.env, input);

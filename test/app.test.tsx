@@ -6,10 +6,17 @@ import {cacheFloodSpec, hogSpec, leakSpec} from '../source/sim/templates.js';
 import {GIB, MIB} from '../source/sim/units.js';
 import {findMatch} from '../source/view/actions.js';
 import {computeLayout} from '../source/view/layout.js';
+import {flatRows} from '../source/view/tree.js';
 import {FakeSession} from './helpers/fake-session.js';
 import {KEYS, tick, waitForFrame} from './helpers/ink-tty.js';
 import {autoUnmount, mount} from './helpers/render-once.js';
-import {buildSnapshot, type FixtureOptions, MIB_PAGES, oomKillEvent} from './helpers/snapshot-fixture.js';
+import {
+	buildSnapshot,
+	type FixtureOptions,
+	fixtureProcesses,
+	MIB_PAGES,
+	oomKillEvent,
+} from './helpers/snapshot-fixture.js';
 
 autoUnmount();
 
@@ -90,12 +97,13 @@ describe('layout', () => {
 		);
 		expect(lines[7]).toMatch(/^ {2}777 java {8}swapin {5}1\.17G/);
 		const lower = lines.findIndex((l) => l.startsWith(' Events'));
-		expect(lower).toBe(25);
+		// Eight processes need nine lines: the log and graphs get the rest (issue 17.18).
+		expect(lower).toBe(15);
 		expect(lines[lower]).toMatch(/^ Events +x explains the last OOM kill · 1 {3}History +3s\/dot$/);
 		expect(lines[lower + 1]).toMatch(/^\[ {2}120\.00\] Out of memory: Killed process 901 \(hog\)/);
 		expect(lines[37]).toBe(' sorted by RSS ▼ · 8 processes · ? for help');
 		expect(lines[38]).toBe(
-			'F1Help   F3Search F4Filter F6SortBy F9Kill   F10Quit    SpcPause aHog cCache lLeak bBalloon gGraphs xOOM',
+			'F1Help   F2Setup  F3Search F4Filter F5Tree   F6SortBy F9Kill   F10Quit    SpcPause aHog cCache lLeak bBalloon gGraphs',
 		);
 	});
 
@@ -117,9 +125,28 @@ describe('layout', () => {
 			'Flt min 12.9k/s  maj 120/s  Swap in 80/s  out 450/s  refault 34/s',
 			'Tasks 8, 2 running  OOM kills 1  3 stalled',
 		]);
-		expect(lines[9]).toBe('  PID NAME            STATE       RSS▼   ANON   SWAP    WSS MAJFLT/s STALL%  OOM');
+		expect(lines[9]).toBe('  PID NAME       STATE       RSS▼   SWAP    WSS MAJFLT/s STALL% PROG%  OOM   ADJ');
 		expect(lines.filter((l) => /^ +\d+ \w/.test(l))).toHaveLength(8);
-		expect(lines[22]).toBe('F1Help   F3Search F4Filter F6SortBy F9Kill   F10Quit    SpcPause aHog cCache');
+		expect(lines[22]).toBe('F1Help   F2Setup  F3Search F4Filter F5Tree   F6SortBy F9Kill   F10Quit');
+	});
+
+	it('gives the lines a short table does not need to the log and graphs, at 100x30 and 200x60', async () => {
+		const few = new FakeSession({snapshot: buildSnapshot({processes: fixtureProcesses().slice(0, 4)})});
+		const small = await app(few, 100, 30);
+		const lines = small.lines();
+		const events = lines.findIndex((l) => l.startsWith(' Events'));
+		// Header 6 lines, the table's title and 4 rows, then the log and the graphs beside it.
+		expect(events).toBe(11);
+		expect(lines[events]).toMatch(/History/);
+		expect(lines.slice(7, 11).every((l) => /^ +\d+ \w/.test(l))).toBe(true);
+		small.unmount();
+
+		const big = await app(liveSession(), 200, 60);
+		const tall = big.lines();
+		const log = tall.findIndex((l) => l.startsWith(' Events'));
+		expect(log).toBe(15);
+		// Every line between the log's title and the status line is the log's (and the graphs').
+		expect(tall.length - 2 - log).toBe(42);
 	});
 
 	it('re-lays out on resize', async () => {
@@ -184,7 +211,7 @@ describe('layout', () => {
 	});
 
 	it('finds name matches with wrap-around', () => {
-		const rows = buildSnapshot().processes;
+		const rows = flatRows(buildSnapshot().processes);
 		expect(findMatch(rows, 'HOG', 0)).toBe(4);
 		expect(findMatch(rows, 'o', 2)).toBe(4);
 		expect(findMatch(rows, 'd', 2)).toBe(5);
@@ -328,16 +355,16 @@ describe('htop keys', () => {
 		expect(r.lines()[9]).toMatch(/^ Sort by/);
 		await r.press(KEYS.down, KEYS.enter);
 		expect(r.lines()[9]).toBe(
-			'  PID NAME            STATE        RSS  ANON▼   SWAP    WSS MAJFLT/s STALL%  OOM',
+			'  PID NAME       STATE        RSS  SWAP▼    WSS MAJFLT/s STALL% PROG%  OOM   ADJ',
 		);
 		await r.press(KEYS.f6, KEYS.escape);
-		expect(r.lines()[9]).toMatch(/ANON▼/);
+		expect(r.lines()[9]).toMatch(/SWAP▼/);
 	});
 
 	it('< and > step the sort column, M sorts by RSS, I inverts', async () => {
 		const r = await app(liveSession(), 80, 24);
 		await r.press('>');
-		expect(r.lines()[9]).toMatch(/ANON▼/);
+		expect(r.lines()[9]).toMatch(/SWAP▼/);
 		await r.press('<', '<');
 		expect(r.lines()[9]).toMatch(/STATE▲/);
 		await r.press('M');
@@ -376,11 +403,11 @@ describe('htop keys', () => {
 		expect(r.lines().at(-1)).toBe('EnterDone   EscClear   Filter: _');
 	});
 
-	it('F2, F5 and friends only explain themselves', async () => {
+	it('F7 and F8 (htop nice keys) only explain themselves', async () => {
 		const session = liveSession();
 		const r = await app(session);
-		await r.press('\x1bOQ');
-		expect(r.status()).toBe(' F2 does nothing here; ? lists the keys');
+		await r.press('\x1b[18~');
+		expect(r.status()).toBe(' F7 does nothing here; ? lists the keys');
 		expect(session.calls).toEqual([]);
 	});
 });

@@ -1,15 +1,21 @@
 // Runs the dashboard full screen. Ink 6.8 has no alternate-screen option, so we enter it by hand
-// and take care that the terminal is ALWAYS given back (cursor shown, main screen, cooked mode)
-// however we leave: q, Ctrl-C, a signal, a crash, or process.exit from somewhere else.
+// and take care that the terminal is ALWAYS given back (mouse reporting off, cursor shown, main
+// screen, cooked mode) however we leave: q, Ctrl-C, a signal, a crash, or process.exit from
+// somewhere else. The dashboard's settings come from its config file; NO_COLOR wins over them.
 import {writeSync} from 'node:fs';
+import type {DashboardConfig} from '../app.js';
 import {UserError} from '../common/user-error.js';
 import type {Session} from '../session/types.js';
+import {configPath, loadConfig, saveConfig} from './dashboard-files.js';
 
 const ENTER_ALT_SCREEN = '\x1b[?1049h';
 const LEAVE_ALT_SCREEN = '\x1b[?1049l';
 const HIDE_CURSOR = '\x1b[?25l';
 const SHOW_CURSOR = '\x1b[?25h';
 const CLEAR = '\x1b[2J\x1b[H';
+/** xterm mouse reporting: button presses and releases (1000), wheel included, in SGR form (1006). */
+export const MOUSE_ON = '\x1b[?1000h\x1b[?1006h';
+export const MOUSE_OFF = '\x1b[?1006l\x1b[?1000l';
 
 export const NOT_A_TTY =
 	'the dashboard needs a terminal (stdin and stdout must be a TTY); use --headless for text output';
@@ -23,9 +29,29 @@ function oneLine(error: unknown): string {
 	return text.split('\n')[0] ?? 'unknown error';
 }
 
+/** Colour off by the environment: NO_COLOR (any non-empty value, no-color.org) or FORCE_COLOR=0. */
+export function colourOff(env: Record<string, string | undefined>): boolean {
+	return !!env.NO_COLOR || env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false';
+}
+
 export async function runInteractive(session: Session): Promise<number> {
 	if (!process.stdin.isTTY || !process.stdout.isTTY) throw new UserError(NOT_A_TTY);
 	const fd = 1;
+	const noColor = colourOff(process.env);
+	// Monochrome still needs bold and reverse video (the selection bar): chalk must not go silent.
+	if (noColor) process.env.FORCE_COLOR = '1';
+	const [{render}, app] = await Promise.all([import('ink'), import('../app.js')]);
+	const {App} = app;
+	const settingsPath = configPath();
+	const {config, problem} = loadConfig(settingsPath, app);
+	const saveSettings = (next: DashboardConfig) => {
+		try {
+			saveConfig(settingsPath, next, app);
+			return {text: `settings saved to ${settingsPath}`, tone: 'info' as const};
+		} catch (error) {
+			return {text: `settings not saved: ${settingsPath}: ${oneLine(error)}`, tone: 'warn' as const};
+		}
+	};
 
 	let restored = false;
 	// Synchronous on purpose: it also runs from process.on('exit'), where nothing async survives.
@@ -38,20 +64,27 @@ export async function runInteractive(session: Session): Promise<number> {
 			// stdin may already be destroyed; the escape sequences below still matter.
 		}
 		try {
-			writeSync(fd, SHOW_CURSOR + LEAVE_ALT_SCREEN);
+			writeSync(fd, MOUSE_OFF + SHOW_CURSOR + LEAVE_ALT_SCREEN);
 		} catch {
 			// stdout gone (terminal closed): nothing left to restore.
 		}
 	};
 
-	const [{render}, {App}] = await Promise.all([import('ink'), import('../app.js')]);
-
-	writeSync(fd, ENTER_ALT_SCREEN + HIDE_CURSOR + CLEAR);
+	writeSync(fd, ENTER_ALT_SCREEN + HIDE_CURSOR + CLEAR + MOUSE_ON);
 	process.on('exit', restoreTerminal);
 
 	// Ink 6.8 writes through signal-exit on its own too; we only add the app-level duties:
 	// restore, close the session (flushes the recording), pick the exit code.
-	const instance = render(<App session={session} />, {exitOnCtrlC: true, patchConsole: true});
+	const instance = render(
+		<App
+			session={session}
+			config={config}
+			onConfigChange={saveSettings}
+			notice={problem ?? undefined}
+			noColor={noColor}
+		/>,
+		{exitOnCtrlC: true, patchConsole: true},
+	);
 
 	let closing: Promise<void> | null = null;
 	const closeSession = (): Promise<void> => {
@@ -99,5 +132,7 @@ export async function runInteractive(session: Session): Promise<number> {
 		instance.cleanup();
 	}
 	await closeSession();
+	// Said on screen at start too, but the screen is gone now.
+	if (problem) process.stderr.write(`memtop: ${problem}\n`);
 	return code;
 }

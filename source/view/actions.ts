@@ -7,6 +7,7 @@ import type {Command} from '../sim/commands.js';
 import type {ProcessSnapshot, Snapshot} from '../sim/snapshot-types.js';
 import {cacheFloodSpec, HOG_SIZES, hogSpec, leakSpec} from '../sim/templates.js';
 import {MIB, PAGE_SIZE, secondsToTicks, TICKS_PER_SECOND, ticksToSeconds} from '../sim/units.js';
+import type {DashboardConfig} from './config.js';
 import {formatBinary, formatClock, formatSpeed, parseTime} from './format.js';
 import type {SessionStore} from './hooks/use-session.js';
 import type {ActionId} from './keymap.js';
@@ -14,10 +15,13 @@ import type {Layout} from './layout.js';
 import type {Column} from './panels/columns.js';
 import {helpLineCount} from './panels/help.js';
 import {detailLineCount} from './panels/process-detail.js';
+import {SETUP_CATEGORIES, type SetupCategory, setupLines, setupMove, setupToggle} from './setup.js';
+import type {TableRow} from './tree.js';
 import {
 	nearestSpeedIndex,
 	nextInCycle,
 	OOM_ADJ_STEPS,
+	type Overlay,
 	SPEEDS,
 	SWAPPINESS_STEPS,
 	selectionIndex,
@@ -34,8 +38,9 @@ const BALLOON_STEP = 256 * MIB;
 export interface DashboardView {
 	snapshot: Snapshot;
 	status: SessionStatus;
-	/** The table's rows, filtered and sorted, and their pids. */
-	rows: readonly ProcessSnapshot[];
+	/** The table's lines, filtered and sorted (flat or as a tree), and their ids: the pid, or a
+	 * negative id for a group line in the tree. */
+	rows: readonly TableRow[];
 	pids: readonly number[];
 	/** Rows the table shows at once. */
 	pageSize: number;
@@ -52,6 +57,8 @@ export interface ActionEnv {
 	store: SessionStore;
 	message(text: string, tone?: 'info' | 'warn'): void;
 	exit(): void;
+	/** Keep changed settings (the app writes the config file); says how it went, or nothing. */
+	saveConfig(config: DashboardConfig): {text: string; tone: 'info' | 'warn'} | null;
 }
 
 /** `key` is the keymap spelling of the key that ran it ('S-Right', 'F6', '<'). */
@@ -63,15 +70,21 @@ export function nameMatches(p: ProcessSnapshot, text: string): boolean {
 }
 
 /** The next row whose name matches, starting at `from` and wrapping; -1 if none. */
-export function findMatch(rows: readonly ProcessSnapshot[], text: string, from: number): number {
+export function findMatch(rows: readonly TableRow[], text: string, from: number): number {
 	for (let k = 0; k < rows.length; k++) {
 		const i = (from + k + rows.length) % rows.length;
-		if (nameMatches(rows[i]!, text)) return i;
+		if (nameMatches(rows[i]!.process, text)) return i;
 	}
 	return -1;
 }
 
 export function selectedProcess(env: ActionEnv): ProcessSnapshot | undefined {
+	const row = selectedRow(env);
+	return row && !row.group ? row.process : undefined;
+}
+
+/** The selected line: a process, or a group in the tree. */
+export function selectedRow(env: ActionEnv): TableRow | undefined {
 	const view = env.view();
 	const i = selectionIndex(env.ui(), view.pids);
 	return i >= 0 ? view.rows[i] : undefined;
@@ -171,6 +184,17 @@ function duelOrder(available: readonly string[], current: string): string[] {
 
 function markerLabel(marker: TimelineMarker): string {
 	return `${formatClock(ticksToSeconds(marker.tick))} ${marker.kind === 'oom-kill' ? 'OOM kill' : 'command'}: ${marker.label}`;
+}
+
+type SetupOverlay = Extract<Overlay, {kind: 'setup'}>;
+
+const categoryOf = (o: SetupOverlay): SetupCategory => SETUP_CATEGORIES[o.category]?.id ?? 'columns';
+
+/** Change the open setup window (and maybe the config, through env.dispatch). */
+function withSetup(env: ActionEnv, change: (o: SetupOverlay, config: DashboardConfig) => SetupOverlay): void {
+	const overlay = env.ui().overlay;
+	if (overlay?.kind !== 'setup') return;
+	env.dispatch({type: 'overlay', overlay: change(overlay, env.ui().config)});
 }
 
 /** One implementation per action the keymap names (a missing one is a compile error). */
@@ -400,5 +424,64 @@ export const ACTIONS: Record<ActionId, Action> = {
 		}
 	},
 	kill: killSelected,
+	setup: (env) =>
+		env.dispatch({
+			type: 'overlay',
+			overlay: {kind: 'setup', pane: 'categories', category: 0, cursor: 0, opened: env.ui().config},
+		}),
+	'setup-move': (env, key) =>
+		withSetup(env, (o, config) => {
+			const count =
+				o.pane === 'categories' ? SETUP_CATEGORIES.length : setupLines(config, categoryOf(o)).length;
+			const at = o.pane === 'categories' ? o.category : o.cursor;
+			const page = Math.max(1, env.view().layout.body - 3);
+			const delta = {Up: -1, Down: 1, PgUp: -page, PgDn: page}[key as 'Up'] ?? 0;
+			const next = key === 'Home' ? 0 : key === 'End' ? count - 1 : at + delta;
+			const clamped = Math.max(0, Math.min(count - 1, next));
+			return o.pane === 'categories' ? {...o, category: clamped, cursor: 0} : {...o, cursor: clamped};
+		}),
+	'setup-pane': (env) =>
+		withSetup(env, (o) => ({...o, pane: o.pane === 'categories' ? 'items' : 'categories'})),
+	'setup-toggle': (env) =>
+		withSetup(env, (o, config) => {
+			if (o.pane === 'categories') return {...o, pane: 'items', cursor: 0};
+			const toggled = setupToggle(config, categoryOf(o), o.cursor);
+			env.dispatch({type: 'config', config: toggled.config});
+			return {...o, cursor: toggled.index};
+		}),
+	'setup-reorder': (env, key) =>
+		withSetup(env, (o, config) => {
+			if (o.pane !== 'items') return o;
+			const moved = setupMove(config, categoryOf(o), o.cursor, key === 'F7' || key === '[' ? -1 : 1);
+			env.dispatch({type: 'config', config: moved.config});
+			return {...o, cursor: moved.index};
+		}),
+	'setup-close': (env) => {
+		const overlay = env.ui().overlay;
+		env.dispatch({type: 'overlay', overlay: null});
+		if (overlay?.kind !== 'setup') return;
+		const config = env.ui().config;
+		if (JSON.stringify(config) === JSON.stringify(overlay.opened)) return;
+		const said = env.saveConfig(config);
+		if (said) env.message(said.text, said.tone);
+	},
+	tree: (env) => {
+		env.dispatch({type: 'tree-toggle'});
+		env.message(env.ui().tree ? 'tree view: processes under their workload groups (+ - fold)' : 'list view');
+	},
+	'tree-fold': (env, key) => {
+		const row = selectedRow(env);
+		const foldable = row && (row.group !== null || row.prefix.endsWith('- ') || row.prefix.endsWith('+ '));
+		if (!row || !foldable) {
+			// Enter on a process still opens its detail; + and - on a leaf have nothing to fold.
+			if (key === 'Enter') ACTIONS.detail(env, key);
+			return;
+		}
+		env.dispatch({
+			type: 'tree-fold',
+			key: row.key,
+			fold: key === '-' ? true : key === '+' ? false : undefined,
+		});
+	},
 	unassigned: (env, key) => env.message(`${key} does nothing here; ? lists the keys`),
 };

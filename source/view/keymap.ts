@@ -43,10 +43,18 @@ export type ActionId =
 	| 'oom-adj'
 	| 'policy-duel'
 	| 'kill'
-	| 'unassigned';
+	| 'unassigned'
+	| 'setup'
+	| 'setup-move'
+	| 'setup-pane'
+	| 'setup-toggle'
+	| 'setup-reorder'
+	| 'setup-close'
+	| 'tree'
+	| 'tree-fold';
 
 /** What the dashboard is showing a key to: the table, a prompt, or one of the windows. */
-export type KeyContext = 'main' | `prompt:${PromptKind}` | Overlay['kind'];
+export type KeyContext = 'main' | 'tree' | `prompt:${PromptKind}` | Overlay['kind'];
 
 /** Where snapshots come from and whether the clock runs. */
 export type Mode = 'live' | 'paused' | 'replay';
@@ -55,7 +63,9 @@ export const ALL_MODES: readonly Mode[] = ['live', 'paused', 'replay'];
 const LIVE: readonly Mode[] = ['live', 'paused'];
 const REPLAY: readonly Mode[] = ['replay'];
 const PROMPTS: readonly KeyContext[] = ['prompt:search', 'prompt:filter', 'prompt:goto'];
-const ALL_CONTEXTS: readonly KeyContext[] = ['main', ...PROMPTS, 'help', 'sort', 'detail', 'oom'];
+/** The table, as a list or as htop's tree (F5). */
+const TABLE: readonly KeyContext[] = ['main', 'tree'];
+const ALL_CONTEXTS: readonly KeyContext[] = [...TABLE, ...PROMPTS, 'help', 'sort', 'detail', 'oom', 'setup'];
 
 export type HelpSection = 'Navigate' | 'Simulation' | 'Replay';
 export const HELP_SECTIONS: readonly HelpSection[] = ['Navigate', 'Simulation', 'Replay'];
@@ -80,6 +90,8 @@ export interface BarLabel {
 	modes?: readonly Mode[];
 	/** The key a click on this label presses (default: the first of the binding's keys). */
 	press?: string;
+	/** On a bar too narrow for every label, the highest rank goes first (default 0: kept). */
+	rank?: number;
 }
 
 export interface Binding {
@@ -97,13 +109,46 @@ export interface Binding {
 const main = (
 	b: Omit<Binding, 'contexts' | 'modes'> & Partial<Pick<Binding, 'contexts' | 'modes'>>,
 ): Binding => ({
-	contexts: ['main'],
+	contexts: TABLE,
 	modes: ALL_MODES,
 	...b,
 });
 
 /** First match wins: mode-specific bindings come before the general ones they shadow. */
 export const KEYMAP: readonly Binding[] = [
+	// ---- setup (F2), before F10's quit: there F10 means Done, as in htop -----------------------
+	{
+		action: 'setup-close',
+		keys: ['F10', 'Esc', 'F2', 'q'],
+		contexts: ['setup'],
+		modes: ALL_MODES,
+		bar: [{key: 'F10', label: 'Done', slot: 'fn', order: 90}],
+	},
+	{
+		action: 'setup-move',
+		keys: ['Up', 'Down', 'PgUp', 'PgDn', 'Home', 'End'],
+		contexts: ['setup'],
+		modes: ALL_MODES,
+	},
+	{action: 'setup-pane', keys: ['Left', 'Right', 'Tab', 'S-Tab'], contexts: ['setup'], modes: ALL_MODES},
+	{
+		action: 'setup-toggle',
+		keys: ['Enter', 'Space'],
+		contexts: ['setup'],
+		modes: ALL_MODES,
+		bar: [{key: 'Enter', label: 'Toggle', slot: 'fn', order: 10}],
+	},
+	{
+		action: 'setup-reorder',
+		keys: ['F7', 'F8', '[', ']'],
+		contexts: ['setup'],
+		modes: ALL_MODES,
+		bar: [
+			{key: 'F7', label: 'MoveUp', slot: 'fn', order: 20},
+			{key: 'F8', label: 'MoveDn', slot: 'fn', order: 30},
+		],
+	},
+
 	// ---- everywhere ---------------------------------------------------------------------------
 	{action: 'quit', keys: ['F10'], contexts: ALL_CONTEXTS, modes: ALL_MODES},
 
@@ -211,25 +256,42 @@ export const KEYMAP: readonly Binding[] = [
 	main({
 		action: 'detail',
 		keys: ['Enter'],
+		// In the tree, Enter folds a group (tree-fold) and opens a process's detail from there.
+		contexts: ['main'],
 		help: [{section: 'Navigate', keys: 'Enter', text: 'process detail (regions, oom_score)'}],
 	}),
 	main({
 		action: 'search',
 		keys: ['F3', '/'],
 		help: [{section: 'Navigate', keys: 'F3 /', text: 'search by name (F3: next match)'}],
-		bar: [{key: 'F3', label: 'Search', slot: 'fn', order: 20, modes: LIVE}],
+		bar: [{key: 'F3', label: 'Search', slot: 'fn', order: 20, modes: LIVE, rank: 1}],
 	}),
 	main({
 		action: 'filter',
 		keys: ['F4', '\\'],
 		help: [{section: 'Navigate', keys: 'F4 \\', text: 'filter by name (Esc clears)'}],
-		bar: [{key: 'F4', label: 'Filter', slot: 'fn', order: 30, modes: LIVE}],
+		bar: [{key: 'F4', label: 'Filter', slot: 'fn', order: 30, modes: LIVE, rank: 2}],
+	}),
+	main({
+		action: 'tree',
+		keys: ['F5', 't'],
+		help: [{section: 'Navigate', keys: 'F5 t', text: 'tree view: processes under their groups'}],
+		bar: [
+			{key: 'F5', label: 'Tree', slot: 'fn', order: 35, modes: LIVE, contexts: ['main'], rank: 5},
+			{key: 'F5', label: 'List', slot: 'fn', order: 35, modes: LIVE, contexts: ['tree'], rank: 5},
+		],
+	}),
+	main({
+		action: 'tree-fold',
+		keys: ['+', '-', 'Enter'],
+		contexts: ['tree'],
+		help: [{section: 'Navigate', keys: '+ - (tree)', text: 'expand / collapse the selected group'}],
 	}),
 	main({
 		action: 'sort',
 		keys: ['F6', '<', '>'],
 		help: [{section: 'Navigate', keys: 'F6 < >', text: 'sort menu / previous / next column'}],
-		bar: [{key: 'F6', label: 'SortBy', slot: 'fn', order: 40, modes: LIVE}],
+		bar: [{key: 'F6', label: 'SortBy', slot: 'fn', order: 40, modes: LIVE, rank: 3}],
 	}),
 	main({
 		action: 'sort-order',
@@ -247,6 +309,12 @@ export const KEYMAP: readonly Binding[] = [
 		keys: ['x'],
 		help: [{section: 'Navigate', keys: 'x', text: 'explain the last OOM kill'}],
 		bar: [{key: 'x', label: 'OOM', slot: 'hint', order: 170, modes: LIVE}],
+	}),
+	main({
+		action: 'setup',
+		keys: ['F2', 'S-F2'],
+		help: [{section: 'Navigate', keys: 'F2', text: 'setup: columns, meters, colours, update rate'}],
+		bar: [{key: 'F2', label: 'Setup', slot: 'fn', order: 15, modes: LIVE, rank: 4}],
 	}),
 	main({
 		action: 'help',
@@ -344,7 +412,7 @@ export const KEYMAP: readonly Binding[] = [
 		bar: [{key: 'F9', label: 'Kill', slot: 'fn', order: 50, modes: LIVE}],
 	}),
 	// htop's keys that mean nothing here (yet): say so rather than nothing.
-	main({action: 'unassigned', keys: ['F2', 'F5', 'F7', 'F8'], modes: LIVE}),
+	main({action: 'unassigned', keys: ['F7', 'F8'], modes: LIVE}),
 ];
 
 /** The mode a session's status puts the keys in. */
@@ -353,9 +421,13 @@ export function modeOf(status: {mode: 'live' | 'replay'; paused: boolean}): Mode
 }
 
 /** The context keys go to: an open prompt first, then an open window, else the table. */
-export function keyContext(prompt: {kind: PromptKind} | null, overlay: Overlay | null): KeyContext {
+export function keyContext(
+	prompt: {kind: PromptKind} | null,
+	overlay: Overlay | null,
+	tree = false,
+): KeyContext {
 	if (prompt) return `prompt:${prompt.kind}`;
-	return overlay?.kind ?? 'main';
+	return overlay?.kind ?? (tree ? 'tree' : 'main');
 }
 
 /** The binding a key spec triggers in this context and mode, if any. */
@@ -383,12 +455,14 @@ export const UNBOUND_IN_OVERLAY: Record<Overlay['kind'], 'close' | 'swallow' | '
 	sort: 'swallow',
 	detail: 'main',
 	oom: 'main',
+	setup: 'swallow',
 };
 
 export interface BarItem {
 	key: string;
 	label: string;
 	slot: 'fn' | 'hint';
+	rank: number;
 	binding: Binding;
 	press: string;
 }
@@ -408,6 +482,7 @@ export function barItems(context: KeyContext, mode: Mode): BarItem[] {
 				label: label.label,
 				slot: label.slot,
 				order: label.order,
+				rank: label.rank ?? 0,
 				binding,
 				press: label.press ?? (binding.keys.includes(label.key) ? label.key : binding.keys[0]!),
 			});

@@ -20,34 +20,49 @@ export interface Layout {
 	graphsHeight: number;
 }
 
+/** The table keeps at least its header and three rows. */
+const MIN_TABLE = 4;
+/** Spare lines under the table worth opening the log and graphs for, unasked. */
+const WORTH_A_PANEL = 8;
+
+/**
+ * `tableRows`: how many rows the table has to show. Lines it does not need go to the event log and
+ * the graphs (issue 17.18: no screen of blank table rows while the log is cut short).
+ */
 export function computeLayout(
 	width: number,
 	rows: number,
 	chosen: LowerPanel | null,
 	replay: boolean,
 	header: HeaderConfig = DEFAULT_HEADER,
+	tableRows: number = Number.POSITIVE_INFINITY,
 ): Layout {
 	const total = Math.max(1, rows - 1);
 	const footer = Math.min(2, total);
 	// The header gives way first on very short terminals, but the table keeps a few rows.
-	const headerLines = headerHeight(width, Math.max(0, total - footer - 4), replay, header);
+	const headerLines = headerHeight(width, Math.max(0, total - footer - MIN_TABLE), replay, header);
 	const body = Math.max(0, total - footer - headerLines);
-	const lower: LowerPanel = chosen ?? (rows >= 32 ? 'both' : 'none');
+	const spare = body - Math.max(MIN_TABLE, tableRows + 1);
+	const lower: LowerPanel = chosen ?? (rows >= 32 || spare >= WORTH_A_PANEL ? 'both' : 'none');
 	const sideBySide = width >= WIDE_HEADER;
 	const stacked = lower === 'both' && !sideBySide;
 	let lowerHeight = 0;
 	if (stacked) {
 		// Graphs and a few log lines under each other: most of the body, a little table left.
-		lowerHeight = Math.max(0, Math.min(16, Math.max(10, Math.floor(body * 0.6)), body - 3));
+		const share = Math.min(16, Math.max(10, Math.floor(body * 0.6)));
+		lowerHeight = Math.max(0, Math.min(Math.max(share, spare), body - 3));
 	} else if (lower !== 'none') {
-		lowerHeight = Math.max(0, Math.min(12, Math.max(7, Math.floor(body * 0.4)), body - 4));
+		const share = Math.min(12, Math.max(7, Math.floor(body * 0.4)));
+		lowerHeight = Math.max(0, Math.min(Math.max(share, spare), body - MIN_TABLE));
 	}
 	const graphsWidth = lower === 'both' && sideBySide ? Math.min(72, Math.floor(width * 0.45)) : width;
 	const logWidth = lower === 'both' && sideBySide ? width - graphsWidth - 1 : width;
 	let logHeight = lower === 'log' || lower === 'both' ? lowerHeight : 0;
 	let graphsHeight = lower === 'graphs' || lower === 'both' ? lowerHeight : 0;
 	if (stacked) {
-		graphsHeight = Math.min(7, Math.max(0, lowerHeight - 3));
+		// Up to 16 lines: 7 of graphs and the rest log; beyond that they share.
+		graphsHeight =
+			lowerHeight <= 16 ? Math.min(7, Math.max(0, lowerHeight - 3)) : Math.floor(lowerHeight / 2);
 		logHeight = lowerHeight - graphsHeight;
 	}
 	return {

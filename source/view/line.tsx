@@ -1,17 +1,19 @@
 // One terminal line as coloured spans inside a single <Text> (ink-stack.md §2: one Text per row).
 // Every line is cut or padded to an exact width here, so Ink never wraps and the frame never grows.
 import {Text} from 'ink';
-import type {Colour} from './theme.js';
+import type {Ink} from './theme.js';
 
 export interface Span {
 	text: string;
-	colour?: Colour | undefined;
-	background?: Colour | undefined;
+	colour?: Ink;
+	background?: Ink;
 	bold?: boolean | undefined;
 	dim?: boolean | undefined;
+	/** Reverse video (monochrome's bars). */
+	inverse?: boolean | undefined;
 }
 
-export const span = (text: string, colour?: Colour, bold?: boolean): Span => ({text, colour, bold});
+export const span = (text: string, colour?: Ink, bold?: boolean): Span => ({text, colour, bold});
 
 export function spansLength(spans: readonly Span[]): number {
 	let n = 0;
@@ -68,7 +70,8 @@ function mergeSpans(spans: readonly Span[]): Span[] {
 			last.colour === s.colour &&
 			last.background === s.background &&
 			!!last.bold === !!s.bold &&
-			!!last.dim === !!s.dim
+			!!last.dim === !!s.dim &&
+			!!last.inverse === !!s.inverse
 		) {
 			out[out.length - 1] = {...last, text: last.text + s.text};
 		} else {
@@ -79,9 +82,9 @@ function mergeSpans(spans: readonly Span[]): Span[] {
 }
 
 function SpanText({s}: {s: Span}) {
-	if (!s.colour && !s.background && !s.bold && !s.dim) return s.text;
+	if (!s.colour && !s.background && !s.bold && !s.dim && !s.inverse) return s.text;
 	return (
-		<Text color={s.colour} backgroundColor={s.background} bold={s.bold} dimColor={s.dim}>
+		<Text color={s.colour} backgroundColor={s.background} bold={s.bold} dimColor={s.dim} inverse={s.inverse}>
 			{s.text}
 		</Text>
 	);

@@ -14,6 +14,7 @@ import {type OomKillEvent, OomReport} from './panels/oom-report.js';
 import {PolicyDuel} from './panels/policy-duel.js';
 import {ProcessDetail} from './panels/process-detail.js';
 import {ProcessTable} from './panels/process-table.js';
+import {Setup} from './panels/setup.js';
 import {SortMenu} from './panels/sort-menu.js';
 import {StatusLine} from './panels/status-line.js';
 import type {Dashboard} from './use-dashboard.js';
@@ -66,6 +67,19 @@ function OverlayBody({d}: {d: Dashboard}): ReactNode {
 			/>
 		);
 	}
+	if (overlay?.kind === 'setup') {
+		return (
+			<Setup
+				config={ui.config}
+				pane={overlay.pane}
+				category={overlay.category}
+				cursor={overlay.cursor}
+				width={width}
+				height={layout.body}
+				schemeNote={d.scheme !== ui.config.scheme ? `NO_COLOR is set: ${d.scheme} wins` : undefined}
+			/>
+		);
+	}
 	return null;
 }
 
@@ -106,6 +120,7 @@ function TableBody({d}: {d: Dashboard}) {
 				descending={ui.descending}
 				context={d.columnContext}
 				emptyText={ui.filter ? `  no process matches "${ui.filter}" (Esc clears the filter)` : undefined}
+				columns={ui.config.columns}
 			/>
 			{layout.lower === 'both' && layout.sideBySide ? (
 				<Box width={width} height={layout.lowerHeight}>
@@ -132,13 +147,21 @@ export function Screen({d}: {d: Dashboard}) {
 		[replayText],
 	);
 	return (
-		<Box flexDirection="column" width={width} height={Math.max(1, height - 1)} overflowY="hidden">
+		// Keyed by the scheme: memoised panels would keep the old colours otherwise.
+		<Box
+			key={d.scheme}
+			flexDirection="column"
+			width={width}
+			height={Math.max(1, height - 1)}
+			overflowY="hidden"
+		>
 			<Header
 				snapshot={d.snapshot}
 				status={status}
 				rates={d.rates}
 				width={width}
 				maxLines={layout.headerLines}
+				config={ui.config.header}
 			/>
 			<Box flexDirection="column" width={width} height={layout.body} overflowY="hidden">
 				{ui.overlay ? <OverlayBody d={d} /> : <TableBody d={d} />}
@@ -152,7 +175,13 @@ export function Screen({d}: {d: Dashboard}) {
 				total={d.live.length}
 				width={width}
 			/>
-			<FunctionBar mode={modeOf(status)} prompt={ui.prompt} width={width} />
+			<FunctionBar
+				mode={modeOf(status)}
+				prompt={ui.prompt}
+				overlay={ui.overlay?.kind ?? null}
+				tree={ui.tree}
+				width={width}
+			/>
 		</Box>
 	);
 }

@@ -1,6 +1,7 @@
 // The dashboard's own state (never the machine's): sort, filter, search, selection, overlays,
 // the speed ladder, the lower panel. A pure immer reducer, so every key's effect is testable alone.
 import {produce} from 'immer';
+import {type DashboardConfig, DEFAULT_CONFIG} from './config.js';
 import {COLUMNS, type ColumnId, columnById, DEFAULT_SORT} from './panels/columns.js';
 
 /** The speed ladder + and - walk (simulated seconds per real second). */
@@ -20,7 +21,9 @@ export type Overlay =
 	| {kind: 'detail'; pid: number; offset: number}
 	/** `back` counts OOM kills from the newest (0 = the last one). */
 	| {kind: 'oom'; back: number}
-	| {kind: 'sort'; cursor: number};
+	| {kind: 'sort'; cursor: number}
+	/** htop's F2 setup: a category on the left, its lines on the right; `opened` to tell a change. */
+	| {kind: 'setup'; pane: 'categories' | 'items'; category: number; cursor: number; opened: DashboardConfig};
 
 export interface Message {
 	id: number;
@@ -47,6 +50,11 @@ export interface UiState {
 	/** null = chosen from the terminal height until the user presses g. */
 	lowerPanel: LowerPanel | null;
 	message: Message | null;
+	/** The settings setup (F2) edits; saved when setup closes. */
+	config: DashboardConfig;
+	/** htop's tree view (F5), and the tree nodes folded away with - (by key). */
+	tree: boolean;
+	collapsed: readonly string[];
 }
 
 export type UiAction =
@@ -73,7 +81,11 @@ export type UiAction =
 	| {type: 'lower-cycle'; current: LowerPanel}
 	| {type: 'lower-set'; lower: LowerPanel}
 	| {type: 'message'; text: string; tone?: Message['tone']}
-	| {type: 'message-clear'; id: number};
+	| {type: 'message-clear'; id: number}
+	| {type: 'config'; config: DashboardConfig}
+	| {type: 'tree-toggle'}
+	/** Fold (or unfold) a tree node; `fold` undefined flips it. */
+	| {type: 'tree-fold'; key: string; fold?: boolean};
 
 export const initialUiState: UiState = {
 	sortColumn: DEFAULT_SORT,
@@ -89,6 +101,9 @@ export const initialUiState: UiState = {
 	hogIndex: 0,
 	lowerPanel: null,
 	message: null,
+	config: DEFAULT_CONFIG,
+	tree: false,
+	collapsed: [],
 };
 
 /** The ladder index closest to a speed the session reports. */
@@ -230,5 +245,18 @@ export const uiReducer = produce((draft: UiState, action: UiAction): void => {
 		case 'message-clear':
 			if (draft.message?.id === action.id) draft.message = null;
 			return;
+		case 'config':
+			draft.config = action.config as DashboardConfig;
+			return;
+		case 'tree-toggle':
+			draft.tree = !draft.tree;
+			return;
+		case 'tree-fold': {
+			const folded = draft.collapsed.includes(action.key);
+			const fold = action.fold ?? !folded;
+			if (fold && !folded) draft.collapsed = [...draft.collapsed, action.key];
+			if (!fold && folded) draft.collapsed = draft.collapsed.filter((k) => k !== action.key);
+			return;
+		}
 	}
 });

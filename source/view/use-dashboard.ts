@@ -6,11 +6,14 @@ import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import type {Session} from '../session/types.js';
 import type {ProcessSnapshot} from '../sim/snapshot-types.js';
 import {type ActionEnv, type DashboardView, nameMatches} from './actions.js';
+import {type DashboardConfig, DEFAULT_CONFIG} from './config.js';
 import {useSession} from './hooks/use-session.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {computeLayout} from './layout.js';
 import {type ColumnContext, layoutColumns, sortProcesses} from './panels/columns.js';
 import {type Rates, RateWindow, ratesFromSample} from './rates.js';
+import {applyScheme, currentScheme, type SchemeName} from './theme.js';
+import {flatRows, treeRows} from './tree.js';
 import {
 	initialUiState,
 	nearestSpeedIndex,
@@ -23,9 +26,24 @@ import {
 
 /** How long a feedback message stays (real time). */
 const MESSAGE_MS = 4000;
+/** Sessions publish 5 times a second; an update rate at or under that redraws on every publish. */
+const SESSION_PUBLISH_MS = 200;
+
+export interface DashboardOptions {
+	/** Settings to start with (from the config file); default DEFAULT_CONFIG. */
+	config?: DashboardConfig;
+	/** Setup closed with changed settings: save them, and say where (or what went wrong). */
+	onConfigChange?: (config: DashboardConfig) => {text: string; tone: 'info' | 'warn'} | null;
+	/** A warning to show first (a bad config file, NO_COLOR overriding the scheme). */
+	notice?: string;
+	/** Colour is off whatever setup says (NO_COLOR): the scheme stays monochrome. */
+	noColor?: boolean;
+}
 
 export interface Dashboard extends DashboardView {
 	session: Session;
+	/** The colour scheme in force (the screen is drawn anew when it changes). */
+	scheme: SchemeName;
 	ui: UiState;
 	width: number;
 	height: number;
@@ -39,7 +57,8 @@ export interface Dashboard extends DashboardView {
 	env: ActionEnv;
 }
 
-export function useDashboard(session: Session): Dashboard {
+export function useDashboard(session: Session, options: DashboardOptions): Dashboard {
+	const {onConfigChange} = options;
 	const {exit} = useApp();
 	const {columns: width, rows: height} = useTerminalSize();
 	const {snapshot, status, store} = useSession(session);
@@ -48,6 +67,8 @@ export function useDashboard(session: Session): Dashboard {
 	const [ui, setUi] = useState<UiState>(() => ({
 		...initialUiState,
 		speedIndex: nearestSpeedIndex(status.speed),
+		config: options.config ?? DEFAULT_CONFIG,
+		message: options.notice ? {id: 0, text: options.notice, tone: 'warn'} : null,
 	}));
 	const uiRef = useRef(ui);
 	const dispatch = useCallback((action: UiAction) => {
@@ -60,12 +81,15 @@ export function useDashboard(session: Session): Dashboard {
 	const windowRates = useMemo(() => rateWindow.current!.ingest(snapshot), [snapshot]);
 	const rates = windowRates.window > 0 ? windowRates : ratesFromSample(session.getHistory().at(-1));
 
-	const layout = computeLayout(
-		width,
-		height,
-		ui.lowerPanel,
-		status.mode === 'replay' && status.replay !== null,
+	const {config} = ui;
+	const scheme = options.noColor ? 'monochrome' : config.scheme;
+	// Before this render draws anything: the scheme is module state every component reads.
+	if (currentScheme() !== scheme) applyScheme(scheme);
+	useEffect(
+		() => store.setInterval(config.updateMs > SESSION_PUBLISH_MS ? config.updateMs : 0),
+		[store, config.updateMs],
 	);
+
 	const columnContext = useMemo<ColumnContext>(
 		() => ({history: (pid) => session.getProcessHistory(pid)}),
 		[session],
@@ -73,13 +97,29 @@ export function useDashboard(session: Session): Dashboard {
 	const live = useMemo(() => snapshot.processes.filter((p) => p.state !== 'exited'), [snapshot]);
 	const rows = useMemo(() => {
 		const shown = ui.filter ? live.filter((p) => nameMatches(p, ui.filter)) : live;
-		return sortProcesses(shown, ui.sortColumn, ui.descending, columnContext);
-	}, [live, ui.filter, ui.sortColumn, ui.descending, columnContext]);
-	const pids = useMemo(() => rows.map((p) => p.pid), [rows]);
+		if (ui.tree) {
+			return treeRows(shown, {
+				sortColumn: ui.sortColumn,
+				descending: ui.descending,
+				context: columnContext,
+				collapsed: new Set(ui.collapsed),
+			});
+		}
+		return flatRows(sortProcesses(shown, ui.sortColumn, ui.descending, columnContext));
+	}, [live, ui.filter, ui.sortColumn, ui.descending, ui.tree, ui.collapsed, columnContext]);
+	const layout = computeLayout(
+		width,
+		height,
+		ui.lowerPanel,
+		status.mode === 'replay' && status.replay !== null,
+		config.header,
+		rows.length,
+	);
+	const pids = useMemo(() => rows.map((r) => r.id), [rows]);
 	const pageSize = Math.max(1, layout.tableHeight - 1);
 	const selected = selectionIndex(ui, pids);
 	const top = scrollTopFor(ui.scrollTop, selected, pageSize, pids.length);
-	const visibleColumns = layoutColumns(width).columns;
+	const visibleColumns = layoutColumns(width, config.columns).columns;
 
 	const view = useRef<DashboardView | null>(null);
 	view.current = {snapshot, status, rows, pids, pageSize, visibleColumns, layout};
@@ -93,8 +133,9 @@ export function useDashboard(session: Session): Dashboard {
 			store,
 			message: (text, tone = 'info') => dispatch({type: 'message', text, tone}),
 			exit: () => exit(),
+			saveConfig: (config) => onConfigChange?.(config) ?? null,
 		}),
-		[dispatch, session, store, exit],
+		[dispatch, session, store, exit, onConfigChange],
 	);
 
 	useEffect(() => {
@@ -116,6 +157,7 @@ export function useDashboard(session: Session): Dashboard {
 	return {
 		...view.current,
 		session,
+		scheme,
 		ui,
 		width,
 		height,

@@ -1,6 +1,7 @@
 // runInteractive in a real pseudo-terminal (util-linux `script`): the alternate screen is entered
 // and always left, the cursor comes back, and the session is closed, however the dashboard ends.
 import {type ChildProcess, execFileSync, spawn} from 'node:child_process';
+import {stripVTControlCharacters} from 'node:util';
 import {afterEach, describe, expect, it} from 'vitest';
 import {NOT_A_TTY, runInteractive} from '../../source/cli/interactive.js';
 import {UserError} from '../../source/common/user-error.js';
@@ -17,6 +18,9 @@ const hasScript = (() => {
 
 const ENTER = '\x1b[?1049h\x1b[?25l';
 const LEAVE = '\x1b[?25h\x1b[?1049l';
+const MOUSE_ON = '\x1b[?1000h\x1b[?1006h';
+/** Mouse reporting off first, then the cursor and the main screen back. */
+const MOUSE_OFF_LEAVE = `\x1b[?1006l\x1b[?1000l${LEAVE}`;
 
 interface Run {
 	child: ChildProcess;
@@ -50,7 +54,8 @@ function runHarness(mode: 'quit' | 'crash'): Run {
 async function until(run: Run, pattern: RegExp, ms = 15_000): Promise<RegExpMatchArray> {
 	const end = Date.now() + ms;
 	for (;;) {
-		const m = run.output().match(pattern);
+		// Bold and reverse video stay on even without colour: read the text without them.
+		const m = stripVTControlCharacters(run.output()).match(pattern);
 		if (m) return m;
 		if (Date.now() > end)
 			throw new Error(`timed out waiting for ${pattern}; output so far:\n${run.output()}`);
@@ -83,21 +88,31 @@ describe('runInteractive', () => {
 			expect(await run.exit).toBe(0);
 			const out = run.output();
 			expect(out).toContain(ENTER);
-			expect(out.lastIndexOf(LEAVE)).toBeGreaterThan(out.lastIndexOf('F10Quit'));
+			expect(out.indexOf(MOUSE_ON)).toBeGreaterThan(out.indexOf(ENTER));
+			expect(out.lastIndexOf(MOUSE_OFF_LEAVE)).toBeGreaterThan(out.lastIndexOf('Quit'));
 			expect(out).toMatch(/session closed[\s\S]*returned 0/);
 		},
 	);
 
-	it.skipIf(!hasScript)('SIGTERM restores the terminal, closes the session and exits 143', async () => {
-		const run = runHarness('quit');
-		const [, pid] = await until(run, /pid (\d+)/);
-		await until(run, /F10Quit/);
-		process.kill(Number(pid), 'SIGTERM');
-		expect(await run.exit).toBe(143);
-		expect(run.output()).toContain(LEAVE);
-		expect(run.output()).toContain('session closed');
-		expect(run.output()).not.toContain('returned');
-	});
+	for (const [signal, code] of [
+		['SIGTERM', 143],
+		['SIGINT', 130],
+		['SIGHUP', 129],
+	] as const) {
+		it.skipIf(!hasScript)(
+			`${signal} turns the mouse off, restores the terminal, closes the session and exits ${code}`,
+			async () => {
+				const run = runHarness('quit');
+				const [, pid] = await until(run, /pid (\d+)/);
+				await until(run, /F10Quit/);
+				process.kill(Number(pid), signal);
+				expect(await run.exit).toBe(code);
+				expect(run.output()).toContain(MOUSE_OFF_LEAVE);
+				expect(run.output()).toContain('session closed');
+				expect(run.output()).not.toContain('returned');
+			},
+		);
+	}
 
 	it.skipIf(!hasScript)(
 		'an uncaught exception restores the terminal and prints one line, exit 1',
@@ -105,7 +120,7 @@ describe('runInteractive', () => {
 			const run = runHarness('crash');
 			expect(await run.exit).toBe(1);
 			const out = run.output();
-			expect(out).toContain(`${LEAVE}memtop: boom\r\n`);
+			expect(out).toContain(`${MOUSE_OFF_LEAVE}memtop: boom\r\n`);
 			expect(out).not.toContain('second line');
 			expect(out).toContain('session closed');
 		},

@@ -10,10 +10,10 @@ autoUnmount();
 describe('FunctionBar', () => {
 	it('shows htop keys and as many of our hints as fit', async () => {
 		expect(await frameLines(<FunctionBar mode="live" prompt={null} width={80} />, 80)).toEqual([
-			'F1Help   F3Search F4Filter F6SortBy F9Kill   F10Quit    SpcPause aHog cCache',
+			'F1Help   F2Setup  F3Search F4Filter F5Tree   F6SortBy F9Kill   F10Quit',
 		]);
 		expect(await frameLines(<FunctionBar mode="live" prompt={null} width={120} />, 120)).toEqual([
-			'F1Help   F3Search F4Filter F6SortBy F9Kill   F10Quit    SpcPause aHog cCache lLeak bBalloon gGraphs xOOM',
+			'F1Help   F2Setup  F3Search F4Filter F5Tree   F6SortBy F9Kill   F10Quit    SpcPause aHog cCache lLeak bBalloon gGraphs',
 		]);
 	});
 

@@ -18,31 +18,34 @@ describe('Help', () => {
 			'  Enter                  process detail (regions, oom_score)',
 			'  F3 /                   search by name (F3: next match)',
 			'  F4 \\                   filter by name (Esc clears)',
-			'  F6 < >                 sort menu / previous / next column',
-			'  M I                    sort by RSS / invert the order',
+			'  F5 t                   tree view: processes under their groups',
+			'  + - (tree)             expand / collapse the selected group',
 		]);
 	});
 
 	it('puts navigation beside the simulation keys at 120 columns, with the colour legend', async () => {
-		const lines = await frameLines(<Help width={120} height={30} />, 120);
+		const lines = await frameLines(<Help width={120} height={40} />, 120);
 		expect(lines[0]).toBe(` memtop help${' '.repeat(87)}any other key closes`);
 		expect(lines[1]).toBe(`Navigate${' '.repeat(52)}Simulation`);
 		expect(lines[2]).toBe(
 			'  ↑ ↓ PgUp PgDn Home End move the selection                   Space                  pause / resume',
 		);
-		expect(lines[13]).toBe(`${' '.repeat(60)}  P                      policy duel: twin run, next policy`);
-		expect(lines[14]).toBe(`${' '.repeat(60)}  F9 k                   kill the selected process`);
+		expect(lines).toContainEqual(expect.stringMatching(/ {2}P {22}policy duel: twin run, next policy$/));
+		expect(lines).toContainEqual(expect.stringMatching(/ {2}F9 k {19}kill the selected process$/));
 		expect(lines).toContain('Mem  anon shmem zpool kernel dirty-cache clean-cache free');
 	});
 
 	it('scrolls, and every key of the brief is documented', async () => {
-		const lines = await frameLines(<Help width={80} height={4} offset={12} />, 80);
+		const navigate = KEY_HELP[0]!.keys.length + 1;
+		const lines = await frameLines(<Help width={80} height={4} offset={navigate} />, 80);
 		expect(lines[1]).toBe('Simulation');
 		const documented = KEY_HELP.flatMap((g) => g.keys.map((k) => k.keys)).join(' ');
 		for (const key of [
 			'F1',
+			'F2',
 			'F3',
 			'F4',
+			'F5',
 			'F6',
 			'F9',
 			'F10',
@@ -66,7 +69,8 @@ describe('Help', () => {
 		]) {
 			expect(documented).toContain(key);
 		}
-		expect(helpLineCount(80)).toBe(39);
+		const entries = KEY_HELP.reduce((n, g) => n + 1 + g.keys.length, 0);
+		expect(helpLineCount(80)).toBe(entries + 1 + 3);
 	});
 });
 

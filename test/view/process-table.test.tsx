@@ -8,6 +8,7 @@ import {
 	sortProcesses,
 } from '../../source/view/panels/columns.js';
 import {ProcessTable} from '../../source/view/panels/process-table.js';
+import {flatRows} from '../../source/view/tree.js';
 import {autoUnmount, frameLines} from '../helpers/render-once.js';
 import {buildSnapshot, fixtureProcesses, makeProcess, manyProcesses} from '../helpers/snapshot-fixture.js';
 
@@ -43,17 +44,19 @@ describe('column registry', () => {
 
 	it('fits every column at 120 and drops by priority at 80', () => {
 		expect(layoutColumns(120).columns.map((c) => c.id)).toEqual(COLUMNS.map((c) => c.id));
+		// At 80 columns PROG% (the thrashing column) stays, ahead of ANON, FILE and ZSWAP.
 		expect(layoutColumns(80).columns.map((c) => c.id)).toEqual([
 			'pid',
 			'name',
 			'state',
 			'rss',
-			'anon',
 			'swap',
 			'wss',
 			'majflt',
 			'stall',
+			'progress',
 			'oom',
+			'adj',
 		]);
 		for (const width of [60, 80, 100, 120, 200]) {
 			const {widths} = layoutColumns(width);
@@ -94,7 +97,7 @@ describe('ProcessTable', () => {
 	it('renders header and rows at 80 columns', async () => {
 		const lines = await frameLines(
 			<ProcessTable
-				rows={rows}
+				rows={flatRows(rows)}
 				selectedIndex={1}
 				scrollTop={0}
 				width={80}
@@ -106,19 +109,19 @@ describe('ProcessTable', () => {
 			80,
 		);
 		expect(lines).toEqual([
-			'  PID NAME            STATE       RSS▼   ANON   SWAP    WSS MAJFLT/s STALL%  OOM',
-			'  777 java            swapin     1.17G  1.17G   300M   900M       60   32.0  829',
-			'  901 hog             reclaim    1.00G  1.00G      0  1.00G        0   55.0  777',
-			'  412 postgres        running     468M   300M      0   281M        3    0.0    0',
-			'  903 leaker          running     420M   420M      0   252M        0    0.0  712',
-			'  902 reader          throttled   201M  1.00M      0   121M       55   12.0  688',
+			'  PID NAME       STATE       RSS▼   SWAP    WSS MAJFLT/s STALL% PROG%  OOM   ADJ',
+			'  777 java       swapin     1.17G   300M   900M       60   32.0    64  829     0',
+			'  901 hog        reclaim    1.00G      0  1.00G        0   55.0    41  777   500',
+			'  412 postgres   running     468M      0   281M        3    0.0   100    0 -1000',
+			'  903 leaker     running     420M      0   252M        0    0.0   100  712     0',
+			'  902 reader     throttled   201M      0   121M       55   12.0    93  688     0',
 		]);
 	});
 
 	it('renders every column at 120 columns, with the RSS sparkline', async () => {
 		const lines = await frameLines(
 			<ProcessTable
-				rows={rows}
+				rows={flatRows(rows)}
 				selectedIndex={0}
 				scrollTop={0}
 				width={120}
@@ -141,7 +144,7 @@ describe('ProcessTable', () => {
 	it('marks the sort column and direction in the header', async () => {
 		const asc = await frameLines(
 			<ProcessTable
-				rows={rows}
+				rows={flatRows(rows)}
 				selectedIndex={0}
 				scrollTop={0}
 				width={80}
@@ -152,14 +155,14 @@ describe('ProcessTable', () => {
 			/>,
 			80,
 		);
-		expect(asc[0]).toBe('  PID NAME▲           STATE        RSS   ANON   SWAP    WSS MAJFLT/s STALL%  OOM');
+		expect(asc[0]).toBe('  PID NAME▲      STATE        RSS   SWAP    WSS MAJFLT/s STALL% PROG%  OOM   ADJ');
 	});
 
 	it('shows only the rows from scrollTop that fit', async () => {
 		const many = sortProcesses(manyProcesses(500), 'pid', false, {history: () => []});
 		const lines = await frameLines(
 			<ProcessTable
-				rows={many}
+				rows={flatRows(many)}
 				selectedIndex={250}
 				scrollTop={245}
 				width={80}

@@ -16,28 +16,49 @@ export interface SessionStore {
 	getSnapshot(): SessionView;
 	/** Re-read the session now: after setPaused/setSpeed/seek the status changes without a publish. */
 	invalidate(): void;
+	/**
+	 * Redraw at most every `ms` of real time (0: on every publish). Publishes in between are
+	 * coalesced into one redraw when the interval is up; invalidate() still redraws at once.
+	 */
+	setInterval(ms: number): void;
 }
 
 export function createSessionStore(session: Session): SessionStore {
 	let version = 0;
 	let cached: SessionView | null = null;
 	const listeners = new Set<() => void>();
+	let interval = 0;
+	let last = Number.NEGATIVE_INFINITY;
+	let timer: ReturnType<typeof setTimeout> | null = null;
 	const notify = (): void => {
+		if (timer) clearTimeout(timer);
+		timer = null;
+		last = performance.now();
 		version++;
 		for (const listener of listeners) listener();
+	};
+	const onPublish = (): void => {
+		const since = performance.now() - last;
+		if (since >= interval) notify();
+		else timer ??= setTimeout(notify, interval - since);
 	};
 	let unsubscribe: (() => void) | null = null;
 	return {
 		subscribe(listener) {
 			listeners.add(listener);
-			unsubscribe ??= session.subscribe(notify);
+			unsubscribe ??= session.subscribe(onPublish);
 			return () => {
 				listeners.delete(listener);
 				if (listeners.size === 0 && unsubscribe) {
 					unsubscribe();
 					unsubscribe = null;
+					if (timer) clearTimeout(timer);
+					timer = null;
 				}
 			};
+		},
+		setInterval(ms) {
+			interval = Math.max(0, ms);
 		},
 		getSnapshot() {
 			// Must return the same object until something changed, or React re-renders forever.

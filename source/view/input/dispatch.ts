@@ -18,7 +18,7 @@ export function handleKey(env: ActionEnv, press: KeyPress): void {
 	const spec = keySpec(press);
 	const ui = env.ui();
 	const mode = modeOf(env.view().status);
-	const context = keyContext(ui.prompt, ui.overlay);
+	const context = keyContext(ui.prompt, ui.overlay, ui.tree);
 	const binding = findBinding(spec, context, mode);
 	if (binding) {
 		runBinding(env, binding, spec);
@@ -33,7 +33,7 @@ export function handleKey(env: ActionEnv, press: KeyPress): void {
 		const rule = UNBOUND_IN_OVERLAY[ui.overlay.kind];
 		if (rule === 'close') env.dispatch({type: 'overlay', overlay: null});
 		if (rule !== 'main') return;
-		const beneath = findBinding(spec, 'main', mode);
+		const beneath = findBinding(spec, ui.tree ? 'tree' : 'main', mode);
 		if (beneath) runBinding(env, beneath, spec);
 	}
 }

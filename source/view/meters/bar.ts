@@ -1,11 +1,11 @@
 // htop's bar meter: `Mem[||||||||||      1.82G/4.00G]`, coloured segments of '|' with the value
 // written over the right end of the bar.
 import type {Span} from '../line.js';
-import {type Colour, theme} from '../theme.js';
+import {type Ink, theme} from '../theme.js';
 
 export interface Segment {
 	value: number;
-	colour: Colour;
+	colour: Ink;
 }
 
 /** Cell counts per segment, rounding the running total so the parts add up exactly. */
@@ -23,6 +23,12 @@ export function segmentCells(segments: readonly Segment[], total: number, cells:
 	return out;
 }
 
+/**
+ * Without colours segments are told apart by their character, as htop's monochrome bars do
+ * (BarMeterMode_characters): the first segment '|', then '#', '*', '@', '$', '%', '&', '.'.
+ */
+const MONO_CHARS = '|#*@$%&.';
+
 /** The inside of a bar as spans, `width` cells, `text` right-aligned over it. */
 export function barSpans(
 	segments: readonly Segment[],
@@ -31,9 +37,11 @@ export function barSpans(
 	text: string,
 	marks: readonly {at: number; char: string}[] = [],
 ): Span[] {
-	const cells: {char: string; colour: Colour | undefined; bold?: boolean}[] = [];
+	const cells: {char: string; colour: Ink; bold?: boolean}[] = [];
+	const mono = segments.every((s) => s.colour === undefined);
 	segmentCells(segments, total, width).forEach((n, i) => {
-		for (let k = 0; k < n; k++) cells.push({char: '|', colour: segments[i]!.colour});
+		const char = mono ? (MONO_CHARS[i] ?? '|') : '|';
+		for (let k = 0; k < n; k++) cells.push({char, colour: segments[i]!.colour});
 	});
 	while (cells.length < width) cells.push({char: ' ', colour: undefined});
 	for (const mark of marks) {

@@ -5,7 +5,7 @@ import type {Snapshot} from '../../sim/snapshot-types.js';
 import {ticksToSeconds} from '../../sim/units.js';
 import {formatClock, formatSpeed} from '../format.js';
 import {joinFitting, Line, type Span} from '../line.js';
-import {theme} from '../theme.js';
+import {badge, theme} from '../theme.js';
 import {runGroups} from './run-meter.js';
 
 export interface ClockMeterProps {
@@ -22,7 +22,7 @@ export function ClockMeter({snapshot, status, width, withRun = true}: ClockMeter
 		: {text: status.replay ? 'playing' : 'running', colour: theme.running, bold: true};
 	const head: Span[] = status.replay
 		? [
-				{text: 'REPLAY', colour: theme.badgeText, background: theme.replay, bold: true},
+				{text: 'REPLAY', ...badge(theme.replay), bold: true},
 				{text: ' '},
 				{text: formatClock(ticksToSeconds(status.replay.tick)), colour: theme.value, bold: true},
 				{text: `/${formatClock(ticksToSeconds(status.replay.endTick))}`, colour: theme.dim},

@@ -5,13 +5,13 @@
 import type {Snapshot} from '../../sim/snapshot-types.js';
 import {formatPages} from '../format.js';
 import {Line, type Span, spansLength} from '../line.js';
-import {type Colour, theme} from '../theme.js';
+import {type Ink, theme} from '../theme.js';
 import {barSpans, METER_CHROME, meterSpans} from './bar.js';
 
 /** Narrowest useful bar; figures after it are dropped first. */
 const MIN_BAR = 12;
 
-export function freeColour(free: number, wm: Snapshot['watermarks']): Colour {
+export function freeColour(free: number, wm: Snapshot['watermarks']): Ink {
 	if (free < wm.min) return theme.bad;
 	if (free < wm.low) return theme.warn;
 	if (free < wm.high) return theme.freeNearHigh;

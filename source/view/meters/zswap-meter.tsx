@@ -4,7 +4,7 @@ import type {Snapshot} from '../../sim/snapshot-types.js';
 import {PAGE_SIZE} from '../../sim/units.js';
 import {formatBytes, formatPages} from '../format.js';
 import {joinFitting, Line, type Span} from '../line.js';
-import {theme} from '../theme.js';
+import {badge, theme} from '../theme.js';
 import {barSpans, meterSpans} from './bar.js';
 
 function ratio(storedBytes: number, comprBytes: number): string {
@@ -59,9 +59,7 @@ export function ZswapMeter({snapshot, width}: {snapshot: Snapshot; width: number
 		[{text: ratio(zswap.storedPages * PAGE_SIZE, zswap.poolBytes), colour: theme.zpool}],
 		[{text: zswap.compressor, colour: theme.dim}],
 	];
-	const full: Span[] = zswap.full
-		? [{text: ' FULL ', colour: theme.badgeText, background: theme.bad, bold: true}]
-		: [];
+	const full: Span[] = zswap.full ? [{text: ' FULL ', ...badge(theme.bad), bold: true}] : [];
 	const barWidth = Math.max(12, Math.min(32, Math.floor(width * 0.45)));
 	const inner = barSpans(
 		[{value: zswap.poolPages, colour: zswap.full ? theme.bad : theme.zpool}],

@@ -4,7 +4,7 @@
 import type {ProcessSnapshot} from '../../sim/snapshot-types.js';
 import {escapeText} from '../../text/escape.js';
 import {fitLeft, fitRight, formatCount, formatPages, sparkline} from '../format.js';
-import {type Colour, levelColour, stateColour, theme} from '../theme.js';
+import {type Ink, levelColour, stateColour, theme} from '../theme.js';
 
 export type ColumnId =
 	| 'pid'
@@ -43,8 +43,10 @@ export interface Column {
 	descendingFirst: boolean;
 	/** For the help screen and the sort menu. */
 	description: string;
+	/** Means something for one process only: blank on the tree's group lines. */
+	perProcess?: boolean;
 	format(p: ProcessSnapshot, ctx: ColumnContext, width: number): string;
-	colour?(p: ProcessSnapshot): Colour | undefined;
+	colour?(p: ProcessSnapshot): Ink;
 	/** Ascending order; the table flips it for descending. */
 	compare(a: ProcessSnapshot, b: ProcessSnapshot, ctx: ColumnContext): number;
 }
@@ -89,6 +91,7 @@ function growth(history: readonly number[]): number {
 export const COLUMNS: readonly Column[] = [
 	{
 		id: 'pid',
+		perProcess: true,
 		title: 'PID',
 		width: 5,
 		align: 'right',
@@ -112,6 +115,7 @@ export const COLUMNS: readonly Column[] = [
 	},
 	{
 		id: 'state',
+		perProcess: true,
 		title: 'STATE',
 		width: 9,
 		align: 'left',
@@ -123,8 +127,8 @@ export const COLUMNS: readonly Column[] = [
 		compare: (a, b) => (a.state < b.state ? -1 : a.state > b.state ? 1 : 0),
 	},
 	size('rss', 'RSS', 3, 'resident set size (anon + file + shmem)', (p) => p.rss),
-	size('anon', 'ANON', 9, 'resident anonymous memory', (p) => p.anon),
-	size('file', 'FILE', 10, 'resident file-backed (page cache) memory', (p) => p.file),
+	size('anon', 'ANON', 10, 'resident anonymous memory', (p) => p.anon),
+	size('file', 'FILE', 11, 'resident file-backed (page cache) memory', (p) => p.file),
 	{
 		...size('swap', 'SWAP', 4, 'swapped out, including pages held in zswap (VmSwap)', (p) => p.swap),
 		colour: (p) => (p.swap > 0 ? theme.swapUsed : undefined),
@@ -171,7 +175,8 @@ export const COLUMNS: readonly Column[] = [
 		title: 'PROG%',
 		width: 5,
 		align: 'right',
-		priority: 12,
+		// Before ANON, FILE and ZSWAP: the column that shows thrashing keeps its place at 80 columns.
+		priority: 9,
 		descendingFirst: true,
 		description: 'work done over work wanted in the last second',
 		format: (p) => (p.progress * 100).toFixed(0),
@@ -191,6 +196,7 @@ export const COLUMNS: readonly Column[] = [
 	},
 	{
 		id: 'adj',
+		perProcess: true,
 		title: 'ADJ',
 		width: 5,
 		align: 'right',
@@ -203,10 +209,11 @@ export const COLUMNS: readonly Column[] = [
 	},
 	{
 		id: 'history',
+		perProcess: true,
 		title: 'RSS 2min',
 		width: 8,
 		align: 'left',
-		priority: 11,
+		priority: 12,
 		descendingFirst: true,
 		description: 'RSS over the last two simulated minutes (sorts by growth: finds leaks)',
 		format: (p, ctx, width) => sparkline(resample(ctx.history(p.pid), width), width),
@@ -231,9 +238,13 @@ export interface ColumnLayout {
 /** The widest name column worth having; beyond it the row just ends in spaces. */
 const MAX_FLEX = 24;
 
-/** Which columns fit `width` (one space between columns), in registry order, and how wide each is. */
-export function layoutColumns(width: number): ColumnLayout {
-	const byPriority = [...COLUMNS].sort((a, b) => a.priority - b.priority);
+/**
+ * Which of the chosen columns (all, by default, in registry order) fit `width` with one space
+ * between them, the least important dropped first, and how wide each is.
+ */
+export function layoutColumns(width: number, chosen?: readonly ColumnId[]): ColumnLayout {
+	const candidates = chosen ? chosen.map(columnById) : COLUMNS;
+	const byPriority = [...candidates].sort((a, b) => a.priority - b.priority);
 	const kept = new Set<ColumnId>();
 	let used = -1;
 	for (const c of byPriority) {
@@ -242,7 +253,7 @@ export function layoutColumns(width: number): ColumnLayout {
 			used += 1 + c.width;
 		}
 	}
-	const columns = COLUMNS.filter((c) => kept.has(c.id));
+	const columns = candidates.filter((c) => kept.has(c.id));
 	const spare = Math.max(0, width - used);
 	const widths = columns.map((c) => (c.flex ? c.width + Math.min(spare, MAX_FLEX - c.width) : c.width));
 	return {columns, widths};

@@ -8,7 +8,7 @@ import type {LoggedEvent} from '../../session/types.js';
 import type {SimEvent} from '../../sim/events.js';
 import {fitRight, formatDmesgTime, formatEvent, formatPages} from '../format.js';
 import {Line} from '../line.js';
-import {type Colour, eventColour, theme} from '../theme.js';
+import {eventColour, type Ink, theme} from '../theme.js';
 import {PanelTitle} from './panel-title.js';
 
 export interface EventLogProps {
@@ -22,7 +22,7 @@ export interface LogLine {
 	id: number;
 	tick: number;
 	text: string;
-	colour: Colour;
+	colour: Ink;
 	bold: boolean;
 }
 

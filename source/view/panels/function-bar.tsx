@@ -3,8 +3,8 @@
 // htop does for search and filter. barLayout() also says where each label sits, for mouse clicks.
 import {type BarItem, barItems, type KeyContext, type Mode} from '../keymap.js';
 import {Line, type Span, spansLength} from '../line.js';
-import {theme} from '../theme.js';
-import type {PromptKind} from '../ui-state.js';
+import {onBar, theme} from '../theme.js';
+import type {Overlay, PromptKind} from '../ui-state.js';
 
 const PROMPT_LABEL: Record<PromptKind, string> = {
 	search: 'Search: ',
@@ -20,14 +20,12 @@ export interface PlacedLabel {
 }
 
 function keySpans(items: readonly BarItem[], captionWidth: number): Span[] {
-	const {color, backgroundColor} = theme.fnCaption;
 	return items.flatMap(({key, label}) => [
 		{text: key, colour: theme.fnKey, bold: true},
 		// At least one space after a caption, so "TakeOver" does not run into "F10".
 		{
 			text: label.padEnd(Math.max(captionWidth, label.length + 1)),
-			colour: color,
-			background: backgroundColor,
+			...onBar(theme.fnCaption),
 		},
 	]);
 }
@@ -35,13 +33,21 @@ function keySpans(items: readonly BarItem[], captionWidth: number): Span[] {
 export interface FunctionBarProps {
 	mode: Mode;
 	prompt: {kind: PromptKind; text: string} | null;
+	/** An open window with labels of its own (setup) shows them; others keep the table's. */
+	overlay?: Overlay['kind'] | null;
+	/** The table is a tree (F5's label says List). */
+	tree?: boolean;
 	width: number;
 }
 
 /** The bar's spans and where each label went. */
-export function barLayout({mode, prompt, width}: FunctionBarProps): {spans: Span[]; labels: PlacedLabel[]} {
-	const context: KeyContext = prompt ? `prompt:${prompt.kind}` : 'main';
-	const items = barItems(context, mode);
+export function barLayout({mode, prompt, overlay, tree, width}: FunctionBarProps): {
+	spans: Span[];
+	labels: PlacedLabel[];
+} {
+	const own = overlay ? barItems(overlay, mode) : [];
+	const context: KeyContext = prompt ? `prompt:${prompt.kind}` : tree ? 'tree' : 'main';
+	const items = !prompt && own.length > 0 ? own : barItems(context, mode);
 	const fn = items.filter((i) => i.slot === 'fn');
 	const labels: PlacedLabel[] = [];
 	const place = (spans: Span[], list: readonly BarItem[], perItem: number): void => {
@@ -64,10 +70,17 @@ export function barLayout({mode, prompt, width}: FunctionBarProps): {spans: Span
 			labels,
 		};
 	}
-	// Captions get htop's padding when there is room, and shrink to their text when there is not.
-	const wide = keySpans(fn, 7);
-	const spans = spansLength(wide) <= width ? wide : keySpans(fn, 0);
-	place(spans, fn, 2);
+	// Captions get htop's padding when there is room, and shrink to their text when there is not;
+	// on a very narrow bar the least needed labels go (F1 help, F9 kill and F10 quit stay).
+	let shown = fn;
+	let spans = keySpans(shown, 7);
+	if (spansLength(spans) > width) spans = keySpans(shown, 0);
+	while (spansLength(spans) > width && shown.some((i) => i.rank > 0)) {
+		const top = Math.max(...shown.map((i) => i.rank));
+		shown = shown.filter((i) => i.rank !== top);
+		spans = keySpans(shown, 0);
+	}
+	place(spans, shown, 2);
 	let used = spansLength(spans);
 	for (const hint of items.filter((i) => i.slot === 'hint')) {
 		const add = 1 + hint.key.length + hint.label.length;

@@ -6,7 +6,7 @@ import type {HistorySample} from '../../session/types.js';
 import {type Aggregate, brailleArea, bucket} from '../braille.js';
 import {fitLeft, fitRight, formatCount, formatDuration, formatPages} from '../format.js';
 import {Line, type Span} from '../line.js';
-import {type Colour, theme} from '../theme.js';
+import {type Ink, theme} from '../theme.js';
 import {PanelTitle} from './panel-title.js';
 
 /** Seconds of history the graphs aim to span; each braille dot covers span / (2 × width). */
@@ -23,7 +23,7 @@ export interface GraphScale {
 
 interface GraphSpec {
 	name: string;
-	colour: Colour;
+	colour: Ink;
 	value: (s: HistorySample) => number;
 	agg: Aggregate;
 	/** Full scale; null = the peak of what is shown (rates). */
@@ -88,7 +88,7 @@ export function secondsPerDot(chartWidth: number): number {
 }
 
 /** Spans of one chart row with the columns that saw an OOM kill in red. */
-function chartSpans(text: string, oomColumns: readonly boolean[], colour: Colour): Span[] {
+function chartSpans(text: string, oomColumns: readonly boolean[], colour: Ink): Span[] {
 	const spans: Span[] = [];
 	for (let i = 0; i < text.length; i++) {
 		const c = oomColumns[i] ? theme.oom : colour;

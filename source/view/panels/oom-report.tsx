@@ -4,7 +4,7 @@ import {Box} from 'ink';
 import type {OomCandidate, SimEvent} from '../../sim/events.js';
 import {fitLeft, fitRight, formatDmesgTime} from '../format.js';
 import {Line, type Span} from '../line.js';
-import {theme} from '../theme.js';
+import {onBar, theme} from '../theme.js';
 import {PanelTitle} from './panel-title.js';
 
 export type OomKillEvent = Extract<SimEvent, {kind: 'oom-kill'}>;
@@ -38,8 +38,7 @@ export function candidateRows(kill: OomKillEvent, width: number): Span[][] {
 	const header: Span[] = [
 		{
 			text: `  ${COLUMNS.map((c) => fitLeft(c.title, c.width)).join('')} ${fitRight('NAME', NAME_WIDTH)}`,
-			colour: theme.tableHeader.color,
-			background: theme.tableHeader.backgroundColor,
+			...onBar(theme.tableHeader),
 			bold: true,
 		},
 	];

@@ -1,18 +1,16 @@
 // A panel's title bar: black on green across the whole width, like htop's table header.
 import {fitRight} from '../format.js';
 import {Line} from '../line.js';
-import {theme} from '../theme.js';
+import {onBar, theme} from '../theme.js';
 
 export function PanelTitle({title, right = '', width}: {title: string; right?: string; width: number}) {
-	const {color, backgroundColor} = theme.panelTitle;
 	const gap = Math.max(1, width - title.length - right.length - 2);
 	return (
 		<Line
 			spans={[
 				{
 					text: fitRight(` ${title}${' '.repeat(gap)}${right} `, width),
-					colour: color,
-					background: backgroundColor,
+					...onBar(theme.panelTitle),
 					bold: true,
 				},
 			]}

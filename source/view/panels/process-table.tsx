@@ -3,15 +3,15 @@
 // process's numbers did not change costs React nothing for that row (ink-stack.md §2).
 import {Box, Text} from 'ink';
 import {memo} from 'react';
-import type {ProcessSnapshot} from '../../sim/snapshot-types.js';
 import {fitRight} from '../format.js';
 import {Line, type Span} from '../line.js';
-import {type Colour, theme} from '../theme.js';
+import {type Ink, onBar, theme} from '../theme.js';
+import type {TableRow} from '../tree.js';
 import {type Column, type ColumnContext, type ColumnId, formatCell, layoutColumns} from './columns.js';
 
 export interface ProcessTableProps {
-	/** Already filtered and sorted. */
-	rows: readonly ProcessSnapshot[];
+	/** Already filtered and sorted (a flat list or the tree's lines). */
+	rows: readonly TableRow[];
 	selectedIndex: number;
 	scrollTop: number;
 	width: number;
@@ -22,11 +22,13 @@ export interface ProcessTableProps {
 	context: ColumnContext;
 	/** Shown instead of rows when there are none. */
 	emptyText?: string;
+	/** The columns chosen in setup, in order (default: all). */
+	columns?: readonly ColumnId[];
 }
 
 interface RowProps {
 	cells: readonly string[];
-	colours: readonly (Colour | undefined)[];
+	colours: readonly Ink[];
 	selected: boolean;
 }
 
@@ -38,7 +40,12 @@ const ProcessRow = memo(
 	function ProcessRow({cells, colours, selected}: RowProps) {
 		if (selected) {
 			return (
-				<Text wrap="truncate" color={theme.selected.color} backgroundColor={theme.selected.backgroundColor}>
+				<Text
+					wrap="truncate"
+					color={theme.selected.color}
+					backgroundColor={theme.selected.backgroundColor}
+					inverse={theme.selected.inverse}
+				>
 					{cells.join(' ')}
 				</Text>
 			);
@@ -75,21 +82,20 @@ export function headerSpans(
 		const style = sorted ? theme.sortedHeader : theme.tableHeader;
 		spans.push({
 			text: i === 0 ? text : ` ${text}`,
-			colour: style.color,
-			background: style.backgroundColor,
+			...onBar(style),
 			bold: true,
 		});
 	});
 	const used = spans.reduce((n, s) => n + s.text.length, 0);
 	if (used < width) {
-		spans.push({text: ' '.repeat(width - used), background: theme.tableHeader.backgroundColor});
+		spans.push({text: ' '.repeat(width - used), ...onBar(theme.tableHeader)});
 	}
 	return spans;
 }
 
 export function ProcessTable(props: ProcessTableProps) {
 	const {rows, selectedIndex, scrollTop, width, height, sortColumn, descending, context} = props;
-	const {columns, widths} = layoutColumns(width);
+	const {columns, widths} = layoutColumns(width, props.columns);
 	const pageSize = Math.max(0, height - 1);
 	const visible = rows.slice(scrollTop, scrollTop + pageSize);
 	const used = widths.reduce((n, w) => n + w, 0) + Math.max(0, widths.length - 1);
@@ -100,16 +106,24 @@ export function ProcessTable(props: ProcessTableProps) {
 			{visible.length === 0 && pageSize > 0 ? (
 				<Text color={theme.dim}>{fitRight(props.emptyText ?? '  no processes', width)}</Text>
 			) : null}
-			{visible.map((p, i) => {
-				const cells = columns.map((c, k) => formatCell(c, widths[k]!, p, context));
+			{visible.map((row, i) => {
+				const p = row.process;
+				const cells = columns.map((c, k) => {
+					// A group line has no pid, state, adj or RSS history of its own.
+					if (row.group && c.perProcess) return ' '.repeat(widths[k]!);
+					if (c.id === 'name' && row.prefix) return fitRight(row.prefix + p.name, widths[k]!);
+					return formatCell(c, widths[k]!, p, context);
+				});
 				const selected = scrollTop + i === selectedIndex;
 				// Only the selection bar needs the full width; other rows end where their text does.
 				if (selected && tail > 0) cells[cells.length - 1] += ' '.repeat(tail);
 				return (
 					<ProcessRow
-						key={p.pid}
+						key={row.id}
 						cells={cells}
-						colours={columns.map((c) => c.colour?.(p))}
+						colours={columns.map((c) =>
+							row.group ? (c.id === 'name' ? theme.label : undefined) : c.colour?.(p),
+						)}
 						selected={selected}
 					/>
 				);

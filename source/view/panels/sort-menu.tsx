@@ -2,7 +2,7 @@
 import {Box} from 'ink';
 import {fitRight} from '../format.js';
 import {Line} from '../line.js';
-import {theme} from '../theme.js';
+import {onBar, theme} from '../theme.js';
 import type {Column, ColumnId} from './columns.js';
 import {PanelTitle} from './panel-title.js';
 
@@ -32,7 +32,7 @@ export function SortMenu({columns, cursor, current, width, height}: SortMenuProp
 						key={c.id}
 						spans={[
 							selected
-								? {text, colour: theme.selected.color, background: theme.selected.backgroundColor}
+								? {text, ...onBar(theme.selected)}
 								: {text, colour: c.id === current ? theme.label : undefined},
 						]}
 						width={width}

@@ -3,7 +3,7 @@ import type {ReplayStatus} from '../../session/types.js';
 import {ticksToSeconds} from '../../sim/units.js';
 import {formatClock} from '../format.js';
 import {Line, type Span} from '../line.js';
-import {type Colour, theme} from '../theme.js';
+import {type Ink, theme} from '../theme.js';
 
 export function Timeline({replay, width}: {replay: ReplayStatus; width: number}) {
 	const label = ` ${formatClock(ticksToSeconds(replay.tick))}/${formatClock(ticksToSeconds(replay.endTick))}`;
@@ -13,7 +13,7 @@ export function Timeline({replay, width}: {replay: ReplayStatus; width: number})
 		replay.endTick > 0
 			? Math.max(0, Math.min(inner - 1, Math.round((tick / replay.endTick) * (inner - 1))))
 			: 0;
-	const cells: {char: string; colour: Colour}[] = [];
+	const cells: {char: string; colour: Ink}[] = [];
 	const head = at(replay.tick);
 	for (let i = 0; i < inner; i++)
 		cells.push(i < head ? {char: '━', colour: theme.replay} : {char: '─', colour: theme.dim});
