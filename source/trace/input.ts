@@ -14,6 +14,8 @@ export interface TraceInput {
 	chunks: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
 	/** Raw size in bytes when known (regular files), for progress. */
 	size: number | undefined;
+	/** The path of a regular file (binary traces are read from it whole, not streamed). */
+	path?: string | undefined;
 }
 
 export const STDIN_NAME = '<stdin>';
@@ -23,18 +25,27 @@ export async function openTraceInput(path: string, stdin: NodeJS.ReadableStream)
 	if (path === '-')
 		return {name: STDIN_NAME, chunks: stdin as AsyncIterable<Uint8Array | string>, size: undefined};
 	let size: number;
+	let regular: boolean;
 	try {
 		const st = await stat(path);
 		if (st.isDirectory()) throw new UserError(`${path}: is a directory, not a trace file`);
-		size = st.isFile() ? st.size : 0;
+		regular = st.isFile();
+		size = regular ? st.size : 0;
 	} catch (err) {
 		throw fileError(path, err);
 	}
-	// Big reads: fewer chunks, fewer async hops per byte.
-	return {name: path, chunks: createReadStream(path, {highWaterMark: 1 << 20}), size: size || undefined};
+	// Opened only when read (a binary trace is read whole instead). Big reads: fewer chunks, fewer
+	// async hops per byte.
+	const chunks: AsyncIterable<Uint8Array | string> = {
+		[Symbol.asyncIterator]: () =>
+			createReadStream(path, {highWaterMark: 1 << 20})[Symbol.asyncIterator]() as AsyncIterator<
+				Uint8Array | string
+			>,
+	};
+	return {name: path, chunks, size: size || undefined, path: regular ? path : undefined};
 }
 
-function fileError(name: string, err: unknown): Error {
+export function fileError(name: string, err: unknown): Error {
 	if (err instanceof UserError) return err;
 	const code = (err as NodeJS.ErrnoException).code;
 	if (code === 'EISDIR') return new UserError(`${name}: is a directory, not a trace file`);

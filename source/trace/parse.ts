@@ -26,6 +26,12 @@ const MAX_PAGE = Number.MAX_SAFE_INTEGER;
 export const MAX_LINE = 4096;
 /** lackey sizes are a few bytes (up to a few KiB for xsave); anything bigger is garbage. */
 const MAX_ACCESS = 1 << 20;
+/** Page numbers up to 2^53 have at most 16 digits; leading zeros aside, more is not a number. */
+const MAX_DIGITS = 24;
+/** --skip-bad gives up on this much malformed input without a line break (/dev/zero, a binary). */
+export const MAX_BAD_RUN = 1 << 20;
+/** --skip-bad gives up once more than this many lines are bad and they are most of the lines. */
+export const MAX_BAD_LINES = 1000;
 
 const NL = 10;
 const CR = 13;
@@ -62,6 +68,8 @@ export class TraceParser {
 	private readonly shift: number;
 	private readonly mask: number;
 	private lastBadLine = 0;
+	/** Bytes skipped since the last line break (comments, bad tokens, an over-long line). */
+	private skipRun = 0;
 	// pages: the number in progress across chunk boundaries
 	private value = 0;
 	private digits = 0;
@@ -132,6 +140,21 @@ export class TraceParser {
 			this.lastBadLine = this.line;
 			this.badLines++;
 			this.firstBad ??= message;
+			if (this.badLines > MAX_BAD_LINES && this.badLines * 2 > this.line) {
+				throw new UserError(
+					`${this.opts.name}: ${this.badLines} of the first ${this.line} lines are malformed; not a ${this.opts.format} trace (--skip-bad skips stray lines, not whole files; first: ${this.firstBad})`,
+				);
+			}
+		}
+	}
+
+	/** Skipping bytes of one line: bounded, so an endless line (/dev/zero) ends the run. */
+	private skipped(bytes: number): void {
+		this.skipRun += bytes;
+		if (this.skipRun > MAX_BAD_RUN) {
+			throw new UserError(
+				`${this.opts.name}:${this.line}: more than ${MAX_BAD_RUN} bytes without a line break; not a ${this.opts.format} trace`,
+			);
 		}
 	}
 
@@ -155,7 +178,13 @@ export class TraceParser {
 				const d = c - 48;
 				if (d >= 0 && d <= 9) {
 					v = v * 10 + d;
-					digits++;
+					if (++digits > MAX_DIGITS) {
+						this.n = n;
+						this.bad(this.expected(`a number of more than ${MAX_DIGITS} digits`));
+						v = 0;
+						digits = 0;
+						mode = SKIP_TOKEN;
+					}
 					continue;
 				}
 				if (c === NL || c === COMMA || c === SPACE || c === CR || c === TAB) {
@@ -175,7 +204,10 @@ export class TraceParser {
 						v = 0;
 						digits = 0;
 					}
-					if (c === NL) this.line++;
+					if (c === NL) {
+						this.line++;
+						this.skipRun = 0;
+					}
 					continue;
 				}
 				if (c === HASH && digits === 0) {
@@ -190,9 +222,13 @@ export class TraceParser {
 				mode = SKIP_TOKEN;
 			} else if (c === NL) {
 				this.line++;
+				this.skipRun = 0;
 				mode = TOKEN;
 			} else if (mode === SKIP_TOKEN && (c === COMMA || c === SPACE || c === CR || c === TAB)) {
 				mode = TOKEN;
+			} else if ((++this.skipRun & 0xfff) === 0) {
+				this.n = n;
+				this.skipped(0);
 			}
 		}
 		this.n = n;
@@ -214,6 +250,7 @@ export class TraceParser {
 			if (!this.discarding) this.parseLine(this.carry, 0, this.carryLen);
 			this.carryLen = 0;
 			this.discarding = false;
+			this.skipRun = 0;
 			this.line++;
 			pos = nl + 1;
 		}
@@ -230,7 +267,10 @@ export class TraceParser {
 
 	/** Keep part of a line for the next chunk; a line too long to be a trace line is dropped. */
 	private appendCarry(chunk: Uint8Array, from: number, to: number): void {
-		if (this.discarding) return;
+		if (this.discarding) {
+			this.skipped(to - from);
+			return;
+		}
 		const size = to - from;
 		if (this.carryLen + size > MAX_LINE) {
 			this.bad(`expected ${EXPECT[this.opts.format]}, found a line longer than ${MAX_LINE} bytes`);

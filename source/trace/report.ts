@@ -27,7 +27,7 @@ export function formatTable(report: TraceReport): string {
 			.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
 			.join('  ')
 			.trimEnd();
-	const title = `${report.file}: ${group(report.references)} references (${report.format})`;
+	const title = `${report.file}: ${group(report.references)} references to ${group(report.distinct)} pages (${report.format})`;
 	return [title, '', line(head), ...rows.map(line)].join('\n');
 }
 

@@ -1,16 +1,21 @@
 // The trace lab's driver: one pass over an input feeds every (policy, frames) simulation at once,
-// batch by batch. Policies that need the future (opt) instead get the trace recorded during that
-// pass and replay it afterwards with next-use indices.
+// batch by batch, as dense page ids. Policies that need the future (opt) get the trace recorded
+// during that pass (store.ts) and replay it afterwards with next-use indices; so do simulations with
+// more frames than a streamed trace is known to have pages, which are then made just big enough.
 import {UserError} from '../common/user-error.js';
 import {createPolicy, policyInfo, policyNames} from '../sim/policies/index.js';
 import {needsFuture} from '../sim/policies/opt.js';
-import {decodedChunks, type TraceInput} from './input.js';
-import {detectFormat, type ParserOptions, TRACE_FORMATS, type TraceFormat, TraceParser} from './parse.js';
+import type {TraceInput} from './input.js';
+import {PageIds} from './page-ids.js';
+import type {TraceFormat} from './parse.js';
 import {TraceSim} from './sim.js';
-import {TraceStore} from './store.js';
+import {type IdSink, readTrace} from './source.js';
+import {MAX_STORED, storeIds, TraceStore} from './store.js';
 
 /** The largest frame count accepted (64 Mi frames = 256 GiB of 4 KiB pages). */
 export const MAX_FRAMES = 1 << 26;
+/** Simulations up to this many frames start at once; bigger ones wait to learn the distinct pages. */
+export const STREAM_FRAMES = 1 << 16;
 
 export interface TraceOptions {
 	policies: readonly string[];
@@ -19,6 +24,8 @@ export interface TraceOptions {
 	pageSize: number;
 	dataOnly: boolean;
 	skipBad: boolean;
+	/** Seed for policies that draw random numbers (random). */
+	seed?: number | undefined;
 	/** Called after each raw chunk: raw bytes read so far, references parsed so far. */
 	onProgress?: ((rawBytes: number, references: number) => void) | undefined;
 }
@@ -34,10 +41,14 @@ export interface TraceResult {
 
 export interface TraceReport {
 	file: string;
-	format: TraceFormat;
+	format: TraceFormat | 'binary';
 	references: number;
-	/** In the order of options.policies × options.frames. */
+	/** Distinct pages in the trace. */
+	distinct: number;
+	/** In the order of options.policies × options.frames, less the unavailable ones. */
 	results: TraceResult[];
+	/** Runs that could not be done, and why (opt on a trace longer than the store holds). */
+	unavailable: {policy: string; frames: number; reason: string}[];
 	/** Malformed lines skipped under skipBad, and the first one's message. */
 	skipped: number;
 	firstSkipped: string | undefined;
@@ -69,9 +80,9 @@ export function parseFrames(values: readonly string[]): number[] {
 }
 
 export function parseFormat(value: string): TraceFormat | 'auto' {
-	if (value === 'auto' || (TRACE_FORMATS as readonly string[]).includes(value))
-		return value as TraceFormat | 'auto';
-	throw new UserError(`unknown trace format '${value}' (accepted: auto, ${TRACE_FORMATS.join(', ')})`);
+	const formats = ['pages', 'addresses', 'lackey'];
+	if (value === 'auto' || formats.includes(value)) return value as TraceFormat | 'auto';
+	throw new UserError(`unknown trace format '${value}' (accepted: auto, ${formats.join(', ')})`);
 }
 
 function acceptedPolicies(): string {
@@ -85,10 +96,7 @@ function splitList(values: readonly string[]): string[] {
 		.filter((v) => v.length > 0);
 }
 
-/** Auto-detection looks at this much of the (decompressed) start of the input. */
-const DETECT_BYTES = 1 << 14;
-
-export async function runTrace(input: TraceInput, options: TraceOptions): Promise<TraceReport> {
+export function checkRunOptions(options: {policies: readonly string[]; frames: readonly number[]}): void {
 	for (const name of options.policies) {
 		if (!policyInfo(name)) throw new UserError(`unknown policy '${name}' (accepted: ${acceptedPolicies()})`);
 	}
@@ -97,89 +105,121 @@ export async function runTrace(input: TraceInput, options: TraceOptions): Promis
 			throw new UserError(`invalid frame count '${n}' (accepted: whole numbers 1 to ${MAX_FRAMES})`);
 		}
 	}
+}
 
-	// One simulation per (policy, frames); streaming ones run during the pass, the others after it.
-	const sims: TraceSim[] = [];
-	const simPolicy: string[] = [];
-	const streaming: TraceSim[] = [];
-	const future: TraceSim[] = [];
+interface Run {
+	policy: string;
+	frames: number;
+	/** Needs next-use information (opt). */
+	future: boolean;
+	sim?: TraceSim | undefined;
+	/** Why it could not run. */
+	unavailable?: string | undefined;
+}
+
+export async function runTrace(input: TraceInput, options: TraceOptions): Promise<TraceReport> {
+	checkRunOptions(options);
+	const seed = options.seed ?? 1;
+	const runs: Run[] = [];
 	for (const name of options.policies) {
-		for (const frames of options.frames) {
-			const sim = new TraceSim(createPolicy(name), frames);
-			sims.push(sim);
-			simPolicy.push(name);
-			(needsFuture(sim.policy) ? future : streaming).push(sim);
-		}
+		const future = needsFuture(createPolicy(name));
+		for (const frames of options.frames) runs.push({policy: name, frames, future});
 	}
-	const store = future.length > 0 ? new TraceStore() : undefined;
+	const make = (run: Run, capacity: number): TraceSim =>
+		new TraceSim(createPolicy(run.policy, {seed}), run.frames, capacity);
 
-	const sink = (refs: Float64Array, n: number): void => {
-		for (const sim of streaming) sim.run(refs, n);
-		store?.append(refs, n);
+	// Streaming simulations run during the pass; deferred ones (opt; too many frames to allocate
+	// before the distinct pages are known) replay the store afterwards.
+	let streaming: TraceSim[] = [];
+	let store: TraceStore | undefined;
+	let distinct = 0;
+	let stored = 0;
+	const onStart = (known: number | undefined): void => {
+		for (const run of runs) {
+			if (run.future) continue;
+			if (known !== undefined) run.sim = make(run, known);
+			else if (run.frames <= STREAM_FRAMES) run.sim = make(run, run.frames);
+		}
+		streaming = runs.filter((r) => r.sim).map((r) => r.sim!);
+		if (runs.some((r) => !r.sim)) store = new TraceStore();
+	};
+	const feed = (sims: readonly TraceSim[], ids: Int32Array, n: number, d: number): void => {
+		for (const sim of sims) {
+			sim.reserve(d);
+			sim.run(ids, 0, n);
+		}
+	};
+	const sink: IdSink = (ids, n, d) => {
+		distinct = d;
+		if (store && store.length + n > MAX_STORED) {
+			// Too long to keep: the deferred simulations that can stream start now, at full size, with
+			// the stored part replayed; opt cannot run.
+			const late: TraceSim[] = [];
+			for (const run of runs) {
+				if (run.sim) continue;
+				if (run.future) {
+					run.unavailable = `the trace has more than ${MAX_STORED.toLocaleString('en-US')} references, the most ${run.policy} keeps in memory (8 bytes each)`;
+					continue;
+				}
+				run.sim = make(run, run.frames);
+				late.push(run.sim);
+			}
+			store.replay(0, store.length, (chunk, k) => feed(late, chunk, k, distinct));
+			streaming = [...streaming, ...late];
+			store = undefined;
+		}
+		feed(streaming, ids, n, d);
+		if (store) {
+			store.append(ids, n, d);
+			stored += n;
+		}
 	};
 
-	let parser: TraceParser | undefined;
-	let format: TraceFormat | undefined = options.format === 'auto' ? undefined : options.format;
-	const makeParser = (fmt: TraceFormat): TraceParser => {
-		const popts: ParserOptions = {
-			name: input.name,
-			format: fmt,
+	const read = await readTrace(
+		input,
+		{
+			format: options.format,
 			pageSize: options.pageSize,
 			dataOnly: options.dataOnly,
 			skipBad: options.skipBad,
-		};
-		return new TraceParser(popts, sink);
-	};
-	if (format) parser = makeParser(format);
-
-	let raw = 0;
-	const onRaw = (bytes: number): void => {
-		raw += bytes;
-	};
-	// Until the format is known, hold the first bytes back.
-	let head: Uint8Array[] = [];
-	let headBytes = 0;
-	const startParser = (): TraceParser => {
-		const all = Buffer.concat(head);
-		format = detectFormat(all);
-		const p = makeParser(format);
-		head = [];
-		p.push(all);
-		return p;
-	};
-	for await (const chunk of decodedChunks(input, onRaw)) {
-		if (parser) {
-			parser.push(chunk);
-		} else {
-			head.push(chunk);
-			headBytes += chunk.length;
-			if (headBytes >= DETECT_BYTES) parser = startParser();
-		}
-		options.onProgress?.(raw, parser?.references ?? 0);
-	}
-	parser ??= startParser();
-	parser.end();
-	options.onProgress?.(raw, parser.references);
+			onProgress: options.onProgress,
+			onStart,
+		},
+		sink,
+	);
+	distinct = read.distinct;
 
 	if (store) {
-		const {ids, nextUse} = store.finish();
-		for (const sim of future) sim.runWithFuture(ids, nextUse, store.length);
+		const trace = store.finish();
+		for (const run of runs) {
+			if (run.sim || run.unavailable) continue;
+			run.sim = make(run, distinct);
+			run.sim.reserve(distinct);
+			if (run.future) run.sim.runWithFuture(trace.ids, trace.nextUse, 0, stored);
+			else run.sim.run(trace.ids, 0, stored);
+		}
 	}
 
 	return {
 		file: input.name,
-		format: format ?? 'pages',
-		references: parser.references,
-		results: sims.map((sim, i) => ({
-			file: input.name,
-			policy: simPolicy[i]!,
-			frames: sim.frameCount,
-			references: sim.references,
-			hits: sim.hits,
-			faults: sim.faults,
-		})),
-		skipped: parser.badLines,
-		firstSkipped: parser.firstBad,
+		format: read.format,
+		references: read.references,
+		distinct,
+		results: runs
+			.filter((r) => r.sim)
+			.map((r) => ({
+				file: input.name,
+				policy: r.policy,
+				frames: r.frames,
+				references: r.sim!.references,
+				hits: r.sim!.hits,
+				faults: r.sim!.faults,
+			})),
+		unavailable: runs
+			.filter((r) => r.unavailable)
+			.map((r) => ({policy: r.policy, frames: r.frames, reason: r.unavailable!})),
+		skipped: read.skipped,
+		firstSkipped: read.firstSkipped,
 	};
 }
 
@@ -193,21 +233,29 @@ export function runTraceText(
 	return runTrace({name, chunks: [bytes], size: bytes.length}, options);
 }
 
+/** Page numbers held in memory as dense ids (tests, small tools). */
+export function pageIdsOf(pages: ArrayLike<number>): {ids: Int32Array; distinct: number} {
+	const map = new PageIds();
+	const ids = new Int32Array(pages.length);
+	map.map(Float64Array.from(pages), pages.length, ids);
+	return {ids, distinct: map.distinct};
+}
+
 /** Replay page numbers held in memory through one policy, synchronously (tests, small tools). */
 export function simulatePages(
 	policy: string,
 	pages: ArrayLike<number>,
 	frames: number,
+	seed = 1,
 ): {references: number; hits: number; faults: number} {
-	const sim = new TraceSim(createPolicy(policy), frames);
-	const refs = Float64Array.from(pages);
+	const {ids, distinct} = pageIdsOf(pages);
+	const sim = new TraceSim(createPolicy(policy, {seed}), frames, distinct);
+	sim.reserve(distinct);
 	if (needsFuture(sim.policy)) {
-		const store = new TraceStore();
-		store.append(refs, refs.length);
-		const {ids, nextUse} = store.finish();
-		sim.runWithFuture(ids, nextUse, store.length);
+		const trace = storeIds(ids, distinct);
+		sim.runWithFuture(trace.ids, trace.nextUse, 0, ids.length);
 	} else {
-		sim.run(refs, refs.length);
+		sim.run(ids, 0, ids.length);
 	}
 	return {references: sim.references, hits: sim.hits, faults: sim.faults};
 }

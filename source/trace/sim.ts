@@ -1,7 +1,9 @@
-// One (policy, frame count) run of the trace lab: a fixed set of frames, a page → frame map and the
-// policy. A hit sets the frame's PG_YOUNG bit as the MMU would (and calls accessed() for policies
-// that must see every access); a miss takes a free frame or asks the policy to reclaim one through
-// a context whose evict() always succeeds and unmaps the page.
+// One (policy, frame count) run of the trace lab over dense page ids (page-ids.ts): a fixed set of
+// frames, an id → frame array and the policy. A hit sets the frame's PG_YOUNG bit as the MMU would
+// (and calls accessed() for policies that must see every access); a miss takes a free frame or asks
+// the policy to reclaim one through a context whose evict() always succeeds and unmaps the page.
+// Frames beyond the trace's distinct pages are never used, so none are allocated: the frame table
+// holds min(frames, capacity) frames, where the driver passes the distinct pages when it knows them.
 import {FRAME_ANON, FRAME_FREE, FrameTable, PG_YOUNG} from '../sim/frames.js';
 import {needsFuture} from '../sim/policies/opt.js';
 import {
@@ -12,10 +14,7 @@ import {
 	type ReplacementPolicy,
 	type ScanStats,
 } from '../sim/policies/policy.js';
-import {PageMap} from './page-map.js';
-
-/** A stored trace's "never referenced again". */
-export const NEVER = 0x7fffffff;
+import {NEVER} from './store.js';
 
 class TraceReclaimContext implements ReclaimContext {
 	readonly swappiness = 60;
@@ -40,14 +39,18 @@ class TraceReclaimContext implements ReclaimContext {
 
 export class TraceSim {
 	readonly policy: ReplacementPolicy;
+	/** Frames the run models. */
 	readonly frameCount: number;
+	/** Frames allocated: min(frameCount, the most distinct pages this run will see). */
+	readonly capacity: number;
 	readonly frames: FrameTable;
 	references = 0;
 	hits = 0;
 	faults = 0;
-	private readonly map: PageMap;
-	/** The page in each frame (as the map's key), for unmapping on eviction. */
-	private readonly pageOf: Float64Array;
+	/** The frame of each page id, or -1; grown by reserve(). */
+	private frameOf: Int32Array;
+	/** The page id in each frame, or -1. */
+	private readonly pageOf: Int32Array;
 	/** Frames freed by eviction, reused first. */
 	private readonly freeStack: Int32Array;
 	private freeTop = 0;
@@ -55,76 +58,93 @@ export class TraceSim {
 	private nextUnused = 0;
 	private readonly ctx: TraceReclaimContext;
 
-	constructor(policy: ReplacementPolicy, frameCount: number) {
+	/** `capacity`: an upper bound on the distinct pages this run will see, when known. */
+	constructor(policy: ReplacementPolicy, frameCount: number, capacity = frameCount) {
 		this.policy = policy;
 		this.frameCount = frameCount;
-		this.frames = new FrameTable(frameCount);
-		this.map = new PageMap(frameCount);
-		this.pageOf = new Float64Array(frameCount).fill(-1);
-		this.freeStack = new Int32Array(frameCount);
+		this.capacity = Math.max(1, Math.min(frameCount, capacity));
+		this.frames = new FrameTable(this.capacity);
+		this.frameOf = new Int32Array(Math.min(capacity, 1 << 12)).fill(-1);
+		this.pageOf = new Int32Array(this.capacity).fill(-1);
+		this.freeStack = new Int32Array(this.capacity);
 		this.ctx = new TraceReclaimContext(this.frames, this);
 		policy.attach(this.frames);
 	}
 
-	/** Replay `n` references (page numbers). */
-	run(refs: Float64Array, n: number): void {
-		const map = this.map;
+	/** Make room for page ids below `distinct` (the driver calls it before each batch). */
+	reserve(distinct: number): void {
+		if (distinct <= this.frameOf.length) return;
+		let size = this.frameOf.length * 2;
+		while (size < distinct) size *= 2;
+		const grown = new Int32Array(size).fill(-1);
+		grown.set(this.frameOf);
+		this.frameOf = grown;
+	}
+
+	/** Replay the references ids[from..to). */
+	run(ids: Int32Array, from: number, to: number): void {
+		const frameOf = this.frameOf;
 		const flags = this.frames.flags;
 		const policy = this.policy;
 		const every = policy.needsEveryAccess;
 		let hits = 0;
-		for (let i = 0; i < n; i++) {
-			const page = refs[i]!;
-			const f = map.get(page);
+		const base = this.references - from;
+		for (let i = from; i < to; i++) {
+			const id = ids[i]!;
+			const f = frameOf[id]!;
 			if (f >= 0) {
 				flags[f] = flags[f]! | PG_YOUNG;
 				if (every) policy.accessed(f);
 				hits++;
 			} else {
-				this.fault(page, this.references + i);
+				this.fault(id, base + i, false);
 			}
 		}
 		this.hits += hits;
-		this.references += n;
+		this.references += to - from;
 	}
 
 	/**
-	 * Replay stored references with their next-use indices (NEVER: not used again), for policies that
-	 * need the future (opt). `refs` may be dense page ids: any integer works as a key.
+	 * Replay stored references with their next-use indices (NEVER: not used again), for policies
+	 * that need the future (opt).
 	 */
-	runWithFuture(refs: Int32Array, nextUse: Int32Array, n: number): void {
+	runWithFuture(ids: Int32Array, nextUse: Int32Array, from: number, to: number): void {
 		const policy = this.policy;
 		if (!needsFuture(policy)) throw new Error(`policy ${policy.name} does not take next-use information`);
-		const map = this.map;
+		const frameOf = this.frameOf;
 		const flags = this.frames.flags;
 		let hits = 0;
-		for (let i = 0; i < n; i++) {
-			const page = refs[i]!;
+		const base = this.references - from;
+		for (let i = from; i < to; i++) {
+			const id = ids[i]!;
 			const next = nextUse[i]!;
 			const when = next === NEVER ? Number.POSITIVE_INFINITY : next;
-			const f = map.get(page);
+			const f = frameOf[id]!;
 			if (f >= 0) {
 				flags[f] = flags[f]! | PG_YOUNG;
 				policy.setNextUse(f, when);
 				policy.accessed(f);
 				hits++;
 			} else {
-				const nf = this.fault(page, this.references + i, true);
+				const nf = this.fault(id, base + i, true);
 				policy.setNextUse(nf, when);
 				policy.inserted(nf, false);
 			}
 		}
 		this.hits += hits;
-		this.references += n;
+		this.references += to - from;
 	}
 
-	/** Load `page` into a frame; returns the frame. `deferInsert`: the caller calls inserted(). */
-	private fault(page: number, now: number, deferInsert = false): number {
+	/** Load page `id` into a frame; returns the frame. `deferInsert`: the caller calls inserted(). */
+	private fault(id: number, now: number, deferInsert: boolean): number {
 		this.faults++;
 		let f: number;
-		if (this.nextUnused < this.frameCount) {
+		if (this.nextUnused < this.capacity) {
 			f = this.nextUnused++;
 		} else {
+			if (this.capacity < this.frameCount) {
+				throw new Error(`trace sim: more distinct pages than its capacity ${this.capacity}`);
+			}
 			if (this.freeTop === 0) {
 				this.ctx.tick = now;
 				// Priority 0 scans everything; a policy that frees nothing twice in a row is broken.
@@ -137,22 +157,27 @@ export class TraceSim {
 		}
 		const frames = this.frames;
 		frames.kind[f] = FRAME_ANON;
+		// The page's identity for policies that remember evicted pages (ghost lists): its dense id.
 		frames.owner[f] = 0;
-		// index is informational here (an Int32Array cannot hold every page number).
-		frames.index[f] = page & 0x7fffffff;
+		frames.index[f] = id;
 		// The access that faulted the page in is a reference.
 		frames.flags[f] = PG_YOUNG;
-		this.pageOf[f] = page;
-		this.map.insert(page, f);
+		this.pageOf[f] = id;
+		this.frameOf[id] = f;
 		if (!deferInsert) this.policy.inserted(f, false);
 		return f;
 	}
 
+	/** Pages resident now. */
+	get resident(): number {
+		return this.nextUnused - this.freeTop;
+	}
+
 	/** The evict() of the trivial reclaim context: drop the page and free its frame. */
 	unmap(frame: number): void {
-		const page = this.pageOf[frame]!;
-		if (page < 0) throw new Error(`policy ${this.policy.name} evicted free frame ${frame}`);
-		this.map.delete(page);
+		const id = this.pageOf[frame]!;
+		if (id < 0) throw new Error(`policy ${this.policy.name} evicted free frame ${frame}`);
+		this.frameOf[id] = -1;
 		this.pageOf[frame] = -1;
 		const frames = this.frames;
 		frames.kind[frame] = FRAME_FREE;

@@ -52,7 +52,7 @@ describe('memtop trace', () => {
 		expect(r.stderr).toBe('');
 		expect(r.stdout).toBe(
 			[
-				'<stdin>: 12 references (pages)',
+				'<stdin>: 12 references to 5 pages (pages)',
 				'',
 				'policy  frames  references  hits  faults  fault ratio',
 				'fifo         3          12     3       9       75.00%',
@@ -94,8 +94,8 @@ describe('memtop trace', () => {
 		const rows = JSON.parse(r.stdout) as {file: string}[];
 		expect(rows.map((x) => x.file)).toEqual([FIXTURE, '<stdin>']);
 		const text = await run([FIXTURE, '-', '--policy', 'lru', '--frames', '16'], '1 2 3');
-		expect(text.stdout).toContain(`${FIXTURE}: 95,258 references (lackey)`);
-		expect(text.stdout).toContain('<stdin>: 3 references (pages)');
+		expect(text.stdout).toContain(`${FIXTURE}: 95,258 references to 66 pages (lackey)`);
+		expect(text.stdout).toContain('<stdin>: 3 references to 3 pages (pages)');
 	});
 
 	it('accepts repeated flags and --format, --page-size, --data-only', async () => {

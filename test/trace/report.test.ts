@@ -48,13 +48,15 @@ describe('trace reports', () => {
 			file: 'big.trace',
 			format: 'addresses',
 			references: 10_000_000,
+			distinct: 123_456,
+			unavailable: [],
 			results: results.slice(0, 2),
 			skipped: 0,
 			firstSkipped: undefined,
 		};
 		expect(formatTable(report)).toBe(
 			[
-				'big.trace: 10,000,000 references (addresses)',
+				'big.trace: 10,000,000 references to 123,456 pages (addresses)',
 				'',
 				'policy  frames  references       hits     faults  fault ratio',
 				'fifo        16  10,000,000  1,000,000  9,000,000       90.00%',
@@ -70,6 +72,8 @@ describe('trace reports', () => {
 			file: 'empty',
 			format: 'pages',
 			references: 0,
+			distinct: 0,
+			unavailable: [],
 			results: [result('lru', 4, 0, 0)],
 			skipped: 0,
 			firstSkipped: undefined,

@@ -6,7 +6,7 @@ import {lruPolicy} from './lru.js';
 import {lru2Policy} from './lru2.js';
 import {mglruPolicy} from './mglru.js';
 import {optPolicy} from './opt.js';
-import type {PolicyInfo, ReplacementPolicy} from './policy.js';
+import type {PolicyInfo, PolicyOptions, ReplacementPolicy} from './policy.js';
 
 const ALL: PolicyInfo[] = [
 	// one entry per policy file, e.g. lru2Policy, mglruPolicy, fifoPolicy, lruPolicy, clockPolicy, optPolicy
@@ -31,12 +31,12 @@ export function policyInfo(name: string): PolicyInfo | undefined {
 	return registry.get(name);
 }
 
-export function createPolicy(name: string): ReplacementPolicy {
+export function createPolicy(name: string, options?: PolicyOptions): ReplacementPolicy {
 	const info = registry.get(name);
 	if (!info) {
 		throw new Error(
 			`unknown policy '${name}' (expected one of ${policyNames({includeTraceOnly: true}).join(', ')})`,
 		);
 	}
-	return info.create();
+	return info.create(options);
 }

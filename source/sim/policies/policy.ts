@@ -97,7 +97,13 @@ export interface ReplacementPolicy {
 	load(state: PolicyState): void;
 }
 
-export type PolicyFactory = () => ReplacementPolicy;
+/** What a policy may be created with. */
+export interface PolicyOptions {
+	/** Seed for policies that draw random numbers (random); each has its own generator. */
+	seed?: number | undefined;
+}
+
+export type PolicyFactory = (options?: PolicyOptions) => ReplacementPolicy;
 
 export interface PolicyInfo {
 	name: string;

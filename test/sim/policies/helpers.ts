@@ -3,29 +3,22 @@
 
 import {createPolicy} from '../../../source/sim/policies/index.js';
 import {needsFuture} from '../../../source/sim/policies/opt.js';
-import {simulatePages} from '../../../source/trace/run.js';
+import {pageIdsOf, simulatePages} from '../../../source/trace/run.js';
 import {TraceSim} from '../../../source/trace/sim.js';
-import {TraceStore} from '../../../source/trace/store.js';
+import {storeIds} from '../../../source/trace/store.js';
 
 /** 'F' for a fault, 'h' for a hit, per reference. */
-export function faultPattern(policy: string, refs: readonly number[], frames: number): string {
-	const sim = new TraceSim(createPolicy(policy), frames);
+export function faultPattern(policy: string, refs: readonly number[], frames: number, seed = 1): string {
+	const {ids, distinct} = pageIdsOf(refs);
+	const sim = new TraceSim(createPolicy(policy, {seed}), frames, distinct);
+	sim.reserve(distinct);
+	const future = needsFuture(sim.policy) ? storeIds(ids, distinct) : undefined;
 	let out = '';
-	if (needsFuture(sim.policy)) {
-		// opt sees the whole recorded trace; feed it one reference at a time to watch each step.
-		const store = new TraceStore();
-		store.append(Float64Array.from(refs), refs.length);
-		const {ids, nextUse} = store.finish();
-		for (let i = 0; i < refs.length; i++) {
-			const before = sim.faults;
-			sim.runWithFuture(ids.subarray(i, i + 1), nextUse.subarray(i, i + 1), 1);
-			out += sim.faults > before ? 'F' : 'h';
-		}
-		return out;
-	}
-	for (const page of refs) {
+	// One reference at a time, to watch each step (opt sees the whole recorded trace's next uses).
+	for (let i = 0; i < refs.length; i++) {
 		const before = sim.faults;
-		sim.run(Float64Array.of(page), 1);
+		if (future) sim.runWithFuture(future.ids, future.nextUse, i, i + 1);
+		else sim.run(ids, i, i + 1);
 		out += sim.faults > before ? 'F' : 'h';
 	}
 	return out;
