@@ -2,6 +2,9 @@
 import meow from 'meow';
 import {UserError} from '../common/user-error.js';
 import {policyNames} from '../sim/policies/index.js';
+import {convertTrace} from '../trace/convert.js';
+import {runCurve} from '../trace/curve.js';
+import {curveJson, formatCurveReport} from '../trace/curve-report.js';
 import {openTraceInput, type TraceInput} from '../trace/input.js';
 import {ProgressBar} from '../trace/progress.js';
 import {formatJson, formatReport} from '../trace/report.js';
@@ -20,15 +23,22 @@ const DEFAULT_FRAMES = '16,64,256';
 export const traceHelp = `
 	Usage
 	  $ memtop trace FILE... [options]
+	  $ memtop trace FILE --curve [--sample RATE] [options]
+	  $ memtop trace --convert FILE OUT [--format ...]
 
 	Replays memory reference traces through page replacement policies and counts
-	faults for each policy and frame count. FILE may be gzip-compressed; - reads
-	standard input.
+	faults for each policy and frame count. FILE may be gzip-compressed, or a
+	binary trace made by --convert; - reads standard input.
 
 	Options
 	  --policy LIST     Policies, comma-separated (default ${DEFAULT_POLICIES})
 	                    Accepted: ${policyNames({includeTraceOnly: true}).join(', ')}
 	  --frames LIST     Frame counts, comma-separated (default ${DEFAULT_FRAMES})
+	  --curve           Faults for every frame count: a chart and a table (lru and
+	                    opt exact from one pass, other policies once per size)
+	  --sample RATE     With --curve: SHARDS spatial sampling of pages, e.g. 0.01
+	  --seed N          Seed for the random policy (default 1)
+	  --convert         Write FILE as a binary trace OUT (loads with no parsing)
 	  --format FORMAT   auto, pages, addresses or lackey (default auto)
 	                      pages      page numbers, separated by commas, spaces or lines
 	                      addresses  one byte address per line, 0x-hex or decimal
@@ -37,11 +47,14 @@ export const traceHelp = `
 	  --data-only       lackey: leave out instruction fetches (I lines)
 	  --skip-bad        Skip malformed lines (their count goes to stderr) instead of failing
 	  --json            Print [{file, policy, frames, references, hits, faults}, ...]
+	                    (with --curve: [{file, references, distinct, curves}, ...])
 
 	Examples
 	  $ echo 1,2,3,4,1,2,5,1,2,3,4,5 | memtop trace - --policy fifo --frames 3,4
 	  $ valgrind --tool=lackey --trace-mem=yes --log-file=ls.trace ls && gzip ls.trace
 	  $ memtop trace ls.trace.gz --policy lru,clock,opt --frames 64,256,1024,4096
+	  $ memtop trace traces/sort.trace.gz --curve
+	  $ memtop trace --convert ls.trace.gz ls.mtrace && memtop trace ls.mtrace --curve
 `;
 
 export interface TraceIo {
@@ -50,21 +63,68 @@ export interface TraceIo {
 	stdin: NodeJS.ReadableStream;
 }
 
-const FLAGS = new Set(['policy', 'frames', 'format', 'page-size', 'data-only', 'skip-bad', 'json', 'help']);
+/** Flags that take a value, with an example for the message when the value is missing. */
+const VALUE_FLAGS = new Map([
+	['policy', 'lru,opt'],
+	['frames', '16,64,256'],
+	['format', 'lackey'],
+	['page-size', '4096'],
+	['sample', '0.01'],
+	['seed', '1'],
+]);
+const FLAGS = new Set([...VALUE_FLAGS.keys(), 'curve', 'convert', 'data-only', 'skip-bad', 'json', 'help']);
 
-/** meow exits the process on an unknown flag; check first so the caller gets a UserError. */
+/**
+ * meow exits the process on an unknown flag and quietly gives a flag with no value its default;
+ * check first so the caller gets one line and exit 2.
+ */
 function checkFlags(argv: readonly string[]): void {
-	for (const arg of argv) {
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i]!;
 		if (arg === '--') return;
 		if (arg === '-' || !arg.startsWith('-') || /^-\d/.test(arg)) continue;
 		if (arg === '-h') continue;
-		const name = arg.startsWith('--') ? arg.slice(2).split('=')[0]! : '';
-		const kebab = name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+		const [raw, value] = arg.startsWith('--')
+			? [arg.slice(2).split('=')[0]!, arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : undefined]
+			: ['', undefined];
+		const kebab = raw.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+		const example = VALUE_FLAGS.get(kebab);
+		if (example !== undefined) {
+			const next = value ?? argv[i + 1];
+			if (next === undefined || next === '' || (value === undefined && next.startsWith('--'))) {
+				throw new UserError(`option --${kebab} needs a value (for example --${kebab} ${example})`);
+			}
+			if (value === undefined) i++;
+			continue;
+		}
 		if (FLAGS.has(kebab) || (kebab.startsWith('no-') && FLAGS.has(kebab.slice(3)))) continue;
 		throw new UserError(
 			`unknown option '${arg}' (accepted: ${[...FLAGS].map((f) => `--${f}`).join(', ')}; see memtop trace --help)`,
 		);
 	}
+}
+
+function parseSample(value: string | undefined): number | undefined {
+	if (value === undefined) return undefined;
+	const n = /^(\d+(\.\d*)?|\.\d+)(e-?\d+)?$/i.test(value) ? Number(value) : Number.NaN;
+	if (!(n > 0 && n <= 1)) {
+		throw new UserError(
+			`invalid sampling rate '${value}' (accepted: a number above 0 and at most 1, e.g. 0.01)`,
+		);
+	}
+	if (n < 2 ** -24)
+		throw new UserError(
+			`sampling rate '${value}' is below the smallest, 2^-24 (${(2 ** -24).toExponential(2)})`,
+		);
+	return n;
+}
+
+function parseSeed(value: string): number {
+	const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+	if (!Number.isSafeInteger(n) || n > 0xffffffff) {
+		throw new UserError(`invalid seed '${value}' (accepted: whole numbers 0 to 4294967295)`);
+	}
+	return n;
 }
 
 function parsePageSize(value: string): number {
@@ -87,8 +147,12 @@ export async function traceCommand(argv: string[], io: TraceIo): Promise<number>
 		description: false,
 		allowUnknownFlags: false,
 		flags: {
-			policy: {type: 'string', isMultiple: true, default: [DEFAULT_POLICIES]},
-			frames: {type: 'string', isMultiple: true, default: [DEFAULT_FRAMES]},
+			policy: {type: 'string', isMultiple: true},
+			frames: {type: 'string', isMultiple: true},
+			curve: {type: 'boolean', default: false},
+			sample: {type: 'string'},
+			seed: {type: 'string', default: '1'},
+			convert: {type: 'boolean', default: false},
 			format: {type: 'string', default: 'auto'},
 			pageSize: {type: 'string', default: '4096'},
 			dataOnly: {type: 'boolean', default: false},
@@ -104,32 +168,35 @@ export async function traceCommand(argv: string[], io: TraceIo): Promise<number>
 	}
 
 	const files = cli.input.map(String);
-	if (files.length === 0) throw new UserError('no trace file given (give a path, or - for standard input)');
-	if (files.filter((f) => f === '-').length > 1)
-		throw new UserError('standard input (-) can be read only once');
-	const policies = parsePolicies(flags.policy);
-	const frames = parseFrames(flags.frames);
 	const format = parseFormat(flags.format);
 	const pageSize = parsePageSize(flags.pageSize);
 	if (flags.dataOnly && format !== 'auto' && format !== 'lackey') {
 		throw new UserError(`--data-only applies to lackey traces, not --format ${format}`);
 	}
-	if (frames.some((n) => n > MAX_FRAMES)) throw new UserError(`frame counts go up to ${MAX_FRAMES}`);
-
-	// Open (stat) every file first so a typo in the last one fails before any work.
-	const inputs: TraceInput[] = [];
-	for (const file of files) inputs.push(await openTraceInput(file, io.stdin));
-
 	const tty = (io.stderr as NodeJS.WriteStream).isTTY === true;
-	const all: TraceResult[] = [];
-	let first = true;
-	for (const input of inputs) {
-		const bar = tty ? new ProgressBar(io.stderr as NodeJS.WriteStream, input.name, input.size) : undefined;
-		let report: Awaited<ReturnType<typeof runTrace>>;
+	const progress = (input: TraceInput): ProgressBar | undefined =>
+		tty ? new ProgressBar(io.stderr as NodeJS.WriteStream, input.name, input.size) : undefined;
+	const skippedLine = (file: string, skipped: number, first: string | undefined): void => {
+		if (skipped === 0) return;
+		const s = skipped === 1 ? '' : 's';
+		io.stderr.write(`memtop: ${file}: skipped ${skipped} malformed line${s} (first: ${first})\n`);
+	};
+
+	if (flags.convert) {
+		if (files.length !== 2) {
+			throw new UserError(
+				`--convert: expected FILE OUT, got ${files.length === 0 ? 'nothing' : files.join(' ')}`,
+			);
+		}
+		for (const f of ['policy', 'frames', 'curve', 'sample', 'json'] as const) {
+			if (argv.some((a) => a === `--${f}` || a.startsWith(`--${f}=`)))
+				throw new UserError(`--convert does not take --${f}`);
+		}
+		const input = await openTraceInput(files[0]!, io.stdin);
+		const bar = progress(input);
+		let done: Awaited<ReturnType<typeof convertTrace>>;
 		try {
-			report = await runTrace(input, {
-				policies,
-				frames,
+			done = await convertTrace(input, files[1]!, {
 				format,
 				pageSize,
 				dataOnly: flags.dataOnly,
@@ -139,19 +206,101 @@ export async function traceCommand(argv: string[], io: TraceIo): Promise<number>
 		} finally {
 			bar?.done();
 		}
-		if (report.skipped > 0) {
-			const s = report.skipped === 1 ? '' : 's';
-			io.stderr.write(
-				`memtop: ${report.file}: skipped ${report.skipped} malformed line${s} (first: ${report.firstSkipped})\n`,
-			);
-		}
-		if (flags.json) {
-			all.push(...report.results);
-		} else {
-			io.stdout.write(`${first ? '' : '\n'}${formatReport(report)}`);
-			first = false;
-		}
+		skippedLine(input.name, done.skipped, done.firstSkipped);
+		io.stdout.write(
+			`${files[1]}: ${done.references.toLocaleString('en-US')} references to ${done.distinct.toLocaleString('en-US')} pages, ${done.bytes.toLocaleString('en-US')} bytes (from ${done.format})\n`,
+		);
+		return 0;
 	}
-	if (flags.json) io.stdout.write(formatJson(all));
-	return 0;
+
+	if (files.length === 0) throw new UserError('no trace file given (give a path, or - for standard input)');
+	if (files.filter((f) => f === '-').length > 1)
+		throw new UserError('standard input (-) can be read only once');
+	const curve = flags.curve;
+	const policies = parsePolicies(
+		flags.policy?.length ? flags.policy : [curve ? 'lru,opt,fifo,clock' : DEFAULT_POLICIES],
+	);
+	const frames = flags.frames?.length
+		? parseFrames(flags.frames)
+		: curve
+			? []
+			: parseFrames([DEFAULT_FRAMES]);
+	const sample = parseSample(flags.sample);
+	if (sample !== undefined && !curve) throw new UserError('--sample goes with --curve');
+	const seed = parseSeed(flags.seed);
+	if (frames.some((n) => n > MAX_FRAMES)) throw new UserError(`frame counts go up to ${MAX_FRAMES}`);
+
+	// Open (stat) every file first so a typo in the last one fails before any work.
+	const inputs: TraceInput[] = [];
+	for (const file of files) inputs.push(await openTraceInput(file, io.stdin));
+
+	const unavailable: string[] = [];
+	if (curve) {
+		const reports: object[] = [];
+		let first = true;
+		for (const input of inputs) {
+			const bar = progress(input);
+			let report: Awaited<ReturnType<typeof runCurve>>;
+			try {
+				report = await runCurve(input, {
+					policies,
+					frames,
+					format,
+					pageSize,
+					dataOnly: flags.dataOnly,
+					skipBad: flags.skipBad,
+					seed,
+					sample,
+					onProgress: bar ? (raw, refs) => bar.update(raw, refs) : undefined,
+				});
+			} finally {
+				bar?.done();
+			}
+			skippedLine(report.file, report.skipped, report.firstSkipped);
+			for (const u of report.unavailable)
+				unavailable.push(`${report.file}: no ${u.policy} curve: ${u.reason}`);
+			if (flags.json) reports.push(curveJson(report));
+			else {
+				io.stdout.write(`${first ? '' : '\n'}${formatCurveReport(report, frames)}`);
+				first = false;
+			}
+		}
+		if (flags.json) io.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
+	} else {
+		const all: TraceResult[] = [];
+		let first = true;
+		for (const input of inputs) {
+			const bar = progress(input);
+			let report: Awaited<ReturnType<typeof runTrace>>;
+			try {
+				report = await runTrace(input, {
+					policies,
+					frames,
+					format,
+					pageSize,
+					dataOnly: flags.dataOnly,
+					skipBad: flags.skipBad,
+					seed,
+					onProgress: bar ? (raw, refs) => bar.update(raw, refs) : undefined,
+				});
+			} finally {
+				bar?.done();
+			}
+			skippedLine(report.file, report.skipped, report.firstSkipped);
+			const missing = new Map<string, string>();
+			for (const u of report.unavailable) missing.set(u.policy, u.reason);
+			for (const [policy, reason] of missing)
+				unavailable.push(`${report.file}: no ${policy} results: ${reason}`);
+			if (flags.json) {
+				all.push(...report.results);
+			} else {
+				io.stdout.write(`${first ? '' : '\n'}${formatReport(report)}`);
+				first = false;
+			}
+		}
+		if (flags.json) io.stdout.write(formatJson(all));
+	}
+	// Like grep: what could be done is printed, what could not gets a line, and the exit status says so.
+	for (const line of unavailable) io.stderr.write(`memtop: ${line}\n`);
+	return unavailable.length > 0 ? 2 : 0;
 }

@@ -25,6 +25,8 @@ import {MAX_STORED, TraceStore} from './store.js';
 
 /** Per-size policies run at every frame count while references × distinct pages stay below this. */
 export const EVERY_SIZE_WORK = 1 << 27;
+/** opt's stack is followed this deep: its curve is exact up to this many frames. */
+export const OPT_STACK_LIMIT = 1 << 16;
 
 export interface CurveOptions {
 	policies: readonly string[];
@@ -37,6 +39,8 @@ export interface CurveOptions {
 	seed?: number | undefined;
 	/** SHARDS sampling rate, 0 < rate ≤ 1 (undefined: no sampling). */
 	sample?: number | undefined;
+	/** References the store may hold (default MAX_STORED; tests make it small). */
+	storeLimit?: number | undefined;
 	/** Worker threads for per-size runs (default: one per core). */
 	threads?: number | undefined;
 	onProgress?: ((rawBytes: number, references: number) => void) | undefined;
@@ -134,7 +138,8 @@ export async function runCurve(input: TraceInput, options: CurveOptions): Promis
 	// Split-half error estimate: the sampled pages in two halves by another hash bit of their id.
 	const halves = sampler && wantLru ? [new LruStack(), new LruStack()] : undefined;
 	const halfIds = halves ? [new Int32Array(1 << 15), new Int32Array(1 << 15)] : undefined;
-	let store = others.length > 0 ? new TraceStore() : undefined;
+	const storeLimit = options.storeLimit ?? MAX_STORED;
+	let store = others.length > 0 ? new TraceStore(storeLimit) : undefined;
 	let overflowed = false;
 	const sink: IdSink = (ids, n, distinct) => {
 		lru?.push(ids, n, distinct);
@@ -177,10 +182,16 @@ export async function runCurve(input: TraceInput, options: CurveOptions): Promis
 		explicit.filter((f) => f <= distinct),
 	);
 	const everySize = read.kept * Math.max(1, read.distinct) <= EVERY_SIZE_WORK;
-	const sizeGrid = union(
-		everySize && !sampler ? curveGrid(distinct, distinct, 1) : curveGrid(distinct, 32, 4),
-		explicit.filter((f) => f <= distinct),
-	);
+	// --frames picks the per-size runs' frame counts; by default every one when cheap, else a grid.
+	const sizeGrid =
+		explicit.length > 0
+			? union(
+					[],
+					explicit.map((f) => Math.min(f, Math.max(1, distinct))),
+				)
+			: everySize && !sampler
+				? curveGrid(distinct, distinct, 1)
+				: curveGrid(distinct, 16, 2);
 	// A stack curve in sampled units: a sampled distance d stands for d / rate pages.
 	const atFrames = (faultsAt: (f: number[]) => number[], grid: number[]): number[] =>
 		faultsAt(grid.map((f) => (sampler ? Math.floor(f * sampler.rate) : f))).map((x) => x * scale);
@@ -197,16 +208,18 @@ export async function runCurve(input: TraceInput, options: CurveOptions): Promis
 		}
 		if (!stored) {
 			const why = overflowed
-				? `the trace has more than ${MAX_STORED.toLocaleString('en-US')} references, the most its curve keeps in memory (8 bytes each); sample it with --sample RATE`
+				? `the trace has more than ${storeLimit.toLocaleString('en-US')} references, the most its curve keeps in memory (8 bytes each); sample it with --sample RATE`
 				: 'no trace stored';
 			unavailable.push({policy, reason: why});
 			continue;
 		}
 		if (needsFuture(createPolicy(policy))) {
-			const opt = new OptStack(stored.distinct);
+			const limit = sampler ? Math.ceil(OPT_STACK_LIMIT * scale) : OPT_STACK_LIMIT;
+			const opt = new OptStack(stored.distinct, OPT_STACK_LIMIT);
 			opt.run(stored.ids, stored.nextUse, 0, stored.ids.length);
-			const faults = atFrames((f) => opt.faultsAt(f), stackGrid);
-			curves.push({policy, method: 'stack', frames: stackGrid, faults, belady: []});
+			const grid = stackGrid.filter((f) => f <= limit || stored.distinct <= OPT_STACK_LIMIT);
+			const faults = atFrames((f) => opt.faultsAt(f), grid);
+			curves.push({policy, method: 'stack', frames: grid, faults, belady: []});
 			continue;
 		}
 		if (!policyInfo(policy)) continue;

@@ -31,10 +31,18 @@ export class OptStack {
 	private seg = new Int32Array(2 << 10).fill(-1);
 	private m = 1 << 10;
 	private size = 0;
+	/** References deeper than the limit (faults with every frame count tracked), not first ones. */
+	private deep = 0;
+	private readonly everSeen: Uint8Array;
 
-	constructor(distinct: number) {
+	/** Depths tracked: the curve is exact up to `limit` frames (pages deeper count as faults). */
+	readonly limit: number;
+
+	constructor(distinct: number, limit = Number.POSITIVE_INFINITY) {
+		this.limit = Math.max(1, Math.min(limit, Math.max(1, distinct)));
 		this.posOf = new Int32Array(Math.max(1, distinct)).fill(-1);
 		this.key = new Int32Array(Math.max(1, distinct));
+		this.everSeen = new Uint8Array(Math.max(1, distinct));
 	}
 
 	/** Process stored references from..to with their next-use indices. */
@@ -51,10 +59,20 @@ export class OptStack {
 				this.setLeaf(0, nx);
 				continue;
 			}
+			let drop = false;
 			if (d < 0) {
-				this.cold++;
-				d = this.size++;
-				if (this.size > this.m) this.grow();
+				if (this.size < this.limit) {
+					d = this.size++;
+					if (this.size > this.m) this.grow();
+				} else {
+					// Deeper than the limit: the page falling off the bottom is forgotten.
+					d = this.limit;
+					drop = true;
+				}
+				if (this.everSeen[x] === 0) {
+					this.everSeen[x] = 1;
+					this.cold++;
+				} else this.deep++;
 			} else {
 				const depth = d + 1;
 				if (depth > this.maxDistance) {
@@ -82,6 +100,10 @@ export class OptStack {
 				cmax = key[y]!;
 				p = q;
 			}
+			if (drop) {
+				posOf[c] = -1;
+				continue;
+			}
 			at[d] = c;
 			posOf[c] = d;
 			this.setLeaf(d, cmax);
@@ -89,11 +111,16 @@ export class OptStack {
 		this.references += to - from;
 	}
 
+	/** Faults with each frame count; NaN beyond the limit. */
 	faultsAt(frames: readonly number[]): number[] {
 		const max = this.maxDistance;
 		const suffix = new Float64Array(max + 2);
 		for (let d = max; d >= 1; d--) suffix[d - 1] = suffix[d]! + this.hist[d]!;
-		return frames.map((f) => this.cold + (f >= max ? 0 : suffix[Math.max(0, Math.floor(f))]!));
+		const whole = this.limit >= this.posOf.length;
+		return frames.map((f) => {
+			if (f > this.limit && !whole) return Number.NaN;
+			return this.cold + this.deep + (f >= max ? 0 : suffix[Math.max(0, Math.floor(f))]!);
+		});
 	}
 
 	private setLeaf(q: number, v: number): void {

@@ -26,6 +26,8 @@ export interface TraceOptions {
 	skipBad: boolean;
 	/** Seed for policies that draw random numbers (random). */
 	seed?: number | undefined;
+	/** References the store may hold (default MAX_STORED; tests make it small). */
+	storeLimit?: number | undefined;
 	/** Called after each raw chunk: raw bytes read so far, references parsed so far. */
 	onProgress?: ((rawBytes: number, references: number) => void) | undefined;
 }
@@ -120,6 +122,7 @@ interface Run {
 export async function runTrace(input: TraceInput, options: TraceOptions): Promise<TraceReport> {
 	checkRunOptions(options);
 	const seed = options.seed ?? 1;
+	const storeLimit = options.storeLimit ?? MAX_STORED;
 	const runs: Run[] = [];
 	for (const name of options.policies) {
 		const future = needsFuture(createPolicy(name));
@@ -141,7 +144,7 @@ export async function runTrace(input: TraceInput, options: TraceOptions): Promis
 			else if (run.frames <= STREAM_FRAMES) run.sim = make(run, run.frames);
 		}
 		streaming = runs.filter((r) => r.sim).map((r) => r.sim!);
-		if (runs.some((r) => !r.sim)) store = new TraceStore();
+		if (runs.some((r) => !r.sim)) store = new TraceStore(storeLimit);
 	};
 	const feed = (sims: readonly TraceSim[], ids: Int32Array, n: number, d: number): void => {
 		for (const sim of sims) {
@@ -151,14 +154,14 @@ export async function runTrace(input: TraceInput, options: TraceOptions): Promis
 	};
 	const sink: IdSink = (ids, n, d) => {
 		distinct = d;
-		if (store && store.length + n > MAX_STORED) {
+		if (store && store.length + n > storeLimit) {
 			// Too long to keep: the deferred simulations that can stream start now, at full size, with
 			// the stored part replayed; opt cannot run.
 			const late: TraceSim[] = [];
 			for (const run of runs) {
 				if (run.sim) continue;
 				if (run.future) {
-					run.unavailable = `the trace has more than ${MAX_STORED.toLocaleString('en-US')} references, the most ${run.policy} keeps in memory (8 bytes each)`;
+					run.unavailable = `the trace has more than ${storeLimit.toLocaleString('en-US')} references, the most ${run.policy} keeps in memory (8 bytes each)`;
 					continue;
 				}
 				run.sim = make(run, run.frames);

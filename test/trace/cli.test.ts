@@ -164,4 +164,68 @@ describe('memtop trace', () => {
 		);
 		expect(await userError(['/nonexistent/trace.txt'])).toBe('/nonexistent/trace.txt: no such file');
 	});
+
+	it('rejects a value flag with no value instead of using its default (issue 18 item 9)', async () => {
+		expect(await userError(['-', '--frames'])).toBe(
+			'option --frames needs a value (for example --frames 16,64,256)',
+		);
+		expect(await userError(['-', '--policy'])).toBe(
+			'option --policy needs a value (for example --policy lru,opt)',
+		);
+		expect(await userError(['-', '--policy', '--json'])).toMatch(/^option --policy needs a value/);
+		expect(await userError(['-', '--frames='])).toMatch(/^option --frames needs a value/);
+		expect(await userError(['-', '--curve', '--sample'])).toMatch(/^option --sample needs a value/);
+		expect(await userError(['-', '--sample', '0.1'])).toBe('--sample goes with --curve');
+		expect(await userError(['-', '--curve', '--sample', '2'])).toMatch(/^invalid sampling rate '2'/);
+		expect(await userError(['-', '--seed', '-1'])).toMatch(/^invalid seed/);
+	});
+
+	it('--curve prints the chart, the anomalies and the table in 80 columns', async () => {
+		const r = await run(['-', '--curve'], '1,2,3,4,1,2,5,1,2,3,4,5\n');
+		expect(r.code).toBe(0);
+		expect(r.stdout).toContain('<stdin>: 12 references to 5 pages (pages)');
+		expect(r.stdout).toContain('lru and opt exact at every frame count');
+		expect(r.stdout).toContain('fifo and clock run once per frame count, at every one from 1 to 5');
+		expect(r.stdout).toContain('  fifo with 4 frames: 10 faults, 9 with 3');
+		expect(r.stdout).toMatch(/frames {2}lru {2}opt {2}fifo {2}clock\n {5}1 {3}12 {3}12 {4}12 {5}12\n/);
+		expect(r.stdout).toMatch(/\n {5}3 {3}10 {4}7 {5}9 {6}9\n {5}4 {4}8 {4}6 {4}10 {5}10\n/);
+		for (const line of r.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(79);
+	});
+
+	it('--curve --json gives every curve point', async () => {
+		const r = await run(['-', '--curve', '--policy', 'lru,fifo', '--json'], '1,2,3,4,1,2,5,1,2,3,4,5');
+		const [report] = JSON.parse(r.stdout) as {
+			curves: {policy: string; frames: number[]; faults: number[]}[];
+		}[];
+		expect(report!.curves).toEqual([
+			{policy: 'lru', method: 'stack', frames: [1, 2, 3, 4, 5], faults: [12, 12, 10, 8, 5], belady: []},
+			{
+				policy: 'fifo',
+				method: 'per-size',
+				frames: [1, 2, 3, 4, 5],
+				faults: [12, 12, 9, 10, 5],
+				belady: [{frames: 4, faults: 10, fewerFrames: 3, fewerFaults: 9}],
+			},
+		]);
+	});
+
+	it('--convert writes a binary trace that gives the same results', async () => {
+		const {mkdtemp, rm} = await import('node:fs/promises');
+		const {join} = await import('node:path');
+		const {tmpdir} = await import('node:os');
+		const dir = await mkdtemp(join(tmpdir(), 'memtop-cli-convert-'));
+		try {
+			const out = join(dir, 'walk.mtrace');
+			const c = await run(['--convert', FIXTURE, out]);
+			expect(c.stdout).toBe(`${out}: 95,258 references to 66 pages, 95,850 bytes (from lackey)\n`);
+			const a = await run([FIXTURE, '--json']);
+			const b = await run([out, '--json']);
+			const rows = (t: string) => (JSON.parse(t) as {faults: number}[]).map((x) => x.faults);
+			expect(rows(b.stdout)).toEqual(rows(a.stdout));
+			expect(await userError(['--convert', FIXTURE])).toMatch(/^--convert: expected FILE OUT/);
+			expect(await userError(['--convert', FIXTURE, out, '--curve'])).toBe('--convert does not take --curve');
+		} finally {
+			await rm(dir, {recursive: true, force: true});
+		}
+	});
 });
