@@ -72,7 +72,7 @@ export function main(): void {
 		const ms = performance.now() - t0;
 		rates.push(((m.totalRefs - refs0) / ms) * 1000);
 		majfaults = (m.vm.pgmajfault - maj0) / measureSeconds;
-		swapUsed = m.swap?.used ?? 0;
+		swapUsed = m.swapfile.area?.used ?? 0;
 		const rss = process.memoryUsage().rss;
 		peakRss = Math.max(peakRss, rss);
 		// Memory of one live machine (state after 30 s of thrashing), from the first, clean run.

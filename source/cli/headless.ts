@@ -129,7 +129,7 @@ export function topTable(s: Snapshot): string[] {
 export function describeMachine(m: Machine): string {
 	const spec = m.spec;
 	const swap = spec.swap.size > 0 ? `${formatBinary(spec.swap.size)} swap (${spec.swap.device})` : 'no swap';
-	const zswap = m.zswapEnabled
+	const zswap = m.zswap.enabled
 		? `zswap on (${spec.zswap.compressor}, max_pool_percent ${spec.zswap.max_pool_percent})`
 		: 'zswap off';
 	return `memtop: workload ${m.workload.name}, seed ${m.seed}, policy ${m.policyName}: ${formatBinary(spec.ram)} RAM, ${spec.cpus} CPUs, ${swap}, ${zswap}, swappiness ${m.sysctl.swappiness}`;

@@ -4,7 +4,6 @@
 // delta.ts (delta states), validate.ts (the checks every line read from disk goes through: a recording
 // is untrusted input), labels.ts (times and command labels).
 import type {Command} from '../sim/commands.js';
-import type {SimEvent} from '../sim/events.js';
 import type {Machine} from '../sim/machine.js';
 import type {Sysctls, Workload} from '../sim/spec.js';
 import {hashBytes, saveMachine} from '../sim/state-codec.js';
@@ -97,28 +96,9 @@ export class FormatError extends Error {
 // whoever shows them (the dashboard every 100 ms of wall time, headless every interval), so they
 // differ between a live run and its replay while the simulation itself does not.
 
-interface EventQueue {
-	pendingEvents: SimEvent[];
-}
-
-function eventQueue(m: Machine): EventQueue {
-	const q = m as unknown as EventQueue;
-	if (!Array.isArray(q.pendingEvents)) {
-		throw new Error('recording: Machine.pendingEvents is gone; update saveCanonical in record/format.ts');
-	}
-	return q;
-}
-
-/** saveMachine with the undelivered-event queue set aside (left as it was afterwards). */
+/** saveMachine without the undelivered-event queue. */
 export function saveCanonical(m: Machine): Uint8Array {
-	const q = eventQueue(m);
-	const pending = q.pendingEvents;
-	q.pendingEvents = [];
-	try {
-		return saveMachine(m);
-	} finally {
-		q.pendingEvents = pending;
-	}
+	return saveMachine(m, {events: false});
 }
 
 /** The state hash recordings store: stateHash of the canonical state. */

@@ -97,6 +97,11 @@ export class SimSession implements Session {
 		});
 	}
 
+	/** The machine this session steps (replays swap it on a seek): for checks that compare its state. */
+	get currentMachine(): Machine {
+		return this.machine;
+	}
+
 	start(): void {
 		if (this.stopTimer) return;
 		this.lastWall = this.clock.now();

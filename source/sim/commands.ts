@@ -1,25 +1,76 @@
 // Everything outside the core (the workload's timed events, the keyboard, a recording) changes the
-// machine only through these commands. Each is plain JSON so a recording can store it verbatim.
-import type {ProcessSpec, SysctlName} from './spec.js';
+// machine only through commands (the Command union lives with the workload types in spec.ts). Each
+// is applied here, as the syscall or sysfs write it stands for, and summarised in one line.
+import type {Balloon} from './balloon.js';
+import type {Filemap} from './filemap.js';
+import {type Lifecycle, NO_END} from './lifecycle.js';
+import {OOM_SCORE_ADJ_MAX, OOM_SCORE_ADJ_MIN} from './oom.js';
+import type {Vmstat} from './proc-names.js';
+import type {Command, SysctlName, Sysctls} from './spec.js';
+import {clampSysctl} from './sysctl.js';
+import type {TaskList} from './task-list.js';
+import {MIB, PAGE_SIZE} from './units.js';
+import type {Zone} from './zone.js';
+import type {Zswap} from './zswap.js';
 
-export type Command =
-	| {kind: 'spawn'; spec: ProcessSpec; count?: number | undefined}
-	| {kind: 'kill'; pid: number}
-	| {kind: 'set-sysctl'; name: SysctlName; value: number}
-	| {kind: 'set-oom-score-adj'; pid: number; value: number}
-	| {kind: 'set-zswap'; enabled: boolean}
-	/** echo N > /proc/sys/vm/drop_caches: 1 page cache, 2 slab, 3 both (only clean, unmapped pages go). */
-	| {kind: 'drop-caches'; mode: 1 | 2 | 3}
-	/** A balloon driver takes `bytes` of RAM away from the guest (negative: gives it back). */
-	| {kind: 'balloon'; bytes: number};
+export type {Command, CommandKind} from './spec.js';
 
-export type CommandKind = Command['kind'];
-export const COMMAND_KINDS: readonly CommandKind[] = [
-	'spawn',
-	'kill',
-	'set-sysctl',
-	'set-oom-score-adj',
-	'set-zswap',
-	'drop-caches',
-	'balloon',
-];
+/** The parts of the machine commands act on. */
+export interface CommandTarget {
+	readonly lifecycle: Lifecycle;
+	readonly tasks: TaskList;
+	readonly sysctl: Sysctls;
+	readonly zone: Zone;
+	readonly zswap: Zswap;
+	readonly filemap: Filemap;
+	readonly balloon: Balloon;
+	readonly vm: Vmstat;
+}
+
+/** Apply one command now; returns what it did, in one line. */
+export function applyCommand(m: CommandTarget, c: Command): string {
+	switch (c.kind) {
+		case 'spawn': {
+			const count = c.count ?? 1;
+			const pids: number[] = [];
+			for (let i = 0; i < count; i++) {
+				const p = m.lifecycle.spawn(c.spec, NO_END);
+				if (p) pids.push(p.pid);
+			}
+			const size = c.spec.regions.reduce((s, r) => s + (r.kind === 'file' ? 0 : r.size), 0);
+			return pids.length
+				? `spawned ${c.spec.name} (pid ${pids.join(', ')}${size ? `, ${Math.round(size / MIB)} MiB anon` : ''})`
+				: `spawn ${c.spec.name} refused`;
+		}
+		case 'kill': {
+			const p = m.tasks.procByPid(c.pid);
+			if (!p || p.dying) return `kill ${c.pid}: no such process`;
+			m.lifecycle.exit(p, 'killed');
+			return `killed ${p.pid} (${p.name})`;
+		}
+		case 'set-sysctl': {
+			const value = clampSysctl(c.name, c.value);
+			(m.sysctl as Record<SysctlName, number>)[c.name] = value;
+			if (c.name === 'min_free_kbytes' || c.name === 'watermark_scale_factor')
+				m.zone.updateWatermarks(m.sysctl);
+			return `vm.${c.name} = ${value}`;
+		}
+		case 'set-oom-score-adj': {
+			const p = m.tasks.procByPid(c.pid);
+			if (!p) return `oom_score_adj ${c.pid}: no such process`;
+			p.oomScoreAdj = Math.max(OOM_SCORE_ADJ_MIN, Math.min(OOM_SCORE_ADJ_MAX, Math.trunc(c.value)));
+			return `${p.pid} (${p.name}) oom_score_adj = ${p.oomScoreAdj}`;
+		}
+		case 'set-zswap':
+			m.zswap.setEnabled(c.enabled);
+			return `zswap ${c.enabled ? 'enabled' : 'disabled'}`;
+		case 'drop-caches': {
+			const dropped = c.mode & 1 ? m.filemap.dropCaches() : 0;
+			m.vm.drop_pagecache++;
+			return `drop_caches ${c.mode}: freed ${dropped} clean page-cache pages`;
+		}
+		case 'balloon':
+			m.balloon.resize(c.bytes);
+			return `balloon target ${Math.round((m.balloon.target * PAGE_SIZE) / MIB)} MiB`;
+	}
+}

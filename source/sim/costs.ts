@@ -7,6 +7,10 @@ export const MINOR_FAULT_ZERO_US = 1;
 export const MINOR_FAULT_CACHED_US = 0.5;
 /** Kernel path of a major fault on top of the device read. */
 export const MAJOR_FAULT_KERNEL_US = 10;
+/** read(2) of a page the page cache holds: the copy to user space. */
+export const READ_HIT_US = 0.3;
+/** read(2) that misses the page cache: the syscall's own path on top of the device read. */
+export const READ_MISS_KERNEL_US = 2;
 /** Reclaim: scanning one page (LRU isolation, rmap walk for the accessed bit). */
 export const SCAN_PAGE_US = 0.15;
 /** Reclaim: unmapping a page and flushing its TLB entry. */

@@ -1,5 +1,6 @@
 // What the machine reports happening. The event log, history markers and recordings read these.
-import type {Command} from './commands.js';
+import type {Command} from './spec.js';
+import {TICKS_PER_SECOND} from './units.js';
 
 /** One OOM candidate with the parts of oom_badness() (all in pages). */
 export interface OomCandidate {
@@ -46,3 +47,39 @@ export type SimEvent =
 	| {kind: 'command'; tick: number; command: Command; summary: string};
 
 export type SimEventKind = SimEvent['kind'];
+
+/** Conditions that recur on every page (swap full, zram full) are reported at most this often. */
+const ONCE_INTERVAL_TICKS = 10 * TICKS_PER_SECOND;
+
+/** The events not yet taken by whoever shows them (the dashboard, headless output, a recording). */
+export class EventQueue {
+	private pending: SimEvent[] = [];
+	private lastOnce = new Map<string, number>();
+
+	emit(e: SimEvent): void {
+		this.pending.push(e);
+	}
+
+	emitOnce(kind: 'zram-full' | 'swap-full', tick: number): void {
+		const last = this.lastOnce.get(kind);
+		if (last !== undefined && tick - last < ONCE_INTERVAL_TICKS) return;
+		this.lastOnce.set(kind, tick);
+		this.emit({kind, tick});
+	}
+
+	/** Events since the last call. */
+	drain(): SimEvent[] {
+		const e = this.pending;
+		this.pending = [];
+		return e;
+	}
+
+	save(): {lastOnce: [string, number][]; pendingEvents: SimEvent[]} {
+		return {lastOnce: [...this.lastOnce.entries()], pendingEvents: this.pending};
+	}
+
+	load(s: {lastOnce: [string, number][]; pendingEvents: SimEvent[]}): void {
+		this.lastOnce = new Map(s.lastOnce);
+		this.pending = s.pendingEvents;
+	}
+}

@@ -2,91 +2,119 @@
 // tables, the page cache and the swap map it summarises. Tests call this after every tick.
 import {FRAME_ANON, FRAME_FILE, FRAME_FREE, FRAME_KERNEL, FRAME_SHMEM, FRAME_ZPOOL} from './frames.js';
 import type {Machine} from './machine.js';
-import {REGION_ANON} from './process.js';
+import {presentFrame, swapEntrySlot} from './page-table.js';
+import type {Proc} from './process.js';
 import {SLOT_FREE, SLOT_ZSWAP} from './swap.js';
+import {PAGE_SIZE} from './units.js';
+import {REGION_ANON} from './vma.js';
+
+const KIND_NAMES = ['free', 'anon', 'file', 'shmem', 'kernel', 'zpool'];
 
 export function checkInvariants(m: Machine): string[] {
 	const errors: string[] = [];
-	const n = m.totalPages;
-	const counts = new Int32Array(6);
-	for (let f = 0; f < n; f++) counts[m.frames.kind[f]!]!++;
-	const names = ['free', 'anon', 'file', 'shmem', 'kernel', 'zpool'];
-	for (let k = 0; k < 6; k++) {
-		if (counts[k] !== m.kindCount[k])
-			errors.push(`${names[k]}: counted ${m.kindCount[k]}, frames say ${counts[k]}`);
-	}
-	const sum = counts.reduce((a, b) => a + b, 0);
-	if (sum !== n) errors.push(`frames sum to ${sum}, total ${n}`);
-	if (m.freePages !== counts[FRAME_FREE])
-		errors.push(`free stack ${m.freePages} vs free frames ${counts[FRAME_FREE]}`);
-	const zpoolNeed = Math.ceil(m.zswapBytes / 4096) + Math.ceil(m.zramBytes / 4096);
-	if (counts[FRAME_ZPOOL]! < zpoolNeed)
-		errors.push(`zpool ${counts[FRAME_ZPOOL]} frames hold ${zpoolNeed} pages of data`);
-
-	// Per-process counters against page tables.
-	const swap = m.swap;
+	const counts = checkFrames(m, errors);
 	let ptFrames = 0;
 	let anonMapped = 0;
-	for (const p of m.procs) {
+	for (const p of m.tasks.procs) {
 		if (!p || p.exited) continue;
-		let anon = 0;
-		let swapped = 0;
-		let zswapped = 0;
-		for (const r of p.regions) {
-			if (r.kind !== REGION_ANON) continue;
-			const end = Math.min(r.startVpn + r.pages, p.pt.length);
-			for (let v = r.startVpn; v < end; v++) {
-				const e = p.pt[v]!;
-				if (e > 0) {
-					const f = e - 1;
-					if (m.frames.kind[f] !== FRAME_ANON || m.frames.owner[f] !== p.slot || m.frames.index[f] !== v) {
-						errors.push(`${p.name}[${p.pid}] vpn ${v} maps frame ${f} that is not its anon page`);
-					}
-					anon++;
-				} else if (e < 0) {
-					swapped++;
-					const slot = -e - 1;
-					if (!swap || swap.state[slot] === SLOT_FREE)
-						errors.push(`${p.name}[${p.pid}] vpn ${v} points at free slot ${slot}`);
-					else if (swap.state[slot] === SLOT_ZSWAP) zswapped++;
-				}
-			}
-		}
-		for (let c = 0; c < p.ptPages.length; c++) if (p.ptPages[c]! > 0) ptFrames++;
-		anonMapped += anon;
-		if (anon !== p.rssAnon) errors.push(`${p.name}[${p.pid}] rssAnon ${p.rssAnon}, page table says ${anon}`);
-		if (swapped !== p.swapEnts)
-			errors.push(`${p.name}[${p.pid}] swapEnts ${p.swapEnts}, page table says ${swapped}`);
-		if (zswapped !== p.zswapEnts)
-			errors.push(`${p.name}[${p.pid}] zswapEnts ${p.zswapEnts}, page table says ${zswapped}`);
-		for (const [name, v] of Object.entries({
-			rssFile: p.rssFile,
-			rssShmem: p.rssShmem,
-			minflt: p.minflt,
-			majflt: p.majflt,
-		})) {
-			if (v < 0) errors.push(`${p.name}[${p.pid}] ${name} is negative (${v})`);
-		}
+		const mine = checkProcess(m, p, errors);
+		ptFrames += mine.tables;
+		anonMapped += mine.anon;
 	}
 	if (anonMapped !== counts[FRAME_ANON])
 		errors.push(`anon frames ${counts[FRAME_ANON]}, mapped anon pages ${anonMapped}`);
-	const kernelExpected = m.internals().kernelStatic + m.balloonPages + ptFrames;
+	const kernelExpected = m.zone.kernelStatic + m.zone.balloonPages + ptFrames;
 	if (kernelExpected !== counts[FRAME_KERNEL]) {
 		errors.push(`kernel frames ${counts[FRAME_KERNEL]} != static + balloon + page tables ${kernelExpected}`);
 	}
-	// Page cache: each cached frame is the object's page.
+	checkPageCache(m, counts, errors);
+	checkCounters(m, errors);
+	return errors;
+}
+
+/** Every frame has one kind, the per-kind counts and the free list agree, the zpool holds its bytes. */
+function checkFrames(m: Machine, errors: string[]): Int32Array {
+	const zone = m.zone;
+	const n = zone.totalPages;
+	const counts = new Int32Array(KIND_NAMES.length);
+	for (let f = 0; f < n; f++) counts[zone.frames.kind[f]!]!++;
+	for (let k = 0; k < KIND_NAMES.length; k++) {
+		if (counts[k] !== zone.kindCount[k])
+			errors.push(`${KIND_NAMES[k]}: counted ${zone.kindCount[k]}, frames say ${counts[k]}`);
+	}
+	const sum = counts.reduce((a, b) => a + b, 0);
+	if (sum !== n) errors.push(`frames sum to ${sum}, total ${n}`);
+	if (zone.freePages !== counts[FRAME_FREE])
+		errors.push(`free stack ${zone.freePages} vs free frames ${counts[FRAME_FREE]}`);
+	const zpoolNeed = Math.ceil(m.zswap.bytes / PAGE_SIZE) + Math.ceil((m.zram?.bytes ?? 0) / PAGE_SIZE);
+	if (counts[FRAME_ZPOOL]! < zpoolNeed)
+		errors.push(`zpool ${counts[FRAME_ZPOOL]} frames hold ${zpoolNeed} pages of data`);
+	return counts;
+}
+
+/** A process's counters against its page table. Returns its anon pages and page-table pages. */
+function checkProcess(m: Machine, p: Proc, errors: string[]): {anon: number; tables: number} {
+	const frames = m.zone.frames;
+	const swap = m.swapfile.area;
+	const pte = p.pt.pte;
+	const who = `${p.name}[${p.pid}]`;
+	let anon = 0;
+	let swapped = 0;
+	let zswapped = 0;
+	for (const r of p.regions) {
+		if (r.kind !== REGION_ANON) continue;
+		const end = Math.min(r.startVpn + r.pages, pte.length);
+		for (let v = r.startVpn; v < end; v++) {
+			const e = pte[v]!;
+			if (e > 0) {
+				const f = presentFrame(e);
+				if (frames.kind[f] !== FRAME_ANON || frames.owner[f] !== p.slot || frames.index[f] !== v) {
+					errors.push(`${who} vpn ${v} maps frame ${f} that is not its anon page`);
+				}
+				anon++;
+			} else if (e < 0) {
+				swapped++;
+				const slot = swapEntrySlot(e);
+				if (!swap || swap.state[slot] === SLOT_FREE)
+					errors.push(`${who} vpn ${v} points at free slot ${slot}`);
+				else if (swap.state[slot] === SLOT_ZSWAP) zswapped++;
+			}
+		}
+	}
+	const tables = p.pt.tables;
+	let held = 0;
+	for (let c = 0; c < tables.length; c++) if (tables[c]! > 0) held++;
+	if (held !== p.pt.nTables)
+		errors.push(`${who} counts ${p.pt.nTables} page-table pages, its page table holds ${held}`);
+	if (anon !== p.rssAnon) errors.push(`${who} rssAnon ${p.rssAnon}, page table says ${anon}`);
+	if (swapped !== p.swapEnts) errors.push(`${who} swapEnts ${p.swapEnts}, page table says ${swapped}`);
+	if (zswapped !== p.zswapEnts) errors.push(`${who} zswapEnts ${p.zswapEnts}, page table says ${zswapped}`);
+	for (const [name, v] of Object.entries({
+		rssFile: p.rssFile,
+		rssShmem: p.rssShmem,
+		minflt: p.minflt,
+		majflt: p.majflt,
+	})) {
+		if (v < 0) errors.push(`${who} ${name} is negative (${v})`);
+	}
+	return {anon, tables: held};
+}
+
+/** Each cached frame is its object's page, and the page cache holds every file and shmem frame. */
+function checkPageCache(m: Machine, counts: Int32Array, errors: string[]): void {
+	const frames = m.zone.frames;
 	let cached = 0;
-	for (const obj of m.files) {
+	for (const obj of m.files.files) {
 		for (let o = 0; o < obj.pages; o++) {
 			const c = obj.cache[o]!;
 			if (c <= 0) continue;
 			cached++;
-			const f = c - 1;
-			const kind = m.frames.kind[f];
+			const f = presentFrame(c);
+			const kind = frames.kind[f];
 			if (
 				(kind !== FRAME_FILE && kind !== FRAME_SHMEM) ||
-				m.frames.owner[f] !== obj.id ||
-				m.frames.index[f] !== o
+				frames.owner[f] !== obj.id ||
+				frames.index[f] !== o
 			) {
 				errors.push(`${obj.name}:${o} points at frame ${f} holding something else`);
 			}
@@ -97,6 +125,11 @@ export function checkInvariants(m: Machine): string[] {
 			`page cache holds ${cached} pages, file+shmem frames ${counts[FRAME_FILE]! + counts[FRAME_SHMEM]!}`,
 		);
 	}
+}
+
+/** The swap map's used count, and no counter negative or not finite. */
+function checkCounters(m: Machine, errors: string[]): void {
+	const swap = m.swapfile.area;
 	if (swap) {
 		let used = 0;
 		for (let s = 0; s < swap.total; s++) if (swap.state[s] !== SLOT_FREE) used++;
@@ -105,12 +138,11 @@ export function checkInvariants(m: Machine): string[] {
 	for (const [k, v] of Object.entries(m.vm))
 		if (v < 0 || !Number.isFinite(v)) errors.push(`vmstat ${k} = ${v}`);
 	for (const [k, v] of Object.entries({
-		nrDirty: m.nrDirty,
-		nrMapped: m.nrMapped,
-		nrSwapCached: m.nrSwapCached,
-		zswapBytes: m.zswapBytes,
+		nrDirty: m.writeback.nrDirty,
+		nrMapped: m.rmap.nrMapped,
+		nrSwapCached: m.swapfile.nrSwapCached,
+		zswapBytes: m.zswap.bytes,
 	})) {
 		if (v < 0) errors.push(`${k} is negative (${v})`);
 	}
-	return errors;
 }

@@ -1,6 +1,9 @@
-// Files and shmem objects: each has one slot per page offset saying where the page is.
-// File object: > 0 frame + 1, < 0 −shadow entry of an evicted page, 0 never cached.
-// Shmem (tmpfs) object: > 0 frame + 1, < 0 −(swap slot + 1), 0 never touched.
+// Files and shmem objects (struct address_space): each has one slot per page offset saying where
+// the page is, and the file table that names them. Slots use page-table.ts's encoding for a cached
+// page (mkPresent) and, in shmem (tmpfs) objects, for a swapped-out one (mkSwapEntry); a file's
+// evicted page leaves its shadow entry instead (mkShadowEntry); 0 is a page never cached.
+import type {RegionSpec} from './spec.js';
+import {bytesToPages} from './units.js';
 
 export const OBJ_FILE = 0;
 export const OBJ_SHMEM = 1;
@@ -33,6 +36,60 @@ export class FileObject {
 		this.kind = kind;
 		this.pages = pages;
 		this.cache = new Int32Array(pages);
+	}
+}
+
+/** The slot of a file page evicted with `shadow` (workingset.ts). */
+export function mkShadowEntry(shadow: number): number {
+	return -shadow;
+}
+
+/** The shadow a file slot holds (slot < 0). */
+export function shadowEntryValue(entry: number): number {
+	return -entry;
+}
+
+/** Every file and shmem object, by id (their index) and by name. */
+export class FileTable {
+	readonly files: FileObject[] = [];
+	private readonly byName = new Map<string, FileObject>();
+
+	/** The object a region maps: regions naming the same object share it (a bigger mapping grows it). */
+	objectFor(procName: string, r: RegionSpec): FileObject {
+		const key = `${r.kind}:${r.object ?? `${procName}/${r.name}`}`;
+		let obj = this.byName.get(key);
+		const pages = bytesToPages(r.size);
+		if (obj && obj.pages < pages) obj.grow(pages);
+		if (!obj) {
+			obj = new FileObject(this.files.length, key, r.kind === 'shmem' ? OBJ_SHMEM : OBJ_FILE, pages);
+			this.files.push(obj);
+			this.byName.set(key, obj);
+		}
+		return obj;
+	}
+
+	save() {
+		return {
+			files: this.files.map((f) => ({
+				name: f.name,
+				kind: f.kind,
+				pages: f.pages,
+				mmapMiss: f.mmapMiss,
+				cache: f.cache,
+			})),
+		};
+	}
+
+	load(s: {files: {name: string; kind: number; pages: number; mmapMiss: number; cache: Int32Array}[]}): void {
+		this.files.length = 0;
+		this.byName.clear();
+		for (const f of s.files) {
+			const obj = new FileObject(this.files.length, f.name, f.kind, f.pages);
+			obj.cache.set(f.cache);
+			obj.mmapMiss = f.mmapMiss;
+			this.files.push(obj);
+			this.byName.set(f.name, obj);
+		}
 	}
 }
 

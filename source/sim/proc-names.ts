@@ -91,3 +91,10 @@ export const VMSTAT_FIELDS = [
 ] as const;
 export type VmstatField = (typeof VMSTAT_FIELDS)[number];
 export type Vmstat = Record<VmstatField, number>;
+
+/** The counters behind /proc/vmstat, all zero, as one object with a fixed shape (VMSTAT_FIELDS order). */
+export function zeroVmstat(): Vmstat {
+	const v = {} as Vmstat;
+	for (const f of VMSTAT_FIELDS) v[f] = 0;
+	return v;
+}

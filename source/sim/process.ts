@@ -1,12 +1,10 @@
 // A simulated process: its address space (regions over one page table), its reference streams and
 // its counters. Per-page state lives in typed arrays; the Proc object itself is per process.
+import {PageTable} from './page-table.js';
 import type {ProcessState} from './snapshot-types.js';
 import type {PatternKind, ProcessSpec} from './spec.js';
-import {bytesToPages, TICK_US} from './units.js';
-
-export const REGION_ANON = 0;
-export const REGION_FILE = 1;
-export const REGION_SHMEM = 2;
+import {bytesToPages, PAGE_SIZE, TICK_US, TICKS_PER_SECOND} from './units.js';
+import {findRegion, layoutRegions, REGION_FILE, type Region} from './vma.js';
 
 export const PATTERN_CODES: Record<PatternKind, number> = {
 	sequential: 0,
@@ -23,8 +21,6 @@ export const PAT_SHIFTING = 3;
 export const PAT_GROW = 4;
 export const PAT_STREAM = 5;
 
-/** Page-table pages cover 512 PTEs (2 MiB of address space) each. */
-export const PTES_PER_TABLE = 512;
 /** Working-set window in seconds (wss = distinct pages touched in the last 10 s). */
 export const WSS_WINDOW_SECONDS = 10;
 const WSS_BUCKETS = WSS_WINDOW_SECONDS + 1;
@@ -35,21 +31,11 @@ export function wssSecond(second: number): number {
 	return (second % WSS_SECOND_MOD) + 1;
 }
 
-export interface Region {
-	name: string;
-	kind: number;
-	startVpn: number;
-	pages: number;
-	/** File or shmem object id; -1 for anon. */
-	objectId: number;
-	/** File regions: faults map pages (mmap) or reads go through read(2). */
-	mmap: boolean;
-	locked: boolean;
-	/** Grow regions: pages allocated so far. */
-	grown: number;
-}
+/** A shifting stream's hot window moves every 30 s unless the spec says otherwise. */
+const DEFAULT_SHIFT_PERIOD_S = 30;
+/** The uid of a process whose spec gives none (a normal user's). */
+const DEFAULT_UID = 1000;
 
-/** Page table entry encoding: 0 never touched, > 0 frame + 1, < 0 −(swap slot + 1). */
 export class Proc {
 	readonly pid: number;
 	readonly slot: number;
@@ -63,13 +49,10 @@ export class Proc {
 	state: ProcessState = 'running';
 	readonly regions: Region[];
 	readonly vsize: number;
-	/** vpn → entry. Grows lazily for a trailing grow region. */
-	pt: Int32Array;
+	/** vpn → entry (page-table.ts). Grows lazily for a trailing grow region. */
+	readonly pt: PageTable;
 	/** vpn → wssSecond() of the last touch; 0 = never (working-set tracking). */
 	touch: Uint16Array;
-	/** Page-table page per 512-vpn chunk: frame + 1, or 0. */
-	ptPages: Int32Array;
-	nPtPages = 0;
 
 	// Reference streams, struct of arrays.
 	readonly nStreams: number;
@@ -158,38 +141,16 @@ export class Proc {
 		this.slot = init.slot;
 		this.name = spec.name;
 		this.spec = spec;
-		this.uid = spec.uid ?? 1000;
+		this.uid = spec.uid ?? DEFAULT_UID;
 		this.startTick = init.startTick;
 		this.endTick = init.endTick;
 		this.oomScoreAdj = spec.oom_score_adj;
 
-		const growRegions = new Set(spec.streams.filter((s) => s.pattern === 'grow').map((s) => s.region));
-		// Grow regions go last so the page table can grow with them instead of covering their maximum.
-		const ordered = [...spec.regions].sort(
-			(a, b) => Number(growRegions.has(a.name)) - Number(growRegions.has(b.name)),
-		);
-		let vpn = 0;
-		this.regions = ordered.map((r) => {
-			const pages = bytesToPages(r.size);
-			const region: Region = {
-				name: r.name,
-				kind: r.kind === 'anon' ? REGION_ANON : r.kind === 'file' ? REGION_FILE : REGION_SHMEM,
-				startVpn: vpn,
-				pages,
-				objectId: r.kind === 'anon' ? -1 : init.objectIdFor(r),
-				mmap: r.kind !== 'file' || r.access !== 'read',
-				locked: r.locked === true,
-				grown: 0,
-			};
-			vpn += pages;
-			return region;
-		});
-		this.vsize = vpn;
-		const last = this.regions[this.regions.length - 1];
-		const initial = last && growRegions.has(last.name) ? last.startVpn + Math.min(last.pages, 1024) : vpn;
-		this.pt = new Int32Array(initial);
-		this.touch = new Uint16Array(initial);
-		this.ptPages = new Int32Array(Math.ceil(initial / PTES_PER_TABLE) + 1);
+		const layout = layoutRegions(spec, init.objectIdFor);
+		this.regions = layout.regions;
+		this.vsize = layout.vsize;
+		this.pt = new PageTable(layout.covered);
+		this.touch = new Uint16Array(layout.covered);
 
 		const streams = spec.streams;
 		const n = streams.length;
@@ -208,6 +169,19 @@ export class Proc {
 		this.streamGrowAcc = new Float64Array(n);
 		this.streamRaSize = new Float64Array(n);
 		this.streamRaNext = new Float64Array(n).fill(-1);
+		const totalWeight = this.initStreams(spec);
+		this.hasRefStreams = totalWeight > 0;
+		this.usPerRef = spec.rate > 0 ? 1_000_000 / spec.rate : TICK_US;
+		this.burstPeriodTicks = spec.burst ? Math.round((spec.burst.on + spec.burst.off) * TICKS_PER_SECOND) : 0;
+		this.burstOnTicks = spec.burst ? Math.round(spec.burst.on * TICKS_PER_SECOND) : 0;
+		this.hasGrowth = spec.streams.some((s) => s.pattern === 'grow');
+		this.refsPerTick = spec.rate / TICKS_PER_SECOND;
+		this.committed = this.computeCommitted();
+	}
+
+	/** Each stream's region, pattern and parameters into the stream arrays. Returns the weight of the reference streams. */
+	private initStreams(spec: ProcessSpec): number {
+		const streams = spec.streams;
 		let totalWeight = 0;
 		for (const s of streams) if (s.pattern !== 'grow') totalWeight += s.weight;
 		let cum = 0;
@@ -221,23 +195,19 @@ export class Proc {
 			this.streamSkew[i] = s.skew ?? 1;
 			this.streamWindow[i] = Math.max(
 				1,
-				Math.min(region.pages, bytesToPages(s.window ?? region.pages * 4096)),
+				Math.min(region.pages, bytesToPages(s.window ?? region.pages * PAGE_SIZE)),
 			);
-			this.streamPeriodTicks[i] = Math.max(1, Math.round((s.period ?? 30) * (1_000_000 / TICK_US)));
+			this.streamPeriodTicks[i] = Math.max(
+				1,
+				Math.round((s.period ?? DEFAULT_SHIFT_PERIOD_S) * TICKS_PER_SECOND),
+			);
 			this.streamWrite[i] = s.write_ratio ?? 0;
-			this.streamGrowPerTick[i] = s.pattern === 'grow' ? (s.grow ?? 0) / 4096 / (1_000_000 / TICK_US) : 0;
+			this.streamGrowPerTick[i] = s.pattern === 'grow' ? (s.grow ?? 0) / PAGE_SIZE / TICKS_PER_SECOND : 0;
 			if (s.pattern !== 'grow') cum += s.weight / totalWeight;
 			// Grow streams get no share of the reference rate: they allocate at their own pace.
 			this.streamCum[i] = s.pattern === 'grow' ? -1 : cum;
 		});
-		this.hasRefStreams = totalWeight > 0;
-		this.usPerRef = spec.rate > 0 ? 1_000_000 / spec.rate : TICK_US;
-		const ticksPerSecond = 1_000_000 / TICK_US;
-		this.burstPeriodTicks = spec.burst ? Math.round((spec.burst.on + spec.burst.off) * ticksPerSecond) : 0;
-		this.burstOnTicks = spec.burst ? Math.round(spec.burst.on * ticksPerSecond) : 0;
-		this.hasGrowth = spec.streams.some((s) => s.pattern === 'grow');
-		this.refsPerTick = spec.rate / (1_000_000 / TICK_US);
-		this.committed = this.computeCommitted();
+		return totalWeight;
 	}
 
 	/** Committed_AS share: private writable and shared anonymous mappings; grow regions as far as grown. */
@@ -253,22 +223,19 @@ export class Proc {
 
 	/** Make the page table cover vpn (grow regions allocate page-table space as they grow). */
 	ensureVpn(vpn: number): void {
-		if (vpn < this.pt.length) return;
-		const size = Math.min(this.vsize, Math.max(vpn + 1, this.pt.length * 2));
-		const pt = new Int32Array(size);
-		pt.set(this.pt);
-		this.pt = pt;
+		const covered = this.pt.pte.length;
+		if (vpn < covered) return;
+		const size = Math.min(this.vsize, Math.max(vpn + 1, covered * 2));
+		this.pt.grow(size);
 		const touch = new Uint16Array(size);
 		touch.set(this.touch);
 		this.touch = touch;
-		const chunks = new Int32Array(Math.ceil(size / PTES_PER_TABLE) + 1);
-		chunks.set(this.ptPages);
-		this.ptPages = chunks;
 	}
 
 	regionOf(vpn: number): Region {
-		for (const r of this.regions) if (vpn >= r.startVpn && vpn < r.startVpn + r.pages) return r;
-		throw new Error(`vpn ${vpn} outside ${this.name}`);
+		const r = findRegion(this.regions, vpn);
+		if (!r) throw new Error(`vpn ${vpn} outside ${this.name}`);
+		return r;
 	}
 
 	get rss(): number {
@@ -277,7 +244,7 @@ export class Proc {
 
 	/** VmPTE: page-table pages in bytes (one PTE page per 2 MiB touched, plus the upper levels). */
 	get pgtablesBytes(): number {
-		return this.nPtPages === 0 ? 0 : (this.nPtPages + 1 + Math.ceil(this.nPtPages / 512)) * 4096;
+		return this.pt.bytes;
 	}
 
 	/** WSS bookkeeping for a touch in second `sec16` (1..65535). */
@@ -299,5 +266,85 @@ export class Proc {
 			sum += this.wssBuckets[s % WSS_BUCKETS]!;
 		}
 		this.wss = sum;
+	}
+
+	/**
+	 * What a saved state holds of a process, in the order states list it (format 1): everything the
+	 * spec does not determine. The fields derived from the spec are rebuilt by the constructor.
+	 */
+	save() {
+		return {
+			pid: this.pid,
+			slot: this.slot,
+			startTick: this.startTick,
+			endTick: this.endTick,
+			oomScoreAdj: this.oomScoreAdj,
+			state: this.state,
+			regions: this.regions,
+			pt: this.pt.pte,
+			touch: this.touch,
+			ptPages: this.pt.tables,
+			nPtPages: this.pt.nTables,
+			streamCursor: this.streamCursor,
+			streamGrowAcc: this.streamGrowAcc,
+			streamRaSize: this.streamRaSize,
+			streamRaNext: this.streamRaNext,
+			wantAcc: this.wantAcc,
+			rssAnon: this.rssAnon,
+			rssFile: this.rssFile,
+			rssShmem: this.rssShmem,
+			swapEnts: this.swapEnts,
+			zswapEnts: this.zswapEnts,
+			minflt: this.minflt,
+			majflt: this.majflt,
+			refs: this.refs,
+			committed: this.committed,
+			debtMemUs: this.debtMemUs,
+			debtIoUs: this.debtIoUs,
+			tickMemUs: this.tickMemUs,
+			tickIoUs: this.tickIoUs,
+			tickReclaimUs: this.tickReclaimUs,
+			tickSwapinUs: this.tickSwapinUs,
+			tickFileIoUs: this.tickFileIoUs,
+			lastWait: this.lastWait,
+			tickThrottleUs: this.tickThrottleUs,
+			tickRefsWanted: this.tickRefsWanted,
+			tickRefsDone: this.tickRefsDone,
+			waitingOom: this.waitingOom,
+			directReclaims: this.directReclaims,
+			directReclaimed: this.directReclaimed,
+			secStallUs: this.secStallUs,
+			secWanted: this.secWanted,
+			secDone: this.secDone,
+			secMinflt: this.secMinflt,
+			secMajflt: this.secMajflt,
+			stall: this.stall,
+			progress: this.progress,
+			minfltRate: this.minfltRate,
+			majfltRate: this.majfltRate,
+			wssBuckets: this.wssBuckets,
+			wss: this.wss,
+			dying: this.dying,
+			exited: this.exited,
+		};
+	}
+
+	/** A process rebuilt from its spec and a saved state (only the fields save() lists are taken). */
+	static restore(spec: ProcessSpec, state: Record<string, unknown>): Proc {
+		const p = new Proc({
+			pid: state.pid as number,
+			slot: state.slot as number,
+			spec,
+			startTick: state.startTick as number,
+			endTick: state.endTick as number,
+			objectIdFor: () => -1,
+		});
+		const {pt, ptPages, nPtPages, ...rest} = state;
+		p.pt.pte = pt as Int32Array;
+		p.pt.tables = ptPages as Int32Array;
+		p.pt.nTables = nPtPages as number;
+		const saved = new Set(Object.keys(p.save()));
+		Object.assign(p, Object.fromEntries(Object.entries(rest).filter(([k]) => saved.has(k))));
+		return p;
 	}
 }

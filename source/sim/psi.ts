@@ -1,4 +1,7 @@
-// Pressure stall information for memory, as kernel/sched/psi.c aggregates and averages it.
+// Pressure stall information for memory, as kernel/sched/psi.c aggregates and averages it: each
+// tick the tasks' memory stall is folded into SOME and FULL, and every 2 s the averages move.
+import type {Proc} from './process.js';
+import {TICK_US} from './units.js';
 
 /** Fixed-point 1.0 in the load-average arithmetic (FSHIFT 11). */
 export const FIXED_1 = 2048;
@@ -64,4 +67,69 @@ export function stallShares(
 	const some = Math.min(delayed / threads, 1);
 	const full = Math.min(some, (threads - Math.min(productive, threads)) / threads);
 	return {some, full: Math.max(0, full)};
+}
+
+/** PSI_FREQ in ticks. */
+const PSI_PERIOD_TICKS = PSI_PERIOD_US / TICK_US;
+
+interface SavedLine {
+	avgs: number[];
+	totalUs: number;
+	periodUs: number;
+}
+
+/** /proc/pressure/memory for the whole machine. */
+export class Psi {
+	readonly some = new PsiLineState();
+	readonly full = new PsiLineState();
+
+	constructor(private readonly cpus: number) {}
+
+	/**
+	 * psi_group_change() for one tick: each running task's memory-stalled and productive shares, plus
+	 * kswapd's reclaim time (itself a memstall), folded into this tick's SOME and FULL time.
+	 */
+	account(procs: readonly (Proc | null)[], kswapdBusyUs: number): void {
+		let delayed = 0;
+		let productive = 0;
+		let nonidle = 0;
+		for (const p of procs) {
+			if (!p || p.exited || p.state === 'sleeping') continue;
+			nonidle++;
+			const mem = Math.min(1, p.tickMemUs / TICK_US);
+			const io = Math.min(1 - mem, p.tickIoUs / TICK_US);
+			delayed += mem;
+			productive += Math.max(0, 1 - mem - io);
+		}
+		if (kswapdBusyUs > 0) {
+			// kswapd's reclaim work is itself a memory stall (psi_memstall_enter in balance_pgdat).
+			nonidle++;
+			delayed += kswapdBusyUs / TICK_US;
+		}
+		const {some, full} = stallShares(delayed, productive, nonidle, this.cpus);
+		this.some.add(some * TICK_US);
+		this.full.add(full * TICK_US);
+	}
+
+	/** The clock reached `tick`: at every PSI_FREQ the averages take in the period (calc_avgs). */
+	tickTo(tick: number): void {
+		if (tick % PSI_PERIOD_TICKS !== 0) return;
+		this.some.closePeriod(PSI_PERIOD_US);
+		this.full.closePeriod(PSI_PERIOD_US);
+	}
+
+	save() {
+		return {
+			psi: [this.some, this.full].map((s) => ({avgs: s.avgs, totalUs: s.totalUs, periodUs: s.periodUs})),
+		};
+	}
+
+	load(s: {psi: SavedLine[]}): void {
+		[this.some, this.full].forEach((line, i) => {
+			const saved = s.psi[i]!;
+			line.avgs.splice(0, 3, ...saved.avgs);
+			line.totalUs = saved.totalUs;
+			line.periodUs = saved.periodUs;
+		});
+	}
 }

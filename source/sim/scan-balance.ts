@@ -1,4 +1,5 @@
 // get_scan_count() in mm/vmscan.c: how reclaim splits its scanning between anon and file LRUs.
+import {GIB, PAGE_SIZE} from './units.js';
 
 export type ScanBalance = 'file-only' | 'anon-only' | 'equal' | 'fractional';
 
@@ -50,7 +51,7 @@ export function getScanCount(input: ScanCountInput): ScanSplit {
 
 /** inactive_is_low(): ratio = int_sqrt(10·GiB) (1 when under 1 GiB); low iff inactive·ratio < active. */
 export function inactiveIsLow(inactive: number, active: number): boolean {
-	const gb = Math.floor(((inactive + active) * 4096) / 2 ** 30);
+	const gb = Math.floor(((inactive + active) * PAGE_SIZE) / GIB);
 	const ratio = gb ? Math.floor(Math.sqrt(10 * gb)) : 1;
 	return inactive * ratio < active;
 }

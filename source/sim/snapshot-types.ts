@@ -1,5 +1,5 @@
 // A read-only picture of the machine at one tick. Views, headless output and tests read only this.
-import type {SimEvent} from './events.js';
+import type {OomCandidate, SimEvent} from './events.js';
 import type {Meminfo, Vmstat} from './proc-names.js';
 import type {Compressor, RegionKind, SwapDeviceKind, Sysctls} from './spec.js';
 
@@ -57,6 +57,8 @@ export interface ProcessSnapshot {
 	majfltRate: number;
 	oomScore: number;
 	oomScoreAdj: number;
+	/** The core's oom_badness() of this process, part by part (pages); null when oom_score_adj is -1000. */
+	oom: OomCandidate | null;
 	/** Share of the last second spent stalled (0..1). */
 	stall: number;
 	/** References done over references wanted in the last second (0..1). */
@@ -93,6 +95,8 @@ export interface Snapshot {
 	policy: string;
 	cpus: number;
 	totalPages: number;
+	/** totalpages of oom_badness(): RAM plus swap, in pages. */
+	oomTotalPages: number;
 	/** Frames by owner; these sum to totalPages (the conservation law). */
 	frames: {free: number; anon: number; file: number; shmem: number; kernel: number; zpool: number};
 	watermarks: Watermarks;

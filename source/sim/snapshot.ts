@@ -2,14 +2,16 @@
 // all computed from the machine's own accounting.
 import {FRAME_ANON, FRAME_FILE, FRAME_FREE, FRAME_KERNEL, FRAME_SHMEM, FRAME_ZPOOL} from './frames.js';
 import type {Machine} from './machine.js';
-import {oomScore} from './oom.js';
+import {oomBadness, oomInputs, oomScoreOf} from './oom.js';
+import {OBJ_SHMEM} from './page-cache.js';
+import {swapEntrySlot} from './page-table.js';
 import {MEMINFO_FIELDS, type Meminfo} from './proc-names.js';
 import type {Proc} from './process.js';
-import {REGION_ANON} from './process.js';
 import {avgToPercent, type PsiLineState} from './psi.js';
 import type {ProcessSnapshot, PsiLine, RegionSnapshot, Snapshot} from './snapshot-types.js';
 import {SLOT_ZSWAP} from './swap.js';
-import {PAGE_SIZE, pagesToKb, ticksToSeconds} from './units.js';
+import {KIB, pagesToKb, ticksToSeconds} from './units.js';
+import {REGION_ANON, REGION_FILE} from './vma.js';
 
 function psiLine(s: PsiLineState): PsiLine {
 	return {
@@ -22,25 +24,26 @@ function psiLine(s: PsiLineState): PsiLine {
 
 /** /proc/meminfo from the frame counts and LRU sizes (kB). */
 export function meminfo(m: Machine): Meminfo {
-	m.policy.counts(m.lru);
-	const k = m.kindCount;
-	const lru = m.lru;
+	const lru = m.lruvec.refresh();
+	const zone = m.zone;
+	const k = zone.kindCount;
+	const wm = zone.wm;
 	const free = k[FRAME_FREE]!;
 	const fileLru = lru.activeFile + lru.inactiveFile;
 	// si_mem_available(): free − reserve + the reclaimable half of the page cache.
-	const available = Math.max(0, free - m.wm.high + (fileLru - Math.min(Math.floor(fileLru / 2), m.wm.low)));
-	const swapTotal = m.swap?.total ?? 0;
+	const available = Math.max(0, free - wm.high + (fileLru - Math.min(Math.floor(fileLru / 2), wm.low)));
+	const swapTotal = m.swapfile.totalPages;
 	let pgtables = 0;
 	let unevictable = 0;
-	for (const p of m.procs) if (p && !p.exited) pgtables += p.pgtablesBytes;
+	for (const p of m.tasks.procs) if (p && !p.exited) pgtables += p.pgtablesBytes;
 	unevictable = lru.unevictable;
 	const v: Record<string, number> = {
-		MemTotal: m.totalPages - m.balloonPages,
+		MemTotal: zone.totalramPages,
 		MemFree: free,
 		MemAvailable: available,
 		Buffers: 0,
 		Cached: k[FRAME_FILE]! + k[FRAME_SHMEM]!,
-		SwapCached: m.nrSwapCached,
+		SwapCached: m.swapfile.nrSwapCached,
 		Active: lru.activeAnon + lru.activeFile,
 		Inactive: lru.inactiveAnon + lru.inactiveFile,
 		'Active(anon)': lru.activeAnon,
@@ -50,59 +53,60 @@ export function meminfo(m: Machine): Meminfo {
 		Unevictable: unevictable,
 		Mlocked: unevictable,
 		SwapTotal: swapTotal,
-		SwapFree: swapTotal - (m.swap?.used ?? 0),
+		SwapFree: swapTotal - (m.swapfile.area?.used ?? 0),
 		Zswap: 0,
-		Zswapped: m.zswapStored,
-		Dirty: m.nrDirty,
-		Writeback: m.nrWriteback,
+		Zswapped: m.zswap.stored,
+		Dirty: m.writeback.nrDirty,
+		Writeback: m.writeback.nrWriteback,
 		AnonPages: k[FRAME_ANON]!,
-		Mapped: m.nrMapped,
+		Mapped: m.rmap.nrMapped,
 		Shmem: k[FRAME_SHMEM]!,
-		SUnreclaim: m.internals().kernelStatic,
+		SUnreclaim: zone.kernelStatic,
 		PageTables: 0,
-		CommitLimit: m.commitLimit(),
-		Committed_AS: m.committedAs(),
+		CommitLimit: m.overcommit.commitLimit(),
+		Committed_AS: m.overcommit.committedAs(),
 	};
 	const out = {} as Meminfo;
 	for (const f of MEMINFO_FIELDS) out[f] = pagesToKb(v[f]!);
 	// Byte-exact fields.
-	out.Zswap = Math.ceil(m.zswapBytes / 1024);
-	out.PageTables = Math.floor(pgtables / 1024);
+	out.Zswap = Math.ceil(m.zswap.bytes / KIB);
+	out.PageTables = Math.floor(pgtables / KIB);
 	return out;
 }
 
 function regionSnapshots(m: Machine, p: Proc): RegionSnapshot[] {
-	const swap = m.swap;
+	const swap = m.swapfile.area;
+	const pte = p.pt.pte;
 	return p.regions.map((r) => {
 		let resident = 0;
 		let swapped = 0;
 		let zswapped = 0;
 		const size = r.pages;
-		const end = Math.min(r.startVpn + r.pages, p.pt.length);
+		const end = Math.min(r.startVpn + r.pages, pte.length);
 		if (r.kind === REGION_ANON) {
 			for (let v = r.startVpn; v < end; v++) {
-				const e = p.pt[v]!;
+				const e = pte[v]!;
 				if (e > 0) resident++;
 				else if (e < 0) {
 					swapped++;
-					if (swap && swap.state[-e - 1] === SLOT_ZSWAP) zswapped++;
+					if (swap && swap.state[swapEntrySlot(e)] === SLOT_ZSWAP) zswapped++;
 				}
 			}
 		} else {
-			const obj = m.files[r.objectId]!;
+			const obj = m.files.files[r.objectId]!;
 			for (let o = 0; o < Math.min(r.pages, obj.pages); o++) {
 				const c = obj.cache[o]!;
 				if (c > 0) resident++;
-				else if (c < 0 && obj.kind === 1) {
+				else if (c < 0 && obj.kind === OBJ_SHMEM) {
 					swapped++;
-					if (swap && swap.state[-c - 1] === SLOT_ZSWAP) zswapped++;
+					if (swap && swap.state[swapEntrySlot(c)] === SLOT_ZSWAP) zswapped++;
 				}
 			}
 		}
-		const touched = r.kind === REGION_ANON ? countTouched(p, r.startVpn, end) : resident + swapped;
+		const touched = r.kind === REGION_ANON ? countTouched(pte, r.startVpn, end) : resident + swapped;
 		return {
 			name: r.name,
-			kind: r.kind === 0 ? 'anon' : r.kind === 1 ? 'file' : 'shmem',
+			kind: r.kind === REGION_ANON ? 'anon' : r.kind === REGION_FILE ? 'file' : 'shmem',
 			size,
 			resident,
 			swapped,
@@ -112,14 +116,15 @@ function regionSnapshots(m: Machine, p: Proc): RegionSnapshot[] {
 	});
 }
 
-function countTouched(p: Proc, start: number, end: number): number {
+function countTouched(pte: Int32Array, start: number, end: number): number {
 	let n = 0;
-	for (let v = start; v < end; v++) if (p.pt[v] !== 0) n++;
+	for (let v = start; v < end; v++) if (pte[v] !== 0) n++;
 	return n;
 }
 
 export function processSnapshot(m: Machine, p: Proc, withRegions: boolean): ProcessSnapshot {
-	const totalPages = m.totalPages + (m.swap?.total ?? 0);
+	const totalPages = m.oom.totalPages;
+	const oom = oomBadness(oomInputs(p), totalPages);
 	return {
 		pid: p.pid,
 		name: p.name,
@@ -137,18 +142,9 @@ export function processSnapshot(m: Machine, p: Proc, withRegions: boolean): Proc
 		majflt: p.majflt,
 		minfltRate: p.minfltRate,
 		majfltRate: p.majfltRate,
-		oomScore: oomScore(
-			{
-				pid: p.pid,
-				name: p.name,
-				rss: p.rss,
-				swapents: p.swapEnts,
-				pgtablesBytes: p.pgtablesBytes,
-				oomScoreAdj: p.oomScoreAdj,
-			},
-			totalPages,
-		),
+		oomScore: oomScoreOf(oom, totalPages),
 		oomScoreAdj: p.oomScoreAdj,
+		oom,
 		stall: p.stall,
 		progress: p.progress,
 		refs: p.refs,
@@ -167,24 +163,26 @@ export interface SnapshotOptions {
 }
 
 export function takeSnapshot(m: Machine, options: SnapshotOptions = {}): Snapshot {
-	const k = m.kindCount;
+	const zone = m.zone;
+	const k = zone.kindCount;
 	const vmstat = {...m.vm};
-	m.policy.counts(m.lru);
+	const lru = m.lruvec.refresh();
+	const swapCached = m.swapfile.nrSwapCached;
 	vmstat.nr_free_pages = k[FRAME_FREE]!;
-	vmstat.nr_inactive_anon = m.lru.inactiveAnon;
-	vmstat.nr_active_anon = m.lru.activeAnon;
-	vmstat.nr_inactive_file = m.lru.inactiveFile;
-	vmstat.nr_active_file = m.lru.activeFile;
-	vmstat.nr_unevictable = m.lru.unevictable;
-	vmstat.nr_dirty = m.nrDirty;
-	vmstat.nr_writeback = m.nrWriteback;
+	vmstat.nr_inactive_anon = lru.inactiveAnon;
+	vmstat.nr_active_anon = lru.activeAnon;
+	vmstat.nr_inactive_file = lru.inactiveFile;
+	vmstat.nr_active_file = lru.activeFile;
+	vmstat.nr_unevictable = lru.unevictable;
+	vmstat.nr_dirty = m.writeback.nrDirty;
+	vmstat.nr_writeback = m.writeback.nrWriteback;
 	vmstat.nr_shmem = k[FRAME_SHMEM]!;
 	vmstat.nr_anon_pages = k[FRAME_ANON]!;
-	vmstat.nr_mapped = m.nrMapped;
-	vmstat.nr_file_pages = k[FRAME_FILE]! + k[FRAME_SHMEM]! + m.nrSwapCached;
-	vmstat.nr_swapcached = m.nrSwapCached;
+	vmstat.nr_mapped = m.rmap.nrMapped;
+	vmstat.nr_file_pages = k[FRAME_FILE]! + k[FRAME_SHMEM]! + swapCached;
+	vmstat.nr_swapcached = swapCached;
 	vmstat.nr_zspages = k[FRAME_ZPOOL]!;
-	const zswapLimit = Math.floor((m.totalPages * m.spec.zswap.max_pool_percent) / 100);
+	const area = m.swapfile.area;
 	return {
 		tick: m.tick,
 		time: ticksToSeconds(m.tick),
@@ -192,7 +190,8 @@ export function takeSnapshot(m: Machine, options: SnapshotOptions = {}): Snapsho
 		seed: m.seed,
 		policy: m.policyName,
 		cpus: m.spec.cpus,
-		totalPages: m.totalPages,
+		totalPages: zone.totalPages,
+		oomTotalPages: m.oom.totalPages,
 		frames: {
 			free: k[FRAME_FREE]!,
 			anon: k[FRAME_ANON]!,
@@ -201,35 +200,39 @@ export function takeSnapshot(m: Machine, options: SnapshotOptions = {}): Snapsho
 			kernel: k[FRAME_KERNEL]!,
 			zpool: k[FRAME_ZPOOL]!,
 		},
-		watermarks: {...m.wm},
+		watermarks: {...zone.wm},
 		meminfo: meminfo(m),
 		vmstat,
-		psi: {some: psiLine(m.psiSome), full: psiLine(m.psiFull)},
+		psi: {some: psiLine(m.psi.some), full: psiLine(m.psi.full)},
 		sysctl: {...m.sysctl},
 		swap: {
 			device: m.spec.swap.device,
-			totalPages: m.swap?.total ?? 0,
-			usedPages: m.swap?.used ?? 0,
-			cachedPages: m.nrSwapCached,
+			totalPages: area?.total ?? 0,
+			usedPages: area?.used ?? 0,
+			cachedPages: swapCached,
 		},
 		zswap: {
-			enabled: m.zswapEnabled,
+			enabled: m.zswap.enabled,
 			compressor: m.spec.zswap.compressor,
-			poolBytes: m.zswapBytes,
-			poolPages: Math.ceil(m.zswapBytes / PAGE_SIZE),
-			storedPages: m.zswapStored,
-			limitPages: zswapLimit,
-			full: m.zswapFull,
+			poolBytes: m.zswap.bytes,
+			poolPages: m.zswap.poolPages(),
+			storedPages: m.zswap.stored,
+			limitPages: m.zswap.limitPages(),
+			full: m.zswap.full,
 		},
-		zram: m.isZram
-			? {storedPages: m.zramStored, comprBytes: m.zramBytes, memLimitBytes: m.spec.swap.mem_limit ?? 0}
+		zram: m.swapfile.isZram
+			? {
+					storedPages: m.zram?.stored ?? 0,
+					comprBytes: m.zram?.bytes ?? 0,
+					memLimitBytes: m.spec.swap.mem_limit ?? 0,
+				}
 			: null,
-		kswapd: {state: m.kswapdState, failures: m.kswapdFailures},
-		balloonPages: m.balloonPages,
-		oomKills: m.oomKills,
-		processes: m
+		kswapd: {state: m.kswapd.state, failures: m.kswapd.failures},
+		balloonPages: zone.balloonPages,
+		oomKills: m.oom.kills,
+		processes: m.tasks
 			.liveProcs()
 			.map((p) => processSnapshot(m, p, (options.regions ?? true) || p.pid === options.regionsOf)),
-		events: (options.events ?? true) ? m.drainEvents() : [],
+		events: (options.events ?? true) ? m.events.drain() : [],
 	};
 }

@@ -1,6 +1,6 @@
 // The parsed, validated form of a workload: what the machine is built from.
 // workload/schema.ts turns YAML into exactly these types (sizes in bytes, times in seconds).
-import type {Sysctls} from './sysctl.js';
+import type {SysctlName, Sysctls} from './sysctl.js';
 
 export type SwapDeviceKind = 'nvme' | 'ssd' | 'hdd' | 'zram';
 export type Compressor = 'lz4' | 'lzo' | 'zstd';
@@ -36,7 +36,7 @@ export interface MachineSpec {
 	swap: SwapSpec;
 	zswap: ZswapSpec;
 	sysctl: Sysctls;
-	/** Reclaim policy name from the policy registry (default 'lru'). */
+	/** Reclaim policy name from the policy registry (policies/index.ts; DEFAULT_POLICY when a file gives none). */
 	policy: string;
 }
 
@@ -117,10 +117,26 @@ export interface ProcessGroupSpec extends ProcessSpec {
 	end?: number | undefined;
 }
 
+// Everything outside the core (the workload's timed events, the keyboard, a recording) changes the
+// machine only through these commands (commands.ts applies them). Each is plain JSON so a recording
+// can store it verbatim.
+export type Command =
+	| {kind: 'spawn'; spec: ProcessSpec; count?: number | undefined}
+	| {kind: 'kill'; pid: number}
+	| {kind: 'set-sysctl'; name: SysctlName; value: number}
+	| {kind: 'set-oom-score-adj'; pid: number; value: number}
+	| {kind: 'set-zswap'; enabled: boolean}
+	/** echo N > /proc/sys/vm/drop_caches: 1 page cache, 2 slab, 3 both (only clean, unmapped pages go). */
+	| {kind: 'drop-caches'; mode: 1 | 2 | 3}
+	/** A balloon driver takes `bytes` of RAM away from the guest (negative: gives it back). */
+	| {kind: 'balloon'; bytes: number};
+
+export type CommandKind = Command['kind'];
+
 export interface TimedEvent {
 	/** Seconds from boot. */
 	at: number;
-	command: import('./commands.js').Command;
+	command: Command;
 }
 
 /** A line of narration from the workload file: what to watch, shown when the clock reaches `at`. */

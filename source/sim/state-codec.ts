@@ -2,8 +2,6 @@
 // the state hash that proves a replay is bit-for-bit the run that was recorded.
 // Layout: each typed array's bytes, 8-byte aligned, then the JSON header, then its length (u32).
 import {Machine} from './machine.js';
-import {FileObject} from './page-cache.js';
-import {Proc} from './process.js';
 import type {Workload} from './spec.js';
 
 type Typed = Int8Array | Uint8Array | Uint16Array | Int32Array | Uint32Array | Float64Array;
@@ -46,70 +44,119 @@ function decode(v: unknown, arrays: Typed[]): unknown {
 	return v;
 }
 
-/** Proc fields that are derived from the spec at construction and need not be stored. */
-const PROC_DERIVED = new Set([
-	'spec',
-	'name',
-	'uid',
-	'nStreams',
-	'streamCum',
-	'streamRegion',
-	'streamPattern',
-	'streamStart',
-	'streamPages',
-	'streamSkew',
-	'streamWindow',
-	'streamPeriodTicks',
-	'streamWrite',
-	'streamGrowPerTick',
-	'hasRefStreams',
-	'usPerRef',
-	'refsPerTick',
-	'vsize',
-	'burstPeriodTicks',
-	'burstOnTicks',
-	'hasGrowth',
-]);
-
-function procState(p: Proc): Record<string, unknown> {
-	const out: Record<string, unknown> = {};
-	for (const [k, v] of Object.entries(p)) if (!PROC_DERIVED.has(k)) out[k] = v;
-	return out;
-}
-
-function machineState(m: Machine): Record<string, unknown> {
-	const any = m as unknown as Record<string, unknown>;
-	const files = m.files.map((f) => ({
-		name: f.name,
-		kind: f.kind,
-		pages: f.pages,
-		mmapMiss: f.mmapMiss,
-		cache: f.cache,
-	}));
-	const procs = m.procs.map((p) => (p ? {spec: p.spec, state: procState(p)} : null));
+/**
+ * The machine's state in format 1's layout: each module's saved fields, placed where format 1 has
+ * them (the order is part of the bytes every recording hashes). `events` false leaves out the
+ * queue of undelivered events (the canonical state recordings hash: see record/format.ts).
+ */
+function machineState(m: Machine, events: boolean) {
+	const zone = m.zone.save();
+	const runner = m.runner.save();
+	const tasks = m.tasks.save();
+	const zswap = m.zswap.save();
+	const zs = m.zs.save();
+	const kswapd = m.kswapd.save();
+	const vmscan = m.vmscan.save();
+	const writeback = m.writeback.save();
+	const swapfile = m.swapfile.save();
+	const lruvec = m.lruvec.save();
+	const oom = m.oom.save();
+	const queue = m.events.save();
 	return {
 		version: 1,
 		seed: m.seed,
 		policyName: m.policyName,
-		scalars: m.scalars(),
-		reclaimCostUs: any.reclaimCostUs,
-		freeSlots: any.freeSlots,
+		scalars: {
+			tick: m.clock.tick,
+			totalRefs: runner.totalRefs,
+			freeTop: zone.freeTop,
+			freeHead: zone.freeHead,
+			nextPid: tasks.nextPid,
+			zswapEnabled: zswap.zswapEnabled,
+			oomKills: oom.oomKills,
+			kswapdState: kswapd.kswapdState,
+			kswapdFailures: vmscan.kswapdFailures,
+			kswapdNapUntil: kswapd.kswapdNapUntil,
+			kswapdReclaimed: kswapd.kswapdReclaimed,
+			zswapBytes: zs.zswapBytes,
+			zswapStored: zswap.zswapStored,
+			zswapFull: zswap.zswapFull,
+			zramBytes: zs.zramBytes,
+			zramStored: m.zram ? m.zram.save().zramStored : 0,
+			zpoolTop: zs.zpoolTop,
+			dirtyHead: writeback.dirtyHead,
+			dirtyLen: writeback.dirtyLen,
+			nrDirty: writeback.nrDirty,
+			nrWriteback: writeback.nrWriteback,
+			nrMapped: m.rmap.save().nrMapped,
+			nrSwapCached: swapfile.nrSwapCached,
+			nonresidentAge: lruvec.nonresidentAge,
+			anonCost: lruvec.anonCost,
+			fileCost: lruvec.fileCost,
+			recentFileRefaults: lruvec.recentFileRefaults,
+			balloonPages: zone.balloonPages,
+			balloonTarget: m.balloon.save().balloonTarget,
+			oomVictim: oom.oomVictim,
+			oomVictimTick: oom.oomVictimTick,
+			nextGroupStart: m.lifecycle.save().nextGroupStart,
+			nextTimedEvent: runner.nextTimedEvent,
+			diskBusy: m.disk.busyUntilUs,
+			swapBusy: m.swapDev ? m.swapDev.busyUntilUs : 0,
+		},
+		reclaimCostUs: vmscan.reclaimCostUs,
+		freeSlots: tasks.freeSlots,
 		sysctl: m.sysctl,
-		wm: m.wm,
+		wm: zone.wm,
 		vm: m.vm,
-		psi: [m.psiSome, m.psiFull].map((s) => ({avgs: s.avgs, totalUs: s.totalUs, periodUs: s.periodUs})),
-		lastOnce: [...(any.lastOnce as Map<string, number>).entries()],
-		pendingEvents: any.pendingEvents,
+		psi: m.psi.save().psi,
+		lastOnce: queue.lastOnce,
+		pendingEvents: events ? queue.pendingEvents : [],
 		rng: m.rng.state,
-		frames: {kind: m.frames.kind, flags: m.frames.flags, owner: m.frames.owner, index: m.frames.index},
-		mapper: m.mapper,
-		kindCount: m.kindCount,
-		internals: m.internals(),
-		policy: m.policy.save(),
-		swap: m.swap ? m.swap.save() : null,
-		files,
-		procs,
+		frames: zone.frames,
+		mapper: zone.mapper,
+		kindCount: zone.kindCount,
+		internals: {
+			zpoolFrames: zs.zpoolFrames,
+			dirtyRing: writeback.dirtyRing,
+			dirtyRingTick: writeback.dirtyRingTick,
+			kernelStatic: zone.kernelStatic,
+		},
+		policy: lruvec.policy,
+		swap: swapfile.swap,
+		files: m.files.save().files,
+		procs: tasks.procs,
 	};
+}
+
+type MachineState = ReturnType<typeof machineState>;
+
+/** Each module takes back its part of a decoded state (tasks first: the OOM victim is one of them). */
+function loadModules(m: Machine, s: MachineState): void {
+	const sc = s.scalars;
+	m.rng.state.set(s.rng);
+	m.tasks.load({nextPid: sc.nextPid, freeSlots: s.freeSlots, procs: s.procs});
+	m.files.load({files: s.files});
+	m.zone.load({...sc, wm: s.wm, frames: s.frames, mapper: s.mapper, kindCount: s.kindCount, kernelStatic: 0});
+	m.zs.load({...sc, zpoolFrames: s.internals.zpoolFrames});
+	m.writeback.load({...sc, dirtyRing: s.internals.dirtyRing, dirtyRingTick: s.internals.dirtyRingTick});
+	m.lruvec.load({...sc, policy: s.policy});
+	m.swapfile.load({nrSwapCached: sc.nrSwapCached, swap: s.swap});
+	m.zswap.load(sc);
+	m.zram?.load(sc);
+	m.kswapd.load(sc);
+	m.vmscan.load({kswapdFailures: sc.kswapdFailures, reclaimCostUs: s.reclaimCostUs});
+	m.rmap.load(sc);
+	m.balloon.load(sc);
+	m.oom.load(sc);
+	m.lifecycle.load(sc);
+	m.runner.load(sc);
+	m.clock.tick = sc.tick;
+	m.disk.busyUntilUs = sc.diskBusy;
+	if (m.swapDev) m.swapDev.busyUntilUs = sc.swapBusy;
+	Object.assign(m.sysctl, s.sysctl);
+	Object.assign(m.vm, s.vm);
+	m.psi.load({psi: s.psi});
+	m.events.load({lastOnce: s.lastOnce, pendingEvents: s.pendingEvents});
 }
 
 /**
@@ -117,9 +164,9 @@ function machineState(m: Machine): Record<string, unknown> {
  * final 4 bytes), so two states of one run line up byte for byte wherever their arrays have the
  * same sizes: a byte-wise difference of two checkpoints is then mostly zeros and compresses well.
  */
-export function saveMachine(m: Machine): Uint8Array {
+export function saveMachine(m: Machine, options: {events?: boolean} = {}): Uint8Array {
 	const w = new Writer();
-	const header = w.encode(machineState(m)) as Record<string, unknown>;
+	const header = w.encode(machineState(m, options.events ?? true)) as Record<string, unknown>;
 	const layout = w.arrays.map((a) => a.byteLength);
 	const json = new TextEncoder().encode(JSON.stringify({header, layout}));
 	let size = 0;
@@ -180,78 +227,9 @@ export function restoreMachine(workload: Workload, bytes: Uint8Array): Machine {
 		arrays.push(new Ctor(copy.buffer, 0, len / Ctor.BYTES_PER_ELEMENT));
 		at = align8(at + len);
 	});
-	const s = decode(parsed.header, arrays) as ReturnType<typeof machineState>;
-	const sc = s.scalars as Record<string, unknown>;
-	const m = new Machine(workload, {seed: s.seed as number, policy: s.policyName as string});
-	const any = m as unknown as Record<string, unknown>;
-	m.rng.state.set(s.rng as Uint32Array);
-	const frames = s.frames as Record<string, Typed>;
-	m.frames.kind.set(frames.kind!);
-	m.frames.flags.set(frames.flags!);
-	m.frames.owner.set(frames.owner!);
-	m.frames.index.set(frames.index!);
-	m.mapper.set(s.mapper as Int32Array);
-	m.kindCount.set(s.kindCount as Int32Array);
-	const internals = s.internals as Record<string, Int32Array>;
-	m.restoreInternals({
-		zpoolFrames: internals.zpoolFrames!,
-		dirtyRing: internals.dirtyRing!,
-		dirtyRingTick: internals.dirtyRingTick!,
-	});
-	m.policy.load(s.policy as ReturnType<Machine['policy']['save']>);
-	if (m.swap && s.swap) m.swap.load(s.swap as Record<string, unknown>);
-	// Files in creation order (ids are indexes).
-	const files = s.files as {name: string; kind: number; pages: number; mmapMiss: number; cache: Int32Array}[];
-	const fileByName = any.fileByName as Map<string, unknown>;
-	m.files.length = 0;
-	fileByName.clear();
-	for (const f of files) {
-		const obj = new FileObject(m.files.length, f.name, f.kind, f.pages);
-		obj.cache.set(f.cache);
-		obj.mmapMiss = f.mmapMiss;
-		m.files.push(obj);
-		fileByName.set(f.name, obj);
-	}
-	// Processes: rebuild from spec, then overwrite every stored field.
-	m.procs.length = 0;
-	for (const entry of s.procs as ({spec: Proc['spec']; state: Record<string, unknown>} | null)[]) {
-		if (!entry) {
-			m.procs.push(null);
-			continue;
-		}
-		const st = entry.state;
-		const p = new Proc({
-			pid: st.pid as number,
-			slot: st.slot as number,
-			spec: entry.spec,
-			startTick: st.startTick as number,
-			endTick: st.endTick as number,
-			objectIdFor: () => -1,
-		});
-		Object.assign(p, st);
-		m.procs.push(p);
-	}
-	for (const [k, v] of Object.entries(sc)) {
-		if (k === 'oomVictim' || k === 'diskBusy' || k === 'swapBusy') continue;
-		any[k] = v;
-	}
-	any.oomVictim = sc.oomVictim === null ? null : (m.procs.find((p) => p?.pid === sc.oomVictim) ?? null);
-	m.disk.busyUntilUs = sc.diskBusy as number;
-	if (m.swapDev) m.swapDev.busyUntilUs = sc.swapBusy as number;
-	any.reclaimCostUs = s.reclaimCostUs;
-	any.freeSlots = s.freeSlots;
-	Object.assign(m.sysctl, s.sysctl);
-	m.wm = s.wm as Machine['wm'];
-	Object.assign(m.vm, s.vm);
-	const psi = s.psi as {avgs: number[]; totalUs: number; periodUs: number}[];
-	[m.psiSome, m.psiFull].forEach((line, i) => {
-		line.avgs.splice(0, 3, ...psi[i]!.avgs);
-		line.totalUs = psi[i]!.totalUs;
-		line.periodUs = psi[i]!.periodUs;
-	});
-	any.lastOnce = new Map(s.lastOnce as [string, number][]);
-	any.pendingEvents = s.pendingEvents;
-	m.policy.counts(m.lru);
+	const s = decode(parsed.header, arrays) as MachineState;
+	const m = new Machine(workload, {seed: s.seed, policy: s.policyName});
+	loadModules(m, s);
 	return m;
 }
 

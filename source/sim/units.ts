@@ -2,7 +2,6 @@
 
 /** x86-64 base page size. */
 export const PAGE_SIZE = 4096;
-export const PAGE_SHIFT = 12;
 export const KIB = 1024;
 export const MIB = 1024 * KIB;
 export const GIB = 1024 * MIB;
@@ -12,10 +11,8 @@ export const TICK_US = 10_000;
 export const TICKS_PER_SECOND = 1_000_000 / TICK_US;
 
 export const bytesToPages = (bytes: number): number => Math.ceil(bytes / PAGE_SIZE);
-export const pagesToBytes = (pages: number): number => pages * PAGE_SIZE;
 /** /proc shows sizes in kB (KiB). */
 export const pagesToKb = (pages: number): number => pages * (PAGE_SIZE / KIB);
-export const kbToPages = (kb: number): number => Math.floor(kb / (PAGE_SIZE / KIB));
 export const secondsToTicks = (seconds: number): number => Math.round(seconds * TICKS_PER_SECOND);
 export const ticksToSeconds = (ticks: number): number => ticks / TICKS_PER_SECOND;
 

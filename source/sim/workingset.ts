@@ -1,6 +1,9 @@
 // Refault detection (mm/workingset.c). An evicted page leaves a shadow entry holding the node's
 // nonresident_age at eviction; on refault, distance = age_now − age_evicted is compared with the
 // workingset size to decide whether the page was thrashing (activate) or simply cold.
+import {PG_WORKINGSET} from './frames.js';
+import type {Lruvec} from './lruvec.js';
+import type {Vmstat} from './proc-names.js';
 
 /** Ages are kept in 29 bits, as the kernel packs them into an xarray value (EVICTION_MASK). */
 export const EVICTION_BITS = 29;
@@ -44,4 +47,42 @@ export function workingsetSize(lists: WorkingsetSizes, anonRefault: boolean, can
 		if (!anonRefault) size += lists.inactiveAnon;
 	}
 	return size;
+}
+
+/** workingset_eviction(): the shadow an evicted page leaves records the age and PG_workingset. */
+export function workingsetEviction(lruvec: Lruvec, flags: number): number {
+	const shadow = packShadow(lruvec.nonresidentAge, (flags & PG_WORKINGSET) !== 0);
+	lruvec.ageNonresident(1);
+	return shadow;
+}
+
+/**
+ * workingset_refault(): count the refault and decide whether the page goes straight to the active
+ * list (its refault distance fits in the workingset); a restore of a PG_workingset page also notes
+ * the IO cost against its type. `shadow` 0 means there was none (a first fault).
+ */
+export function workingsetRefault(
+	lruvec: Lruvec,
+	vm: Vmstat,
+	shadow: number,
+	anon: boolean,
+	canSwap: boolean,
+): boolean {
+	if (!shadow) return false;
+	if (anon) vm.workingset_refault_anon++;
+	else {
+		vm.workingset_refault_file++;
+		lruvec.noteFileRefault();
+	}
+	const distance = refaultDistance(lruvec.nonresidentAge, shadow);
+	if (distance > workingsetSize(lruvec.refresh(), anon, canSwap)) return false;
+	if (anon) vm.workingset_activate_anon++;
+	else vm.workingset_activate_file++;
+	lruvec.ageNonresident(1);
+	if (shadowWorkingset(shadow)) {
+		if (anon) vm.workingset_restore_anon++;
+		else vm.workingset_restore_file++;
+		lruvec.noteRefaultCost(anon);
+	}
+	return true;
 }

@@ -71,6 +71,8 @@ export function aggregate(id: number, label: string, members: readonly ProcessSn
 		majfltRate: sum((p) => p.majfltRate),
 		oomScore: Math.max(0, ...members.map((p) => p.oomScore)),
 		oomScoreAdj: 0,
+		// A group is no OOM candidate itself: its members are.
+		oom: null,
 		stall: mean((p) => p.stall),
 		progress: mean((p) => p.progress),
 		refs: sum((p) => p.refs),

@@ -2,6 +2,7 @@
 // NVMe, zswap holding part of it, kswapd reclaiming, and an OOM kill with its candidates.
 // Counters grow linearly with time, so two snapshots a second apart give known rates.
 import type {OomCandidate, SimEvent} from '../../source/sim/events.js';
+import {oomBadness} from '../../source/sim/oom.js';
 import {MEMINFO_FIELDS, type Meminfo, VMSTAT_FIELDS, type Vmstat} from '../../source/sim/proc-names.js';
 import type {ProcessSnapshot, RegionSnapshot, Snapshot} from '../../source/sim/snapshot-types.js';
 import {GIB, MIB, PAGE_SIZE, TICKS_PER_SECOND} from '../../source/sim/units.js';
@@ -51,8 +52,9 @@ export function makeProcess(p: Partial<ProcessSnapshot> & {pid: number; name: st
 	const shmem = p.shmem ?? 0;
 	const rss = p.rss ?? anon + file + shmem;
 	const swap = p.swap ?? 0;
-	return {
+	const made: ProcessSnapshot = {
 		state: 'running',
+		oom: null,
 		rss,
 		anon,
 		file,
@@ -75,6 +77,12 @@ export function makeProcess(p: Partial<ProcessSnapshot> & {pid: number; name: st
 		regions: [region('heap', 'anon', {resident: anon, swapped: swap, zswapped: p.zswap ?? 0})],
 		...p,
 	};
+	// The core's oom_badness() of what the process ended up as, unless the test gave one.
+	if (p.oom === undefined) {
+		const inputs = {...made, swapents: made.swap};
+		made.oom = oomBadness(inputs, TOTAL_PAGES + SWAP_PAGES);
+	}
+	return made;
 }
 
 /** Eight processes, one in each state and a few kinds of memory. */
@@ -312,6 +320,7 @@ export function buildSnapshot(options: FixtureOptions = {}): Snapshot {
 		policy: 'lru',
 		cpus: 4,
 		totalPages: TOTAL_PAGES,
+		oomTotalPages: TOTAL_PAGES + SWAP_PAGES,
 		frames,
 		watermarks: {min: 16 * MIB_PAGES, low: 20 * MIB_PAGES, high: 24 * MIB_PAGES},
 		meminfo,

@@ -71,7 +71,7 @@ describe('ReplaySession', () => {
 		s.send({kind: 'kill', pid: 101});
 		play(s, clock, 1000);
 		expect(s.getStatus()).toMatchObject({paused: true, replay: {tick: 300}});
-		expect(canonicalHash((s as unknown as {machine: Machine}).machine)).toBe(canonicalHash(machine));
+		expect(canonicalHash(s.currentMachine)).toBe(canonicalHash(machine));
 		// Nothing left to play: it stays paused at the end.
 		s.setPaused(false);
 		expect(s.getStatus().paused).toBe(true);
@@ -91,7 +91,7 @@ describe('ReplaySession', () => {
 			expected.set(t, stateOf(reference.machine));
 		}
 		const {s} = session(rec, {paused: true});
-		const machineOf = () => (s as unknown as {machine: Machine}).machine;
+		const machineOf = () => s.currentMachine;
 		for (const t of targets) {
 			seekFully(s, t);
 			expect(s.getStatus().replay!.tick).toBe(t);
@@ -126,16 +126,14 @@ describe('ReplaySession', () => {
 		const reference = new Player(rec);
 		reference.advanceTo(330);
 		seekFully(s, 330);
-		expect(canonicalHash((s as unknown as {machine: Machine}).machine)).toBe(
-			canonicalHash(reference.machine),
-		);
+		expect(canonicalHash(s.currentMachine)).toBe(canonicalHash(reference.machine));
 		await s.close();
 	});
 
 	it('finds OOM kills by indexing in the background, and seeking to one shows the kill', async () => {
 		const path = join(tempDir(), 'ooms.memtop.jsonl');
 		const {machine} = await recordLive(path, {w: oomWorkload(), ticks: 1000, script: {}});
-		expect(machine.oomKills).toBeGreaterThanOrEqual(2);
+		expect(machine.oom.kills).toBeGreaterThanOrEqual(2);
 		const rec = loadRecording(path);
 		const queue: (() => void)[] = [];
 		const {s, clock} = session(rec, {paused: true, indexing: 'background', schedule: (fn) => queue.push(fn)});
@@ -149,7 +147,7 @@ describe('ReplaySession', () => {
 		expect(chunks).toBeGreaterThanOrEqual(1);
 		play(s, clock, 100);
 		const kills = s.getStatus().replay!.markers.filter((m) => m.kind === 'oom-kill');
-		expect(kills).toHaveLength(machine.oomKills);
+		expect(kills).toHaveLength(machine.oom.kills);
 		for (const [i, marker] of kills.entries()) {
 			expect(marker.label).toMatch(/^leaker \(pid 10[12]\)$/);
 			seekFully(s, marker.tick - 1);
@@ -228,7 +226,7 @@ describe('ReplaySession', () => {
 			[T + 90]: [{kind: 'set-sysctl', name: 'swappiness', value: 5}],
 			[T + 170]: [{kind: 'kill', pid: 101}],
 		};
-		const machineOf = () => (s as unknown as {machine: Machine}).machine;
+		const machineOf = () => s.currentMachine;
 		while (machineOf().tick < T + 200) {
 			for (const c of whatIf[machineOf().tick] ?? []) s.send(c);
 			s.step();

@@ -100,7 +100,7 @@ describe('the machine uses them', () => {
 
 	it('derives the marks from managed pages when min_free_kbytes is unset', () => {
 		const m = new Machine(w, {seed: 1});
-		expect(m.wm).toEqual({min: 221, low: 276, high: 331});
+		expect(m.zone.wm).toEqual({min: 221, low: 276, high: 331});
 		expect(takeSnapshot(m).watermarks).toEqual({min: 221, low: 276, high: 331});
 	});
 
@@ -108,10 +108,10 @@ describe('the machine uses them', () => {
 		const m = new Machine(w, {seed: 1});
 		m.apply({kind: 'set-sysctl', name: 'min_free_kbytes', value: 4096});
 		// min = 1024; gap = max(256, 12) = 256; low 1280; high 1536.
-		expect(m.wm).toEqual({min: 1024, low: 1280, high: 1536});
+		expect(m.zone.wm).toEqual({min: 1024, low: 1280, high: 1536});
 		m.apply({kind: 'set-sysctl', name: 'watermark_scale_factor', value: 1000});
 		// gap = max(256, 12288·1000/10000 = 1228.8 → 1228) = 1228; low 2252; high 3480.
-		expect(m.wm).toEqual({min: 1024, low: 2252, high: 3480});
+		expect(m.zone.wm).toEqual({min: 1024, low: 2252, high: 3480});
 		expect(takeSnapshot(m).sysctl.watermark_scale_factor).toBe(1000);
 	});
 
@@ -125,6 +125,6 @@ describe('the machine uses them', () => {
 			{seed: 1},
 		);
 		// min = 2000/4 = 500; gap = max(125, 12) = 125.
-		expect(m.wm).toEqual({min: 500, low: 625, high: 750});
+		expect(m.zone.wm).toEqual({min: 500, low: 625, high: 750});
 	});
 });

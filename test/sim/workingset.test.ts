@@ -1,6 +1,9 @@
-// Refault detection (reference doc §3) and readahead window sizes (§4).
+// Refault detection (mm/workingset.c; reference doc §3): shadow entries, refault distance, the
+// workingset a refault competes with, and what eviction and refault do to the lruvec.
 import {describe, expect, it} from 'vitest';
-import {initialRaSize, nextRaSize, RA_MAX_PAGES} from '../../source/sim/page-cache.js';
+import {FRAME_FILE, FrameTable, PG_WORKINGSET} from '../../source/sim/frames.js';
+import {Lruvec} from '../../source/sim/lruvec.js';
+import {zeroVmstat} from '../../source/sim/proc-names.js';
 import {
 	EVICTION_BITS,
 	EVICTION_MASK,
@@ -8,6 +11,8 @@ import {
 	refaultDistance,
 	shadowAge,
 	shadowWorkingset,
+	workingsetEviction,
+	workingsetRefault,
 	workingsetSize,
 } from '../../source/sim/workingset.js';
 
@@ -76,43 +81,58 @@ describe('workingsetSize (workingset_test_recent)', () => {
 	});
 });
 
-describe('readahead windows (get_init_ra_size, get_next_ra_size)', () => {
-	it('the default maximum is 128 KiB = 32 pages', () => {
-		expect(RA_MAX_PAGES).toBe(32);
+describe('workingset_eviction and workingset_refault on a lruvec', () => {
+	/** A lruvec whose active file list holds `active` pages (lru2: inserted with activate). */
+	function lruvecWithActiveFile(active: number): Lruvec {
+		const frames = new FrameTable(64);
+		const lruvec = new Lruvec('lru2', frames);
+		for (let f = 0; f < active; f++) {
+			frames.kind[f] = FRAME_FILE;
+			lruvec.policy.inserted(f, true);
+		}
+		return lruvec;
+	}
+
+	it('eviction stamps the age (and PG_workingset) and ages the lruvec by one', () => {
+		const lruvec = lruvecWithActiveFile(0);
+		lruvec.ageNonresident(10);
+		const shadow = workingsetEviction(lruvec, PG_WORKINGSET);
+		expect(shadowAge(shadow)).toBe(10);
+		expect(shadowWorkingset(shadow)).toBe(true);
+		expect(lruvec.nonresidentAge).toBe(11);
 	});
 
-	it('1-page sequential reads with a 32-page max: 4, 8, 16, 32, 32', () => {
-		// init: roundup_pow2(1) = 1 ≤ 32/32 = 1 → ·4 = 4.
-		// next: 4 < 32/16 = 2? no; 4 ≤ 16 → 8; 8 ≤ 16 → 16; 16 ≤ 16 → 32; 32 > 16 → max 32.
-		const sizes = [initialRaSize(1)];
-		while (sizes.length < 5) sizes.push(nextRaSize(sizes[sizes.length - 1]!));
-		expect(sizes).toEqual([4, 8, 16, 32, 32]);
+	it('a refault within the workingset activates; a PG_workingset one is a restore and costs 32 IOs', () => {
+		const lruvec = lruvecWithActiveFile(10);
+		const vm = zeroVmstat();
+		lruvec.ageNonresident(10);
+		const shadow = workingsetEviction(lruvec, PG_WORKINGSET); // age 10; now 11
+		lruvec.ageNonresident(5); // 16: distance 16 − 10 = 6 ≤ workingset 10 (active file, swap empty)
+		expect(workingsetRefault(lruvec, vm, shadow, false, true)).toBe(true);
+		expect(vm.workingset_refault_file).toBe(1);
+		expect(vm.workingset_activate_file).toBe(1);
+		expect(vm.workingset_restore_file).toBe(1);
+		expect(lruvec.fileCost).toBe(32);
+		expect(lruvec.recentFileRefaults).toBe(true);
+		expect(lruvec.nonresidentAge).toBe(17);
 	});
 
-	it('initial window for bigger requests', () => {
-		// 2 → 2 > 1; 2 ≤ 8 → ·2 = 4.  3 → roundup 4 ≤ 8 → 8.  8 → 16.  9 → roundup 16 > 8 → max 32.
-		expect(initialRaSize(2)).toBe(4);
-		expect(initialRaSize(3)).toBe(8);
-		expect(initialRaSize(8)).toBe(16);
-		expect(initialRaSize(9)).toBe(32);
-		expect(initialRaSize(64)).toBe(32);
+	it('a refault farther back than the workingset is only counted', () => {
+		const lruvec = lruvecWithActiveFile(4);
+		const vm = zeroVmstat();
+		const shadow = workingsetEviction(lruvec, 0); // age 0; now 1
+		lruvec.ageNonresident(9); // 10: distance 10 > workingset 4
+		expect(workingsetRefault(lruvec, vm, shadow, true, true)).toBe(false);
+		expect(vm.workingset_refault_anon).toBe(1);
+		expect(vm.workingset_activate_anon).toBe(0);
+		expect(lruvec.anonCost).toBe(0);
+		expect(lruvec.nonresidentAge).toBe(10);
 	});
 
-	it('with read_ahead_kb = 512 (max 128 pages): 4, 16, 32, 64, 128, 128', () => {
-		// init 1 ≤ 4 → 4; next: 4 < 8 → ·4 = 16; 16 ≤ 64 → 32; 32 → 64; 64 ≤ 64 → 128; 128 → 128.
-		const sizes = [initialRaSize(1, 128)];
-		while (sizes.length < 6) sizes.push(nextRaSize(sizes[sizes.length - 1]!, 128));
-		expect(sizes).toEqual([4, 16, 32, 64, 128, 128]);
-		// 4 pages ≤ 128/32 = 4 → 16; 5 → roundup 8 ≤ 32 → 16; 33 → 64 > 32 → 128.
-		expect(initialRaSize(4, 128)).toBe(16);
-		expect(initialRaSize(5, 128)).toBe(16);
-		expect(initialRaSize(33, 128)).toBe(128);
-	});
-
-	it('next window: ×4 below max/16, ×2 up to max/2, then max', () => {
-		// max 32: 1 < 2 → 4.
-		expect(nextRaSize(1)).toBe(4);
-		expect(nextRaSize(2)).toBe(4);
-		expect(nextRaSize(17)).toBe(32);
+	it('no shadow (a first fault) is no refault', () => {
+		const lruvec = lruvecWithActiveFile(4);
+		const vm = zeroVmstat();
+		expect(workingsetRefault(lruvec, vm, 0, false, true)).toBe(false);
+		expect(vm.workingset_refault_file).toBe(0);
 	});
 });

@@ -4,6 +4,7 @@
 import {describe, expect, it} from 'vitest';
 import {Machine} from '../../source/sim/machine.js';
 import {takeSnapshot} from '../../source/sim/snapshot.js';
+import {proc, pushedOutThenBack} from '../helpers/machine.js';
 import {group, MIB, workload} from '../helpers/workload.js';
 
 describe('zswap pool limit and hysteresis', () => {
@@ -32,23 +33,23 @@ describe('zswap pool limit and hysteresis', () => {
 		for (let t = 0; t < 4000; t++) {
 			const storesBefore = m.vm.zswpout;
 			m.step();
-			const pool = Math.ceil(m.zswapBytes / 4096);
+			const pool = Math.ceil(m.zswap.bytes / 4096);
 			// Never above the limit by more than one page of compressed data.
 			expect(pool).toBeLessThanOrEqual(limit + 1);
-			if (m.zswapFull) {
+			if (m.zswap.full) {
 				sawFull = true;
 				// While full, nothing new is stored.
 				if (wasFull) expect(m.vm.zswpout).toBe(storesBefore);
 			}
-			if (wasFull && !m.zswapFull) {
+			if (wasFull && !m.zswap.full) {
 				// Accepting again only once drained to the threshold.
 				expect(pool).toBeLessThanOrEqual(accept);
 				sawAcceptAgain = true;
 			}
 			// Full is declared only on reaching the limit (swap-ins later in the same tick may free a
 			// few entries; writeback drains it from the next tick on).
-			if (!wasFull && m.zswapFull) expect(pool).toBeGreaterThan(accept + (limit - accept) / 2);
-			wasFull = m.zswapFull;
+			if (!wasFull && m.zswap.full) expect(pool).toBeGreaterThan(accept + (limit - accept) / 2);
+			wasFull = m.zswap.full;
 		}
 		const s = takeSnapshot(m, {regions: false});
 		expect(sawFull).toBe(true);
@@ -58,5 +59,34 @@ describe('zswap pool limit and hysteresis', () => {
 		// Pages refused while full went to the swap device.
 		expect(s.vmstat.pswpout).toBeGreaterThan(s.vmstat.zswpwb);
 		expect(s.zswap.limitPages).toBe(limit);
+	});
+});
+
+describe('zswap in front of the swap device', () => {
+	it('zswap on: swap-outs go to the pool (zswpout) and come back as zswpin', () => {
+		const {asleep, awake} = pushedOutThenBack('ssd', true);
+		const a0 = proc(asleep, 'a');
+		expect(a0.swap).toBeGreaterThan(1500);
+		// The pool (20% of RAM = 3276 pages) had room: nothing reached the device.
+		expect(a0.zswap).toBe(a0.swap);
+		expect(asleep.vmstat.zswpout).toBe(a0.swap);
+		expect(asleep.vmstat.pswpout).toBe(0);
+		expect(asleep.zswap.storedPages).toBe(a0.swap);
+		expect(asleep.meminfo.Zswapped).toBe(a0.swap * 4);
+		expect(asleep.meminfo.Zswap).toBe(Math.ceil(asleep.zswap.poolBytes / 1024));
+		// Compressed: the pool is smaller than what it holds, and it lives in RAM.
+		expect(asleep.zswap.poolPages).toBeLessThan(a0.swap);
+		expect(asleep.frames.zpool).toBeGreaterThanOrEqual(asleep.zswap.poolPages);
+		const a1 = proc(awake, 'a');
+		expect(a1.anon).toBe(2048);
+		expect(a1.swap).toBe(0);
+		expect(a1.zswap).toBe(0);
+		// No readahead from zswap: one major fault per page.
+		expect(a1.majflt).toBe(a0.swap);
+		expect(awake.vmstat.zswpin).toBe(a0.swap);
+		expect(awake.vmstat.pswpin).toBe(0);
+		expect(awake.vmstat.pgmajfault).toBe(a0.swap);
+		expect(awake.zswap.storedPages).toBe(0);
+		expect(awake.frames.zpool).toBe(0);
 	});
 });

@@ -123,14 +123,14 @@ describe('OomReport', () => {
 		expect(lines[1]).toBe('  no OOM kill so far');
 	});
 
-	it('ranks even unsorted candidates', () => {
+	it("keeps the core's ranking: on a tie the victim (the later task) is still the top row", () => {
 		const kill = oomKillEvent();
-		const shuffled = {...kill, candidates: [...kill.candidates].reverse()};
-		expect(
-			candidateRows(shuffled, 80)
-				.slice(1)
-				.map((r) => r[2]!.text.trim()),
-		).toEqual(['hog', 'java', 'leaker', 'nginx']);
+		const [hog, java] = kill.candidates;
+		// rankOomCandidates() breaks a tie in favour of the later pid, as oom_evaluate_task() does.
+		const tied = {...kill, pid: java!.pid, candidates: [java!, {...hog!, badness: java!.badness}]};
+		const rows = candidateRows(tied, 80).slice(1);
+		expect(rows.map((r) => r[2]!.text.trim())).toEqual(['java', 'hog']);
+		expect(rows[0]![0]!.text).toBe('▶ ');
 	});
 });
 

@@ -107,12 +107,15 @@ describe('regionBar and badnessParts', () => {
 		).toBe('████▓▒▒░░·');
 	});
 
-	it('adds the parts as oom_badness() does (adj per mille of RAM + swap, division first)', () => {
+	it("shows the core's oom_badness() parts (adj per mille of RAM + swap, division first)", () => {
 		const hog = snapshot.processes.find((p) => p.pid === 901)!;
-		const b = badnessParts(hog, snapshot);
+		const b = badnessParts(hog, snapshot)!;
 		expect(b.totalPages).toBe(snapshot.totalPages + snapshot.swap.totalPages);
 		expect(b.adj).toBe(500 * Math.floor(b.totalPages / 1000));
 		expect(b.badness).toBe(hog.rss + hog.swap + b.pgtables + b.adj);
+		expect(b.badness).toBe(hog.oom!.badness);
 		expect(hog.rss).toBe(1024 * MIB_PAGES);
+		// oom_score_adj -1000: never a victim, so no parts.
+		expect(badnessParts(snapshot.processes.find((p) => p.oomScoreAdj === -1000)!, snapshot)).toBeNull();
 	});
 });

@@ -1,5 +1,6 @@
 // "Why did it pick that one?" The kernel's OOM report for one kill: its log lines, then every
-// candidate with the parts of oom_badness() (pages), highest badness first, the victim marked.
+// candidate with the parts of oom_badness() (pages) in the core's ranking (the victim first: ties go
+// to the later task, as oom_evaluate_task() picks), the victim marked.
 import {Box} from 'ink';
 import type {OomCandidate, SimEvent} from '../../sim/events.js';
 import {fitLeft, fitRight, formatDmesgTime} from '../format.js';
@@ -31,7 +32,8 @@ const COLUMNS: readonly {title: string; width: number; get: (c: OomCandidate) =>
 const NAME_WIDTH = 16;
 
 export function candidateRows(kill: OomKillEvent, width: number): Span[][] {
-	const ranked = [...kill.candidates].sort((a, b) => b.badness - a.badness || a.pid - b.pid);
+	// The core ranked them as the kernel picks; re-sorting here could put the victim below a tie.
+	const ranked = kill.candidates;
 	const top = Math.max(1, ranked[0]?.badness ?? 1);
 	const fixed = 2 + COLUMNS.reduce((n, c) => n + c.width, 0) + 1 + NAME_WIDTH;
 	const barWidth = Math.max(0, Math.min(20, width - fixed - 1));

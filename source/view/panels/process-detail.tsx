@@ -59,14 +59,19 @@ export function regionBar(r: RegionSnapshot, width: number): Span[] {
 	return spans;
 }
 
-/** The parts of oom_badness() for this process, in pages, as the kernel adds them up. */
+/** The parts of oom_badness() for this process (pages), as the core added them up; null when it is never a victim. */
 export function badnessParts(p: ProcessSnapshot, snapshot: Snapshot) {
-	// totalpages in oom_badness() is RAM plus swap; oom_score_adj counts per mille of it,
-	// with the division done first as in the kernel.
-	const totalPages = snapshot.totalPages + snapshot.swap.totalPages;
-	const pgtables = Math.floor(p.pgtablesBytes / PAGE_SIZE);
-	const adj = p.oomScoreAdj * Math.floor(totalPages / 1000);
-	return {rss: p.rss, swapents: p.swap, pgtables, adj, totalPages, badness: p.rss + p.swap + pgtables + adj};
+	const c = p.oom;
+	if (!c) return null;
+	const totalPages = snapshot.oomTotalPages;
+	return {
+		rss: c.rss,
+		swapents: c.swapents,
+		pgtables: c.pgtables,
+		adj: c.adjPages,
+		totalPages,
+		badness: c.badness,
+	};
 }
 
 /** Lines the detail window has for a process (for clamping the scroll offset). */
@@ -176,7 +181,7 @@ export function ProcessDetail({
 	]);
 	lines.push([]);
 	const b = badnessParts(p, snapshot);
-	if (p.oomScoreAdj === -1000) {
+	if (!b) {
 		lines.push([
 			label('  oom_badness '),
 			dim('oom_score_adj -1000: the OOM killer never picks this process'),

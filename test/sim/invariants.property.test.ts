@@ -23,6 +23,7 @@ import type {
 } from '../../source/sim/spec.js';
 import {SLOT_ZRAM, SLOT_ZSWAP} from '../../source/sim/swap.js';
 import {cacheFloodSpec, hogSpec, leakSpec} from '../../source/sim/templates.js';
+import {PAGE_SIZE} from '../../source/sim/units.js';
 import {group, MIB, workload} from '../helpers/workload.js';
 
 const TICKS = 300;
@@ -305,41 +306,44 @@ function toCommand(m: Machine, c: Cmd): Command {
 /** Counters checkInvariants does not cover: compressed-memory totals, Mapped, SwapCached, pool size. */
 function accountingProblems(m: Machine): string[] {
 	const out: string[] = [];
-	if (m.swap) {
+	const swap = m.swapfile.area;
+	if (swap) {
 		let zram = 0;
 		let zramBytes = 0;
 		let zswap = 0;
 		let zswapBytes = 0;
-		for (let i = 0; i < m.swap.total; i++) {
-			if (m.swap.state[i] === SLOT_ZRAM) {
+		for (let i = 0; i < swap.total; i++) {
+			if (swap.state[i] === SLOT_ZRAM) {
 				zram++;
-				zramBytes += m.swap.size[i]!;
-			} else if (m.swap.state[i] === SLOT_ZSWAP) {
+				zramBytes += swap.size[i]!;
+			} else if (swap.state[i] === SLOT_ZSWAP) {
 				zswap++;
-				zswapBytes += m.swap.size[i]!;
+				zswapBytes += swap.size[i]!;
 			}
 		}
-		if (zram !== m.zramStored || zramBytes !== m.zramBytes)
-			out.push(`zram slots hold ${zram} pages/${zramBytes} B, counters say ${m.zramStored}/${m.zramBytes}`);
-		if (zswap !== m.zswapStored || zswapBytes !== m.zswapBytes)
+		if (zram !== (m.zram?.stored ?? 0) || zramBytes !== (m.zram?.bytes ?? 0))
 			out.push(
-				`zswap slots hold ${zswap} pages/${zswapBytes} B, counters say ${m.zswapStored}/${m.zswapBytes}`,
+				`zram slots hold ${zram} pages/${zramBytes} B, counters say ${m.zram?.stored ?? 0}/${m.zram?.bytes ?? 0}`,
+			);
+		if (zswap !== m.zswap.stored || zswapBytes !== m.zswap.bytes)
+			out.push(
+				`zswap slots hold ${zswap} pages/${zswapBytes} B, counters say ${m.zswap.stored}/${m.zswap.bytes}`,
 			);
 	}
 	let mapped = 0;
 	let swapCached = 0;
 	for (let f = 0; f < m.totalPages; f++) {
-		const k = m.frames.kind[f];
-		if ((k === FRAME_FILE || k === FRAME_SHMEM) && m.mapper[f]! >= 0) mapped++;
-		else if (k === FRAME_ANON && m.frames.flags[f]! & PG_SWAPCACHE) swapCached++;
+		const k = m.zone.frames.kind[f];
+		if ((k === FRAME_FILE || k === FRAME_SHMEM) && m.zone.mapper[f]! >= 0) mapped++;
+		else if (k === FRAME_ANON && m.zone.frames.flags[f]! & PG_SWAPCACHE) swapCached++;
 	}
-	if (mapped !== m.nrMapped) out.push(`nrMapped ${m.nrMapped}, mapped page-cache frames ${mapped}`);
-	if (swapCached !== m.nrSwapCached)
-		out.push(`nrSwapCached ${m.nrSwapCached}, swap-cache frames ${swapCached}`);
+	if (mapped !== m.rmap.nrMapped) out.push(`nrMapped ${m.rmap.nrMapped}, mapped page-cache frames ${mapped}`);
+	if (swapCached !== m.swapfile.nrSwapCached)
+		out.push(`nrSwapCached ${m.swapfile.nrSwapCached}, swap-cache frames ${swapCached}`);
 	// The pool holds exactly the pages its bytes need: no more (a leak), no less (checkInvariants).
-	const need = Math.ceil(m.zswapBytes / 4096) + Math.ceil(m.zramBytes / 4096);
-	if (m.kindCount[FRAME_ZPOOL] !== need)
-		out.push(`zpool frames ${m.kindCount[FRAME_ZPOOL]}, bytes need ${need}`);
+	const need = Math.ceil(m.zswap.bytes / PAGE_SIZE) + Math.ceil((m.zram?.bytes ?? 0) / PAGE_SIZE);
+	if (m.zone.kindCount[FRAME_ZPOOL] !== need)
+		out.push(`zpool frames ${m.zone.kindCount[FRAME_ZPOOL]}, bytes need ${need}`);
 	return out;
 }
 

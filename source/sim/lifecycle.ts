@@ -1,0 +1,131 @@
+import {type Core, CoreModule} from './core.js';
+import {PG_SWAPCACHE} from './frames.js';
+import type {Overcommit} from './overcommit.js';
+import {PTE_NONE, presentFrame, swapEntrySlot} from './page-table.js';
+import {Proc} from './process.js';
+import type {Rmap} from './rmap.js';
+import type {ProcessSpec, Workload} from './spec.js';
+import type {Swapfile} from './swapfile.js';
+import {secondsToTicks} from './units.js';
+import {REGION_ANON} from './vma.js';
+
+export type ExitReason = 'finished' | 'killed' | 'oom-killed' | 'enomem';
+/** A process with no end of its own. */
+export const NO_END = -1;
+
+export class Lifecycle extends CoreModule {
+	/** The workload's process groups by start time, and the pid each group's first process gets. */
+	private readonly groupOrder: number[];
+	private readonly groupPids: number[];
+	private nextGroupStart = 0;
+
+	constructor(
+		core: Core,
+		private readonly workload: Workload,
+		private readonly overcommit: Overcommit,
+		private readonly swapfile: Swapfile,
+		private readonly rmap: Rmap,
+	) {
+		super(core);
+		// Workload processes get pids 100, 101, ... in the order listed (count expanded in place), up
+		// front, so events can name them; later spawns continue from there.
+		this.groupPids = workload.processes.map((g) => core.tasks.reservePids(g.count));
+		this.groupOrder = workload.processes
+			.map((_, i) => i)
+			.sort((a, b) => workload.processes[a]!.start - workload.processes[b]!.start || a - b);
+	}
+
+	/** Spawn a process now. `endTick` NO_END: no fixed end. Returns null when overcommit refuses it. */
+	spawn(spec: ProcessSpec, endTick: number, fixedPid?: number): Proc | null {
+		const tasks = this.tasks;
+		const tick = this.clock.tick;
+		const slot = tasks.takeSlot();
+		const pid = fixedPid ?? tasks.allocPid();
+		const lifetimeEnd = spec.lifetime !== undefined ? tick + secondsToTicks(spec.lifetime) : NO_END;
+		const end =
+			endTick >= 0 && lifetimeEnd >= 0 ? Math.min(endTick, lifetimeEnd) : Math.max(endTick, lifetimeEnd);
+		const p = new Proc({
+			pid,
+			slot,
+			spec,
+			startTick: tick,
+			endTick: end,
+			objectIdFor: (r) => this.files.objectFor(spec.name, r).id,
+		});
+		const refusal = this.overcommit.refusal(p.committed);
+		if (refusal) {
+			tasks.releaseSlot(slot);
+			this.events.emit({kind: 'alloc-fail', tick, pid, name: spec.name, reason: refusal});
+			return null;
+		}
+		tasks.install(p);
+		this.events.emit({kind: 'process-start', tick, pid, name: spec.name});
+		return p;
+	}
+
+	/** exit_mmap(): anon pages and swap entries are freed; file and shmem pages stay cached, unmapped. */
+	exit(p: Proc, reason: ExitReason): void {
+		const pte = p.pt.pte;
+		const frames = this.zone.frames;
+		for (const r of p.regions) {
+			const end = Math.min(r.startVpn + r.pages, pte.length);
+			for (let vpn = r.startVpn; vpn < end; vpn++) {
+				const e = pte[vpn]!;
+				if (e === PTE_NONE) continue;
+				pte[vpn] = PTE_NONE;
+				if (r.kind === REGION_ANON) {
+					if (e > 0) {
+						const frame = presentFrame(e);
+						if (frames.flags[frame]! & PG_SWAPCACHE) this.swapfile.dropSwapCache(frame);
+						this.lruvec.policy.removed(frame);
+						this.zone.freePage(frame);
+					} else {
+						this.swapfile.releaseEntry(swapEntrySlot(e), p);
+					}
+				} else if (e > 0) {
+					this.rmap.exitMapping(p, presentFrame(e), r.objectId);
+				}
+			}
+		}
+		const tables = p.pt.tables;
+		for (let c = 0; c < tables.length; c++) {
+			const e = tables[c]!;
+			if (e > 0) this.zone.freePage(presentFrame(e));
+		}
+		p.rssAnon = 0;
+		p.rssFile = 0;
+		p.rssShmem = 0;
+		p.swapEnts = 0;
+		p.zswapEnts = 0;
+		p.pt.nTables = 0;
+		p.exited = true;
+		p.state = 'exited';
+		this.tasks.remove(p);
+		this.events.emit({kind: 'process-exit', tick: this.clock.tick, pid: p.pid, name: p.name, reason});
+	}
+
+	/** The workload's groups start at their time (with the pids reserved for them), and end at theirs. */
+	startAndStop(): void {
+		const groups = this.workload.processes;
+		const tick = this.clock.tick;
+		while (this.nextGroupStart < this.groupOrder.length) {
+			const gi = this.groupOrder[this.nextGroupStart]!;
+			const g = groups[gi]!;
+			if (secondsToTicks(g.start) > tick) break;
+			this.nextGroupStart++;
+			const end = g.end !== undefined ? secondsToTicks(g.end) : NO_END;
+			for (let i = 0; i < g.count; i++) this.spawn(g, end, this.groupPids[gi]! + i);
+		}
+		for (const p of this.tasks.procs) {
+			if (p && !p.exited && !p.dying && p.endTick >= 0 && tick >= p.endTick) this.exit(p, 'finished');
+		}
+	}
+
+	save() {
+		return {nextGroupStart: this.nextGroupStart};
+	}
+
+	load(s: {nextGroupStart: number}): void {
+		this.nextGroupStart = s.nextGroupStart;
+	}
+}

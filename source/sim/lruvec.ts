@@ -1,0 +1,93 @@
+// The lruvec: the LRU lists (owned by the replacement policy, one file each under policies/) and the
+// per-list state the kernel keeps beside them: the cost balance lru_note_cost() feeds get_scan_count()
+// and the nonresident age workingset.c stamps on shadow entries (include/linux/mmzone.h struct lruvec).
+// One node-wide lruvec today; per-memcg lruvecs are more of these.
+import {createPolicy} from './policies/index.js';
+import type {LruCounts, PolicyState, ReplacementPolicy} from './policies/policy.js';
+
+/** SWAP_CLUSTER_MAX: reclaim's batch, and the cost weight of one IO (mm/swap.c lru_note_cost). */
+export const SWAP_CLUSTER_MAX = 32;
+
+export class Lruvec {
+	readonly policy: ReplacementPolicy;
+	/** The policy wants accessed() on every hit, not only the PTE accessed bit. */
+	readonly needsEveryAccess: boolean;
+	/** The list sizes as last counted (refresh() before relying on them). */
+	readonly lru: LruCounts = {activeAnon: 0, inactiveAnon: 0, activeFile: 0, inactiveFile: 0, unevictable: 0};
+	/** lruvec->anon_cost / file_cost: what reclaiming each type has cost lately. */
+	anonCost = 0;
+	fileCost = 0;
+	/** File pages refaulted since the last reclaim cycle (get_scan_count leaves cache_trim_mode). */
+	recentFileRefaults = false;
+	/** lruvec->nonresident_age: advanced by evictions and activations (workingset.c). */
+	nonresidentAge = 0;
+
+	constructor(policyName: string, frames: Parameters<ReplacementPolicy['attach']>[0]) {
+		this.policy = createPolicy(policyName);
+		this.needsEveryAccess = this.policy.needsEveryAccess;
+		this.policy.attach(frames);
+	}
+
+	/** Count the lists afresh into `lru`. */
+	refresh(): LruCounts {
+		this.policy.counts(this.lru);
+		return this.lru;
+	}
+
+	/** lru_note_cost(): IO and failed scans make a type dearer to reclaim; both halve once they outgrow a quarter of the LRU. */
+	noteCost(anon: number, file: number): void {
+		this.anonCost += anon;
+		this.fileCost += file;
+		const lru = this.lru;
+		const lruTotal = lru.activeAnon + lru.inactiveAnon + lru.activeFile + lru.inactiveFile;
+		if (this.anonCost + this.fileCost > lruTotal / 4) {
+			this.anonCost /= 2;
+			this.fileCost /= 2;
+		}
+	}
+
+	/** A workingset restore refault (workingset_refault): the type that refaulted costs one IO more. */
+	noteRefaultCost(anon: boolean): void {
+		if (anon) this.anonCost += SWAP_CLUSTER_MAX;
+		else this.fileCost += SWAP_CLUSTER_MAX;
+	}
+
+	/** workingset_age_nonresident(). */
+	ageNonresident(pages: number): void {
+		this.nonresidentAge += pages;
+	}
+
+	noteFileRefault(): void {
+		this.recentFileRefaults = true;
+	}
+
+	/** A reclaim cycle ran: the refaults before it no longer count. */
+	clearFileRefaults(): void {
+		this.recentFileRefaults = false;
+	}
+
+	save() {
+		return {
+			nonresidentAge: this.nonresidentAge,
+			anonCost: this.anonCost,
+			fileCost: this.fileCost,
+			recentFileRefaults: this.recentFileRefaults,
+			policy: this.policy.save(),
+		};
+	}
+
+	load(s: {
+		nonresidentAge: number;
+		anonCost: number;
+		fileCost: number;
+		recentFileRefaults: boolean;
+		policy: PolicyState;
+	}): void {
+		this.nonresidentAge = s.nonresidentAge;
+		this.anonCost = s.anonCost;
+		this.fileCost = s.fileCost;
+		this.recentFileRefaults = s.recentFileRefaults;
+		this.policy.load(s.policy);
+		this.refresh();
+	}
+}

@@ -1,0 +1,236 @@
+// Page faults (mm/memory.c): handle_mm_fault() dispatches a reference that found no resident anon
+// page; anonymous memory is handled here (do_anonymous_page: demand-zero; do_swap_page: swap-in
+// with VMA readahead), file and shmem regions by their vm_operations (filemap.ts, shmem.ts). The
+// one swap-in read, shared by anon and shmem, and page-table allocation (__pte_alloc) live here too.
+import type {BlockDevice} from './block-device.js';
+import {type Core, CoreModule} from './core.js';
+import {COMPRESSORS, MAJOR_FAULT_KERNEL_US, MINOR_FAULT_CACHED_US, MINOR_FAULT_ZERO_US} from './costs.js';
+import {
+	FRAME_ANON,
+	FRAME_KERNEL,
+	PG_DIRTY,
+	PG_READAHEAD,
+	PG_UNEVICTABLE,
+	PG_WORKINGSET,
+	PG_YOUNG,
+} from './frames.js';
+import type {PageAlloc} from './page-alloc.js';
+import {ALLOC_NONE} from './page-alloc.js';
+import {mkPresent, swapEntrySlot} from './page-table.js';
+import type {Proc} from './process.js';
+import type {ZswapSpec} from './spec.js';
+import {SLOT_DISK, SLOT_ZRAM, SLOT_ZSWAP} from './swap.js';
+import type {Swapfile} from './swapfile.js';
+import {pagesToKb} from './units.js';
+import type {Region} from './vma.js';
+import {shadowWorkingset, workingsetRefault} from './workingset.js';
+import {OWNER_PAGE_TABLE} from './zone.js';
+import type {Zram} from './zram.js';
+
+/** struct vm_operations_struct: how a region that is not anonymous memory takes a fault. */
+export interface VmOperations {
+	/** A reference to `vpn` (page `off` of the region's object). Returns its cost in µs, or ALLOC_KILLED / ALLOC_RETRY. */
+	fault(p: Proc, region: Region, vpn: number, off: number, stream: number, write: boolean): number;
+}
+
+export class Memory extends CoreModule {
+	/** How the last readSwapSlot() judged the refault: straight to the active list, and workingset. */
+	private swapinActivate = false;
+	private swapinWorkingset = false;
+	private readonly vmOps: VmOperations[] = [];
+
+	constructor(
+		core: Core,
+		private readonly pageAlloc: PageAlloc,
+		private readonly swapfile: Swapfile,
+		private readonly zram: Zram | null,
+		private readonly zswapSpec: ZswapSpec,
+		private readonly swapDev: BlockDevice | null,
+	) {
+		super(core);
+	}
+
+	/** The vm_operations for regions of `kind` (REGION_FILE, REGION_SHMEM). */
+	setVmOps(kind: number, ops: VmOperations): void {
+		this.vmOps[kind] = ops;
+	}
+
+	/** handle_mm_fault(): a reference that did not hit a resident anon page. */
+	handleFault(p: Proc, region: Region, vpn: number, off: number, stream: number, write: boolean): number {
+		const ops = this.vmOps[region.kind];
+		if (ops) return ops.fault(p, region, vpn, off, stream, write);
+		return this.anonFault(p, vpn, write);
+	}
+
+	/** An anon fault: swap-in if the PTE holds a swap entry, else demand-zero. */
+	anonFault(p: Proc, vpn: number, write: boolean): number {
+		const e = p.pt.pte[vpn]!;
+		if (e < 0) return this.doSwapPage(p, vpn, swapEntrySlot(e), write);
+		return this.doAnonymousPage(p, vpn);
+	}
+
+	/** __pte_alloc(): the page-table page for vpn, allocated on first use (kernel memory, charged like any page). */
+	pteAlloc(p: Proc, vpn: number): number {
+		const pt = p.pt;
+		const table = pt.tableOf(vpn);
+		if (pt.tables[table] !== 0) return 0;
+		const frame = this.pageAlloc.allocPage(p);
+		if (frame < 0) return frame;
+		this.zone.setKind(frame, FRAME_KERNEL);
+		this.zone.frames.owner[frame] = OWNER_PAGE_TABLE;
+		pt.tables[table] = mkPresent(frame);
+		pt.nTables++;
+		return 0;
+	}
+
+	/** do_anonymous_page(): a demand-zero minor fault. */
+	private doAnonymousPage(p: Proc, vpn: number): number {
+		const pt = this.pteAlloc(p, vpn);
+		if (pt < 0) return pt;
+		const before = p.tickReclaimUs;
+		const frame = this.pageAlloc.allocPage(p);
+		if (frame < 0) return frame;
+		const frames = this.zone.frames;
+		this.zone.setKind(frame, FRAME_ANON);
+		frames.owner[frame] = p.slot;
+		frames.index[frame] = vpn;
+		const locked = p.regionOf(vpn).locked;
+		frames.flags[frame] = PG_YOUNG | PG_DIRTY | (locked ? PG_UNEVICTABLE : 0);
+		p.pt.pte[vpn] = mkPresent(frame);
+		p.rssAnon++;
+		p.minflt++;
+		p.secMinflt++;
+		this.vm.pgfault++;
+		this.lruvec.policy.inserted(frame, false);
+		return MINOR_FAULT_ZERO_US + (p.tickReclaimUs - before);
+	}
+
+	/** do_swap_page(): a major fault that brings a page back from zswap, zram or the swap device. */
+	private doSwapPage(p: Proc, vpn: number, slot: number, write: boolean): number {
+		const swap = this.swapfile.area!;
+		const before = p.tickReclaimUs;
+		const frame = this.pageAlloc.allocPage(p);
+		if (frame < 0) return frame;
+		const reclaimUs = p.tickReclaimUs - before;
+		const state = swap.state[slot]!;
+		const waitUs = this.readSwapSlot(p, slot, vpn, true);
+		const activate = this.swapinActivate;
+		const frames = this.zone.frames;
+		this.zone.setKind(frame, FRAME_ANON);
+		frames.owner[frame] = p.slot;
+		frames.index[frame] = vpn;
+		frames.flags[frame] = PG_YOUNG | (this.swapinWorkingset ? PG_WORKINGSET : 0);
+		p.pt.pte[vpn] = mkPresent(frame);
+		p.swapEnts--;
+		p.rssAnon++;
+		// A page read from the swap device keeps its slot (SwapCached) unless swap is over half full
+		// or the page is written; a zswap load or a zram read frees it.
+		if (!write && swap.used * 2 < swap.total && state === SLOT_DISK) {
+			this.swapfile.addToSwapCache(frame, slot);
+		} else {
+			this.swapfile.freeSlot(slot);
+			frames.flags[frame]! |= PG_DIRTY;
+		}
+		this.lruvec.policy.inserted(frame, activate);
+		p.lastWait = 'swapin';
+		return waitUs + reclaimUs;
+	}
+
+	/**
+	 * The one swap-in read, for anon (do_swap_page) and shmem (shmem_swapin_folio) alike: decompress
+	 * from zswap or zram, or read from the device (with VMA readahead around `raVpn` for anon, −1 for
+	 * none). Counts the major fault, judges the refault (workingset_refault) and charges the wait to
+	 * `p`: a page that was in the workingset is thrashing (memory stall), any other is IO wait.
+	 * Returns the wait in µs; the slot is the caller's to keep or free.
+	 */
+	readSwapSlot(p: Proc, slot: number, raVpn: number, anon: boolean): number {
+		const swap = this.swapfile.area!;
+		const vm = this.vm;
+		const state = swap.state[slot]!;
+		let waitUs = MAJOR_FAULT_KERNEL_US;
+		if (state === SLOT_ZSWAP) {
+			waitUs += COMPRESSORS[this.zswapSpec.compressor].decompressUs;
+			vm.zswpin++;
+			if (anon) p.zswapEnts--;
+		} else if (state === SLOT_ZRAM) {
+			// A synchronous device: no swap cache, no readahead, one page per fault.
+			waitUs += this.zram!.readUs();
+			vm.pswpin++;
+			vm.pgpgin += pagesToKb(1);
+		} else {
+			// Swap readahead: virtual neighbours also on the device come in with the same IO (page-cluster).
+			const ra = raVpn >= 0 ? this.swapReadahead(p, raVpn) : 0;
+			waitUs += this.swapDev!.read(this.clock.nowUs, 1 + ra);
+			vm.pswpin += 1 + ra;
+			vm.pgpgin += pagesToKb(1 + ra);
+		}
+		const shadow = swap.shadow[slot]!;
+		const activate = workingsetRefault(this.lruvec, vm, shadow, true, this.swapfile.canSwap);
+		const ws = activate || shadowWorkingset(shadow);
+		p.majflt++;
+		p.secMajflt++;
+		vm.pgfault++;
+		vm.pgmajfault++;
+		if (ws) p.tickMemUs += waitUs;
+		else p.tickIoUs += waitUs;
+		p.tickSwapinUs += waitUs;
+		this.clock.nowUs += waitUs;
+		this.swapinActivate = activate;
+		this.swapinWorkingset = ws;
+		return waitUs;
+	}
+
+	/** The refault readSwapSlot() just judged: activate the page, and was it workingset. */
+	get lastSwapinActivate(): boolean {
+		return this.swapinActivate;
+	}
+
+	get lastSwapinWorkingset(): boolean {
+		return this.swapinWorkingset;
+	}
+
+	/** VMA-based swap readahead: up to 2^page_cluster − 1 neighbours in the same aligned window, if still on the device. */
+	private swapReadahead(p: Proc, vpn: number): number {
+		const window = 2 ** this.sysctl.page_cluster;
+		if (window <= 1) return 0;
+		const swap = this.swapfile.area!;
+		const pte = p.pt.pte;
+		const region = p.regionOf(vpn);
+		const start = Math.max(region.startVpn, vpn - (vpn % window));
+		const end = Math.min(region.startVpn + region.pages, start + window, pte.length);
+		const frames = this.zone.frames;
+		let n = 0;
+		for (let v = start; v < end; v++) {
+			if (v === vpn) continue;
+			const e = pte[v]!;
+			if (e >= 0) continue;
+			const slot = swapEntrySlot(e);
+			if (swap.state[slot] !== SLOT_DISK) continue;
+			// Readahead never reclaims (__GFP_NORETRY-like): only from free memory above min.
+			const frame = this.pageAlloc.allocAbove(this.zone.wm.min);
+			if (frame === ALLOC_NONE) break;
+			this.zone.setKind(frame, FRAME_ANON);
+			frames.owner[frame] = p.slot;
+			frames.index[frame] = v;
+			frames.flags[frame] = PG_READAHEAD;
+			pte[v] = mkPresent(frame);
+			p.swapEnts--;
+			p.rssAnon++;
+			this.swapfile.addToSwapCache(frame, slot);
+			this.lruvec.policy.inserted(frame, false);
+			this.vm.swap_ra++;
+			n++;
+		}
+		return n;
+	}
+
+	/** First touch of a page brought in by swap readahead: a minor fault from the swap cache. */
+	readaheadHit(p: Proc, frame: number): number {
+		this.zone.frames.flags[frame]! &= ~PG_READAHEAD;
+		this.vm.swap_ra_hit++;
+		p.minflt++;
+		p.secMinflt++;
+		this.vm.pgfault++;
+		return MINOR_FAULT_CACHED_US;
+	}
+}

@@ -1,0 +1,129 @@
+// The page allocator's policy (mm/page_alloc.c __alloc_pages): who may take a free page, and what an
+// allocation does when free memory runs low: wake kswapd, dip to the min watermark, reclaim directly
+// in 32-page batches, and after 16 rounds without progress call the OOM killer. Every page a fault,
+// a page table, readahead or the balloon takes comes through here; the free list itself is the
+// zone's (zone.ts). Only zsmalloc, which runs inside reclaim, takes pages from the zone directly.
+import type {BlockDevice} from './block-device.js';
+import {type Core, CoreModule} from './core.js';
+import {DIRECT_RECLAIM_BATCH_US, OOM_WAIT_US} from './costs.js';
+import type {Kswapd} from './kswapd.js';
+import {SWAP_CLUSTER_MAX} from './lruvec.js';
+import {MAX_RECLAIM_RETRIES, type OomKiller} from './oom.js';
+import type {Proc} from './process.js';
+import type {Swapfile} from './swapfile.js';
+import {TICK_US} from './units.js';
+import type {Vmscan} from './vmscan.js';
+
+/** The allocating process was chosen by the OOM killer: it is dying, the allocation failed. */
+export const ALLOC_KILLED = -1;
+/** No page now: wait (an OOM victim is exiting, or reclaim has used up this tick); retry next tick. */
+export const ALLOC_RETRY = -2;
+/** No free page above the mark (an allocation that may not reclaim). */
+export const ALLOC_NONE = -1;
+
+/** reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK): sleep until writeback makes room, 1 ms to 100 ms. */
+const THROTTLE_MIN_US = 1_000;
+const THROTTLE_MAX_US = 100_000;
+/** A direct reclaimer that has stalled this long gives up the tick (others took what it freed). */
+const DIRECT_RECLAIM_TICK_LIMIT_US = 4 * TICK_US;
+
+export class PageAlloc extends CoreModule {
+	constructor(
+		core: Core,
+		private readonly swapfile: Swapfile,
+		private readonly vmscan: Vmscan,
+		private readonly kswapd: Kswapd,
+		private readonly oom: OomKiller,
+		private readonly swapDev: BlockDevice | null,
+	) {
+		super(core);
+	}
+
+	/**
+	 * A page for process `p` (GFP_HIGHUSER_MOVABLE). The fast path takes one while free stays above
+	 * the low watermark; below it kswapd is woken and the allocation may still dip to min; below min
+	 * the process reclaims directly. Returns a frame, ALLOC_KILLED or ALLOC_RETRY.
+	 */
+	allocPage(p: Proc): number {
+		const zone = this.zone;
+		if (zone.freePages > zone.wm.low) return zone.rmqueue();
+		this.kswapd.wake();
+		if (zone.freePages > zone.wm.min) return zone.rmqueue();
+		if (this.oom.victimPending) {
+			// out_of_memory() would find the victim still exiting: wait for it.
+			p.waitingOom = true;
+			p.tickMemUs += OOM_WAIT_US;
+			return ALLOC_RETRY;
+		}
+		this.vm.allocstall_normal++;
+		p.directReclaims++;
+		return this.slowpath(p);
+	}
+
+	/** __alloc_pages_slowpath(): direct reclaim rounds, should_reclaim_retry(), then the OOM killer. */
+	private slowpath(p: Proc): number {
+		const zone = this.zone;
+		const sc = this.vmscan.sc;
+		const clock = this.clock;
+		let noProgress = 0;
+		for (;;) {
+			const before = sc.costUs;
+			const reclaimed = this.vmscan.shrinkNode(SWAP_CLUSTER_MAX, false);
+			const cost = sc.costUs - before + DIRECT_RECLAIM_BATCH_US;
+			p.tickReclaimUs += cost;
+			p.tickMemUs += cost;
+			clock.nowUs += cost;
+			p.directReclaimed += reclaimed;
+			if (zone.freePages > zone.wm.min) return zone.rmqueue();
+			if (reclaimed === 0 && this.vmscan.congestedKeeps > 0 && this.swapDev) {
+				// reclaim_throttle(): sleep until writeback makes room, then try again.
+				// Pages under IO are still reclaimable, so this is not a reason to OOM.
+				const wait = Math.min(
+					THROTTLE_MAX_US,
+					Math.max(THROTTLE_MIN_US, this.swapDev.congestionWait(clock.nowUs)),
+				);
+				p.tickReclaimUs += wait;
+				p.tickMemUs += wait;
+				clock.nowUs += wait;
+				if (p.tickMemUs > DIRECT_RECLAIM_TICK_LIMIT_US) return ALLOC_RETRY;
+				continue;
+			}
+			if (reclaimed > 0) {
+				noProgress = 0;
+				// Others keep taking what we free: stop for this tick and retry on the next.
+				if (p.tickMemUs > DIRECT_RECLAIM_TICK_LIMIT_US) return ALLOC_RETRY;
+				continue;
+			}
+			// should_reclaim_retry(): give up after 16 rounds without progress, or at once when even
+			// freeing every reclaimable page would not lift free memory above min.
+			const lru = this.lruvec.refresh();
+			const reclaimable =
+				lru.activeFile + lru.inactiveFile + (this.swapfile.canSwap ? lru.activeAnon + lru.inactiveAnon : 0);
+			if (++noProgress > MAX_RECLAIM_RETRIES || zone.freePages + reclaimable <= zone.wm.min) {
+				this.oom.outOfMemory(p);
+				if (p.dying) return ALLOC_KILLED;
+				p.waitingOom = true;
+				return ALLOC_RETRY;
+			}
+		}
+	}
+
+	/**
+	 * A page that may wake kswapd and reclaim once but never retries or calls the OOM killer
+	 * (__GFP_NORETRY: the balloon driver). Returns a frame or ALLOC_NONE.
+	 */
+	allocNoRetry(): number {
+		const zone = this.zone;
+		if (zone.freePages <= zone.wm.min) {
+			this.kswapd.wake();
+			this.vmscan.shrinkNode(SWAP_CLUSTER_MAX, false);
+			if (zone.freePages <= zone.wm.min) return ALLOC_NONE;
+		}
+		return zone.rmqueue();
+	}
+
+	/** A page only from free memory above `mark`, never reclaiming for it (readahead). Returns a frame or ALLOC_NONE. */
+	allocAbove(mark: number): number {
+		return this.zone.freePages > mark ? this.zone.rmqueue() : ALLOC_NONE;
+	}
+}

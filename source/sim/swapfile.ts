@@ -1,0 +1,85 @@
+// Swap slots and the swap cache (mm/swapfile.c, mm/swap_state.c): allocating and freeing slots of the
+// swap area, with whatever copy a slot holds (on the device, in zswap, in zram), and the swap cache:
+// pages read back from the device that keep their slot until they are written.
+import {type Core, CoreModule} from './core.js';
+import {PG_DIRTY, PG_SWAPCACHE} from './frames.js';
+import type {Proc} from './process.js';
+import {SLOT_ZRAM, SLOT_ZSWAP, type SwapArea} from './swap.js';
+import {NO_SLOT} from './zone.js';
+import type {Zram} from './zram.js';
+import type {Zswap} from './zswap.js';
+
+export class Swapfile extends CoreModule {
+	/** Pages in the swap cache (SwapCached). */
+	nrSwapCached = 0;
+
+	constructor(
+		core: Core,
+		/** The swap area; null when the machine has no swap. */
+		readonly area: SwapArea | null,
+		/** The swap device is zram (every slot compressed in RAM). */
+		readonly isZram: boolean,
+		private readonly zswap: Zswap,
+		private readonly zram: Zram | null,
+	) {
+		super(core);
+	}
+
+	/** Swap is usable: slots left (zram's memory limit shows up as failed writes instead). */
+	get canSwap(): boolean {
+		return this.area !== null && this.area.free > 0;
+	}
+
+	/** SwapTotal in pages. */
+	get totalPages(): number {
+		return this.area?.total ?? 0;
+	}
+
+	/** swap_free(): the slot is free again, and any compressed copy it held leaves the pool. */
+	freeSlot(slot: number): void {
+		const swap = this.area!;
+		const state = swap.state[slot];
+		if (state === SLOT_ZSWAP) this.zswap.free(slot);
+		else if (state === SLOT_ZRAM) this.zram!.free(slot);
+		swap.release(slot);
+	}
+
+	/** An exiting process's swap entry goes away (zap_pte_range → free_swap_and_cache). */
+	releaseEntry(slot: number, p: Proc): void {
+		if (this.area!.state[slot] === SLOT_ZSWAP) p.zswapEnts--;
+		p.swapEnts--;
+		this.freeSlot(slot);
+	}
+
+	/** add_to_swap_cache(): the page keeps its slot, which still holds a valid copy. */
+	addToSwapCache(frame: number, slot: number): void {
+		this.zone.frames.flags[frame]! |= PG_SWAPCACHE;
+		this.zone.frameSlot[frame] = slot;
+		this.nrSwapCached++;
+	}
+
+	/** The page was written (or is going away): its swap copy is stale, so the slot is freed. */
+	dropSwapCache(frame: number): void {
+		const zone = this.zone;
+		const slot = zone.frameSlot[frame]!;
+		zone.frames.flags[frame]! &= ~PG_SWAPCACHE;
+		zone.frames.flags[frame]! |= PG_DIRTY;
+		zone.frameSlot[frame] = NO_SLOT;
+		this.nrSwapCached--;
+		if (slot >= 0) this.freeSlot(slot);
+	}
+
+	/** __delete_from_swap_cache() for a clean page reclaim drops: the slot keeps the copy. */
+	deleteFromSwapCache(): void {
+		this.nrSwapCached--;
+	}
+
+	save() {
+		return {nrSwapCached: this.nrSwapCached, swap: this.area ? this.area.save() : null};
+	}
+
+	load(s: {nrSwapCached: number; swap: Record<string, unknown> | null}): void {
+		this.nrSwapCached = s.nrSwapCached;
+		if (this.area && s.swap) this.area.load(s.swap);
+	}
+}

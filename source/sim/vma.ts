@@ -1,0 +1,67 @@
+// Virtual memory areas (include/linux/mm_types.h struct vm_area_struct, mm/mmap.c): a process's
+// address space as regions of anon memory, a mapped file, or shmem, laid out one after another from
+// vpn 0. find_vma() and per-region flags (VM_LOCKED, a file's access) live here; a real VMA tree,
+// mmap/munmap and fork's copy would grow here.
+import type {ProcessSpec} from './spec.js';
+import {bytesToPages} from './units.js';
+
+export const REGION_ANON = 0;
+export const REGION_FILE = 1;
+export const REGION_SHMEM = 2;
+
+/** Region.objectId of anonymous memory (it maps no object). */
+export const NO_OBJECT = -1;
+/** A trailing grow region's page table covers this many pages at first, and grows with it. */
+const GROW_INITIAL_PAGES = 1024;
+
+export interface Region {
+	name: string;
+	kind: number;
+	startVpn: number;
+	pages: number;
+	/** File or shmem object id; -1 for anon. */
+	objectId: number;
+	/** File regions: faults map pages (mmap) or reads go through read(2). */
+	mmap: boolean;
+	locked: boolean;
+	/** Grow regions: pages allocated so far. */
+	grown: number;
+}
+
+/** The address space: the regions one after another from vpn 0, grow regions last so the page table
+ * can grow with them instead of covering their maximum. `covered`: the vpns the page table starts with. */
+export function layoutRegions(
+	spec: ProcessSpec,
+	objectIdFor: (region: ProcessSpec['regions'][number]) => number,
+): {regions: Region[]; vsize: number; covered: number} {
+	const growRegions = new Set(spec.streams.filter((s) => s.pattern === 'grow').map((s) => s.region));
+	const ordered = [...spec.regions].sort(
+		(a, b) => Number(growRegions.has(a.name)) - Number(growRegions.has(b.name)),
+	);
+	let vpn = 0;
+	const regions = ordered.map((r) => {
+		const pages = bytesToPages(r.size);
+		const region: Region = {
+			name: r.name,
+			kind: r.kind === 'anon' ? REGION_ANON : r.kind === 'file' ? REGION_FILE : REGION_SHMEM,
+			startVpn: vpn,
+			pages,
+			objectId: r.kind === 'anon' ? NO_OBJECT : objectIdFor(r),
+			mmap: r.kind !== 'file' || r.access !== 'read',
+			locked: r.locked === true,
+			grown: 0,
+		};
+		vpn += pages;
+		return region;
+	});
+	const last = regions[regions.length - 1];
+	const covered =
+		last && growRegions.has(last.name) ? last.startVpn + Math.min(last.pages, GROW_INITIAL_PAGES) : vpn;
+	return {regions, vsize: vpn, covered};
+}
+
+/** find_vma(): the region holding vpn. */
+export function findRegion(regions: readonly Region[], vpn: number): Region | undefined {
+	for (const r of regions) if (vpn >= r.startVpn && vpn < r.startVpn + r.pages) return r;
+	return undefined;
+}

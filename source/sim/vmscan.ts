@@ -1,0 +1,295 @@
+// Page reclaim (mm/vmscan.c): shrink_node() runs the policy over the LRU at falling priorities until
+// it has freed its target, and pageout decides what evicting each page takes: a clean file page
+// just goes (leaving a shadow), a dirty one waits for the flusher, a swap-backed one is written to
+// zram, zswap or the swap device first. The policy sees the machine only through a ScanControl.
+import type {BlockDevice} from './block-device.js';
+import {type Core, CoreModule} from './core.js';
+import {SCAN_PAGE_US, UNMAP_PAGE_US} from './costs.js';
+import {
+	FRAME_ANON,
+	FRAME_FILE,
+	FRAME_SHMEM,
+	type FrameTable,
+	PG_DIRTY,
+	PG_RECLAIM,
+	PG_SWAPCACHE,
+	PG_WRITEBACK,
+} from './frames.js';
+import {SWAP_CLUSTER_MAX} from './lruvec.js';
+import {
+	CANNOT,
+	EVICTED,
+	type EvictResult,
+	KEPT,
+	newScanStats,
+	type ReclaimContext,
+	type ScanStats,
+} from './policies/policy.js';
+import type {Proc} from './process.js';
+import type {Rmap} from './rmap.js';
+import {SLOT_DISK, SLOT_ZSWAP} from './swap.js';
+import type {Swapfile} from './swapfile.js';
+import {pagesToKb} from './units.js';
+import {workingsetEviction} from './workingset.js';
+import {ZRAM_FULL, type Zram} from './zram.js';
+import {type ReclaimTime, ZSWAP_REJECTED, type Zswap} from './zswap.js';
+
+/** DEF_PRIORITY: reclaim starts scanning size >> 12 of each list. */
+export const DEF_PRIORITY = 12;
+/** Compressibility of a shmem page no process is charged for (the compressor's typical ratio). */
+const UNOWNED_COMPRESSIBILITY = 0.5;
+/** writeSwap() found no slot the page could go to now; the result tells why. */
+const SWAP_KEPT = -1;
+const SWAP_CANNOT = -2;
+
+/** struct scan_control: what one reclaim pass knows and adds to; the policies' ReclaimContext. */
+export class ScanControl extends CoreModule implements ReclaimContext, ReclaimTime {
+	readonly stats: ScanStats = newScanStats();
+	/** Time the current reclaimer has spent (µs), charged to kswapd or the direct reclaimer. */
+	costUs = 0;
+	readonly frames: FrameTable;
+
+	constructor(
+		core: Core,
+		private readonly vmscan: Vmscan,
+		private readonly swapfile: Swapfile,
+	) {
+		super(core);
+		this.frames = core.zone.frames;
+	}
+
+	get swappiness(): number {
+		return this.sysctl.swappiness;
+	}
+
+	get minTtlMs(): number {
+		return this.sysctl.min_ttl_ms;
+	}
+
+	get canSwap(): boolean {
+		return this.swapfile.canSwap;
+	}
+
+	/** get_scan_count's file_is_tiny: free + file LRU ≤ the high watermark. */
+	get fileIsTiny(): boolean {
+		const lru = this.lruvec.lru;
+		return this.zone.freePages + lru.activeFile + lru.inactiveFile <= this.zone.wm.high;
+	}
+
+	get anonCost(): number {
+		return this.lruvec.anonCost;
+	}
+
+	get fileCost(): number {
+		return this.lruvec.fileCost;
+	}
+
+	get recentFileRefaults(): boolean {
+		return this.lruvec.recentFileRefaults;
+	}
+
+	get tick(): number {
+		return this.clock.tick;
+	}
+
+	evict(frame: number): EvictResult {
+		return this.vmscan.pageout(frame);
+	}
+}
+
+export class Vmscan extends CoreModule {
+	readonly sc: ScanControl;
+	/** pgdat->kswapd_failures: kswapd runs in a row that reclaimed nothing; any success resets it. */
+	private failures = 0;
+	/** Pages this shrink_node() kept because the swap device's queue was full. */
+	congestedKeeps = 0;
+	private anonPageouts = 0;
+	private filePageouts = 0;
+
+	constructor(
+		core: Core,
+		private readonly swapfile: Swapfile,
+		private readonly zswap: Zswap,
+		private readonly zram: Zram | null,
+		private readonly rmap: Rmap,
+		private readonly swapDev: BlockDevice | null,
+	) {
+		super(core);
+		this.sc = new ScanControl(core, this, swapfile);
+	}
+
+	/** shrink_node(): priorities 12 → 0 until `target` pages are reclaimed. */
+	shrinkNode(target: number, kswapd: boolean): number {
+		const st = this.sc.stats;
+		st.scannedAnon = st.scannedFile = st.reclaimedAnon = st.reclaimedFile = 0;
+		st.activated = st.deactivated = st.refill = st.rotated = 0;
+		this.anonPageouts = this.filePageouts = 0;
+		this.congestedKeeps = 0;
+		const policy = this.lruvec.policy;
+		this.lruvec.refresh();
+		let reclaimed = 0;
+		for (let prio = DEF_PRIORITY; prio >= 0 && reclaimed < target; prio--) {
+			reclaimed += policy.reclaim(this.sc, target - reclaimed, prio);
+			this.lruvec.refresh();
+			// IO-bound: scanning harder will not help until the device catches up.
+			if (this.congestedKeeps > 0 && reclaimed < target) break;
+		}
+		// Any reclaim success makes kswapd worth waking again (pgdat->kswapd_failures = 0).
+		if (reclaimed > 0) this.failures = 0;
+		this.countScan(st, reclaimed, kswapd);
+		this.lruvec.ageNonresident(st.activated);
+		// lru_note_cost(): IO and failed scans make a type more expensive to reclaim.
+		this.lruvec.noteCost(
+			this.anonPageouts * SWAP_CLUSTER_MAX + (st.scannedAnon - st.reclaimedAnon),
+			this.filePageouts * SWAP_CLUSTER_MAX + (st.scannedFile - st.reclaimedFile),
+		);
+		this.lruvec.clearFileRefaults();
+		this.sc.costUs += (st.scannedAnon + st.scannedFile) * SCAN_PAGE_US;
+		return reclaimed;
+	}
+
+	private countScan(st: ScanStats, reclaimed: number, kswapd: boolean): void {
+		const vm = this.vm;
+		const scanned = st.scannedAnon + st.scannedFile;
+		if (kswapd) {
+			vm.pgscan_kswapd += scanned;
+			vm.pgsteal_kswapd += reclaimed;
+		} else {
+			vm.pgscan_direct += scanned;
+			vm.pgsteal_direct += reclaimed;
+		}
+		vm.pgscan_anon += st.scannedAnon;
+		vm.pgscan_file += st.scannedFile;
+		vm.pgsteal_anon += st.reclaimedAnon;
+		vm.pgsteal_file += st.reclaimedFile;
+		vm.pgactivate += st.activated;
+		vm.pgdeactivate += st.deactivated;
+		vm.pgrefill += st.refill;
+		vm.pgrotated += st.rotated;
+	}
+
+	get kswapdFailures(): number {
+		return this.failures;
+	}
+
+	/** balance_pgdat()'s verdict: a run that made no progress while still unbalanced is a failure. */
+	noteKswapdRun(madeProgress: boolean, balanced: boolean): void {
+		if (madeProgress) this.failures = 0;
+		else if (!balanced) this.failures++;
+	}
+
+	/** shrink_folio_list() for one page: unmap it and free it, writing it to swap or starting writeback as needed. */
+	pageout(frame: number): EvictResult {
+		const frames = this.zone.frames;
+		const kind = frames.kind[frame]!;
+		const flags = frames.flags[frame]!;
+		if (kind === FRAME_FILE) return this.pageoutFile(frame, flags);
+		if (kind !== FRAME_ANON && kind !== FRAME_SHMEM) return CANNOT;
+		const swap = this.swapfile.area;
+		if (!swap) return CANNOT;
+		const shadow = workingsetEviction(this.lruvec, flags);
+		// A clean swap-cache page still has its copy in swap: drop it without IO.
+		if (flags & PG_SWAPCACHE && !(flags & PG_DIRTY)) {
+			const slot = this.zone.frameSlot[frame]!;
+			swap.shadow[slot] = shadow;
+			this.swapfile.deleteFromSwapCache();
+			return this.unmapAndFree(frame, slot);
+		}
+		if (flags & PG_SWAPCACHE) this.swapfile.dropSwapCache(frame);
+		const owner = kind === FRAME_ANON ? this.tasks.procs[frames.owner[frame]!]! : null;
+		const compressibility = owner ? owner.spec.compressibility : this.shmemCompressibility(frame);
+		const slot = this.zram ? this.writeZram(compressibility) : this.writeSwap(owner, compressibility);
+		if (slot === SWAP_KEPT) return KEPT;
+		if (slot === SWAP_CANNOT) return CANNOT;
+		swap.shadow[slot] = shadow;
+		if (swap.owner) swap.owner[slot] = owner ? owner.slot : -1;
+		this.vm.pgpgout += pagesToKb(1);
+		return this.unmapAndFree(frame, slot);
+	}
+
+	/** A file page: clean goes at once (its slot keeps the shadow); dirty waits for writeback. */
+	private pageoutFile(frame: number, flags: number): EvictResult {
+		const frames = this.zone.frames;
+		if (flags & PG_WRITEBACK) return KEPT;
+		if (flags & PG_DIRTY) {
+			// Reclaim does not write file pages itself: it marks them and wakes the flusher.
+			frames.flags[frame] = flags | PG_RECLAIM;
+			this.filePageouts++;
+			return KEPT;
+		}
+		const obj = this.files.files[frames.owner[frame]!]!;
+		const off = frames.index[frame]!;
+		const shadow = workingsetEviction(this.lruvec, flags);
+		this.rmap.unmapFileToShadow(frame, obj, off, shadow);
+		this.sc.costUs += UNMAP_PAGE_US;
+		this.zone.freePage(frame);
+		return EVICTED;
+	}
+
+	private unmapAndFree(frame: number, slot: number): EvictResult {
+		this.rmap.unmapToSlot(frame, slot);
+		this.sc.costUs += UNMAP_PAGE_US;
+		this.zone.freePage(frame);
+		return EVICTED;
+	}
+
+	/** zram: compressed into RAM; at its limit the page stays resident (no spill to disk). */
+	private writeZram(compressibility: number): number {
+		const slot = this.zram!.store(this.sc, compressibility);
+		if (slot === ZRAM_FULL) return SWAP_CANNOT;
+		if (slot < 0) return this.swapFull();
+		return slot;
+	}
+
+	/** zswap first (when on), else the swap device; a full device queue keeps the page for now. */
+	private writeSwap(owner: Proc | null, compressibility: number): number {
+		const swap = this.swapfile.area!;
+		const dev = this.swapDev!;
+		const nowUs = this.clock.nowUs;
+		const stored = this.zswap.enabled ? this.zswap.tryStore(this.sc, compressibility) : ZSWAP_REJECTED;
+		if (stored < 0 && dev.congested(nowUs)) {
+			// The device queue is full: leave the page for now (reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK)).
+			this.congestedKeeps++;
+			return SWAP_KEPT;
+		}
+		const slot = swap.alloc();
+		if (slot < 0) {
+			if (stored >= 0) this.zswap.unstore(stored);
+			return this.swapFull();
+		}
+		if (stored >= 0) {
+			swap.state[slot] = SLOT_ZSWAP;
+			swap.size[slot] = stored;
+			swap.zswapLru!.addTail(0, slot);
+			this.vm.zswpout++;
+			if (owner) owner.zswapEnts++;
+		} else {
+			swap.state[slot] = SLOT_DISK;
+			dev.write(nowUs, 1);
+			this.vm.pswpout++;
+			this.anonPageouts++;
+		}
+		return slot;
+	}
+
+	private swapFull(): number {
+		this.events.emitOnce('swap-full', this.clock.tick);
+		return SWAP_CANNOT;
+	}
+
+	/** A shmem page compresses like the data of the process charged for it. */
+	private shmemCompressibility(frame: number): number {
+		const m = this.zone.mapper[frame]!;
+		const p = m >= 0 ? this.tasks.procs[m] : null;
+		return p ? p.spec.compressibility : UNOWNED_COMPRESSIBILITY;
+	}
+
+	save() {
+		return {kswapdFailures: this.failures, reclaimCostUs: this.sc.costUs};
+	}
+
+	load(s: {kswapdFailures: number; reclaimCostUs: number}): void {
+		this.failures = s.kswapdFailures;
+		this.sc.costUs = s.reclaimCostUs;
+	}
+}

@@ -1,0 +1,310 @@
+import {type Core, CoreModule} from './core.js';
+import {PG_READAHEAD, PG_SWAPCACHE, PG_YOUNG} from './frames.js';
+import type {Lifecycle} from './lifecycle.js';
+import type {Memory} from './memory.js';
+import type {Overcommit} from './overcommit.js';
+import {ALLOC_KILLED, ALLOC_RETRY} from './page-alloc.js';
+import {presentFrame} from './page-table.js';
+import {
+	PAT_GROW,
+	PAT_RANDOM,
+	PAT_SEQUENTIAL,
+	PAT_SHIFTING,
+	PAT_STREAM,
+	PAT_ZIPF,
+	type Proc,
+	wssSecond,
+} from './process.js';
+import type {Command, Workload} from './spec.js';
+import type {Swapfile} from './swapfile.js';
+import {secondsToTicks, TICK_US, TICKS_PER_SECOND} from './units.js';
+import {REGION_ANON} from './vma.js';
+
+/** An allocation that must wait for an OOM victim during growth costs the rest of half a tick. */
+const GROWTH_WAIT_US = TICK_US / 2;
+
+export class WorkloadRunner extends CoreModule {
+	/** Page references completed by every process that ever ran: the work the machine got done. */
+	totalRefs = 0;
+	private nextTimedEvent = 0;
+
+	constructor(
+		core: Core,
+		private readonly workload: Workload,
+		private readonly memory: Memory,
+		private readonly swapfile: Swapfile,
+		private readonly overcommit: Overcommit,
+		private readonly lifecycle: Lifecycle,
+		/** The machine's apply(): a timed event is a command like any other. */
+		private readonly apply: (command: Command) => void,
+	) {
+		super(core);
+	}
+
+	/** The workload's events whose time has come, in order. */
+	runTimedEvents(): void {
+		const events = this.workload.events;
+		const tick = this.clock.tick;
+		while (this.nextTimedEvent < events.length && secondsToTicks(events[this.nextTimedEvent]!.at) <= tick) {
+			this.apply(events[this.nextTimedEvent]!.command);
+			this.nextTimedEvent++;
+		}
+	}
+
+	/** Every live process's tick, in slot order. */
+	runProcesses(): void {
+		const procs = this.tasks.procs;
+		for (let i = 0; i < procs.length; i++) {
+			const p = procs[i];
+			if (p && !p.exited && !p.dying) this.runProcess(p);
+		}
+	}
+
+	/** One tick of one process: pay off stall debt, then make references until the tick's time is spent. */
+	private runProcess(p: Proc): void {
+		p.tickMemUs = 0;
+		p.tickIoUs = 0;
+		p.tickReclaimUs = 0;
+		p.tickSwapinUs = 0;
+		p.tickFileIoUs = 0;
+		p.tickThrottleUs = 0;
+		p.tickRefsWanted = 0;
+		p.tickRefsDone = 0;
+		p.waitingOom = false;
+		if (p.burstPeriodTicks > 0) {
+			if ((this.clock.tick - p.startTick) % p.burstPeriodTicks >= p.burstOnTicks) {
+				p.state = 'sleeping';
+				p.wantAcc = 0;
+				return;
+			}
+		}
+		let used = payDebt(p);
+		if (p.hasGrowth) this.runGrowth(p);
+		// A failed allocation (ENOMEM) or an OOM kill during growth ends this tick's work.
+		if (p.exited || p.dying) return;
+		p.wantAcc = Math.min(p.wantAcc + p.refsPerTick, p.refsPerTick + 1);
+		p.tickRefsWanted = p.refsPerTick;
+		if (!p.hasRefStreams) p.wantAcc = 0;
+		used = this.references(p, used);
+		closeTick(p, used);
+	}
+
+	/** The reference loop: pick a stream by weight, an offset by its pattern, and touch the page. Returns the time used. */
+	private references(p: Proc, usedBefore: number): number {
+		const budget = TICK_US;
+		const tick = this.clock.tick;
+		const tickStartUs = tick * TICK_US;
+		const rng = this.rng;
+		const flags = this.zone.frames.flags;
+		const policy = this.lruvec.policy;
+		const needsEveryAccess = this.lruvec.needsEveryAccess;
+		const usPerRef = p.usPerRef;
+		const n = p.nStreams;
+		const sec16 = wssSecond(Math.floor(tick / TICKS_PER_SECOND));
+		let used = usedBefore;
+		let done = 0;
+		while (used < budget && p.wantAcc >= 1 && !p.dying) {
+			p.wantAcc -= 1;
+			let s = 0;
+			if (n > 1) {
+				const u = rng.next();
+				while (s < n - 1 && (p.streamCum[s]! < 0 || u >= p.streamCum[s]!)) s++;
+			}
+			const off = this.pickOffset(p, s, tick);
+			const vpn = p.streamStart[s]! + off;
+			const write = p.streamWrite[s]! > 0 && rng.next() < p.streamWrite[s]!;
+			let cost = usPerRef;
+			const e = p.pt.pte[vpn]!;
+			const region = p.regions[p.streamRegion[s]!]!;
+			if (e > 0 && region.kind === REGION_ANON) {
+				// The common case: a resident anonymous page. The MMU sets the accessed bit.
+				const frame = presentFrame(e);
+				const f = flags[frame]!;
+				if (f & PG_READAHEAD) cost += this.memory.readaheadHit(p, frame);
+				flags[frame]! |= PG_YOUNG;
+				if (write && f & PG_SWAPCACHE) this.swapfile.dropSwapCache(frame);
+				if (needsEveryAccess) policy.accessed(frame);
+			} else {
+				this.clock.nowUs = tickStartUs + used;
+				const c = this.memory.handleFault(p, region, vpn, off, s, write);
+				if (c < 0) {
+					// Waiting for memory (an OOM victim to exit) or killed: the reference did not happen.
+					p.wantAcc += 1;
+					if (c === ALLOC_KILLED) break;
+					used = budget;
+					break;
+				}
+				cost += c;
+			}
+			if (p.touch[vpn] !== sec16) p.touchWss(vpn, sec16);
+			used += cost;
+			done++;
+		}
+		p.refs += done;
+		this.totalRefs += done;
+		p.tickRefsDone = done;
+		p.secDone += done;
+		p.secWanted += p.hasRefStreams ? p.refsPerTick : 0;
+		return used;
+	}
+
+	/** The page offset stream `s` references next, by its pattern. */
+	private pickOffset(p: Proc, s: number, tick: number): number {
+		const pages = p.streamPages[s]!;
+		switch (p.streamPattern[s]) {
+			case PAT_SEQUENTIAL:
+			case PAT_STREAM: {
+				const off = p.streamCursor[s]!;
+				p.streamCursor[s] = off + 1 >= pages ? 0 : off + 1;
+				return off;
+			}
+			case PAT_RANDOM:
+				return Math.floor(this.rng.next() * pages);
+			case PAT_ZIPF:
+				return zipfOffset(this.rng.next(), pages, p.streamSkew[s]!);
+			case PAT_SHIFTING: {
+				const w = p.streamWindow[s]!;
+				const phase = Math.floor((tick - p.startTick) / p.streamPeriodTicks[s]!);
+				const off = ((phase * w) % pages) + Math.floor(this.rng.next() * w);
+				return off >= pages ? off - pages : off;
+			}
+			default:
+				return 0;
+		}
+	}
+
+	/** Grow streams allocate and first-touch new pages at their own rate (a leak never looks back). */
+	private runGrowth(p: Proc): void {
+		const tick = this.clock.tick;
+		for (let s = 0; s < p.nStreams; s++) {
+			if (p.streamPattern[s] !== PAT_GROW) continue;
+			const region = p.regions[p.streamRegion[s]!]!;
+			p.streamGrowAcc[s]! += p.streamGrowPerTick[s]!;
+			while (p.streamGrowAcc[s]! >= 1 && region.grown < region.pages && !p.dying) {
+				// brk()/mmap() growth is a commitment first: mode 2 refuses it past CommitLimit.
+				if (this.overcommit.strictLimitReached()) {
+					this.events.emit({
+						kind: 'alloc-fail',
+						tick,
+						pid: p.pid,
+						name: p.name,
+						reason: 'malloc: ENOMEM (CommitLimit reached, overcommit_memory=2)',
+					});
+					this.lifecycle.exit(p, 'enomem');
+					return;
+				}
+				const vpn = region.startVpn + region.grown;
+				p.ensureVpn(vpn);
+				// Another stream over the same region may have touched this page already.
+				const c = p.pt.pte[vpn]! > 0 ? 0 : this.memory.anonFault(p, vpn, true);
+				if (c < 0) {
+					if (c === ALLOC_RETRY) p.tickMemUs += GROWTH_WAIT_US;
+					return;
+				}
+				region.grown++;
+				p.committed++;
+				p.streamGrowAcc[s]! -= 1;
+				p.refs++;
+				this.totalRefs++;
+				p.touchWss(vpn, wssSecond(Math.floor(tick / TICKS_PER_SECOND)));
+			}
+		}
+	}
+
+	/** A new second: each process's last-second figures, and a direct-reclaim event for those that stalled in it. */
+	rollSecond(): void {
+		const tick = this.clock.tick;
+		const sec16 = wssSecond(Math.floor(tick / TICKS_PER_SECOND));
+		for (const p of this.tasks.procs) {
+			if (!p || p.exited) continue;
+			p.stall = Math.min(1, p.secStallUs / 1_000_000);
+			p.progress =
+				p.secWanted > 0 ? Math.min(1, p.secDone / p.secWanted) : p.state === 'sleeping' ? 1 : p.progress;
+			p.minfltRate = p.secMinflt;
+			p.majfltRate = p.secMajflt;
+			p.secStallUs = p.secWanted = p.secDone = p.secMinflt = p.secMajflt = 0;
+			if (tick > p.startTick) p.rollWss(sec16);
+			if (p.directReclaims > 0) {
+				this.events.emit({
+					kind: 'direct-reclaim',
+					tick,
+					pid: p.pid,
+					name: p.name,
+					stalls: p.directReclaims,
+					reclaimed: p.directReclaimed,
+				});
+				p.directReclaims = 0;
+				p.directReclaimed = 0;
+			}
+		}
+	}
+
+	save() {
+		return {totalRefs: this.totalRefs, nextTimedEvent: this.nextTimedEvent};
+	}
+
+	load(s: {totalRefs: number; nextTimedEvent: number}): void {
+		this.totalRefs = s.totalRefs;
+		this.nextTimedEvent = s.nextTimedEvent;
+	}
+}
+
+/** Time owed from a fault that overran the last tick: still stalled. Returns the time it takes of this tick. */
+function payDebt(p: Proc): number {
+	const budget = TICK_US;
+	let used = 0;
+	if (p.debtMemUs > 0) {
+		const d = Math.min(p.debtMemUs, budget);
+		p.debtMemUs -= d;
+		p.tickMemUs += d;
+		used += d;
+	}
+	if (p.debtIoUs > 0 && used < budget) {
+		const d = Math.min(p.debtIoUs, budget - used);
+		p.debtIoUs -= d;
+		p.tickIoUs += d;
+		used += d;
+	}
+	return used;
+}
+
+/** The tick is over: an overrun spills into the next tick as debt, split like this tick's stall. */
+function closeTick(p: Proc, used: number): void {
+	const budget = TICK_US;
+	if (used > budget) {
+		const over = used - budget;
+		const stall = p.tickMemUs + p.tickIoUs;
+		const memShare = stall > 0 ? p.tickMemUs / stall : 0;
+		p.debtMemUs += over * memShare;
+		p.debtIoUs += over * (1 - memShare);
+		p.tickMemUs -= Math.min(p.tickMemUs, over * memShare);
+		p.tickIoUs -= Math.min(p.tickIoUs, over * (1 - memShare));
+	}
+	p.secStallUs += p.tickMemUs + p.tickIoUs;
+	p.state = stateOf(p);
+}
+
+/** What top would show for the tick: the wait that took more than half of it. */
+function stateOf(p: Proc): Proc['state'] {
+	if (p.dying) return 'dying';
+	const half = TICK_US / 2;
+	if (p.tickReclaimUs > half || p.waitingOom) return 'reclaim';
+	if (p.tickSwapinUs > half) return 'swapin';
+	if (p.tickFileIoUs > half) return 'io';
+	if (p.tickThrottleUs > half) return 'throttled';
+	// Still paying for a long fault begun in an earlier tick.
+	if (p.debtMemUs + p.debtIoUs > half) return p.lastWait;
+	return 'running';
+}
+
+/** Inverse-CDF sample of a Zipf-like (power-law) distribution over [0, n). */
+export function zipfOffset(u: number, n: number, skew: number): number {
+	let x: number;
+	if (Math.abs(skew - 1) < 1e-9) x = n ** u;
+	else {
+		const a = 1 - skew;
+		x = ((n ** a - 1) * u + 1) ** (1 / a);
+	}
+	const off = Math.floor(x) - 1;
+	return off < 0 ? 0 : off >= n ? n - 1 : off;
+}

@@ -1,0 +1,150 @@
+// The zone (one node, one zone): the memmap (a frame table: struct page as arrays), the free list,
+// the per-kind frame counts and the watermarks (include/linux/mmzone.h). The bottom of the core:
+// it imports no other module with state. Allocation policy (who may take a page, and when the
+// allocator must reclaim) lives in page-alloc.ts; this file only keeps the books.
+import {FRAME_FREE, FRAME_KERNEL, FrameTable} from './frames.js';
+import type {Watermarks} from './snapshot-types.js';
+import type {Sysctls} from './spec.js';
+import {computeWatermarks, defaultMinFreeKbytes} from './watermarks.js';
+
+/** frames.owner of a frame that belongs to nobody (free). */
+export const OWNER_NONE = -1;
+/** frames.owner of a kernel frame holding a process's page table. */
+export const OWNER_PAGE_TABLE = -2;
+/** frames.owner of a kernel frame the balloon driver took. */
+export const OWNER_BALLOON = -3;
+/** mapper of a frame no process is charged for mapping. */
+export const NO_MAPPER = -1;
+/** frameSlot of a frame that is not in the swap cache. */
+export const NO_SLOT = -1;
+
+export class Zone {
+	readonly totalPages: number;
+	/** Kernel memory that is never freed: the image, memmap, slab (the first frames). */
+	readonly kernelStatic: number;
+	readonly frames: FrameTable;
+	/**
+	 * One more word per frame, as struct page's union: a file/shmem frame's mapper (the process slot
+	 * charged RssFile/RssShmem for it, rmap.ts), or a swap-cache anon frame's swap slot (page->private,
+	 * swapfile.ts). A frame never needs both, so both names are views of one array.
+	 */
+	readonly mapper: Int32Array;
+	readonly frameSlot: Int32Array;
+	/** Frames per FRAME_* kind. */
+	readonly kindCount = new Int32Array(6);
+	/** Pages the balloon driver holds: gone from MemTotal (adjust_managed_page_count). */
+	balloonPages = 0;
+	wm: Watermarks;
+	/** Free frames form a singly linked list threaded through frames.index (free frames have no index). */
+	private freeHead = -1;
+	private freeTop = 0;
+
+	constructor(totalPages: number, kernelPages: number, sysctl: Sysctls) {
+		const n = totalPages;
+		this.totalPages = n;
+		this.frames = new FrameTable(n);
+		this.mapper = new Int32Array(n).fill(NO_MAPPER);
+		this.frameSlot = this.mapper;
+		// Kernel memory comes first; the rest is free, lowest frames last out.
+		this.kernelStatic = Math.min(n - 1, kernelPages);
+		for (let f = n - 1; f >= this.kernelStatic; f--) this.pushFree(f);
+		for (let f = 0; f < this.kernelStatic; f++) this.frames.kind[f] = FRAME_KERNEL;
+		this.kindCount[FRAME_KERNEL] = this.kernelStatic;
+		this.kindCount[FRAME_FREE] = n - this.kernelStatic;
+		this.wm = this.watermarksFor(sysctl);
+	}
+
+	get freePages(): number {
+		return this.freeTop;
+	}
+
+	/** MemTotal: RAM less what the balloon took. */
+	get totalramPages(): number {
+		return this.totalPages - this.balloonPages;
+	}
+
+	/** min_free_kbytes or watermark_scale_factor changed (setup_per_zone_wmarks). */
+	updateWatermarks(sysctl: Sysctls): void {
+		this.wm = this.watermarksFor(sysctl);
+	}
+
+	/** __setup_per_zone_wmarks() for the managed pages (RAM less the kernel's own). */
+	watermarksFor(sysctl: Sysctls): Watermarks {
+		const managed = this.totalPages - this.kernelStatic;
+		const minFree = sysctl.min_free_kbytes ?? defaultMinFreeKbytes(managed);
+		return computeWatermarks(managed, minFree, sysctl.watermark_scale_factor);
+	}
+
+	/** Take the free list's first frame (the caller has checked the watermark; free > 0). */
+	rmqueue(): number {
+		const frame = this.freeHead;
+		this.freeHead = this.frames.index[frame]!;
+		this.freeTop--;
+		this.kindCount[FRAME_FREE]!--;
+		return frame;
+	}
+
+	/** A frame taken by rmqueue() becomes `kind`. */
+	setKind(frame: number, kind: number): void {
+		this.frames.kind[frame] = kind;
+		this.kindCount[kind]!++;
+	}
+
+	/** free_unref_page(): the frame goes back on the free list with nothing left of what it held. */
+	freePage(frame: number): void {
+		const frames = this.frames;
+		this.kindCount[frames.kind[frame]!]!--;
+		frames.kind[frame] = FRAME_FREE;
+		frames.flags[frame] = 0;
+		frames.owner[frame] = OWNER_NONE;
+		this.mapper[frame] = NO_MAPPER;
+		this.pushFree(frame);
+		this.kindCount[FRAME_FREE]!++;
+	}
+
+	/** The balloon driver took this frame (from rmqueue): it leaves MemTotal (adjust_managed_page_count). */
+	balloonTake(frame: number): void {
+		this.setKind(frame, FRAME_KERNEL);
+		this.frames.owner[frame] = OWNER_BALLOON;
+		this.balloonPages++;
+	}
+
+	/** The balloon gives a frame back. */
+	balloonReturn(frame: number): void {
+		this.freePage(frame);
+		this.balloonPages--;
+	}
+
+	private pushFree(frame: number): void {
+		this.frames.index[frame] = this.freeHead;
+		this.freeHead = frame;
+		this.freeTop++;
+	}
+
+	save() {
+		const f = this.frames;
+		return {
+			freeTop: this.freeTop,
+			freeHead: this.freeHead,
+			balloonPages: this.balloonPages,
+			wm: this.wm,
+			frames: {kind: f.kind, flags: f.flags, owner: f.owner, index: f.index},
+			mapper: this.mapper,
+			kindCount: this.kindCount,
+			kernelStatic: this.kernelStatic,
+		};
+	}
+
+	load(s: ReturnType<Zone['save']>): void {
+		this.freeTop = s.freeTop;
+		this.freeHead = s.freeHead;
+		this.balloonPages = s.balloonPages;
+		this.wm = s.wm;
+		this.frames.kind.set(s.frames.kind);
+		this.frames.flags.set(s.frames.flags);
+		this.frames.owner.set(s.frames.owner);
+		this.frames.index.set(s.frames.index);
+		this.mapper.set(s.mapper);
+		this.kindCount.set(s.kindCount);
+	}
+}
