@@ -1,5 +1,11 @@
 // npm run bench: the core's throughput (simulated page references per second of one core) on a
 // large thrashing workload, and memory per simulated GiB. Median of several runs.
+//
+// `npm run bench -- core --against=DIR` measures another build of the core beside this one, in one
+// process, alternating run by run (same seeds), and prints both medians and their ratio: DIR is a
+// checkout with `npm run build` done (for example `git worktree add /tmp/before <commit>`).
+import {resolve} from 'node:path';
+import {pathToFileURL} from 'node:url';
 import {Machine} from '../source/sim/machine.js';
 import type {ProcessGroupSpec, Workload} from '../source/sim/spec.js';
 import {DEFAULT_SYSCTLS} from '../source/sim/sysctl.js';
@@ -50,12 +56,55 @@ export function thrashingWorkload(): Workload {
 	};
 }
 
-export function main(): void {
+/** What the measurement needs of a machine: any build's Machine has it. */
+interface Steppable {
+	step(): void;
+	readonly totalRefs: number;
+	readonly vm: {pgmajfault: number};
+}
+type MachineClass<T extends Steppable = Steppable> = new (w: Workload, o: {seed: number}) => T;
+
+const WARM_SECONDS = 20;
+const MEASURE_SECONDS = 10;
+
+/** Page references per second of host time over MEASURE_SECONDS, after WARM_SECONDS of thrashing. */
+function measure<T extends Steppable>(
+	M: MachineClass<T>,
+	seed: number,
+): {rate: number; machine: T; majPerSec: number} {
+	const m = new M(thrashingWorkload(), {seed});
+	for (let i = 0; i < WARM_SECONDS * 100; i++) m.step();
+	const refs0 = m.totalRefs;
+	const maj0 = m.vm.pgmajfault;
+	const t0 = performance.now();
+	for (let i = 0; i < MEASURE_SECONDS * 100; i++) m.step();
+	const ms = performance.now() - t0;
+	return {
+		rate: ((m.totalRefs - refs0) / ms) * 1000,
+		machine: m,
+		majPerSec: (m.vm.pgmajfault - maj0) / MEASURE_SECONDS,
+	};
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const mrefs = (r: number): string => `${(r / 1e6).toFixed(2)} M`;
+
+/** The other build's Machine, from its dist/ (argument --against=DIR, or BENCH_AGAINST=DIR). */
+async function baseline(): Promise<{dir: string; M: MachineClass} | null> {
+	const arg = process.argv.find((a) => a.startsWith('--against='))?.slice('--against='.length);
+	const dir = arg ?? process.env.BENCH_AGAINST;
+	if (!dir) return null;
+	const url = pathToFileURL(resolve(dir, 'dist/sim/machine.js')).href;
+	const mod = (await import(url)) as {Machine: MachineClass};
+	return {dir, M: mod.Machine};
+}
+
+export async function main(): Promise<void> {
 	const runs = Number(process.env.BENCH_RUNS ?? 5);
-	const warmSeconds = 20;
-	const measureSeconds = 10;
 	const gc = (globalThis as {gc?: () => void}).gc;
+	const other = await baseline();
 	const rates: number[] = [];
+	const otherRates: number[] = [];
 	let majfaults = 0;
 	let swapUsed = 0;
 	let perGib = Number.NaN;
@@ -63,26 +112,29 @@ export function main(): void {
 	for (let r = 0; r < runs; r++) {
 		gc?.();
 		const rssBefore = process.memoryUsage().rss;
-		const m = new Machine(thrashingWorkload(), {seed: r + 1});
-		for (let i = 0; i < warmSeconds * 100; i++) m.step();
-		const refs0 = m.totalRefs;
-		const maj0 = m.vm.pgmajfault;
-		const t0 = performance.now();
-		for (let i = 0; i < measureSeconds * 100; i++) m.step();
-		const ms = performance.now() - t0;
-		rates.push(((m.totalRefs - refs0) / ms) * 1000);
-		majfaults = (m.vm.pgmajfault - maj0) / measureSeconds;
-		swapUsed = m.swapfile.area?.used ?? 0;
+		const mine = measure(Machine, r + 1);
+		rates.push(mine.rate);
+		majfaults = mine.majPerSec;
+		swapUsed = mine.machine.swapfile.area?.used ?? 0;
 		const rss = process.memoryUsage().rss;
 		peakRss = Math.max(peakRss, rss);
 		// Memory of one live machine (state after 30 s of thrashing), from the first, clean run.
 		if (r === 0) perGib = (rss - rssBefore) / 8 / MIB;
+		if (other) {
+			gc?.();
+			otherRates.push(measure(other.M, r + 1).rate);
+		}
 	}
-	rates.sort((a, b) => a - b);
-	const median = rates[Math.floor(rates.length / 2)]!;
 	console.log('core: 200 processes, 8 GiB RAM, 4 GiB nvme swap, working sets ~11 GiB (thrashing)');
-	console.log(`  page references/s (median of ${runs}): ${(median / 1e6).toFixed(2)} M   [target ≥ 10 M]`);
-	console.log(`  all runs: ${rates.map((r) => (r / 1e6).toFixed(2)).join(', ')} M`);
+	console.log(`  page references/s (median of ${runs}): ${mrefs(median(rates))}   [target ≥ 10 M]`);
+	console.log(`  all runs: ${rates.map(mrefs).join(', ')}`);
+	if (other) {
+		console.log(
+			`  ${other.dir} (median of ${runs}, alternating with the above): ${mrefs(median(otherRates))}`,
+		);
+		console.log(`  all runs: ${otherRates.map(mrefs).join(', ')}`);
+		console.log(`  ratio this / that: ${(median(rates) / median(otherRates)).toFixed(3)}`);
+	}
 	console.log(
 		`  while measuring: ${Math.round(majfaults)} major faults per simulated s, ${Math.round((swapUsed * 4096) / MIB)} MiB swap in use`,
 	);
@@ -91,4 +143,4 @@ export function main(): void {
 	);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) main();
+if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -6,14 +6,17 @@ import {join, resolve} from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const benches = ['core.ts', 'trace.ts', 'render.ts', 'cpu.ts', 'seek.ts'];
-const only = process.argv.slice(2);
+// `npm run bench -- core --against=DIR` also measures the build in DIR (another checkout, built), side by side.
+const args = process.argv.slice(2);
+const only = args.filter((a) => !a.startsWith('--'));
+const passThrough = args.filter((a) => a.startsWith('--'));
 let failed = 0;
 for (const file of benches) {
 	if (only.length && !only.some((o) => file.startsWith(o))) continue;
 	const path = join(root, 'bench', file);
 	if (!existsSync(path)) continue;
 	console.log(`\n== bench/${file}`);
-	const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', path], {
+	const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', path, ...passThrough], {
 		stdio: 'inherit',
 		cwd: root,
 	});

@@ -5,6 +5,7 @@ import type {ProcessState} from './snapshot-types.js';
 import type {PatternKind, ProcessSpec} from './spec.js';
 import {bytesToPages, PAGE_SIZE, TICK_US, TICKS_PER_SECOND} from './units.js';
 import {findRegion, layoutRegions, REGION_FILE, type Region} from './vma.js';
+import {zipfConstants} from './zipf.js';
 
 export const PATTERN_CODES: Record<PatternKind, number> = {
 	sequential: 0,
@@ -63,6 +64,8 @@ export class Proc {
 	readonly streamPages: Int32Array;
 	readonly streamCursor: Float64Array;
 	readonly streamSkew: Float64Array;
+	/** Zipf streams' sampling constants, from skew and size (workload-runner.ts zipfOffset). */
+	readonly streamZipf: Float64Array;
 	readonly streamWindow: Float64Array;
 	readonly streamPeriodTicks: Float64Array;
 	readonly streamWrite: Float64Array;
@@ -162,6 +165,7 @@ export class Proc {
 		this.streamPages = new Int32Array(n);
 		this.streamCursor = new Float64Array(n);
 		this.streamSkew = new Float64Array(n);
+		this.streamZipf = new Float64Array(2 * n);
 		this.streamWindow = new Float64Array(n);
 		this.streamPeriodTicks = new Float64Array(n);
 		this.streamWrite = new Float64Array(n);
@@ -193,6 +197,7 @@ export class Proc {
 			this.streamStart[i] = region.startVpn;
 			this.streamPages[i] = region.pages;
 			this.streamSkew[i] = s.skew ?? 1;
+			zipfConstants(region.pages, this.streamSkew[i]!, this.streamZipf, 2 * i);
 			this.streamWindow[i] = Math.max(
 				1,
 				Math.min(region.pages, bytesToPages(s.window ?? region.pages * PAGE_SIZE)),

@@ -19,6 +19,7 @@ import type {Command, Workload} from './spec.js';
 import type {Swapfile} from './swapfile.js';
 import {secondsToTicks, TICK_US, TICKS_PER_SECOND} from './units.js';
 import {REGION_ANON} from './vma.js';
+import {zipfOffset} from './zipf.js';
 
 /** An allocation that must wait for an OOM victim during growth costs the rest of half a tick. */
 const GROWTH_WAIT_US = TICK_US / 2;
@@ -161,7 +162,7 @@ export class WorkloadRunner extends CoreModule {
 			case PAT_RANDOM:
 				return Math.floor(this.rng.next() * pages);
 			case PAT_ZIPF:
-				return zipfOffset(this.rng.next(), pages, p.streamSkew[s]!);
+				return zipfOffset(this.rng.next(), pages, p.streamZipf, 2 * s);
 			case PAT_SHIFTING: {
 				const w = p.streamWindow[s]!;
 				const phase = Math.floor((tick - p.startTick) / p.streamPeriodTicks[s]!);
@@ -295,16 +296,4 @@ function stateOf(p: Proc): Proc['state'] {
 	// Still paying for a long fault begun in an earlier tick.
 	if (p.debtMemUs + p.debtIoUs > half) return p.lastWait;
 	return 'running';
-}
-
-/** Inverse-CDF sample of a Zipf-like (power-law) distribution over [0, n). */
-export function zipfOffset(u: number, n: number, skew: number): number {
-	let x: number;
-	if (Math.abs(skew - 1) < 1e-9) x = n ** u;
-	else {
-		const a = 1 - skew;
-		x = ((n ** a - 1) * u + 1) ** (1 / a);
-	}
-	const off = Math.floor(x) - 1;
-	return off < 0 ? 0 : off >= n ? n - 1 : off;
 }

@@ -10,6 +10,7 @@ import {
 	type PolicyState,
 	type ReclaimContext,
 	type ReplacementPolicy,
+	ResidentCounts,
 } from './policy.js';
 
 class ClockPolicy implements ReplacementPolicy {
@@ -22,6 +23,8 @@ class ClockPolicy implements ReplacementPolicy {
 	private inRing = new Uint8Array(0);
 	private hand = -1;
 	private size = 0;
+	/** The ring's frames by kind (anon, file, unevictable), kept as frames come and go. */
+	private readonly counted = new ResidentCounts();
 
 	attach(frames: FrameTable): void {
 		this.frames = frames;
@@ -30,6 +33,7 @@ class ClockPolicy implements ReplacementPolicy {
 		this.inRing = new Uint8Array(frames.count);
 		this.hand = -1;
 		this.size = 0;
+		this.counted.attach(frames.count);
 	}
 
 	/** A new page goes just behind the hand: the last place the hand reaches. With free frames filling
@@ -38,6 +42,7 @@ class ClockPolicy implements ReplacementPolicy {
 		if (this.inRing[frame] === 1) return;
 		this.inRing[frame] = 1;
 		this.size++;
+		if (this.frames) this.counted.add(this.frames, frame);
 		const hand = this.hand;
 		if (hand < 0) {
 			this.next[frame] = frame;
@@ -62,6 +67,7 @@ class ClockPolicy implements ReplacementPolicy {
 		if (this.inRing[frame] !== 1) return;
 		this.inRing[frame] = 0;
 		this.size--;
+		this.counted.remove(frame);
 		if (this.size === 0) {
 			this.hand = -1;
 			return;
@@ -115,25 +121,11 @@ class ClockPolicy implements ReplacementPolicy {
 
 	/** Bit set: would survive the next sweep ("active"); bit clear: next in line ("inactive"). */
 	counts(out: LruCounts): void {
-		out.activeAnon = 0;
-		out.inactiveAnon = 0;
-		out.activeFile = 0;
-		out.inactiveFile = 0;
-		out.unevictable = 0;
-		const frames = this.frames;
-		if (!frames || this.hand < 0) return;
-		let f = this.hand;
-		do {
-			const fl = frames.flags[f]!;
-			const young = (fl & PG_YOUNG) !== 0;
-			if ((fl & PG_UNEVICTABLE) !== 0) out.unevictable++;
-			else if (frames.isSwapBacked(f)) {
-				if (young) out.activeAnon++;
-				else out.inactiveAnon++;
-			} else if (young) out.activeFile++;
-			else out.inactiveFile++;
-			f = this.next[f]!;
-		} while (f !== this.hand);
+		if (!this.frames || this.hand < 0) {
+			out.activeAnon = out.inactiveAnon = out.activeFile = out.inactiveFile = out.unevictable = 0;
+			return;
+		}
+		this.counted.fillByYoung(this.frames.flags, out);
 	}
 
 	save(): PolicyState {
@@ -163,6 +155,11 @@ class ClockPolicy implements ReplacementPolicy {
 		this.inRing.set(inRing);
 		this.hand = hand;
 		this.size = size;
+		const frames = this.frames;
+		if (frames) {
+			this.counted.attach(frames.count);
+			for (let f = 0; f < inRing.length; f++) if (inRing[f] === 1) this.counted.add(frames, f);
+		}
 	}
 }
 

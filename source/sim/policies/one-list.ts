@@ -8,6 +8,7 @@ import {
 	type PolicyState,
 	type ReclaimContext,
 	type ReplacementPolicy,
+	ResidentCounts,
 } from './policy.js';
 
 /** The only list. */
@@ -24,6 +25,7 @@ export const LIST = 0;
 export function reclaimFromTail(
 	lists: LinkedLists,
 	list: number,
+	counted: ResidentCounts,
 	ctx: ReclaimContext,
 	target: number,
 	priority: number,
@@ -50,6 +52,7 @@ export function reclaimFromTail(
 		// Decide anon/file before evict(): an evicted frame is free and its kind is gone.
 		if (ctx.evict(f) === EVICTED) {
 			lists.remove(f);
+			counted.remove(f);
 			freed++;
 			if (anon) stats.reclaimedAnon++;
 			else stats.reclaimedFile++;
@@ -62,26 +65,17 @@ export function reclaimFromTail(
 	return freed;
 }
 
-/** Counts for a single-list policy: everything resident is a reclaim candidate, so "inactive". */
+/** Count a single list afresh into `counted` (after loading a saved list). */
 export function countList(
 	lists: LinkedLists,
 	list: number,
-	frames: FrameTable | undefined,
-	out: LruCounts,
+	frames: FrameTable,
+	counted: ResidentCounts,
 ): void {
-	out.activeAnon = 0;
-	out.inactiveAnon = 0;
-	out.activeFile = 0;
-	out.inactiveFile = 0;
-	out.unevictable = 0;
-	if (!frames) return;
+	counted.attach(frames.count);
 	const next = lists.next;
 	const sentinel = lists.base + list;
-	for (let f = next[sentinel]!; f !== sentinel; f = next[f]!) {
-		if ((frames.flags[f]! & PG_UNEVICTABLE) !== 0) out.unevictable++;
-		else if (frames.isSwapBacked(f)) out.inactiveAnon++;
-		else out.inactiveFile++;
-	}
+	for (let f = next[sentinel]!; f !== sentinel; f = next[f]!) counted.add(frames, f);
 }
 
 /** Copies of the list arrays, so later changes do not leak into a checkpoint. */
@@ -121,30 +115,35 @@ export abstract class OneListPolicy implements ReplacementPolicy {
 	abstract readonly needsEveryAccess: boolean;
 	protected frames: FrameTable | undefined;
 	protected lists = new LinkedLists(0, 1);
+	/** What counts() reports, kept as pages come and go (a walk of the list per call cost O(n)). */
+	private readonly counted = new ResidentCounts();
 
 	attach(frames: FrameTable): void {
 		this.frames = frames;
 		this.lists = new LinkedLists(frames.count, 1);
+		this.counted.attach(frames.count);
 	}
 
 	inserted(frame: number, _activate: boolean): void {
 		// A page inserted twice must not corrupt the list: re-insertion moves it to the head.
 		this.lists.remove(frame);
 		this.lists.addHead(LIST, frame);
+		if (this.frames) this.counted.add(this.frames, frame);
 	}
 
 	abstract accessed(frame: number): void;
 
 	removed(frame: number): void {
 		this.lists.remove(frame);
+		this.counted.remove(frame);
 	}
 
 	reclaim(ctx: ReclaimContext, target: number, priority: number): number {
-		return reclaimFromTail(this.lists, LIST, ctx, target, priority);
+		return reclaimFromTail(this.lists, LIST, this.counted, ctx, target, priority);
 	}
 
 	counts(out: LruCounts): void {
-		countList(this.lists, LIST, this.frames, out);
+		this.counted.fill(out);
 	}
 
 	save(): PolicyState {
@@ -153,5 +152,6 @@ export abstract class OneListPolicy implements ReplacementPolicy {
 
 	load(state: PolicyState): void {
 		loadLists(this.lists, state);
+		if (this.frames) countList(this.lists, LIST, this.frames, this.counted);
 	}
 }

@@ -2,7 +2,7 @@
 // A policy owns its own ordering state (lists, generations, clock hand); the driver owns the frames.
 // Hits on mapped pages only set PG_YOUNG in frames.flags, as the MMU sets the PTE accessed bit;
 // policies that need to see every access (exact LRU, OPT) say so and get accessed() calls.
-import type {FrameTable} from '../frames.js';
+import {type FrameTable, PG_UNEVICTABLE, PG_YOUNG} from '../frames.js';
 
 /** What evicting one frame came to. */
 export const EVICTED = 0;
@@ -82,7 +82,9 @@ export interface ReplacementPolicy {
 	readonly needsEveryAccess: boolean;
 	/** Called once with the frame table the policy orders. */
 	attach(frames: FrameTable): void;
-	/** A page was placed in `frame` (fault, readahead, swap-in). `activate`: a refault judged workingset. */
+	/** A page was placed in `frame` (fault, readahead, swap-in). `activate`: a refault judged workingset.
+	 * The frame's kind and PG_unevictable stay as they are until removed(): to change them (mlock), the
+	 * caller removes the page and inserts it again, as the kernel moves a folio between lists. */
 	inserted(frame: number, activate: boolean): void;
 	/** A hit on a resident page: every hit when needsEveryAccess; otherwise only for read(2)/fd accesses
 	 * (folio_mark_accessed), which set no PTE bit. */
@@ -111,4 +113,68 @@ export interface PolicyInfo {
 	/** Needs the future (OPT): only the trace lab can run it. */
 	traceOnly: boolean;
 	create: PolicyFactory;
+}
+
+const NOT_COUNTED = -1;
+const AS_ANON = 0;
+const AS_FILE = 1;
+const AS_UNEVICTABLE = 2;
+
+/**
+ * The resident pages of a policy with no active/inactive split, by what counts() reports them as
+ * (anon, file, unevictable), kept as pages come and go so that counts() costs nothing. A page's class
+ * is fixed when it is inserted: neither its kind nor PG_unevictable changes while it is resident.
+ */
+export class ResidentCounts {
+	private classOf = new Int8Array(0);
+	private readonly n = [0, 0, 0];
+
+	attach(frames: number): void {
+		this.classOf = new Int8Array(frames).fill(NOT_COUNTED);
+		this.n.fill(0);
+	}
+
+	add(frames: FrameTable, f: number): void {
+		this.remove(f);
+		const c =
+			(frames.flags[f]! & PG_UNEVICTABLE) !== 0 ? AS_UNEVICTABLE : frames.isSwapBacked(f) ? AS_ANON : AS_FILE;
+		this.classOf[f] = c;
+		this.n[c]!++;
+	}
+
+	remove(f: number): void {
+		const c = this.classOf[f]!;
+		if (c === NOT_COUNTED) return;
+		this.classOf[f] = NOT_COUNTED;
+		this.n[c]!--;
+	}
+
+	/**
+	 * Split by the PTE young bit (set: "active"), for a policy whose lists are the young bits (CLOCK).
+	 * The MMU sets the bits without telling the policy, so this looks at every frame, in frame order
+	 * and without branching on the bit.
+	 */
+	fillByYoung(flags: Uint16Array, out: LruCounts): void {
+		const classOf = this.classOf;
+		const by = [0, 0, 0, 0, 0, 0];
+		for (let f = 0; f < classOf.length; f++) {
+			const c = classOf[f]!;
+			if (c === NOT_COUNTED) continue;
+			by[(c << 1) | ((flags[f]! & PG_YOUNG) === 0 ? 0 : 1)]!++;
+		}
+		out.activeAnon = by[(AS_ANON << 1) | 1]!;
+		out.inactiveAnon = by[AS_ANON << 1]!;
+		out.activeFile = by[(AS_FILE << 1) | 1]!;
+		out.inactiveFile = by[AS_FILE << 1]!;
+		out.unevictable = by[AS_UNEVICTABLE << 1]! + by[(AS_UNEVICTABLE << 1) | 1]!;
+	}
+
+	/** Everything resident is a reclaim candidate, so "inactive". */
+	fill(out: LruCounts): void {
+		out.activeAnon = 0;
+		out.inactiveAnon = this.n[AS_ANON]!;
+		out.activeFile = 0;
+		out.inactiveFile = this.n[AS_FILE]!;
+		out.unevictable = this.n[AS_UNEVICTABLE]!;
+	}
 }

@@ -147,7 +147,10 @@ describe.each(MACHINE_POLICIES)('%s as a reclaim policy', (name) => {
 
 	it('does not scan anon pages without swap, nor mlocked pages', () => {
 		const {frames, policy} = setup(name, 8);
+		// mlock() of a resident page: the policy is told, as the kernel moves it to the unevictable list.
+		policy.removed(1);
 		frames.flags[1] = frames.flags[1]! | PG_UNEVICTABLE;
+		policy.inserted(1, false);
 		const {ctx, tried} = context(frames, () => EVICTED, false);
 		expect(policy.reclaim(ctx, 8, 0)).toBe(3);
 		expect(tried).toEqual(expect.arrayContaining([3, 5, 7]));
