@@ -36,11 +36,14 @@ const mainHelp = `
 
 type Handler = (argv: string[]) => Promise<number>;
 
-async function interactive(session: import('./session/sim-session.js').SimSession): Promise<number> {
+async function interactive(
+	session: import('./session/sim-session.js').SimSession,
+	farewell: () => void,
+): Promise<number> {
 	const {runInteractive} = await import('./cli/interactive.js');
 	session.start();
 	try {
-		return await runInteractive(session);
+		return await runInteractive(session, {farewell});
 	} finally {
 		// Also when the dashboard could not start (no TTY): stop the clock so the process can exit.
 		await session.close();

@@ -34,7 +34,16 @@ export function colourOff(env: Record<string, string | undefined>): boolean {
 	return !!env.NO_COLOR || env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false';
 }
 
-export async function runInteractive(session: Session): Promise<number> {
+export interface InteractiveOptions {
+	/**
+	 * What to print once the dashboard is gone and the session closed (where the run was recorded...).
+	 * The caller prints it after a normal exit; a signal or a crash exits from here, so it is called
+	 * here first. It must be safe to call twice (the caller's guard).
+	 */
+	farewell?: () => void;
+}
+
+export async function runInteractive(session: Session, options: InteractiveOptions = {}): Promise<number> {
 	if (!process.stdin.isTTY || !process.stdout.isTTY) throw new UserError(NOT_A_TTY);
 	const fd = 1;
 	const noColor = colourOff(process.env);
@@ -103,7 +112,14 @@ export async function runInteractive(session: Session): Promise<number> {
 		}
 		restoreTerminal();
 		if (error !== undefined) process.stderr.write(`memtop: ${oneLine(error)}\n`);
-		void closeSession().finally(() => process.exit(code));
+		void closeSession().finally(() => {
+			try {
+				options.farewell?.();
+			} catch {
+				// The terminal went away (SIGHUP): there is no one left to tell.
+			}
+			process.exit(code);
+		});
 	};
 
 	const onSignal = (signal: HandledSignal) => () => abort(SIGNAL_EXIT_CODES[signal]);

@@ -15,7 +15,7 @@ import {TICKS_PER_SECOND} from '../sim/units.js';
 import {parseArgs} from './args.js';
 import {runHeadless} from './headless.js';
 import {type CommandIo, warn} from './io.js';
-import {checkPositive, checkRecord, discardRecording, takeNoRecord} from './run.js';
+import {checkPositive, checkRecord, discardRecording, once, takeNoRecord} from './run.js';
 
 export const replayHelp = `
   Usage
@@ -58,7 +58,7 @@ export const REPLAY_FLAGS = {
 
 export interface ReplayDependencies {
 	/** Opens the dashboard over a session (the real one needs a TTY). */
-	interactive: (session: SimSession) => Promise<number>;
+	interactive: (session: SimSession, farewell: () => void) => Promise<number>;
 }
 
 /** A path as given, else a file of that name (with or without the suffix) in the runs directory. */
@@ -142,22 +142,25 @@ export async function replayCommand(
 					return branch;
 				},
 	});
+	// Once the dashboard's screen is gone: repeat what it showed that matters later.
+	const farewell = once(() => {
+		for (const notice of session.getNotices()) warn(io, `memtop: ${notice}`);
+		const divergence = session.getDivergence();
+		if (divergence) warn(io, `memtop: ${recording.label}: ${divergence.message}`);
+		const taken = branch as JsonlRecorder | null;
+		if (taken) {
+			if (taken.error) warn(io, `memtop: ${taken.path}: recording stopped: ${taken.error}`);
+			else
+				warn(io, `memtop: took over; recorded to ${taken.path}; replay it with: memtop replay ${taken.path}`);
+		}
+	});
 	let code: number;
 	try {
-		code = await deps.interactive(session);
+		code = await deps.interactive(session, farewell);
 	} catch (error) {
 		if (branch) discardRecording(branch);
 		throw error;
 	}
-	// The dashboard's screen is gone now: repeat what it showed that matters later.
-	for (const notice of session.getNotices()) warn(io, `memtop: ${notice}`);
-	const divergence = session.getDivergence();
-	if (divergence) warn(io, `memtop: ${recording.label}: ${divergence.message}`);
-	const taken = branch as JsonlRecorder | null;
-	if (taken) {
-		if (taken.error) warn(io, `memtop: ${taken.path}: recording stopped: ${taken.error}`);
-		else
-			warn(io, `memtop: took over; recorded to ${taken.path}; replay it with: memtop replay ${taken.path}`);
-	}
+	farewell();
 	return code;
 }

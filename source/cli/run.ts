@@ -104,9 +104,23 @@ export function discardRecording(recorder: JsonlRecorder): void {
 	}
 }
 
+/** `f`, run at most once. */
+export function once(f: () => void): () => void {
+	let done = false;
+	return () => {
+		if (done) return;
+		done = true;
+		f();
+	};
+}
+
 export interface RunDependencies {
-	/** Opens the dashboard over a session (the real one needs a TTY). */
-	interactive: (session: SimSession) => Promise<number>;
+	/**
+	 * Opens the dashboard over a session (the real one needs a TTY). `farewell` prints what the user
+	 * needs once the screen is gone (where the run was recorded); the caller calls it after a normal
+	 * exit, the dashboard before it exits on a signal or a crash. Calling it again does nothing.
+	 */
+	interactive: (session: SimSession, farewell: () => void) => Promise<number>;
 }
 
 export async function runCommand(argv: string[], io: CommandIo, deps: RunDependencies): Promise<number> {
@@ -159,17 +173,19 @@ export async function runCommand(argv: string[], io: CommandIo, deps: RunDepende
 		speed: speed === 0 ? Number.POSITIVE_INFINITY : speed,
 		autostart: false,
 	});
+	const farewell = once(() => {
+		if (!recorder) return;
+		if (recorder.error) warn(io, `memtop: ${recorder.path}: recording stopped: ${recorder.error}`);
+		else warn(io, `memtop: recorded to ${recorder.path}; replay it with: memtop replay ${recorder.path}`);
+	});
 	let code: number;
 	try {
-		code = await deps.interactive(session);
+		code = await deps.interactive(session, farewell);
 	} catch (error) {
 		// The dashboard never ran (no terminal): leave no empty recording behind.
 		if (recorder && machine.tick === 0) discardRecording(recorder);
 		throw error;
 	}
-	if (recorder) {
-		if (recorder.error) warn(io, `memtop: ${recorder.path}: recording stopped: ${recorder.error}`);
-		else warn(io, `memtop: recorded to ${recorder.path}; replay it with: memtop replay ${recorder.path}`);
-	}
+	farewell();
 	return code;
 }

@@ -1,5 +1,5 @@
 // Runs the real runInteractive over a FakeSession in a pseudo-terminal (see interactive.test.tsx).
-// argv[2]: 'quit' waits for q; 'crash' throws an uncaught error once the dashboard is up.
+// argv[2]: 'quit' waits for q (or a signal); 'crash' throws an uncaught error once the dashboard is up.
 import {runInteractive} from '../../source/cli/interactive.js';
 import {FakeSession} from '../helpers/fake-session.js';
 
@@ -21,6 +21,8 @@ if (process.argv[2] === 'crash') {
 		return subscribe(listener);
 	};
 }
-const code = await runInteractive(session);
+// What memtop run prints once the screen is gone ("recorded to ..."): after q by the caller, after a
+// signal by runInteractive itself, before it exits.
+const code = await runInteractive(session, {farewell: () => process.stderr.write('farewell\n')});
 process.stderr.write(`returned ${code}\n`);
 process.exit(code);

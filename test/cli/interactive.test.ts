@@ -91,6 +91,8 @@ describe('runInteractive', () => {
 			expect(out.indexOf(MOUSE_ON)).toBeGreaterThan(out.indexOf(ENTER));
 			expect(out.lastIndexOf(MOUSE_OFF_LEAVE)).toBeGreaterThan(out.lastIndexOf('Quit'));
 			expect(out).toMatch(/session closed[\s\S]*returned 0/);
+			// After q the caller prints its farewell (memtop run's "recorded to ..."), not runInteractive.
+			expect(out).not.toContain('farewell');
 		},
 	);
 
@@ -110,6 +112,8 @@ describe('runInteractive', () => {
 				expect(run.output()).toContain(MOUSE_OFF_LEAVE);
 				expect(run.output()).toContain('session closed');
 				expect(run.output()).not.toContain('returned');
+				// memtop run's "recorded to ..." line: printed after the session closed, as after q.
+				expect(run.output()).toMatch(/session closed[\s\S]*farewell/);
 			},
 		);
 	}

@@ -210,6 +210,25 @@ describe('recording interactive runs', () => {
 		expect(readdirSync(runs)).toHaveLength(1);
 	});
 
+	it('says where the run was recorded once, also when the dashboard exits on a signal', async () => {
+		const {dir, workload} = setup();
+		const path = join(dir, 'signalled.memtop.jsonl');
+		const out = capture();
+		// On a signal the dashboard closes the session and says farewell itself, then exits the process
+		// (here it returns instead, so the caller's own farewell must not repeat the line).
+		const signalled = {
+			interactive: async (session: SimSession, farewell: () => void): Promise<number> => {
+				session.setPaused(true);
+				for (let i = 0; i < 50; i++) session.step();
+				await session.close();
+				farewell();
+				return 143;
+			},
+		};
+		expect(await runCommand([workload, '--record', path], out.io, signalled)).toBe(143);
+		expect(out.err).toEqual([`memtop: recorded to ${path}; replay it with: memtop replay ${path}\n`]);
+	});
+
 	it('leaves no empty recording behind when the dashboard cannot start', async () => {
 		const {dir, workload} = setup();
 		const failing = {
