@@ -8,6 +8,9 @@
 //   npm run golden -- --write     regenerate golden.json: ONLY when behaviour changes on purpose
 //                                 (a new kernel rule, a fixed bug), in the same commit as the change,
 //                                 saying in the commit message why the outputs moved.
+//   npm run golden -- --write 'commands text' ...
+//                                 regenerate only the named cases (in both sets), keeping the rest:
+//                                 for a change that moves some outputs only (the headless text).
 import {execFile} from 'node:child_process';
 import {createHash} from 'node:crypto';
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
@@ -74,6 +77,23 @@ async function main(): Promise<void> {
 		process.exit(2);
 	}
 	const started = Date.now();
+	const only = process.argv.slice(3);
+	if (only.length && mode === '--write') {
+		const known = new Set(goldenCases('full').map((c) => c.name));
+		const unknown = only.filter((n) => !known.has(n));
+		if (unknown.length) {
+			console.error(`no golden case named ${unknown.map((n) => `'${n}'`).join(', ')}`);
+			process.exit(2);
+		}
+		const file = JSON.parse(readFileSync(goldenPath, 'utf8')) as GoldenFile;
+		for (const set of ['quick', 'full'] as const) {
+			const cases = goldenCases(set).filter((c) => only.includes(c.name));
+			Object.assign(file[set], await fingerprints(cases));
+		}
+		writeFileSync(goldenPath, `${JSON.stringify(file, null, '\t')}\n`);
+		console.log(`rewrote ${only.join(', ')} in ${goldenPath}`);
+		return;
+	}
 	const file: GoldenFile = {
 		quick: await fingerprints(goldenCases('quick')),
 		full: await fingerprints(goldenCases('full')),

@@ -4,7 +4,7 @@ import type {Steppable} from '../record/stepper.js';
 import type {Machine} from '../sim/machine.js';
 import {takeSnapshot} from '../sim/snapshot.js';
 import type {Snapshot} from '../sim/snapshot-types.js';
-import {pagesToKb, TICKS_PER_SECOND} from '../sim/units.js';
+import {MIB, PAGE_SIZE, pagesToKb, TICKS_PER_SECOND} from '../sim/units.js';
 import {escapeText} from '../text/escape.js';
 import {formatBinary, formatDmesgTime, formatEvent} from '../text/format.js';
 
@@ -44,43 +44,73 @@ export function jsonLine(s: Snapshot): string {
 	});
 }
 
+// The interval lines, as vmstat prints them: every column a fixed width, right-aligned, one number
+// format per kind (sizes in MiB with one decimal, rates as whole numbers per second, PSI as percent
+// with two decimals), the units in a group line above the column names.
 const COLUMNS: [string, number][] = [
 	['time', 8],
-	['free', 7],
-	['anon', 7],
-	['cache', 7],
-	['zpool', 7],
-	['swpd', 7],
-	['si/s', 6],
-	['so/s', 6],
-	['majf/s', 7],
-	['rflt/s', 7],
-	['scan/s', 7],
+	['free', 8],
+	['anon', 8],
+	['cache', 8],
+	['zpool', 8],
+	['swpd', 8],
+	['si', 7],
+	['so', 7],
+	['majf', 7],
+	['rflt', 7],
+	['scan', 8],
 	['some10', 7],
 	['full10', 7],
 	['kswapd', 11],
 ];
 
-export function textHeader(): string {
-	return COLUMNS.map(([name, w]) => name.padStart(w)).join(' ');
+/** Column groups (first column, how many) and their labels, as vmstat's "procs ---memory---" line. */
+const GROUPS: [number, number, string][] = [
+	[0, 1, 'sec'],
+	[1, 5, 'memory (MiB)'],
+	[6, 5, 'pages/s'],
+	[11, 2, 'psi %'],
+	[13, 1, 'state'],
+];
+
+/** A group label centred in dashes over `width` characters: "-----memory (MiB)-----". */
+function groupLabel(label: string, width: number): string {
+	const dashes = Math.max(0, width - label.length);
+	return `${'-'.repeat(dashes >> 1)}${label}${'-'.repeat(dashes - (dashes >> 1))}`;
 }
 
-const pageBytes = (pages: number): string => formatBinary(pages * 4096);
+/** The two header lines: the groups with their units, then the column names. */
+export function textHeader(): string[] {
+	const groups = GROUPS.map(([first, count, label]) => {
+		const cols = COLUMNS.slice(first, first + count);
+		// The columns' widths and the spaces between them.
+		return groupLabel(label, cols.reduce((sum, [, w]) => sum + w + 1, 0) - 1);
+	}).join(' ');
+	return [groups, COLUMNS.map(([name, w]) => name.padStart(w)).join(' ')];
+}
+
+/** A size in pages as MiB with one decimal, the one size format of headless text. */
+export function mib(pages: number): string {
+	return ((pages * PAGE_SIZE) / MIB).toFixed(1);
+}
+
+/** A rate per second as a whole number. */
+const rate = (x: number): string => Math.round(x).toString();
 
 export function textLine(s: Snapshot, prev: Snapshot | null, seconds: number): string {
 	const d = (f: keyof Snapshot['vmstat']): number => (prev ? (s.vmstat[f] - prev.vmstat[f]) / seconds : 0);
 	const cells = [
-		`${s.time.toFixed(1)}s`,
-		pageBytes(s.frames.free),
-		pageBytes(s.frames.anon),
-		pageBytes(s.frames.file + s.frames.shmem),
-		pageBytes(s.frames.zpool),
-		pageBytes(s.swap.usedPages),
-		Math.round(d('pswpin') + d('zswpin')).toString(),
-		Math.round(d('pswpout') + d('zswpout')).toString(),
-		Math.round(d('pgmajfault')).toString(),
-		Math.round(d('workingset_refault_anon') + d('workingset_refault_file')).toString(),
-		Math.round(d('pgscan_kswapd') + d('pgscan_direct')).toString(),
+		s.time.toFixed(1),
+		mib(s.frames.free),
+		mib(s.frames.anon),
+		mib(s.frames.file + s.frames.shmem),
+		mib(s.frames.zpool),
+		mib(s.swap.usedPages),
+		rate(d('pswpin') + d('zswpin')),
+		rate(d('pswpout') + d('zswpout')),
+		rate(d('pgmajfault')),
+		rate(d('workingset_refault_anon') + d('workingset_refault_file')),
+		rate(d('pgscan_kswapd') + d('pgscan_direct')),
 		s.psi.some.avg10.toFixed(2),
 		s.psi.full.avg10.toFixed(2),
 		s.kswapd.state,
@@ -102,8 +132,19 @@ const STATE_LETTER: Record<Snapshot['processes'][number]['state'], string> = {
 
 /** top -b: the process table at the end of a run, biggest RSS first. */
 export function topTable(s: Snapshot): string[] {
-	const head =
-		'    PID NAME             S       RSS      SWAP     ZSWAP       WSS   MINFLT   MAJFLT STALL% PROG% OOM ADJ';
+	// Sizes in MiB with one decimal, as in the interval lines (top -E m); each name over its column.
+	const head = [
+		'PID'.padStart(7),
+		'NAME'.padEnd(16),
+		'S',
+		...['RSS', 'SWAP', 'ZSWP', 'WSS'].map((n) => `${n} MiB`.padStart(8)),
+		'MINFLT'.padStart(8),
+		'MAJFLT'.padStart(8),
+		'STALL%',
+		'PROG%',
+		'OOM'.padStart(4),
+		'ADJ'.padStart(5),
+	].join(' ');
 	const rows = [...s.processes]
 		.sort((a, b) => b.rss - a.rss)
 		.map((p) =>
@@ -111,10 +152,10 @@ export function topTable(s: Snapshot): string[] {
 				String(p.pid).padStart(7),
 				escapeText(p.name).slice(0, 16).padEnd(16),
 				STATE_LETTER[p.state],
-				pageBytes(p.rss).padStart(9),
-				pageBytes(p.swap).padStart(9),
-				pageBytes(p.zswap).padStart(9),
-				pageBytes(p.wss).padStart(9),
+				mib(p.rss).padStart(8),
+				mib(p.swap).padStart(8),
+				mib(p.zswap).padStart(8),
+				mib(p.wss).padStart(8),
 				String(p.minflt).padStart(8),
 				String(p.majflt).padStart(8),
 				(p.stall * 100).toFixed(0).padStart(6),
@@ -146,7 +187,7 @@ export function runHeadless(run: Steppable, options: HeadlessOptions): Snapshot 
 	const endTick = machine.tick + Math.round(options.duration * TICKS_PER_SECOND);
 	if (!options.json) {
 		write(describeMachine(machine));
-		write(textHeader());
+		for (const line of textHeader()) write(line);
 	}
 	let prev: Snapshot | null = null;
 	let last = takeSnapshot(machine, {regions: false, events: false});

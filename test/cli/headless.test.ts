@@ -1,0 +1,84 @@
+// Headless text output as vmstat prints it: fixed-width columns under their names, one number format
+// per kind, the units in the group line above (issue 17 item 5).
+import {describe, expect, it} from 'vitest';
+import {runHeadless, textHeader} from '../../source/cli/headless.js';
+import {Stepper} from '../../source/record/stepper.js';
+import {Machine} from '../../source/sim/machine.js';
+import {group, MIB, workload} from '../helpers/workload.js';
+
+function headlessText(): string[] {
+	// A machine that swaps: sizes from kilobytes (zpool, swap) to hundreds of MiB in one run.
+	const w = workload(
+		[
+			group('small', {regions: [{name: 'heap', kind: 'anon', size: 4 * MIB}]}),
+			group('big', {start: 1, regions: [{name: 'heap', kind: 'anon', size: 240 * MIB}]}),
+		],
+		{ram: 192 * MIB},
+	);
+	const lines: string[] = [];
+	runHeadless(new Stepper(new Machine(w, {seed: 1})), {
+		duration: 6,
+		interval: 0.5,
+		json: false,
+		write: (line) => lines.push(line),
+	});
+	return lines;
+}
+
+describe('headless text', () => {
+	const lines = headlessText();
+	const [groups, names] = textHeader();
+	// The interval rows: after the two header lines, up to the blank line, but for the events.
+	const rows = lines.slice(3, lines.indexOf('')).filter((l) => !l.startsWith('  ['));
+	const table = lines.slice(lines.indexOf('') + 1);
+
+	it('prints the group line and the column names, then one row per interval', () => {
+		expect(lines.slice(1, 3)).toEqual([groups, names]);
+		expect(groups).toMatch(/memory \(MiB\)/);
+		expect(groups).toMatch(/pages\/s/);
+		expect(rows).toHaveLength(12);
+	});
+
+	it('ends every cell where its column name ends, whatever the values', () => {
+		// Where each column ends in the names line; every row is the same width and ends its cells there.
+		const ends = [...names!.matchAll(/\S+/g)].map((m) => m.index! + m[0].length);
+		for (const row of rows) {
+			expect(row.length, row).toBe(names!.length);
+			expect(
+				[...row.matchAll(/\S+/g)].map((m) => m.index! + m[0].length),
+				row,
+			).toEqual(ends);
+		}
+		expect(groups!.length).toBe(names!.length);
+	});
+
+	it('prints every size one way (MiB, one decimal), rates as whole numbers, PSI with two decimals', () => {
+		const swapping = rows.filter((r) => Number(r.trim().split(/ +/)[5]) > 0);
+		expect(swapping.length).toBeGreaterThan(0);
+		for (const row of rows) {
+			const cells = row.trim().split(/ +/);
+			expect(
+				cells.slice(0, 6).every((c) => /^\d+\.\d$/.test(c)),
+				row,
+			).toBe(true);
+			expect(
+				cells.slice(6, 11).every((c) => /^\d+$/.test(c)),
+				row,
+			).toBe(true);
+			expect(
+				cells.slice(11, 13).every((c) => /^\d+\.\d\d$/.test(c)),
+				row,
+			).toBe(true);
+		}
+		// The process table too: RSS, SWAP, ZSWAP and WSS in MiB with one decimal, in aligned columns.
+		expect(table[0]).toMatch(/RSS MiB SWAP MiB ZSWP MiB {2}WSS MiB/);
+		for (const row of table.slice(1)) {
+			const cells = row.trim().split(/ +/);
+			expect(
+				cells.slice(3, 7).every((c) => /^\d+\.\d$/.test(c)),
+				row,
+			).toBe(true);
+			expect(row.length).toBe(table[0]!.length);
+		}
+	});
+});
