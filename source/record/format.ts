@@ -11,11 +11,11 @@ import {TICKS_PER_SECOND} from '../sim/units.js';
 
 export const RECORDING_MAGIC = 'recording';
 /**
- * The format this memtop writes and the newest it reads. Format 2 (delta checkpoints, brotli) is not
- * readable by a format-1 memtop, which says to upgrade; format 1 files (deflated full states only) are
- * still read.
+ * The format this memtop writes and the newest it reads. Format 3 (key states shuffled in blocks,
+ * with their length) is not readable by an older memtop, which says to upgrade; format 2 files (delta
+ * checkpoints, key states shuffled whole) and format 1 files (deflated full states only) are still read.
  */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 export const RECORDING_SUFFIX = '.memtop.jsonl';
 
 /**
@@ -67,14 +67,14 @@ export interface CheckpointBody {
 	hash: string;
 	/**
 	 * A full (key) state: base64 of the compressed, 4-byte-shuffled canonical saveMachine bytes (see
-	 * encodeState; brotli in format 2, zlib deflate in format 1).
+	 * encodeState; brotli of blocks in format 3, brotli of the whole in format 2, zlib deflate in format 1).
 	 */
 	state?: string;
-	/** A delta state (format 2): base64 of the compressed delta from the state at tick `base` (see encodeDelta). */
+	/** A delta state (formats 2 and 3): base64 of the compressed delta from the state at tick `base` (see encodeDelta). */
 	delta?: string;
 	/** The tick of an earlier checkpoint of the same file, with a state or a delta, the delta applies to. */
 	base?: number;
-	/** The byte length of the state the delta gives. */
+	/** The byte length of the state the delta gives, or (format 3) of the full state. */
 	length?: number;
 }
 

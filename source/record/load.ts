@@ -4,8 +4,8 @@
 import {closeSync, openSync, statSync} from 'node:fs';
 import {fileError} from '../common/file-error.js';
 import {UserError} from '../common/user-error.js';
+import type {ProcessSpec} from '../sim/spec.js';
 import {TICKS_PER_SECOND} from '../sim/units.js';
-import {maxStateBytes} from './compression.js';
 import {
 	FORMAT_VERSION,
 	FormatError,
@@ -16,6 +16,7 @@ import {
 import {formatTickTime} from './labels.js';
 import {errorText, parseJson, readLines} from './line-reader.js';
 import {type CheckpointEntry, type CommandEntry, Recording} from './recording.js';
+import {stateBound} from './state-bound.js';
 import {headerFormat, looksLikeHeader, validateHeader, validateLine} from './validate.js';
 
 /** Read and validate a recording. Problems that leave nothing to replay throw a one-line UserError. */
@@ -92,7 +93,6 @@ function indexRecording(fd: number, file: string, label: string): Recording {
 	const commands: CommandEntry[] = [];
 	const checkpoints: CheckpointEntry[] = [];
 	const seen = new Map<number, CheckpointEntry>();
-	const maxBytes = maxStateBytes(header.workload);
 	let end: Recording['end'] = null;
 	let lastTick = -1;
 	let startTick = 0;
@@ -164,9 +164,6 @@ function indexRecording(fd: number, file: string, label: string): Recording {
 				if (!base?.state) {
 					bad(`checkpoint.base: expected the tick of an earlier checkpoint with a state, got ${body.base}`);
 				}
-				if (body.length! > maxBytes) {
-					bad(`checkpoint.length: expected at most ${maxBytes} bytes for this workload, got ${body.length}`);
-				}
 				delta = {base: body.base!, length: body.length!};
 			}
 			const entry: CheckpointEntry = {
@@ -175,6 +172,7 @@ function indexRecording(fd: number, file: string, label: string): Recording {
 				line: raw.number,
 				state: body.state !== undefined || delta ? {offset: raw.offset, length: raw.bytes.length} : null,
 				delta,
+				stateLength: body.length ?? null,
 			};
 			seen.set(line.t, entry);
 			checkpoints.push(entry);
@@ -188,6 +186,18 @@ function indexRecording(fd: number, file: string, label: string): Recording {
 				? `${label}:2: the branch's starting state is incomplete (the file was cut short); nothing to replay`
 				: `${label}: a branch recording without its starting state (line 2); nothing to replay`,
 		);
+	}
+	// The exact bound of a state of this machine (state-bound.ts): the lengths the file gives are
+	// checked against it now, and every state decompresses within it.
+	const spawned = commands.flatMap(({command}) =>
+		command.kind === 'spawn' ? Array<ProcessSpec>(command.count ?? 1).fill(command.spec) : [],
+	);
+	const maxBytes = stateBound(header.workload, header.policy, spawned, header.parent !== null);
+	for (const c of checkpoints) {
+		if (c.stateLength !== null && c.stateLength > maxBytes)
+			throw new UserError(
+				`${label}:${c.line}: checkpoint.length: expected at most ${maxBytes} bytes for this machine, got ${c.stateLength}`,
+			);
 	}
 	const endTick = end ? end.tick : Math.max(startTick, lastTick);
 	const upTo = `replaying up to ${formatTickTime(endTick)} (tick ${endTick})`;
@@ -206,5 +216,6 @@ function indexRecording(fd: number, file: string, label: string): Recording {
 		checkpoints,
 		notice,
 		lineCount: count,
+		maxStateBytes: maxBytes,
 	});
 }

@@ -11,7 +11,7 @@ import type {SimEvent} from '../sim/events.js';
 import {Machine} from '../sim/machine.js';
 import {restoreMachine} from '../sim/state-codec.js';
 import {TICKS_PER_SECOND} from '../sim/units.js';
-import {DEFLATE_LEVEL, decompressState, maxStateBytes, shuffle4} from './compression.js';
+import {DEFLATE_LEVEL, decompressState, shuffleBlocks} from './compression.js';
 import {canonicalHash, FormatError, saveCanonical} from './format.js';
 import {formatTickTime} from './labels.js';
 import type {CheckpointEntry, Recording} from './recording.js';
@@ -47,6 +47,8 @@ export interface PlayerOptions {
 interface MemoryCheckpoint {
 	tick: number;
 	compressed: Buffer;
+	/** The state's length: it decompresses to exactly that. */
+	length: number;
 }
 
 export const MEMORY_CHECKPOINT_TICKS = 10 * TICKS_PER_SECOND;
@@ -243,7 +245,7 @@ export class Player {
 	}
 
 	private fromMemory(c: MemoryCheckpoint): void {
-		const raw = decompressState(c.compressed, maxStateBytes(this.recording.workload));
+		const raw = decompressState(c.compressed, c.length);
 		this.setMachine(restoreMachine(this.recording.workload, raw), c.tick);
 	}
 
@@ -268,21 +270,21 @@ export class Player {
 		if (tick % config.interval !== 0 || this.memory.has(tick) || this.recording.checkpointAt(tick)?.state)
 			return;
 		if (this.pendingMemory > 0) return;
-		const shuffled = shuffle4(saveCanonical(this.machine));
+		const shuffled = shuffleBlocks(saveCanonical(this.machine));
 		if (config.sync) {
-			this.store(tick, deflateSync(shuffled, {level: DEFLATE_LEVEL}), config.budget);
+			this.store(tick, deflateSync(shuffled, {level: DEFLATE_LEVEL}), shuffled.length, config.budget);
 			return;
 		}
 		this.pendingMemory++;
 		deflate(shuffled, {level: DEFLATE_LEVEL}, (error, compressed) => {
 			this.pendingMemory--;
-			if (!error) this.store(tick, compressed, config.budget);
+			if (!error) this.store(tick, compressed, shuffled.length, config.budget);
 		});
 	}
 
-	private store(tick: number, compressed: Buffer, budget: number): void {
+	private store(tick: number, compressed: Buffer, length: number, budget: number): void {
 		if (this.memory.has(tick)) return;
-		this.memory.set(tick, {tick, compressed});
+		this.memory.set(tick, {tick, compressed, length});
 		this.memoryBytes += compressed.length;
 		// Over budget: drop the checkpoints farthest from where we are.
 		while (this.memoryBytes > budget && this.memory.size > 1) {

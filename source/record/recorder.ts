@@ -206,7 +206,7 @@ export class JsonlRecorder implements RunRecorder {
 			const raw = saveCanonical(machine);
 			const hash = hashBytes(raw);
 			if (this.isKey(tick)) {
-				this.writeLine({t: tick, checkpoint: {hash, state: encodeState(raw)}});
+				this.writeLine({t: tick, checkpoint: {hash, state: encodeState(raw), length: raw.length}});
 				this.lastKeyTick = tick;
 			} else {
 				const base = this.previous!;

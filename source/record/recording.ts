@@ -8,7 +8,7 @@ import type {Command} from '../sim/commands.js';
 import type {Machine} from '../sim/machine.js';
 import type {Workload} from '../sim/spec.js';
 import {hashBytes} from '../sim/state-codec.js';
-import {decodeState, maxStateBytes} from './compression.js';
+import {decodeState} from './compression.js';
 import {decodeDelta} from './delta.js';
 import {
 	type CheckpointBody,
@@ -35,6 +35,8 @@ export interface CheckpointEntry {
 	state: {offset: number; length: number} | null;
 	/** A delta: the tick of the checkpoint it applies to, and the byte length of the state it gives. */
 	delta: {base: number; length: number} | null;
+	/** The byte length of the state (a delta's; a key state's from format 3 on), or null when unknown. */
+	stateLength: number | null;
 }
 
 /** A validated, indexed recording. */
@@ -53,6 +55,8 @@ export class Recording {
 	/** Set when the file was cut short (a partial last line, or no end line): one line saying so. */
 	readonly notice: string | null;
 	readonly lineCount: number;
+	/** The most bytes a state of this recording can have (state-bound.ts): every state decompresses within it. */
+	readonly maxStateBytes: number;
 	private readonly commandsByTick = new Map<number, Command[]>();
 	private readonly checkpointsByTick = new Map<number, CheckpointEntry>();
 	private readonly stateCheckpoints: CheckpointEntry[];
@@ -78,6 +82,7 @@ export class Recording {
 		checkpoints: CheckpointEntry[];
 		notice: string | null;
 		lineCount: number;
+		maxStateBytes: number;
 	}) {
 		this.file = init.file;
 		this.label = init.label;
@@ -89,6 +94,7 @@ export class Recording {
 		this.checkpoints = init.checkpoints;
 		this.notice = init.notice;
 		this.lineCount = init.lineCount;
+		this.maxStateBytes = init.maxStateBytes;
 		for (const c of init.commands) {
 			const list = this.commandsByTick.get(c.tick);
 			if (list) list.push(c.command);
@@ -213,7 +219,7 @@ export class Recording {
 		const text = this.readLine(c).state!;
 		let raw: Uint8Array;
 		try {
-			raw = decodeState(text, maxStateBytes(this.workload), this.header.format);
+			raw = decodeState(text, this.maxStateBytes, this.header.format, c.stateLength ?? undefined);
 		} catch (error) {
 			this.broken.add(c.tick);
 			throw new FormatError(this.where(c.line, errorText(error)));

@@ -291,7 +291,7 @@ export function validateHeader(v: Obj): RecordingHeader {
 	};
 }
 
-/** The most a state can be (the tightest limit, maxStateBytes of the workload, is checked on loading). */
+/** The most a state can be (the tightest limit, stateBound of the machine, is checked on loading). */
 const STATE_BYTES_LIMIT = 4 * GIB - 1;
 
 /** Check one line after the header (already JSON-parsed), for a file of format `format`. */
@@ -309,6 +309,13 @@ export function validateLine(v: unknown, format: number = FORMAT_VERSION): Recor
 		const body: CheckpointBody = {hash: hashValue(c.hash, 'checkpoint.hash')};
 		if (c.state !== undefined) {
 			body.state = string(c.state, 'checkpoint.state', 'base64 text', isBase64);
+			// Format 3: a full state says its length (the exact bound it decompresses to).
+			if (format >= 3) {
+				if (c.delta !== undefined || c.base !== undefined)
+					throw new FormatError('checkpoint: a full state and a delta at once');
+				body.length = integer(c.length, 'checkpoint.length', 4, STATE_BYTES_LIMIT);
+				return {t, checkpoint: body};
+			}
 		}
 		if (c.delta !== undefined || c.base !== undefined || c.length !== undefined) {
 			if (c.state !== undefined) throw new FormatError('checkpoint: a full state and a delta at once');

@@ -5,7 +5,7 @@ import {join} from 'node:path';
 import {brotliCompressSync, deflateSync} from 'node:zlib';
 import {describe, expect, it} from 'vitest';
 import {UserError} from '../../source/common/user-error.js';
-import {maxStateBytes, shuffle4} from '../../source/record/compression.js';
+import {shuffle4} from '../../source/record/compression.js';
 import {encodeDelta} from '../../source/record/delta.js';
 import {canonicalHash} from '../../source/record/format.js';
 import {loadRecording} from '../../source/record/load.js';
@@ -202,7 +202,7 @@ describe('delta checkpoints', () => {
 	it('refuses deltas whose base or length cannot be right, naming the line', async () => {
 		const {lines, rec} = await recordDeltas();
 		const n = lineOf(lines, 800);
-		const max = maxStateBytes(rec.workload);
+		const max = rec.maxStateBytes;
 		const cases: [(c: NonNullable<Line['checkpoint']>) => object, string][] = [
 			[
 				(c) => ({...c, base: 750}),
@@ -218,7 +218,7 @@ describe('delta checkpoints', () => {
 			],
 			[
 				(c) => ({...c, length: max + 1}),
-				`bad.jsonl:${n}: checkpoint.length: expected at most ${max} bytes for this workload, got ${max + 1}`,
+				`bad.jsonl:${n}: checkpoint.length: expected at most ${max} bytes for this machine, got ${max + 1}`,
 			],
 			[
 				(c) => ({...c, length: 3}),
@@ -254,7 +254,7 @@ describe('delta checkpoints', () => {
 		player.seek(930, {forceRestore: true});
 		expect(canonicalHash(player.machine)).toBe(reference(rec, 930));
 		// A delta in a format 1 file is an unknown key there.
-		const mixed = [JSON.stringify(v1[0]), ...lines.slice(1).map((l) => JSON.stringify(l))];
+		const mixed = v1.map((l, i) => JSON.stringify(l.t === 400 ? lines[i] : l));
 		const bad = join(tempDir(), 'bad.jsonl');
 		writeFileSync(bad, `${mixed.join('\n')}\n`);
 		expect(loadError(bad)).toBe(`bad.jsonl:${lineOf(lines, 400)}: checkpoint: unknown key "delta"`);

@@ -1,7 +1,7 @@
 import {deflateSync} from 'node:zlib';
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
-import {decodeState, encodeState, shuffle4, unshuffle4} from '../../source/record/compression.js';
+import {brotli, decodeState, encodeState, shuffle4, unshuffle4} from '../../source/record/compression.js';
 import {alignMoves, decodeDelta, diffStates, encodeDelta, patchState} from '../../source/record/delta.js';
 import {FormatError} from '../../source/record/format.js';
 import {describeCommand, formatTickTime} from '../../source/record/labels.js';
@@ -27,11 +27,21 @@ describe('recording format pieces', () => {
 		const raw = saveMachine(m);
 		const text = encodeState(raw);
 		expect(text.length).toBeLessThan(raw.length / 2);
-		expect(Buffer.compare(decodeState(text, 1 << 30), raw)).toBe(0);
-		expect(() => decodeState('not base64', 1 << 30)).toThrow(FormatError);
-		expect(() => decodeState('AAAA', 1 << 30)).toThrow(/does not decompress/);
-		// A state that decompresses beyond the limit (a decompression bomb) is refused.
-		expect(() => decodeState(text, 1000)).toThrow(/does not decompress/);
+		expect(Buffer.compare(decodeState(text, 1 << 30, 3, raw.length), raw)).toBe(0);
+		expect(() => decodeState('not base64', 1 << 30, 3, raw.length)).toThrow(FormatError);
+		expect(() => decodeState('AAAA', 1 << 30, 3, raw.length)).toThrow(/does not decompress/);
+		// A state that decompresses beyond its length is refused while inflating; one that gives fewer
+		// bytes than its length is refused too.
+		expect(() => decodeState(text, 1 << 30, 3, raw.length - 8)).toThrow(
+			`checkpoint state does not decompress: it inflates past ${raw.length - 8} bytes`,
+		);
+		expect(() => decodeState(text, 1 << 30, 3, raw.length + 8)).toThrow(
+			`checkpoint state decompresses to ${raw.length} bytes, not its length (${raw.length + 8})`,
+		);
+		// Format 2: one shuffle of the whole, within the bound.
+		const v2 = brotli(shuffle4(raw), 5).toString('base64');
+		expect(Buffer.compare(decodeState(v2, 1 << 30, 2), raw)).toBe(0);
+		expect(() => decodeState(v2, 1000, 2)).toThrow(/does not decompress: it inflates past 1000 bytes/);
 	});
 
 	it('a format 1 state (deflate) still decodes', () => {
@@ -210,16 +220,26 @@ describe('recording format pieces', () => {
 		expect(() => validateLine({t: 1.5, end: {hash: '0123456789abcdef'}})).toThrow(
 			/^t: expected an integer of at least 0, got 1.5$/,
 		);
-		expect(() => validateLine({t: 5, checkpoint: {hash: '0123456789abcdef', state: ''}})).toThrow(
+		expect(() => validateLine({t: 5, checkpoint: {hash: '0123456789abcdef', state: ''}}, 2)).toThrow(
 			/^checkpoint\.state: expected base64 text/,
 		);
 		expect(() => validateLine([1])).toThrow(/^line: expected an object/);
 		const state = (text: string) => () =>
-			validateLine({t: 5, checkpoint: {hash: '0123456789abcdef', state: text}});
+			validateLine({t: 5, checkpoint: {hash: '0123456789abcdef', state: text}}, 2);
 		for (const good of ['AAAA', 'AA==', 'AAA=', 'ab+/09Zz']) expect(state(good)).not.toThrow();
 		for (const bad of ['AA=A', 'A===', 'AAA', 'AA AA', 'AA-_', '===='])
 			expect(state(bad), bad).toThrow(/expected base64 text/);
-		// Delta checkpoints: format 2 only, with their base and length.
+		// Format 3: a full state with its length.
+		expect(() => validateLine({t: 5, checkpoint: {hash: '0123456789abcdef', state: 'AAAA'}}, 3)).toThrow(
+			/^checkpoint\.length: expected an integer from 4 to 4294967295, got nothing$/,
+		);
+		expect(validateLine({t: 5, checkpoint: {hash: '0123456789abcdef', state: 'AAAA', length: 8}}, 3)).toEqual(
+			{t: 5, checkpoint: {hash: '0123456789abcdef', state: 'AAAA', length: 8}},
+		);
+		expect(() =>
+			validateLine({t: 5, checkpoint: {hash: '0123456789abcdef', state: 'AAAA', length: 8}}, 2),
+		).toThrow(/^checkpoint: a full state and a delta at once$/);
+		// Delta checkpoints: formats 2 and 3, with their base and length.
 		const delta = {hash: '0123456789abcdef', delta: 'AAAA', base: 200, length: 1024};
 		expect(validateLine({t: 400, checkpoint: delta})).toEqual({t: 400, checkpoint: delta});
 		expect(() => validateLine({t: 400, checkpoint: delta}, 1)).toThrow(/^checkpoint: unknown key "delta"$/);

@@ -8,7 +8,7 @@ import {parseArgs} from '../../source/cli/args.js';
 import {checkPositive} from '../../source/cli/run.js';
 import {UserError} from '../../source/common/user-error.js';
 import {decodeState, encodeState} from '../../source/record/compression.js';
-import {RECORDING_MAGIC} from '../../source/record/format.js';
+import {FORMAT_VERSION, RECORDING_MAGIC} from '../../source/record/format.js';
 import {loadRecording} from '../../source/record/load.js';
 import {JsonlRecorder} from '../../source/record/recorder.js';
 import {listRuns} from '../../source/record/runs-dir.js';
@@ -34,7 +34,7 @@ function userError(f: () => unknown): string {
 function header(workload: unknown = smallWorkload()): string {
 	return JSON.stringify({
 		memtop: RECORDING_MAGIC,
-		format: 2,
+		format: FORMAT_VERSION,
 		version: '0.0.0-test',
 		created: '2026-11-21T23:40:12.000Z',
 		workload,
@@ -101,8 +101,11 @@ describe('hostile recordings', () => {
 		await recordLive(path, {ticks: 250});
 		const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
 		const at = lines.findIndex((l) => l.includes('"state":'));
-		const line = JSON.parse(lines[at]!) as {t: number; checkpoint: {hash: string; state: string}};
-		const raw = decodeState(line.checkpoint.state, 1 << 30);
+		const line = JSON.parse(lines[at]!) as {
+			t: number;
+			checkpoint: {hash: string; state: string; length: number};
+		};
+		const raw = decodeState(line.checkpoint.state, 1 << 30, 3, line.checkpoint.length);
 		const json = stateHeaderText(raw);
 		const evil = new TextEncoder().encode(json.replace('"name":"web"', '"name":"\\u001b]0;PWNED\\u0007"'));
 		const jsonAt = raw.length - 4 - new TextEncoder().encode(json).length;
@@ -111,6 +114,7 @@ describe('hostile recordings', () => {
 		edited.set(evil, jsonAt);
 		new DataView(edited.buffer).setUint32(edited.length - 4, evil.length, true);
 		line.checkpoint.state = encodeState(edited);
+		line.checkpoint.length = edited.length;
 		line.checkpoint.hash = hashBytes(edited);
 		lines[at] = JSON.stringify(line);
 		writeFileSync(path, `${lines.join('\n')}\n`);

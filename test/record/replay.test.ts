@@ -54,7 +54,7 @@ describe('record a live run, replay it', () => {
 		const header = lines[0];
 		expect(header).toMatchObject({
 			memtop: 'recording',
-			format: 2,
+			format: 3,
 			version: '0.0.0-test',
 			seed: 7,
 			policy: 'lru2',

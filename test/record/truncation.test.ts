@@ -171,8 +171,8 @@ describe('a recording cut short', () => {
 		check('PK\u0003\u0004binary junk', /^x\.jsonl:1: not a memtop recording/);
 		check('{"memtop":"something-else"}\n', /^x\.jsonl:1: not a memtop recording/);
 		check(
-			withHeader({...header, format: 3}),
-			/^x\.jsonl:1: recording format 3 \(written by memtop 0\.0\.0-test\) is newer than this memtop reads \(format 2\); upgrade memtop/,
+			withHeader({...header, format: 4}),
+			/^x\.jsonl:1: recording format 4 \(written by memtop 0\.0\.0-test\) is newer than this memtop reads \(format 3\); upgrade memtop/,
 		);
 		check(
 			withHeader({...header, format: 'one'}),
