@@ -6,6 +6,7 @@ import {policyNames} from '../sim/policies/index.js';
 import type {ProcessSpec, Sysctls, Workload} from '../sim/spec.js';
 import {isSysctlName, SYSCTL_NAMES, SYSCTLS} from '../sim/sysctl.js';
 import {GIB} from '../sim/units.js';
+import {commandToEvent} from '../workload/events.js';
 import {describeValue} from '../workload/hints.js';
 import {formatPath} from '../workload/load.js';
 import {workloadSchema} from '../workload/schema.js';
@@ -164,38 +165,12 @@ export function validateProcessSpec(v: unknown, path: string): ProcessSpec {
 	return spec;
 }
 
-/** A parsed TimedEvent back into the file's `{at, <action>: ...}` form. */
+/** A parsed TimedEvent back into the file's `{at, <action>: ...}` form (workload/events.ts has both ways). */
 function eventToInput(v: unknown, path: string): unknown {
 	if (!isObject(v)) return v;
 	const {command, ...rest} = v;
 	if (command === undefined) return v;
-	const c = validateCommand(command, `${path}.command`);
-	const out: Obj = {...rest};
-	switch (c.kind) {
-		case 'spawn':
-			out.spawn = c.spec;
-			if (c.count !== undefined) out.count = c.count;
-			break;
-		case 'kill':
-			out.kill = c.pid;
-			break;
-		case 'set-sysctl':
-			out.sysctl = {[c.name]: c.value};
-			break;
-		case 'set-oom-score-adj':
-			out.oom_score_adj = {pid: c.pid, value: c.value};
-			break;
-		case 'set-zswap':
-			out.zswap = c.enabled;
-			break;
-		case 'drop-caches':
-			out.drop_caches = c.mode;
-			break;
-		case 'balloon':
-			out.balloon = c.bytes;
-			break;
-	}
-	return out;
+	return {...rest, ...commandToEvent(validateCommand(command, `${path}.command`))};
 }
 
 /**

@@ -1,0 +1,117 @@
+// The `events:` part of a workload file: timed actions, each one machine command (a `sysctl:` event
+// with several keys, one per key). Both directions live here: a file's event to its commands (the
+// schema's transform), and a command back to the file's form (commandToEvent, for checking a
+// recording's workload with this same schema).
+import type {z} from 'zod';
+import type {Command} from '../sim/commands.js';
+import type {SysctlName, TimedEvent} from '../sim/spec.js';
+import {DEFAULTS} from './defaults.js';
+import {listOr} from './hints.js';
+import {bool, duration, int, oneOf, pid, size, strict} from './leaves.js';
+import {sysctlLeaves} from './machine.js';
+import {processSchema} from './processes.js';
+
+export const ACTIONS = [
+	'spawn',
+	'kill',
+	'sysctl',
+	'zswap',
+	'drop_caches',
+	'balloon',
+	'oom_score_adj',
+] as const;
+
+const sysctlEventSchema = strict(
+	Object.fromEntries(Object.entries(sysctlLeaves).map(([name, schema]) => [name, schema.optional()])) as {
+		[K in SysctlName]: z.ZodOptional<(typeof sysctlLeaves)[K]>;
+	},
+	'a mapping of sysctls like {swappiness: 100}',
+).superRefine((s, ctx) => {
+	if (Object.values(s).every((v) => v === undefined))
+		ctx.addIssue({
+			code: 'custom',
+			continue: false,
+			message: 'expected at least one sysctl like {swappiness: 100}, got an empty mapping',
+		});
+});
+
+export const eventSchema = strict(
+	{
+		at: duration({positive: false}),
+		spawn: processSchema.optional(),
+		count: int(1, 10_000).optional(),
+		kill: pid.optional(),
+		sysctl: sysctlEventSchema.optional(),
+		zswap: bool.optional(),
+		drop_caches: oneOf([1, 2, 3] as const, '1 (page cache), 2 (slab) or 3 (both)').optional(),
+		balloon: size({signed: true}).optional(),
+		oom_score_adj: strict({pid, value: int(-1000, 1000)}, 'a mapping like {pid: 101, value: 500}').optional(),
+	},
+	'an event like {at: 30s, kill: 101}',
+)
+	.superRefine((e, ctx) => {
+		const present = ACTIONS.filter((action) => e[action] !== undefined);
+		if (present.length === 0)
+			ctx.addIssue({
+				code: 'custom',
+				continue: false,
+				message: `expected one action (${listOr(ACTIONS)}), got none`,
+			});
+		if (present.length > 1)
+			ctx.addIssue({
+				code: 'custom',
+				continue: false,
+				path: [present[1]!],
+				message: `expected one action per event, got both ${present[0]} and ${present[1]}`,
+			});
+		if (e.count !== undefined && e.spawn === undefined)
+			ctx.addIssue({
+				code: 'custom',
+				continue: false,
+				path: ['count'],
+				message: `expected count only with spawn, got ${e.count}`,
+			});
+		if (e.balloon === 0)
+			ctx.addIssue({
+				code: 'custom',
+				continue: false,
+				path: ['balloon'],
+				message: 'expected a size other than 0, got 0',
+			});
+	})
+	.transform((e): TimedEvent[] => {
+		const at = (command: Command): TimedEvent => ({at: e.at, command});
+		if (e.spawn) return [at({kind: 'spawn', spec: e.spawn, count: e.count ?? DEFAULTS.count})];
+		if (e.kill !== undefined) return [at({kind: 'kill', pid: e.kill})];
+		if (e.sysctl) {
+			// One set-sysctl command per key, in the order the file gives them.
+			return Object.entries(e.sysctl)
+				.filter((entry): entry is [SysctlName, number] => entry[1] !== undefined)
+				.map(([name, value]) => at({kind: 'set-sysctl', name, value}));
+		}
+		if (e.zswap !== undefined) return [at({kind: 'set-zswap', enabled: e.zswap})];
+		if (e.drop_caches !== undefined) return [at({kind: 'drop-caches', mode: e.drop_caches})];
+		if (e.balloon !== undefined) return [at({kind: 'balloon', bytes: e.balloon})];
+		const adj = e.oom_score_adj!;
+		return [at({kind: 'set-oom-score-adj', pid: adj.pid, value: adj.value})];
+	});
+
+/** A command as a file's event says it (without `at`): the inverse of eventSchema's transform. */
+export function commandToEvent(c: Command): Record<string, unknown> {
+	switch (c.kind) {
+		case 'spawn':
+			return c.count !== undefined ? {spawn: c.spec, count: c.count} : {spawn: c.spec};
+		case 'kill':
+			return {kill: c.pid};
+		case 'set-sysctl':
+			return {sysctl: {[c.name]: c.value}};
+		case 'set-oom-score-adj':
+			return {oom_score_adj: {pid: c.pid, value: c.value}};
+		case 'set-zswap':
+			return {zswap: c.enabled};
+		case 'drop-caches':
+			return {drop_caches: c.mode};
+		case 'balloon':
+			return {balloon: c.bytes};
+	}
+}

@@ -1,0 +1,148 @@
+// The `machine:` part of a workload file: RAM, CPUs, the disk, swap (a device or zram), zswap, the
+// sysctls (their ranges from sim/sysctl.ts, the one sysctl table) and the reclaim policy.
+import {z} from 'zod';
+import type {MachineSpec, SwapSpec, SysctlName} from '../sim/spec.js';
+import {DEFAULT_SYSCTLS, SYSCTLS} from '../sim/sysctl.js';
+import {GIB, MIB} from '../sim/units.js';
+import {DEFAULTS} from './defaults.js';
+import {bool, int, type Leaf, oneOf, policy, size, strict} from './leaves.js';
+import {formatBytes, roundUpToPages} from './quantities.js';
+
+/** The simulator keeps state per 4 KiB frame; bigger machines only make it slower. */
+const RAM_MIN = 16 * MIB;
+const RAM_MAX = 64 * GIB;
+
+// Every range comes from the sysctl table (sim/sysctl.ts), which has the kernel's.
+const sysctlInt = (name: SysctlName): Leaf<number> => int(SYSCTLS[name].min, SYSCTLS[name].max);
+export const sysctlLeaves = {
+	swappiness: sysctlInt('swappiness'),
+	min_free_kbytes: sysctlInt('min_free_kbytes'),
+	watermark_scale_factor: sysctlInt('watermark_scale_factor'),
+	dirty_ratio: sysctlInt('dirty_ratio'),
+	dirty_background_ratio: sysctlInt('dirty_background_ratio'),
+	overcommit_memory: oneOf(SYSCTLS.overcommit_memory.values, '0 (heuristic), 1 (always) or 2 (strict)'),
+	overcommit_ratio: sysctlInt('overcommit_ratio'),
+	page_cluster: sysctlInt('page_cluster'),
+	min_ttl_ms: sysctlInt('min_ttl_ms'),
+} satisfies Record<SysctlName, Leaf<number>>;
+
+export const sysctlSchema = strict(
+	{
+		swappiness: sysctlLeaves.swappiness.default(DEFAULT_SYSCTLS.swappiness),
+		min_free_kbytes: sysctlLeaves.min_free_kbytes.optional(),
+		watermark_scale_factor: sysctlLeaves.watermark_scale_factor.default(
+			DEFAULT_SYSCTLS.watermark_scale_factor,
+		),
+		dirty_ratio: sysctlLeaves.dirty_ratio.default(DEFAULT_SYSCTLS.dirty_ratio),
+		dirty_background_ratio: sysctlLeaves.dirty_background_ratio.default(
+			DEFAULT_SYSCTLS.dirty_background_ratio,
+		),
+		overcommit_memory: sysctlLeaves.overcommit_memory.default(DEFAULT_SYSCTLS.overcommit_memory),
+		overcommit_ratio: sysctlLeaves.overcommit_ratio.default(DEFAULT_SYSCTLS.overcommit_ratio),
+		page_cluster: sysctlLeaves.page_cluster.default(DEFAULT_SYSCTLS.page_cluster),
+		min_ttl_ms: sysctlLeaves.min_ttl_ms.default(DEFAULT_SYSCTLS.min_ttl_ms),
+	},
+	'a mapping of sysctls like {swappiness: 60}',
+);
+
+const compressor = oneOf(['lz4', 'lzo', 'zstd'] as const);
+
+const swapSchema = strict(
+	{
+		size: size({allowZero: true}),
+		device: oneOf(['nvme', 'ssd', 'hdd', 'zram'] as const).optional(),
+		mem_limit: size({allowZero: true}).optional(),
+		compressor: compressor.optional(),
+	},
+	'a mapping like {size: 2G, device: ssd}, a size, or none',
+);
+
+/** `swap: none`, `swap: false`, `swap: 2G` are shorthands for {size: 0} and {size: 2G}. */
+function swapShorthand(value: unknown): unknown {
+	if (value === 'none' || value === false) return {size: 0};
+	if (typeof value === 'string' || typeof value === 'number') return {size: value};
+	return value;
+}
+
+export const zswapSchema = strict(
+	{
+		// Writing a zswap: mapping turns it on unless it says enabled: false.
+		enabled: bool.default(true),
+		compressor: compressor.default(DEFAULTS.zswap.compressor),
+		max_pool_percent: int(1, 100).default(DEFAULTS.zswap.max_pool_percent),
+		accept_threshold_percent: int(0, 100).default(DEFAULTS.zswap.accept_threshold_percent),
+	},
+	'a mapping like {enabled: true, compressor: lz4}, or true/false',
+);
+
+export const machineSchema = strict(
+	{
+		ram: size({min: RAM_MIN, max: RAM_MAX}),
+		cpus: int(1, 1024).default(DEFAULTS.cpus),
+		kernel: size().optional(),
+		disk: oneOf(['nvme', 'ssd', 'hdd'] as const).default(DEFAULTS.disk),
+		swap: z.preprocess(swapShorthand, swapSchema).optional(),
+		zswap: z.preprocess((v) => (typeof v === 'boolean' ? {enabled: v} : v), zswapSchema).optional(),
+		sysctl: sysctlSchema.prefault({}),
+		policy: policy.default(DEFAULTS.policy),
+	},
+	'a mapping of machine settings like {ram: 4G}',
+)
+	.superRefine((m, ctx) => {
+		if (m.kernel !== undefined && m.kernel > m.ram / 2)
+			ctx.addIssue({
+				code: 'custom',
+				continue: false,
+				path: ['kernel'],
+				message: `expected at most half of RAM (${formatBytes(m.ram / 2)}), got ${formatBytes(m.kernel)}`,
+			});
+		const device = m.swap?.device ?? m.disk;
+		for (const field of ['mem_limit', 'compressor'] as const) {
+			const value = m.swap?.[field];
+			if (value !== undefined && device !== 'zram')
+				ctx.addIssue({
+					code: 'custom',
+					continue: false,
+					path: ['swap', field],
+					message: `expected ${field} only with device: zram (swap here is on ${device}), got ${typeof value === 'number' ? formatBytes(value) : value}`,
+				});
+		}
+		const swapSize = m.swap?.size ?? DEFAULTS.swapSize;
+		if (m.zswap?.enabled && swapSize === 0)
+			ctx.addIssue({
+				code: 'custom',
+				continue: false,
+				path: ['zswap', 'enabled'],
+				message:
+					'expected a swap device for zswap to sit in front of (zswap caches pages on their way to swap), got swap: none',
+			});
+		const minFree = m.sysctl.min_free_kbytes;
+		const maxMinFree = Math.floor(m.ram / 1024 / 4);
+		if (minFree !== undefined && minFree > maxMinFree)
+			ctx.addIssue({
+				code: 'custom',
+				continue: false,
+				path: ['sysctl', 'min_free_kbytes'],
+				message: `expected at most ${maxMinFree} (a quarter of RAM, in KiB), got ${minFree}`,
+			});
+	})
+	.transform((m): MachineSpec => {
+		const kernel =
+			m.kernel ?? roundUpToPages(Math.max(DEFAULTS.kernelMinimum, m.ram * DEFAULTS.kernelRamShare));
+		const device = m.swap?.device ?? m.disk;
+		const swap: SwapSpec = {size: m.swap?.size ?? DEFAULTS.swapSize, device};
+		if (device === 'zram') {
+			swap.mem_limit = m.swap?.mem_limit ?? DEFAULTS.zramMemLimit;
+			swap.compressor = m.swap?.compressor ?? DEFAULTS.zramCompressor;
+		}
+		return {
+			ram: m.ram,
+			cpus: m.cpus,
+			kernel,
+			disk: m.disk,
+			swap,
+			zswap: m.zswap ?? {...DEFAULTS.zswap},
+			sysctl: m.sysctl,
+			policy: m.policy,
+		};
+	});

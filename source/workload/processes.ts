@@ -1,0 +1,245 @@
+// The `processes:` part of a workload file (and a spawn event's process): regions (anonymous memory,
+// mapped or read files, shmem), the streams of references that go to them, and a group's count, start
+// and end. Each parses to the ProcessSpec / ProcessGroupSpec the machine takes.
+import type {z} from 'zod';
+import type {PatternKind, ProcessGroupSpec, ProcessSpec, RegionSpec, StreamSpec} from '../sim/spec.js';
+import {DEFAULTS} from './defaults.js';
+import {describeValue, didYouMean, listOr} from './hints.js';
+import {
+	bool,
+	duration,
+	int,
+	list,
+	num,
+	objectName,
+	oneOf,
+	processName,
+	rate,
+	regionName,
+	size,
+	strict,
+} from './leaves.js';
+import {formatBytes, formatDuration} from './quantities.js';
+
+const regionSchema = strict(
+	{
+		name: regionName,
+		kind: oneOf(['anon', 'file', 'shmem'] as const).default(DEFAULTS.regionKind),
+		size: size(),
+		object: objectName.optional(),
+		access: oneOf(['mmap', 'read'] as const).optional(),
+		locked: bool.optional(),
+	},
+	'a region like {name: heap, kind: anon, size: 512M}',
+).superRefine((r, ctx) => {
+	const misplaced = (field: 'object' | 'access' | 'locked', which: string, value: unknown) =>
+		ctx.addIssue({
+			code: 'custom',
+			continue: false,
+			path: [field],
+			message: `expected no ${field} on a ${r.kind} region (only ${which} regions take ${field}), got ${describeValue(value)}`,
+		});
+	if (r.object !== undefined && r.kind === 'anon') misplaced('object', 'file and shmem', r.object);
+	if (r.access !== undefined && r.kind !== 'file') misplaced('access', 'file', r.access);
+	if (r.locked !== undefined && r.kind !== 'anon') misplaced('locked', 'anon', r.locked);
+});
+
+type RegionInput = z.output<typeof regionSchema>;
+
+/** file/shmem objects default to "<process name>/<region name>": shared by the processes of one group
+ * (and any group with the same name), private to everyone else unless they name the object. */
+function toRegionSpec(r: RegionInput, processName: string): RegionSpec {
+	const spec: RegionSpec = {name: r.name, kind: r.kind, size: r.size};
+	if (r.kind !== 'anon') spec.object = r.object ?? `${processName}/${r.name}`;
+	if (r.kind === 'file') spec.access = r.access ?? DEFAULTS.fileAccess;
+	if (r.kind === 'anon') spec.locked = r.locked ?? DEFAULTS.locked;
+	return spec;
+}
+
+export const PATTERNS = [
+	'sequential',
+	'random',
+	'zipf',
+	'shifting',
+	'grow',
+	'stream',
+] as const satisfies readonly PatternKind[];
+
+const streamSchema = strict(
+	{
+		region: regionName,
+		pattern: oneOf(PATTERNS),
+		weight: num(0, undefined, {minExclusive: true}).default(DEFAULTS.weight),
+		skew: num(0, 10, {minExclusive: true}).optional(),
+		window: size().optional(),
+		period: duration({positive: true}).optional(),
+		grow: rate.optional(),
+		write_ratio: num(0, 1).optional(),
+	},
+	'a stream like {region: heap, pattern: zipf, weight: 1}',
+).superRefine((s, ctx) => {
+	const only: [field: 'skew' | 'window' | 'period' | 'grow', pattern: PatternKind, example: string][] = [
+		['skew', 'zipf', '1.0'],
+		['window', 'shifting', '64M, the hot window'],
+		['period', 'shifting', '30s, how often the window moves'],
+		['grow', 'grow', '16M/s'],
+	];
+	for (const [field, pattern, example] of only) {
+		const value = s[field];
+		if (value !== undefined && s.pattern !== pattern)
+			ctx.addIssue({
+				code: 'custom',
+				continue: false,
+				path: [field],
+				message: `expected no ${field} with pattern ${s.pattern} (only ${pattern} takes ${field}), got ${describeValue(value)}`,
+			});
+		if (value === undefined && s.pattern === pattern && field !== 'skew')
+			ctx.addIssue({
+				code: 'custom',
+				continue: false,
+				path: [field],
+				message: `expected ${field} with pattern ${pattern} (like ${example}), got nothing`,
+			});
+	}
+});
+
+type StreamInput = z.output<typeof streamSchema>;
+
+function toStreamSpec(s: StreamInput): StreamSpec {
+	const spec: StreamSpec = {region: s.region, pattern: s.pattern, weight: s.weight};
+	if (s.pattern === 'zipf') spec.skew = s.skew ?? DEFAULTS.skew;
+	if (s.window !== undefined) spec.window = s.window;
+	if (s.period !== undefined) spec.period = s.period;
+	if (s.grow !== undefined) spec.grow = s.grow;
+	spec.write_ratio = s.write_ratio ?? DEFAULTS.writeRatio;
+	return spec;
+}
+
+export const burstSchema = strict(
+	{on: duration({positive: true}), off: duration({positive: false})},
+	'a mapping like {on: 2s, off: 8s}',
+);
+
+const processShape = {
+	name: processName,
+	rate: num(0, 1_000_000),
+	oom_score_adj: int(-1000, 1000).default(DEFAULTS.oomScoreAdj),
+	compressibility: num(0, 1).default(DEFAULTS.compressibility),
+	uid: int(0, 4_294_967_294).default(DEFAULTS.uid),
+	burst: burstSchema.optional(),
+	lifetime: duration({positive: true}).optional(),
+	regions: list(regionSchema, 'regions', 1),
+	streams: list(streamSchema, 'streams').default([]),
+};
+
+const groupShape = {
+	...processShape,
+	count: int(1, 10_000).default(DEFAULTS.count),
+	start: duration({positive: false}).default(DEFAULTS.start),
+	end: duration({positive: true}).optional(),
+};
+
+type ProcessInput = {
+	rate: number;
+	regions: RegionInput[];
+	streams: StreamInput[];
+};
+
+/** The checks that need several fields of one process. */
+function checkProcess(p: ProcessInput, ctx: z.RefinementCtx): void {
+	const regions = new Map<string, RegionInput>();
+	p.regions.forEach((r, i) => {
+		if (regions.has(r.name)) {
+			const first = p.regions.findIndex((other) => other.name === r.name);
+			ctx.addIssue({
+				code: 'custom',
+				continue: false,
+				path: ['regions', i, 'name'],
+				message: `expected a region name not already used by regions[${first}], got ${describeValue(r.name)}`,
+			});
+		}
+		regions.set(r.name, r);
+	});
+	if (p.rate > 0 && p.streams.length === 0)
+		ctx.addIssue({
+			code: 'custom',
+			continue: false,
+			path: ['streams'],
+			message:
+				'expected at least one stream (where the references go) for a process with rate above 0, got nothing',
+		});
+	const names = [...regions.keys()];
+	p.streams.forEach((s, i) => {
+		const region = regions.get(s.region);
+		if (!region) {
+			ctx.addIssue({
+				code: 'custom',
+				continue: false,
+				path: ['streams', i, 'region'],
+				message: `expected one of this process's regions (${listOr(names)}), got ${describeValue(s.region)}${
+					didYouMean(s.region, names) ? ` (did you mean ${didYouMean(s.region, names)}?)` : ''
+				}`,
+			});
+			return;
+		}
+		if (s.pattern === 'grow' && region.kind !== 'anon')
+			ctx.addIssue({
+				code: 'custom',
+				continue: false,
+				path: ['streams', i, 'pattern'],
+				message: `expected an anon region for a grow stream (a leak allocates anonymous memory), got region ${region.name} of kind ${region.kind}`,
+			});
+		if (s.pattern === 'stream' && region.kind !== 'file')
+			ctx.addIssue({
+				code: 'custom',
+				continue: false,
+				path: ['streams', i, 'pattern'],
+				message: `expected a file region for a stream pattern (a streaming reader reads a file), got region ${region.name} of kind ${region.kind}`,
+			});
+		if (s.window !== undefined && s.window > region.size)
+			ctx.addIssue({
+				code: 'custom',
+				continue: false,
+				path: ['streams', i, 'window'],
+				message: `expected a window no larger than region ${region.name} (${formatBytes(region.size)}), got ${formatBytes(s.window)}`,
+			});
+	});
+}
+
+type ProcessOutput = z.output<z.ZodObject<typeof processShape>>;
+
+function toProcessSpec(p: ProcessOutput): ProcessSpec {
+	const spec: ProcessSpec = {
+		name: p.name,
+		rate: p.rate,
+		regions: p.regions.map((r) => toRegionSpec(r, p.name)),
+		streams: p.streams.map(toStreamSpec),
+		oom_score_adj: p.oom_score_adj,
+		compressibility: p.compressibility,
+		uid: p.uid,
+	};
+	if (p.burst) spec.burst = {on: p.burst.on, off: p.burst.off};
+	if (p.lifetime !== undefined) spec.lifetime = p.lifetime;
+	return spec;
+}
+
+export const processSchema = strict(processShape, 'a process like {name: web, rate: 10000, regions: [...]}')
+	.superRefine(checkProcess)
+	.transform(toProcessSpec);
+
+export const groupSchema = strict(groupShape, 'a process like {name: web, rate: 10000, regions: [...]}')
+	.superRefine((p, ctx) => {
+		checkProcess(p, ctx);
+		if (p.end !== undefined && p.end <= p.start)
+			ctx.addIssue({
+				code: 'custom',
+				continue: false,
+				path: ['end'],
+				message: `expected an end after start (${formatDuration(p.start)}), got ${formatDuration(p.end)}`,
+			});
+	})
+	.transform((p): ProcessGroupSpec => {
+		const group: ProcessGroupSpec = {...toProcessSpec(p), count: p.count, start: p.start};
+		if (p.end !== undefined) group.end = p.end;
+		return group;
+	});
