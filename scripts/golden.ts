@@ -99,6 +99,12 @@ async function main(): Promise<void> {
 		full: await fingerprints(goldenCases('full')),
 	};
 	if (mode === '--write') {
+		// Say which outputs moved, so the commit can say why each did.
+		const before = JSON.parse(readFileSync(goldenPath, 'utf8')) as GoldenFile;
+		for (const set of ['quick', 'full'] as const) {
+			for (const [name, got] of Object.entries(file[set]))
+				if (before[set][name] !== got) console.log(`${set} ${name}: changed`);
+		}
 		writeFileSync(goldenPath, `${JSON.stringify(file, null, '\t')}\n`);
 		console.log(
 			`wrote ${goldenPath} (${Object.keys(file.quick).length + Object.keys(file.full).length} cases, ${((Date.now() - started) / 1000).toFixed(1)} s)`,

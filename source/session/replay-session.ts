@@ -21,6 +21,7 @@ import type {RunRecorder} from '../record/stepper.js';
 import type {Command} from '../sim/commands.js';
 import type {SimEvent} from '../sim/events.js';
 import type {Machine} from '../sim/machine.js';
+import {secondsToTicks} from '../sim/units.js';
 import {EVENT_LOG_SIZE} from './history.js';
 import {type SessionClock, SimSession} from './sim-session.js';
 import type {ReplayStatus, TimelineMarker} from './types.js';
@@ -164,11 +165,27 @@ export class ReplaySession extends SimSession {
 		problem = (message) => this.addNotice(message);
 		if (recording.notice) this.notices.push(recording.notice);
 		if (player.divergence) this.reportDivergence(player.divergence);
-		this.commandMarkers = recording.commandList.map((c) => ({
-			tick: c.tick,
-			kind: 'command',
-			label: describeCommand(c.command),
-		}));
+		// The recorded commands (the user's), and the workload's own timed events: the story's turning
+		// points, at the tick the machine applies them (within the recording's span).
+		const scripted = recording.workload.events
+			.map((e) => ({tick: secondsToTicks(e.at), command: e.command}))
+			.filter((e) => e.tick >= recording.startTick && e.tick <= recording.endTick);
+		this.commandMarkers = [
+			...recording.commandList.map(
+				(c): TimelineMarker => ({
+					tick: c.tick,
+					kind: 'command',
+					label: describeCommand(c.command),
+				}),
+			),
+			...scripted.map(
+				(e): TimelineMarker => ({
+					tick: e.tick,
+					kind: 'command',
+					label: `workload event: ${describeCommand(e.command)}`,
+				}),
+			),
+		].sort((a, b) => a.tick - b.tick);
 		const indexing = options.indexing ?? 'background';
 		this.indexer =
 			indexing === 'off' ? null : new RecordingIndexer(recording, (d) => this.reportDivergence(d));

@@ -13,7 +13,7 @@ import {MIB, PAGE_SIZE} from './units.js';
 import type {Zone} from './zone.js';
 import type {Zswap} from './zswap.js';
 
-export type {Command, CommandKind} from './spec.js';
+export type {Command, CommandKind, CommandOrigin} from './spec.js';
 
 /** The parts of the machine commands act on. */
 export interface CommandTarget {

@@ -1,5 +1,5 @@
 // What the machine reports happening. The event log, history markers and recordings read these.
-import type {Command} from './spec.js';
+import type {Command, CommandOrigin} from './spec.js';
 import {TICKS_PER_SECOND} from './units.js';
 
 /** One OOM candidate with the parts of oom_badness() (all in pages). */
@@ -44,7 +44,7 @@ export type SimEvent =
 	  }
 	| {kind: 'oom-reaped'; tick: number; pid: number; name: string; line: string}
 	| {kind: 'alloc-fail'; tick: number; pid: number; name: string; reason: string}
-	| {kind: 'command'; tick: number; command: Command; summary: string};
+	| {kind: 'command'; tick: number; command: Command; summary: string; origin: CommandOrigin};
 
 export type SimEventKind = SimEvent['kind'];
 

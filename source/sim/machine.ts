@@ -7,7 +7,7 @@
 import {Balloon} from './balloon.js';
 import {BlockDevice} from './block-device.js';
 import {Clock} from './clock.js';
-import {applyCommand, type Command} from './commands.js';
+import {applyCommand, type Command, type CommandOrigin} from './commands.js';
 import type {Core} from './core.js';
 import {DEVICE_PROFILES} from './costs.js';
 import {EventQueue, type SimEvent} from './events.js';
@@ -142,8 +142,14 @@ export class Machine {
 		memory.setVmOps(REGION_SHMEM, this.shmem);
 		this.balloon = new Balloon(core, pageAlloc);
 		this.psi = new Psi(spec.cpus);
-		this.runner = new WorkloadRunner(core, workload, memory, swapfile, this.overcommit, this.lifecycle, (c) =>
-			this.apply(c),
+		this.runner = new WorkloadRunner(
+			core,
+			workload,
+			memory,
+			swapfile,
+			this.overcommit,
+			this.lifecycle,
+			(c, origin) => this.apply(c, origin),
 		);
 	}
 
@@ -178,10 +184,10 @@ export class Machine {
 		return this.events.drain();
 	}
 
-	/** Apply a command at the current tick; every command is logged as an event. */
-	apply(command: Command): void {
+	/** Apply a command at the current tick; every command is logged as an event, with who gave it. */
+	apply(command: Command, origin: CommandOrigin = 'user'): void {
 		const summary = applyCommand(this, command);
-		this.events.emit({kind: 'command', tick: this.clock.tick, command, summary});
+		this.events.emit({kind: 'command', tick: this.clock.tick, command, summary, origin});
 	}
 
 	/** Advance one tick (10 ms). */

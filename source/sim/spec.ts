@@ -133,6 +133,12 @@ export type Command =
 
 export type CommandKind = Command['kind'];
 
+/**
+ * Who gave a command: `user`, a person (a key in the dashboard, a recorded command replayed), or
+ * `workload`, the workload file's own timed events (the story's script). The event log says which.
+ */
+export type CommandOrigin = 'user' | 'workload';
+
 export interface TimedEvent {
 	/** Seconds from boot. */
 	at: number;

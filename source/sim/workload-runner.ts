@@ -15,7 +15,7 @@ import {
 	type Proc,
 	wssSecond,
 } from './process.js';
-import type {Command, Workload} from './spec.js';
+import type {Command, CommandOrigin, Workload} from './spec.js';
 import type {Swapfile} from './swapfile.js';
 import {secondsToTicks, TICK_US, TICKS_PER_SECOND} from './units.js';
 import {REGION_ANON} from './vma.js';
@@ -36,8 +36,8 @@ export class WorkloadRunner extends CoreModule {
 		private readonly swapfile: Swapfile,
 		private readonly overcommit: Overcommit,
 		private readonly lifecycle: Lifecycle,
-		/** The machine's apply(): a timed event is a command like any other. */
-		private readonly apply: (command: Command) => void,
+		/** The machine's apply(): a timed event is a command like any other, the workload's. */
+		private readonly apply: (command: Command, origin: CommandOrigin) => void,
 	) {
 		super(core);
 	}
@@ -47,7 +47,7 @@ export class WorkloadRunner extends CoreModule {
 		const events = this.workload.events;
 		const tick = this.clock.tick;
 		while (this.nextTimedEvent < events.length && secondsToTicks(events[this.nextTimedEvent]!.at) <= tick) {
-			this.apply(events[this.nextTimedEvent]!.command);
+			this.apply(events[this.nextTimedEvent]!.command, 'workload');
 			this.nextTimedEvent++;
 		}
 	}

@@ -155,7 +155,8 @@ export function sparkline(values: readonly number[], width: number): string {
 
 const describeExit: Record<Extract<SimEvent, {kind: 'process-exit'}>['reason'], string> = {
 	finished: 'exited',
-	killed: 'killed by user',
+	// By a kill command, the user's or the workload's (the command's own line says whose).
+	killed: 'killed (SIGKILL)',
 	'oom-killed': 'OOM-killed, memory freed',
 	enomem: 'failed: out of memory (ENOMEM)',
 };
@@ -181,7 +182,8 @@ const EVENT_FORMATTERS: EventFormatters = {
 	'oom-kill': (e) => e.lines.at(-1) ?? `Out of memory: Killed process ${e.pid} (${e.name})`,
 	'oom-reaped': (e) => e.line,
 	'alloc-fail': (e) => `${e.pid} (${e.name}): page allocation failure: ${e.reason}`,
-	command: (e) => `> ${e.summary}`,
+	// `>` for what the user typed, as a shell prompt; the workload's own timed events say so.
+	command: (e) => (e.origin === 'workload' ? `workload event: ${e.summary}` : `> ${e.summary}`),
 };
 
 /** An event as one log line, without the timestamp; names from files are escaped (text/escape.ts). */

@@ -116,6 +116,7 @@ describe('HistoryTracker event log', () => {
 			tick: 500,
 			command: {kind: 'set-zswap', enabled: true},
 			summary: 'zswap enabled',
+			origin: 'user',
 		};
 		const again = buildSnapshot({time: 5, events: [command]});
 		h.ingest(again);

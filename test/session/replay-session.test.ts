@@ -42,6 +42,25 @@ const stateOf = (m: Machine) => ({
 });
 
 describe('ReplaySession', () => {
+	it("marks the workload's own timed events on the timeline, beside the recorded commands", async () => {
+		const path = join(tempDir(), 'scripted.memtop.jsonl');
+		const w = {
+			...oomWorkload(),
+			events: [
+				{at: 1, command: {kind: 'set-sysctl' as const, name: 'swappiness' as const, value: 10}},
+				{at: 2.5, command: {kind: 'kill' as const, pid: 101}},
+				{at: 60, command: {kind: 'drop-caches' as const, mode: 3 as const}},
+			],
+		};
+		await recordLive(path, {w, ticks: 300, script: {130: [{kind: 'drop-caches', mode: 1}]}});
+		const {s} = session(loadRecording(path));
+		expect(s.getStatus().replay!.markers.filter((m) => m.kind === 'command')).toEqual([
+			{tick: 100, kind: 'command', label: 'workload event: vm.swappiness = 10'},
+			{tick: 130, kind: 'command', label: 'drop_caches 1'},
+			{tick: 250, kind: 'command', label: 'workload event: kill 101'},
+		]);
+	});
+
 	it('plays a recording like a live session, shows its position and commands, and pauses at the end', async () => {
 		const path = join(tempDir(), 'run.memtop.jsonl');
 		const {machine} = await recordLive(path, {ticks: 300});

@@ -21,6 +21,7 @@ const events: SimEvent[] = [
 		tick: 5000,
 		command: {kind: 'set-sysctl', name: 'swappiness', value: 100},
 		summary: 'swappiness=100',
+		origin: 'user',
 	},
 ];
 const logged: LoggedEvent[] = events.map((event, i) => ({id: i + 1, event}));
