@@ -43,11 +43,11 @@ export function shuffle4(src: Uint8Array): Uint8Array {
 	return out;
 }
 
-export function unshuffle4(src: Uint8Array): Uint8Array {
+/** The inverse of shuffle4 from `src` into `out` (another array of the same length). */
+function unshuffleInto(src: Uint8Array, out: Uint8Array): void {
 	const n = src.length >>> 2;
-	const out = new Uint8Array(src.length);
-	if (LITTLE_ENDIAN) {
-		const words = new Uint32Array(out.buffer, 0, n);
+	if (LITTLE_ENDIAN && (out.byteOffset & 3) === 0) {
+		const words = new Uint32Array(out.buffer, out.byteOffset, n);
 		for (let i = 0; i < n; i++) {
 			words[i] = (src[i]! | (src[n + i]! << 8) | (src[2 * n + i]! << 16) | (src[3 * n + i]! << 24)) >>> 0;
 		}
@@ -60,6 +60,11 @@ export function unshuffle4(src: Uint8Array): Uint8Array {
 		}
 	}
 	out.set(src.subarray(n * 4), n * 4);
+}
+
+export function unshuffle4(src: Uint8Array): Uint8Array {
+	const out = new Uint8Array(src.length);
+	unshuffleInto(src, out);
 	return out;
 }
 
@@ -132,20 +137,7 @@ export function unshuffleBlocksInPlace(buf: Uint8Array): Uint8Array {
 		const block = buf.subarray(at, Math.min(buf.length, at + SHUFFLE_BLOCK));
 		const src = scratch.subarray(0, block.length);
 		src.set(block);
-		const n = block.length >>> 2;
-		if (LITTLE_ENDIAN && (block.byteOffset & 3) === 0) {
-			const words = new Uint32Array(block.buffer, block.byteOffset, n);
-			for (let i = 0; i < n; i++)
-				words[i] = (src[i]! | (src[n + i]! << 8) | (src[2 * n + i]! << 16) | (src[3 * n + i]! << 24)) >>> 0;
-		} else {
-			for (let i = 0, j = 0; i < n; i++, j += 4) {
-				block[j] = src[i]!;
-				block[j + 1] = src[n + i]!;
-				block[j + 2] = src[2 * n + i]!;
-				block[j + 3] = src[3 * n + i]!;
-			}
-		}
-		// A tail of fewer than 4 bytes is as it was (shuffle4 copies it as is).
+		unshuffleInto(src, block);
 	}
 	return buf;
 }
