@@ -9,8 +9,11 @@ import {PAGE_SIZE} from './units.js';
 const MIN_OBJECT = 32;
 
 /**
- * Compressed size in bytes, or PAGE_SIZE when the page does not compress (zswap rejects it).
- * compressibility 0.5 gives the compressor's typical ratio; 1 squares it; 0 gives incompressible data.
+ * Compressed length (dlen) in bytes; it can exceed PAGE_SIZE. compressibility 0.5 gives the compressor's
+ * typical ratio; 1 squares it; 0 gives incompressible data. What the compressor cannot match it emits as
+ * literals with its framing (the compressor's worst-case bound: LZ4_COMPRESSBOUND, lzo1x_worst_compress,
+ * ZSTD_COMPRESSBOUND), so a page that barely compresses comes out at PAGE_SIZE or more: zswap_compress()
+ * rejects it (dlen >= PAGE_SIZE) and zram stores it whole (ZRAM_HUGE).
  */
 export function compressedSize(rng: Rng, compressor: Compressor, compressibility: number): number {
 	const typical = COMPRESSORS[compressor].typicalRatio;
@@ -19,7 +22,9 @@ export function compressedSize(rng: Rng, compressor: Compressor, compressibility
 	const expected = typical ** (compressibility * 2);
 	// Spread per page: ratio^(0.5..1.5) around the expected value.
 	const ratio = expected ** (0.5 + rng.next());
-	const size = Math.ceil(PAGE_SIZE / ratio);
-	// Pages that save less than ~3% are not worth storing compressed.
-	return size >= PAGE_SIZE * 0.97 ? PAGE_SIZE : Math.max(MIN_OBJECT, size);
+	const payload = PAGE_SIZE / ratio;
+	// The framing grows with the literal share of the output: all of it for a page that did not compress.
+	const literals = Math.max(0, (payload - PAGE_SIZE / typical) / (PAGE_SIZE - PAGE_SIZE / typical));
+	const size = Math.ceil(payload + COMPRESSORS[compressor].boundOverhead * literals);
+	return Math.max(MIN_OBJECT, size);
 }

@@ -7,6 +7,8 @@ export const MINOR_FAULT_ZERO_US = 1;
 export const MINOR_FAULT_CACHED_US = 0.5;
 /** Kernel path of a major fault on top of the device read. */
 export const MAJOR_FAULT_KERNEL_US = 10;
+/** The fault path of a swap-in that needs no IO: a zswap load or a zram read (SWP_SYNCHRONOUS_IO). */
+export const SYNC_SWAPIN_FAULT_US = 1;
 /** read(2) of a page the page cache holds: the copy to user space. */
 export const READ_HIT_US = 0.3;
 /** read(2) that misses the page cache: the syscall's own path on top of the device read. */
@@ -25,31 +27,45 @@ export const MAX_DIRTY_PAUSE_US = 200_000;
 export const OOM_WAIT_US = 1_000;
 
 export interface DeviceProfile {
-	/** Latency of one 4 KiB read that finds the device idle. */
-	readUs: number;
-	/** Transfer time per page once the device is busy (bandwidth limit). */
+	/** Latency of one random 4 KiB read on an idle device. */
+	randomUs: number;
+	/** Transfer time per page at the sequential bandwidth (4096 B / bandwidth). */
 	transferUs: number;
-	/** HDD: seeks occupy the device; SSDs overlap requests. */
-	seekOccupies: boolean;
+	/** Requests served at once: seeks overlap this many ways (an HDD seeks one at a time). */
+	queueDepth: number;
+	/** A disk: its latency is a head movement, paid only when a request does not continue the last. */
+	rotational: boolean;
 }
 
-/** NVMe ~20–150 µs, SATA SSD 100–200 µs, HDD 5–15 ms per random 4 KiB read. */
+/**
+ * Issue 10 rule 4: HDD ~8 ms random, 150-200 MB/s sequential (180: 4096 / 180 = 22.8 µs a page), one
+ * seek at a time; SATA SSD ~100-150 µs, ~500 MB/s (8.2 µs a page), NCQ depth 32; NVMe ~30-80 µs,
+ * 2-3 GB/s (2.5: 1.64 µs a page), hundreds in flight (256 modelled).
+ */
 export const DEVICE_PROFILES: Record<Exclude<SwapDeviceKind, 'zram'>, DeviceProfile> = {
-	nvme: {readUs: 60, transferUs: 2, seekOccupies: false}, // ~2 GB/s
-	ssd: {readUs: 150, transferUs: 8, seekOccupies: false}, // ~500 MB/s
-	hdd: {readUs: 8_000, transferUs: 35, seekOccupies: true}, // ~120 MB/s sequential
+	nvme: {randomUs: 50, transferUs: 4096 / 2500, queueDepth: 256, rotational: false},
+	ssd: {randomUs: 120, transferUs: 4096 / 500, queueDepth: 32, rotational: false},
+	hdd: {randomUs: 8_000, transferUs: 4096 / 180, queueDepth: 1, rotational: true},
 };
 
 export interface CompressorProfile {
 	/** Typical ratio on mixed data (Silesia): lz4 2.1, lzo 2.1, zstd-1 2.9. */
 	typicalRatio: number;
 	compressUs: number;
+	/** Decompressing one page (a zswap load, a zram read). */
 	decompressUs: number;
+	/** Worst-case expansion of a 4 KiB page of incompressible data, bytes (the compressor's bound - 4096). */
+	boundOverhead: number;
 }
 
-/** From facebook/zstd README throughputs: compress 740/660/530 MB/s, decompress 4500/845/1700 MB/s, + ~1 µs overhead. */
+/**
+ * Compress: facebook/zstd README throughputs 740/660/530 MB/s + ~1 µs overhead. Decompress one page (issue
+ * 10 rule 5): lz4 ~1 µs (4500 MB/s), lzo(-rle) ~1.5 µs, zstd ~2.5 µs (1700 MB/s). Bounds for 4096 bytes:
+ * LZ4_COMPRESSBOUND 4096/255 + 16 = 32; lzo1x_worst_compress 4096/16 + 64 + 3 = 323;
+ * ZSTD_COMPRESSBOUND (4096 >> 8) + ((128 KiB - 4096) >> 11) = 16 + 62 = 78.
+ */
 export const COMPRESSORS: Record<Compressor, CompressorProfile> = {
-	lz4: {typicalRatio: 2.1, compressUs: 5.5, decompressUs: 0.9 + 1},
-	lzo: {typicalRatio: 2.1, compressUs: 6.2, decompressUs: 4.8 + 1},
-	zstd: {typicalRatio: 2.9, compressUs: 7.7, decompressUs: 2.4 + 1},
+	lz4: {typicalRatio: 2.1, compressUs: 5.5, decompressUs: 0.9, boundOverhead: 32},
+	lzo: {typicalRatio: 2.1, compressUs: 6.2, decompressUs: 1.5, boundOverhead: 323},
+	zstd: {typicalRatio: 2.9, compressUs: 7.7, decompressUs: 2.5, boundOverhead: 78},
 };

@@ -23,7 +23,7 @@ import type {Rmap} from './rmap.js';
 import type {Swapfile} from './swapfile.js';
 import {pagesToKb} from './units.js';
 import type {Region} from './vma.js';
-import {shadowWorkingset, workingsetRefault} from './workingset.js';
+import {REFAULT_COLD, REFAULT_RESTORE, workingsetRefault} from './workingset.js';
 
 export class Filemap extends CoreModule implements VmOperations {
 	constructor(
@@ -96,14 +96,13 @@ export class Filemap extends CoreModule implements VmOperations {
 		if (frame < 0) return frame;
 		const reclaimUs = p.tickReclaimUs - before;
 		const shadow = c < 0 ? shadowEntryValue(c) : 0;
-		const activate = shadow
-			? workingsetRefault(this.lruvec, this.vm, shadow, false, this.swapfile.canSwap)
-			: false;
-		const ws = shadow ? activate || shadowWorkingset(shadow) : false;
+		const verdict = workingsetRefault(this.lruvec, this.vm, shadow, false, this.swapfile.canSwap);
+		const activate = verdict !== REFAULT_COLD;
+		const ws = verdict === REFAULT_RESTORE;
 		const pattern = p.streamPattern[stream]!;
 		const sequential = pattern === PAT_SEQUENTIAL || pattern === PAT_STREAM;
 		const window = this.readaheadWindow(p, region, obj, off, stream, sequential);
-		this.insertPage(frame, obj, off, activate || ws);
+		this.insertPage(frame, obj, off, ws);
 		this.lruvec.policy.inserted(frame, activate);
 		const extra = this.readahead(obj, off, window, sequential);
 		if (sequential) p.streamRaNext[stream] = Math.min(obj.pages, off + 1 + extra) % obj.pages;

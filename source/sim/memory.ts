@@ -4,7 +4,13 @@
 // one swap-in read, shared by anon and shmem, and page-table allocation (__pte_alloc) live here too.
 import type {BlockDevice} from './block-device.js';
 import {type Core, CoreModule} from './core.js';
-import {COMPRESSORS, MAJOR_FAULT_KERNEL_US, MINOR_FAULT_CACHED_US, MINOR_FAULT_ZERO_US} from './costs.js';
+import {
+	COMPRESSORS,
+	MAJOR_FAULT_KERNEL_US,
+	MINOR_FAULT_CACHED_US,
+	MINOR_FAULT_ZERO_US,
+	SYNC_SWAPIN_FAULT_US,
+} from './costs.js';
 import {
 	FRAME_ANON,
 	FRAME_KERNEL,
@@ -23,7 +29,7 @@ import {SLOT_DISK, SLOT_ZRAM, SLOT_ZSWAP} from './swap.js';
 import type {Swapfile} from './swapfile.js';
 import {pagesToKb} from './units.js';
 import type {Region} from './vma.js';
-import {shadowWorkingset, workingsetRefault} from './workingset.js';
+import {REFAULT_COLD, REFAULT_RESTORE, workingsetRefault} from './workingset.js';
 import {OWNER_PAGE_TABLE} from './zone.js';
 import type {Zram} from './zram.js';
 
@@ -147,26 +153,29 @@ export class Memory extends CoreModule {
 		const swap = this.swapfile.area!;
 		const vm = this.vm;
 		const state = swap.state[slot]!;
-		let waitUs = MAJOR_FAULT_KERNEL_US;
+		let waitUs: number;
 		if (state === SLOT_ZSWAP) {
-			waitUs += COMPRESSORS[this.zswapSpec.compressor].decompressUs;
+			// zswap_load(): the page is decompressed in the fault path; no IO.
+			waitUs = SYNC_SWAPIN_FAULT_US + COMPRESSORS[this.zswapSpec.compressor].decompressUs;
 			vm.zswpin++;
 			if (anon) p.zswapEnts--;
 		} else if (state === SLOT_ZRAM) {
-			// A synchronous device: no swap cache, no readahead, one page per fault.
-			waitUs += this.zram!.readUs();
+			// mm/memory.c do_swap_page(): zram is SWP_SYNCHRONOUS_IO, so the swap cache and readahead are
+			// skipped and the page is decompressed in place: one page per fault, no IO path.
+			waitUs = SYNC_SWAPIN_FAULT_US + this.zram!.readUs();
 			vm.pswpin++;
 			vm.pgpgin += pagesToKb(1);
 		} else {
 			// Swap readahead: virtual neighbours also on the device come in with the same IO (page-cluster).
 			const ra = raVpn >= 0 ? this.swapReadahead(p, raVpn) : 0;
-			waitUs += this.swapDev!.read(this.clock.nowUs, 1 + ra);
+			waitUs = MAJOR_FAULT_KERNEL_US + this.swapDev!.read(this.clock.nowUs, 1 + ra);
 			vm.pswpin += 1 + ra;
 			vm.pgpgin += pagesToKb(1 + ra);
 		}
 		const shadow = swap.shadow[slot]!;
-		const activate = workingsetRefault(this.lruvec, vm, shadow, true, this.swapfile.canSwap);
-		const ws = activate || shadowWorkingset(shadow);
+		const verdict = workingsetRefault(this.lruvec, vm, shadow, true, this.swapfile.canSwap);
+		const activate = verdict !== REFAULT_COLD;
+		const ws = verdict === REFAULT_RESTORE;
 		p.majflt++;
 		p.secMajflt++;
 		vm.pgfault++;

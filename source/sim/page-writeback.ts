@@ -92,6 +92,8 @@ export class Writeback extends CoreModule {
 		const flags = frames.flags;
 		const disk = this.disk;
 		let budget = Math.floor(TICK_US / disk.profile.transferUs);
+		let prevObj = -1;
+		let prevOff = -2;
 		while (this.len > 0 && budget > 0) {
 			const frame = this.ring[this.head]!;
 			const dirtiedAt = this.ringTick[this.head]!;
@@ -108,7 +110,12 @@ export class Writeback extends CoreModule {
 				this.len++;
 				break;
 			}
-			disk.write(nowUs, 1);
+			// The next page of the same file continues the request (merged): no seek.
+			const obj = frames.owner[frame]!;
+			const off = frames.index[frame]!;
+			disk.write(nowUs, 1, obj !== prevObj || off !== prevOff + 1);
+			prevObj = obj;
+			prevOff = off;
 			// Writeback completes within the tick here; PG_reclaim pages become reclaimable at once.
 			flags[frame] = flags[frame]! & ~(PG_DIRTY | PG_RECLAIM | PG_WRITEBACK);
 			this.nrDirty--;

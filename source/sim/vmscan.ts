@@ -105,6 +105,8 @@ export class Vmscan extends CoreModule {
 	congestedKeeps = 0;
 	private anonPageouts = 0;
 	private filePageouts = 0;
+	/** The swap slot this reclaim pass last wrote: the next one after it merges into the same request. */
+	private lastSwapSlot = -2;
 
 	constructor(
 		core: Core,
@@ -125,6 +127,7 @@ export class Vmscan extends CoreModule {
 		st.activated = st.deactivated = st.refill = st.rotated = 0;
 		this.anonPageouts = this.filePageouts = 0;
 		this.congestedKeeps = 0;
+		this.lastSwapSlot = -2;
 		const policy = this.lruvec.policy;
 		this.lruvec.refresh();
 		let reclaimed = 0;
@@ -265,7 +268,9 @@ export class Vmscan extends CoreModule {
 			if (owner) owner.zswapEnts++;
 		} else {
 			swap.state[slot] = SLOT_DISK;
-			dev.write(nowUs, 1);
+			// Consecutive slots are one growing request (the block layer merges them): no seek.
+			dev.write(nowUs, 1, slot !== this.lastSwapSlot + 1);
+			this.lastSwapSlot = slot;
 			this.vm.pswpout++;
 			this.anonPageouts++;
 		}

@@ -56,10 +56,20 @@ export function workingsetEviction(lruvec: Lruvec, flags: number): number {
 	return shadow;
 }
 
+/** workingset_refault()'s verdict: not recent (a cold miss), recent (activate), or recent and in the workingset. */
+export const REFAULT_COLD = 0;
+export const REFAULT_ACTIVATE = 1;
+/** Activated and PG_workingset set: the refault is thrashing, and its wait is a memory stall. */
+export const REFAULT_RESTORE = 2;
+export type RefaultVerdict = typeof REFAULT_COLD | typeof REFAULT_ACTIVATE | typeof REFAULT_RESTORE;
+
 /**
- * workingset_refault(): count the refault and decide whether the page goes straight to the active
- * list (its refault distance fits in the workingset); a restore of a PG_workingset page also notes
- * the IO cost against its type. `shadow` 0 means there was none (a first fault).
+ * mm/workingset.c workingset_refault(): count the refault; if workingset_test_recent() finds its
+ * refault distance within the workingset, the page goes straight to the active list; if the shadow
+ * also says it was PG_workingset when evicted, it gets PG_workingset again (WORKINGSET_RESTORE,
+ * lru_note_cost_refault). Only such a page makes its reader a memory stall: swap_read_folio() and
+ * filemap_read_folio() enter psi_memstall only for folio_test_workingset(). `shadow` 0: no shadow (a
+ * first fault).
  */
 export function workingsetRefault(
 	lruvec: Lruvec,
@@ -67,22 +77,21 @@ export function workingsetRefault(
 	shadow: number,
 	anon: boolean,
 	canSwap: boolean,
-): boolean {
-	if (!shadow) return false;
+): RefaultVerdict {
+	if (!shadow) return REFAULT_COLD;
 	if (anon) vm.workingset_refault_anon++;
 	else {
 		vm.workingset_refault_file++;
 		lruvec.noteFileRefault();
 	}
 	const distance = refaultDistance(lruvec.nonresidentAge, shadow);
-	if (distance > workingsetSize(lruvec.refresh(), anon, canSwap)) return false;
+	if (distance > workingsetSize(lruvec.refresh(), anon, canSwap)) return REFAULT_COLD;
 	if (anon) vm.workingset_activate_anon++;
 	else vm.workingset_activate_file++;
 	lruvec.ageNonresident(1);
-	if (shadowWorkingset(shadow)) {
-		if (anon) vm.workingset_restore_anon++;
-		else vm.workingset_restore_file++;
-		lruvec.noteRefaultCost(anon);
-	}
-	return true;
+	if (!shadowWorkingset(shadow)) return REFAULT_ACTIVATE;
+	if (anon) vm.workingset_restore_anon++;
+	else vm.workingset_restore_file++;
+	lruvec.noteRefaultCost(anon);
+	return REFAULT_RESTORE;
 }

@@ -3,6 +3,7 @@ import {type Core, CoreModule} from './core.js';
 import {COMPRESSORS} from './costs.js';
 import type {Compressor, SwapSpec} from './spec.js';
 import {SLOT_ZRAM, type SwapArea} from './swap.js';
+import {PAGE_SIZE} from './units.js';
 import {ZS_ZRAM, type Zsmalloc} from './zsmalloc.js';
 import type {ReclaimTime} from './zswap.js';
 
@@ -34,7 +35,8 @@ export class Zram extends CoreModule {
 
 	/** zram_write_page(): compress the page into a slot. Returns the slot, ZRAM_FULL or ZRAM_NO_SLOT. */
 	store(time: ReclaimTime, compressibility: number): number {
-		const size = compressedSize(this.rng, this.compressor, compressibility);
+		// zram_write_page(): a page that does not compress below PAGE_SIZE is stored whole (ZRAM_HUGE).
+		const size = Math.min(PAGE_SIZE, compressedSize(this.rng, this.compressor, compressibility));
 		const limit = this.spec.mem_limit ?? 0;
 		if ((limit > 0 && this.bytes + size > limit) || !this.zs.reserve(ZS_ZRAM, size)) {
 			this.events.emitOnce('zram-full', this.clock.tick);
@@ -59,7 +61,7 @@ export class Zram extends CoreModule {
 		this.zs.shrink();
 	}
 
-	/** zram_read_page(): decompressing is the wait (a synchronous device: no queue). */
+	/** zram_read_page(): decompressing is the wait (a synchronous device: no queue, no swap cache). */
 	readUs(): number {
 		return COMPRESSORS[this.compressor].decompressUs;
 	}

@@ -85,6 +85,8 @@ export class Zswap extends CoreModule {
 		if (this.full) return ZSWAP_REJECTED;
 		const size = compressedSize(this.rng, this.spec.compressor, compressibility);
 		time.costUs += COMPRESSORS[this.spec.compressor].compressUs;
+		// mm/zswap.c zswap_compress(): `if (comp_ret || !dlen || dlen >= PAGE_SIZE)` the store fails
+		// (6.18 and later store such a page uncompressed when writeback is enabled; not modelled).
 		if (size >= PAGE_SIZE) {
 			this.vm.zswap_reject_compress_poor++;
 			return ZSWAP_REJECTED;

@@ -8,6 +8,9 @@ import {
 	EVICTION_BITS,
 	EVICTION_MASK,
 	packShadow,
+	REFAULT_ACTIVATE,
+	REFAULT_COLD,
+	REFAULT_RESTORE,
 	refaultDistance,
 	shadowAge,
 	shadowWorkingset,
@@ -108,7 +111,7 @@ describe('workingset_eviction and workingset_refault on a lruvec', () => {
 		lruvec.ageNonresident(10);
 		const shadow = workingsetEviction(lruvec, PG_WORKINGSET); // age 10; now 11
 		lruvec.ageNonresident(5); // 16: distance 16 − 10 = 6 ≤ workingset 10 (active file, swap empty)
-		expect(workingsetRefault(lruvec, vm, shadow, false, true)).toBe(true);
+		expect(workingsetRefault(lruvec, vm, shadow, false, true)).toBe(REFAULT_RESTORE);
 		expect(vm.workingset_refault_file).toBe(1);
 		expect(vm.workingset_activate_file).toBe(1);
 		expect(vm.workingset_restore_file).toBe(1);
@@ -117,12 +120,33 @@ describe('workingset_eviction and workingset_refault on a lruvec', () => {
 		expect(lruvec.nonresidentAge).toBe(17);
 	});
 
+	it('a recent refault of a page that was not PG_workingset activates but is no restore and no memstall', () => {
+		// mm/workingset.c: folio_set_workingset() only `if (workingset)`, the shadow's bit. Distance 6 <= 10.
+		const lruvec = lruvecWithActiveFile(10);
+		const vm = zeroVmstat();
+		lruvec.ageNonresident(10);
+		const shadow = workingsetEviction(lruvec, 0); // age 10; now 11
+		lruvec.ageNonresident(5); // 16: distance 6
+		expect(workingsetRefault(lruvec, vm, shadow, false, true)).toBe(REFAULT_ACTIVATE);
+		expect([vm.workingset_activate_file, vm.workingset_restore_file, lruvec.fileCost]).toEqual([1, 0, 0]);
+	});
+
+	it('a PG_workingset page refaulting from farther back than the workingset is cold: no restore', () => {
+		// distance 10 > workingset 4: workingset_test_recent() fails before the shadow's bit is looked at.
+		const lruvec = lruvecWithActiveFile(4);
+		const vm = zeroVmstat();
+		const shadow = workingsetEviction(lruvec, PG_WORKINGSET); // age 0; now 1
+		lruvec.ageNonresident(9);
+		expect(workingsetRefault(lruvec, vm, shadow, true, true)).toBe(REFAULT_COLD);
+		expect(vm.workingset_restore_anon).toBe(0);
+	});
+
 	it('a refault farther back than the workingset is only counted', () => {
 		const lruvec = lruvecWithActiveFile(4);
 		const vm = zeroVmstat();
 		const shadow = workingsetEviction(lruvec, 0); // age 0; now 1
 		lruvec.ageNonresident(9); // 10: distance 10 > workingset 4
-		expect(workingsetRefault(lruvec, vm, shadow, true, true)).toBe(false);
+		expect(workingsetRefault(lruvec, vm, shadow, true, true)).toBe(REFAULT_COLD);
 		expect(vm.workingset_refault_anon).toBe(1);
 		expect(vm.workingset_activate_anon).toBe(0);
 		expect(lruvec.anonCost).toBe(0);
@@ -132,7 +156,7 @@ describe('workingset_eviction and workingset_refault on a lruvec', () => {
 	it('no shadow (a first fault) is no refault', () => {
 		const lruvec = lruvecWithActiveFile(4);
 		const vm = zeroVmstat();
-		expect(workingsetRefault(lruvec, vm, 0, false, true)).toBe(false);
+		expect(workingsetRefault(lruvec, vm, 0, false, true)).toBe(REFAULT_COLD);
 		expect(vm.workingset_refault_file).toBe(0);
 	});
 });

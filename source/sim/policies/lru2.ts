@@ -1,9 +1,18 @@
 // The kernel's classic reclaim: active and inactive lists for anon and file (mm/vmscan.c, mm/swap.c).
 // New pages enter the inactive head; reclaim takes inactive tails; a second reference promotes.
+
+import {
+	FOLIOREF_ACTIVATE,
+	FOLIOREF_KEEP,
+	FOLIOREF_RECLAIM_CLEAN,
+	folioCheckReferences,
+	referencedPtes,
+} from '../folio-references.js';
 import {
 	FRAME_FILE,
 	type FrameTable,
 	PG_ACTIVE,
+	PG_DIRTY,
 	PG_REFERENCED,
 	PG_UNEVICTABLE,
 	PG_WORKINGSET,
@@ -149,23 +158,19 @@ export class TwoListLru implements ReplacementPolicy {
 			const swapBacked = frames.isSwapBacked(frame);
 			if (swapBacked) ctx.stats.scannedAnon++;
 			else ctx.stats.scannedFile++;
-			const f = flags[frame]!;
-			const young = (f & PG_YOUNG) !== 0;
-			const referenced = (f & PG_REFERENCED) !== 0;
-			if (young) {
-				// Second chance: a young anon page, or one referenced twice, is activated; else keep it once.
-				if (swapBacked || referenced) {
-					flags[frame] = (f & ~(PG_YOUNG | PG_REFERENCED)) | PG_ACTIVE;
-					lists.moveHead(active, frame);
-					ctx.stats.activated++;
-				} else {
-					flags[frame] = (f & ~PG_YOUNG) | PG_REFERENCED;
-					lists.moveHead(inactive, frame);
-					ctx.stats.rotated++;
-				}
+			const verdict = folioCheckReferences(flags, frame, referencedPtes(flags, frame), !swapBacked);
+			if (verdict === FOLIOREF_ACTIVATE) {
+				// Referenced twice (or from two mappings): activate_locked; PG_referenced stays set.
+				flags[frame]! |= PG_ACTIVE;
+				lists.moveHead(active, frame);
+				ctx.stats.activated++;
 				continue;
 			}
-			flags[frame] = f & ~PG_REFERENCED;
+			if (verdict === FOLIOREF_KEEP || (verdict === FOLIOREF_RECLAIM_CLEAN && flags[frame]! & PG_DIRTY)) {
+				// keep_locked: back to the inactive head for another trip (no vmstat counter).
+				lists.moveHead(inactive, frame);
+				continue;
+			}
 			lists.remove(frame);
 			const result = ctx.evict(frame);
 			if (result === EVICTED) {
