@@ -1,13 +1,17 @@
 // memtop run [WORKLOAD]: the live dashboard, or --headless text/JSON output.
 import {unlinkSync} from 'node:fs';
 import {UserError} from '../common/user-error.js';
+import {STATE_LIMIT_BYTES} from '../record/format.js';
+import {formatTickTime} from '../record/labels.js';
 import {JsonlRecorder} from '../record/recorder.js';
 import {defaultRecordingPath} from '../record/runs-dir.js';
 import {Stepper} from '../record/stepper.js';
 import {SimSession} from '../session/sim-session.js';
 import {Machine} from '../sim/machine.js';
 import {policyNames} from '../sim/policies/index.js';
+import {formatBinary} from '../text/format.js';
 import {loadWorkload} from '../workload/load.js';
+import {parseSize} from '../workload/quantities.js';
 import {parseArgs} from './args.js';
 import {runHeadless} from './headless.js';
 import {type CommandIo, warn} from './io.js';
@@ -30,6 +34,9 @@ export const runHelp = `
     --record FILE     Record the run to FILE (docs/recording.md); replay it with memtop replay FILE
     --no-record       Do not record (interactive runs record to the runs directory by default;
                       see memtop runs)
+    --record-limit N  Stop writing states once the recording holds N bytes (512M, 2G; default
+                      1G): from there it records only commands and hashes, so it still replays
+                      exactly, and a seek past its last state steps from that state
 
   Examples
     $ memtop
@@ -47,6 +54,7 @@ export const RUN_FLAGS = {
 	interval: {type: 'number', default: 1},
 	json: {type: 'boolean', default: false},
 	record: {type: 'string'},
+	recordLimit: {type: 'string'},
 } as const;
 
 export function checkPolicy(name: string | undefined): string | undefined {
@@ -68,6 +76,23 @@ export function checkPositive(flag: string, value: number, allowZero = false, ma
 	}
 	if (value > max) throw new UserError(`${flag}: expected at most ${max} seconds, got ${value}`);
 	return value;
+}
+
+/** --record-limit SIZE (512M, 2G, or bytes): when a recording stops holding states. */
+export function checkRecordLimit(value: string | undefined): number {
+	if (value === undefined) return STATE_LIMIT_BYTES;
+	const bytes = parseSize(value);
+	if (bytes === undefined || !(bytes >= 0) || !Number.isSafeInteger(Math.floor(bytes)))
+		throw new UserError(
+			`--record-limit: expected a size like 512M or 2G (or a number of bytes), got ${JSON.stringify(value)}`,
+		);
+	return Math.floor(bytes);
+}
+
+/** The line that says a recording stopped holding states (null while it holds them all). */
+export function stateLimitNote(recorder: JsonlRecorder): string | null {
+	if (recorder.statesStoppedAt === null) return null;
+	return `${recorder.path}: states stopped at ${formatBinary(recorder.stateLimit)} (--record-limit), from ${formatTickTime(recorder.statesStoppedAt)} on: it replays to its end, and a seek past there steps from the last state`;
 }
 
 export function checkSeed(value: number): number {
@@ -131,6 +156,7 @@ export async function runCommand(argv: string[], io: CommandIo, deps: RunDepende
 	if (input.length > 1)
 		throw new UserError(`run: expected at most one workload, got ${input.length} (${input.join(' ')})`);
 	const record = checkRecord(flags.record, noRecord);
+	const stateLimit = checkRecordLimit(flags.recordLimit);
 	const workload = loadWorkload(input[0] ?? 'default');
 	const seed = checkSeed(flags.seed ?? 1);
 	const policy = checkPolicy(flags.policy);
@@ -139,7 +165,7 @@ export async function runCommand(argv: string[], io: CommandIo, deps: RunDepende
 		const duration = checkPositive('--duration', flags.duration ?? 60);
 		const interval = checkPositive('--interval', flags.interval ?? 1);
 		// Headless runs record only when asked.
-		const recorder = record === undefined ? null : JsonlRecorder.open({path: record, machine});
+		const recorder = record === undefined ? null : JsonlRecorder.open({path: record, machine, stateLimit});
 		try {
 			runHeadless(new Stepper(machine, {recorder}), {
 				duration,
@@ -152,17 +178,19 @@ export async function runCommand(argv: string[], io: CommandIo, deps: RunDepende
 			if (recorder) {
 				await recorder.close(machine);
 				if (recorder.error) warn(io, `memtop: ${recorder.path}: recording stopped: ${recorder.error}`);
+				const note = stateLimitNote(recorder);
+				if (note) warn(io, `memtop: ${note}`);
 			}
 		}
 		return 0;
 	}
 	const speed = checkPositive('--speed', flags.speed ?? 1, true);
 	let recorder: JsonlRecorder | null = null;
-	if (record !== undefined) recorder = JsonlRecorder.open({path: record, machine});
+	if (record !== undefined) recorder = JsonlRecorder.open({path: record, machine, stateLimit});
 	else if (!noRecord) {
 		// The default recording must not stop the dashboard from starting: say why and go on.
 		try {
-			recorder = JsonlRecorder.open({path: defaultRecordingPath(workload.name), machine});
+			recorder = JsonlRecorder.open({path: defaultRecordingPath(workload.name), machine, stateLimit});
 		} catch (error) {
 			warn(io, `memtop: not recording: ${error instanceof Error ? error.message : String(error)}`);
 		}
@@ -177,6 +205,8 @@ export async function runCommand(argv: string[], io: CommandIo, deps: RunDepende
 		if (!recorder) return;
 		if (recorder.error) warn(io, `memtop: ${recorder.path}: recording stopped: ${recorder.error}`);
 		else warn(io, `memtop: recorded to ${recorder.path}; replay it with: memtop replay ${recorder.path}`);
+		const note = stateLimitNote(recorder);
+		if (note) warn(io, `memtop: ${note}`);
 	});
 	let code: number;
 	try {

@@ -40,6 +40,15 @@ export const STATE_INTERVAL_TICKS = 60 * TICKS_PER_SECOND;
  * would make an hour ≈61 MB, every 30 minutes ≈42 MB (docs/recording.md has the seek times).
  */
 export const KEY_INTERVAL_TICKS = 20 * 60 * TICKS_PER_SECOND;
+/**
+ * States stop once a recording holds this many bytes (--record-limit): from there on it records only
+ * commands and hash checkpoints (≈40 KB per simulated hour), so it still replays exactly and is
+ * verified to its end, and a seek past the last state steps from that state. A machine under pressure
+ * rewrites a third to two thirds of its state's words every simulated minute (docs/recording.md: 220-640
+ * MB per hour), so without a bound a dashboard left running fills the disk; 1 GiB is 1.7-4.8 hours of
+ * a shipped workload under the pressure keys, 17-37 hours of a calm one.
+ */
+export const STATE_LIMIT_BYTES = 1024 ** 3;
 
 export interface ParentRef {
 	/** The recording this one branched from (absolute path when written). */

@@ -34,6 +34,7 @@ import {
 	type RecordingHeader,
 	type RecordLine,
 	STATE_INTERVAL_TICKS,
+	STATE_LIMIT_BYTES,
 	saveCanonical,
 } from './format.js';
 import type {RunRecorder} from './stepper.js';
@@ -55,6 +56,8 @@ export interface RecorderOptions {
 	hashInterval?: number;
 	stateInterval?: number;
 	keyInterval?: number;
+	/** States stop once the file holds this many bytes (default STATE_LIMIT_BYTES; see there). */
+	stateLimit?: number;
 }
 
 /**
@@ -103,6 +106,7 @@ export class JsonlRecorder implements RunRecorder {
 	private readonly hashInterval: number;
 	private readonly stateInterval: number;
 	private readonly keyInterval: number;
+	readonly stateLimit: number;
 	private lastCheckpoint = -1;
 	/** The last state written (key or delta): the next delta's base. */
 	private previous: {tick: number; raw: Uint8Array} | null = null;
@@ -111,6 +115,13 @@ export class JsonlRecorder implements RunRecorder {
 	error: string | null = null;
 	/** Lines written (header included). */
 	lines = 0;
+	/** Bytes written (header included). */
+	bytes = 0;
+	/**
+	 * The tick of the first state checkpoint left without its state because the file had reached
+	 * stateLimit (null while states are still written): from there on, commands and hashes only.
+	 */
+	statesStoppedAt: number | null = null;
 
 	/**
 	 * Create the file (never an existing one) and write the header; a recording that starts after tick 0
@@ -138,7 +149,7 @@ export class JsonlRecorder implements RunRecorder {
 			parent: options.parent ?? null,
 		};
 		recorder.write(JSON.stringify(header));
-		if (machine.tick > 0 || options.parent) recorder.checkpoint(machine, true);
+		if (machine.tick > 0 || options.parent) recorder.checkpoint(machine, true, true);
 		if (recorder.error) {
 			// Not even the header fits (a full disk): leave no empty file to be listed as a run.
 			recorder.closeFd();
@@ -158,6 +169,7 @@ export class JsonlRecorder implements RunRecorder {
 		this.hashInterval = options.hashInterval ?? HASH_INTERVAL_TICKS;
 		this.stateInterval = options.stateInterval ?? STATE_INTERVAL_TICKS;
 		this.keyInterval = options.keyInterval ?? KEY_INTERVAL_TICKS;
+		this.stateLimit = options.stateLimit ?? STATE_LIMIT_BYTES;
 	}
 
 	get closed(): boolean {
@@ -199,10 +211,13 @@ export class JsonlRecorder implements RunRecorder {
 		);
 	}
 
-	private checkpoint(machine: Machine, withState: boolean): void {
+	private checkpoint(machine: Machine, withState: boolean, first = false): void {
 		const tick = machine.tick;
 		this.lastCheckpoint = tick;
-		if (withState) {
+		// Past the limit, no more states (but a take-over's first, without which the file cannot replay).
+		const store = withState && (first || this.bytes < this.stateLimit);
+		if (withState && !store) this.statesStoppedAt ??= tick;
+		if (store) {
 			const raw = saveCanonical(machine);
 			const hash = hashBytes(raw);
 			if (this.isKey(tick)) {
@@ -230,6 +245,7 @@ export class JsonlRecorder implements RunRecorder {
 			const buf = Buffer.from(`${text}\n`, 'utf8');
 			for (let at = 0; at < buf.length; ) at += writeSync(this.fd, buf, at, buf.length - at);
 			this.lines++;
+			this.bytes += buf.length;
 		} catch (error) {
 			this.error = `write failed: ${describeOpenError(error)}`;
 			this.closeFd();
