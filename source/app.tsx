@@ -6,6 +6,7 @@ import {useStdin} from 'ink';
 import type {Session} from './session/types.js';
 import type {DashboardConfig} from './view/config.js';
 import {handleKey} from './view/input/dispatch.js';
+import {handleMouse} from './view/input/mouse.js';
 import {useKeys} from './view/input/use-keys.js';
 import {Screen} from './view/screen.js';
 import {useDashboard} from './view/use-dashboard.js';
@@ -27,8 +28,9 @@ export function App({session, ...options}: AppProps) {
 	const {isRawModeSupported} = useStdin();
 	const d = useDashboard(session, options);
 	// Ink throws if raw mode is requested on a pipe; undefined must count as "no" (ink-stack.md §3).
-	useKeys((input) => {
-		if (input.kind === 'key') handleKey(d.env, input);
-	}, isRawModeSupported === true);
+	useKeys(
+		(input) => (input.kind === 'key' ? handleKey(d.env, input) : handleMouse(d.env, input)),
+		isRawModeSupported === true,
+	);
 	return <Screen d={d} />;
 }

@@ -42,8 +42,9 @@ export interface DashboardView {
 	 * negative id for a group line in the tree. */
 	rows: readonly TableRow[];
 	pids: readonly number[];
-	/** Rows the table shows at once. */
+	/** Rows the table shows at once, and the first one shown. */
 	pageSize: number;
+	top: number;
 	visibleColumns: readonly Column[];
 	layout: Layout;
 }

@@ -22,8 +22,9 @@ export interface Layout {
 
 /** The table keeps at least its header and three rows. */
 const MIN_TABLE = 4;
-/** Spare lines under the table worth opening the log and graphs for, unasked. */
+/** Spare lines under the table worth opening the log and graphs for, unasked (or the log alone). */
 const WORTH_A_PANEL = 8;
+const WORTH_A_LOG = 4;
 
 /**
  * `tableRows`: how many rows the table has to show. Lines it does not need go to the event log and
@@ -43,17 +44,20 @@ export function computeLayout(
 	const headerLines = headerHeight(width, Math.max(0, total - footer - MIN_TABLE), replay, header);
 	const body = Math.max(0, total - footer - headerLines);
 	const spare = body - Math.max(MIN_TABLE, tableRows + 1);
-	const lower: LowerPanel = chosen ?? (rows >= 32 || spare >= WORTH_A_PANEL ? 'both' : 'none');
+	// Unasked on a short terminal, the log and graphs take only lines the table does not need.
+	const onlySpare = chosen === null && rows < 32;
+	const lower: LowerPanel =
+		chosen ?? (rows >= 32 || spare >= WORTH_A_PANEL ? 'both' : spare >= WORTH_A_LOG ? 'log' : 'none');
 	const sideBySide = width >= WIDE_HEADER;
 	const stacked = lower === 'both' && !sideBySide;
 	let lowerHeight = 0;
 	if (stacked) {
 		// Graphs and a few log lines under each other: most of the body, a little table left.
 		const share = Math.min(16, Math.max(10, Math.floor(body * 0.6)));
-		lowerHeight = Math.max(0, Math.min(Math.max(share, spare), body - 3));
+		lowerHeight = Math.max(0, Math.min(onlySpare ? spare : Math.max(share, spare), body - 3));
 	} else if (lower !== 'none') {
 		const share = Math.min(12, Math.max(7, Math.floor(body * 0.4)));
-		lowerHeight = Math.max(0, Math.min(Math.max(share, spare), body - MIN_TABLE));
+		lowerHeight = Math.max(0, Math.min(onlySpare ? spare : Math.max(share, spare), body - MIN_TABLE));
 	}
 	const graphsWidth = lower === 'both' && sideBySide ? Math.min(72, Math.floor(width * 0.45)) : width;
 	const logWidth = lower === 'both' && sideBySide ? width - graphsWidth - 1 : width;

@@ -122,7 +122,7 @@ export function useDashboard(session: Session, options: DashboardOptions): Dashb
 	const visibleColumns = layoutColumns(width, config.columns).columns;
 
 	const view = useRef<DashboardView | null>(null);
-	view.current = {snapshot, status, rows, pids, pageSize, visibleColumns, layout};
+	view.current = {snapshot, status, rows, pids, pageSize, top, visibleColumns, layout};
 
 	const env = useMemo<ActionEnv>(
 		() => ({

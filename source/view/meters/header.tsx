@@ -12,6 +12,7 @@ import {
 	type HeaderConfig,
 	headerRows,
 	type MeterContext,
+	type MeterId,
 	meterById,
 	shownMeters,
 } from './registry.js';
@@ -39,11 +40,24 @@ export function headerHeight(
 	return Math.max(0, Math.min(wanted, maxLines));
 }
 
-export function Header({snapshot, status, rates, width, maxLines, config = DEFAULT_HEADER}: HeaderProps) {
-	const replay = status.mode === 'replay' && status.replay !== null;
-	const rows = headerRows(config, width);
-	const ctx: MeterContext = {snapshot, status, rates, mode: modeOf(status), shown: shownMeters(rows)};
-	const lines = rows.map((row) => ({
+export interface HeaderLine {
+	key: string;
+	/** The replay's timeline, or one or two meters. */
+	timeline: boolean;
+	meters: readonly MeterId[];
+}
+
+/**
+ * The header's lines top to bottom, as drawn: on a short terminal the most important lines are
+ * kept, still in their usual order. The mouse reads this too, to know which meter was clicked.
+ */
+export function headerLines(
+	config: HeaderConfig,
+	width: number,
+	maxLines: number,
+	replay: boolean,
+): HeaderLine[] {
+	const lines = headerRows(config, width).map((row) => ({
 		key: row.key,
 		priority: row.priority,
 		timeline: false,
@@ -51,33 +65,46 @@ export function Header({snapshot, status, rates, width, maxLines, config = DEFAU
 	}));
 	if (replay) lines.push({key: 'timeline', priority: -1, timeline: true, meters: []});
 	const height = headerHeight(width, maxLines, replay, config);
-	// On a short terminal keep the most important lines, still in their usual order.
 	const kept = new Set(
 		[...lines]
 			.sort((a, b) => a.priority - b.priority)
 			.slice(0, height)
 			.map((l) => l.key),
 	);
-	const half = Math.floor(width / 2);
+	return lines.filter((l) => kept.has(l.key)).map(({key, timeline, meters}) => ({key, timeline, meters}));
+}
+
+/** Where the second meter of a two-meter line starts. */
+export const splitAt = (width: number): number => Math.floor(width / 2);
+
+export function Header({snapshot, status, rates, width, maxLines, config = DEFAULT_HEADER}: HeaderProps) {
+	const replay = status.mode === 'replay' && status.replay !== null;
+	const ctx: MeterContext = {
+		snapshot,
+		status,
+		rates,
+		mode: modeOf(status),
+		shown: shownMeters(headerRows(config, width)),
+	};
+	const lines = headerLines(config, width, maxLines, replay);
+	const half = splitAt(width);
 	return (
-		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
-			{lines
-				.filter((l) => kept.has(l.key))
-				.map((l) => (
-					<Box key={l.key} width={width} height={1}>
-						{l.timeline && status.replay ? (
-							<Timeline replay={status.replay} width={width} />
-						) : l.meters.length === 1 ? (
-							meterById(l.meters[0]!).draw(ctx, width)
-						) : (
-							<>
-								{/* Two meters: the left one leaves a blank column before the right one. */}
-								<Box width={half}>{meterById(l.meters[0]!).draw(ctx, half - 1)}</Box>
-								<Box width={width - half}>{meterById(l.meters[1]!).draw(ctx, width - half)}</Box>
-							</>
-						)}
-					</Box>
-				))}
+		<Box flexDirection="column" width={width} height={lines.length} overflowY="hidden">
+			{lines.map((l) => (
+				<Box key={l.key} width={width} height={1}>
+					{l.timeline && status.replay ? (
+						<Timeline replay={status.replay} width={width} />
+					) : l.meters.length === 1 ? (
+						meterById(l.meters[0]!).draw(ctx, width)
+					) : (
+						<>
+							{/* Two meters: the left one leaves a blank column before the right one. */}
+							<Box width={half}>{meterById(l.meters[0]!).draw(ctx, half - 1)}</Box>
+							<Box width={width - half}>{meterById(l.meters[1]!).draw(ctx, width - half)}</Box>
+						</>
+					)}
+				</Box>
+			))}
 		</Box>
 	);
 }
