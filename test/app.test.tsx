@@ -93,12 +93,15 @@ describe('layout', () => {
 			'Run web-server  seed 42  policy lru  swappiness 60          Tasks 8, 2 running  OOM kills 1  3 stalled',
 		);
 		expect(lines[6]).toBe(
+			'LRU act/inact anon 2.06G/1.03G  file 292M/439M  pgactivate 1.5k/s  pgdeactivate 900/s  workingset_activate 10/s',
+		);
+		expect(lines[7]).toBe(
 			'  PID NAME        STATE       RSS▼   ANON   FILE   SWAP  ZSWAP    WSS MINFLT/s MAJFLT/s STALL% PROG%  OOM   ADJ RSS 2min',
 		);
-		expect(lines[7]).toMatch(/^ {2}777 java {8}swapin {5}1\.17G/);
+		expect(lines[8]).toMatch(/^ {2}777 java {8}swapin {5}1\.17G/);
 		const lower = lines.findIndex((l) => l.startsWith(' Events'));
 		// Eight processes need nine lines: the log and graphs get the rest (issue 17.18).
-		expect(lower).toBe(15);
+		expect(lower).toBe(16);
 		expect(lines[lower]).toMatch(/^ Events +x explains the last OOM kill · 1 {3}History +3s\/dot$/);
 		expect(lines[lower + 1]).toMatch(/^\[ {2}120\.00\] Out of memory: Killed process 901 \(hog\)/);
 		expect(lines[37]).toBe(' sorted by RSS ▼ · 8 processes · ? for help');
@@ -125,7 +128,9 @@ describe('layout', () => {
 			'Flt min 12.9k/s  maj 120/s  Swap in 80/s  out 450/s  refault 34/s',
 			'Tasks 8, 2 running  OOM kills 1  3 stalled',
 		]);
-		expect(lines[9]).toBe('  PID NAME       STATE       RSS▼   SWAP    WSS MAJFLT/s STALL% PROG%  OOM   ADJ');
+		expect(lines[10]).toBe(
+			'  PID NAME       STATE       RSS▼   SWAP    WSS MAJFLT/s STALL% PROG%  OOM   ADJ',
+		);
 		expect(lines.filter((l) => /^ +\d+ \w/.test(l))).toHaveLength(8);
 		expect(lines[22]).toBe('F1Help   F2Setup  F3Search F4Filter F5Tree   F6SortBy F9Kill   F10Quit');
 	});
@@ -135,18 +140,18 @@ describe('layout', () => {
 		const small = await app(few, 100, 30);
 		const lines = small.lines();
 		const events = lines.findIndex((l) => l.startsWith(' Events'));
-		// Header 6 lines, the table's title and 4 rows, then the log and the graphs beside it.
-		expect(events).toBe(11);
+		// Header 7 lines, the table's title and 4 rows, then the log and the graphs beside it.
+		expect(events).toBe(12);
 		expect(lines[events]).toMatch(/History/);
-		expect(lines.slice(7, 11).every((l) => /^ +\d+ \w/.test(l))).toBe(true);
+		expect(lines.slice(8, 12).every((l) => /^ +\d+ \w/.test(l))).toBe(true);
 		small.unmount();
 
 		const big = await app(liveSession(), 200, 60);
 		const tall = big.lines();
 		const log = tall.findIndex((l) => l.startsWith(' Events'));
-		expect(log).toBe(15);
+		expect(log).toBe(16);
 		// Every line between the log's title and the status line is the log's (and the graphs').
-		expect(tall.length - 2 - log).toBe(42);
+		expect(tall.length - 2 - log).toBe(41);
 	});
 
 	it('re-lays out on resize', async () => {
@@ -182,32 +187,32 @@ describe('layout', () => {
 
 	it('computes sensible layouts and drops header lines on tiny terminals', () => {
 		expect(computeLayout(120, 40, null, false)).toMatchObject({
-			headerLines: 6,
-			body: 31,
-			tableHeight: 19,
+			headerLines: 7,
+			body: 30,
+			tableHeight: 18,
 			lower: 'both',
 			sideBySide: true,
 			logWidth: 65,
 			graphsWidth: 54,
 		});
 		expect(computeLayout(80, 24, null, false)).toMatchObject({
-			headerLines: 9,
-			body: 12,
-			tableHeight: 12,
+			headerLines: 10,
+			body: 11,
+			tableHeight: 11,
 			lower: 'none',
 		});
 		expect(computeLayout(80, 24, 'both', false)).toMatchObject({
 			tableHeight: 3,
-			graphsHeight: 6,
+			graphsHeight: 5,
 			logHeight: 3,
 		});
 		expect(computeLayout(80, 30, 'both', false)).toMatchObject({
-			tableHeight: 8,
+			tableHeight: 7,
 			graphsHeight: 7,
 			logHeight: 3,
 		});
 		expect(computeLayout(80, 12, null, false)).toMatchObject({headerLines: 5, body: 4});
-		expect(computeLayout(120, 40, null, true).headerLines).toBe(7);
+		expect(computeLayout(120, 40, null, true).headerLines).toBe(8);
 	});
 
 	it('finds name matches with wrap-around', () => {
@@ -248,7 +253,7 @@ describe('navigation keys', () => {
 		const r = await app(session, 80, 24);
 		await r.press(KEYS.end);
 		const lines = r.lines();
-		expect(lines[10]).not.toMatch(/^ +2000 /);
+		expect(lines[11]).not.toMatch(/^ +2000 /);
 		expect(await selectedPid(r, session)).toBeDefined();
 	});
 
@@ -257,7 +262,7 @@ describe('navigation keys', () => {
 		const r = await app(session, 80, 24);
 		await r.press(KEYS.down); // hog, 2nd by RSS
 		await r.press('<'); // sort by the column before RSS: STATE
-		expect(r.lines()[9]).toMatch(/STATE▲/);
+		expect(r.lines()[10]).toMatch(/STATE▲/);
 		expect(await selectedPid(r, session)).toBe(901);
 	});
 
@@ -267,10 +272,10 @@ describe('navigation keys', () => {
 		await r.press(KEYS.enter);
 		await tick();
 		expect(session.calls).toContainEqual({method: 'showRegionsOf', pid: 777});
-		expect(r.lines()[6]).toMatch(/^ Process 777 \(java\) {2}swapin +Esc close$/);
+		expect(r.lines()[7]).toMatch(/^ Process 777 \(java\) {2}swapin +Esc close$/);
 		expect(r.lines()).toContain('  REGION    KIND    SIZE  RESID  ZSWAP   SWAP  UNTCH');
 		await r.press(KEYS.escape);
-		expect(r.lines()[6]).toMatch(/^ {2}PID NAME/);
+		expect(r.lines()[7]).toMatch(/^ {2}PID NAME/);
 		await tick();
 		expect(session.calls.at(-1)).toEqual({method: 'showRegionsOf', pid: null});
 	});
@@ -281,17 +286,17 @@ describe('htop keys', () => {
 		it(`${JSON.stringify(key)} opens help; any other key closes it`, async () => {
 			const r = await app(liveSession());
 			await r.press(key);
-			expect(r.lines()[6]).toMatch(/^ memtop help/);
+			expect(r.lines()[7]).toMatch(/^ memtop help/);
 			await r.press('z');
-			expect(r.lines()[6]).toMatch(/^ {2}PID NAME/);
+			expect(r.lines()[7]).toMatch(/^ {2}PID NAME/);
 		});
 	}
 
 	it('help scrolls with ↓ at 80x24', async () => {
 		const r = await app(liveSession(), 80, 24);
 		await r.press('?', KEYS.down, KEYS.down);
-		expect(r.lines()[10]).toMatch(/^ {2}Enter|^ {2}F3 \//);
-		expect(r.lines()[9]).toMatch(/↑↓ scroll/);
+		expect(r.lines()[11]).toMatch(/^ {2}Enter|^ {2}F3 \//);
+		expect(r.lines()[10]).toMatch(/↑↓ scroll/);
 	});
 
 	for (const key of [KEYS.f3, '/']) {
@@ -346,32 +351,32 @@ describe('htop keys', () => {
 	it('a filter matching nothing explains the empty table', async () => {
 		const r = await app(liveSession());
 		await r.press('\\', 'z', 'z');
-		expect(r.lines()[7]).toBe('  no process matches "zz" (Esc clears the filter)');
+		expect(r.lines()[8]).toBe('  no process matches "zz" (Esc clears the filter)');
 	});
 
 	it('F6 opens the sort menu; ↓ and Enter sort by the chosen column', async () => {
 		const r = await app(liveSession(), 80, 24);
 		await r.press(KEYS.f6);
-		expect(r.lines()[9]).toMatch(/^ Sort by/);
+		expect(r.lines()[10]).toMatch(/^ Sort by/);
 		await r.press(KEYS.down, KEYS.enter);
-		expect(r.lines()[9]).toBe(
+		expect(r.lines()[10]).toBe(
 			'  PID NAME       STATE        RSS  SWAP▼    WSS MAJFLT/s STALL% PROG%  OOM   ADJ',
 		);
 		await r.press(KEYS.f6, KEYS.escape);
-		expect(r.lines()[9]).toMatch(/SWAP▼/);
+		expect(r.lines()[10]).toMatch(/SWAP▼/);
 	});
 
 	it('< and > step the sort column, M sorts by RSS, I inverts', async () => {
 		const r = await app(liveSession(), 80, 24);
 		await r.press('>');
-		expect(r.lines()[9]).toMatch(/SWAP▼/);
+		expect(r.lines()[10]).toMatch(/SWAP▼/);
 		await r.press('<', '<');
-		expect(r.lines()[9]).toMatch(/STATE▲/);
+		expect(r.lines()[10]).toMatch(/STATE▲/);
 		await r.press('M');
-		expect(r.lines()[9]).toMatch(/RSS▼/);
+		expect(r.lines()[10]).toMatch(/RSS▼/);
 		await r.press('I');
-		expect(r.lines()[9]).toMatch(/RSS▲/);
-		expect(r.lines()[10]).toMatch(/^ {4}1 systemd/);
+		expect(r.lines()[10]).toMatch(/RSS▲/);
+		expect(r.lines()[11]).toMatch(/^ {4}1 systemd/);
 	});
 
 	for (const key of [KEYS.f9, 'k']) {
@@ -396,10 +401,10 @@ describe('htop keys', () => {
 	it('an F-key first closes an open window', async () => {
 		const r = await app(liveSession());
 		await r.press('?', KEYS.f4);
-		expect(r.lines()[6]).toMatch(/^ {2}PID NAME/);
+		expect(r.lines()[7]).toMatch(/^ {2}PID NAME/);
 		expect(r.lines().at(-1)).toMatch(/^F1Help/);
 		await r.press(KEYS.enter, KEYS.f4);
-		expect(r.lines()[6]).toMatch(/^ {2}PID NAME/);
+		expect(r.lines()[7]).toMatch(/^ {2}PID NAME/);
 		expect(r.lines().at(-1)).toBe('EnterDone   EscClear   Filter: _');
 	});
 
@@ -589,14 +594,14 @@ describe('simulation keys', () => {
 		);
 		const r = await app(session);
 		await r.press('x');
-		expect(r.lines()[6]).toMatch(/^ OOM kill 2 of 2: 903 \(leaker\) +← → older\/newer · Esc close$/);
+		expect(r.lines()[7]).toMatch(/^ OOM kill 2 of 2: 903 \(leaker\) +← → older\/newer · Esc close$/);
 		await r.press(KEYS.left);
-		expect(r.lines()[6]).toMatch(/^ OOM kill 1 of 2: 901 \(hog\)/);
+		expect(r.lines()[7]).toMatch(/^ OOM kill 1 of 2: 901 \(hog\)/);
 		expect(r.lines()).toContain(
 			'▶     901   262144        0      520   500    786000  1048664 hog              ████████████████████',
 		);
 		await r.press(KEYS.escape);
-		expect(r.lines()[6]).toMatch(/^ {2}PID NAME/);
+		expect(r.lines()[7]).toMatch(/^ {2}PID NAME/);
 	});
 
 	it('g and v cycle the log/graphs area', async () => {
@@ -629,7 +634,7 @@ describe('replay keys', () => {
 		const r = await app(replaySession());
 		const lines = r.lines();
 		expect(lines[0]).toMatch(/REPLAY 0:02:13\/0:10:00 ×1 playing$/);
-		expect(lines[6]).toMatch(/^\[━+\^━+X━+●─+X─+\] 0:02:13\/0:10:00$/);
+		expect(lines[7]).toMatch(/^\[━+\^━+X━+●─+X─+\] 0:02:13\/0:10:00$/);
 		expect(lines.at(-1)).toBe('F1Help   SpcPlay   ←→Seek   n/NMarker gGoto   tTakeOver F10Quit');
 	});
 
@@ -706,6 +711,6 @@ describe('replay keys', () => {
 		expect(session.sent).toEqual([]);
 		expect(r.status()).toBe(' replay: press t to take over before changing the machine');
 		await r.press(KEYS.down, KEYS.enter);
-		expect(r.lines()[7]).toMatch(/^ Process 412 \(postgres\)/);
+		expect(r.lines()[8]).toMatch(/^ Process 412 \(postgres\)/);
 	});
 });

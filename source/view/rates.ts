@@ -20,6 +20,10 @@ export interface Rates {
 	zswpout: number;
 	/** zswap pages written back to the swap device. */
 	zswpwb: number;
+	/** LRU traffic: pages moved inactive → active and back, and refaults activated at once. */
+	pgactivate: number;
+	pgdeactivate: number;
+	workingsetActivate: number;
 	/** Seconds the rates span (0 until two snapshots are seen). */
 	window: number;
 }
@@ -42,6 +46,9 @@ const FIELDS = [
 	(s: Snapshot) => s.vmstat.zswpin,
 	(s: Snapshot) => s.vmstat.zswpout,
 	(s: Snapshot) => s.vmstat.zswpwb,
+	(s: Snapshot) => s.vmstat.pgactivate,
+	(s: Snapshot) => s.vmstat.pgdeactivate,
+	(s: Snapshot) => s.vmstat.workingset_activate_anon + s.vmstat.workingset_activate_file,
 ] as const;
 
 export const ZERO_RATES: Rates = {
@@ -57,6 +64,9 @@ export const ZERO_RATES: Rates = {
 	zswpin: 0,
 	zswpout: 0,
 	zswpwb: 0,
+	pgactivate: 0,
+	pgdeactivate: 0,
+	workingsetActivate: 0,
 	window: 0,
 };
 
@@ -108,6 +118,9 @@ export class RateWindow {
 			zswpin: r(9),
 			zswpout: r(10),
 			zswpwb: r(11),
+			pgactivate: r(12),
+			pgdeactivate: r(13),
+			workingsetActivate: r(14),
 			window: dt,
 		};
 		return this.#rates;

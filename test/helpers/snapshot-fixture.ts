@@ -25,6 +25,10 @@ export const FIXTURE_RATES = {
 	pgsteal_kswapd: 7200,
 	pgsteal_direct: 800,
 	allocstall_normal: 3,
+	pgactivate: 1500,
+	pgdeactivate: 900,
+	workingset_activate_anon: 4,
+	workingset_activate_file: 6,
 } as const;
 
 export function region(
@@ -302,6 +306,11 @@ export function buildSnapshot(options: FixtureOptions = {}): Snapshot {
 		Dirty: kb(24 * MIB_PAGES),
 		AnonPages: kb(anon),
 		Shmem: kb(shmem),
+		// The LRU lists hold every anon, shmem and file page: a third of the anon side inactive.
+		'Active(anon)': kb(Math.round(((anon + shmem) * 2) / 3)),
+		'Inactive(anon)': kb(anon + shmem - Math.round(((anon + shmem) * 2) / 3)),
+		'Active(file)': kb(Math.round(file * 0.4)),
+		'Inactive(file)': kb(file - Math.round(file * 0.4)),
 	});
 
 	const scale = options.rateScale ?? 1;

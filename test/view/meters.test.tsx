@@ -6,6 +6,7 @@ import type {SessionStatus} from '../../source/session/types.js';
 import {ClockMeter} from '../../source/view/meters/clock-meter.js';
 import {FaultsMeter, SwapIoMeter} from '../../source/view/meters/faults-meter.js';
 import {KswapdMeter} from '../../source/view/meters/kswapd-meter.js';
+import {LruMeter, lruSizes} from '../../source/view/meters/lru-meter.js';
 import {
 	dirtyPages,
 	MemoryBreakdown,
@@ -240,5 +241,17 @@ describe('ClockMeter and RunMeter', () => {
 		expect(
 			await frame(<ClockMeter snapshot={snapshot} status={replay} width={120} withRun={false} />, 120),
 		).toBe('REPLAY 0:01:23/0:05:00 ×2 playing');
+	});
+});
+
+describe('LruMeter', () => {
+	it('shows the active and inactive lists and the traffic between them (issue 17.17)', async () => {
+		expect(await frame(<LruMeter snapshot={snapshot} rates={rates} width={120} />, 120)).toBe(
+			'LRU act/inact anon 2.06G/1.03G  file 292M/439M  pgactivate 1.5k/s  pgdeactivate 900/s  workingset_activate 10/s',
+		);
+		expect(await frame(<LruMeter snapshot={snapshot} rates={rates} width={80} />, 80)).toBe(
+			'LRU act/inact anon 2.06G/1.03G  file 292M/439M  pgactivate 1.5k/s',
+		);
+		expect(lruSizes(snapshot).activeAnon * 4).toBe(snapshot.meminfo['Active(anon)']);
 	});
 });

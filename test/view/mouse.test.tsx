@@ -37,19 +37,19 @@ async function dashboard(width = 120, rows = 40) {
 		const kill = session.sent.slice(before).find((c) => c.kind === 'kill');
 		return kill?.kind === 'kill' ? kill.pid : undefined;
 	};
-	return {...r, session, selected, title: () => r.lines()[6] ?? ''};
+	return {...r, session, selected, title: () => r.lines()[7] ?? ''};
 }
 
 describe('mouse', () => {
 	it('a click on a column title sorts by it, a second click turns the order round', async () => {
 		const r = await dashboard();
-		await r.press(...click(columnX('stall', 120) + 2, 6));
+		await r.press(...click(columnX('stall', 120) + 2, 7));
 		expect(r.title()).toMatch(/STALL%▼|STALL% /);
 		expect(r.lines().at(-2)).toMatch(/sorted by STALL% ▼/);
-		expect(r.lines()[7]).toMatch(/^ +901 hog/);
-		await r.press(...click(columnX('stall', 120) + 2, 6));
+		expect(r.lines()[8]).toMatch(/^ +901 hog/);
+		await r.press(...click(columnX('stall', 120) + 2, 7));
 		expect(r.lines().at(-2)).toMatch(/sorted by STALL% ▲/);
-		await r.press(...click(columnX('name', 120), 6));
+		await r.press(...click(columnX('name', 120), 7));
 		expect(r.lines().at(-2)).toMatch(/sorted by NAME ▲/);
 	});
 
@@ -63,7 +63,7 @@ describe('mouse', () => {
 	it('the wheel moves the selection three rows a notch', async () => {
 		const r = await dashboard();
 		await r.press(wheel(true));
-		const third = r.lines()[10]!.trim().split(' ')[0];
+		const third = r.lines()[11]!.trim().split(' ')[0];
 		expect(String(await r.selected())).toBe(third);
 		await r.press(wheel(false));
 		expect(await r.selected()).toBe(777);
@@ -75,7 +75,7 @@ describe('mouse', () => {
 		await r.press(...click(r.lines()[bar]!.indexOf('F5Tree') + 3, bar));
 		expect(r.lines().at(-1)).toMatch(/F5List/);
 		await r.press(...click(r.lines()[bar]!.indexOf('F1Help') + 1, bar));
-		expect(r.lines()[6]).toMatch(/^ memtop help/);
+		expect(r.lines()[7]).toMatch(/^ memtop help/);
 		await r.press(KEYS.escape);
 		const exited = r.waitUntilExit();
 		await r.press(...click(r.lines()[bar]!.indexOf('F10Quit') + 4, bar));

@@ -36,12 +36,12 @@ describe('setup (F2)', () => {
 		const r = await dashboard();
 		await r.press(KEYS.f2);
 		const lines = r.lines();
-		expect(lines[6]).toMatch(/^ Setup +↑↓ choose · ←→ pane · Enter toggle · \[ \] move · Esc done$/);
-		expect(lines[7]).toMatch(/^ Categories +Columns: the process table, in order/);
-		expect(lines[8]).toMatch(/^ Columns +│ \[x\] PID +process id/);
-		expect(lines[9]).toMatch(/^ Meters +│ \[x\] NAME/);
-		expect(lines[10]).toMatch(/^ Colours +│/);
-		expect(lines[11]).toMatch(/^ Update rate +│/);
+		expect(lines[7]).toMatch(/^ Setup +↑↓ choose · ←→ pane · Enter toggle · \[ \] move · Esc done$/);
+		expect(lines[8]).toMatch(/^ Categories +Columns: the process table, in order/);
+		expect(lines[9]).toMatch(/^ Columns +│ \[x\] PID +process id/);
+		expect(lines[10]).toMatch(/^ Meters +│ \[x\] NAME/);
+		expect(lines[11]).toMatch(/^ Colours +│/);
+		expect(lines[12]).toMatch(/^ Update rate +│/);
 		expect(lines.at(-1)).toBe('EnterToggle F7MoveUp F8MoveDn F10Done');
 	});
 
@@ -50,12 +50,12 @@ describe('setup (F2)', () => {
 		expect(r.header()).toMatch(/^ +PID NAME +STATE +RSS▼ +ANON +FILE/);
 		// Into the columns, down to ANON (PID NAME STATE RSS ANON), hide it.
 		await r.press(KEYS.f2, KEYS.enter, KEYS.down, KEYS.down, KEYS.down, KEYS.down, ' ');
-		expect(r.lines()[12]).toMatch(/│ \[x\] FILE/);
+		expect(r.lines()[13]).toMatch(/│ \[x\] FILE/);
 		expect(r.lines().some((l) => /│ \[ \] ANON/.test(l))).toBe(true);
 		// The cursor went with ANON to the end of the list; FILE took ANON's place: above RSS with it.
 		expect(r.lines().some((l) => /│ \[ \] ANON/.test(l))).toBe(true);
 		await r.press(KEYS.home, KEYS.down, KEYS.down, KEYS.down, KEYS.down, '[');
-		expect(r.lines()[11]).toMatch(/│ \[x\] FILE/);
+		expect(r.lines()[12]).toMatch(/│ \[x\] FILE/);
 		await r.press(KEYS.escape);
 		expect(r.header()).toMatch(/^ +PID NAME +STATE +FILE +RSS▼ +SWAP/);
 		expect(r.header()).not.toMatch(/ANON/);
@@ -99,7 +99,7 @@ describe('setup (F2)', () => {
 		const mono = await dashboard(120, 40, {noColor: true});
 		expect(currentScheme()).toBe('monochrome');
 		await mono.press(KEYS.f2, KEYS.down, KEYS.down, KEYS.enter);
-		expect(mono.lines()[7]).toMatch(/Colours: the colour scheme \(NO_COLOR is set: monochrome wins\)/);
+		expect(mono.lines()[8]).toMatch(/Colours: the colour scheme \(NO_COLOR is set: monochrome wins\)/);
 		await mono.press(' ');
 		expect(currentScheme()).toBe('monochrome');
 	});
@@ -108,7 +108,7 @@ describe('setup (F2)', () => {
 		const r = await dashboard();
 		await r.press(KEYS.f2, KEYS.end, KEYS.enter, KEYS.down, KEYS.down, KEYS.down, ' ', KEYS.f10);
 		expect(r.saved[0]!.updateMs).toBe(1500);
-		expect(r.lines()[6]).toMatch(/^ +PID NAME/);
+		expect(r.lines()[7]).toMatch(/^ +PID NAME/);
 	});
 
 	it('starts from the config it is given, and shows a bad file as a notice', async () => {

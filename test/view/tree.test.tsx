@@ -80,7 +80,7 @@ describe('the tree on screen', () => {
 		await r.press(KEYS.f5);
 		let lines = r.lines();
 		const at = lines.findIndex((l) => / - httpd \(3\) /.test(l));
-		expect(at).toBeGreaterThan(6);
+		expect(at).toBeGreaterThan(7);
 		// A group line has no pid, state, adj or history of its own.
 		expect(lines[at]).toMatch(/^ {6}- httpd \(3\) +63\.0M {2}63\.0M/);
 		expect(lines[at + 1]).toMatch(/^ {2}102 ├─ httpd +sleeping/);
@@ -88,7 +88,7 @@ describe('the tree on screen', () => {
 		expect(r.lines().at(-2)).toBe(' tree view: processes under their workload groups (+ - fold)');
 		// Select the group line (Home, then down to it) and fold it.
 		await r.press(KEYS.home);
-		for (let i = 7; i < at; i++) await r.press(KEYS.down);
+		for (let i = 8; i < at; i++) await r.press(KEYS.down);
 		await r.press('-');
 		lines = r.lines();
 		expect(lines[at]).toMatch(/^ {6}\+ httpd \(3\)/);

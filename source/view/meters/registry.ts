@@ -10,6 +10,7 @@ import type {Rates} from '../rates.js';
 import {ClockMeter} from './clock-meter.js';
 import {FaultsMeter, SwapIoMeter} from './faults-meter.js';
 import {KswapdMeter} from './kswapd-meter.js';
+import {LruMeter} from './lru-meter.js';
 import {MemoryBreakdown, MemoryMeter} from './memory-meter.js';
 import {PsiMeter} from './psi-meter.js';
 import {RunMeter} from './run-meter.js';
@@ -30,7 +31,8 @@ export type MeterId =
 	| 'kswapd'
 	| 'faults'
 	| 'swapio'
-	| 'tasks';
+	| 'tasks'
+	| 'lru';
 
 /** What every meter may read: the sample, the session's status, per-second rates. */
 export interface MeterContext {
@@ -166,6 +168,15 @@ export const METERS: readonly MeterClass[] = [
 		priority: 5,
 		draw: (ctx, width) => createElement(TasksMeter, {snapshot: ctx.snapshot, width}),
 	},
+	{
+		id: 'lru',
+		name: 'LRU lists',
+		caption: 'LRU',
+		description:
+			'active and inactive anon and file lists, pgactivate, pgdeactivate, workingset_activate per second',
+		priority: 8,
+		draw: (ctx, width) => createElement(LruMeter, {snapshot: ctx.snapshot, rates: ctx.rates, width}),
+	},
 ];
 
 const BY_ID = new Map(METERS.map((m) => [m.id, m]));
@@ -188,7 +199,8 @@ export interface HeaderConfig {
 
 export const DEFAULT_HEADER: HeaderConfig = {
 	left: ['memory', 'breakdown', 'watermarks', 'swap', 'zswap', 'run'],
-	right: ['clock', 'psi', 'kswapd', 'faults', 'swapio', 'tasks'],
+	// Alone on the last line, across the width.
+	right: ['clock', 'psi', 'kswapd', 'faults', 'swapio', 'tasks', 'lru'],
 };
 
 /** Terminals at least this wide get two meter columns. */
