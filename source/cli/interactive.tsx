@@ -23,6 +23,24 @@ export const NOT_A_TTY =
 const SIGNAL_EXIT_CODES = {SIGINT: 130, SIGTERM: 143, SIGHUP: 129} as const;
 type HandledSignal = keyof typeof SIGNAL_EXIT_CODES;
 
+/** How long closing the session may take once we are leaving from outside the normal flow. */
+export const ABORT_DEADLINE_MS = 5000;
+
+/** The terminal went away under us (its pty closed): reads and writes fail with EIO, pipes with EPIPE. */
+export function isLostTerminal(error: unknown): boolean {
+	const code = (error as NodeJS.ErrnoException | null)?.code;
+	return code === 'EIO' || code === 'EPIPE' || code === 'ENXIO' || code === 'EBADF';
+}
+
+/** A line for the terminal, written at once; nothing is queued (and nothing can fail later). */
+function say(text: string): void {
+	try {
+		writeSync(2, text);
+	} catch {
+		// stderr gone with the terminal: there is no one left to tell.
+	}
+}
+
 /** One line for a crash: the message, not the stack (the terminal was just restored under it). */
 function oneLine(error: unknown): string {
 	const text = error instanceof Error ? error.message || error.name : String(error);
@@ -98,20 +116,29 @@ export async function runInteractive(session: Session, options: InteractiveOptio
 	let closing: Promise<void> | null = null;
 	const closeSession = (): Promise<void> => {
 		closing ??= session.close().catch((error: unknown) => {
-			process.stderr.write(`memtop: closing the session failed: ${oneLine(error)}\n`);
+			say(`memtop: closing the session failed: ${oneLine(error)}\n`);
 		});
 		return closing;
 	};
 
-	/** Leave from outside the normal flow (signal or crash): restore, close, exit with `code`. */
+	/**
+	 * Leave from outside the normal flow (a signal, a crash, the terminal gone): restore, close, exit
+	 * with `code`. Once only: an error raised while leaving (a write to a terminal that is gone) must
+	 * not start the leaving again, or each failed write would schedule the next and the process would
+	 * never reach its exit. The close gets a deadline, so a session that hangs cannot keep us alive.
+	 */
+	let aborting = false;
 	const abort = (code: number, error?: unknown): void => {
+		if (aborting) return;
+		aborting = true;
 		try {
 			instance.unmount();
 		} catch {
 			// Already unmounted or Ink itself failed; the terminal restore below is what counts.
 		}
 		restoreTerminal();
-		if (error !== undefined) process.stderr.write(`memtop: ${oneLine(error)}\n`);
+		if (error !== undefined) say(`memtop: ${oneLine(error)}\n`);
+		setTimeout(() => process.exit(code), ABORT_DEADLINE_MS);
 		void closeSession().finally(() => {
 			try {
 				options.farewell?.();
@@ -127,9 +154,17 @@ export async function runInteractive(session: Session, options: InteractiveOptio
 		(signal) => [signal, onSignal(signal)] as const,
 	);
 	for (const [signal, handler] of signalHandlers) process.on(signal, handler);
-	const onCrash = (error: unknown): void => abort(1, error);
+	// A terminal that went away is no crash: nothing can be shown any more, so leave quietly (0, as
+	// `top` does when its terminal closes; a SIGHUP that comes with it has already set 129).
+	const onCrash = (error: unknown): void => (isLostTerminal(error) ? abort(0) : abort(1, error));
 	process.on('uncaughtException', onCrash);
 	process.on('unhandledRejection', onCrash);
+	// The keyboard is gone when stdin ends or fails (its pty closed): the dashboard ends with it.
+	const onInputEnd = (): void => abort(0);
+	const outputs = [process.stdout, process.stderr] as const;
+	process.stdin.on('end', onInputEnd);
+	process.stdin.on('error', onCrash);
+	for (const stream of outputs) stream.on('error', onCrash);
 
 	let code = 0;
 	try {
@@ -137,18 +172,21 @@ export async function runInteractive(session: Session, options: InteractiveOptio
 	} catch (error) {
 		// A render error: Ink unmounted with it. Report it like any crash, but return normally.
 		restoreTerminal();
-		process.stderr.write(`memtop: ${oneLine(error)}\n`);
+		say(`memtop: ${oneLine(error)}\n`);
 		code = 1;
 	} finally {
 		restoreTerminal();
 		for (const [signal, handler] of signalHandlers) process.off(signal, handler);
 		process.off('uncaughtException', onCrash);
 		process.off('unhandledRejection', onCrash);
+		process.stdin.off('end', onInputEnd);
+		process.stdin.off('error', onCrash);
+		for (const stream of outputs) stream.off('error', onCrash);
 		process.off('exit', restoreTerminal);
 		instance.cleanup();
 	}
 	await closeSession();
 	// Said on screen at start too, but the screen is gone now.
-	if (problem) process.stderr.write(`memtop: ${problem}\n`);
+	if (problem) say(`memtop: ${problem}\n`);
 	return code;
 }

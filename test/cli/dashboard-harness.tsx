@@ -3,6 +3,15 @@
 import {runInteractive} from '../../source/cli/interactive.js';
 import {FakeSession} from '../helpers/fake-session.js';
 
+// If the pseudo-terminal's owner (`script`) dies without closing us down, we are orphaned: leave. A
+// harness must never outlive its test (runInteractive also ends when its terminal goes away; the
+// test of that turns this watchdog off with HARNESS_NO_WATCHDOG).
+const parent = process.ppid;
+if (!process.env.HARNESS_NO_WATCHDOG)
+	setInterval(() => {
+		if (process.ppid !== parent) process.exit(129);
+	}, 250).unref();
+
 const session = new FakeSession();
 process.stderr.write(`pid ${process.pid}\n`);
 const original = session.close.bind(session);

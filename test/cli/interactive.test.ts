@@ -6,6 +6,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {NOT_A_TTY, runInteractive} from '../../source/cli/interactive.js';
 import {UserError} from '../../source/common/user-error.js';
 import {FakeSession} from '../helpers/fake-session.js';
+import {alive, killTree} from '../helpers/process-tree.js';
 
 const hasScript = (() => {
 	try {
@@ -26,20 +27,28 @@ interface Run {
 	child: ChildProcess;
 	output: () => string;
 	exit: Promise<number | null>;
+	/** The harness's own pid (it says it first), once said. */
+	harnessPid: () => number | null;
 }
 
-const children: ChildProcess[] = [];
+// Whatever a test does (passes, fails, times out), nothing it started outlives it: `script`, and the
+// harness, which runs in the pseudo-terminal's own session (so not in script's process group) and
+// would be orphaned rather than killed with script.
+const runs: Run[] = [];
 afterEach(() => {
-	for (const c of children.splice(0)) if (c.exitCode === null && c.pid) c.kill('SIGKILL');
+	for (const run of runs.splice(0)) {
+		if (run.child.pid) killTree(run.child.pid);
+		const pid = run.harnessPid();
+		if (pid !== null && alive(pid)) killTree(pid);
+	}
 });
 
-function runHarness(mode: 'quit' | 'crash'): Run {
+function runHarness(mode: 'quit' | 'crash', env: Record<string, string> = {}): Run {
 	const command = `node --import tsx test/cli/dashboard-harness.tsx ${mode}`;
 	const child = spawn('script', ['-qfec', command, '/dev/null'], {
-		env: {...process.env, CI: 'false', COLUMNS: '100', LINES: '30'},
+		env: {...process.env, CI: 'false', COLUMNS: '100', LINES: '30', ...env},
 		stdio: ['pipe', 'pipe', 'pipe'],
 	});
-	children.push(child);
 	let out = '';
 	child.stdout!.on('data', (d: Buffer) => {
 		out += d.toString('utf8');
@@ -48,7 +57,22 @@ function runHarness(mode: 'quit' | 'crash'): Run {
 		out += d.toString('utf8');
 	});
 	const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-	return {child, output: () => out, exit};
+	const harnessPid = (): number | null => {
+		const m = /pid (\d+)/.exec(out);
+		return m ? Number(m[1]) : null;
+	};
+	const run = {child, output: () => out, exit, harnessPid};
+	runs.push(run);
+	return run;
+}
+
+async function gone(pid: number, ms = 10_000): Promise<boolean> {
+	const end = Date.now() + ms;
+	while (alive(pid)) {
+		if (Date.now() > end) return false;
+		await new Promise((r) => setTimeout(r, 50));
+	}
+	return true;
 }
 
 async function until(run: Run, pattern: RegExp, ms = 15_000): Promise<RegExpMatchArray> {
@@ -117,6 +141,21 @@ describe('runInteractive', () => {
 			},
 		);
 	}
+
+	// The leak this guards against: with its pty gone, every write failed with EIO, each failure
+	// re-entered the crash path and wrote again, so the process spun (and grew) forever, deaf to
+	// SIGTERM. Without the harness's own orphan watchdog, runInteractive alone must end.
+	it.skipIf(!hasScript)(
+		'when the terminal goes away (its owner killed), the dashboard ends instead of spinning',
+		async () => {
+			const run = runHarness('quit', {HARNESS_NO_WATCHDOG: '1'});
+			await until(run, /pid \d+/);
+			await until(run, /F10Quit/);
+			const pid = run.harnessPid()!;
+			run.child.kill('SIGKILL');
+			expect(await gone(pid)).toBe(true);
+		},
+	);
 
 	it.skipIf(!hasScript)(
 		'an uncaught exception restores the terminal and prints one line, exit 1',

@@ -4,6 +4,7 @@ import {existsSync, mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {killTree} from '../helpers/process-tree.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'dist/cli.js');
@@ -44,6 +45,12 @@ describe.skipIf(!hasTmux || !existsSync(cli))('memtop in a terminal', () => {
 	});
 
 	afterAll(() => {
+		// The panes' processes first (memtop and the shell around it), then the server: nothing of
+		// this test may outlive it, even if memtop were to ignore the hangup kill-server sends.
+		const panes = spawnSync('tmux', ['-L', socket, 'list-panes', '-a', '-F', '#{pane_pid}'], {
+			encoding: 'utf8',
+		});
+		for (const pid of (panes.stdout ?? '').split('\n').filter(Boolean)) killTree(Number(pid));
 		spawnSync('tmux', ['-L', socket, 'kill-server']);
 	});
 
