@@ -635,7 +635,7 @@ describe('replay keys', () => {
 		const lines = r.lines();
 		expect(lines[0]).toMatch(/REPLAY 0:02:13\/0:10:00 ×1 playing$/);
 		expect(lines[7]).toMatch(/^\[━+\^━+X━+●─+X─+\] 0:02:13\/0:10:00$/);
-		expect(lines.at(-1)).toBe('F1Help   SpcPlay   ←→Seek   n/NMarker gGoto   tTakeOver F10Quit');
+		expect(lines.at(-1)).toBe('F1Help   SpcPlay   ←→Seek   n/NMarker gGoto   tTakeOver F10Quit    eExplain');
 	});
 
 	it('space plays and pauses, + and - change speed', async () => {

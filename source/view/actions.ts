@@ -8,11 +8,15 @@ import type {ProcessSnapshot, Snapshot} from '../sim/snapshot-types.js';
 import {cacheFloodSpec, HOG_SIZES, hogSpec, leakSpec} from '../sim/templates.js';
 import {MIB, PAGE_SIZE, secondsToTicks, TICKS_PER_SECOND, ticksToSeconds} from '../sim/units.js';
 import type {DashboardConfig} from './config.js';
+import type {ExplainTopic} from './explain.js';
+import {browsable, type ExplainedTopic, stepTopic} from './explain-topics.js';
 import {formatBinary, formatClock, formatSpeed, parseTime} from './format.js';
 import type {SessionStore} from './hooks/use-session.js';
 import type {ActionId} from './keymap.js';
 import type {Layout} from './layout.js';
+import {METERS} from './meters/registry.js';
 import type {Column} from './panels/columns.js';
+import {explainLineCount} from './panels/explain-panel.js';
 import {helpLineCount} from './panels/help.js';
 import {detailLineCount} from './panels/process-detail.js';
 import {SETUP_CATEGORIES, type SetupCategory, setupLines, setupMove, setupToggle} from './setup.js';
@@ -47,6 +51,8 @@ export interface DashboardView {
 	top: number;
 	visibleColumns: readonly Column[];
 	layout: Layout;
+	/** The explain window's subject and text, while it is open (null: its subject is gone). */
+	explained: ExplainedTopic | null;
 }
 
 export interface ActionEnv {
@@ -229,6 +235,10 @@ export const ACTIONS: Record<ActionId, Action> = {
 				delta,
 				max: Math.max(0, helpLineCount(view.layout.width) - room),
 			});
+		} else if (overlay?.kind === 'explain') {
+			const e = view.explained;
+			const lines = e ? explainLineCount(e.explanation, view.layout.width) : 0;
+			env.dispatch({type: 'overlay-scroll', delta, max: Math.max(0, lines - room)});
 		} else if (overlay?.kind === 'detail') {
 			const p = view.snapshot.processes.find((x) => x.pid === overlay.pid);
 			env.dispatch({type: 'overlay-scroll', delta, max: Math.max(0, detailLineCount(p) - room)});
@@ -483,6 +493,24 @@ export const ACTIONS: Record<ActionId, Action> = {
 			key: row.key,
 			fold: key === '-' ? true : key === '+' ? false : undefined,
 		});
+	},
+	explain: (env) => {
+		// htop's "selected column" is the sort column: e explains it for the selected process (or for
+		// the process whose detail is open); with no process, the first meter. ← → reach the rest.
+		const overlay = env.ui().overlay;
+		const pid = overlay?.kind === 'detail' ? overlay.pid : (selectedProcess(env)?.pid ?? null);
+		const topic: ExplainTopic =
+			pid !== null ? {kind: 'column', id: env.ui().sortColumn, pid} : {kind: 'meter', id: METERS[0]!.id};
+		env.dispatch({type: 'overlay', overlay: {kind: 'explain', topic, offset: 0}});
+	},
+	'explain-step': (env, key) => {
+		const overlay = env.ui().overlay;
+		if (overlay?.kind !== 'explain') return;
+		const delta = key === 'Left' || key === 'S-Tab' ? -1 : 1;
+		const pid = overlay.topic.kind === 'column' ? overlay.topic.pid : (selectedProcess(env)?.pid ?? null);
+		const list = browsable(pid, env.session.getEventLog());
+		const topic = stepTopic(list, overlay.topic, delta);
+		env.dispatch({type: 'overlay', overlay: {kind: 'explain', topic, offset: 0}});
 	},
 	unassigned: (env, key) => env.message(`${key} does nothing here; ? lists the keys`),
 };

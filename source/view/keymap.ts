@@ -51,7 +51,9 @@ export type ActionId =
 	| 'setup-reorder'
 	| 'setup-close'
 	| 'tree'
-	| 'tree-fold';
+	| 'tree-fold'
+	| 'explain'
+	| 'explain-step';
 
 /** What the dashboard is showing a key to: the table, a prompt, or one of the windows. */
 export type KeyContext = 'main' | 'tree' | `prompt:${PromptKind}` | Overlay['kind'];
@@ -65,7 +67,16 @@ const REPLAY: readonly Mode[] = ['replay'];
 const PROMPTS: readonly KeyContext[] = ['prompt:search', 'prompt:filter', 'prompt:goto'];
 /** The table, as a list or as htop's tree (F5). */
 const TABLE: readonly KeyContext[] = ['main', 'tree'];
-const ALL_CONTEXTS: readonly KeyContext[] = [...TABLE, ...PROMPTS, 'help', 'sort', 'detail', 'oom', 'setup'];
+const ALL_CONTEXTS: readonly KeyContext[] = [
+	...TABLE,
+	...PROMPTS,
+	'help',
+	'sort',
+	'detail',
+	'oom',
+	'setup',
+	'explain',
+];
 
 export type HelpSection = 'Navigate' | 'Simulation' | 'Replay';
 export const HELP_SECTIONS: readonly HelpSection[] = ['Navigate', 'Simulation', 'Replay'];
@@ -188,10 +199,24 @@ export const KEYMAP: readonly Binding[] = [
 	{
 		action: 'scroll',
 		keys: ['Up', 'Down', 'PgUp', 'PgDn'],
-		contexts: ['help', 'detail', 'oom'],
+		contexts: ['help', 'detail', 'oom', 'explain'],
 		modes: ALL_MODES,
 	},
-	{action: 'close', keys: ['Esc', 'q'], contexts: ['sort', 'detail', 'oom'], modes: ALL_MODES},
+	{action: 'close', keys: ['Esc', 'q'], contexts: ['sort', 'detail', 'oom', 'explain'], modes: ALL_MODES},
+	{
+		action: 'close',
+		keys: ['e'],
+		contexts: ['explain'],
+		modes: ALL_MODES,
+		bar: [{key: 'Esc', label: 'Close', slot: 'fn', order: 90}],
+	},
+	{
+		action: 'explain-step',
+		keys: ['Right', 'Left', 'Tab', 'S-Tab'],
+		contexts: ['explain'],
+		modes: ALL_MODES,
+		bar: [{key: '←→', label: 'Next', slot: 'fn', order: 20, press: 'Right'}],
+	},
 	{action: 'close', keys: ['Enter'], contexts: ['detail', 'oom'], modes: ALL_MODES},
 	{action: 'close', keys: ['x'], contexts: ['oom'], modes: ALL_MODES},
 	{action: 'oom-older', keys: ['Left', 'Right'], contexts: ['oom'], modes: ALL_MODES},
@@ -303,6 +328,19 @@ export const KEYMAP: readonly Binding[] = [
 		keys: ['g', 'v'],
 		help: [{section: 'Navigate', keys: 'g v', text: 'cycle the log and graphs area'}],
 		bar: [{key: 'g', label: 'Graphs', slot: 'hint', order: 160, modes: LIVE}],
+	}),
+	main({
+		action: 'explain',
+		keys: ['e'],
+		contexts: [...TABLE, 'detail'],
+		help: [
+			{
+				section: 'Navigate',
+				keys: 'e',
+				text: 'explain the sort column of the selected process in Linux terms, with its numbers; ← → step through every meter, column and recent event; a click on a meter or an event line explains it',
+			},
+		],
+		bar: [{key: 'e', label: 'Explain', slot: 'hint', order: 165}],
 	}),
 	main({
 		action: 'oom-report',
@@ -456,6 +494,7 @@ export const UNBOUND_IN_OVERLAY: Record<Overlay['kind'], 'close' | 'swallow' | '
 	detail: 'main',
 	oom: 'main',
 	setup: 'swallow',
+	explain: 'swallow',
 };
 
 export interface BarItem {

@@ -7,6 +7,7 @@ import {modeOf} from './keymap.js';
 import {Header} from './meters/header.js';
 import {columnById} from './panels/columns.js';
 import {EventLog} from './panels/event-log.js';
+import {ExplainPanel} from './panels/explain-panel.js';
 import {FunctionBar} from './panels/function-bar.js';
 import {Graphs} from './panels/graphs.js';
 import {Help} from './panels/help.js';
@@ -77,6 +78,17 @@ function OverlayBody({d}: {d: Dashboard}): ReactNode {
 				width={width}
 				height={layout.body}
 				schemeNote={d.scheme !== ui.config.scheme ? `NO_COLOR is set: ${d.scheme} wins` : undefined}
+			/>
+		);
+	}
+	if (overlay?.kind === 'explain') {
+		return (
+			<ExplainPanel
+				explanation={d.explained?.explanation ?? null}
+				subject={d.explained?.subject ?? ''}
+				width={width}
+				height={layout.body}
+				offset={overlay.offset}
 			/>
 		);
 	}

@@ -2,6 +2,7 @@
 // the speed ladder, the lower panel. A pure immer reducer, so every key's effect is testable alone.
 import {produce} from 'immer';
 import {type DashboardConfig, DEFAULT_CONFIG} from './config.js';
+import type {ExplainTopic} from './explain.js';
 import {COLUMNS, type ColumnId, columnById, DEFAULT_SORT} from './panels/columns.js';
 
 /** The speed ladder + and - walk (simulated seconds per real second). */
@@ -22,6 +23,8 @@ export type Overlay =
 	/** `back` counts OOM kills from the newest (0 = the last one). */
 	| {kind: 'oom'; back: number}
 	| {kind: 'sort'; cursor: number}
+	/** Explain this (e): a meter, a column (for the selected process) or an event. */
+	| {kind: 'explain'; topic: ExplainTopic; offset: number}
 	/** htop's F2 setup: a category on the left, its lines on the right; `opened` to tell a change. */
 	| {kind: 'setup'; pane: 'categories' | 'items'; category: number; cursor: number; opened: DashboardConfig};
 
@@ -223,7 +226,11 @@ export const uiReducer = produce((draft: UiState, action: UiAction): void => {
 			draft.overlay.cursor = Math.max(0, Math.min(action.count - 1, draft.overlay.cursor + action.delta));
 			return;
 		case 'overlay-scroll':
-			if (draft.overlay?.kind === 'help' || draft.overlay?.kind === 'detail') {
+			if (
+				draft.overlay?.kind === 'help' ||
+				draft.overlay?.kind === 'detail' ||
+				draft.overlay?.kind === 'explain'
+			) {
 				draft.overlay.offset = Math.max(0, Math.min(action.max, draft.overlay.offset + action.delta));
 			}
 			return;

@@ -7,6 +7,7 @@ import type {Session} from '../session/types.js';
 import type {ProcessSnapshot} from '../sim/snapshot-types.js';
 import {type ActionEnv, type DashboardView, nameMatches} from './actions.js';
 import {type DashboardConfig, DEFAULT_CONFIG} from './config.js';
+import {explainTopic} from './explain-topics.js';
 import {useSession} from './hooks/use-session.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {computeLayout} from './layout.js';
@@ -121,8 +122,21 @@ export function useDashboard(session: Session, options: DashboardOptions): Dashb
 	const top = scrollTopFor(ui.scrollTop, selected, pageSize, pids.length);
 	const visibleColumns = layoutColumns(width, config.columns).columns;
 
+	// The explain window's text, worked out once a frame for the screen and for scrolling.
+	const explained =
+		ui.overlay?.kind === 'explain'
+			? explainTopic(ui.overlay.topic, {
+					snapshot,
+					status,
+					rates,
+					processes: live,
+					history: columnContext.history,
+					events: session.getEventLog(),
+				})
+			: null;
+
 	const view = useRef<DashboardView | null>(null);
-	view.current = {snapshot, status, rows, pids, pageSize, top, visibleColumns, layout};
+	view.current = {snapshot, status, rows, pids, pageSize, top, visibleColumns, layout, explained};
 
 	const env = useMemo<ActionEnv>(
 		() => ({

@@ -18,9 +18,14 @@ describe('FunctionBar', () => {
 	});
 
 	it('shows replay keys in replay mode', async () => {
-		const expected = ['F1Help   SpcPlay   ←→Seek   n/NMarker gGoto   tTakeOver F10Quit'];
-		expect(await frameLines(<FunctionBar mode="replay" prompt={null} width={80} />, 80)).toEqual(expected);
-		expect(await frameLines(<FunctionBar mode="replay" prompt={null} width={120} />, 120)).toEqual(expected);
+		const keys = 'F1Help   SpcPlay   ←→Seek   n/NMarker gGoto   tTakeOver F10Quit';
+		// Then the hints that replay allows: e explains in a replay too.
+		expect(await frameLines(<FunctionBar mode="replay" prompt={null} width={80} />, 80)).toEqual([
+			`${keys}    eExplain`,
+		]);
+		expect(await frameLines(<FunctionBar mode="replay" prompt={null} width={120} />, 120)).toEqual([
+			`${keys}    eExplain`,
+		]);
 	});
 
 	it('turns into the prompt while searching, filtering or going to a time', async () => {

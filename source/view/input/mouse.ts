@@ -1,10 +1,15 @@
 // The mouse as htop has it: a click on a row selects it, on a column title sorts by that column
-// (again: the other way), on a function-bar label runs that key; the wheel scrolls. Positions are
+// (again: the other way), on a function-bar label runs that key; the wheel scrolls. A click on a
+// meter or an event line opens the explain window about it. Positions are
 // worked out from the same layout the screen was drawn with.
 import type {ActionEnv} from '../actions.js';
 import {ACTIONS} from '../actions.js';
+import type {ExplainTopic} from '../explain.js';
 import {modeOf} from '../keymap.js';
+import {headerLines, splitAt} from '../meters/header.js';
+import type {MeterId} from '../meters/registry.js';
 import {type ColumnId, layoutColumns} from '../panels/columns.js';
+import {logLines} from '../panels/event-log.js';
 import {barLayout} from '../panels/function-bar.js';
 import {runBinding} from './dispatch.js';
 import type {MousePress} from './keys.js';
@@ -41,6 +46,29 @@ function clickBar(env: ActionEnv, x: number): void {
 	if (label) runBinding(env, label.item.binding, label.item.press);
 }
 
+/** The meter under (x, y) in the header, if any: the header's own line plan says which is where. */
+export function meterAt(env: ActionEnv, x: number, y: number): MeterId | null {
+	const view = env.view();
+	const {layout, status} = view;
+	const replay = status.mode === 'replay' && status.replay !== null;
+	const lines = headerLines(env.ui().config.header, layout.width, layout.headerLines, replay);
+	const line = lines[y];
+	if (!line || line.meters.length === 0) return null;
+	if (line.meters.length === 1) return line.meters[0]!;
+	return line.meters[x < splitAt(layout.width) ? 0 : 1]!;
+}
+
+/** The event under (x, y) in the event log, if any (its id in the session's log). */
+export function eventAt(env: ActionEnv, x: number, y: number): number | null {
+	const {layout} = env.view();
+	if (layout.logHeight <= 1 || x >= layout.logWidth) return null;
+	const first = layout.headerLines + layout.tableHeight + 1;
+	const row = y - first;
+	if (row < 0 || row >= layout.logHeight - 1) return null;
+	const lines = logLines(env.session.getEventLog(), layout.logHeight - 1);
+	return lines[row]?.id ?? null;
+}
+
 function wheel(env: ActionEnv, delta: number): void {
 	const ui = env.ui();
 	if (ui.prompt) return;
@@ -48,7 +76,8 @@ function wheel(env: ActionEnv, delta: number): void {
 	for (let i = 0; i < WHEEL_ROWS; i++) {
 		const overlay = env.ui().overlay;
 		if (!overlay) ACTIONS.move(env, key);
-		else if (overlay.kind === 'help' || overlay.kind === 'detail') ACTIONS.scroll(env, key);
+		else if (overlay.kind === 'help' || overlay.kind === 'detail' || overlay.kind === 'explain')
+			ACTIONS.scroll(env, key);
 		else if (overlay.kind === 'sort') ACTIONS['menu-move'](env, key);
 		else if (overlay.kind === 'setup') ACTIONS['setup-move'](env, key);
 	}
@@ -71,6 +100,14 @@ export function handleMouse(env: ActionEnv, m: MousePress): void {
 		return;
 	}
 	if (ui.prompt || ui.overlay) return;
+	// A click on a meter or an event explains it (as e does for the sort column).
+	const meter = m.y < layout.headerLines ? meterAt(env, m.x, m.y) : null;
+	const event = meter ? null : eventAt(env, m.x, m.y);
+	if (meter || event !== null) {
+		const topic: ExplainTopic = meter ? {kind: 'meter', id: meter} : {kind: 'event', id: event!};
+		env.dispatch({type: 'overlay', overlay: {kind: 'explain', topic, offset: 0}});
+		return;
+	}
 	const title = layout.headerLines;
 	if (m.y === title) {
 		const column = columnAt(env, m.x);

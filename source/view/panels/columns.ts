@@ -1,8 +1,9 @@
 // The process table's columns, one descriptor each, like htop's Process_fields[]. The table,
 // the sort menu and the help screen all read this registry; adding a column means one entry here.
 
-import type {ProcessSnapshot} from '../../sim/snapshot-types.js';
+import type {ProcessSnapshot, Snapshot} from '../../sim/snapshot-types.js';
 import {escapeText} from '../../text/escape.js';
+import type {Explanation} from '../explain.js';
 import {fitLeft, fitRight, formatCount, formatPages, sparkline} from '../format.js';
 import {type Ink, levelColour, stateColour, theme} from '../theme.js';
 
@@ -49,6 +50,8 @@ export interface Column {
 	colour?(p: ProcessSnapshot): Ink;
 	/** Ascending order; the table flips it for descending. */
 	compare(a: ProcessSnapshot, b: ProcessSnapshot, ctx: ColumnContext): number;
+	/** For the explain window: the column for one process, with its numbers. */
+	explain(p: ProcessSnapshot, snapshot: Snapshot, history: readonly number[]): Explanation;
 }
 
 const byNumber =
@@ -62,6 +65,7 @@ const size = (
 	priority: number,
 	description: string,
 	get: (p: ProcessSnapshot) => number,
+	explain: Column['explain'],
 ): Column => ({
 	id,
 	title,
@@ -72,6 +76,7 @@ const size = (
 	description,
 	format: (p) => formatPages(get(p)),
 	compare: byNumber(get),
+	explain,
 });
 
 /** Resample a series to `points` values (last value of each bucket) so a narrow sparkline spans all of it. */
@@ -98,6 +103,13 @@ export const COLUMNS: readonly Column[] = [
 		priority: 0,
 		descendingFirst: false,
 		description: 'process id',
+		explain: (p) => ({
+			title: `PID ${p.pid}`,
+			linux:
+				'The process id, as in /proc/PID. Workload processes get pids from 100 in the order the file lists them.',
+			rule: 'alloc_pid() hands out the next free number.',
+			now: [`pid ${p.pid}, comm ${p.name}, started at ${p.startTime.toFixed(1)} s`],
+		}),
 		format: (p) => String(p.pid),
 		compare: byNumber((p) => p.pid),
 	},
@@ -110,6 +122,12 @@ export const COLUMNS: readonly Column[] = [
 		flex: true,
 		descendingFirst: false,
 		description: 'command name',
+		explain: (p) => ({
+			title: `NAME ${p.name}`,
+			linux: 'The command name (comm, /proc/PID/comm: at most 15 characters).',
+			rule: 'Set at exec(); the OOM killer and the kernel log name tasks by it.',
+			now: [`pid ${p.pid}: comm ${escapeText(p.name)} (${p.name.length} of at most 15 characters)`],
+		}),
 		format: (p) => escapeText(p.name),
 		compare: (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.pid - b.pid),
 	},
@@ -122,19 +140,108 @@ export const COLUMNS: readonly Column[] = [
 		priority: 2,
 		descendingFirst: false,
 		description: 'running, sleeping, reclaim, swapin, io (file read), throttled (dirty writeback), dying',
+		explain: (p) => ({
+			title: `STATE ${p.state}`,
+			linux:
+				'What the process spent the last tick on: running, sleeping (an idle phase), or stalled on memory: reclaim (direct reclaim), swapin (waiting for a page from swap), io (a file page read from disk), throttled (balance_dirty_pages), dying (killed, memory not yet freed). ps shows the stalls as D.',
+			rule: 'A task that allocates below the min watermark reclaims itself (__alloc_pages_direct_reclaim); a fault on a swapped page waits in do_swap_page; a writer over the dirty limit sleeps in balance_dirty_pages (mm/page-writeback.c).',
+			now: [`${p.state}; stalled ${(p.stall * 100).toFixed(1)}% of the last second`],
+		}),
 		format: (p) => p.state,
 		colour: (p) => stateColour[p.state],
 		compare: (a, b) => (a.state < b.state ? -1 : a.state > b.state ? 1 : 0),
 	},
-	size('rss', 'RSS', 3, 'resident set size (anon + file + shmem)', (p) => p.rss),
-	size('anon', 'ANON', 10, 'resident anonymous memory', (p) => p.anon),
-	size('file', 'FILE', 11, 'resident file-backed (page cache) memory', (p) => p.file),
+	size(
+		'rss',
+		'RSS',
+		3,
+		'resident set size (anon + file + shmem)',
+		(p) => p.rss,
+		(p) => ({
+			title: 'RSS: resident set size',
+			linux:
+				'VmRSS in /proc/PID/status: the pages of this process in RAM now, RssAnon + RssFile + RssShmem. Shared pages count in every process that maps them.',
+			rule: 'Grows by page faults (handle_mm_fault), shrinks when reclaim unmaps its pages (try_to_unmap in mm/rmap.c) or it unmaps them itself.',
+			now: [
+				`RSS ${formatPages(p.rss)} = anon ${formatPages(p.anon)} + file ${formatPages(p.file)} + shmem ${formatPages(p.shmem)}`,
+			],
+		}),
+	),
+	size(
+		'anon',
+		'ANON',
+		10,
+		'resident anonymous memory',
+		(p) => p.anon,
+		(p) => ({
+			title: 'ANON: resident anonymous memory',
+			linux:
+				'RssAnon: heap, stacks and private writable mappings that are in RAM. They have no file behind them: reclaiming them means swapping them out.',
+			rule: 'do_anonymous_page() maps a zeroed page on first touch; shrink_folio_list() can only reclaim it by writing it to swap (or zswap).',
+			now: [`RssAnon ${formatPages(p.anon)} of RSS ${formatPages(p.rss)}`],
+		}),
+	),
+	size(
+		'file',
+		'FILE',
+		11,
+		'resident file-backed (page cache) memory',
+		(p) => p.file,
+		(p) => ({
+			title: 'FILE: resident file-backed memory',
+			linux:
+				'RssFile: pages of mapped files (program text, libraries, mmapped data) in RAM. Clean ones can be dropped at once and read back from the file.',
+			rule: 'filemap_fault() maps a page-cache page; reclaim drops it (or writes it back first if it is dirty) from the inactive file list.',
+			now: [`RssFile ${formatPages(p.file)}`],
+		}),
+	),
 	{
-		...size('swap', 'SWAP', 4, 'swapped out, including pages held in zswap (VmSwap)', (p) => p.swap),
+		...size(
+			'swap',
+			'SWAP',
+			4,
+			'swapped out, including pages held in zswap (VmSwap)',
+			(p) => p.swap,
+			(p) => ({
+				title: 'SWAP: swapped out',
+				linux:
+					'VmSwap in /proc/PID/status: anonymous pages of this process that are in swap, including those whose copy sits in the zswap pool.',
+				rule: 'shrink_folio_list() writes a cold anonymous page to swap and leaves a swap entry in the page table; touching it again is a major fault (do_swap_page).',
+				now: [`VmSwap ${formatPages(p.swap)}, of which in zswap ${formatPages(p.zswap)}`],
+			}),
+		),
 		colour: (p) => (p.swap > 0 ? theme.swapUsed : undefined),
 	},
-	size('zswap', 'ZSWAP', 14, 'of SWAP, pages whose compressed copy sits in the zswap pool', (p) => p.zswap),
-	size('wss', 'WSS', 8, 'working set: distinct pages touched in the recent window', (p) => p.wss),
+	size(
+		'zswap',
+		'ZSWAP',
+		14,
+		'of SWAP, pages whose compressed copy sits in the zswap pool',
+		(p) => p.zswap,
+		(p) => ({
+			title: 'ZSWAP: swapped into the compressed pool',
+			linux:
+				'The part of SWAP held compressed in RAM by zswap: swapping these back in is a decompression, not disk I/O.',
+			rule: 'zswap_store() keeps a compressed copy when the page compresses well and the pool has room; zswap_load() serves the fault from it.',
+			now: [`${formatPages(p.zswap)} of ${formatPages(p.swap)} swapped`],
+		}),
+	),
+	size(
+		'wss',
+		'WSS',
+		8,
+		'working set: distinct pages touched in the recent window',
+		(p) => p.wss,
+		(p) => ({
+			title: 'WSS: working set',
+			linux:
+				'The distinct pages the process touched in the recent window: what it needs in RAM to run without faulting. When the working sets add up to more than RAM, the machine thrashes.',
+			rule: 'Not a /proc figure: measured by watching references (as idle page tracking or DAMON would). A WSS above RSS means pages it needs are out of RAM.',
+			now: [
+				`WSS ${formatPages(p.wss)} vs RSS ${formatPages(p.rss)}${p.rss > 0 ? ` (${Math.round((p.wss / p.rss) * 100)}%)` : ''}`,
+			],
+		}),
+	),
 	{
 		id: 'minflt',
 		title: 'MINFLT/s',
@@ -143,6 +250,13 @@ export const COLUMNS: readonly Column[] = [
 		priority: 13,
 		descendingFirst: true,
 		description: 'minor page faults per second (no I/O)',
+		explain: (p) => ({
+			title: 'MINFLT/s: minor faults',
+			linux:
+				'minflt in /proc/PID/stat: faults served without I/O: a new page zero-filled, a page found in the page cache or the swap cache.',
+			rule: 'handle_mm_fault() without waiting on a read (do_anonymous_page, a page-cache hit in filemap_fault).',
+			now: [`${formatCount(p.minfltRate)} per second, ${p.minflt} in all`],
+		}),
 		format: (p) => formatCount(p.minfltRate),
 		compare: byNumber((p) => p.minfltRate),
 	},
@@ -154,6 +268,13 @@ export const COLUMNS: readonly Column[] = [
 		priority: 5,
 		descendingFirst: true,
 		description: 'major page faults per second (swap-in or file read)',
+		explain: (p) => ({
+			title: 'MAJFLT/s: major faults',
+			linux:
+				'majflt in /proc/PID/stat: faults that waited for I/O: a swap-in or a file read. Each one stalls the process for a device access.',
+			rule: 'do_swap_page() reading from swap, or filemap_fault() missing the page cache, count a major fault (VM_FAULT_MAJOR).',
+			now: [`${formatCount(p.majfltRate)} per second, ${p.majflt} in all`],
+		}),
 		format: (p) => formatCount(p.majfltRate),
 		colour: (p) => levelColour(p.majfltRate, 1, 100),
 		compare: byNumber((p) => p.majfltRate),
@@ -166,6 +287,13 @@ export const COLUMNS: readonly Column[] = [
 		priority: 6,
 		descendingFirst: true,
 		description: 'share of the last second stalled on memory (reclaim, swap-in, throttling)',
+		explain: (p) => ({
+			title: 'STALL%: time stalled on memory',
+			linux:
+				"The share of the last second this process spent waiting on memory: in reclaim, for swap-ins or file reads, throttled on dirty pages. It is this process's part of memory PSI.",
+			rule: 'The same waits psi_memstall_enter() brackets for /proc/pressure/memory (kernel/sched/psi.c).',
+			now: [`${(p.stall * 100).toFixed(1)}% of the last second`],
+		}),
 		format: (p) => (p.stall * 100).toFixed(1),
 		colour: (p) => levelColour(p.stall, 0.1, 0.5),
 		compare: byNumber((p) => p.stall),
@@ -179,6 +307,13 @@ export const COLUMNS: readonly Column[] = [
 		priority: 9,
 		descendingFirst: true,
 		description: 'work done over work wanted in the last second',
+		explain: (p) => ({
+			title: 'PROG%: work done',
+			linux:
+				'Page references the process completed over those it wanted in the last second. Under thrashing it falls while faults rise: the process runs, but waits.',
+			rule: "Not a /proc figure: memtop's own measure of thrashing. Each stall (a major fault, direct reclaim, throttling: the waits psi_memstall_enter() brackets) costs time the process cannot spend working.",
+			now: [`${(p.progress * 100).toFixed(0)}% of its rate; ${formatCount(p.refs)} references in all`],
+		}),
 		format: (p) => (p.progress * 100).toFixed(0),
 		colour: (p) => (p.progress < 0.5 ? theme.bad : p.progress < 0.9 ? theme.warn : undefined),
 		compare: byNumber((p) => p.progress),
@@ -191,6 +326,23 @@ export const COLUMNS: readonly Column[] = [
 		priority: 7,
 		descendingFirst: true,
 		description: 'oom_score: who the OOM killer would pick (highest first)',
+		explain: (p, s) => {
+			// The core's own oom_badness() parts: the numbers the OOM killer would use now.
+			const c = p.oom;
+			const total = s.oomTotalPages;
+			return {
+				title: 'OOM: oom_score',
+				linux:
+					'/proc/PID/oom_score: how the OOM killer ranks this process; the highest dies first when memory runs out.',
+				rule: 'oom_badness() (mm/oom_kill.c) = rss + swap entries + page-table pages + oom_score_adj × (totalpages / 1000), in pages, with totalpages = RAM + swap; proc_oom_score() shows (1000 + badness × 1000 / totalpages) × 2 / 3. oom_score_adj −1000 is never chosen.',
+				now: c
+					? [
+							`badness = rss ${c.rss} + swapents ${c.swapents} + pgtables ${c.pgtables} + adj ${c.oomScoreAdj} × ${Math.floor(total / 1000)} = ${c.badness} pages`,
+							`oom_score = (1000 + ${c.badness} × 1000 / ${total}) × 2 / 3 = ${p.oomScore}`,
+						]
+					: ['oom_score_adj −1000: never a victim; oom_score 0'],
+			};
+		},
 		format: (p) => String(p.oomScore),
 		compare: byNumber((p) => p.oomScore),
 	},
@@ -203,6 +355,13 @@ export const COLUMNS: readonly Column[] = [
 		priority: 15,
 		descendingFirst: true,
 		description: 'oom_score_adj, -1000 (never kill) .. 1000 (kill first)',
+		explain: (p) => ({
+			title: 'ADJ: oom_score_adj',
+			linux:
+				'/proc/PID/oom_score_adj, −1000..1000: shifts the OOM score; −1000 exempts the process (sshd, databases), 1000 makes it the first to go. The o key cycles it.',
+			rule: 'oom_badness() adds oom_score_adj × totalpages / 1000 pages; −1000 (OOM_SCORE_ADJ_MIN) returns "never".',
+			now: [`oom_score_adj ${p.oomScoreAdj}`],
+		}),
 		format: (p) => String(p.oomScoreAdj),
 		colour: (p) => (p.oomScoreAdj < 0 ? theme.ok : p.oomScoreAdj > 0 ? theme.bad : undefined),
 		compare: byNumber((p) => p.oomScoreAdj),
@@ -216,6 +375,17 @@ export const COLUMNS: readonly Column[] = [
 		priority: 12,
 		descendingFirst: true,
 		description: 'RSS over the last two simulated minutes (sorts by growth: finds leaks)',
+		explain: (_p, _s, history) => ({
+			title: 'RSS 2min: RSS over time',
+			linux:
+				'RSS once a simulated second for the last two minutes. A staircase that only rises is a leak; sorting by this column puts the fastest growers first.',
+			rule: 'Not a /proc figure: VmRSS (/proc/PID/status) sampled once a second, as a monitor would. Sorting uses growth: the last value minus the first.',
+			now: [
+				history.length > 1
+					? `from ${formatPages(history[0] ?? 0)} to ${formatPages(history.at(-1) ?? 0)} over ${history.length} s`
+					: 'not enough history yet',
+			],
+		}),
 		format: (p, ctx, width) => sparkline(resample(ctx.history(p.pid), width), width),
 		colour: () => theme.sparkline,
 		compare: (a, b, ctx) => growth(ctx.history(a.pid)) - growth(ctx.history(b.pid)),
