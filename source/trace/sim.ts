@@ -5,6 +5,7 @@
 // Frames beyond the trace's distinct pages are never used, so none are allocated: the frame table
 // holds min(frames, capacity) frames, where the driver passes the distinct pages when it knows them.
 import {FRAME_ANON, FRAME_FREE, FrameTable, PG_YOUNG} from '../sim/frames.js';
+import {pageKeyOf, type SeesFaults, seesFaults} from '../sim/policies/ghosts.js';
 import {needsFuture} from '../sim/policies/opt.js';
 import {
 	EVICTED,
@@ -57,6 +58,8 @@ export class TraceSim {
 	/** Frames never used yet: they fill in order. */
 	private nextUnused = 0;
 	private readonly ctx: TraceReclaimContext;
+	/** Policies told of each fault before reclaim (ARC). */
+	private readonly announce: (ReplacementPolicy & SeesFaults) | undefined;
 
 	/** `capacity`: an upper bound on the distinct pages this run will see, when known. */
 	constructor(policy: ReplacementPolicy, frameCount: number, capacity = frameCount) {
@@ -68,6 +71,7 @@ export class TraceSim {
 		this.pageOf = new Int32Array(this.capacity).fill(-1);
 		this.freeStack = new Int32Array(this.capacity);
 		this.ctx = new TraceReclaimContext(this.frames, this);
+		this.announce = seesFaults(policy) ? policy : undefined;
 		policy.attach(this.frames);
 	}
 
@@ -138,6 +142,8 @@ export class TraceSim {
 	/** Load page `id` into a frame; returns the frame. `deferInsert`: the caller calls inserted(). */
 	private fault(id: number, now: number, deferInsert: boolean): number {
 		this.faults++;
+		// The identity fault() gives the frame below, for policies that look the page up first.
+		this.announce?.faulting(pageKeyOf(FRAME_ANON, 0, id));
 		let f: number;
 		if (this.nextUnused < this.capacity) {
 			f = this.nextUnused++;

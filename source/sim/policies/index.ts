@@ -1,12 +1,20 @@
 // The policy registry: name -> factory. Adding a policy is one file and one line in ALL.
 
+import {arcPolicy} from './arc.js';
 import {clockPolicy} from './clock.js';
+import {clockProPolicy} from './clock-pro.js';
 import {fifoPolicy} from './fifo.js';
+import {lfuPolicy} from './lfu.js';
+import {lirsPolicy} from './lirs.js';
 import {lruPolicy} from './lru.js';
 import {lru2Policy} from './lru2.js';
 import {mglruPolicy} from './mglru.js';
 import {optPolicy} from './opt.js';
 import type {PolicyInfo, PolicyOptions, ReplacementPolicy} from './policy.js';
+import {randomPolicy} from './random.js';
+import {s3fifoPolicy} from './s3-fifo.js';
+import {sievePolicy} from './sieve.js';
+import {twoQPolicy} from './two-q.js';
 
 const ALL: PolicyInfo[] = [
 	// one entry per policy file, e.g. lru2Policy, mglruPolicy, fifoPolicy, lruPolicy, clockPolicy, optPolicy
@@ -16,6 +24,14 @@ const ALL: PolicyInfo[] = [
 	optPolicy,
 	lru2Policy,
 	mglruPolicy,
+	arcPolicy,
+	twoQPolicy,
+	lirsPolicy,
+	clockProPolicy,
+	s3fifoPolicy,
+	sievePolicy,
+	lfuPolicy,
+	randomPolicy,
 ];
 
 const registry = new Map<string, PolicyInfo>(ALL.map((p) => [p.name, p]));
