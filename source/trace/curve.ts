@@ -24,7 +24,7 @@ import {type IdSink, readTrace} from './source.js';
 import {MAX_STORED, TraceStore} from './store.js';
 
 /** Per-size policies run at every frame count while references × distinct pages stay below this. */
-export const EVERY_SIZE_WORK = 1 << 27;
+export const EVERY_SIZE_WORK = 1 << 28;
 /** opt's stack is followed this deep: its curve is exact up to this many frames. */
 export const OPT_STACK_LIMIT = 1 << 16;
 
