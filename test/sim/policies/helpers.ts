@@ -123,3 +123,6 @@ export const count = (pattern: string): number => [...pattern].filter((c) => c =
 export const CLASSIC = [7, 0, 1, 2, 0, 3, 0, 4, 2, 3, 0, 3, 2, 1, 2, 0, 1, 7, 0, 1];
 /** Belady's anomaly string. */
 export const BELADY = [1, 2, 3, 4, 1, 2, 5, 1, 2, 3, 4, 5];
+
+/** The policies added in round 2. */
+export const MODERN = ['arc', '2q', 'lirs', 'clock-pro', 's3fifo', 'sieve', 'lfu', 'random'];

@@ -17,8 +17,7 @@ import {
 } from '../../../source/sim/policies/policy.js';
 import {pageIdsOf, simulatePages} from '../../../source/trace/run.js';
 import {TraceSim} from '../../../source/trace/sim.js';
-
-export const MODERN = ['arc', '2q', 'lirs', 'clock-pro', 's3fifo', 'sieve', 'lfu', 'random'];
+import {MODERN} from './helpers.js';
 
 const trace = fc.array(fc.integer({min: 0, max: 20}), {maxLength: 150});
 
