@@ -48,7 +48,9 @@ function method(report: CurveReport): string {
 	const stack = report.curves.filter((c) => c.method === 'stack').map((c) => c.policy);
 	const sized = report.curves.filter((c) => c.method === 'per-size');
 	const parts: string[] = [];
-	if (stack.length > 0)
+	if (stack.length > 0 && report.sampling)
+		parts.push(`${stack.join(' and ')} from the sample's stack distances`);
+	else if (stack.length > 0)
 		parts.push(
 			`${stack.join(' and ')} exact at every frame count (stack algorithm${stack.length > 1 ? 's' : ''}, one pass)`,
 		);
@@ -148,7 +150,8 @@ export function formatCurveTable(report: CurveReport, extra: readonly number[] =
 	if (curves.length === 0) return '';
 	const rows: number[] = [];
 	const d = Math.max(1, report.distinct);
-	for (let f = 1; f < d; f = f < 16 && d <= 16 ? f + 1 : f * 2) rows.push(f);
+	const first = Math.min(...curves.map((c) => c.frames[0]!));
+	for (let f = 1; f < d; f = f < 16 && d <= 16 ? f + 1 : f * 2) if (f >= first) rows.push(f);
 	rows.push(d);
 	const sizes = [...new Set([...rows, ...extra.filter((f) => f <= d)])].sort((a, b) => a - b);
 	const blocks: string[] = [];

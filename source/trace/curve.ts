@@ -177,13 +177,18 @@ export async function runCurve(input: TraceInput, options: CurveOptions): Promis
 	const scale = sampler ? 1 / sampler.rate : 1;
 	const distinct = sampler ? Math.round(read.distinct * scale) : read.distinct;
 	const explicit = (options.frames ?? []).filter((f) => f <= MAX_FRAMES);
-	const stackGrid = union(
-		curveGrid(distinct, 256, 16),
-		explicit.filter((f) => f <= distinct),
+	// A sample cannot tell caches smaller than 1 / rate frames apart: its curve starts there.
+	const smallest = sampler ? Math.ceil(1 / sampler.rate) : 1;
+	const resolvable = (grid: number[]): number[] => grid.filter((f) => f >= smallest);
+	const stackGrid = resolvable(
+		union(
+			curveGrid(distinct, 256, 16),
+			explicit.filter((f) => f <= distinct),
+		),
 	);
 	const everySize = read.kept * Math.max(1, read.distinct) <= EVERY_SIZE_WORK;
 	// --frames picks the per-size runs' frame counts; by default every one when cheap, else a grid.
-	const sizeGrid =
+	const sizeGrid = resolvable(
 		explicit.length > 0
 			? union(
 					[],
@@ -191,7 +196,8 @@ export async function runCurve(input: TraceInput, options: CurveOptions): Promis
 				)
 			: everySize && !sampler
 				? curveGrid(distinct, distinct, 1)
-				: curveGrid(distinct, 16, 2);
+				: curveGrid(distinct, 16, 2),
+	);
 	// A stack curve in sampled units: a sampled distance d stands for d / rate pages.
 	const atFrames = (faultsAt: (f: number[]) => number[], grid: number[]): number[] =>
 		faultsAt(grid.map((f) => (sampler ? Math.floor(f * sampler.rate) : f))).map((x) => x * scale);
