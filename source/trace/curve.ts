@@ -255,10 +255,12 @@ export async function runCurve(input: TraceInput, options: CurveOptions): Promis
 		if (halves) {
 			// Each half is a sample at half the rate: its miss ratio at f frames uses f × rate / 2.
 			const grid = stackGrid;
+			// Normalised as the whole sample is (by the real reference count: SHARDS-adj), so the halves
+			// differ by as much as hot pages in or out of a sample move the estimate.
 			const half = (s: LruStack): number[] =>
 				s
 					.faultsAt(grid.map((f) => Math.floor((f * sampler.rate) / 2)))
-					.map((x) => x / Math.max(1, s.references));
+					.map((x) => x / (sampler.rate / 2) / Math.max(1, read.references));
 			const a = half(halves[0]!);
 			const b = half(halves[1]!);
 			for (let i = 0; i < grid.length; i++) {
