@@ -27,8 +27,8 @@ describe('clock-pro', () => {
 		const hot = [1, 2, 3, 1, 2, 3, 1, 2, 3];
 		const scan = Array.from({length: 30}, (_, i) => 100 + i);
 		const refs = [...hot, ...scan, 1, 2, 3];
-		const after = (policy: string) => faultPattern(policy, refs, 6).slice(-3);
-		expect(after('clock')).toBe('FFF');
-		expect(after('clock-pro')).not.toBe('FFF');
+		const lastThree = (policy: string) => faultPattern(policy, refs, 6).slice(-3);
+		expect(lastThree('clock')).toBe('FFF');
+		expect(lastThree('clock-pro')).not.toBe('FFF');
 	});
 });
