@@ -20,6 +20,21 @@ import {
 const DEFAULT_POLICIES = 'fifo,lru,clock,opt';
 const DEFAULT_FRAMES = '16,64,256';
 
+/** A comma list broken into lines of at most `width` characters. */
+function wrapList(items: readonly string[], width: number, joiner: string): string {
+	const lines: string[] = [];
+	let line = '';
+	for (const item of items) {
+		const next = line ? `${line}, ${item}` : item;
+		if (next.length > width && line) {
+			lines.push(`${line},`);
+			line = item;
+		} else line = next;
+	}
+	lines.push(line);
+	return lines.join(joiner);
+}
+
 export const traceHelp = `
 	Usage
 	  $ memtop trace FILE... [options]
@@ -32,7 +47,7 @@ export const traceHelp = `
 
 	Options
 	  --policy LIST     Policies, comma-separated (default ${DEFAULT_POLICIES})
-	                    Accepted: ${policyNames({includeTraceOnly: true}).join(', ')}
+	                    Accepted: ${wrapList(policyNames({includeTraceOnly: true}), 56, '\n\t                              ')}
 	  --frames LIST     Frame counts, comma-separated (default ${DEFAULT_FRAMES})
 	  --curve           Faults for every frame count: a chart and a table (lru and
 	                    opt exact from one pass, other policies once per size)
