@@ -99,7 +99,21 @@ describe('determinism', () => {
 	const policies = policyNames({includeTraceOnly: false});
 
 	it('covers every machine policy', () => {
-		expect([...policies].sort()).toEqual(['clock', 'fifo', 'lru', 'lru2', 'mglru']);
+		expect([...policies].sort()).toEqual([
+			'2q',
+			'arc',
+			'clock',
+			'clock-pro',
+			'fifo',
+			'lfu',
+			'lirs',
+			'lru',
+			'lru2',
+			'mglru',
+			'random',
+			's3fifo',
+			'sieve',
+		]);
 	});
 
 	for (const policy of policies) {

@@ -14,9 +14,8 @@
 // trace lab announces each fault before reclaim (faulting()); the machine does not, and there ARC
 // learns of the page at inserted(), one eviction late. Needs every access (needsEveryAccess).
 import type {FrameTable} from '../frames.js';
-import {LinkedLists} from '../lru-list.js';
 import {
-	countResident,
+	CountedLists,
 	Ghosts,
 	loadListsAs,
 	loadNumber,
@@ -43,7 +42,7 @@ class ArcPolicy implements ReplacementPolicy, SeesFaults {
 	readonly name = 'arc';
 	readonly needsEveryAccess = true;
 	private frames: FrameTable | undefined;
-	private lists = new LinkedLists(0, 4);
+	private lists!: CountedLists;
 	private ghosts = new Ghosts(0, 1);
 	private c = 1;
 	private p = 0;
@@ -59,7 +58,7 @@ class ArcPolicy implements ReplacementPolicy, SeesFaults {
 		this.c = n;
 		this.p = 0;
 		// |B1| + |B2| ≤ c once the cache is full; one spare for removals by other means.
-		this.lists = new LinkedLists(n + n + 1, 4);
+		this.lists = new CountedLists(frames, n + n + 1, 4, [T1, T2], [T2]);
 		this.ghosts = new Ghosts(n + 0, n + 1);
 		this.pendingKey = -1;
 	}
@@ -174,13 +173,7 @@ class ArcPolicy implements ReplacementPolicy, SeesFaults {
 	}
 
 	counts(out: LruCounts): void {
-		const listOf = this.lists.listOf;
-		countResident(
-			this.frames,
-			(f) => listOf[f] === T1 || listOf[f] === T2,
-			(f) => listOf[f] === T2,
-			out,
-		);
+		this.lists.counted.fill(out);
 	}
 
 	save(): PolicyState {
@@ -192,6 +185,7 @@ class ArcPolicy implements ReplacementPolicy, SeesFaults {
 
 	load(state: PolicyState): void {
 		loadListsAs('', this.lists, state);
+		this.lists.recount();
 		this.ghosts.load('ghost', state);
 		this.p = loadNumber(state, 'p');
 		this.pendingKey = -1;

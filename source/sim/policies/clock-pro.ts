@@ -19,7 +19,6 @@
 import type {FrameTable} from '../frames.js';
 import {LinkedLists} from '../lru-list.js';
 import {
-	countResident,
 	Ghosts,
 	loadArray,
 	loadListsAs,
@@ -36,6 +35,7 @@ import {
 	type PolicyState,
 	type ReclaimContext,
 	type ReplacementPolicy,
+	SplitCounts,
 } from './policy.js';
 
 const COLD = 1;
@@ -51,6 +51,7 @@ class ClockProPolicy implements ReplacementPolicy, SeesFaults {
 	private ghosts = new Ghosts(0, 1);
 	/** Per frame: COLD or HOT (0: not resident), reference bit, in test period. */
 	private kind = new Uint8Array(0);
+	private readonly counted = new SplitCounts();
 	private ref = new Uint8Array(0);
 	private test = new Uint8Array(0);
 	private hot = 0;
@@ -70,6 +71,7 @@ class ClockProPolicy implements ReplacementPolicy, SeesFaults {
 		this.ring = new LinkedLists(n + n, 1);
 		this.ghosts = new Ghosts(n, n);
 		this.kind = new Uint8Array(n);
+		this.counted.attach(n);
 		this.ref = new Uint8Array(n);
 		this.test = new Uint8Array(n);
 		this.hot = 0;
@@ -143,7 +145,7 @@ class ClockProPolicy implements ReplacementPolicy, SeesFaults {
 			if (this.kind[n] === HOT) {
 				if (this.ref[n] === 1) this.ref[n] = 0;
 				else {
-					this.kind[n] = COLD;
+					this.setKind(n, COLD);
 					this.test[n] = 0;
 					this.hot--;
 					this.cold++;
@@ -173,8 +175,15 @@ class ClockProPolicy implements ReplacementPolicy, SeesFaults {
 		}
 	}
 
+	/** A frame's kind, with counts() kept: hot pages are reported active. */
+	private setKind(f: number, k: number): void {
+		this.kind[f] = k;
+		if (k === 0) this.counted.remove(f);
+		else this.counted.add(this.frames!, f, k === HOT);
+	}
+
 	private makeHot(f: number): void {
-		this.kind[f] = HOT;
+		this.setKind(f, HOT);
 		this.test[f] = 0;
 		this.ref[f] = 0;
 		this.hot++;
@@ -205,7 +214,7 @@ class ClockProPolicy implements ReplacementPolicy, SeesFaults {
 			this.makeHot(frame);
 			return;
 		}
-		this.kind[frame] = COLD;
+		this.setKind(frame, COLD);
 		this.test[frame] = 1;
 		this.cold++;
 		this.addHead(frame);
@@ -220,7 +229,7 @@ class ClockProPolicy implements ReplacementPolicy, SeesFaults {
 		if (k === 0) return;
 		if (k === HOT) this.hot--;
 		else this.cold--;
-		this.kind[frame] = 0;
+		this.setKind(frame, 0);
 		this.unlink(frame);
 	}
 
@@ -257,7 +266,7 @@ class ClockProPolicy implements ReplacementPolicy, SeesFaults {
 			if (r !== EVICTED) continue;
 			freed++;
 			this.cold--;
-			this.kind[n] = 0;
+			this.setKind(n, 0);
 			if (inTest) {
 				// Stays on the circle as a ghost, in the page's place.
 				if (this.ghosts.size === this.ghosts.capacity) this.runHandTest();
@@ -287,12 +296,7 @@ class ClockProPolicy implements ReplacementPolicy, SeesFaults {
 	}
 
 	counts(out: LruCounts): void {
-		countResident(
-			this.frames,
-			(f) => this.kind[f] !== 0,
-			(f) => this.kind[f] === HOT,
-			out,
-		);
+		this.counted.fill(out);
 	}
 
 	save(): PolicyState {
@@ -316,6 +320,11 @@ class ClockProPolicy implements ReplacementPolicy, SeesFaults {
 		loadListsAs('', this.ring, state);
 		this.ghosts.load('ghost', state);
 		loadArray(state, 'kind', this.kind);
+		this.counted.rebuild(
+			this.frames!,
+			(f) => this.kind[f] !== 0,
+			(f) => this.kind[f] === HOT,
+		);
 		loadArray(state, 'ref', this.ref);
 		loadArray(state, 'test', this.test);
 		this.hot = loadNumber(state, 'hot');

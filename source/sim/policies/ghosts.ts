@@ -3,14 +3,14 @@
 // same lists as resident frames, and one step of a reclaim scan. Node ids 0 .. frames-1 are frames;
 // ghost nodes follow them, so a list can hold both (LIRS's stack, CLOCK-Pro's clock).
 import {type FrameTable, PG_UNEVICTABLE} from '../frames.js';
-import type {LinkedLists} from '../lru-list.js';
+import {LinkedLists} from '../lru-list.js';
 import {
 	EVICTED,
 	type EvictResult,
-	type LruCounts,
 	type PolicyState,
 	type ReclaimContext,
 	type ReplacementPolicy,
+	SplitCounts,
 } from './policy.js';
 
 /** A page's identity from its frame's owner, kind and index: exact below 2^19 owners. */
@@ -233,26 +233,55 @@ export function loadNumber(state: PolicyState, name: string): number {
 	return v;
 }
 
-/** LRU counts from a predicate: resident frames by "active" or not, anon or file, unevictable. */
-export function countResident(
-	frames: FrameTable | undefined,
-	resident: (f: number) => boolean,
-	active: (f: number) => boolean,
-	out: LruCounts,
-): void {
-	out.activeAnon = 0;
-	out.inactiveAnon = 0;
-	out.activeFile = 0;
-	out.inactiveFile = 0;
-	out.unevictable = 0;
-	if (!frames) return;
-	for (let f = 0; f < frames.count; f++) {
-		if (!resident(f)) continue;
-		if ((frames.flags[f]! & PG_UNEVICTABLE) !== 0) out.unevictable++;
-		else if (frames.isSwapBacked(f)) {
-			if (active(f)) out.activeAnon++;
-			else out.inactiveAnon++;
-		} else if (active(f)) out.activeFile++;
-		else out.inactiveFile++;
+/**
+ * LinkedLists whose resident lists keep a policy's counts() as frames come, go and move between
+ * lists: lists marked resident hold frames (node ids below `frames`), and a frame on a list marked
+ * active counts as active. Ghost nodes (ids from `frames` up) are never counted.
+ */
+export class CountedLists extends LinkedLists {
+	readonly counted = new SplitCounts();
+	private readonly table: FrameTable;
+	private readonly frameCount: number;
+	/** Per list: -1 not resident, 0 resident inactive, 1 resident active. */
+	private readonly role: Int8Array;
+
+	constructor(frames: FrameTable, nodes: number, lists: number, resident: number[], active: number[]) {
+		super(nodes, lists);
+		this.table = frames;
+		this.frameCount = frames.count;
+		this.role = new Int8Array(lists).fill(-1);
+		for (const l of resident) this.role[l] = active.includes(l) ? 1 : 0;
+		this.counted.attach(frames.count);
+	}
+
+	override addHead(list: number, f: number): void {
+		super.addHead(list, f);
+		this.count(list, f);
+	}
+
+	override addTail(list: number, f: number): void {
+		super.addTail(list, f);
+		this.count(list, f);
+	}
+
+	override remove(f: number): void {
+		if (f < this.frameCount) this.counted.remove(f);
+		super.remove(f);
+	}
+
+	private count(list: number, f: number): void {
+		const role = this.role[list]!;
+		if (f < this.frameCount && role >= 0) this.counted.add(this.table, f, role === 1);
+	}
+
+	/** Count afresh from listOf (after the lists were loaded). */
+	recount(): void {
+		const listOf = this.listOf;
+		const role = this.role;
+		this.counted.rebuild(
+			this.table,
+			(f) => listOf[f]! >= 0 && role[listOf[f]!]! >= 0,
+			(f) => role[listOf[f]!] === 1,
+		);
 	}
 }

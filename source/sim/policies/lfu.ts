@@ -6,7 +6,7 @@
 // a list by count, each a FIFO of its frames; a hit moves the frame to the tail of the bucket one
 // count up, made if missing. Needs every access (needsEveryAccess).
 import type {FrameTable} from '../frames.js';
-import {countResident, loadArray, loadNumber, SKIPPED, tryEvict} from './ghosts.js';
+import {loadArray, loadNumber, SKIPPED, tryEvict} from './ghosts.js';
 import {
 	EVICTED,
 	type LruCounts,
@@ -14,6 +14,7 @@ import {
 	type PolicyState,
 	type ReclaimContext,
 	type ReplacementPolicy,
+	SplitCounts,
 } from './policy.js';
 
 class LfuPolicy implements ReplacementPolicy {
@@ -35,6 +36,8 @@ class LfuPolicy implements ReplacementPolicy {
 	private bfree = new Int32Array(0);
 	private bfreeTop = 0;
 	private size = 0;
+	/** counts(): pages used more than once are reported active. */
+	private readonly counted = new SplitCounts();
 
 	attach(frames: FrameTable): void {
 		const n = frames.count;
@@ -54,6 +57,7 @@ class LfuPolicy implements ReplacementPolicy {
 		for (let i = 0; i < nb; i++) this.bfree[i] = nb - 1 - i;
 		this.bfreeTop = nb;
 		this.size = 0;
+		this.counted.attach(n);
 	}
 
 	/** A new bucket of count `freq` right after bucket `after` (or the sentinel). */
@@ -105,6 +109,7 @@ class LfuPolicy implements ReplacementPolicy {
 		const b = first !== this.n && this.bfreq[first] === 1 ? first : this.newBucket(this.n, 1);
 		this.append(b, frame);
 		this.size++;
+		this.counted.add(this.frames!, frame, false);
 	}
 
 	accessed(frame: number): void {
@@ -116,12 +121,14 @@ class LfuPolicy implements ReplacementPolicy {
 		const target = nb !== this.n && this.bfreq[nb] === freq ? nb : this.newBucket(b, freq);
 		this.unlink(frame);
 		this.append(target, frame);
+		if (freq === 2) this.counted.setActive(frame, true);
 	}
 
 	removed(frame: number): void {
 		if (this.bucketOf[frame]! < 0) return;
 		this.unlink(frame);
 		this.size--;
+		this.counted.remove(frame);
 	}
 
 	/** The frame after f in eviction order (its bucket, then the next bucket), or -1. */
@@ -153,12 +160,7 @@ class LfuPolicy implements ReplacementPolicy {
 	}
 
 	counts(out: LruCounts): void {
-		countResident(
-			this.frames,
-			(f) => this.bucketOf[f]! >= 0,
-			(f) => this.bfreq[this.bucketOf[f]!]! > 1,
-			out,
-		);
+		this.counted.fill(out);
 	}
 
 	save(): PolicyState {
@@ -184,6 +186,11 @@ class LfuPolicy implements ReplacementPolicy {
 		loadArray(state, 'bfreq', this.bfreq);
 		this.bfreeTop = loadNumber(state, 'bfreeTop');
 		this.size = loadNumber(state, 'size');
+		this.counted.rebuild(
+			this.frames!,
+			(f) => this.bucketOf[f]! >= 0,
+			(f) => this.bfreq[this.bucketOf[f]!]! > 1,
+		);
 	}
 }
 

@@ -18,7 +18,6 @@
 import type {FrameTable} from '../frames.js';
 import {LinkedLists} from '../lru-list.js';
 import {
-	countResident,
 	Ghosts,
 	loadArray,
 	loadListsAs,
@@ -35,6 +34,7 @@ import {
 	type PolicyState,
 	type ReclaimContext,
 	type ReplacementPolicy,
+	SplitCounts,
 } from './policy.js';
 
 const LIR = 1;
@@ -52,6 +52,7 @@ class LirsPolicy implements ReplacementPolicy, SeesFaults {
 	private order = new LinkedLists(0, 1);
 	private ghosts = new Ghosts(0, 1);
 	private status = new Uint8Array(0);
+	private readonly counted = new SplitCounts();
 	private lir = 0;
 	private maxLir = 0;
 	/** An announced fault: its key and whether it had a ghost in S (before the eviction). */
@@ -68,7 +69,15 @@ class LirsPolicy implements ReplacementPolicy, SeesFaults {
 		this.order = new LinkedLists(n, 1);
 		this.ghosts = new Ghosts(n, n);
 		this.status = new Uint8Array(n);
+		this.counted.attach(n);
 		this.lir = 0;
+	}
+
+	/** A frame's status, with counts() kept: LIR pages are reported active. */
+	private setStatus(f: number, st: number): void {
+		this.status[f] = st;
+		if (st === 0) this.counted.remove(f);
+		else this.counted.add(this.frames!, f, st === LIR);
 	}
 
 	private isGhost(node: number): boolean {
@@ -96,7 +105,7 @@ class LirsPolicy implements ReplacementPolicy, SeesFaults {
 		this.prune();
 		const b = this.s.tail(0);
 		if (b < 0) return;
-		this.status[b] = HIR;
+		this.setStatus(b, HIR);
 		this.lir--;
 		this.s.remove(b);
 		this.q.addHead(0, b);
@@ -121,13 +130,13 @@ class LirsPolicy implements ReplacementPolicy, SeesFaults {
 		const hit = this.pendingKey === key ? this.pendingHit : this.takeGhost(key);
 		this.pendingKey = -1;
 		if (this.lir < this.maxLir || hit) {
-			this.status[frame] = LIR;
+			this.setStatus(frame, LIR);
 			this.lir++;
 			this.s.addHead(0, frame);
 			if (this.lir > this.maxLir) this.demoteBottom();
 			return;
 		}
-		this.status[frame] = HIR;
+		this.setStatus(frame, HIR);
 		this.s.addHead(0, frame);
 		this.q.addHead(0, frame);
 	}
@@ -141,7 +150,7 @@ class LirsPolicy implements ReplacementPolicy, SeesFaults {
 			if (bottom) this.prune();
 		} else if (st === HIR) {
 			if (s.listOf[frame] === 0) {
-				this.status[frame] = LIR;
+				this.setStatus(frame, LIR);
 				this.lir++;
 				this.q.remove(frame);
 				s.moveHead(0, frame);
@@ -158,7 +167,7 @@ class LirsPolicy implements ReplacementPolicy, SeesFaults {
 		const st = this.status[frame];
 		if (st === 0) return;
 		if (st === LIR) this.lir--;
-		this.status[frame] = 0;
+		this.setStatus(frame, 0);
 		this.s.remove(frame);
 		this.q.remove(frame);
 		this.prune();
@@ -203,7 +212,7 @@ class LirsPolicy implements ReplacementPolicy, SeesFaults {
 			const r = tryEvict(ctx, f);
 			if (r === EVICTED) {
 				q.remove(f);
-				this.status[f] = 0;
+				this.setStatus(f, 0);
 				this.leaveGhost(f, key);
 				freed++;
 				stuck = 0;
@@ -216,12 +225,7 @@ class LirsPolicy implements ReplacementPolicy, SeesFaults {
 	}
 
 	counts(out: LruCounts): void {
-		countResident(
-			this.frames,
-			(f) => this.status[f] !== 0,
-			(f) => this.status[f] === LIR,
-			out,
-		);
+		this.counted.fill(out);
 	}
 
 	save(): PolicyState {
@@ -239,6 +243,11 @@ class LirsPolicy implements ReplacementPolicy, SeesFaults {
 		loadListsAs('o', this.order, state);
 		this.ghosts.load('ghost', state);
 		loadArray(state, 'status', this.status);
+		this.counted.rebuild(
+			this.frames!,
+			(f) => this.status[f] !== 0,
+			(f) => this.status[f] === LIR,
+		);
 		this.lir = loadNumber(state, 'lir');
 		this.pendingKey = -1;
 	}

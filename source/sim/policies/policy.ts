@@ -178,3 +178,61 @@ export class ResidentCounts {
 		out.unevictable = this.n[AS_UNEVICTABLE]!;
 	}
 }
+
+/**
+ * The resident pages of a policy with its own idea of "active" (ARC's T2, 2Q's Am, LIRS's LIR set,
+ * CLOCK-Pro's hot pages...), by class and by that split, kept as pages come and go and move between
+ * the policy's lists, so that counts() costs nothing. The class is fixed at add(), as in
+ * ResidentCounts; the policy says when a page turns active or inactive.
+ */
+export class SplitCounts {
+	/** NOT_COUNTED, or class * 2 + (active ? 1 : 0). */
+	private stateOf = new Int8Array(0);
+	private readonly n = [0, 0, 0, 0, 0, 0];
+
+	attach(frames: number): void {
+		this.stateOf = new Int8Array(frames).fill(NOT_COUNTED);
+		this.n.fill(0);
+	}
+
+	add(frames: FrameTable, f: number, active: boolean): void {
+		this.remove(f);
+		const c =
+			(frames.flags[f]! & PG_UNEVICTABLE) !== 0 ? AS_UNEVICTABLE : frames.isSwapBacked(f) ? AS_ANON : AS_FILE;
+		const s = (c << 1) | (active ? 1 : 0);
+		this.stateOf[f] = s;
+		this.n[s]!++;
+	}
+
+	remove(f: number): void {
+		const s = this.stateOf[f]!;
+		if (s === NOT_COUNTED) return;
+		this.stateOf[f] = NOT_COUNTED;
+		this.n[s]!--;
+	}
+
+	/** A counted page turns active or inactive (no effect on a page not counted). */
+	setActive(f: number, active: boolean): void {
+		const s = this.stateOf[f]!;
+		if (s === NOT_COUNTED) return;
+		const t = (s & ~1) | (active ? 1 : 0);
+		if (t === s) return;
+		this.stateOf[f] = t;
+		this.n[s]!--;
+		this.n[t]!++;
+	}
+
+	/** Count afresh from the policy's own state (after load()): one pass over the frames. */
+	rebuild(frames: FrameTable, resident: (f: number) => boolean, active: (f: number) => boolean): void {
+		this.attach(frames.count);
+		for (let f = 0; f < frames.count; f++) if (resident(f)) this.add(frames, f, active(f));
+	}
+
+	fill(out: LruCounts): void {
+		out.activeAnon = this.n[(AS_ANON << 1) | 1]!;
+		out.inactiveAnon = this.n[AS_ANON << 1]!;
+		out.activeFile = this.n[(AS_FILE << 1) | 1]!;
+		out.inactiveFile = this.n[AS_FILE << 1]!;
+		out.unevictable = this.n[AS_UNEVICTABLE << 1]! + this.n[(AS_UNEVICTABLE << 1) | 1]!;
+	}
+}

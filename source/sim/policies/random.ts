@@ -2,7 +2,7 @@
 // (xorshift32), so runs are repeatable: the same seed gives the same victims. The baseline every
 // policy should beat; it is not a stack algorithm and can show Belady's anomaly.
 import type {FrameTable} from '../frames.js';
-import {countResident, loadArray, loadNumber, SKIPPED, tryEvict} from './ghosts.js';
+import {loadArray, loadNumber, SKIPPED, tryEvict} from './ghosts.js';
 import {
 	EVICTED,
 	type LruCounts,
@@ -11,6 +11,7 @@ import {
 	type PolicyState,
 	type ReclaimContext,
 	type ReplacementPolicy,
+	ResidentCounts,
 } from './policy.js';
 
 class RandomPolicy implements ReplacementPolicy {
@@ -21,6 +22,7 @@ class RandomPolicy implements ReplacementPolicy {
 	private members = new Int32Array(0);
 	private index = new Int32Array(0);
 	private size = 0;
+	private readonly counted = new ResidentCounts();
 	private state: number;
 
 	constructor(seed: number) {
@@ -33,6 +35,7 @@ class RandomPolicy implements ReplacementPolicy {
 		this.members = new Int32Array(frames.count);
 		this.index = new Int32Array(frames.count).fill(-1);
 		this.size = 0;
+		this.counted.attach(frames.count);
 	}
 
 	/** Uniform in 0 .. n-1 (n ≤ 2^31), from the top bits of the next xorshift32 state. */
@@ -49,6 +52,7 @@ class RandomPolicy implements ReplacementPolicy {
 		if (this.index[frame]! >= 0) return;
 		this.index[frame] = this.size;
 		this.members[this.size++] = frame;
+		this.counted.add(this.frames!, frame);
 	}
 
 	accessed(_frame: number): void {}
@@ -60,6 +64,7 @@ class RandomPolicy implements ReplacementPolicy {
 		this.members[i] = last;
 		this.index[last] = i;
 		this.index[frame] = -1;
+		this.counted.remove(frame);
 	}
 
 	reclaim(ctx: ReclaimContext, target: number, priority: number): number {
@@ -79,12 +84,7 @@ class RandomPolicy implements ReplacementPolicy {
 	}
 
 	counts(out: LruCounts): void {
-		countResident(
-			this.frames,
-			(f) => this.index[f]! >= 0,
-			() => false,
-			out,
-		);
+		this.counted.fill(out);
 	}
 
 	save(): PolicyState {
@@ -96,6 +96,8 @@ class RandomPolicy implements ReplacementPolicy {
 		loadArray(state, 'index', this.index);
 		this.size = loadNumber(state, 'size');
 		this.state = loadNumber(state, 'rng');
+		this.counted.attach(this.members.length);
+		for (let i = 0; i < this.size; i++) this.counted.add(this.frames!, this.members[i]!);
 	}
 }
 

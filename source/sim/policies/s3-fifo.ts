@@ -12,9 +12,8 @@
 // These are the paper's Algorithm 1 and libCacheSim's defaults (move-to-main threshold 2).
 // Needs every access for its counts (needsEveryAccess).
 import type {FrameTable} from '../frames.js';
-import {LinkedLists} from '../lru-list.js';
 import {
-	countResident,
+	CountedLists,
 	Ghosts,
 	loadArray,
 	loadListsAs,
@@ -40,7 +39,7 @@ class S3FifoPolicy implements ReplacementPolicy, SeesFaults {
 	readonly name = 's3fifo';
 	readonly needsEveryAccess = true;
 	private frames: FrameTable | undefined;
-	private lists = new LinkedLists(0, 3);
+	private lists!: CountedLists;
 	private ghosts = new Ghosts(0, 1);
 	private freq = new Uint8Array(0);
 	private mShare = 1;
@@ -54,7 +53,7 @@ class S3FifoPolicy implements ReplacementPolicy, SeesFaults {
 		const small = Math.max(1, Math.floor(n / 10));
 		this.mShare = Math.max(0, n - small);
 		const ghosts = Math.max(1, Math.floor((n * 9) / 10));
-		this.lists = new LinkedLists(n + ghosts, 3);
+		this.lists = new CountedLists(frames, n + ghosts, 3, [S, M], [M]);
 		this.ghosts = new Ghosts(n, ghosts);
 		this.freq = new Uint8Array(n);
 	}
@@ -152,13 +151,7 @@ class S3FifoPolicy implements ReplacementPolicy, SeesFaults {
 	}
 
 	counts(out: LruCounts): void {
-		const listOf = this.lists.listOf;
-		countResident(
-			this.frames,
-			(f) => listOf[f]! >= 0,
-			(f) => listOf[f] === M,
-			out,
-		);
+		this.lists.counted.fill(out);
 	}
 
 	save(): PolicyState {
@@ -170,6 +163,7 @@ class S3FifoPolicy implements ReplacementPolicy, SeesFaults {
 
 	load(state: PolicyState): void {
 		loadListsAs('', this.lists, state);
+		this.lists.recount();
 		this.ghosts.load('ghost', state);
 		loadArray(state, 'freq', this.freq);
 		this.pendingKey = -1;

@@ -9,8 +9,7 @@
 // The bit is the policy's own (the frame's PG_YOUNG is set on the faulting access too), so it needs
 // every access (needsEveryAccess).
 import type {FrameTable} from '../frames.js';
-import {LinkedLists} from '../lru-list.js';
-import {countResident, loadArray, loadListsAs, loadNumber, SKIPPED, saveListsAs, tryEvict} from './ghosts.js';
+import {CountedLists, loadArray, loadListsAs, loadNumber, SKIPPED, saveListsAs, tryEvict} from './ghosts.js';
 import {
 	EVICTED,
 	type LruCounts,
@@ -26,14 +25,14 @@ class SievePolicy implements ReplacementPolicy {
 	readonly name = 'sieve';
 	readonly needsEveryAccess = true;
 	private frames: FrameTable | undefined;
-	private lists = new LinkedLists(0, 1);
+	private lists!: CountedLists;
 	private visited = new Uint8Array(0);
 	/** The next page the hand looks at, or -1: the tail. */
 	private hand = -1;
 
 	attach(frames: FrameTable): void {
 		this.frames = frames;
-		this.lists = new LinkedLists(frames.count, 1);
+		this.lists = new CountedLists(frames, frames.count, 1, [QUEUE], []);
 		this.visited = new Uint8Array(frames.count);
 		this.hand = -1;
 	}
@@ -46,6 +45,7 @@ class SievePolicy implements ReplacementPolicy {
 
 	accessed(frame: number): void {
 		this.visited[frame] = 1;
+		this.lists.counted.setActive(frame, true);
 	}
 
 	removed(frame: number): void {
@@ -66,6 +66,7 @@ class SievePolicy implements ReplacementPolicy {
 			const ahead = lists.towardHead(f);
 			if (this.visited[f] === 1) {
 				this.visited[f] = 0;
+				lists.counted.setActive(f, false);
 				this.hand = ahead;
 				continue;
 			}
@@ -82,12 +83,7 @@ class SievePolicy implements ReplacementPolicy {
 	}
 
 	counts(out: LruCounts): void {
-		countResident(
-			this.frames,
-			(f) => this.lists.listOf[f] === QUEUE,
-			(f) => this.visited[f] === 1,
-			out,
-		);
+		this.lists.counted.fill(out);
 	}
 
 	save(): PolicyState {
@@ -99,6 +95,12 @@ class SievePolicy implements ReplacementPolicy {
 	load(state: PolicyState): void {
 		loadListsAs('', this.lists, state);
 		loadArray(state, 'visited', this.visited);
+		const listOf = this.lists.listOf;
+		this.lists.counted.rebuild(
+			this.frames!,
+			(f) => listOf[f] === QUEUE,
+			(f) => this.visited[f] === 1,
+		);
 		this.hand = loadNumber(state, 'hand');
 	}
 }

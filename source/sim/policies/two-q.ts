@@ -9,9 +9,8 @@
 //   A1out (the oldest key leaves when A1out is full); otherwise Am's tail goes, leaving no ghost.
 // Needs every access for Am's LRU order (needsEveryAccess).
 import type {FrameTable} from '../frames.js';
-import {LinkedLists} from '../lru-list.js';
 import {
-	countResident,
+	CountedLists,
 	Ghosts,
 	loadListsAs,
 	pageKey,
@@ -36,7 +35,7 @@ class TwoQPolicy implements ReplacementPolicy, SeesFaults {
 	readonly name = '2q';
 	readonly needsEveryAccess = true;
 	private frames: FrameTable | undefined;
-	private lists = new LinkedLists(0, 3);
+	private lists!: CountedLists;
 	private ghosts = new Ghosts(0, 1);
 	private kin = 1;
 	/** An announced fault: its key and whether its ghost was in A1out (looked up before reclaim). */
@@ -48,7 +47,7 @@ class TwoQPolicy implements ReplacementPolicy, SeesFaults {
 		this.frames = frames;
 		this.kin = Math.max(1, Math.floor(n / 4));
 		const kout = Math.max(1, Math.floor(n / 2));
-		this.lists = new LinkedLists(n + kout, 3);
+		this.lists = new CountedLists(frames, n + kout, 3, [A1IN, AM], [AM]);
 		this.ghosts = new Ghosts(n, kout);
 	}
 
@@ -120,13 +119,7 @@ class TwoQPolicy implements ReplacementPolicy, SeesFaults {
 	}
 
 	counts(out: LruCounts): void {
-		const listOf = this.lists.listOf;
-		countResident(
-			this.frames,
-			(f) => listOf[f]! >= 0,
-			(f) => listOf[f] === AM,
-			out,
-		);
+		this.lists.counted.fill(out);
 	}
 
 	save(): PolicyState {
@@ -138,6 +131,7 @@ class TwoQPolicy implements ReplacementPolicy, SeesFaults {
 
 	load(state: PolicyState): void {
 		loadListsAs('', this.lists, state);
+		this.lists.recount();
 		this.ghosts.load('ghost', state);
 		this.pendingKey = -1;
 	}

@@ -137,7 +137,10 @@ describe.each(MODERN)('%s as a machine reclaim policy', (name) => {
 
 	it('does not evict mlocked pages, nor anon pages without swap', () => {
 		const {frames, policy} = setup(name, 8);
+		// mlock: the page leaves the policy's lists and comes back unevictable (the interface's rule).
+		policy.removed(1);
 		frames.flags[1] = frames.flags[1]! | PG_UNEVICTABLE;
+		policy.inserted(1, false);
 		const {ctx, tried} = context(frames, () => EVICTED, false);
 		policy.reclaim(ctx, 8, 0);
 		expect(tried.every((f) => f % 2 === 1 && f !== 1)).toBe(true);
