@@ -6,8 +6,10 @@ import {Worker} from 'node:worker_threads';
 import {UserError} from '../common/user-error.js';
 import {policyNames} from '../sim/policies/index.js';
 import type {Workload} from '../sim/spec.js';
+import {BUDGET_USES} from '../workload/budget.js';
 import {loadWorkload} from '../workload/load.js';
 import {parseArgs} from './args.js';
+import {BUDGET_FLAGS, budgetHelp, budgetLimits} from './budget-flags.js';
 import {type CompareResult, runPolicy} from './compare-run.js';
 import type {CommandIo} from './io.js';
 import {checkPositive, checkSeed} from './run.js';
@@ -25,6 +27,7 @@ export const compareHelp = `
     --duration S      Simulated seconds (default 120)
     --seed N          Seed (default 1)
     --json            Print a JSON array instead of the table
+${budgetHelp}
 
   Examples
     $ memtop compare thrash --policies lru2,mglru,clock --duration 180
@@ -98,6 +101,7 @@ export async function compareCommand(argv: string[], io: CommandIo): Promise<num
 		duration: {type: 'number', default: 120},
 		seed: {type: 'number', default: 1},
 		json: {type: 'boolean', default: false},
+		...BUDGET_FLAGS,
 	});
 	if (!parsed) return 0;
 	const {input, flags} = parsed;
@@ -116,7 +120,13 @@ export async function compareCommand(argv: string[], io: CommandIo): Promise<num
 		if (!known.includes(p))
 			throw new UserError(`--policies: unknown policy '${p}' (expected one of ${known.join(', ')})`);
 	}
-	const workload = loadWorkload(input[0]!);
+	// Runs side by side: as many machines at once as there are worker slots.
+	const slots = Math.max(1, Math.min(policies.length, availableParallelism()));
+	const headless = BUDGET_USES.headless;
+	const workload = loadWorkload(input[0]!, {
+		limits: budgetLimits(flags),
+		use: {...headless, label: `${slots} headless runs at once`, machines: slots},
+	});
 	const duration = checkPositive('--duration', flags.duration ?? 120);
 	const seed = checkSeed(flags.seed ?? 1);
 	const results = await runAll(workload, seed, policies, duration);

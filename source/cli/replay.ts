@@ -13,6 +13,7 @@ import {ReplaySession} from '../session/replay-session.js';
 import type {SimSession} from '../session/sim-session.js';
 import {TICKS_PER_SECOND} from '../sim/units.js';
 import {parseArgs} from './args.js';
+import {BUDGET_FLAGS, budgetHelp, budgetLimits} from './budget-flags.js';
 import {runHeadless} from './headless.js';
 import {type CommandIo, warn} from './io.js';
 import {checkPositive, checkRecord, discardRecording, once, takeNoRecord} from './run.js';
@@ -37,6 +38,7 @@ export const replayHelp = `
                       {"replay": {"ticks": N, "checkpoints": K, "verified": true|false}}
     --interval S      Headless: seconds between lines (default 1)
     --json            Headless: one JSON object per interval
+${budgetHelp}
 
   Exit status: 0; 1 when a headless replay diverged from its recording; 2 for a file that is not a
   readable recording.
@@ -54,6 +56,7 @@ export const REPLAY_FLAGS = {
 	headless: {type: 'boolean', default: false},
 	interval: {type: 'number', default: 1},
 	json: {type: 'boolean', default: false},
+	...BUDGET_FLAGS,
 } as const;
 
 export interface ReplayDependencies {
@@ -116,7 +119,7 @@ export async function replayCommand(
 	const record = checkRecord(flags.record, noRecord);
 	const interval = checkPositive('--interval', flags.interval ?? 1);
 	const speed = checkPositive('--speed', flags.speed ?? 1, true);
-	const recording = loadRecording(resolveRecordingPath(input[0]!), input[0]!);
+	const recording = loadRecording(resolveRecordingPath(input[0]!), input[0]!, budgetLimits(flags));
 	if (flags.headless) {
 		return replayHeadless(recording, {
 			interval,

@@ -10,9 +10,11 @@ import {SimSession} from '../session/sim-session.js';
 import {Machine} from '../sim/machine.js';
 import {policyNames} from '../sim/policies/index.js';
 import {formatBinary} from '../text/format.js';
+import {BUDGET_USES} from '../workload/budget.js';
 import {loadWorkload} from '../workload/load.js';
 import {parseSize} from '../workload/quantities.js';
 import {parseArgs} from './args.js';
+import {BUDGET_FLAGS, budgetHelp, budgetLimits} from './budget-flags.js';
 import {runHeadless} from './headless.js';
 import {type CommandIo, warn} from './io.js';
 
@@ -37,6 +39,7 @@ export const runHelp = `
     --record-limit N  Stop writing states once the recording holds N bytes (512M, 2G; default
                       1G): from there it records only commands and hashes, so it still replays
                       exactly, and a seek past its last state steps from that state
+${budgetHelp}
 
   Examples
     $ memtop
@@ -55,6 +58,7 @@ export const RUN_FLAGS = {
 	json: {type: 'boolean', default: false},
 	record: {type: 'string'},
 	recordLimit: {type: 'string'},
+	...BUDGET_FLAGS,
 } as const;
 
 export function checkPolicy(name: string | undefined): string | undefined {
@@ -157,9 +161,16 @@ export async function runCommand(argv: string[], io: CommandIo, deps: RunDepende
 		throw new UserError(`run: expected at most one workload, got ${input.length} (${input.join(' ')})`);
 	const record = checkRecord(flags.record, noRecord);
 	const stateLimit = checkRecordLimit(flags.recordLimit);
-	const workload = loadWorkload(input[0] ?? 'default');
-	const seed = checkSeed(flags.seed ?? 1);
 	const policy = checkPolicy(flags.policy);
+	const limits = budgetLimits(flags);
+	// A headless run records only when asked; the dashboard records unless told not to.
+	const recorded = flags.headless ? record !== undefined : !noRecord;
+	const workload = loadWorkload(input[0] ?? 'default', {
+		limits,
+		use: recorded ? BUDGET_USES.recorded : BUDGET_USES.headless,
+		policy,
+	});
+	const seed = checkSeed(flags.seed ?? 1);
 	const machine = new Machine(workload, {seed, policy});
 	if (flags.headless) {
 		const duration = checkPositive('--duration', flags.duration ?? 60);
@@ -200,6 +211,7 @@ export async function runCommand(argv: string[], io: CommandIo, deps: RunDepende
 		recorder,
 		speed: speed === 0 ? Number.POSITIVE_INFINITY : speed,
 		autostart: false,
+		limits,
 	});
 	const farewell = once(() => {
 		if (!recorder) return;

@@ -6,6 +6,8 @@ import {fileError} from '../common/file-error.js';
 import {UserError} from '../common/user-error.js';
 import type {ProcessSpec} from '../sim/spec.js';
 import {TICKS_PER_SECOND} from '../sim/units.js';
+import {type BudgetLimits, DEFAULT_LIMITS} from '../workload/budget.js';
+import {checkRecordingBudget} from './budget.js';
 import {
 	FORMAT_VERSION,
 	FormatError,
@@ -19,8 +21,15 @@ import {type CheckpointEntry, type CommandEntry, Recording} from './recording.js
 import {stateBound} from './state-bound.js';
 import {headerFormat, looksLikeHeader, validateHeader, validateLine} from './validate.js';
 
-/** Read and validate a recording. Problems that leave nothing to replay throw a one-line UserError. */
-export function loadRecording(file: string, label: string = file): Recording {
+/**
+ * Read and validate a recording. Problems that leave nothing to replay throw a one-line UserError,
+ * and so does one whose replay would exceed `limits` (workload/budget.ts; null: not checked).
+ */
+export function loadRecording(
+	file: string,
+	label: string = file,
+	limits: BudgetLimits | null = DEFAULT_LIMITS,
+): Recording {
 	// Only a regular file: opening a FIFO would wait forever for a writer, /dev/zero never ends.
 	try {
 		const st = statSync(file);
@@ -39,7 +48,12 @@ export function loadRecording(file: string, label: string = file): Recording {
 		throw fileError(label, error);
 	}
 	try {
-		return indexRecording(fd, file, label);
+		const recording = indexRecording(fd, file, label);
+		if (limits) {
+			checkRecordingBudget(label, recording.header, recording.commandList, limits);
+			recording.limits = limits;
+		}
+		return recording;
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'EISDIR')
 			throw new UserError(`${label}: cannot read: is a directory`);

@@ -9,6 +9,7 @@ import type {Machine} from '../sim/machine.js';
 import type {Workload} from '../sim/spec.js';
 import {hashBytes} from '../sim/state-codec.js';
 import {decodeState} from './compression.js';
+import type {BudgetLimits} from '../workload/budget.js';
 import {decodeDelta} from './delta.js';
 import {
 	type CheckpointBody,
@@ -57,6 +58,8 @@ export class Recording {
 	readonly lineCount: number;
 	/** The most bytes a state of this recording can have (state-bound.ts): every state decompresses within it. */
 	readonly maxStateBytes: number;
+	/** The resource budget a restored state is held to (set by loadRecording; none: not checked). */
+	limits: BudgetLimits | null = null;
 	private readonly commandsByTick = new Map<number, Command[]>();
 	private readonly checkpointsByTick = new Map<number, CheckpointEntry>();
 	private readonly stateCheckpoints: CheckpointEntry[];
@@ -324,7 +327,10 @@ export class Recording {
 	/** A machine from a state checkpoint of this file (at the checkpoint's tick, before its commands). */
 	restore(c: CheckpointEntry): Machine {
 		const raw = this.readState(c);
-		const m = restoreState(this.workload, raw, (message) => this.where(c.line, message));
+		const budget = this.limits
+			? {limits: this.limits, policy: this.header.policy, commands: this.commandList}
+			: undefined;
+		const m = restoreState(this.workload, raw, (message) => this.where(c.line, message), budget);
 		if (m.tick !== c.tick)
 			throw new FormatError(this.where(c.line, `checkpoint state is at tick ${m.tick}, not ${c.tick}`));
 		if (m.seed !== this.header.seed) {

@@ -4,9 +4,12 @@ import {Machine} from '../sim/machine.js';
 import {Proc} from '../sim/process.js';
 import type {ProcessSpec, Workload} from '../sim/spec.js';
 import {restoreMachine, stateHeaderText} from '../sim/state-codec.js';
+import type {BudgetLimits} from '../workload/budget.js';
 import {describeValue} from '../workload/hints.js';
+import {checkRestoredBudget} from './budget.js';
 import {FormatError} from './format.js';
 import {errorText} from './line-reader.js';
+import type {CommandEntry} from './recording.js';
 import {validateProcessSpec} from './validate.js';
 
 type Obj = Record<string, unknown>;
@@ -58,7 +61,10 @@ function missingField(spec: Obj): string | undefined {
  * itself, file objects are named as the schema names them, and the queue of undelivered events is
  * empty (a canonical state sets it aside: docs/recording.md).
  */
-function checkStateText(parsed: unknown, where: (message: string) => string): void {
+function checkStateText(
+	parsed: unknown,
+	where: (message: string) => string,
+): ({index: number; spec: ProcessSpec} | null)[] {
 	const bad = (message: string): never => {
 		throw new FormatError(where(`checkpoint state ${message}`));
 	};
@@ -66,7 +72,9 @@ function checkStateText(parsed: unknown, where: (message: string) => string): vo
 	if (!Array.isArray(header.pendingEvents) || header.pendingEvents.length > 0)
 		bad('holds undelivered events (a recorded state never does)');
 	if (!Array.isArray(header.procs)) bad('has no process list');
+	const specs: ({index: number; spec: ProcessSpec} | null)[] = [];
 	for (const [i, entry] of (header.procs as unknown[]).entries()) {
+		specs.push(null);
 		if (entry === null) continue;
 		if (!isObject(entry) || !isObject(entry.spec)) bad(`procs[${i}]: expected a process with its spec`);
 		// Workload processes keep their group's spec (count, start, end); the process is the rest.
@@ -75,6 +83,7 @@ function checkStateText(parsed: unknown, where: (message: string) => string): vo
 		const missing = missingField(spec);
 		if (missing) bad(`procs[${i}].spec.${missing}: expected a value, got nothing`);
 		if (!agrees(spec, parsedSpec)) bad(`procs[${i}].spec: not a process spec as memtop writes it`);
+		specs[i] = {index: i, spec: parsedSpec};
 		for (const [key, value] of Object.entries({count, start, end})) {
 			if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0))
 				bad(`procs[${i}].spec.${key}: expected a number of at least 0, got ${describeValue(value)}`);
@@ -85,6 +94,7 @@ function checkStateText(parsed: unknown, where: (message: string) => string): vo
 		if (!isObject(f) || typeof f.name !== 'string' || !FILE_NAME.test(f.name))
 			bad(`files[${i}].name: expected an object name without spaces or control characters (at most 255)`);
 	});
+	return specs;
 }
 
 function parseSpec(spec: Obj, path: string, bad: (message: string) => never): ProcessSpec {
@@ -100,11 +110,19 @@ const FILE_NAME = /^[^\s\p{Cc}]{1,255}$/u;
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
+/** The resource budget a restored state is held to: its processes and what the recording adds later. */
+export interface RestoreBudget {
+	limits: BudgetLimits;
+	policy: string;
+	commands: readonly CommandEntry[];
+}
+
 /** restoreMachine, guarded: state bytes come from a file, so a bad one gives an error, not a broken machine. */
 export function restoreState(
 	workload: Workload,
 	raw: Uint8Array,
 	where: (message: string) => string,
+	budget?: RestoreBudget,
 ): Machine {
 	// The codec's JSON part must not carry keys that would reach object prototypes.
 	let parsed: unknown;
@@ -116,7 +134,13 @@ export function restoreState(
 	} catch (error) {
 		throw new FormatError(where(`checkpoint state is not a machine state: ${errorText(error)}`));
 	}
-	checkStateText(parsed, where);
+	const specs = checkStateText(parsed, where);
+	if (budget) {
+		const scalars = (parsed as {header: {scalars?: {tick?: unknown}}}).header.scalars;
+		const tick = typeof scalars?.tick === 'number' ? scalars.tick : 0;
+		const problem = checkRestoredBudget(workload, budget.policy, specs, tick, budget.commands, budget.limits);
+		if (problem) throw new FormatError(where(problem));
+	}
 	let m: Machine;
 	try {
 		m = restoreMachine(workload, raw);

@@ -154,6 +154,8 @@ export class ReplaySession extends SimSession {
 			paused: options.paused ?? false,
 			autostart: false,
 			...(options.clock ? {clock: options.clock} : {}),
+			// After a take-over, spawns are held to the budget the recording was read under.
+			limits: recording.limits,
 		});
 		this.recording = recording;
 		this.player = player;

@@ -10,6 +10,7 @@ import {policyNames} from '../sim/policies/index.js';
 import {takeSnapshot} from '../sim/snapshot.js';
 import type {Snapshot} from '../sim/snapshot-types.js';
 import {TICKS_PER_SECOND} from '../sim/units.js';
+import {type BudgetLimits, spawnProblem} from '../workload/budget.js';
 import {HistoryTracker} from './history.js';
 import type {HistorySample, LoggedEvent, Session, SessionStatus, TwinStatus} from './types.js';
 
@@ -41,6 +42,8 @@ export interface SimSessionOptions {
 	clock?: SessionClock;
 	/** Start the timer at once (default true). Tests drive tick() themselves. */
 	autostart?: boolean;
+	/** The resource budget spawns are held to (workload/budget.ts); null or absent: not checked. */
+	limits?: BudgetLimits | null;
 }
 
 export class SimSession implements Session {
@@ -60,8 +63,10 @@ export class SimSession implements Session {
 	protected readonly commandLog: {tick: number; command: Command}[] = [];
 	private twin: {stepper: Stepper; snapshot: Snapshot} | null = null;
 	private regionsPid: number | null = null;
+	protected limits: BudgetLimits | null;
 
 	constructor(options: SimSessionOptions) {
+		this.limits = options.limits ?? null;
 		this.stepper = this.liveStepper(options.machine, options.recorder ?? null);
 		this.clock = options.clock ?? realClock;
 		this.status = {
@@ -237,7 +242,19 @@ export class SimSession implements Session {
 	send(command: Command): void {
 		// Commands are applied and recorded as the schema parses them (defaults filled in), exactly as
 		// a replay reads them back, so a run and its replay hold the same specs.
-		this.queue.push(validateCommand(command, 'command'));
+		const parsed = validateCommand(command, 'command');
+		// A spawn that would take the run past its budget is refused (the caller shows why).
+		if (parsed.kind === 'spawn' && this.limits) {
+			const problem = spawnProblem(
+				this.machine,
+				parsed.spec,
+				parsed.count ?? 1,
+				this.limits,
+				this.recorder !== null,
+			);
+			if (problem) throw new Error(`spawn ${parsed.spec.name} refused: ${problem}`);
+		}
+		this.queue.push(parsed);
 		if (this.status.paused) {
 			this.stepper.applyDue();
 			this.publish();

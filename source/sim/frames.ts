@@ -53,3 +53,8 @@ export class FrameTable {
 		return k === FRAME_ANON || k === FRAME_SHMEM;
 	}
 }
+
+/** Host bytes of a FrameTable of `count` frames: kind (1), flags (2), owner (4) and index (4) each. */
+export function frameTableBytes(count: number): number {
+	return count * (1 + 2 + 4 + 4);
+}

@@ -89,3 +89,8 @@ export class LinkedLists {
 		return p >= this.base ? -1 : p;
 	}
 }
+
+/** Host bytes of LinkedLists over `items` nodes and `lists` lists (prev, next, listOf, sizes). */
+export function linkedListsBytes(items: number, lists: number): number {
+	return (items + lists) * 8 + items + lists * 4;
+}

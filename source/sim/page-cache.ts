@@ -108,3 +108,8 @@ export function nextRaSize(cur: number, max = RA_MAX_PAGES): number {
 	if (cur <= max / 2) return cur * 2;
 	return max;
 }
+
+/** Host bytes of a file or shmem object of `pages` pages: one Int32 slot per page offset. */
+export function fileObjectBytes(pages: number): number {
+	return pages * 4;
+}

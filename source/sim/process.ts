@@ -353,3 +353,59 @@ export class Proc {
 		return p;
 	}
 }
+
+// ---------------------------------------------------------------- host cost (workload/budget.ts)
+
+/**
+ * Host bytes of a flat page table over `vpns` virtual pages: an entry (Int32) per page and a
+ * page-table page slot per PTES_PER_TABLE pages. `touched` (at most this many pages are ever mapped)
+ * does not matter to a flat table; a sparse one costs by it.
+ */
+export function pageTableBytes(vpns: number, _touched: number): number {
+	return vpns * 4 + (Math.ceil(vpns / PTES_PER_TABLE) + 1) * 4;
+}
+
+/** The most virtual pages one process may have: its page table is indexed by an Int32 vpn. */
+export const MAX_PROCESS_PAGES = 2 ** 31 - 1;
+
+/** A process's JavaScript objects (the Proc, its regions, its snapshot and history entries), measured. */
+export const PROC_OBJECT_BYTES = 8 * 1024;
+
+/**
+ * What one process of `spec` costs the host, when the machine has `memoryPages` of RAM and swap:
+ * its page tables, the rest of it, and each region's share of both page-sized structures (in the
+ * order of spec.regions).
+ */
+export function procHostBytes(
+	spec: ProcessSpec,
+	memoryPages: number,
+): {pageTables: number; other: number; vpns: number; regions: number[]} {
+	const growRegions = new Set(spec.streams.filter((s) => s.pattern === 'grow').map((s) => s.region));
+	// As the constructor lays regions out: grow regions last, and the page table covers a trailing grow
+	// region only as far as it has grown (it doubles as needed). A grow region's pages are all touched,
+	// so it never grows past what RAM and swap can hold (then the OOM killer or ENOMEM ends it).
+	const ordered = [...spec.regions].sort(
+		(a, b) => Number(growRegions.has(a.name)) - Number(growRegions.has(b.name)),
+	);
+	const coveredOf = new Map<string, number>();
+	let vpns = 0;
+	ordered.forEach((r, i) => {
+		const pages = bytesToPages(r.size);
+		const trailingGrow = i === ordered.length - 1 && growRegions.has(r.name);
+		coveredOf.set(r.name, trailingGrow ? Math.min(pages, Math.max(1024, 2 * memoryPages)) : pages);
+		vpns += pages;
+	});
+	let covered = 0;
+	for (const c of coveredOf.values()) covered += c;
+	const touched = Math.min(covered, memoryPages);
+	const pageTables = pageTableBytes(covered, touched);
+	// touch[]: a Uint16 per covered page.
+	const perPage = covered > 0 ? (pageTables + covered * 2) / covered : 0;
+	return {
+		pageTables,
+		// touch[], the WSS buckets, 14 stream arrays of at most 8 bytes each, the objects.
+		other: covered * 2 + WSS_BUCKETS * 4 + spec.streams.length * 14 * 8 + PROC_OBJECT_BYTES,
+		vpns,
+		regions: spec.regions.map((r) => (coveredOf.get(r.name) ?? 0) * perPage),
+	};
+}

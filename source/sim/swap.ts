@@ -1,6 +1,6 @@
 // The swap area: an array of page slots (mm/swapfile.c's swap_map), each free, on the device,
 // or held compressed in the zswap pool or in zram. Evicted anon pages leave their shadow entry here.
-import {LinkedLists} from './lru-list.js';
+import {LinkedLists, linkedListsBytes} from './lru-list.js';
 
 export const SLOT_FREE = 0;
 export const SLOT_DISK = 1;
@@ -95,4 +95,12 @@ export class SwapArea {
 			z.sizes.set(s.zSizes as Int32Array);
 		}
 	}
+}
+
+/**
+ * Host bytes of a SwapArea of `slots` slots: state (1), size (2) and shadow (4) per slot; with zswap
+ * (which a command can turn on at any time) also the owner and the store-order list.
+ */
+export function swapAreaBytes(slots: number, zswap: boolean): number {
+	return slots * 7 + (zswap ? slots * 4 + linkedListsBytes(slots, 1) : 0);
 }

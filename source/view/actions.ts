@@ -103,7 +103,13 @@ export function send(env: ActionEnv, command: Command, feedback: string): boolea
 		env.message(REPLAY_REFUSAL, 'warn');
 		return false;
 	}
-	env.session.send(command);
+	try {
+		env.session.send(command);
+	} catch (error) {
+		// The session refused it (a spawn past the resource budget): say why, change nothing.
+		env.message(error instanceof Error ? error.message : String(error), 'warn');
+		return false;
+	}
 	env.message(feedback);
 	return true;
 }

@@ -8,6 +8,13 @@ import {fileError} from '../common/file-error.js';
 import {packageRoot} from '../common/package.js';
 import {UserError} from '../common/user-error.js';
 import type {Workload} from '../sim/spec.js';
+import {
+	BUDGET_USES,
+	type BudgetLimits,
+	type BudgetUse,
+	checkWorkloadBudget,
+	DEFAULT_LIMITS,
+} from './budget.js';
 import {workloadSchema} from './schema.js';
 
 export function shippedWorkloadsDir(): string {
@@ -51,21 +58,38 @@ export function resolveWorkload(nameOrPath: string): WorkloadSource {
 	return {file, label: `workloads/${nameOrPath}.yaml`};
 }
 
+/**
+ * The resource budget a workload is checked against once parsed (workload/budget.ts): the limits,
+ * how the run will use the machine, and the policy it will run under. Null: not checked.
+ */
+export interface WorkloadBudget {
+	limits: BudgetLimits;
+	use: BudgetUse;
+	policy?: string | undefined;
+}
+
+/** What `memtop run FILE` needs with no flags: the dashboard, recording, within the default limits. */
+export const DEFAULT_BUDGET: WorkloadBudget = {limits: DEFAULT_LIMITS, use: BUDGET_USES.recorded};
+
 /** Load a shipped workload by name (`thrash`) or a workload file by path (`./my.yaml`). */
-export function loadWorkload(nameOrPath: string): Workload {
+export function loadWorkload(nameOrPath: string, budget: WorkloadBudget | null = DEFAULT_BUDGET): Workload {
 	const {file, label} = resolveWorkload(nameOrPath);
-	return loadWorkloadFile(file, label);
+	return loadWorkloadFile(file, label, budget);
 }
 
 /** Read and parse one file; `label` is how messages name it. */
-export function loadWorkloadFile(path: string, label = path): Workload {
+export function loadWorkloadFile(
+	path: string,
+	label = path,
+	budget: WorkloadBudget | null = DEFAULT_BUDGET,
+): Workload {
 	let text: string;
 	try {
 		text = readFileSync(path, 'utf8');
 	} catch (error) {
 		throw fileError(label, error);
 	}
-	return parseWorkload(text, label);
+	return parseWorkload(text, label, budget);
 }
 
 /** The first comment line at the top of a file: shipped workloads open with what to watch. */
@@ -85,8 +109,15 @@ function nameFromLabel(fileLabel: string): string {
 	return basename(fileLabel).replace(YAML_EXTENSION, '');
 }
 
-/** Parse and validate workload YAML. Errors are UserErrors of one line naming `fileLabel`. */
-export function parseWorkload(text: string, fileLabel: string): Workload {
+/**
+ * Parse and validate workload YAML, then check it against `budget`. Errors are UserErrors of one
+ * line naming `fileLabel`.
+ */
+export function parseWorkload(
+	text: string,
+	fileLabel: string,
+	budget: WorkloadBudget | null = DEFAULT_BUDGET,
+): Workload {
 	const lineCounter = new LineCounter();
 	const doc = parseDocument(text, {lineCounter, prettyErrors: false, merge: true});
 	if (doc.errors.length > 0) {
@@ -110,8 +141,32 @@ export function parseWorkload(text: string, fileLabel: string): Workload {
 	const defaultName = nameFromLabel(fileLabel).replace(/[^A-Za-z0-9_.-]/g, '-');
 	const schema = workloadSchema({name: defaultName, description: firstCommentLine(text) ?? ''});
 	const result = schema.safeParse(data);
-	if (result.success) return result.data;
-	throw new UserError(formatIssues(result.error.issues, doc, lineCounter, fileLabel));
+	if (!result.success) throw new UserError(formatIssues(result.error.issues, doc, lineCounter, fileLabel));
+	if (budget) {
+		const problem = checkWorkloadBudget(result.data, budget.limits, budget.use, budget.policy, (path) => {
+			const node = doc.getIn(filePath(path), true);
+			const range = isScalar(node) ? node.range : undefined;
+			return range ? text.slice(range[0], range[1]).trim() : undefined;
+		});
+		if (problem) {
+			const path = filePath(problem.path);
+			const field = formatPath(path);
+			throw new UserError(
+				`${where(fileLabel, lineOf(doc, lineCounter, path))}${field ? `${field}: ` : ''}${problem.message}`,
+			);
+		}
+	}
+	return result.data;
+}
+
+/** A path in the parsed workload as the file has it: an event's command is its action key. */
+function filePath(path: readonly PropertyKey[]): PropertyKey[] {
+	const p = [...path];
+	if (p[0] === 'events' && p[2] === 'command') {
+		if (p[3] === 'spec') p.splice(2, 2, 'spawn');
+		else p.splice(2, 1);
+	}
+	return p;
 }
 
 function where(fileLabel: string, line: number | undefined): string {

@@ -1,5 +1,6 @@
 // The policy registry: name -> factory. Adding a policy is one file and one line in ALL.
 
+import {FrameTable} from '../frames.js';
 import {arcPolicy} from './arc.js';
 import {clockPolicy} from './clock.js';
 import {clockProPolicy} from './clock-pro.js';
@@ -55,4 +56,29 @@ export function createPolicy(name: string, options?: PolicyOptions): Replacement
 		);
 	}
 	return info.create(options);
+}
+
+const sampledBytes = new Map<string, {fixed: number; perFrame: number}>();
+
+/**
+ * Host bytes of policy `name`'s state over `frames` frames, asked of the policy itself: its saved
+ * state (every array it keeps) over two small frame tables, extended linearly. A new policy is
+ * costed by construction.
+ */
+export function policyBytes(name: string, frames: number): number {
+	let cost = sampledBytes.get(name);
+	if (!cost) {
+		const at = (n: number): number => {
+			const policy = createPolicy(name);
+			policy.attach(new FrameTable(n));
+			let bytes = 0;
+			for (const v of Object.values(policy.save())) if (typeof v !== 'number') bytes += v.byteLength;
+			return bytes;
+		};
+		const small = at(1024);
+		const perFrame = (at(2048) - small) / 1024;
+		cost = {fixed: small - perFrame * 1024, perFrame};
+		sampledBytes.set(name, cost);
+	}
+	return cost.fixed + cost.perFrame * frames;
 }
