@@ -7,7 +7,7 @@ import {runCommand} from './cli/run.js';
 import {traceCommand, traceHelp} from './cli/trace.js';
 import {validateCommand, validateHelp} from './cli/validate.js';
 import {workloadsCommand, workloadsHelp} from './cli/workloads.js';
-import {UserError} from './common/user-error.js';
+import {INTERNAL_ERROR_HINT, UserError} from './common/user-error.js';
 import {escapeText} from './text/escape.js';
 
 const mainHelp = `
@@ -112,9 +112,8 @@ main(process.argv.slice(2)).then(
 			process.stderr.write(`memtop: ${escapeText(error.message)}\n`);
 			process.exitCode = error.exitCode;
 		} else {
-			process.stderr.write(
-				`memtop: internal error: ${escapeText(error instanceof Error ? error.message : String(error))}\n`,
-			);
+			const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+			process.stderr.write(`memtop: internal error: ${escapeText(message ?? '')}; ${INTERNAL_ERROR_HINT}\n`);
 			if (process.env.MEMTOP_DEBUG) console.error(error);
 			process.exitCode = 1;
 		}

@@ -1,5 +1,7 @@
 // Headless mode: run the machine without a screen and print what it does, as vmstat and top -b
 // would, or as one JSON object per interval.
+
+import {formatTickTime} from '../record/labels.js';
 import type {Steppable} from '../record/stepper.js';
 import type {Machine} from '../sim/machine.js';
 import {takeSnapshot} from '../sim/snapshot.js';
@@ -15,7 +17,21 @@ export interface HeadlessOptions {
 	interval: number;
 	json: boolean;
 	write: (line: string) => void;
+	/** Asked between slices of stepping: true ends the run where it is (Ctrl-C). */
+	interrupted?: () => boolean;
 }
+
+/** What a headless run came to: its last snapshot, and whether it was interrupted before the end. */
+export interface HeadlessResult {
+	last: Snapshot;
+	interrupted: boolean;
+}
+
+/** Steps between looks at the clock, and the wall time after which the loop lets signals in. */
+const CHECK_EVERY_TICKS = 8;
+const SLICE_MS = 50;
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** The interval line as JSON: sizes in kB as /proc shows them, counters as /proc/vmstat counts them. */
 export function jsonLine(s: Snapshot): string {
@@ -173,14 +189,16 @@ export function describeMachine(m: Machine): string {
 	const zswap = m.zswap.enabled
 		? `zswap on (${spec.zswap.compressor}, max_pool_percent ${spec.zswap.max_pool_percent})`
 		: 'zswap off';
-	return `memtop: workload ${m.workload.name}, seed ${m.seed}, policy ${m.policyName}: ${formatBinary(spec.ram)} RAM, ${spec.cpus} CPUs, ${swap}, ${zswap}, swappiness ${m.sysctl.swappiness}`;
+	return `memtop: workload ${escapeText(m.workload.name)}, seed ${m.seed}, policy ${m.policyName}: ${formatBinary(spec.ram)} RAM, ${spec.cpus} CPUs, ${swap}, ${zswap}, swappiness ${m.sysctl.swappiness}`;
 }
 
 /**
  * Run `duration` simulated seconds, printing a line every `interval` seconds. `run` steps the machine
- * (a Stepper with its recorder, or a Player with the recording's commands). Returns the last snapshot.
+ * (a Stepper with its recorder, or a Player with the recording's commands). Every SLICE_MS of wall
+ * time it lets the event loop turn, so a signal handler can ask it to stop (`interrupted`): it then
+ * stops at once, mid-interval, without printing more.
  */
-export function runHeadless(run: Steppable, options: HeadlessOptions): Snapshot {
+export async function runHeadless(run: Steppable, options: HeadlessOptions): Promise<HeadlessResult> {
 	const {write} = options;
 	const machine = run.machine;
 	const intervalTicks = Math.max(1, Math.round(options.interval * TICKS_PER_SECOND));
@@ -191,9 +209,18 @@ export function runHeadless(run: Steppable, options: HeadlessOptions): Snapshot 
 	}
 	let prev: Snapshot | null = null;
 	let last = takeSnapshot(machine, {regions: false, events: false});
+	let sliceStart = performance.now();
+	const interrupted = options.interrupted ?? (() => false);
 	while (machine.tick < endTick) {
 		const stop = Math.min(endTick, machine.tick + intervalTicks);
-		while (machine.tick < stop) run.step();
+		for (let n = 1; machine.tick < stop; n++) {
+			run.step();
+			if (n % CHECK_EVERY_TICKS === 0 && performance.now() - sliceStart >= SLICE_MS) {
+				await nextTurn();
+				sliceStart = performance.now();
+				if (interrupted()) return {last, interrupted: true};
+			}
+		}
 		last = takeSnapshot(machine, {regions: false});
 		if (options.json) write(jsonLine(last));
 		else {
@@ -211,5 +238,39 @@ export function runHeadless(run: Steppable, options: HeadlessOptions): Snapshot 
 		write('');
 		for (const line of topTable(last)) write(line);
 	}
-	return last;
+	return {last, interrupted: false};
+}
+
+const INTERRUPT_EXIT_CODES = {SIGINT: 130, SIGTERM: 143, SIGHUP: 129} as const;
+
+/**
+ * Run `body` with SIGINT, SIGTERM and SIGHUP caught: the first one makes `interrupted()` true (the
+ * headless loop stops at its next slice). Returns body's result and the exit code the signal calls
+ * for (undefined when none came). A second signal of the same kind ends memtop at once.
+ */
+export async function withInterrupts<T>(
+	body: (interrupted: () => boolean) => Promise<T>,
+): Promise<{result: T; signalCode: number | undefined}> {
+	let signalCode: number | undefined;
+	const handlers = (Object.keys(INTERRUPT_EXIT_CODES) as (keyof typeof INTERRUPT_EXIT_CODES)[]).map(
+		(signal) => {
+			const handler = (): void => {
+				if (signalCode !== undefined) process.exit(INTERRUPT_EXIT_CODES[signal]);
+				signalCode = INTERRUPT_EXIT_CODES[signal];
+			};
+			process.on(signal, handler);
+			return [signal, handler] as const;
+		},
+	);
+	try {
+		const result = await body(() => signalCode !== undefined);
+		return {result, signalCode};
+	} finally {
+		for (const [signal, handler] of handlers) process.off(signal, handler);
+	}
+}
+
+/** "interrupted at 0:12.30 of 1:00.00 (simulated)": how far a headless run got. */
+export function interruptedLine(tick: number, endTick: number): string {
+	return `interrupted at ${formatTickTime(tick)} of ${formatTickTime(endTick)} (simulated time; tick ${tick})`;
 }

@@ -4,8 +4,9 @@
 // somewhere else. The dashboard's settings come from its config file; NO_COLOR wins over them.
 import {writeSync} from 'node:fs';
 import type {DashboardConfig} from '../app.js';
-import {UserError} from '../common/user-error.js';
+import {INTERNAL_ERROR_HINT, UserError} from '../common/user-error.js';
 import type {Session} from '../session/types.js';
+import {escapeText} from '../text/escape.js';
 import {configPath, loadConfig, saveConfig} from './dashboard-files.js';
 
 const ENTER_ALT_SCREEN = '\x1b[?1049h';
@@ -50,6 +51,11 @@ function oneLine(error: unknown): string {
 /** Colour off by the environment: NO_COLOR (any non-empty value, no-color.org) or FORCE_COLOR=0. */
 export function colourOff(env: Record<string, string | undefined>): boolean {
 	return !!env.NO_COLOR || env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false';
+}
+
+/** A crash that is not a person's mistake is memtop's bug: say so, and how to report it. */
+function bugHint(error: unknown): string {
+	return error instanceof UserError ? '' : ` (${INTERNAL_ERROR_HINT})`;
 }
 
 export interface InteractiveOptions {
@@ -137,7 +143,7 @@ export async function runInteractive(session: Session, options: InteractiveOptio
 			// Already unmounted or Ink itself failed; the terminal restore below is what counts.
 		}
 		restoreTerminal();
-		if (error !== undefined) say(`memtop: ${oneLine(error)}\n`);
+		if (error !== undefined) say(`memtop: ${escapeText(oneLine(error))}${bugHint(error)}\n`);
 		setTimeout(() => process.exit(code), ABORT_DEADLINE_MS);
 		void closeSession().finally(() => {
 			try {
@@ -172,7 +178,7 @@ export async function runInteractive(session: Session, options: InteractiveOptio
 	} catch (error) {
 		// A render error: Ink unmounted with it. Report it like any crash, but return normally.
 		restoreTerminal();
-		say(`memtop: ${oneLine(error)}\n`);
+		say(`memtop: ${escapeText(oneLine(error))}${bugHint(error)}\n`);
 		code = 1;
 	} finally {
 		restoreTerminal();

@@ -14,7 +14,7 @@ import type {SimSession} from '../session/sim-session.js';
 import {TICKS_PER_SECOND} from '../sim/units.js';
 import {parseArgs} from './args.js';
 import {BUDGET_FLAGS, budgetHelp, budgetLimits} from './budget-flags.js';
-import {runHeadless} from './headless.js';
+import {interruptedLine, runHeadless, withInterrupts} from './headless.js';
 import {type CommandIo, warn} from './io.js';
 import {checkPositive, checkRecord, discardRecording, once, takeNoRecord} from './run.js';
 
@@ -81,8 +81,11 @@ export interface HeadlessReplayOptions {
 	warn: (line: string) => void;
 }
 
-/** Replay to the end printing runHeadless's lines, then the summary. Returns the exit code. */
-export function replayHeadless(recording: Recording, options: HeadlessReplayOptions): number {
+/**
+ * Replay to the end printing runHeadless's lines, then the summary. Returns the exit code (a
+ * signal's, after saying how far it got, when Ctrl-C stopped it).
+ */
+export async function replayHeadless(recording: Recording, options: HeadlessReplayOptions): Promise<number> {
 	const {warn} = options;
 	if (recording.notice) warn(`memtop: ${recording.notice}`);
 	const player = new Player(recording, {
@@ -90,12 +93,19 @@ export function replayHeadless(recording: Recording, options: HeadlessReplayOpti
 		onProblem: (message) => warn(`memtop: ${message}`),
 	});
 	const start = player.tick;
-	runHeadless(player, {
-		duration: (recording.endTick - start) / TICKS_PER_SECOND,
-		interval: options.interval,
-		json: options.json,
-		write: options.write,
-	});
+	const {signalCode} = await withInterrupts((interrupted) =>
+		runHeadless(player, {
+			duration: (recording.endTick - start) / TICKS_PER_SECOND,
+			interval: options.interval,
+			json: options.json,
+			write: options.write,
+			interrupted,
+		}),
+	);
+	if (signalCode !== undefined) {
+		warn(`memtop: ${recording.label}: ${interruptedLine(player.tick, recording.endTick)}`);
+		return signalCode;
+	}
 	player.arrive();
 	const verified = player.divergence === null;
 	options.write(

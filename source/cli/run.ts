@@ -9,13 +9,13 @@ import {Stepper} from '../record/stepper.js';
 import {SimSession} from '../session/sim-session.js';
 import {Machine} from '../sim/machine.js';
 import {policyNames} from '../sim/policies/index.js';
-import {formatBinary} from '../text/format.js';
+import {TICKS_PER_SECOND} from '../sim/units.js';
 import {BUDGET_USES} from '../workload/budget.js';
 import {loadWorkload} from '../workload/load.js';
 import {parseSize} from '../workload/quantities.js';
 import {parseArgs} from './args.js';
 import {BUDGET_FLAGS, budgetHelp, budgetLimits} from './budget-flags.js';
-import {runHeadless} from './headless.js';
+import {interruptedLine, runHeadless, withInterrupts} from './headless.js';
 import {type CommandIo, warn} from './io.js';
 
 export const runHelp = `
@@ -177,13 +177,19 @@ export async function runCommand(argv: string[], io: CommandIo, deps: RunDepende
 		const interval = checkPositive('--interval', flags.interval ?? 1);
 		// Headless runs record only when asked.
 		const recorder = record === undefined ? null : JsonlRecorder.open({path: record, machine, stateLimit});
+		const endTick = machine.tick + Math.round(duration * TICKS_PER_SECOND);
+		let signalCode: number | undefined;
 		try {
-			runHeadless(new Stepper(machine, {recorder}), {
-				duration,
-				interval,
-				json: flags.json === true,
-				write: (line) => io.stdout.write(`${line}\n`),
-			});
+			// Ctrl-C (or SIGTERM) stops the run at once; the recording is closed where it got to.
+			({signalCode} = await withInterrupts((interrupted) =>
+				runHeadless(new Stepper(machine, {recorder}), {
+					duration,
+					interval,
+					json: flags.json === true,
+					write: (line) => io.stdout.write(`${line}\n`),
+					interrupted,
+				}),
+			));
 		} finally {
 			// Also when the output went away (a closed pipe): the recording ends where the run did.
 			if (recorder) {
@@ -193,17 +199,24 @@ export async function runCommand(argv: string[], io: CommandIo, deps: RunDepende
 				if (note) warn(io, `memtop: ${note}`);
 			}
 		}
+		if (signalCode !== undefined) {
+			const where = recorder && !recorder.error ? `; recorded to ${recorder.path} up to there` : '';
+			warn(io, `memtop: ${interruptedLine(machine.tick, endTick)}${where}`);
+			return signalCode;
+		}
 		return 0;
 	}
 	const speed = checkPositive('--speed', flags.speed ?? 1, true);
 	let recorder: JsonlRecorder | null = null;
+	let notRecording: string | null = null;
 	if (record !== undefined) recorder = JsonlRecorder.open({path: record, machine, stateLimit});
 	else if (!noRecord) {
-		// The default recording must not stop the dashboard from starting: say why and go on.
+		// The default recording must not stop the dashboard from starting: it says why in its status
+		// line (and on stderr, which shows once the dashboard is gone), and goes on.
 		try {
 			recorder = JsonlRecorder.open({path: defaultRecordingPath(workload.name), machine, stateLimit});
 		} catch (error) {
-			warn(io, `memtop: not recording: ${error instanceof Error ? error.message : String(error)}`);
+			notRecording = `not recording: ${error instanceof Error ? error.message : String(error)}`;
 		}
 	}
 	const session = new SimSession({
@@ -212,8 +225,10 @@ export async function runCommand(argv: string[], io: CommandIo, deps: RunDepende
 		speed: speed === 0 ? Number.POSITIVE_INFINITY : speed,
 		autostart: false,
 		limits,
+		notRecording,
 	});
 	const farewell = once(() => {
+		if (notRecording) warn(io, `memtop: ${notRecording}`);
 		if (!recorder) return;
 		if (recorder.error) warn(io, `memtop: ${recorder.path}: recording stopped: ${recorder.error}`);
 		else warn(io, `memtop: recorded to ${recorder.path}; replay it with: memtop replay ${recorder.path}`);

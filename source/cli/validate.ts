@@ -1,6 +1,7 @@
 // memtop validate <workload>...: check workload files and say what each describes.
 
 import {UserError} from '../common/user-error.js';
+import {escapeText} from '../text/escape.js';
 import {BUDGET_USES} from '../workload/budget.js';
 import {loadWorkloadFile, resolveWorkload} from '../workload/load.js';
 import {summarizeWorkload} from '../workload/summary.js';
@@ -49,7 +50,7 @@ export async function validateCommand(argv: string[], io: CommandIo): Promise<nu
 	for (const input of inputs) {
 		const {file, label} = resolveWorkload(input);
 		const workload = loadWorkloadFile(file, label, {limits, use: BUDGET_USES.recorded});
-		io.stdout.write(`${label}: ok (${summarizeWorkload(workload)})\n`);
+		io.stdout.write(`${escapeText(`${label}: ok (${summarizeWorkload(workload)})`)}\n`);
 	}
 	return 0;
 }

@@ -8,3 +8,7 @@ export class UserError extends Error {
 		this.exitCode = exitCode;
 	}
 }
+
+/** After "internal error: ...": anything but a UserError is memtop's own bug. */
+export const INTERNAL_ERROR_HINT =
+	'this is a bug in memtop: please report it with the command that caused it (MEMTOP_DEBUG=1 shows where)';

@@ -20,6 +20,10 @@ export const PUBLISH_INTERVAL_MS = 200;
 /** Wall time one publish interval may spend stepping (the rest is left for rendering). */
 export const STEP_BUDGET_MS = 140;
 
+/** The achieved speed is measured over this much wall time, and reported below this share of the asked. */
+const ACHIEVED_WINDOW_MS = 3000;
+const ACHIEVED_SHORTFALL = 0.9;
+
 /** Real time, injectable so tests can drive a session without waiting. */
 export interface SessionClock {
 	now(): number;
@@ -42,6 +46,8 @@ export interface SimSessionOptions {
 	clock?: SessionClock;
 	/** Start the timer at once (default true). Tests drive tick() themselves. */
 	autostart?: boolean;
+	/** Why the run is not recorded although it should be (shown in the status line). */
+	notRecording?: string | null;
 	/** The resource budget spawns are held to (workload/budget.ts); null or absent: not checked. */
 	limits?: BudgetLimits | null;
 }
@@ -64,6 +70,8 @@ export class SimSession implements Session {
 	private twin: {stepper: Stepper; snapshot: Snapshot} | null = null;
 	private regionsPid: number | null = null;
 	protected limits: BudgetLimits | null;
+	/** (wall ms, tick) after each playing interval, over the last ACHIEVED_WINDOW_MS. */
+	private pace: {wall: number; tick: number}[] = [];
 
 	constructor(options: SimSessionOptions) {
 		this.limits = options.limits ?? null;
@@ -77,6 +85,8 @@ export class SimSession implements Session {
 			seed: this.machine.seed,
 			policy: this.machine.policyName,
 			recordingPath: this.recorder?.path ?? null,
+			notRecording: options.notRecording ?? null,
+			achievedSpeed: null,
 			replay: null,
 		};
 		this.snapshot = takeSnapshot(this.machine, {regions: false});
@@ -118,9 +128,11 @@ export class SimSession implements Session {
 		const now = this.clock.now();
 		const elapsed = now - this.lastWall;
 		this.lastWall = now;
+		let playing = false;
 		if (this.busy(STEP_BUDGET_MS)) {
 			// A slice of longer work (a replay's seek) took this interval; playing resumes after it.
 		} else if (!this.status.paused) {
+			playing = true;
 			const start = this.clock.now();
 			if (Number.isFinite(this.status.speed)) {
 				this.tickDebt += (elapsed / 1000) * this.status.speed * TICKS_PER_SECOND;
@@ -137,7 +149,29 @@ export class SimSession implements Session {
 		} else if (this.queue.length) {
 			this.stepper.applyDue();
 		}
+		this.measurePace(now, playing);
 		this.publish();
+	}
+
+	/** The speed achieved while playing, for the header when it falls short of the speed asked. */
+	private measurePace(now: number, playing: boolean): void {
+		if (!playing) {
+			this.pace = [];
+		} else {
+			this.pace.push({wall: now, tick: this.machine.tick});
+			while (this.pace.length > 2 && now - this.pace[0]!.wall > ACHIEVED_WINDOW_MS) this.pace.shift();
+		}
+		let achieved: number | null = null;
+		const first = this.pace[0];
+		if (first && now - first.wall >= 1000) {
+			const speed = (this.machine.tick - first.tick) / TICKS_PER_SECOND / ((now - first.wall) / 1000);
+			if (speed < this.status.speed * ACHIEVED_SHORTFALL) achieved = speed;
+		}
+		if (achieved !== this.status.achievedSpeed) this.status = {...this.status, achievedSpeed: achieved};
+		// A recorder that failed mid-run (a full disk) leaves the run unrecorded from there.
+		const failed = (this.recorder as {error?: string | null} | null)?.error;
+		if (failed && !this.status.notRecording)
+			this.status = {...this.status, notRecording: `not recording: ${failed}`};
 	}
 
 	/** Whether a snapshot takes the machine's new events (not while a replay seeks: it keeps them). */
@@ -275,8 +309,9 @@ export class SimSession implements Session {
 	}
 
 	setSpeed(speed: number): void {
-		this.status = {...this.status, speed};
+		this.status = {...this.status, speed, achievedSpeed: null};
 		this.tickDebt = 0;
+		this.pace = [];
 		this.publish();
 	}
 

@@ -34,6 +34,16 @@ export interface SessionStatus {
 	policy: string;
 	/** Where this run is being recorded, if it is. */
 	recordingPath: string | null;
+	/**
+	 * Why this run is not being recorded although it was meant to be (the state directory cannot be
+	 * written, the disk filled up): one line for the status line. Null or absent: no problem.
+	 */
+	notRecording?: string | null;
+	/**
+	 * Simulated seconds per real second over the last few seconds of playing, when that falls short
+	 * of `speed` (the machine cannot keep up: "×10 asked, ×2.3 achieved"); null otherwise.
+	 */
+	achievedSpeed?: number | null;
 	replay: ReplayStatus | null;
 }
 

@@ -1,6 +1,7 @@
 // One terminal line as coloured spans inside a single <Text> (ink-stack.md §2: one Text per row).
 // Every line is cut or padded to an exact width here, so Ink never wraps and the frame never grows.
 import {Text} from 'ink';
+import {escapeText} from '../text/escape.js';
 import type {Ink} from './theme.js';
 
 export interface Span {
@@ -24,13 +25,17 @@ export function spansLength(spans: readonly Span[]): number {
 /**
  * Cut to `width`, dropping or shortening trailing spans. No padding: Ink trims trailing blanks
  * anyway, and every character here costs tokenizing time in Ink's output stage each frame.
- * Spans with a background (title bars, the selected row) are padded by their owners.
+ * Spans with a background (title bars, the selected row) are padded by their owners. Every span's
+ * text is escaped first (text/escape.ts): names, paths and messages from files and arguments reach
+ * the screen through here, and a control character in one must not drive the terminal.
  */
 export function fitSpans(spans: readonly Span[], width: number): Span[] {
 	const out: Span[] = [];
 	let left = width;
-	for (const s of spans) {
+	for (const raw of spans) {
 		if (left <= 0) break;
+		const text = escapeText(raw.text);
+		const s = text === raw.text ? raw : {...raw, text};
 		if (s.text.length <= left) {
 			out.push(s);
 			left -= s.text.length;

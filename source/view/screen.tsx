@@ -152,8 +152,9 @@ function TableBody({d}: {d: Dashboard}) {
 
 export function Screen({d}: {d: Dashboard}) {
 	const {ui, width, height, layout, status} = d;
-	// A replay's standing warnings show whenever no transient message does.
-	const replayText = status.replay?.divergence ?? status.replay?.notice ?? null;
+	// Standing warnings (a replay's divergence or notice, a run that is not recorded) show whenever no
+	// transient message does.
+	const replayText = status.replay?.divergence ?? status.replay?.notice ?? status.notRecording ?? null;
 	const replayNote = useMemo(
 		() => (replayText ? {id: -1, text: replayText, tone: 'warn' as const} : null),
 		[replayText],

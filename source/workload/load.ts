@@ -1,6 +1,6 @@
 // Workload files: find them, read them, parse the YAML, validate it, and turn every failure into ONE
 // line a person can act on: "FILE:LINE: path.to.field: expected ..., got ...".
-import {existsSync, readdirSync, readFileSync} from 'node:fs';
+import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs';
 import {basename, join} from 'node:path';
 import {type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument} from 'yaml';
 import type {z} from 'zod';
@@ -15,6 +15,7 @@ import {
 	checkWorkloadBudget,
 	DEFAULT_LIMITS,
 } from './budget.js';
+import {formatBytes} from './quantities.js';
 import {workloadSchema} from './schema.js';
 
 export function shippedWorkloadsDir(): string {
@@ -83,6 +84,23 @@ export function loadWorkloadFile(
 	label = path,
 	budget: WorkloadBudget | null = DEFAULT_BUDGET,
 ): Workload {
+	// Only a regular file of a sensible size: a FIFO would wait forever for a writer, /dev/zero never
+	// ends, and a file of gigabytes is not a workload.
+	let st: ReturnType<typeof statSync>;
+	try {
+		st = statSync(path);
+	} catch (error) {
+		throw fileError(label, error);
+	}
+	if (st.isDirectory()) throw new UserError(`${label}: cannot read: is a directory`);
+	if (!st.isFile())
+		throw new UserError(
+			`${label}: cannot read: not a regular file (${st.isFIFO() ? 'a FIFO' : 'a device or socket'})`,
+		);
+	if (st.size > MAX_WORKLOAD_BYTES)
+		throw new UserError(
+			`${label}: cannot read: ${formatBytes(st.size)} is too large for a workload file (at most ${formatBytes(MAX_WORKLOAD_BYTES)})`,
+		);
 	let text: string;
 	try {
 		text = readFileSync(path, 'utf8');
@@ -90,6 +108,61 @@ export function loadWorkloadFile(
 		throw fileError(label, error);
 	}
 	return parseWorkload(text, label, budget);
+}
+
+/** The largest workload file read: the shipped ones are a few KiB; a generated one might be large. */
+export const MAX_WORKLOAD_BYTES = 16 * 1024 * 1024;
+/** How deep a workload's YAML may nest (the format needs 6 levels: processes, a group, its regions, a region...). */
+export const MAX_YAML_DEPTH = 64;
+
+/**
+ * How deep `text` nests, by flow brackets ([ {) outside quotes and by block indentation (one level
+ * per indented line deeper than the one before), with the line where it is deepest. A linear scan,
+ * before the parser (which recurses) sees the text.
+ */
+function nestingDepth(text: string): {depth: number; line: number} {
+	let best = {depth: 0, line: 1};
+	let flow = 0;
+	let line = 1;
+	let quote: string | null = null;
+	let comment = false;
+	let lineStart = true;
+	let indent = 0;
+	const indents: number[] = [];
+	for (let i = 0; i < text.length; i++) {
+		const c = text[i]!;
+		if (c === '\n') {
+			line++;
+			comment = false;
+			lineStart = true;
+			indent = 0;
+			continue;
+		}
+		if (lineStart) {
+			if (c === ' ') {
+				indent++;
+				continue;
+			}
+			lineStart = false;
+			if (c !== '#' && quote === null && flow === 0) {
+				while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
+				indents.push(indent);
+				if (indents.length > best.depth) best = {depth: indents.length, line};
+			}
+		}
+		if (comment) continue;
+		if (quote !== null) {
+			if (c === quote && (quote === "'" || text[i - 1] !== '\\')) quote = null;
+			continue;
+		}
+		if (c === '"' || c === "'") quote = c;
+		else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) comment = true;
+		else if (c === '[' || c === '{') {
+			flow++;
+			if (flow + indents.length > best.depth) best = {depth: flow + indents.length, line};
+		} else if ((c === ']' || c === '}') && flow > 0) flow--;
+	}
+	return best;
 }
 
 /** The first comment line at the top of a file: shipped workloads open with what to watch. */
@@ -118,8 +191,21 @@ export function parseWorkload(
 	fileLabel: string,
 	budget: WorkloadBudget | null = DEFAULT_BUDGET,
 ): Workload {
+	const deep = nestingDepth(text);
+	if (deep.depth > MAX_YAML_DEPTH)
+		throw new UserError(
+			`${fileLabel}:${deep.line}: invalid YAML: nested ${deep.depth} levels deep; a workload file may nest at most ${MAX_YAML_DEPTH} (the format needs 6)`,
+		);
 	const lineCounter = new LineCounter();
-	const doc = parseDocument(text, {lineCounter, prettyErrors: false, merge: true});
+	let doc: Document.Parsed;
+	try {
+		doc = parseDocument(text, {lineCounter, prettyErrors: false, merge: true});
+	} catch (error) {
+		// The parser recursing past the stack on a shape the depth scan missed: still one line.
+		if (error instanceof RangeError)
+			throw new UserError(`${fileLabel}: invalid YAML: nested too deeply for the parser`);
+		throw error;
+	}
 	if (doc.errors.length > 0) {
 		const error = doc.errors[0]!;
 		const line = error.linePos?.[0]?.line ?? (error.pos ? lineCounter.linePos(error.pos[0]).line : undefined);
@@ -133,9 +219,14 @@ export function parseWorkload(
 		data = doc.toJS({maxAliasCount: 1000});
 	} catch (error) {
 		const text = error instanceof Error ? error.message : String(error);
-		const message = /alias/i.test(text)
-			? 'too many YAML aliases (at most 1000 expansions; a file this large by aliases is refused as a resource exhaustion attack)'
-			: text.split('\n')[0];
+		const message =
+			error instanceof RangeError
+				? 'nested too deeply for the parser'
+				: /excessive alias count/i.test(text)
+					? 'too many YAML aliases (at most 1000 expansions; a file this large by aliases is refused as a resource exhaustion attack)'
+					: /merge/i.test(text)
+						? `a merge key (<<) must name a mapping or a list of mappings (${text.split('\n')[0]})`
+						: text.split('\n')[0];
 		throw new UserError(`${fileLabel}: invalid YAML: ${message}`);
 	}
 	const defaultName = nameFromLabel(fileLabel).replace(/[^A-Za-z0-9_.-]/g, '-');
