@@ -64,3 +64,12 @@ export class PageTable {
 		return n === 0 ? 0 : (n + 1 + Math.ceil(n / PTES_PER_TABLE)) * PAGE_SIZE;
 	}
 }
+
+/**
+ * Host bytes of a PageTable over `vpns` virtual pages (sim/host-cost.ts): an entry (Int32) per page
+ * and a page-table page slot (Int32) per PTES_PER_TABLE pages. A flat table costs by its span; a
+ * sparse (multi-level) one replacing this file costs by what is mapped, at most `touched` pages.
+ */
+export function pageTableBytes(vpns: number, _touched: number): number {
+	return vpns * 4 + (Math.ceil(vpns / PTES_PER_TABLE) + 1) * 4;
+}

@@ -151,3 +151,12 @@ export class Writeback extends CoreModule {
 		this.ringTick = s.dirtyRingTick;
 	}
 }
+
+/**
+ * Host bytes of the writeback state on a machine of `frames` frames, at its bound (sim/host-cost.ts):
+ * the dirty ring (frame and tick, Int32 each) can come to hold every frame (dirty_ratio may be set to
+ * 100 at any time), and it doubles as it grows, so up to twice that.
+ */
+export function writebackBytes(frames: number): number {
+	return frames * 2 * 4 * 2;
+}

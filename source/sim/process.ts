@@ -1,6 +1,6 @@
 // A simulated process: its address space (regions over one page table), its reference streams and
 // its counters. Per-page state lives in typed arrays; the Proc object itself is per process.
-import {PageTable} from './page-table.js';
+import {PageTable, pageTableBytes} from './page-table.js';
 import type {ProcessState} from './snapshot-types.js';
 import type {PatternKind, ProcessSpec} from './spec.js';
 import {bytesToPages, PAGE_SIZE, TICK_US, TICKS_PER_SECOND} from './units.js';
@@ -355,15 +355,6 @@ export class Proc {
 }
 
 // ---------------------------------------------------------------- host cost (workload/budget.ts)
-
-/**
- * Host bytes of a flat page table over `vpns` virtual pages: an entry (Int32) per page and a
- * page-table page slot per PTES_PER_TABLE pages. `touched` (at most this many pages are ever mapped)
- * does not matter to a flat table; a sparse one costs by it.
- */
-export function pageTableBytes(vpns: number, _touched: number): number {
-	return vpns * 4 + (Math.ceil(vpns / PTES_PER_TABLE) + 1) * 4;
-}
 
 /** The most virtual pages one process may have: its page table is indexed by an Int32 vpn. */
 export const MAX_PROCESS_PAGES = 2 ** 31 - 1;

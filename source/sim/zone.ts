@@ -2,7 +2,7 @@
 // the per-kind frame counts and the watermarks (include/linux/mmzone.h). The bottom of the core:
 // it imports no other module with state. Allocation policy (who may take a page, and when the
 // allocator must reclaim) lives in page-alloc.ts; this file only keeps the books.
-import {FRAME_FREE, FRAME_KERNEL, FrameTable} from './frames.js';
+import {FRAME_FREE, FRAME_KERNEL, FrameTable, frameTableBytes} from './frames.js';
 import type {Watermarks} from './snapshot-types.js';
 import type {Sysctls} from './spec.js';
 import {computeWatermarks, defaultMinFreeKbytes} from './watermarks.js';
@@ -147,4 +147,9 @@ export class Zone {
 		this.mapper.set(s.mapper);
 		this.kindCount.set(s.kindCount);
 	}
+}
+
+/** Host bytes of a Zone of `frames` frames (sim/host-cost.ts): its frame table and the mapper word. */
+export function zoneBytes(frames: number): number {
+	return frameTableBytes(frames) + frames * 4;
 }

@@ -80,3 +80,11 @@ export class Zsmalloc {
 		this.frames = s.zpoolFrames;
 	}
 }
+
+/**
+ * Host bytes of the pool's frame list when it may hold `frames` frames (sim/host-cost.ts): an Int32
+ * each, doubling as it grows, so up to twice that.
+ */
+export function zsmallocBytes(frames: number): number {
+	return Math.max(1024, frames) * 4 * 2;
+}

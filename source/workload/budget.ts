@@ -185,7 +185,9 @@ export interface Estimate {
 	memoryParts: Part[];
 	cpuParts: Part[];
 	/** A limit no flag raises (an address space past what a page table can index). */
-	hard?: {path: readonly PropertyKey[]; line?: number | undefined; message: string} | undefined;
+	hard?:
+		| {path: readonly PropertyKey[]; line?: number | undefined; value: string; message: string}
+		| undefined;
 }
 
 /**
@@ -313,7 +315,8 @@ export function estimate(
 			hard = {
 				path: at('regions', largestRegion(s.spec), 'size'),
 				line: s.line,
-				message: `${sizeText(s.spec.regions[largestRegion(s.spec)]!.size)}: the process's regions add up to ${sizeText(pb.vpns * 4096)} of address space, more than a process may have (${sizeText(MAX_PROCESS_PAGES * 4096)})`,
+				value: sizeText(s.spec.regions[largestRegion(s.spec)]!.size),
+				message: `the process's regions add up to ${sizeText(pb.vpns * 4096)} of address space, more than a process may have (${sizeText(MAX_PROCESS_PAGES * 4096)})`,
 			};
 		const parts: Part[] = [];
 		const n = s.count;
@@ -333,7 +336,8 @@ export function estimate(
 					hard = {
 						path: at('regions', j, 'size'),
 						line: s.line,
-						message: `${sizeText(r.size)} is more than a file or shmem object may have (${sizeText(MAX_OBJECT_PAGES * 4096)})`,
+						value: sizeText(r.size),
+						message: `is more than a file or shmem object may have (${sizeText(MAX_OBJECT_PAGES * 4096)})`,
 					};
 				const bytes = objectBytes(r.size);
 				const known = objects.get(key);
@@ -513,7 +517,10 @@ export function budgetProblem(
 			(n) => `≈${formatCpu(n)}`,
 			`of host CPU per simulated second for WHATWHOLE; the limit is ${formatCpu(limits.cpu)} (--max-cpu)`,
 		);
-	return est.hard ?? null;
+	if (!est.hard) return null;
+	const {path, line, value, message} = est.hard;
+	const text = fieldText?.(path) ?? value;
+	return {path, line, message: message.startsWith('is ') ? `${text} ${message}` : `${text}: ${message}`};
 }
 
 function largest(parts: readonly Part[], key: 'bytes' | 'cpu'): Part | undefined {

@@ -60,20 +60,36 @@ export function createPolicy(name: string, options?: PolicyOptions): Replacement
 
 const sampledBytes = new Map<string, {fixed: number; perFrame: number}>();
 
+/** Bytes of every typed array reachable from `root`'s fields (not through `skip`), each once. */
+function typedArrayBytes(root: object, skip: object): number {
+	const seen = new Set<object>([skip]);
+	let bytes = 0;
+	const visit = (v: unknown): void => {
+		if (v === null || typeof v !== 'object' || seen.has(v)) return;
+		seen.add(v);
+		if (ArrayBuffer.isView(v)) {
+			bytes += v.byteLength;
+			return;
+		}
+		for (const x of Object.values(v)) visit(x);
+	};
+	visit(root);
+	return bytes;
+}
+
 /**
- * Host bytes of policy `name`'s state over `frames` frames, asked of the policy itself: its saved
- * state (every array it keeps) over two small frame tables, extended linearly. A new policy is
- * costed by construction.
+ * Host bytes of policy `name`'s state over `frames` frames (sim/host-cost.ts), asked of the policy
+ * itself: every typed array it keeps, over two small frame tables, extended linearly. A new policy
+ * is costed by construction.
  */
 export function policyBytes(name: string, frames: number): number {
 	let cost = sampledBytes.get(name);
 	if (!cost) {
 		const at = (n: number): number => {
 			const policy = createPolicy(name);
-			policy.attach(new FrameTable(n));
-			let bytes = 0;
-			for (const v of Object.values(policy.save())) if (typeof v !== 'number') bytes += v.byteLength;
-			return bytes;
+			const table = new FrameTable(n);
+			policy.attach(table);
+			return typedArrayBytes(policy, table);
 		};
 		const small = at(1024);
 		const perFrame = (at(2048) - small) / 1024;
