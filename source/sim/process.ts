@@ -371,21 +371,18 @@ export function procHostBytes(
 	spec: ProcessSpec,
 	memoryPages: number,
 ): {pageTables: number; other: number; vpns: number; regions: number[]} {
-	const growRegions = new Set(spec.streams.filter((s) => s.pattern === 'grow').map((s) => s.region));
-	// As the constructor lays regions out: grow regions last, and the page table covers a trailing grow
-	// region only as far as it has grown (it doubles as needed). A grow region's pages are all touched,
+	// Laid out as the constructor does (vma.ts: grow regions last). The page table covers a trailing grow
+	// region only as far as it has grown (it doubles as needed); a grow region's pages are all touched,
 	// so it never grows past what RAM and swap can hold (then the OOM killer or ENOMEM ends it).
-	const ordered = [...spec.regions].sort(
-		(a, b) => Number(growRegions.has(a.name)) - Number(growRegions.has(b.name)),
-	);
+	const {regions, vsize: vpns} = layoutRegions(spec, () => 0);
+	const last = regions[regions.length - 1];
+	const grows = (name: string) => spec.streams.some((s) => s.region === name && s.pattern === 'grow');
 	const coveredOf = new Map<string, number>();
-	let vpns = 0;
-	ordered.forEach((r, i) => {
-		const pages = bytesToPages(r.size);
-		const trailingGrow = i === ordered.length - 1 && growRegions.has(r.name);
-		coveredOf.set(r.name, trailingGrow ? Math.min(pages, Math.max(1024, 2 * memoryPages)) : pages);
-		vpns += pages;
-	});
+	for (const r of regions)
+		coveredOf.set(
+			r.name,
+			r === last && grows(r.name) ? Math.min(r.pages, Math.max(1024, 2 * memoryPages)) : r.pages,
+		);
 	let covered = 0;
 	for (const c of coveredOf.values()) covered += c;
 	const touched = Math.min(covered, memoryPages);

@@ -4,7 +4,7 @@ import {type ChildProcess, execFileSync, spawn} from 'node:child_process';
 import {stripVTControlCharacters} from 'node:util';
 import {afterEach, describe, expect, it} from 'vitest';
 import {NOT_A_TTY, runInteractive} from '../../source/cli/interactive.js';
-import {UserError} from '../../source/common/user-error.js';
+import {INTERNAL_ERROR_HINT, UserError} from '../../source/common/user-error.js';
 import {FakeSession} from '../helpers/fake-session.js';
 import {alive, killTree} from '../helpers/process-tree.js';
 
@@ -163,7 +163,7 @@ describe('runInteractive', () => {
 			const run = runHarness('crash');
 			expect(await run.exit).toBe(1);
 			const out = run.output();
-			expect(out).toContain(`${MOUSE_OFF_LEAVE}memtop: boom\r\n`);
+			expect(out).toContain(`${MOUSE_OFF_LEAVE}memtop: boom (${INTERNAL_ERROR_HINT})\r\n`);
 			expect(out).not.toContain('second line');
 			expect(out).toContain('session closed');
 		},
