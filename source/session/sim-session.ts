@@ -165,7 +165,7 @@ export class SimSession implements Session {
 		const first = this.pace[0];
 		if (first && now - first.wall >= 1000) {
 			const speed = (this.machine.tick - first.tick) / TICKS_PER_SECOND / ((now - first.wall) / 1000);
-			if (speed < this.status.speed * ACHIEVED_SHORTFALL) achieved = speed;
+			if (speed < this.status.speed * ACHIEVED_SHORTFALL) achieved = Number(speed.toPrecision(2));
 		}
 		if (achieved !== this.status.achievedSpeed) this.status = {...this.status, achievedSpeed: achieved};
 		// A recorder that failed mid-run (a full disk) leaves the run unrecorded from there.

@@ -231,6 +231,20 @@ describe('ClockMeter and RunMeter', () => {
 		).toBe('Up 0:02:13 max paused  ● REC');
 	});
 
+	it('says when the machine cannot keep up with the speed asked', async () => {
+		const behind = {...status, speed: 10, achievedSpeed: 2.3};
+		expect(
+			await frame(<ClockMeter snapshot={snapshot} status={behind} width={120} withRun={false} />, 120),
+		).toBe('Up 0:02:13 ×10 asked, ×2.3 achieved running');
+		// Paused, nothing is achieved or asked of it.
+		expect(
+			await frame(
+				<ClockMeter snapshot={snapshot} status={{...behind, paused: true}} width={120} withRun={false} />,
+				120,
+			),
+		).toBe('Up 0:02:13 ×10 paused');
+	});
+
 	it('shows REPLAY with position and end', async () => {
 		const replay: SessionStatus = {
 			...status,

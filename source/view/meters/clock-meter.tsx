@@ -16,6 +16,17 @@ export interface ClockMeterProps {
 	withRun?: boolean;
 }
 
+/** The speed asked, and when the machine cannot keep up, what it achieves: " ×10 asked, ×2.3 achieved ". */
+function speedSpans(status: SessionStatus): Span[] {
+	const achieved = status.paused ? null : (status.achievedSpeed ?? null);
+	if (achieved === null) return [{text: ` ${formatSpeed(status.speed)} `, colour: theme.value}];
+	return [
+		{text: ` ${formatSpeed(status.speed)} asked, `, colour: theme.value},
+		{text: `${formatSpeed(achieved)} achieved`, colour: theme.warn, bold: true},
+		{text: ' '},
+	];
+}
+
 export function ClockMeter({snapshot, status, width, withRun = true}: ClockMeterProps) {
 	const runState: Span = status.paused
 		? {text: 'paused', colour: theme.paused, bold: true}
@@ -26,14 +37,14 @@ export function ClockMeter({snapshot, status, width, withRun = true}: ClockMeter
 				{text: ' '},
 				{text: formatClock(ticksToSeconds(status.replay.tick)), colour: theme.value, bold: true},
 				{text: `/${formatClock(ticksToSeconds(status.replay.endTick))}`, colour: theme.dim},
-				{text: ` ${formatSpeed(status.speed)} `, colour: theme.value},
+				...speedSpans(status),
 				runState,
 			]
 		: [
 				{text: 'Up', colour: theme.label, bold: true},
 				{text: ' '},
 				{text: formatClock(snapshot.time), colour: theme.value, bold: true},
-				{text: ` ${formatSpeed(status.speed)} `, colour: theme.value},
+				...speedSpans(status),
 				runState,
 			];
 	const groups: Span[][] = [
