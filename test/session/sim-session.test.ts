@@ -26,6 +26,35 @@ const w = workload([
 ]);
 
 describe('SimSession', () => {
+	it('reports the speed it achieves when the machine cannot keep up with the one asked', () => {
+		// Every look at the clock costs 20 ms of wall time: stepping is slow, about 7 ticks a slice.
+		let now = 0;
+		const slow: SessionClock = {now: () => (now += 20), every: () => () => {}};
+		const session = new SimSession({
+			machine: new Machine(w, {seed: 1}),
+			clock: slow,
+			autostart: false,
+			speed: 10,
+		});
+		for (let i = 0; i < 20; i++) session.tick();
+		const status = session.getStatus();
+		expect(status.speed).toBe(10);
+		expect(status.achievedSpeed).not.toBeNull();
+		// Well short of the ×10 asked (below the 90% at which it is reported).
+		expect(status.achievedSpeed!).toBeLessThan(9);
+		expect(status.achievedSpeed!).toBeGreaterThan(0);
+		// At a speed it can keep up with, nothing is reported; a change of speed clears the figure.
+		session.setSpeed(0.25);
+		expect(session.getStatus().achievedSpeed).toBeNull();
+		const fast = manualClock();
+		const easy = new SimSession({machine: new Machine(w, {seed: 1}), clock: fast, autostart: false});
+		for (let i = 0; i < 20; i++) {
+			fast.advance(200);
+			easy.tick();
+		}
+		expect(easy.getStatus().achievedSpeed ?? null).toBeNull();
+	});
+
 	it('steps at the chosen speed, applies commands at tick boundaries and logs them', () => {
 		const clock = manualClock();
 		const session = new SimSession({machine: new Machine(w, {seed: 1}), clock, autostart: false});
