@@ -8,8 +8,8 @@ import type {Command} from '../sim/commands.js';
 import type {Machine} from '../sim/machine.js';
 import type {Workload} from '../sim/spec.js';
 import {hashBytes} from '../sim/state-codec.js';
-import {decodeState} from './compression.js';
 import type {BudgetLimits} from '../workload/budget.js';
+import {decodeState} from './compression.js';
 import {decodeDelta} from './delta.js';
 import {
 	type CheckpointBody,
