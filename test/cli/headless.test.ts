@@ -1,12 +1,12 @@
 // Headless text output as vmstat prints it: fixed-width columns under their names, one number format
 // per kind, the units in the group line above (issue 17 item 5).
-import {describe, expect, it} from 'vitest';
+import {beforeAll, describe, expect, it} from 'vitest';
 import {runHeadless, textHeader} from '../../source/cli/headless.js';
 import {Stepper} from '../../source/record/stepper.js';
 import {Machine} from '../../source/sim/machine.js';
 import {group, MIB, workload} from '../helpers/workload.js';
 
-function headlessText(): string[] {
+async function headlessText(): Promise<string[]> {
 	// A machine that swaps: sizes from kilobytes (zpool, swap) to hundreds of MiB in one run.
 	const w = workload(
 		[
@@ -16,7 +16,7 @@ function headlessText(): string[] {
 		{ram: 192 * MIB},
 	);
 	const lines: string[] = [];
-	runHeadless(new Stepper(new Machine(w, {seed: 1})), {
+	await runHeadless(new Stepper(new Machine(w, {seed: 1})), {
 		duration: 6,
 		interval: 0.5,
 		json: false,
@@ -26,11 +26,16 @@ function headlessText(): string[] {
 }
 
 describe('headless text', () => {
-	const lines = headlessText();
+	let lines: string[] = [];
+	let rows: string[] = [];
+	let table: string[] = [];
 	const [groups, names] = textHeader();
-	// The interval rows: after the two header lines, up to the blank line, but for the events.
-	const rows = lines.slice(3, lines.indexOf('')).filter((l) => !l.startsWith('  ['));
-	const table = lines.slice(lines.indexOf('') + 1);
+	beforeAll(async () => {
+		lines = await headlessText();
+		// The interval rows: after the two header lines, up to the blank line, but for the events.
+		rows = lines.slice(3, lines.indexOf('')).filter((l) => !l.startsWith('  ['));
+		table = lines.slice(lines.indexOf('') + 1);
+	});
 
 	it('prints the group line and the column names, then one row per interval', () => {
 		expect(lines.slice(1, 3)).toEqual([groups, names]);

@@ -47,17 +47,17 @@ describe('the origin of a command', () => {
 		]);
 	});
 
-	it('shows in headless text and JSON', () => {
-		const run = (json: boolean) => {
+	it('shows in headless text and JSON', async () => {
+		const run = async (json: boolean) => {
 			const lines: string[] = [];
 			const stepper = new Stepper(new Machine(scripted(), {seed: 1}));
-			runHeadless(stepper, {duration: 3, interval: 1, json, write: (l) => lines.push(l)});
+			await runHeadless(stepper, {duration: 3, interval: 1, json, write: (l) => lines.push(l)});
 			return lines;
 		};
-		const text = run(false);
+		const text = await run(false);
 		expect(text).toContain('  [    2.00] workload event: killed 100 (web)');
 		expect(text.join('\n')).not.toMatch(/> |by user/);
-		const json = run(true);
+		const json = await run(true);
 		const kill = json
 			.flatMap((l) => (JSON.parse(l) as {events: SimEvent[]}).events)
 			.find((e) => e.kind === 'command' && e.command.kind === 'kill');
