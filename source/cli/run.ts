@@ -10,6 +10,7 @@ import {SimSession} from '../session/sim-session.js';
 import {Machine} from '../sim/machine.js';
 import {policyNames} from '../sim/policies/index.js';
 import {TICKS_PER_SECOND} from '../sim/units.js';
+import {formatBinary} from '../text/format.js';
 import {BUDGET_USES} from '../workload/budget.js';
 import {loadWorkload} from '../workload/load.js';
 import {parseSize} from '../workload/quantities.js';
