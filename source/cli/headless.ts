@@ -57,7 +57,39 @@ export function jsonLine(s: Snapshot): string {
 			oom_score_adj: p.oomScoreAdj,
 		})),
 		events: s.events,
+		...(s.cgroups ? {cgroups: s.cgroups.map(cgroupJson)} : {}),
 	});
+}
+
+/** A cgroup as its files under /sys/fs/cgroup/PATH/ read: sizes in kB, "max" for no limit. */
+function cgroupJson(c: NonNullable<Snapshot['cgroups']>[number]) {
+	const kb = (pages: number | null) => (pages === null ? 'max' : pagesToKb(pages));
+	return {
+		path: c.path,
+		'memory.current': pagesToKb(c.current),
+		'memory.peak': pagesToKb(c.peak),
+		'memory.swap.current': pagesToKb(c.swapCurrent),
+		'memory.min': kb(c.min),
+		'memory.low': kb(c.low),
+		'memory.high': kb(c.high),
+		'memory.max': kb(c.max),
+		'memory.swap.max': kb(c.swapMax),
+		'memory.oom.group': c.oomGroup ? 1 : 0,
+		'memory.events': c.events,
+		'memory.stat': {
+			anon: pagesToKb(c.stat.anon),
+			file: pagesToKb(c.stat.file),
+			shmem: pagesToKb(c.stat.shmem),
+			pagetables: pagesToKb(c.stat.pagetables),
+			file_dirty: pagesToKb(c.stat.file_dirty),
+			file_writeback: pagesToKb(c.stat.file_writeback),
+			swapcached: pagesToKb(c.stat.swapcached),
+			pgscan: c.stat.pgscan,
+			pgsteal: c.stat.pgsteal,
+		},
+		'memory.pressure': c.pressure,
+		'cgroup.procs': c.pids,
+	};
 }
 
 // The interval lines, as vmstat prints them: every column a fixed width, right-aligned, one number

@@ -18,6 +18,11 @@ function mib(bytes: number): string {
 	return `${Number.isInteger(v) ? v : v.toFixed(1)} MiB`;
 }
 
+function cgroupValue(c: Extract<Command, {kind: 'set-cgroup'}>): string {
+	if (c.value === null) return 'max';
+	return c.file === 'memory.oom.group' ? String(c.value) : mib(c.value);
+}
+
 /** A short label for a command (timeline markers, listings). */
 export function describeCommand(c: Command): string {
 	switch (c.kind) {
@@ -35,5 +40,7 @@ export function describeCommand(c: Command): string {
 			return `drop_caches ${c.mode}`;
 		case 'balloon':
 			return `balloon ${c.bytes < 0 ? '-' : '+'}${mib(Math.abs(c.bytes))}`;
+		case 'set-cgroup':
+			return `${c.path} ${c.file} = ${cgroupValue(c)}`;
 	}
 }

@@ -3,7 +3,7 @@
 // parsed them, never the raw objects.
 import type {Command} from '../sim/commands.js';
 import {policyNames} from '../sim/policies/index.js';
-import type {ProcessSpec, Sysctls, Workload} from '../sim/spec.js';
+import {CGROUP_FILES, isCgroupPath, type ProcessSpec, type Sysctls, type Workload} from '../sim/spec.js';
 import {isSysctlName, SYSCTL_NAMES, SYSCTLS} from '../sim/sysctl.js';
 import {GIB} from '../sim/units.js';
 import {commandToEvent} from '../workload/events.js';
@@ -81,6 +81,7 @@ const COMMAND_KEYS: Record<Command['kind'], readonly string[]> = {
 	'set-zswap': ['kind', 'enabled'],
 	'drop-caches': ['kind', 'mode'],
 	balloon: ['kind', 'bytes'],
+	'set-cgroup': ['kind', 'path', 'file', 'value'],
 };
 const COMMAND_KINDS = Object.keys(COMMAND_KEYS) as Command['kind'][];
 const PID_MAX = 2 ** 31 - 1;
@@ -123,6 +124,13 @@ export function validateCommand(v: unknown, path: string): Command {
 		case 'balloon':
 			integer(v.bytes, `${path}.bytes`, -Number.MAX_SAFE_INTEGER);
 			break;
+		case 'set-cgroup':
+			if (typeof v.path !== 'string' || !isCgroupPath(v.path))
+				fail(`${path}.path`, 'a cgroup path like "/system.slice/app.service"', v.path);
+			if (!(CGROUP_FILES as readonly unknown[]).includes(v.file))
+				fail(`${path}.file`, `one of ${CGROUP_FILES.join(', ')}`, v.file);
+			if (v.value !== null) integer(v.value, `${path}.value`, 0);
+			break;
 	}
 	return v as Command;
 }
@@ -152,7 +160,9 @@ export function validateProcessSpec(v: unknown, path: string): ProcessSpec {
 	for (const k of ['count', 'start', 'end']) {
 		if (k in v) throw new FormatError(`${path}: unknown key ${JSON.stringify(k)}`);
 	}
-	const result = workloadSchema({name: 'spawn'}).safeParse({machine: {ram: GIB}, processes: [v]});
+	// The spawn's cgroup is checked against the running machine's tree when it is applied.
+	const cgroups = isCgroupPath(v.cgroup) ? {cgroups: {[v.cgroup]: {}}} : {};
+	const result = workloadSchema({name: 'spawn'}).safeParse({machine: {ram: GIB}, processes: [v], ...cgroups});
 	if (!result.success) {
 		const {path: p, message} = issueMessage(result.error.issues);
 		// ['processes', 0, ...rest] → spec.rest

@@ -4,6 +4,7 @@
 import type {Balloon} from './balloon.js';
 import type {Filemap} from './filemap.js';
 import {type Lifecycle, NO_END} from './lifecycle.js';
+import {type Memcontrol, ROOT_MEMCG} from './memcontrol.js';
 import {OOM_SCORE_ADJ_MAX, OOM_SCORE_ADJ_MIN} from './oom.js';
 import type {Vmstat} from './proc-names.js';
 import type {Command, SysctlName, Sysctls} from './spec.js';
@@ -25,6 +26,7 @@ export interface CommandTarget {
 	readonly filemap: Filemap;
 	readonly balloon: Balloon;
 	readonly vm: Vmstat;
+	readonly memcg: Memcontrol;
 }
 
 /** Apply one command now; returns what it did, in one line. */
@@ -72,5 +74,17 @@ export function applyCommand(m: CommandTarget, c: Command): string {
 		case 'balloon':
 			m.balloon.resize(c.bytes);
 			return `balloon target ${Math.round((m.balloon.target * PAGE_SIZE) / MIB)} MiB`;
+		case 'set-cgroup': {
+			const id = m.memcg.idOf(c.path);
+			if (id <= ROOT_MEMCG) return `${c.path}/${c.file}: no such cgroup`;
+			m.memcg.set(id, c.file, c.value);
+			const shown =
+				c.value === null
+					? 'max'
+					: c.file === 'memory.oom.group'
+						? String(c.value)
+						: `${Math.round(c.value / MIB)} MiB`;
+			return `${c.path}/${c.file} = ${shown}`;
+		}
 	}
 }

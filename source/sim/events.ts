@@ -41,6 +41,12 @@ export type SimEvent =
 			/** The kernel's log lines, in order (invoked, oom-kill:constraint, Out of memory: Killed...). */
 			lines: string[];
 			candidates: OomCandidate[];
+			/** Who killed and within what: absent for the kernel's global OOM killer (CONSTRAINT_NONE). */
+			constraint?: 'memcg' | 'userspace' | undefined;
+			/** The cgroup whose limit (memcg) or pressure (userspace) led to the kill. */
+			memcg?: string | undefined;
+			/** Why, in one line. */
+			reason?: string | undefined;
 	  }
 	| {kind: 'oom-reaped'; tick: number; pid: number; name: string; line: string}
 	| {kind: 'alloc-fail'; tick: number; pid: number; name: string; reason: string}

@@ -104,7 +104,7 @@ export class Filemap extends CoreModule implements VmOperations {
 		const window = this.readaheadWindow(p, region, obj, off, stream, sequential);
 		this.insertPage(frame, obj, off, ws);
 		this.lruvec.policy.inserted(frame, activate);
-		const extra = this.readahead(obj, off, window, sequential);
+		const extra = this.readahead(p, obj, off, window, sequential);
 		if (sequential) p.streamRaNext[stream] = Math.min(obj.pages, off + 1 + extra) % obj.pages;
 		const waitUs =
 			(region.mmap ? MAJOR_FAULT_KERNEL_US : READ_MISS_KERNEL_US) +
@@ -158,13 +158,13 @@ export class Filemap extends CoreModule implements VmOperations {
 	}
 
 	/** Readahead pages: from free memory above the low watermark only, never reclaiming for them. */
-	private readahead(obj: FileObject, off: number, window: number, sequential: boolean): number {
+	private readahead(p: Proc, obj: FileObject, off: number, window: number, sequential: boolean): number {
 		let start = off;
 		if (!sequential && window > 1) start = Math.max(0, off - window / 2);
 		let extra = 0;
 		for (let o = start; o < Math.min(obj.pages, start + window); o++) {
 			if (o === off || obj.cache[o]! > 0) continue;
-			const f = this.pageAlloc.allocAbove(this.zone.wm.low);
+			const f = this.pageAlloc.allocAbove(this.zone.wm.low, p);
 			if (f === ALLOC_NONE) break;
 			this.insertPage(f, obj, o, false);
 			this.zone.frames.flags[f]! |= PG_READAHEAD;

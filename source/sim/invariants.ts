@@ -29,7 +29,52 @@ export function checkInvariants(m: Machine): string[] {
 	}
 	checkPageCache(m, counts, errors);
 	checkCounters(m, errors);
+	checkMemcg(m, errors);
 	return errors;
+}
+
+/**
+ * Per cgroup, memory.current is the frames charged to it and its descendants, and
+ * memory.swap.current the swap slots; every user page is charged and no free frame is.
+ */
+function checkMemcg(m: Machine, errors: string[]): void {
+	const mc = m.memcg;
+	if (!mc.enabled) return;
+	const n = mc.count;
+	const pages = new Int32Array(n);
+	const frames = m.zone.frames;
+	for (let f = 0; f < mc.memcgOf.length; f++) {
+		const c = mc.memcgOf[f]!;
+		const kind = frames.kind[f]!;
+		if (c < 0) {
+			if (kind === FRAME_ANON || kind === FRAME_FILE || kind === FRAME_SHMEM)
+				errors.push(`frame ${f} (${KIND_NAMES[kind]}) is charged to no memcg`);
+			continue;
+		}
+		if (kind === FRAME_FREE) errors.push(`free frame ${f} is still charged to memcg ${mc.nodes[c]!.path}`);
+		pages[c]!++;
+	}
+	const swapPages = new Int32Array(n);
+	const swap = m.swapfile.area;
+	for (let s = 0; s < mc.swapMemcgOf.length; s++) {
+		const c = mc.swapMemcgOf[s]!;
+		if (c < 0) continue;
+		if (swap && swap.state[s] === SLOT_FREE) errors.push(`free swap slot ${s} is still charged`);
+		swapPages[c]!++;
+	}
+	for (let c = n - 1; c > 0; c--) {
+		pages[mc.nodes[c]!.parent]! += pages[c]!;
+		swapPages[mc.nodes[c]!.parent]! += swapPages[c]!;
+	}
+	for (let c = 0; c < n; c++) {
+		const path = mc.nodes[c]!.path;
+		if (mc.usage[c] !== pages[c])
+			errors.push(`memcg ${path} memory.current ${mc.usage[c]}, frames charged ${pages[c]}`);
+		if (mc.swapUsage[c] !== swapPages[c])
+			errors.push(`memcg ${path} memory.swap.current ${mc.swapUsage[c]}, slots charged ${swapPages[c]}`);
+		if (mc.peak[c]! < mc.usage[c]!)
+			errors.push(`memcg ${path} memory.peak ${mc.peak[c]} below memory.current`);
+	}
 }
 
 /** Every frame has one kind, the per-kind counts and the free list agree, the zpool holds its bytes. */

@@ -15,6 +15,10 @@ import {Filemap} from './filemap.js';
 import {Kswapd} from './kswapd.js';
 import {Lifecycle} from './lifecycle.js';
 import {Lruvec} from './lruvec.js';
+import {MemcgCharge} from './memcg-charge.js';
+import {MemcgOom} from './memcg-oom.js';
+import {MemcgPsi} from './memcg-psi.js';
+import {Memcontrol} from './memcontrol.js';
 import {Memory} from './memory.js';
 import {OomKiller} from './oom.js';
 import {Overcommit} from './overcommit.js';
@@ -68,6 +72,10 @@ export class Machine {
 	readonly files = new FileTable();
 	readonly lruvec: Lruvec;
 	readonly rmap: Rmap;
+	/** The memory controller: the cgroup tree, charges, limits, memory.events (off without a tree). */
+	readonly memcg: Memcontrol;
+	readonly memcgOom: MemcgOom;
+	readonly memcgPsi: MemcgPsi;
 
 	// Devices, swap and compressed memory.
 	readonly disk: BlockDevice;
@@ -108,6 +116,8 @@ export class Machine {
 		const {clock, vm, events, tasks, files, rng, sysctl, lruvec} = this;
 		const core: Core = {zone, lruvec, tasks, files, clock, vm, events, sysctl, rng};
 		this.rmap = new Rmap(core);
+		const memcg = new Memcontrol(core, workload);
+		this.memcg = memcg;
 
 		// Devices, swap and compressed memory.
 		this.disk = new BlockDevice(DEVICE_PROFILES[spec.disk === 'zram' ? 'ssd' : spec.disk]);
@@ -120,16 +130,27 @@ export class Machine {
 		this.zs = new Zsmalloc(zone);
 		this.zswap = new Zswap(core, spec.zswap, this.zs, area, swapDev);
 		this.zram = isZram && area ? new Zram(core, spec.swap, this.zs, area) : null;
-		const swapfile = new Swapfile(core, area, isZram, this.zswap, this.zram);
+		const swapfile = new Swapfile(core, area, isZram, this.zswap, this.zram, memcg);
 		this.swapfile = swapfile;
 
 		// Reclaim, processes, the OOM killer and the allocator above them.
-		this.vmscan = new Vmscan(core, swapfile, this.zswap, this.zram, this.rmap, swapDev);
+		this.vmscan = new Vmscan(core, swapfile, this.zswap, this.zram, this.rmap, swapDev, memcg);
 		this.kswapd = new Kswapd(core, this.vmscan);
 		this.overcommit = new Overcommit(core, swapfile);
 		this.lifecycle = new Lifecycle(core, workload, this.overcommit, swapfile, this.rmap);
 		this.oom = new OomKiller(core, swapfile, this.lifecycle);
-		const pageAlloc = new PageAlloc(core, swapfile, this.vmscan, this.kswapd, this.oom, swapDev);
+		this.memcgOom = new MemcgOom(core, memcg, swapfile, this.lifecycle);
+		const charger = new MemcgCharge(core, memcg, this.vmscan, this.memcgOom);
+		const pageAlloc = new PageAlloc(
+			core,
+			swapfile,
+			this.vmscan,
+			this.kswapd,
+			this.oom,
+			swapDev,
+			memcg,
+			charger,
+		);
 		this.pageAlloc = pageAlloc;
 
 		// Faults (file and shmem regions by their vm_operations), writeback, the balloon, the workload.
@@ -142,6 +163,7 @@ export class Machine {
 		memory.setVmOps(REGION_SHMEM, this.shmem);
 		this.balloon = new Balloon(core, pageAlloc);
 		this.psi = new Psi(spec.cpus);
+		this.memcgPsi = new MemcgPsi(memcg, spec.cpus);
 		this.runner = new WorkloadRunner(
 			core,
 			workload,
@@ -200,6 +222,7 @@ export class Machine {
 		this.lruvec.refresh();
 		if (tick % TICKS_PER_SECOND === 0) this.runner.rollSecond();
 		this.oom.reap();
+		this.memcgOom.reap();
 		this.lifecycle.startAndStop();
 		this.runner.runTimedEvents();
 		this.kswapd.run();
@@ -208,7 +231,9 @@ export class Machine {
 		this.balloon.run();
 		this.runner.runProcesses();
 		this.psi.account(this.tasks.procs, this.kswapd.busyUs);
+		this.memcgPsi.account(this.tasks.procs);
 		clock.tick = tick + 1;
 		this.psi.tickTo(clock.tick);
+		this.memcgPsi.tickTo(clock.tick);
 	}
 }

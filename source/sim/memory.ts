@@ -216,7 +216,7 @@ export class Memory extends CoreModule {
 			const slot = swapEntrySlot(e);
 			if (swap.state[slot] !== SLOT_DISK) continue;
 			// Readahead never reclaims (__GFP_NORETRY-like): only from free memory above min.
-			const frame = this.pageAlloc.allocAbove(this.zone.wm.min);
+			const frame = this.pageAlloc.allocAbove(this.zone.wm.min, p);
 			if (frame === ALLOC_NONE) break;
 			this.zone.setKind(frame, FRAME_ANON);
 			frames.owner[frame] = p.slot;

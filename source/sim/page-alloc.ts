@@ -8,6 +8,8 @@ import {type Core, CoreModule} from './core.js';
 import {DIRECT_RECLAIM_BATCH_US, OOM_WAIT_US} from './costs.js';
 import type {Kswapd} from './kswapd.js';
 import {SWAP_CLUSTER_MAX} from './lruvec.js';
+import {CHARGE_KILLED, CHARGE_OK, type MemcgCharge} from './memcg-charge.js';
+import type {Memcontrol} from './memcontrol.js';
 import {MAX_RECLAIM_RETRIES, type OomKiller} from './oom.js';
 import type {Proc} from './process.js';
 import type {Swapfile} from './swapfile.js';
@@ -35,16 +37,33 @@ export class PageAlloc extends CoreModule {
 		private readonly kswapd: Kswapd,
 		private readonly oom: OomKiller,
 		private readonly swapDev: BlockDevice | null,
+		private readonly memcg: Memcontrol,
+		private readonly charger: MemcgCharge,
 	) {
 		super(core);
 	}
 
 	/**
-	 * A page for process `p` (GFP_HIGHUSER_MOVABLE). The fast path takes one while free stays above
-	 * the low watermark; below it kswapd is woken and the allocation may still dip to min; below min
-	 * the process reclaims directly. Returns a frame, ALLOC_KILLED or ALLOC_RETRY.
+	 * A page for process `p`, charged to its memory cgroup: try_charge_memcg() first (which may
+	 * reclaim in the cgroup or OOM-kill in it), then the page itself, then commit_charge().
+	 * Returns a frame, ALLOC_KILLED or ALLOC_RETRY.
 	 */
 	allocPage(p: Proc): number {
+		const mc = this.memcg;
+		if (!mc.enabled) return this.allocFrame(p);
+		const charged = this.charger.tryCharge(p);
+		if (charged !== CHARGE_OK) return charged === CHARGE_KILLED ? ALLOC_KILLED : ALLOC_RETRY;
+		const frame = this.allocFrame(p);
+		if (frame >= 0) mc.charge(frame, mc.memcgOfProc(p));
+		return frame;
+	}
+
+	/**
+	 * A page (GFP_HIGHUSER_MOVABLE). The fast path takes one while free stays above the low
+	 * watermark; below it kswapd is woken and the allocation may still dip to min; below min the
+	 * process reclaims directly. Returns a frame, ALLOC_KILLED or ALLOC_RETRY.
+	 */
+	private allocFrame(p: Proc): number {
 		const zone = this.zone;
 		if (zone.freePages > zone.wm.low) return zone.rmqueue();
 		this.kswapd.wake();
@@ -122,8 +141,18 @@ export class PageAlloc extends CoreModule {
 		return zone.rmqueue();
 	}
 
-	/** A page only from free memory above `mark`, never reclaiming for it (readahead). Returns a frame or ALLOC_NONE. */
-	allocAbove(mark: number): number {
-		return this.zone.freePages > mark ? this.zone.rmqueue() : ALLOC_NONE;
+	/**
+	 * A page for `p` only from free memory above `mark` and only within its cgroup's memory.max,
+	 * never reclaiming for it (readahead, __GFP_NORETRY). Returns a frame or ALLOC_NONE.
+	 */
+	allocAbove(mark: number, p: Proc): number {
+		if (this.zone.freePages <= mark) return ALLOC_NONE;
+		const mc = this.memcg;
+		if (!mc.enabled) return this.zone.rmqueue();
+		const id = mc.memcgOfProc(p);
+		if (mc.overMax(id) >= 0) return ALLOC_NONE;
+		const frame = this.zone.rmqueue();
+		mc.charge(frame, id);
+		return frame;
 	}
 }

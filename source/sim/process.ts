@@ -101,6 +101,8 @@ export class Proc {
 	debtIoUs = 0;
 	// This tick's split of time.
 	tickMemUs = 0;
+	/** The memcg this process is charged to (memcontrol.ts sets it from spec.cgroup on first use; −1: not yet). */
+	memcg = -1;
 	tickIoUs = 0;
 	tickReclaimUs = 0;
 	tickSwapinUs = 0;

@@ -86,6 +86,38 @@ export interface Watermarks {
 
 export type KswapdState = 'sleeping' | 'napping' | 'reclaiming';
 
+/** One cgroup's figures; sizes in pages (null: "max"). */
+export interface CgroupSnapshot {
+	path: string;
+	depth: number;
+	current: number;
+	peak: number;
+	swapCurrent: number;
+	min: number;
+	low: number;
+	high: number | null;
+	max: number | null;
+	swapMax: number | null;
+	oomGroup: boolean;
+	/** memory.events (hierarchical). */
+	events: Record<'low' | 'high' | 'max' | 'oom' | 'oom_kill' | 'oom_group_kill', number>;
+	/** memory.stat: page counts of the subtree and its event counters. */
+	stat: {
+		anon: number;
+		file: number;
+		shmem: number;
+		pagetables: number;
+		file_dirty: number;
+		file_writeback: number;
+		swapcached: number;
+		pgscan: number;
+		pgsteal: number;
+	};
+	pressure: {some: PsiLine; full: PsiLine};
+	/** Live processes in this cgroup itself (cgroup.procs). */
+	pids: number[];
+}
+
 export interface Snapshot {
 	tick: number;
 	/** Simulated seconds since boot. */
@@ -124,6 +156,8 @@ export interface Snapshot {
 	processes: ProcessSnapshot[];
 	/** Events since the previous snapshot was taken. */
 	events: SimEvent[];
+	/** The memory cgroups, root first in depth-first order; absent without a cgroup tree. */
+	cgroups?: CgroupSnapshot[] | undefined;
 	/** FNV-1a hash of the whole machine state, hex. Only filled when asked for. */
 	hash?: string | undefined;
 }

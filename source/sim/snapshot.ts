@@ -2,6 +2,7 @@
 // all computed from the machine's own accounting.
 import {FRAME_ANON, FRAME_FILE, FRAME_FREE, FRAME_KERNEL, FRAME_SHMEM, FRAME_ZPOOL} from './frames.js';
 import type {Machine} from './machine.js';
+import {cgroupSnapshots} from './memcg-snapshot.js';
 import {oomBadness, oomInputs, oomScoreOf} from './oom.js';
 import {OBJ_SHMEM} from './page-cache.js';
 import {swapEntrySlot} from './page-table.js';
@@ -13,7 +14,7 @@ import {SLOT_ZSWAP} from './swap.js';
 import {KIB, pagesToKb, ticksToSeconds} from './units.js';
 import {REGION_ANON, REGION_FILE} from './vma.js';
 
-function psiLine(s: PsiLineState): PsiLine {
+export function psiLine(s: PsiLineState): PsiLine {
 	return {
 		avg10: avgToPercent(s.avgs[0]!),
 		avg60: avgToPercent(s.avgs[1]!),
@@ -234,5 +235,6 @@ export function takeSnapshot(m: Machine, options: SnapshotOptions = {}): Snapsho
 			.liveProcs()
 			.map((p) => processSnapshot(m, p, (options.regions ?? true) || p.pid === options.regionsOf)),
 		events: (options.events ?? true) ? m.events.drain() : [],
+		...(m.memcg.enabled ? {cgroups: cgroupSnapshots(m, psiLine)} : {}),
 	};
 }

@@ -107,6 +107,8 @@ export interface ProcessSpec {
 	/** Lifetime in seconds from spawn; absent = runs until killed. */
 	lifetime?: number | undefined;
 	uid?: number | undefined;
+	/** The cgroup v2 path the process runs in (`/system.slice/postgres.service`); absent = the root. */
+	cgroup?: string | undefined;
 }
 
 export interface ProcessGroupSpec extends ProcessSpec {
@@ -129,7 +131,9 @@ export type Command =
 	/** echo N > /proc/sys/vm/drop_caches: 1 page cache, 2 slab, 3 both (only clean, unmapped pages go). */
 	| {kind: 'drop-caches'; mode: 1 | 2 | 3}
 	/** A balloon driver takes `bytes` of RAM away from the guest (negative: gives it back). */
-	| {kind: 'balloon'; bytes: number};
+	| {kind: 'balloon'; bytes: number}
+	/** echo VALUE > /sys/fs/cgroup/PATH/FILE: a memory controller limit (null: "max", no limit). */
+	| {kind: 'set-cgroup'; path: string; file: CgroupFile; value: number | null};
 
 export type CommandKind = Command['kind'];
 
@@ -152,6 +156,35 @@ export interface WorkloadNote {
 	text: string;
 }
 
+/** The memory controller's files a workload or a command may set (cgroup-v2.rst). */
+export const CGROUP_FILES = [
+	'memory.min',
+	'memory.low',
+	'memory.high',
+	'memory.max',
+	'memory.swap.max',
+	'memory.oom.group',
+] as const;
+export type CgroupFile = (typeof CGROUP_FILES)[number];
+
+/** A cgroup path below the root: /name/name..., names of letters, digits and _ . : @ - (the root is "/"). */
+export const CGROUP_PATH_PATTERN = /^(\/[A-Za-z0-9_.:@-]{1,64}){1,8}$/;
+
+export function isCgroupPath(v: unknown): v is string {
+	return typeof v === 'string' && v.length <= 255 && CGROUP_PATH_PATTERN.test(v);
+}
+
+/** One cgroup's memory controller settings: sizes in bytes; absent = the kernel's default (0 for
+ * min and low, "max" for high, max and swap.max, 0 for oom.group). */
+export interface CgroupSpec {
+	'memory.min'?: number | undefined;
+	'memory.low'?: number | undefined;
+	'memory.high'?: number | undefined;
+	'memory.max'?: number | undefined;
+	'memory.swap.max'?: number | undefined;
+	'memory.oom.group'?: boolean | undefined;
+}
+
 export interface Workload {
 	name: string;
 	description: string;
@@ -160,4 +193,6 @@ export interface Workload {
 	events: TimedEvent[];
 	/** Narration in time order; absent when the file has none. Changes nothing in the machine. */
 	notes?: WorkloadNote[] | undefined;
+	/** The cgroup v2 tree below the root, by path (parents listed or implied); absent when the file has none. */
+	cgroups?: Record<string, CgroupSpec> | undefined;
 }

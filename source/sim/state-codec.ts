@@ -125,6 +125,8 @@ function machineState(m: Machine, events: boolean) {
 		swap: swapfile.swap,
 		files: m.files.save().files,
 		procs: tasks.procs,
+		// Only with a cgroup tree, so a state without one is byte for byte what it was.
+		...(m.memcg.enabled ? {memcg: m.memcg.save(), memcgOom: m.memcgOom.save()} : {}),
 	};
 }
 
@@ -157,6 +159,11 @@ function loadModules(m: Machine, s: MachineState): void {
 	Object.assign(m.vm, s.vm);
 	m.psi.load({psi: s.psi});
 	m.events.load({lastOnce: s.lastOnce, pendingEvents: s.pendingEvents});
+	if (m.memcg.enabled) {
+		if (!s.memcg || !s.memcgOom) throw new Error('state lacks the cgroup tree its workload has');
+		m.memcg.load(s.memcg);
+		m.memcgOom.load(s.memcgOom);
+	}
 }
 
 /**

@@ -3,6 +3,7 @@
 // pages read back from the device that keep their slot until they are written.
 import {type Core, CoreModule} from './core.js';
 import {PG_DIRTY, PG_SWAPCACHE} from './frames.js';
+import type {Memcontrol} from './memcontrol.js';
 import type {Proc} from './process.js';
 import {SLOT_ZRAM, SLOT_ZSWAP, type SwapArea} from './swap.js';
 import {NO_SLOT} from './zone.js';
@@ -21,8 +22,10 @@ export class Swapfile extends CoreModule {
 		readonly isZram: boolean,
 		private readonly zswap: Zswap,
 		private readonly zram: Zram | null,
+		private readonly memcg: Memcontrol,
 	) {
 		super(core);
+		memcg.attachSwap(area?.total ?? 0);
 	}
 
 	/** Swap is usable: slots left (zram's memory limit shows up as failed writes instead). */
@@ -41,6 +44,7 @@ export class Swapfile extends CoreModule {
 		const state = swap.state[slot];
 		if (state === SLOT_ZSWAP) this.zswap.free(slot);
 		else if (state === SLOT_ZRAM) this.zram!.free(slot);
+		this.memcg.unchargeSwap(slot);
 		swap.release(slot);
 	}
 

@@ -16,6 +16,7 @@ import {
 	PG_WRITEBACK,
 } from './frames.js';
 import {SWAP_CLUSTER_MAX} from './lruvec.js';
+import {type Memcontrol, STAT_PGSCAN, STAT_PGSTEAL} from './memcontrol.js';
 import {
 	CANNOT,
 	EVICTED,
@@ -92,7 +93,21 @@ export class ScanControl extends CoreModule implements ReclaimContext, ReclaimTi
 		return this.clock.tick;
 	}
 
+	/** Memcg reclaim's target (mem_cgroup_iter from sc->target_mem_cgroup): ids lo .. hi − 1; −1: global reclaim. */
+	memcgLo = -1;
+	memcgHi = -1;
+
 	evict(frame: number): EvictResult {
+		if (this.memcgLo >= 0) {
+			// Reclaim for one memcg scans only its own pages (its lruvecs): another memcg's page is
+			// left where it is and not counted as scanned.
+			const c = this.vmscan.memcgOfFrame(frame);
+			if (c < this.memcgLo || c >= this.memcgHi) {
+				if (this.frames.isSwapBacked(frame)) this.stats.scannedAnon--;
+				else this.stats.scannedFile--;
+				return KEPT;
+			}
+		}
 		return this.vmscan.pageout(frame);
 	}
 }
@@ -115,9 +130,29 @@ export class Vmscan extends CoreModule {
 		private readonly zram: Zram | null,
 		private readonly rmap: Rmap,
 		private readonly swapDev: BlockDevice | null,
+		private readonly memcg: Memcontrol,
 	) {
 		super(core);
 		this.sc = new ScanControl(core, this, swapfile);
+	}
+
+	memcgOfFrame(frame: number): number {
+		return this.memcg.memcgOf[frame]!;
+	}
+
+	/**
+	 * try_to_free_mem_cgroup_pages(): reclaim `target` pages from memcg `id` and its descendants
+	 * only, at falling priorities as shrink_node() does. Returns the pages freed.
+	 */
+	shrinkMemcg(id: number, target: number): number {
+		const sc = this.sc;
+		sc.memcgLo = id;
+		sc.memcgHi = this.memcg.nodes[id]!.end;
+		try {
+			return this.shrinkNode(target, false);
+		} finally {
+			sc.memcgLo = sc.memcgHi = -1;
+		}
 	}
 
 	/** shrink_node(): priorities 12 → 0 until `target` pages are reclaimed. */
@@ -183,6 +218,16 @@ export class Vmscan extends CoreModule {
 
 	/** shrink_folio_list() for one page: unmap it and free it, writing it to swap or starting writeback as needed. */
 	pageout(frame: number): EvictResult {
+		const mc = this.memcg;
+		if (!mc.enabled) return this.doPageout(frame);
+		const id = mc.memcgOf[frame]!;
+		mc.countMemcg(id, STAT_PGSCAN);
+		const result = this.doPageout(frame);
+		if (result === EVICTED) mc.countMemcg(id, STAT_PGSTEAL);
+		return result;
+	}
+
+	private doPageout(frame: number): EvictResult {
 		const frames = this.zone.frames;
 		const kind = frames.kind[frame]!;
 		const flags = frames.flags[frame]!;
@@ -198,6 +243,9 @@ export class Vmscan extends CoreModule {
 			this.swapfile.deleteFromSwapCache();
 			return this.unmapAndFree(frame, slot);
 		}
+		// mem_cgroup_try_charge_swap(): a memcg at memory.swap.max cannot swap (the page is activated).
+		const memcg = this.memcg.memcgOf.length > 0 ? this.memcg.memcgOf[frame]! : -1;
+		if (memcg >= 0 && this.memcg.overSwapMax(memcg) >= 0) return CANNOT;
 		if (flags & PG_SWAPCACHE) this.swapfile.dropSwapCache(frame);
 		const owner = kind === FRAME_ANON ? this.tasks.procs[frames.owner[frame]!]! : null;
 		const compressibility = owner ? owner.spec.compressibility : this.shmemCompressibility(frame);
@@ -206,6 +254,7 @@ export class Vmscan extends CoreModule {
 		if (slot === SWAP_CANNOT) return CANNOT;
 		swap.shadow[slot] = shadow;
 		if (swap.owner) swap.owner[slot] = owner ? owner.slot : -1;
+		this.memcg.chargeSwap(slot, memcg);
 		this.vm.pgpgout += pagesToKb(1);
 		return this.unmapAndFree(frame, slot);
 	}

@@ -35,6 +35,8 @@ export class Zone {
 	/** Pages the balloon driver holds: gone from MemTotal (adjust_managed_page_count). */
 	balloonPages = 0;
 	wm: Watermarks;
+	/** mem_cgroup_uncharge(), set by the memory controller when there is a cgroup tree (null: none). */
+	uncharge: ((frame: number) => void) | null = null;
 	/** Free frames form a singly linked list threaded through frames.index (free frames have no index). */
 	private freeHead = -1;
 	private freeTop = 0;
@@ -93,6 +95,7 @@ export class Zone {
 	/** free_unref_page(): the frame goes back on the free list with nothing left of what it held. */
 	freePage(frame: number): void {
 		const frames = this.frames;
+		if (this.uncharge !== null) this.uncharge(frame);
 		this.kindCount[frames.kind[frame]!]!--;
 		frames.kind[frame] = FRAME_FREE;
 		frames.flags[frame] = 0;

@@ -5,6 +5,7 @@
 import type {z} from 'zod';
 import type {Command} from '../sim/commands.js';
 import type {SysctlName, TimedEvent} from '../sim/spec.js';
+import {cgroupEventCommands, cgroupEventSchema} from './cgroups.js';
 import {DEFAULTS} from './defaults.js';
 import {listOr} from './hints.js';
 import {bool, duration, int, oneOf, pid, size, strict} from './leaves.js';
@@ -19,6 +20,7 @@ export const ACTIONS = [
 	'drop_caches',
 	'balloon',
 	'oom_score_adj',
+	'cgroup',
 ] as const;
 
 const sysctlEventSchema = strict(
@@ -46,6 +48,7 @@ export const eventSchema = strict(
 		drop_caches: oneOf([1, 2, 3] as const, '1 (page cache), 2 (slab) or 3 (both)').optional(),
 		balloon: size({signed: true}).optional(),
 		oom_score_adj: strict({pid, value: int(-1000, 1000)}, 'a mapping like {pid: 101, value: 500}').optional(),
+		cgroup: cgroupEventSchema.optional(),
 	},
 	'an event like {at: 30s, kill: 101}',
 )
@@ -92,6 +95,7 @@ export const eventSchema = strict(
 		if (e.zswap !== undefined) return [at({kind: 'set-zswap', enabled: e.zswap})];
 		if (e.drop_caches !== undefined) return [at({kind: 'drop-caches', mode: e.drop_caches})];
 		if (e.balloon !== undefined) return [at({kind: 'balloon', bytes: e.balloon})];
+		if (e.cgroup) return cgroupEventCommands(e.cgroup).map(at);
 		const adj = e.oom_score_adj!;
 		return [at({kind: 'set-oom-score-adj', pid: adj.pid, value: adj.value})];
 	});
@@ -113,5 +117,12 @@ export function commandToEvent(c: Command): Record<string, unknown> {
 			return {drop_caches: c.mode};
 		case 'balloon':
 			return {balloon: c.bytes};
+		case 'set-cgroup':
+			return {
+				cgroup: {
+					path: c.path,
+					[c.file]: c.file === 'memory.oom.group' ? c.value !== null && c.value !== 0 : (c.value ?? 'max'),
+				},
+			};
 	}
 }

@@ -87,7 +87,7 @@ export function text(what: string, pattern: RegExp, maxLength: number): Leaf<str
 	);
 }
 
-const SIZE_FORMS = 'a size like 512M, 4G or 64K (or a number of bytes)';
+export const SIZE_FORMS = 'a size like 512M, 4G or 64K (or a number of bytes)';
 
 /** A size in bytes, rounded up (away from zero) to whole pages. */
 export function size(

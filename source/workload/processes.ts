@@ -1,6 +1,7 @@
 // The `processes:` part of a workload file (and a spawn event's process): regions (anonymous memory,
 // mapped or read files, shmem), the streams of references that go to them, and a group's count, start
 // and end. Each parses to the ProcessSpec / ProcessGroupSpec the machine takes.
+import {cgroupPath} from './cgroups.js';
 import type {z} from 'zod';
 import type {PatternKind, ProcessGroupSpec, ProcessSpec, RegionSpec, StreamSpec} from '../sim/spec.js';
 import {DEFAULTS} from './defaults.js';
@@ -130,6 +131,7 @@ const processShape = {
 	lifetime: duration({positive: true}).optional(),
 	regions: list(regionSchema, 'regions', 1),
 	streams: list(streamSchema, 'streams').default([]),
+	cgroup: cgroupPath.optional(),
 };
 
 const groupShape = {
@@ -220,6 +222,7 @@ function toProcessSpec(p: ProcessOutput): ProcessSpec {
 	};
 	if (p.burst) spec.burst = {on: p.burst.on, off: p.burst.off};
 	if (p.lifetime !== undefined) spec.lifetime = p.lifetime;
+	if (p.cgroup !== undefined && p.cgroup !== '/') spec.cgroup = p.cgroup;
 	return spec;
 }
 

@@ -8,7 +8,9 @@
 // the field path, so every leaf builds its own message instead of using zod's defaults.
 
 import type {z} from 'zod';
+import {cgroupPaths} from '../sim/memcontrol.js';
 import type {
+	CgroupSpec,
 	MachineSpec,
 	ProcessGroupSpec,
 	ProcessSpec,
@@ -18,7 +20,9 @@ import type {
 	WorkloadNote,
 	ZswapSpec,
 } from '../sim/spec.js';
+import {cgroupsSchema} from './cgroups.js';
 import {FIRST_WORKLOAD_PID} from './defaults.js';
+import {describeValue, listOr} from './hints.js';
 import {eventSchema} from './events.js';
 import {descriptionText, list, strict, workloadName} from './leaves.js';
 import {machineSchema, type sysctlSchema, type zswapSchema} from './machine.js';
@@ -29,6 +33,7 @@ import {formatBytes} from './quantities.js';
 export {DEFAULTS, FIRST_WORKLOAD_PID} from './defaults.js';
 
 interface WorkloadDraft {
+	cgroups: Record<string, CgroupSpec>;
 	machine: MachineSpec;
 	processes: ProcessGroupSpec[];
 	events: TimedEvent[][];
@@ -47,8 +52,32 @@ function checkWorkload(w: WorkloadDraft, ctx: z.RefinementCtx): void {
 		.map((list, index) => ({list, index}))
 		.sort((a, b) => (a.list[0]?.at ?? 0) - (b.list[0]?.at ?? 0));
 	let ballooned = 0;
+	const tree = new Set(cgroupPaths(w.cgroups));
+	const inTree = (path: string) =>
+		`expected a cgroup of the tree in cgroups: (${listOr([...tree].slice(0, 8))}${tree.size > 8 ? ', ...' : ''}), got ${describeValue(path)}`;
+	w.processes.forEach((p, i) => {
+		if (p.cgroup !== undefined && !tree.has(p.cgroup))
+			ctx.addIssue({code: 'custom', continue: false, path: ['processes', i, 'cgroup'], message: inTree(p.cgroup)});
+	});
 	for (const {list, index} of byTime) {
 		for (const {command} of list) {
+			if (command.kind === 'spawn' && command.spec.cgroup !== undefined && !tree.has(command.spec.cgroup))
+				ctx.addIssue({
+					code: 'custom',
+					continue: false,
+					path: ['events', index, 'spawn', 'cgroup'],
+					message: inTree(command.spec.cgroup),
+				});
+			if (command.kind === 'set-cgroup' && (!tree.has(command.path) || command.path === '/'))
+				ctx.addIssue({
+					code: 'custom',
+					continue: false,
+					path: ['events', index, 'cgroup', 'path'],
+					message:
+						command.path === '/'
+							? 'expected a cgroup below the root (the root takes no limits), got "/"'
+							: inTree(command.path),
+				});
 			const pidField =
 				command.kind === 'kill'
 					? ['kill']
@@ -108,6 +137,7 @@ export function workloadSchema(defaults: {name: string; description?: string}) {
 			notes: list(noteSchema, 'notes')
 				.max(NOTES_MAX, {error: () => `expected at most ${NOTES_MAX} notes`})
 				.default([]),
+			cgroups: cgroupsSchema.default({}),
 		},
 		'a mapping with machine: and processes:',
 	)
@@ -121,6 +151,7 @@ export function workloadSchema(defaults: {name: string; description?: string}) {
 				// Sorted by time; Array.prototype.sort is stable, so same-time events keep file order.
 				events: w.events.flat().sort((a, b) => a.at - b.at),
 				...(w.notes.length > 0 ? {notes: [...w.notes].sort((a, b) => a.at - b.at)} : {}),
+				...(Object.keys(w.cgroups).length > 0 ? {cgroups: w.cgroups} : {}),
 			}),
 		);
 }

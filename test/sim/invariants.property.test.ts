@@ -21,6 +21,7 @@ import type {
 	SysctlName,
 	Workload,
 } from '../../source/sim/spec.js';
+import {CGROUP_FILES, type CgroupFile} from '../../source/sim/spec.js';
 import {SLOT_ZRAM, SLOT_ZSWAP} from '../../source/sim/swap.js';
 import {cacheFloodSpec, hogSpec, leakSpec} from '../../source/sim/templates.js';
 import {PAGE_SIZE} from '../../source/sim/units.js';
@@ -222,7 +223,8 @@ type Cmd =
 	| {kind: 'set-zswap'; enabled: boolean}
 	| {kind: 'drop-caches'; mode: 1 | 2 | 3}
 	| {kind: 'balloon'; mib: number}
-	| {kind: 'set-oom-score-adj'; who: number; value: number};
+	| {kind: 'set-oom-score-adj'; who: number; value: number}
+	| {kind: 'set-cgroup'; cg: number; file: CgroupFile; mib: number | null};
 
 const who = fc.integer({min: -1, max: 8});
 const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
@@ -244,7 +246,29 @@ const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
 		who,
 		value: fc.integer({min: -1000, max: 1000}),
 	}),
+	fc.record({
+		kind: fc.constant('set-cgroup' as const),
+		cg: fc.nat(),
+		file: fc.constantFrom<CgroupFile>(...CGROUP_FILES),
+		mib: fc.option(fc.integer({min: 0, max: 48}), {nil: null}),
+	}),
 );
+
+/**
+ * Half the cases (even seeds) run in a cgroup tree: /a (memory.max from the seed, small enough to
+ * bite), /a/b, /c (memory.low) and /c/d (memory.min, memory.high); group i runs in cgroup i mod 5
+ * (the last: the root).
+ */
+const CGROUP_TREE = ['/a', '/a/b', '/c', '/c/d', '/'];
+function cgroupsFor(seed: number): Workload['cgroups'] {
+	if (seed % 2 !== 0) return undefined;
+	return {
+		'/a': {'memory.max': (4 + (seed % 24)) * MIB, 'memory.oom.group': seed % 4 === 0},
+		'/a/b': {'memory.swap.max': (seed % 3) * MIB},
+		'/c': {'memory.low': 8 * MIB, 'memory.min': 4 * MIB},
+		'/c/d': {'memory.min': 2 * MIB, 'memory.high': 6 * MIB},
+	};
+}
 
 const caseArb = fc.record({
 	machine: machineArb,
@@ -300,6 +324,13 @@ function toCommand(m: Machine, c: Cmd): Command {
 			return {kind: 'balloon', bytes: c.mib * MIB};
 		case 'set-oom-score-adj':
 			return {kind: 'set-oom-score-adj', pid: pidOf(c.who), value: c.value};
+		case 'set-cgroup':
+			return {
+				kind: 'set-cgroup',
+				path: CGROUP_TREE[c.cg % 4]!,
+				file: c.file,
+				value: c.mib === null ? null : c.mib * MIB,
+			};
 	}
 }
 
@@ -402,7 +433,11 @@ let truncated: string[] = [];
 /** Run one case; the first tick whose accounting is wrong, or null. */
 function firstViolation(c: Case, policy?: string): string | null {
 	const deadline = performance.now() + CASE_BUDGET_MS;
-	const w: Workload = {...workload(c.groups, c.machine), name: 'random'};
+	const cgroups = cgroupsFor(c.seed);
+	const groups = cgroups
+		? c.groups.map((g, i) => ({...g, cgroup: CGROUP_TREE[i % CGROUP_TREE.length]!}))
+		: c.groups;
+	const w: Workload = {...workload(groups, c.machine), name: 'random', ...(cgroups ? {cgroups} : {})};
 	const m = new Machine(w, {seed: c.seed, policy});
 	const byTick = new Map<number, Cmd[]>();
 	for (const [t, cmd] of c.commands) byTick.set(t, [...(byTick.get(t) ?? []), cmd]);

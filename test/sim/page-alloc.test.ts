@@ -62,9 +62,10 @@ describe('__alloc_pages', () => {
 
 	it('without reclaim: pages only above the mark; __GFP_NORETRY reclaims once and never kills', () => {
 		const m = machine();
+		const p = m.lifecycle.spawn(idle, NO_END)!;
 		leaveFree(m.zone, 120);
-		expect(m.pageAlloc.allocAbove(m.zone.wm.low)).toBe(ALLOC_NONE);
-		expect(m.pageAlloc.allocAbove(m.zone.wm.min)).toBeGreaterThanOrEqual(0);
+		expect(m.pageAlloc.allocAbove(m.zone.wm.low, p)).toBe(ALLOC_NONE);
+		expect(m.pageAlloc.allocAbove(m.zone.wm.min, p)).toBeGreaterThanOrEqual(0);
 		leaveFree(m.zone, 110);
 		expect(m.pageAlloc.allocNoRetry()).toBe(ALLOC_NONE);
 		expect(m.kswapd.state).toBe('reclaiming');

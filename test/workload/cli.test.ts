@@ -53,6 +53,7 @@ describe('memtop workloads', () => {
 		expect(lines.map((line) => line.split(' ')[0])).toEqual([
 			'default',
 			'cache-flood',
+			'container-limit',
 			'leak',
 			'protected',
 			'thrash',
