@@ -7,9 +7,12 @@ import {describeValue, listOr} from './hints.js';
 import {bool, Expected, leaf, SIZE_FORMS, strict} from './leaves.js';
 import {formatBytes, parseSize, roundUpToPages} from './quantities.js';
 
-const PATH_FORMS = 'a cgroup path like /system.slice/postgres.service (names of letters, digits and _ . : @ -)';
+const PATH_FORMS =
+	'a cgroup path like /system.slice/postgres.service (names of letters, digits and _ . : @ -)';
 
-export const cgroupPath = leaf((v) => (isCgroupPath(v) || v === '/' ? (v as string) : new Expected(PATH_FORMS)));
+export const cgroupPath = leaf((v) =>
+	isCgroupPath(v) || v === '/' ? (v as string) : new Expected(PATH_FORMS),
+);
 
 /** A memory controller limit: a size (0 allowed) or "max" (no limit: absent from the parsed form). */
 const cgroupLimit = leaf((v) => {
@@ -29,16 +32,17 @@ export const cgroupFileLeaves = {
 };
 
 /** One cgroup's settings in `cgroups:`. */
-const cgroupSchema = strict(cgroupFileLeaves, 'a mapping like {memory.max: 512M, memory.high: 400M}').transform(
-	(c): CgroupSpec => {
-		const out: CgroupSpec = {};
-		for (const file of CGROUP_FILES) {
-			const v = c[file];
-			if (v !== undefined) (out as Record<string, unknown>)[file] = v;
-		}
-		return out;
-	},
-);
+const cgroupSchema = strict(
+	cgroupFileLeaves,
+	'a mapping like {memory.max: 512M, memory.high: 400M}',
+).transform((c): CgroupSpec => {
+	const out: CgroupSpec = {};
+	for (const file of CGROUP_FILES) {
+		const v = c[file];
+		if (v !== undefined) (out as Record<string, unknown>)[file] = v;
+	}
+	return out;
+});
 
 /** `cgroups:` — the tree by path, parents implied. */
 export const cgroupsSchema = z

@@ -1,9 +1,10 @@
 // The `processes:` part of a workload file (and a spawn event's process): regions (anonymous memory,
 // mapped or read files, shmem), the streams of references that go to them, and a group's count, start
 // and end. Each parses to the ProcessSpec / ProcessGroupSpec the machine takes.
-import {cgroupPath} from './cgroups.js';
+
 import type {z} from 'zod';
 import type {PatternKind, ProcessGroupSpec, ProcessSpec, RegionSpec, StreamSpec} from '../sim/spec.js';
+import {cgroupPath} from './cgroups.js';
 import {DEFAULTS} from './defaults.js';
 import {describeValue, didYouMean, listOr} from './hints.js';
 import {

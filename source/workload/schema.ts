@@ -22,8 +22,8 @@ import type {
 } from '../sim/spec.js';
 import {cgroupsSchema} from './cgroups.js';
 import {FIRST_WORKLOAD_PID} from './defaults.js';
-import {describeValue, listOr} from './hints.js';
 import {eventSchema} from './events.js';
+import {describeValue, listOr} from './hints.js';
 import {descriptionText, list, strict, workloadName} from './leaves.js';
 import {machineSchema, type sysctlSchema, type zswapSchema} from './machine.js';
 import {NOTES_MAX, noteSchema} from './notes.js';
@@ -57,7 +57,12 @@ function checkWorkload(w: WorkloadDraft, ctx: z.RefinementCtx): void {
 		`expected a cgroup of the tree in cgroups: (${listOr([...tree].slice(0, 8))}${tree.size > 8 ? ', ...' : ''}), got ${describeValue(path)}`;
 	w.processes.forEach((p, i) => {
 		if (p.cgroup !== undefined && !tree.has(p.cgroup))
-			ctx.addIssue({code: 'custom', continue: false, path: ['processes', i, 'cgroup'], message: inTree(p.cgroup)});
+			ctx.addIssue({
+				code: 'custom',
+				continue: false,
+				path: ['processes', i, 'cgroup'],
+				message: inTree(p.cgroup),
+			});
 	});
 	for (const {list, index} of byTime) {
 		for (const {command} of list) {
