@@ -8,7 +8,8 @@
 // zsmalloc.ts zsmallocBytes, policies/index.ts policyBytes, swap.ts swapAreaBytes, page-cache.ts
 // fileObjectBytes, page-table.ts pageTableBytes via process.ts procHostBytes), and this file adds one
 // line for it. A new module (cgroups' per-memcg lruvecs, the buddy allocator's free lists, a
-// multi-level page table) does the same: its function, one line in machineBytes or processBytes.
+// multi-level page table) does the same (memcontrol.ts memcgBytes): its function, one line in machineBytes or processBytes.
+import {memcgBytes} from './memcontrol.js';
 import {fileObjectBytes} from './page-cache.js';
 import {writebackBytes} from './page-writeback.js';
 import {policyBytes} from './policies/index.js';
@@ -43,7 +44,9 @@ export function machineBytes(spec: MachineSpec, policy: string): MachineBytes {
 			zoneBytes(frames) +
 			writebackBytes(frames) +
 			zsmallocBytes(Math.ceil(frames * poolShare)) +
-			policyBytes(policy, frames),
+			policyBytes(policy, frames) +
+			// A cgroup tree's page->memcg_data and swap_cgroup maps (costed whether or not the workload has one).
+			memcgBytes(frames, slots),
 		// zswap's arrays too: a command can turn zswap on at any time.
 		swap: slots > 0 ? swapAreaBytes(slots, true) : 0,
 	};

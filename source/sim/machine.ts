@@ -74,8 +74,6 @@ export class Machine {
 	readonly rmap: Rmap;
 	/** The memory controller: the cgroup tree, charges, limits, memory.events (off without a tree). */
 	readonly memcg: Memcontrol;
-	readonly memcgOom: MemcgOom;
-	readonly memcgPsi: MemcgPsi;
 
 	// Devices, swap and compressed memory.
 	readonly disk: BlockDevice;
@@ -91,6 +89,8 @@ export class Machine {
 	readonly overcommit: Overcommit;
 	readonly lifecycle: Lifecycle;
 	readonly oom: OomKiller;
+	readonly memcgOom: MemcgOom;
+	readonly memcgPsi: MemcgPsi;
 	readonly pageAlloc: PageAlloc;
 
 	// Faults, the page cache, writeback; the workload; accounting.

@@ -82,6 +82,14 @@ function limitPages(bytes: number | undefined, dflt: number): number {
 	return Math.min(PAGE_COUNTER_MAX, bytesToPages(bytes));
 }
 
+/**
+ * Host bytes of the memory controller's per-frame and per-slot maps (page->memcg_data and
+ * swap_cgroup, 2 bytes each) when a cgroup tree is set; the per-cgroup counters are small beside them.
+ */
+export function memcgBytes(frames: number, slots: number): number {
+	return 2 * frames + 2 * slots;
+}
+
 export class Memcontrol extends CoreModule {
 	readonly enabled: boolean;
 	readonly nodes: MemcgNode[] = [];

@@ -356,9 +356,7 @@ export class Proc {
 	}
 }
 
-// ---------------------------------------------------------------- host cost (workload/budget.ts)
-
-/** The most virtual pages one process may have: its page table is indexed by an Int32 vpn. */
+/** Host cost (workload/budget.ts). The most virtual pages one process may have: its page table is indexed by an Int32 vpn. */
 export const MAX_PROCESS_PAGES = 2 ** 31 - 1;
 
 /** A process's JavaScript objects (the Proc, its regions, its snapshot and history entries), measured. */

@@ -6,6 +6,7 @@
 import {describe, expect, it} from 'vitest';
 import {machineBytes, objectBytes, processBytes} from '../../source/sim/host-cost.js';
 import {Machine} from '../../source/sim/machine.js';
+import {memcgBytes} from '../../source/sim/memcontrol.js';
 import {writebackBytes} from '../../source/sim/page-writeback.js';
 import {policyBytes} from '../../source/sim/policies/index.js';
 import type {Workload} from '../../source/sim/spec.js';
@@ -58,6 +59,7 @@ function boundsFor(m: Machine): Record<string, number> {
 		// The swap area is first reached through zswap, which holds it.
 		zswap: slots > 0 ? swapAreaBytes(slots, true) : 0,
 		writeback: writebackBytes(frames),
+		memcg: memcgBytes(frames, slots),
 	};
 }
 
