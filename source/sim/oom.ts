@@ -106,7 +106,7 @@ export function oomReapedLine(
 
 /** out_of_memory(): one victim at a time; its memory goes when it exits, on the next tick. */
 export class OomKiller extends CoreModule {
-	/** OOM kills so far (vmstat oom_kill counts them too). */
+	/** Global OOM kills so far (vmstat oom_kill counts these and the memcg OOM killer's). */
 	kills = 0;
 	/** Killed, memory not yet released. */
 	private victim: Proc | null = null;

@@ -152,6 +152,7 @@ export interface Snapshot {
 	zram: {storedPages: number; comprBytes: number; memLimitBytes: number} | null;
 	kswapd: {state: KswapdState; failures: number};
 	balloonPages: number;
+	/** vmstat oom_kill: every OOM kill, the global OOM killer's and the memcg OOM killer's. */
 	oomKills: number;
 	processes: ProcessSnapshot[];
 	/** Events since the previous snapshot was taken. */

@@ -230,7 +230,7 @@ export function takeSnapshot(m: Machine, options: SnapshotOptions = {}): Snapsho
 			: null,
 		kswapd: {state: m.kswapd.state, failures: m.kswapd.failures},
 		balloonPages: zone.balloonPages,
-		oomKills: m.oom.kills,
+		oomKills: m.vm.oom_kill,
 		processes: m.tasks
 			.liveProcs()
 			.map((p) => processSnapshot(m, p, (options.regions ?? true) || p.pid === options.regionsOf)),

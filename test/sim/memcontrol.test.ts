@@ -198,6 +198,8 @@ describe('memory.max (try_charge_memcg)', () => {
 		expect(m.liveProcs().map((p) => p.name)).toEqual(['other']);
 		// The global OOM killer never ran: the host had memory.
 		expect(m.oom.kills).toBe(0);
+		// The header's OOM kills is vmstat oom_kill, which counts memcg OOM kills too.
+		expect(takeSnapshot(m).oomKills).toBe(2);
 		expect(mc.usage[a]).toBe(0);
 	});
 });
