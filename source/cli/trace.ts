@@ -189,8 +189,20 @@ export async function traceCommand(argv: string[], io: TraceIo): Promise<number>
 		throw new UserError(`--data-only applies to lackey traces, not --format ${format}`);
 	}
 	const tty = (io.stderr as NodeJS.WriteStream).isTTY === true;
-	const progress = (input: TraceInput): ProgressBar | undefined =>
-		tty ? new ProgressBar(io.stderr as NodeJS.WriteStream, input.name, input.size) : undefined;
+	/** Runs `run` over `input` with a progress bar on a terminal's stderr, closed however it ends. */
+	const withProgress = async <T>(
+		input: TraceInput,
+		run: (onProgress: ((raw: number, refs: number) => void) | undefined) => Promise<T>,
+	): Promise<T> => {
+		const bar = tty ? new ProgressBar(io.stderr as NodeJS.WriteStream, input.name, input.size) : undefined;
+		try {
+			return await run(bar ? (raw, refs) => bar.update(raw, refs) : undefined);
+		} finally {
+			bar?.done();
+		}
+	};
+	// How every input is read, whatever is then done with it.
+	const reading = {format, pageSize, dataOnly: flags.dataOnly, skipBad: flags.skipBad};
 	const skippedLine = (file: string, skipped: number, first: string | undefined): void => {
 		if (skipped === 0) return;
 		const s = skipped === 1 ? '' : 's';
@@ -208,19 +220,9 @@ export async function traceCommand(argv: string[], io: TraceIo): Promise<number>
 				throw new UserError(`--convert does not take --${f}`);
 		}
 		const input = await openTraceInput(files[0]!, io.stdin);
-		const bar = progress(input);
-		let done: Awaited<ReturnType<typeof convertTrace>>;
-		try {
-			done = await convertTrace(input, files[1]!, {
-				format,
-				pageSize,
-				dataOnly: flags.dataOnly,
-				skipBad: flags.skipBad,
-				onProgress: bar ? (raw, refs) => bar.update(raw, refs) : undefined,
-			});
-		} finally {
-			bar?.done();
-		}
+		const done = await withProgress(input, (onProgress) =>
+			convertTrace(input, files[1]!, {...reading, onProgress}),
+		);
 		skippedLine(input.name, done.skipped, done.firstSkipped);
 		io.stdout.write(
 			`${files[1]}: ${done.references.toLocaleString('en-US')} references to ${done.distinct.toLocaleString('en-US')} pages, ${done.bytes.toLocaleString('en-US')} bytes (from ${done.format})\n`,
@@ -254,23 +256,9 @@ export async function traceCommand(argv: string[], io: TraceIo): Promise<number>
 		const reports: object[] = [];
 		let first = true;
 		for (const input of inputs) {
-			const bar = progress(input);
-			let report: Awaited<ReturnType<typeof runCurve>>;
-			try {
-				report = await runCurve(input, {
-					policies,
-					frames,
-					format,
-					pageSize,
-					dataOnly: flags.dataOnly,
-					skipBad: flags.skipBad,
-					seed,
-					sample,
-					onProgress: bar ? (raw, refs) => bar.update(raw, refs) : undefined,
-				});
-			} finally {
-				bar?.done();
-			}
+			const report = await withProgress(input, (onProgress) =>
+				runCurve(input, {...reading, policies, frames, seed, sample, onProgress}),
+			);
 			skippedLine(report.file, report.skipped, report.firstSkipped);
 			for (const u of report.unavailable)
 				unavailable.push(`${report.file}: no ${u.policy} curve: ${u.reason}`);
@@ -285,22 +273,9 @@ export async function traceCommand(argv: string[], io: TraceIo): Promise<number>
 		const all: TraceResult[] = [];
 		let first = true;
 		for (const input of inputs) {
-			const bar = progress(input);
-			let report: Awaited<ReturnType<typeof runTrace>>;
-			try {
-				report = await runTrace(input, {
-					policies,
-					frames,
-					format,
-					pageSize,
-					dataOnly: flags.dataOnly,
-					skipBad: flags.skipBad,
-					seed,
-					onProgress: bar ? (raw, refs) => bar.update(raw, refs) : undefined,
-				});
-			} finally {
-				bar?.done();
-			}
+			const report = await withProgress(input, (onProgress) =>
+				runTrace(input, {...reading, policies, frames, seed, onProgress}),
+			);
 			skippedLine(report.file, report.skipped, report.firstSkipped);
 			const missing = new Map<string, string>();
 			for (const u of report.unavailable) missing.set(u.policy, u.reason);

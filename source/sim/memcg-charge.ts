@@ -4,8 +4,7 @@
 // retrying; after MAX_RECLAIM_RETRIES more rounds without progress the memcg is out of memory and
 // its own OOM killer runs (mem_cgroup_oom), whatever the rest of the machine has free.
 import {type Core, CoreModule} from './core.js';
-import {DIRECT_RECLAIM_BATCH_US, OOM_WAIT_US} from './costs.js';
-import {SWAP_CLUSTER_MAX} from './lruvec.js';
+import {OOM_WAIT_US} from './costs.js';
 import type {MemcgOom} from './memcg-oom.js';
 import {MEMCG_MAX, type Memcontrol, ROOT_MEMCG} from './memcontrol.js';
 import {MAX_RECLAIM_RETRIES} from './oom.js';
@@ -45,19 +44,10 @@ export class MemcgCharge extends CoreModule {
 		if (over < 0) return CHARGE_OK;
 		// should_force_charge(): a task that is exiting or killed may go over the limit to finish.
 		if (p.dying) return CHARGE_OK;
-		const sc = this.vmscan.sc;
-		const clock = this.clock;
 		let retries = MAX_RECLAIM_RETRIES;
 		for (;;) {
 			mc.event(over, MEMCG_MAX);
-			const before = sc.costUs;
-			const reclaimed = this.vmscan.shrinkMemcg(over, SWAP_CLUSTER_MAX);
-			// psi_memstall_enter() around try_to_free_mem_cgroup_pages: the task's time is memory stall.
-			const cost = sc.costUs - before + DIRECT_RECLAIM_BATCH_US;
-			p.tickReclaimUs += cost;
-			p.tickMemUs += cost;
-			clock.nowUs += cost;
-			p.directReclaimed += reclaimed;
+			const reclaimed = this.vmscan.directReclaim(p, over);
 			// mem_cgroup_margin() >= nr_pages: retry the charge (another ancestor may still be over).
 			if (mc.margin(over) >= 1) {
 				over = mc.overMax(id);

@@ -5,7 +5,7 @@
 // zone's (zone.ts). Only zsmalloc, which runs inside reclaim, takes pages from the zone directly.
 import type {BlockDevice} from './block-device.js';
 import {type Core, CoreModule} from './core.js';
-import {DIRECT_RECLAIM_BATCH_US, OOM_WAIT_US} from './costs.js';
+import {OOM_WAIT_US} from './costs.js';
 import type {Kswapd} from './kswapd.js';
 import {SWAP_CLUSTER_MAX} from './lruvec.js';
 import {CHARGE_KILLED, CHARGE_OK, type MemcgCharge} from './memcg-charge.js';
@@ -82,17 +82,10 @@ export class PageAlloc extends CoreModule {
 	/** __alloc_pages_slowpath(): direct reclaim rounds, should_reclaim_retry(), then the OOM killer. */
 	private slowpath(p: Proc): number {
 		const zone = this.zone;
-		const sc = this.vmscan.sc;
 		const clock = this.clock;
 		let noProgress = 0;
 		for (;;) {
-			const before = sc.costUs;
-			const reclaimed = this.vmscan.shrinkNode(SWAP_CLUSTER_MAX, false);
-			const cost = sc.costUs - before + DIRECT_RECLAIM_BATCH_US;
-			p.tickReclaimUs += cost;
-			p.tickMemUs += cost;
-			clock.nowUs += cost;
-			p.directReclaimed += reclaimed;
+			const reclaimed = this.vmscan.directReclaim(p, -1);
 			if (zone.freePages > zone.wm.min) return zone.rmqueue();
 			if (reclaimed === 0 && this.vmscan.congestedKeeps > 0 && this.swapDev) {
 				// reclaim_throttle(): sleep until writeback makes room, then try again.

@@ -4,7 +4,7 @@
 // zram, zswap or the swap device first. The policy sees the machine only through a ScanControl.
 import type {BlockDevice} from './block-device.js';
 import {type Core, CoreModule} from './core.js';
-import {SCAN_PAGE_US, UNMAP_PAGE_US} from './costs.js';
+import {DIRECT_RECLAIM_BATCH_US, SCAN_PAGE_US, UNMAP_PAGE_US} from './costs.js';
 import {
 	FRAME_ANON,
 	FRAME_FILE,
@@ -153,6 +153,24 @@ export class Vmscan extends CoreModule {
 		} finally {
 			sc.memcgLo = sc.memcgHi = -1;
 		}
+	}
+
+	/**
+	 * One round of direct reclaim on behalf of `p` (try_to_free_pages(), or
+	 * try_to_free_mem_cgroup_pages() when `memcg` >= 0): SWAP_CLUSTER_MAX pages, its cost the task's
+	 * time in reclaim and, inside psi_memstall_enter(), a memory stall. Returns the pages freed.
+	 */
+	directReclaim(p: Proc, memcg: number): number {
+		const sc = this.sc;
+		const before = sc.costUs;
+		const reclaimed =
+			memcg >= 0 ? this.shrinkMemcg(memcg, SWAP_CLUSTER_MAX) : this.shrinkNode(SWAP_CLUSTER_MAX, false);
+		const cost = sc.costUs - before + DIRECT_RECLAIM_BATCH_US;
+		p.tickReclaimUs += cost;
+		p.tickMemUs += cost;
+		this.clock.nowUs += cost;
+		p.directReclaimed += reclaimed;
+		return reclaimed;
 	}
 
 	/** shrink_node(): priorities 12 → 0 until `target` pages are reclaimed. */

@@ -2,6 +2,7 @@
 // from the tail. They differ only in what a hit does (nothing, or move to the head).
 import {type FrameTable, PG_UNEVICTABLE} from '../frames.js';
 import {LinkedLists} from '../lru-list.js';
+import {loadListsAs, saveListsAs} from './ghosts.js';
 import {
 	EVICTED,
 	type LruCounts,
@@ -78,38 +79,6 @@ export function countList(
 	for (let f = next[sentinel]!; f !== sentinel; f = next[f]!) counted.add(frames, f);
 }
 
-/** Copies of the list arrays, so later changes do not leak into a checkpoint. */
-export function saveLists(lists: LinkedLists): PolicyState {
-	return {
-		prev: lists.prev.slice(),
-		next: lists.next.slice(),
-		listOf: lists.listOf.slice(),
-		sizes: lists.sizes.slice(),
-	};
-}
-
-export function loadLists(lists: LinkedLists, state: PolicyState): void {
-	const prev = state.prev;
-	const next = state.next;
-	const listOf = state.listOf;
-	const sizes = state.sizes;
-	if (
-		!(prev instanceof Int32Array) ||
-		!(next instanceof Int32Array) ||
-		!(listOf instanceof Int8Array) ||
-		!(sizes instanceof Int32Array) ||
-		prev.length !== lists.prev.length ||
-		listOf.length !== lists.listOf.length ||
-		sizes.length !== lists.sizes.length
-	) {
-		throw new Error('policy state does not match this frame table');
-	}
-	lists.prev.set(prev);
-	lists.next.set(next);
-	lists.listOf.set(listOf);
-	lists.sizes.set(sizes);
-}
-
 export abstract class OneListPolicy implements ReplacementPolicy {
 	abstract readonly name: string;
 	abstract readonly needsEveryAccess: boolean;
@@ -147,11 +116,14 @@ export abstract class OneListPolicy implements ReplacementPolicy {
 	}
 
 	save(): PolicyState {
-		return saveLists(this.lists);
+		// Copies of the list arrays, so later changes do not leak into a checkpoint.
+		const out: PolicyState = {};
+		saveListsAs('', this.lists, out);
+		return out;
 	}
 
 	load(state: PolicyState): void {
-		loadLists(this.lists, state);
+		loadListsAs('', this.lists, state);
 		if (this.frames) countList(this.lists, LIST, this.frames, this.counted);
 	}
 }
