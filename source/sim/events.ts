@@ -15,6 +15,17 @@ export interface OomCandidate {
 	badness: number;
 }
 
+/** A task dump_tasks() lists that oom_badness() never picks, and why. */
+export interface OomUnkillable {
+	pid: number;
+	name: string;
+	rss: number;
+	swapents: number;
+	pgtables: number;
+	oomScoreAdj: number;
+	reason: string;
+}
+
 export type SimEvent =
 	| {kind: 'process-start'; tick: number; pid: number; name: string}
 	| {
@@ -41,6 +52,8 @@ export type SimEvent =
 			/** The kernel's log lines, in order (invoked, oom-kill:constraint, Out of memory: Killed...). */
 			lines: string[];
 			candidates: OomCandidate[];
+			/** Tasks in the dump that cannot be killed (oom_score_adj −1000, already exiting): absent when none. */
+			unkillable?: OomUnkillable[] | undefined;
 			/** Who killed and within what: absent for the kernel's global OOM killer (CONSTRAINT_NONE). */
 			constraint?: 'memcg' | 'userspace' | undefined;
 			/** The cgroup whose limit (memcg) or pressure (userspace) led to the kill. */

@@ -14,7 +14,7 @@ import {
 	type Memcontrol,
 	PAGE_COUNTER_MAX,
 } from './memcontrol.js';
-import {oomInputs, oomReapedLine, rankOomCandidates} from './oom.js';
+import {oomInputs, oomReapedLine, oomUnkillable, rankOomCandidates} from './oom.js';
 import type {Proc} from './process.js';
 import type {Swapfile} from './swapfile.js';
 import {KIB, pagesToKb} from './units.js';
@@ -83,6 +83,9 @@ export class MemcgOom extends CoreModule {
 		// mem_cgroup_scan_tasks(): only the tasks of the memcg over its limit and its descendants.
 		const tasks = this.tasks.liveProcs().filter((p) => !p.dying && mc.isDescendant(mc.memcgOfProc(p), memcg));
 		const candidates = rankOomCandidates(tasks.map(oomInputs), totalPages);
+		const unkillable = oomUnkillable(
+			this.tasks.liveProcs().filter((p) => mc.isDescendant(mc.memcgOfProc(p), memcg)),
+		);
 		const chosen = candidates[0];
 		if (!chosen) {
 			this.events.emit({
@@ -126,6 +129,7 @@ export class MemcgOom extends CoreModule {
 			name: victim.name,
 			lines,
 			candidates,
+			...(unkillable.length > 0 ? {unkillable} : {}),
 			constraint: 'memcg',
 			memcg: node.path,
 			reason,

@@ -1,5 +1,5 @@
 import {type Core, CoreModule} from './core.js';
-import type {OomCandidate} from './events.js';
+import type {OomCandidate, OomUnkillable} from './events.js';
 import type {Lifecycle} from './lifecycle.js';
 import type {Proc} from './process.js';
 import type {Swapfile} from './swapfile.js';
@@ -78,6 +78,31 @@ export function rankOomCandidates(procs: readonly OomInputs[], totalPages: numbe
 	return out.sort((a, b) => b.badness - a.badness || b.pid - a.pid);
 }
 
+/**
+ * dump_tasks() prints every task with an mm, killable or not; oom_evaluate_task() passes over the
+ * ones oom_badness() returns LONG_MIN for (oom_score_adj OOM_SCORE_ADJ_MIN) and those already being
+ * killed (tsk_is_oom_victim, MMF_OOM_SKIP). Those, with why, in task-list order.
+ */
+export function oomUnkillable(procs: readonly Proc[]): OomUnkillable[] {
+	const out: OomUnkillable[] = [];
+	for (const p of procs) {
+		const adjMin = p.oomScoreAdj === OOM_SCORE_ADJ_MIN;
+		if (!adjMin && !p.dying) continue;
+		out.push({
+			pid: p.pid,
+			name: p.name,
+			rss: p.rss,
+			swapents: p.swapEnts,
+			pgtables: Math.floor(p.pgtablesBytes / PAGE_SIZE),
+			oomScoreAdj: p.oomScoreAdj,
+			reason: p.dying
+				? 'already exiting (an OOM victim)'
+				: 'oom_score_adj -1000 (OOM_SCORE_ADJ_MIN): never killed',
+		});
+	}
+	return out;
+}
+
 export interface OomVictimDetails extends OomInputs {
 	uid: number;
 	vsizePages: number;
@@ -153,6 +178,7 @@ export class OomKiller extends CoreModule {
 			return;
 		}
 		const victim = this.tasks.procByPid(chosen.pid)!;
+		const unkillable = oomUnkillable(this.tasks.liveProcs());
 		const lines = oomKillLines(
 			{name: invoker.name, oomScoreAdj: invoker.oomScoreAdj},
 			{
@@ -170,7 +196,15 @@ export class OomKiller extends CoreModule {
 		this.victimTick = tick;
 		this.kills++;
 		this.vm.oom_kill++;
-		this.events.emit({kind: 'oom-kill', tick, pid: victim.pid, name: victim.name, lines, candidates});
+		this.events.emit({
+			kind: 'oom-kill',
+			tick,
+			pid: victim.pid,
+			name: victim.name,
+			lines,
+			candidates,
+			...(unkillable.length > 0 ? {unkillable} : {}),
+		});
 	}
 
 	/** The victim's exit (or the oom_reaper) frees its memory on the tick after the kill. */

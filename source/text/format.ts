@@ -167,9 +167,11 @@ type EventFormatters = {[K in SimEventKind]: (event: Extract<SimEvent, {kind: K}
 const EVENT_FORMATTERS: EventFormatters = {
 	'process-start': (e) => `started ${e.pid} (${e.name})`,
 	'process-exit': (e) => `${e.pid} (${e.name}) ${describeExit[e.reason]}`,
-	'kswapd-wake': (e) => `kswapd0 woke: free ${formatPages(e.free)} < low ${formatPages(e.low)}`,
+	// The comparison in pages, as zone_watermark_ok() makes it (sizes alone round 3050 and 3051 alike).
+	'kswapd-wake': (e) =>
+		`kswapd0 woke: free ${e.free} < low ${e.low} pages (${formatPages(e.free)} < ${formatPages(e.low)})`,
 	'kswapd-sleep': (e) =>
-		`kswapd0 sleeps: free ${formatPages(e.free)} ≥ high ${formatPages(e.high)}, reclaimed ${formatPages(e.reclaimed)}`,
+		`kswapd0 sleeps: free ${e.free} ≥ high ${e.high} pages (${formatPages(e.free)}), reclaimed ${formatPages(e.reclaimed)}`,
 	'direct-reclaim': (e) =>
 		`${e.pid} (${e.name}) direct reclaim: ${e.stalls} stall${e.stalls === 1 ? '' : 's'}, reclaimed ${formatPages(e.reclaimed)}`,
 	'zswap-pool-full': (e) =>

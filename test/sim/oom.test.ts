@@ -10,8 +10,10 @@ import {
 	oomKillLines,
 	oomReapedLine,
 	oomScore,
+	oomUnkillable,
 	rankOomCandidates,
 } from '../../source/sim/oom.js';
+import type {Proc} from '../../source/sim/process.js';
 import {takeSnapshot} from '../../source/sim/snapshot.js';
 import {group, MIB, workload} from '../helpers/workload.js';
 
@@ -291,5 +293,34 @@ describe('the machine’s OOM killer', () => {
 		expect(small.pgtablesBytes).toBe(3 * 4096);
 		expect(small.oomScore).toBe(708);
 		expect(s.processes.find((p) => p.name === 'sshd')!.oomScore).toBe(0);
+	});
+});
+
+describe('oomUnkillable: the tasks dump_tasks() lists that oom_badness() passes over', () => {
+	const proc = (pid: number, adj: number, dying = false) =>
+		({
+			pid,
+			name: `p${pid}`,
+			rss: 100 * pid,
+			swapEnts: 3,
+			pgtablesBytes: 8192,
+			oomScoreAdj: adj,
+			dying,
+		}) as unknown as Proc;
+
+	it('keeps -1000 tasks and exiting victims, in task order, with their figures and why', () => {
+		const out = oomUnkillable([proc(1, 0), proc(2, -1000), proc(3, -999), proc(4, 200, true)]);
+		expect(out.map((u) => u.pid)).toEqual([2, 4]);
+		// pgtables in pages: 8192 B / 4096 = 2.
+		expect(out[0]).toEqual({
+			pid: 2,
+			name: 'p2',
+			rss: 200,
+			swapents: 3,
+			pgtables: 2,
+			oomScoreAdj: -1000,
+			reason: 'oom_score_adj -1000 (OOM_SCORE_ADJ_MIN): never killed',
+		});
+		expect(out[1]!.reason).toContain('already exiting');
 	});
 });

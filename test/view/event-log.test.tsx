@@ -40,14 +40,15 @@ describe('formatEvent', () => {
 		];
 		expect(every.map(formatEvent)).toEqual([
 			'started 901 (hog)',
-			'kswapd0 woke: free 19.0M < low 20.0M',
+			// 19 MiB = 4864 pages, 20 MiB = 5120 pages.
+			'kswapd0 woke: free 4864 < low 5120 pages (19.0M < 20.0M)',
 			'901 (hog) direct reclaim: 40 stalls, reclaimed 2.00M',
 			'777 (java) direct reclaim: 3 stalls, reclaimed 1.00M',
 			'zswap: pool limit hit (819M/819M), storing straight to swap',
 			'Out of memory: Killed process 901 (hog) total-vm:1049600kB, anon-rss:1048576kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:2080kB oom_score_adj:500',
 			'901 (hog) OOM-killed, memory freed',
 			'> swappiness=100',
-			'kswapd0 sleeps: free 30.0M ≥ high 24.0M, reclaimed 300M',
+			'kswapd0 sleeps: free 7680 ≥ high 6144 pages (30.0M), reclaimed 300M',
 			'zswap: pool down to 700M, accepting pages again',
 			'zswap: wrote back 4.00M to the swap device',
 			'zram0: mem_limit reached, swap-out fails',

@@ -77,14 +77,19 @@ describe('Help', () => {
 describe('OomReport', () => {
 	it('shows the kernel lines and ranks candidates by badness, victim marked, at 80 columns', async () => {
 		const lines = await frameLines(
-			<OomReport kill={oomKillEvent()} index={1} count={1} width={80} height={14} />,
+			<OomReport kill={oomKillEvent()} index={1} count={1} width={80} height={18} />,
 			80,
 		);
+		// Kernel lines wrap (issue 17 item 9): every field of the kill line is on screen.
 		expect(lines).toEqual([
 			` OOM kill 1 of 1: 901 (hog)${' '.repeat(43)}Esc close`,
 			'[   45.67] java invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP',
+			'           _COMP), order=0, oom_score_adj=0',
 			'[   45.67] oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_all',
-			'[   45.67] Out of memory: Killed process 901 (hog) total-vm:1049600kB, anon-rss:',
+			'           owed=0,global_oom,task_memcg=/user.slice,task=hog,pid=901,uid=0',
+			'[   45.67] Out of memory: Killed process 901 (hog) total-vm:1049600kB,',
+			'           anon-rss:1048576kB, file-rss:0kB, shmem-rss:0kB, UID:0',
+			'           pgtables:2080kB oom_score_adj:500',
 			'',
 			'      PID      RSS SWAPENTS PGTABLES   ADJ ADJ PAGES  BADNESS NAME',
 			'▶     901   262144        0      520   500    786000  1048664 hog              █',
@@ -100,19 +105,51 @@ describe('OomReport', () => {
 
 	it('adds badness bars at 120 columns', async () => {
 		const lines = await frameLines(
-			<OomReport kill={oomKillEvent()} index={2} count={3} width={120} height={14} />,
+			<OomReport kill={oomKillEvent()} index={2} count={3} width={120} height={16} />,
 			120,
 		);
 		expect(lines[0]).toBe(` OOM kill 2 of 3: 901 (hog)${' '.repeat(65)}← → older/newer · Esc close`);
-		expect(lines[6]).toBe(
+		const top = lines.findIndex((l) => l.startsWith('▶'));
+		expect(lines[top]).toBe(
 			`▶     901   262144        0      520   500    786000  1048664 hog              ${'█'.repeat(20)}`,
 		);
-		expect(lines[7]).toBe(
+		expect(lines[top + 1]).toBe(
 			`      777   307200    76800      760     0         0   384760 java             ${'█'.repeat(7)}`,
 		);
-		expect(lines[11]).toBe(
+		expect(lines[top + 5]).toBe(
 			'  badness = rss + swapents + pgtables + oom_score_adj × (totalpages / 1000), in pages; the highest dies',
 		);
+	});
+
+	it('lists the tasks it cannot kill, marked with why, and wraps the kill line whole', async () => {
+		const kill = {
+			...oomKillEvent(),
+			unkillable: [
+				{
+					pid: 412,
+					name: 'postgres',
+					rss: 500000,
+					swapents: 12,
+					pgtables: 980,
+					oomScoreAdj: -1000,
+					reason: 'oom_score_adj -1000 (OOM_SCORE_ADJ_MIN): never killed',
+				},
+			],
+		};
+		const lines = await frameLines(
+			<OomReport kill={kill} index={1} count={1} width={100} height={20} />,
+			100,
+		);
+		const text = lines.join('\n');
+		// Every field of the kill line is on screen, oom_score_adj:500 at its end included.
+		expect(text).toContain('oom_score_adj:500');
+		expect(text).toContain('pgtables:2080kB');
+		const row = lines.find((l) => l.includes('postgres'))!;
+		expect(row).toContain(' -1000 ');
+		expect(row).toContain('—');
+		expect(row).toContain('unkillable: adj -1000');
+		// Below every killable candidate.
+		expect(lines.indexOf(row)).toBeGreaterThan(lines.findIndex((l) => l.includes(' nginx ')));
 	});
 
 	it('says when there has been no OOM kill', async () => {

@@ -61,7 +61,39 @@ export function candidateRows(kill: OomKillEvent, width: number): Span[][] {
 			{text: ` ${bar}`, colour: victim ? theme.oom : theme.warn},
 		];
 	});
-	return [header, ...rows];
+	// dump_tasks() lists every task; the ones oom_badness() passes over are marked with why.
+	const skipped = (kill.unkillable ?? []).map((u): Span[] => [
+		{text: '  '},
+		{
+			text: COLUMNS.map((col) =>
+				fitLeft(
+					col.title === 'BADNESS' || col.title === 'ADJ PAGES'
+						? '—'
+						: col.get({...u, adjPages: 0, badness: 0}),
+					col.width,
+				),
+			).join(''),
+			colour: theme.dim,
+		},
+		{text: ` ${fitRight(u.name, NAME_WIDTH)}`, colour: theme.dim},
+		{text: ` unkillable: ${u.oomScoreAdj === -1000 ? 'adj -1000' : 'exiting'}`, colour: theme.ok},
+	]);
+	return [header, ...rows, ...skipped];
+}
+
+/** A kernel line split at the panel's width (no field of the kill line is cut off). */
+export function wrapLine(text: string, width: number): string[] {
+	const room = Math.max(10, width);
+	const out: string[] = [];
+	let rest = text;
+	while (rest.length > room) {
+		const cut = rest.lastIndexOf(' ', room);
+		const at = cut > room / 2 ? cut : room;
+		out.push(rest.slice(0, at));
+		rest = rest.slice(at).trimStart();
+	}
+	out.push(rest);
+	return out;
 }
 
 export function OomReport({kill, index, count, width, height}: OomReportProps) {
@@ -74,14 +106,14 @@ export function OomReport({kill, index, count, width, height}: OomReportProps) {
 			</Box>
 		);
 	}
-	const lines: Span[][] = kill.lines.map((l) => [
-		{text: `${formatDmesgTime(kill.tick)} `, colour: theme.dim},
-		{
-			text: l,
-			colour: l.startsWith('Out of memory') ? theme.oom : undefined,
-			bold: l.startsWith('Out of memory'),
-		},
-	]);
+	const stamp = `${formatDmesgTime(kill.tick)} `;
+	const lines: Span[][] = kill.lines.flatMap((l) => {
+		const strong = l.startsWith('Out of memory') || l.startsWith('Memory cgroup out of memory');
+		return wrapLine(l, width - stamp.length).map((part, i): Span[] => [
+			{text: i === 0 ? stamp : ' '.repeat(stamp.length), colour: theme.dim},
+			{text: part, colour: strong ? theme.oom : undefined, bold: strong},
+		]);
+	});
 	lines.push([]);
 	lines.push(...candidateRows(kill, width));
 	lines.push([]);

@@ -17,6 +17,11 @@ describe('shipped scenarios', () => {
 			if (k.kind !== 'oom-kill') continue;
 			expect(protectedPids).not.toContain(k.pid);
 			expect(k.candidates.map((c) => c.pid)).not.toContain(protectedPids[0]);
+			// ...but the report lists it, as dump_tasks() does, marked unkillable (issue 17 item 8).
+			const listed = k.unkillable?.find((u) => u.pid === protectedPids[0]);
+			expect(listed?.oomScoreAdj).toBe(-1000);
+			expect(listed?.reason).toContain('OOM_SCORE_ADJ_MIN');
+			expect(listed?.rss).toBeGreaterThan(0);
 		}
 		expect(at(r, 110).processes.map((p) => p.pid)).toContain(protectedPids[0]);
 		expect(at(r, 110).processes.find((p) => p.pid === protectedPids[0])!.oomScore).toBe(0);
