@@ -423,7 +423,7 @@ describe('simulation keys', () => {
 		const r = await app(session);
 		await r.press(' ');
 		expect(session.calls).toEqual([{method: 'setPaused', paused: true}]);
-		expect(r.lines()[0]).toMatch(/Up 0:02:13 ×1 paused$/);
+		expect(r.lines()[0]).toMatch(/Up 0:02:13.00 ×1 paused$/);
 		expect(r.status()).toBe(' paused (. steps one tick)');
 		await r.press(' ');
 		expect(session.calls.at(-1)).toEqual({method: 'setPaused', paused: false});

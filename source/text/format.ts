@@ -87,6 +87,15 @@ export function formatClock(seconds: number): string {
 	return `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
 }
 
+/**
+ * Simulated time to the tick (10 ms) as h:mm:ss.cc, for a paused clock: stepping with `.` moves it
+ * one tick, which whole seconds would not show.
+ */
+export function formatClockTicks(ticks: number): string {
+	const t = Math.max(0, Math.floor(ticks));
+	return `${formatClock(Math.floor(t / 100))}.${String(t % 100).padStart(2, '0')}`;
+}
+
 /** A short duration for axis labels: 45s, 4m, 4m30s, 1h05m. */
 export function formatDuration(seconds: number): string {
 	const total = Math.max(0, Math.round(seconds));

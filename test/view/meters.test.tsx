@@ -228,7 +228,14 @@ describe('ClockMeter and RunMeter', () => {
 		};
 		expect(
 			await frame(<ClockMeter snapshot={snapshot} status={paused} width={120} withRun={false} />, 120),
-		).toBe('Up 0:02:13 max paused  ● REC');
+		).toBe('Up 0:02:13.00 max paused  ● REC');
+		// Paused, the clock shows the tick that `.` steps (issue 17 item 20): 13,305 ticks = 2:13.05.
+		expect(
+			await frame(
+				<ClockMeter snapshot={{...snapshot, tick: 13_305}} status={paused} width={120} withRun={false} />,
+				120,
+			),
+		).toBe('Up 0:02:13.05 max paused  ● REC');
 	});
 
 	it('says when the machine cannot keep up with the speed asked', async () => {
@@ -242,7 +249,7 @@ describe('ClockMeter and RunMeter', () => {
 				<ClockMeter snapshot={snapshot} status={{...behind, paused: true}} width={120} withRun={false} />,
 				120,
 			),
-		).toBe('Up 0:02:13 ×10 paused');
+		).toBe('Up 0:02:13.00 ×10 paused');
 	});
 
 	it('shows REPLAY with position and end', async () => {

@@ -3,7 +3,7 @@
 import type {SessionStatus} from '../../session/types.js';
 import type {Snapshot} from '../../sim/snapshot-types.js';
 import {ticksToSeconds} from '../../sim/units.js';
-import {formatClock, formatSpeed} from '../format.js';
+import {formatClock, formatClockTicks, formatSpeed} from '../format.js';
 import {joinFitting, Line, type Span} from '../line.js';
 import {badge, theme} from '../theme.js';
 import {runGroups} from './run-meter.js';
@@ -27,6 +27,11 @@ function speedSpans(status: SessionStatus): Span[] {
 	];
 }
 
+/** Whole seconds while running; to the tick while paused, where `.` steps 10 ms. */
+function clock(tick: number, paused: boolean): string {
+	return paused ? formatClockTicks(tick) : formatClock(ticksToSeconds(tick));
+}
+
 export function ClockMeter({snapshot, status, width, withRun = true}: ClockMeterProps) {
 	const runState: Span = status.paused
 		? {text: 'paused', colour: theme.paused, bold: true}
@@ -35,7 +40,7 @@ export function ClockMeter({snapshot, status, width, withRun = true}: ClockMeter
 		? [
 				{text: 'REPLAY', ...badge(theme.replay), bold: true},
 				{text: ' '},
-				{text: formatClock(ticksToSeconds(status.replay.tick)), colour: theme.value, bold: true},
+				{text: clock(status.replay.tick, status.paused), colour: theme.value, bold: true},
 				{text: `/${formatClock(ticksToSeconds(status.replay.endTick))}`, colour: theme.dim},
 				...speedSpans(status),
 				runState,
@@ -43,7 +48,7 @@ export function ClockMeter({snapshot, status, width, withRun = true}: ClockMeter
 		: [
 				{text: 'Up', colour: theme.label, bold: true},
 				{text: ' '},
-				{text: formatClock(snapshot.time), colour: theme.value, bold: true},
+				{text: clock(snapshot.tick, status.paused), colour: theme.value, bold: true},
 				...speedSpans(status),
 				runState,
 			];
