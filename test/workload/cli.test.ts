@@ -60,7 +60,7 @@ describe('memtop workloads', () => {
 			'zswap',
 		]);
 		expect(lines[0]).toMatch(
-			/^default +RAM 4 GiB +swap 2 GiB ssd +7 processes +A calm, busy, healthy machine/,
+			/^default +RAM 2 GiB +swap 2 GiB ssd +7 processes +A calm, busy, healthy 2 GiB machine/,
 		);
 		expect(lines.find((line) => line.startsWith('thrash'))).toMatch(/RAM 2 GiB +swap 2 GiB hdd +4 processes/);
 	});
