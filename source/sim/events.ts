@@ -3,26 +3,24 @@ import type {Command, CommandOrigin} from './spec.js';
 import {TICKS_PER_SECOND} from './units.js';
 
 /** One OOM candidate with the parts of oom_badness() (all in pages). */
-export interface OomCandidate {
+/** One task's line in dump_tasks(): the figures oom_badness() reads. */
+export interface OomTaskDump {
 	pid: number;
 	name: string;
 	rss: number;
 	swapents: number;
 	pgtables: number;
 	oomScoreAdj: number;
+}
+
+export interface OomCandidate extends OomTaskDump {
 	/** oom_score_adj × totalpages / 1000. */
 	adjPages: number;
 	badness: number;
 }
 
 /** A task dump_tasks() lists that oom_badness() never picks, and why. */
-export interface OomUnkillable {
-	pid: number;
-	name: string;
-	rss: number;
-	swapents: number;
-	pgtables: number;
-	oomScoreAdj: number;
+export interface OomUnkillable extends OomTaskDump {
 	reason: string;
 }
 

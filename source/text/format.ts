@@ -93,7 +93,8 @@ export function formatClock(seconds: number): string {
  */
 export function formatClockTicks(ticks: number): string {
 	const t = Math.max(0, Math.floor(ticks));
-	return `${formatClock(Math.floor(t / 100))}.${String(t % 100).padStart(2, '0')}`;
+	const hundredths = ((t % TICKS_PER_SECOND) * 100) / TICKS_PER_SECOND;
+	return `${formatClock(Math.floor(t / TICKS_PER_SECOND))}.${String(Math.floor(hundredths)).padStart(2, '0')}`;
 }
 
 /** A short duration for axis labels: 45s, 4m, 4m30s, 1h05m. */

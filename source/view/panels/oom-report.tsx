@@ -20,14 +20,15 @@ export interface OomReportProps {
 	height: number;
 }
 
-const COLUMNS: readonly {title: string; width: number; get: (c: OomCandidate) => string}[] = [
+/** `ranked`: a figure only oom_badness() gives, which tasks it passes over do not have. */
+const COLUMNS: readonly {title: string; width: number; ranked?: true; get: (c: OomCandidate) => string}[] = [
 	{title: 'PID', width: 7, get: (c) => String(c.pid)},
 	{title: 'RSS', width: 9, get: (c) => String(c.rss)},
 	{title: 'SWAPENTS', width: 9, get: (c) => String(c.swapents)},
 	{title: 'PGTABLES', width: 9, get: (c) => String(c.pgtables)},
 	{title: 'ADJ', width: 6, get: (c) => String(c.oomScoreAdj)},
-	{title: 'ADJ PAGES', width: 10, get: (c) => String(c.adjPages)},
-	{title: 'BADNESS', width: 9, get: (c) => String(c.badness)},
+	{title: 'ADJ PAGES', width: 10, ranked: true, get: (c) => String(c.adjPages)},
+	{title: 'BADNESS', width: 9, ranked: true, get: (c) => String(c.badness)},
 ];
 const NAME_WIDTH = 16;
 
@@ -66,12 +67,7 @@ export function candidateRows(kill: OomKillEvent, width: number): Span[][] {
 		{text: '  '},
 		{
 			text: COLUMNS.map((col) =>
-				fitLeft(
-					col.title === 'BADNESS' || col.title === 'ADJ PAGES'
-						? '—'
-						: col.get({...u, adjPages: 0, badness: 0}),
-					col.width,
-				),
+				fitLeft(col.ranked ? '—' : col.get({...u, adjPages: 0, badness: 0}), col.width),
 			).join(''),
 			colour: theme.dim,
 		},
