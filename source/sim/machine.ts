@@ -217,6 +217,8 @@ export class Machine {
 		const clock = this.clock;
 		const tick = clock.tick;
 		clock.nowUs = tick * TICK_US;
+		this.disk.beginTick(clock.nowUs);
+		this.swapDev?.beginTick(clock.nowUs);
 		// The LRU sizes are a cache others may refresh (snapshots do); start every tick from fresh
 		// ones so the machine's future never depends on whether someone looked at it.
 		this.lruvec.refresh();

@@ -3,6 +3,7 @@
 // Layout: each typed array's bytes, 8-byte aligned, then the JSON header, then its length (u32).
 import {Machine} from './machine.js';
 import type {Workload} from './spec.js';
+import {TICK_US} from './units.js';
 
 type Typed = Int8Array | Uint8Array | Uint16Array | Int32Array | Uint32Array | Float64Array;
 const CTORS = {Int8Array, Uint8Array, Uint16Array, Int32Array, Uint32Array, Float64Array} as const;
@@ -100,8 +101,8 @@ function machineState(m: Machine, events: boolean) {
 			oomVictimTick: oom.oomVictimTick,
 			nextGroupStart: m.lifecycle.save().nextGroupStart,
 			nextTimedEvent: runner.nextTimedEvent,
-			diskBusy: m.disk.busyUntilUs,
-			swapBusy: m.swapDev ? m.swapDev.busyUntilUs : 0,
+			diskBusy: m.disk.save(m.clock.tick * TICK_US),
+			swapBusy: m.swapDev ? m.swapDev.save(m.clock.tick * TICK_US) : 0,
 		},
 		reclaimCostUs: vmscan.reclaimCostUs,
 		freeSlots: tasks.freeSlots,
@@ -153,8 +154,8 @@ function loadModules(m: Machine, s: MachineState): void {
 	m.lifecycle.load(sc);
 	m.runner.load(sc);
 	m.clock.tick = sc.tick;
-	m.disk.busyUntilUs = sc.diskBusy;
-	if (m.swapDev) m.swapDev.busyUntilUs = sc.swapBusy;
+	m.disk.load(sc.diskBusy, sc.tick * TICK_US);
+	m.swapDev?.load(sc.swapBusy, sc.tick * TICK_US);
 	Object.assign(m.sysctl, s.sysctl);
 	Object.assign(m.vm, s.vm);
 	m.psi.load({psi: s.psi});

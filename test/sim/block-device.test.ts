@@ -11,7 +11,7 @@ describe('block device', () => {
 		expect(hdd.read(0, 1)).toBeCloseTo(8000 + page, 6);
 		// Issued at once behind it: queued 8022.76, then one page, no seek.
 		expect(hdd.read(0, 1, false)).toBeCloseTo(8000 + 2 * page, 6);
-		expect(hdd.busyUntilUs).toBeCloseTo(8000 + 2 * page, 6);
+		expect(hdd.queuedAt(0)).toBeCloseTo(8000 + 2 * page, 6);
 	});
 
 	it('HDD: 32 consecutive writes are one seek and 32 transfers (merged): 8 ms + 728 µs', () => {
@@ -40,5 +40,46 @@ describe('block device', () => {
 		expect(new BlockDevice(DEVICE_PROFILES.hdd).read(0, 32)).toBeCloseTo(8000 + (32 * 4096) / 180, 6);
 		expect(new BlockDevice(DEVICE_PROFILES.ssd).read(0, 32)).toBeCloseTo(120 + (32 * 4096) / 500, 6);
 		expect(new BlockDevice(DEVICE_PROFILES.nvme).read(0, 32)).toBeCloseTo(50 + (32 * 4096) / 2500, 6);
+	});
+
+	it('a request waits for work issued before it in simulated time, not for work simulated before it', () => {
+		// Processes run one after another in a tick, each from the tick's start: the second process's read
+		// at 1 ms is simulated after the first's at 8 ms, but the SSD serves it first.
+		const ssd = new BlockDevice(DEVICE_PROFILES.ssd);
+		ssd.beginTick(0);
+		const page = 4096 / 500; // 8.192 µs
+		expect(ssd.read(8000, 1)).toBeCloseTo(120 + page, 6);
+		expect(ssd.read(1000, 1)).toBeCloseTo(120 + page, 6);
+		// A read issued 2 µs after the one at 1 ms finds what is left of its 8.192 + 120/32 µs of device time.
+		expect(ssd.read(1002, 1)).toBeCloseTo(page + 3.75 - 2 + 120 + page, 6);
+	});
+
+	it('HDD: a tick asked for more than it can do leaves a backlog the next tick waits for', () => {
+		const hdd = new BlockDevice(DEVICE_PROFILES.hdd);
+		const seek = 8000 + 4096 / 180; // 8022.76 µs of device time each
+		hdd.beginTick(0);
+		// Three processes fault at the tick's start: 24.07 ms of work in a 10 ms tick.
+		for (let i = 0; i < 3; i++) hdd.read(0, 1);
+		hdd.beginTick(10_000);
+		expect(hdd.queuedAt(10_000)).toBeCloseTo(3 * seek - 10_000, 6);
+		// A read at 12 ms waits for what is left of it: 14.07 − 2 ms, then its own seek and transfer.
+		expect(hdd.read(12_000, 1)).toBeCloseTo(3 * seek - 12_000 + seek, 6);
+		// The queue is a state between ticks: saved and loaded, the next tick finds the same backlog.
+		const copy = new BlockDevice(DEVICE_PROFILES.hdd);
+		copy.load(hdd.save(20_000), 20_000);
+		hdd.beginTick(20_000);
+		copy.beginTick(20_000);
+		expect(copy.queuedAt(20_000)).toBe(hdd.queuedAt(20_000));
+		expect(copy.queuedAt(20_000)).toBeCloseTo(4 * seek - 20_000, 6);
+	});
+
+	it('congestion: reclaim backs off once 100 ms of writes are queued, and the wait is what exceeds it', () => {
+		const hdd = new BlockDevice(DEVICE_PROFILES.hdd);
+		hdd.beginTick(0);
+		for (let i = 0; i < 13; i++) hdd.write(0, 1, true); // 13 × 8022.76 = 104.3 ms
+		expect(hdd.congested(0)).toBe(true);
+		expect(hdd.congestionWait(0)).toBeCloseTo(13 * (8000 + 4096 / 180) - 100_000, 6);
+		// 4.3 ms later the queue is back under the mark.
+		expect(hdd.congested(4400)).toBe(false);
 	});
 });

@@ -20,6 +20,16 @@ describe('shipped scenarios', () => {
 		expect(reaped && reaped.kind === 'oom-reaped' ? reaped.line : '').toMatch(
 			/^oom_reaper: reaped process \d+ \(leaky\), now anon-rss:0kB/,
 		);
+		// While the leaker is swapped out, the others barely notice: their hot pages stay resident and the
+		// few swap-ins of their cold tail take an SSD read each (~130 µs), not a wait behind the swap-outs.
+		const killedAt = Math.floor(first.tick / 100);
+		expect(killedAt).toBeGreaterThan(60);
+		for (let s = 55; s <= killedAt; s++) {
+			const snap = at(r, s);
+			expect(snap.vmstat.pswpout).toBeGreaterThan(0);
+			for (const p of snap.processes) if (p.name !== 'leaky') expect(p.progress).toBeGreaterThan(0.8);
+			expect(snap.psi.some.avg10).toBeLessThan(5);
+		}
 		// The others survive.
 		expect(at(r, 100).processes.map((p) => p.name)).not.toContain('leaky');
 		expect(at(r, 100).processes.length).toBeGreaterThan(0);
