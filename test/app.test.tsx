@@ -61,7 +61,8 @@ async function selectedPid(
 	session: FakeSession,
 ): Promise<number | undefined> {
 	const before = session.sent.length;
-	await r.press('k');
+	// k opens the signal menu on the selected process; Enter sends its first signal.
+	await r.press('k', KEYS.enter);
 	const sent = session.sent.slice(before);
 	const kill = sent.find((c) => c.kind === 'kill');
 	return kill?.kind === 'kill' ? kill.pid : undefined;
@@ -345,7 +346,8 @@ describe('htop keys', () => {
 		// A lone Esc waits a moment for a sequence to follow (Ink's parser), so it goes alone.
 		await r.press(KEYS.escape);
 		await r.press('/postg\rk');
-		expect(session.sent).toEqual([{kind: 'kill', pid: 412}]);
+		await r.press(KEYS.enter);
+		expect(session.sent).toEqual([{kind: 'kill', pid: 412, signal: 'SIGTERM'}]);
 	});
 
 	it('a filter matching nothing explains the empty table', async () => {
@@ -380,14 +382,39 @@ describe('htop keys', () => {
 	});
 
 	for (const key of [KEYS.f9, 'k']) {
-		it(`${JSON.stringify(key)} kills the selected process`, async () => {
+		it(`${JSON.stringify(key)} opens the signal menu, SIGTERM first; Enter sends it`, async () => {
 			const session = liveSession();
-			const r = await app(session);
+			const r = await app(session, 80, 24);
 			await r.press(KEYS.down, key);
-			expect(session.sent).toEqual([{kind: 'kill', pid: 901}]);
-			expect(r.status()).toBe(' sent SIGKILL to 901 (hog)');
+			expect(session.sent).toEqual([]);
+			const at = r.lines().findIndex((l) => l.startsWith(' Send signal:'));
+			expect(r.lines()[at]).toMatch(/^ Send signal: to 901 \(hog\) +↑↓ Enter send · Esc cancel$/);
+			expect(r.lines()[at + 1]).toMatch(/^ {2}15 SIGTERM {3}shuts down, exits after 1 s/);
+			expect(r.lines()[at + 2]).toMatch(/^ {3}9 SIGKILL {3}killed at once/);
+			expect(r.lines().at(-1)).toMatch(/^EnterSend .*EscCancel/);
+			await r.press(KEYS.enter);
+			expect(session.sent).toEqual([{kind: 'kill', pid: 901, signal: 'SIGTERM'}]);
+			expect(r.status()).toBe(' sent SIGTERM to 901 (hog)');
+			expect(r.lines().some((l) => l.startsWith(' Send signal:'))).toBe(false);
 		});
 	}
+
+	it('in the signal menu ↓ or j picks SIGKILL, ↑ or k goes back, Esc cancels', async () => {
+		const session = liveSession();
+		const r = await app(session, 80, 24);
+		await r.press(KEYS.down, 'k', KEYS.down, KEYS.enter);
+		expect(session.sent).toEqual([{kind: 'kill', pid: 901, signal: 'SIGKILL'}]);
+		expect(r.status()).toBe(' sent SIGKILL to 901 (hog)');
+		await r.press('k', 'j', 'k', KEYS.enter);
+		expect(session.sent.at(-1)).toEqual({kind: 'kill', pid: 901, signal: 'SIGTERM'});
+		await r.press(KEYS.f9, 'j', 'j', 'j', KEYS.enter);
+		expect(session.sent.at(-1)).toEqual({kind: 'kill', pid: 901, signal: 'SIGKILL'});
+		const count = session.sent.length;
+		await r.press('k');
+		await r.press(KEYS.escape);
+		expect(session.sent).toHaveLength(count);
+		expect(r.lines().some((l) => l.startsWith(' Send signal:'))).toBe(false);
+	});
 
 	for (const key of [KEYS.f10, 'q']) {
 		it(`${JSON.stringify(key)} quits`, async () => {

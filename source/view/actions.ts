@@ -19,6 +19,7 @@ import type {Column} from './panels/columns.js';
 import {explainLineCount} from './panels/explain-panel.js';
 import {helpLineCount} from './panels/help.js';
 import {detailLineCount} from './panels/process-detail.js';
+import {SIGNAL_MENU} from './panels/signal-menu.js';
 import {SETUP_CATEGORIES, type SetupCategory, setupLines, setupMove, setupToggle} from './setup.js';
 import type {TableRow} from './tree.js';
 import {
@@ -182,10 +183,24 @@ function changeSpeed(env: ActionEnv, delta: number): void {
 	env.message(`speed ${formatSpeed(speed)}`);
 }
 
+/** F9 / k: htop's "Send signal" menu for the selected process, SIGTERM first. */
 function killSelected(env: ActionEnv): void {
 	const p = selectedProcess(env);
 	if (!p) return;
-	send(env, {kind: 'kill', pid: p.pid}, `sent SIGKILL to ${p.pid} (${p.name})`);
+	env.dispatch({type: 'overlay', overlay: {kind: 'signal', pid: p.pid, name: p.name, cursor: 0}});
+}
+
+/** Enter in the signal menu: kill(2) with the chosen signal, and the menu closes. */
+function sendSignal(env: ActionEnv): void {
+	const overlay = env.ui().overlay;
+	if (overlay?.kind !== 'signal') return;
+	const choice = SIGNAL_MENU[overlay.cursor] ?? SIGNAL_MENU[0]!;
+	env.dispatch({type: 'overlay', overlay: null});
+	send(
+		env,
+		{kind: 'kill', pid: overlay.pid, signal: choice.signal},
+		`sent ${choice.signal} to ${overlay.pid} (${overlay.name})`,
+	);
 }
 
 /** The policies a duel cycles through, most instructive first. */
@@ -258,11 +273,17 @@ export const ACTIONS: Record<ActionId, Action> = {
 		env.dispatch({type: 'overlay', overlay: {kind: 'oom', back}});
 	},
 	'menu-move': (env, key) => {
-		env.dispatch({
-			type: 'sort-menu-move',
-			delta: Math.sign(scrollDelta(env, key)),
-			count: env.view().visibleColumns.length,
-		});
+		const signal = env.ui().overlay?.kind === 'signal';
+		const count = signal ? SIGNAL_MENU.length : env.view().visibleColumns.length;
+		const delta =
+			key === 'Home' || key === 'End'
+				? (key === 'Home' ? -1 : 1) * count
+				: key === 'k'
+					? -1
+					: key === 'j'
+						? 1
+						: Math.sign(scrollDelta(env, key));
+		env.dispatch({type: 'sort-menu-move', delta, count});
 	},
 	'sort-choose': (env) => {
 		const overlay = env.ui().overlay;
@@ -441,6 +462,7 @@ export const ACTIONS: Record<ActionId, Action> = {
 		}
 	},
 	kill: killSelected,
+	'signal-send': sendSignal,
 	setup: (env) =>
 		env.dispatch({
 			type: 'overlay',

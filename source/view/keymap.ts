@@ -16,6 +16,7 @@ export type ActionId =
 	| 'oom-older'
 	| 'menu-move'
 	| 'sort-choose'
+	| 'signal-send'
 	| 'seek'
 	| 'marker'
 	| 'goto'
@@ -72,6 +73,7 @@ const ALL_CONTEXTS: readonly KeyContext[] = [
 	...PROMPTS,
 	'help',
 	'sort',
+	'signal',
 	'detail',
 	'oom',
 	'setup',
@@ -202,7 +204,13 @@ export const KEYMAP: readonly Binding[] = [
 		contexts: ['help', 'detail', 'oom', 'explain'],
 		modes: ALL_MODES,
 	},
-	{action: 'close', keys: ['Esc', 'q'], contexts: ['sort', 'detail', 'oom', 'explain'], modes: ALL_MODES},
+	{
+		action: 'close',
+		keys: ['Esc', 'q'],
+		contexts: ['sort', 'signal', 'detail', 'oom', 'explain'],
+		modes: ALL_MODES,
+		bar: [{key: 'Esc', label: 'Cancel', slot: 'fn', order: 90, contexts: ['signal']}],
+	},
 	{
 		action: 'close',
 		keys: ['e'],
@@ -222,6 +230,21 @@ export const KEYMAP: readonly Binding[] = [
 	{action: 'oom-older', keys: ['Left', 'Right'], contexts: ['oom'], modes: ALL_MODES},
 	{action: 'menu-move', keys: ['Up', 'Down', 'PgUp', 'PgDn'], contexts: ['sort'], modes: ALL_MODES},
 	{action: 'sort-choose', keys: ['Enter'], contexts: ['sort'], modes: ALL_MODES},
+	// htop's signal menu: j and k move as the arrows do there.
+	{
+		action: 'menu-move',
+		keys: ['Up', 'Down', 'PgUp', 'PgDn', 'Home', 'End', 'k', 'j'],
+		contexts: ['signal'],
+		modes: ALL_MODES,
+	},
+	{
+		action: 'signal-send',
+		keys: ['Enter'],
+		contexts: ['signal'],
+		modes: ALL_MODES,
+		machine: true,
+		bar: [{key: 'Enter', label: 'Send', slot: 'fn', order: 10}],
+	},
 
 	main({
 		action: 'pause',
@@ -446,7 +469,7 @@ export const KEYMAP: readonly Binding[] = [
 		action: 'kill',
 		keys: ['F9', 'k'],
 		machine: true,
-		help: [{section: 'Simulation', keys: 'F9 k', text: 'kill the selected process'}],
+		help: [{section: 'Simulation', keys: 'F9 k', text: 'kill: SIGTERM (1 s) or SIGKILL'}],
 		bar: [{key: 'F9', label: 'Kill', slot: 'fn', order: 50, modes: LIVE}],
 	}),
 	// htop's keys that mean nothing here (yet): say so rather than nothing.
@@ -491,6 +514,7 @@ export function actionApplies(action: ActionId, mode: Mode): boolean {
 export const UNBOUND_IN_OVERLAY: Record<Overlay['kind'], 'close' | 'swallow' | 'main'> = {
 	help: 'close',
 	sort: 'swallow',
+	signal: 'swallow',
 	detail: 'main',
 	oom: 'main',
 	setup: 'swallow',

@@ -16,6 +16,7 @@ import {PolicyDuel} from './panels/policy-duel.js';
 import {ProcessDetail} from './panels/process-detail.js';
 import {ProcessTable} from './panels/process-table.js';
 import {Setup} from './panels/setup.js';
+import {SignalMenu} from './panels/signal-menu.js';
 import {SortMenu} from './panels/sort-menu.js';
 import {StatusLine} from './panels/status-line.js';
 import type {Dashboard} from './use-dashboard.js';
@@ -63,6 +64,17 @@ function OverlayBody({d}: {d: Dashboard}): ReactNode {
 				columns={d.visibleColumns}
 				cursor={overlay.cursor}
 				current={ui.sortColumn}
+				width={width}
+				height={layout.body}
+			/>
+		);
+	}
+	if (overlay?.kind === 'signal') {
+		return (
+			<SignalMenu
+				pid={overlay.pid}
+				name={overlay.name}
+				cursor={overlay.cursor}
 				width={width}
 				height={layout.body}
 			/>

@@ -23,6 +23,8 @@ export type Overlay =
 	/** `back` counts OOM kills from the newest (0 = the last one). */
 	| {kind: 'oom'; back: number}
 	| {kind: 'sort'; cursor: number}
+	/** htop's F9 "Send signal" menu, for one process; `cursor` indexes SIGNAL_MENU. */
+	| {kind: 'signal'; pid: number; name: string; cursor: number}
 	/** Explain this (e): a meter, a column (for the selected process) or an event. */
 	| {kind: 'explain'; topic: ExplainTopic; offset: number}
 	/** htop's F2 setup: a category on the left, its lines on the right; `opened` to tell a change. */
@@ -76,6 +78,7 @@ export type UiAction =
 	| {type: 'prompt-backspace'}
 	| {type: 'prompt-close'; commit: boolean}
 	| {type: 'overlay'; overlay: Overlay | null}
+	/** Move the cursor of the open menu (sort or signal) within its `count` lines. */
 	| {type: 'sort-menu-move'; delta: number; count: number}
 	/** `max`: the largest useful offset (lines minus the window's height). */
 	| {type: 'overlay-scroll'; delta: number; max: number}
@@ -222,7 +225,7 @@ export const uiReducer = produce((draft: UiState, action: UiAction): void => {
 			draft.overlay = action.overlay;
 			return;
 		case 'sort-menu-move':
-			if (draft.overlay?.kind !== 'sort' || action.count === 0) return;
+			if ((draft.overlay?.kind !== 'sort' && draft.overlay?.kind !== 'signal') || action.count === 0) return;
 			draft.overlay.cursor = Math.max(0, Math.min(action.count - 1, draft.overlay.cursor + action.delta));
 			return;
 		case 'overlay-scroll':

@@ -33,7 +33,8 @@ async function dashboard(width = 120, rows = 40) {
 	const r = await mount(<App session={session} />, width, rows);
 	const selected = async (): Promise<number | undefined> => {
 		const before = session.sent.length;
-		await r.press('k');
+		// k opens the signal menu on the selected process; Enter sends its first signal.
+		await r.press('k', KEYS.enter);
 		const kill = session.sent.slice(before).find((c) => c.kind === 'kill');
 		return kill?.kind === 'kill' ? kill.pid : undefined;
 	};

@@ -78,7 +78,7 @@ function wheel(env: ActionEnv, delta: number): void {
 		if (!overlay) ACTIONS.move(env, key);
 		else if (overlay.kind === 'help' || overlay.kind === 'detail' || overlay.kind === 'explain')
 			ACTIONS.scroll(env, key);
-		else if (overlay.kind === 'sort') ACTIONS['menu-move'](env, key);
+		else if (overlay.kind === 'sort' || overlay.kind === 'signal') ACTIONS['menu-move'](env, key);
 		else if (overlay.kind === 'setup') ACTIONS['setup-move'](env, key);
 	}
 }
