@@ -399,6 +399,46 @@ describe('htop keys', () => {
 		});
 	}
 
+	it('Tab gives the event log the keys: PgUp shows older events, new ones do not move it, End follows', async () => {
+		const session = liveSession();
+		for (let t = 134; t <= 180; t++) {
+			session.publish(
+				buildSnapshot({
+					time: t,
+					events: [{kind: 'process-start', tick: t * 100, pid: 2000 + t, name: `job${t}`}],
+				}),
+			);
+		}
+		const r = await app(session, 120, 40);
+		const title = () => r.lines().find((l) => l.startsWith(' Events')) ?? '';
+		const log = () =>
+			r
+				.lines()
+				.filter((l) => /^\[ +\d+\.\d\d\] /.test(l))
+				.join('\n');
+		expect(log()).toMatch(/started 2180 \(job180\)/);
+		expect(title()).toMatch(/ · lines \d+–(\d+) of \1 {3}History/);
+		await r.press('\t');
+		expect(title()).toMatch(/^ Events \(scrolling, Tab back\)/);
+		await r.press(KEYS.pageUp);
+		expect(title()).toMatch(/lines \d+–\d+ of 51 · End follows {3}History/);
+		const back = log();
+		expect(back).not.toMatch(/job180/);
+		session.publish(
+			buildSnapshot({time: 181, events: [{kind: 'process-start', tick: 18_100, pid: 2181, name: 'job181'}]}),
+		);
+		await r.press(KEYS.up, KEYS.down);
+		expect(log()).toBe(back);
+		await r.press(KEYS.home);
+		expect(log()).toMatch(/Out of memory/);
+		await r.press(KEYS.end);
+		expect(log()).toMatch(/started 2181 \(job181\)/);
+		expect(title()).not.toMatch(/End follows/);
+		// Keys the log does not take are still the table's; Tab gives ↑ ↓ back to the table.
+		await r.press('\t', KEYS.down, 'k');
+		expect(r.lines().some((l) => l.startsWith(' Send signal:'))).toBe(true);
+	});
+
 	it('in the signal menu ↓ or j picks SIGKILL, ↑ or k goes back, Esc cancels', async () => {
 		const session = liveSession();
 		const r = await app(session, 80, 24);

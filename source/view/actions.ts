@@ -16,6 +16,7 @@ import type {ActionId} from './keymap.js';
 import type {Layout} from './layout.js';
 import {METERS} from './meters/registry.js';
 import type {Column} from './panels/columns.js';
+import {type LogRow, logRows, scrolledAnchor} from './panels/event-log.js';
 import {explainLineCount} from './panels/explain-panel.js';
 import {helpLineCount} from './panels/help.js';
 import {detailLineCount} from './panels/process-detail.js';
@@ -201,6 +202,25 @@ function sendSignal(env: ActionEnv): void {
 		{kind: 'kill', pid: overlay.pid, signal: choice.signal},
 		`sent ${choice.signal} to ${overlay.pid} (${overlay.name})`,
 	);
+}
+
+/** The event log's rows and room as the screen has them now. */
+function logView(env: ActionEnv): {rows: LogRow[]; room: number} {
+	const {layout} = env.view();
+	return {rows: logRows(env.session.getEventLog(), layout.logWidth), room: Math.max(0, layout.logHeight - 1)};
+}
+
+/** Scroll the log: ↑ ↓ a row, PgUp PgDn a page, Home the oldest, End (or reaching the newest) follows. */
+export function scrollLog(env: ActionEnv, key: string): void {
+	const {rows, room} = logView(env);
+	if (key === 'End') {
+		env.dispatch({type: 'log-scroll', to: null});
+		return;
+	}
+	const page = Math.max(1, room - 1);
+	const delta =
+		key === 'Home' ? -rows.length : key === 'Up' ? -1 : key === 'Down' ? 1 : key === 'PgUp' ? -page : page;
+	env.dispatch({type: 'log-scroll', to: scrolledAnchor(rows, room, env.ui().logScroll, delta)});
 }
 
 /** The policies a duel cycles through, most instructive first. */
@@ -540,5 +560,18 @@ export const ACTIONS: Record<ActionId, Action> = {
 		const topic = stepTopic(list, overlay.topic, delta);
 		env.dispatch({type: 'overlay', overlay: {kind: 'explain', topic, offset: 0}});
 	},
+	'log-focus': (env, key) => {
+		if (env.ui().logFocus || key === 'Esc') {
+			env.dispatch({type: 'log-focus', focus: false});
+			return;
+		}
+		if (env.view().layout.logHeight <= 1) {
+			env.message('the event log is hidden: v shows it', 'warn');
+			return;
+		}
+		env.dispatch({type: 'log-focus', focus: true});
+		env.message('event log: ↑ ↓ PgUp PgDn Home End scroll, End follows, Tab gives the keys back');
+	},
+	'log-scroll': scrollLog,
 	unassigned: (env, key) => env.message(`${key} does nothing here; ? lists the keys`),
 };

@@ -54,10 +54,12 @@ export type ActionId =
 	| 'tree'
 	| 'tree-fold'
 	| 'explain'
-	| 'explain-step';
+	| 'explain-step'
+	| 'log-focus'
+	| 'log-scroll';
 
 /** What the dashboard is showing a key to: the table, a prompt, or one of the windows. */
-export type KeyContext = 'main' | 'tree' | `prompt:${PromptKind}` | Overlay['kind'];
+export type KeyContext = 'main' | 'tree' | 'log' | `prompt:${PromptKind}` | Overlay['kind'];
 
 /** Where snapshots come from and whether the clock runs. */
 export type Mode = 'live' | 'paused' | 'replay';
@@ -70,6 +72,7 @@ const PROMPTS: readonly KeyContext[] = ['prompt:search', 'prompt:filter', 'promp
 const TABLE: readonly KeyContext[] = ['main', 'tree'];
 const ALL_CONTEXTS: readonly KeyContext[] = [
 	...TABLE,
+	'log',
 	...PROMPTS,
 	'help',
 	'sort',
@@ -246,6 +249,15 @@ export const KEYMAP: readonly Binding[] = [
 		bar: [{key: 'Enter', label: 'Send', slot: 'fn', order: 10}],
 	},
 
+	// ---- the event log, while it has the keys (Tab) --------------------------------------------
+	{
+		action: 'log-scroll',
+		keys: ['Up', 'Down', 'PgUp', 'PgDn', 'Home', 'End'],
+		contexts: ['log'],
+		modes: ALL_MODES,
+	},
+	{action: 'log-focus', keys: ['Tab', 'Esc'], contexts: ['log'], modes: ALL_MODES},
+
 	main({
 		action: 'pause',
 		keys: ['Space'],
@@ -364,6 +376,11 @@ export const KEYMAP: readonly Binding[] = [
 			},
 		],
 		bar: [{key: 'e', label: 'Explain', slot: 'hint', order: 165}],
+	}),
+	main({
+		action: 'log-focus',
+		keys: ['Tab'],
+		help: [{section: 'Navigate', keys: 'Tab', text: 'scroll the event log (End follows)'}],
 	}),
 	main({
 		action: 'oom-report',
@@ -486,9 +503,10 @@ export function keyContext(
 	prompt: {kind: PromptKind} | null,
 	overlay: Overlay | null,
 	tree = false,
+	log = false,
 ): KeyContext {
 	if (prompt) return `prompt:${prompt.kind}`;
-	return overlay?.kind ?? (tree ? 'tree' : 'main');
+	return overlay?.kind ?? (log ? 'log' : tree ? 'tree' : 'main');
 }
 
 /** The binding a key spec triggers in this context and mode, if any. */

@@ -112,7 +112,13 @@ function TableBody({d}: {d: Dashboard}) {
 	const {ui, width, layout, snapshot, session} = d;
 	const log =
 		layout.logHeight > 0 ? (
-			<EventLog events={session.getEventLog()} width={layout.logWidth} height={layout.logHeight} />
+			<EventLog
+				events={session.getEventLog()}
+				width={layout.logWidth}
+				height={layout.logHeight}
+				scroll={ui.logScroll}
+				focused={ui.logFocus}
+			/>
 		) : null;
 	const twin = session.getTwin?.() ?? null;
 	let graphs: ReactNode = null;

@@ -4,6 +4,7 @@ import {produce} from 'immer';
 import {type DashboardConfig, DEFAULT_CONFIG} from './config.js';
 import type {ExplainTopic} from './explain.js';
 import {COLUMNS, type ColumnId, columnById, DEFAULT_SORT} from './panels/columns.js';
+import type {LogAnchor} from './panels/event-log.js';
 
 /** The speed ladder + and - walk (simulated seconds per real second). */
 export const SPEEDS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, Number.POSITIVE_INFINITY] as const;
@@ -60,6 +61,9 @@ export interface UiState {
 	/** htop's tree view (F5), and the tree nodes folded away with - (by key). */
 	tree: boolean;
 	collapsed: readonly string[];
+	/** The event log has the keys (Tab), and where it is scrolled back to (null: following). */
+	logFocus: boolean;
+	logScroll: LogAnchor | null;
 }
 
 export type UiAction =
@@ -90,6 +94,9 @@ export type UiAction =
 	| {type: 'message-clear'; id: number}
 	| {type: 'config'; config: DashboardConfig}
 	| {type: 'tree-toggle'}
+	| {type: 'log-focus'; focus: boolean}
+	/** Scroll the event log to an anchor (null: follow the newest again). */
+	| {type: 'log-scroll'; to: LogAnchor | null}
 	/** Fold (or unfold) a tree node; `fold` undefined flips it. */
 	| {type: 'tree-fold'; key: string; fold?: boolean};
 
@@ -110,6 +117,8 @@ export const initialUiState: UiState = {
 	config: DEFAULT_CONFIG,
 	tree: false,
 	collapsed: [],
+	logFocus: false,
+	logScroll: null,
 };
 
 /** The ladder index closest to a speed the session reports. */
@@ -260,6 +269,12 @@ export const uiReducer = produce((draft: UiState, action: UiAction): void => {
 			return;
 		case 'tree-toggle':
 			draft.tree = !draft.tree;
+			return;
+		case 'log-focus':
+			draft.logFocus = action.focus;
+			return;
+		case 'log-scroll':
+			draft.logScroll = action.to;
 			return;
 		case 'tree-fold': {
 			const folded = draft.collapsed.includes(action.key);

@@ -70,6 +70,30 @@ describe('mouse', () => {
 		expect(await r.selected()).toBe(777);
 	});
 
+	it('the wheel over the event log scrolls the log, not the table', async () => {
+		const r = await dashboard();
+		for (let t = 1; t <= 40; t++) {
+			r.session.publish(
+				buildSnapshot({
+					time: t,
+					events: [{kind: 'process-start', tick: t * 100, pid: 3000 + t, name: `job${t}`}],
+				}),
+			);
+		}
+		await r.press(KEYS.down);
+		const before = await r.selected();
+		await r.press(KEYS.escape);
+		const at = r.lines().findIndex((l) => l.startsWith(' Events'));
+		expect(r.lines()[at]).not.toMatch(/End follows/);
+		await r.press(wheel(false, 5, at + 2));
+		expect(r.lines()[at]).toMatch(/End follows/);
+		expect(r.lines().some((l) => l.includes('started 3040 (job40)'))).toBe(false);
+		// The table's selection did not move.
+		expect(await r.selected()).toBe(before);
+		await r.press(wheel(true, 5, at + 2));
+		expect(r.lines()[at]).not.toMatch(/End follows/);
+	});
+
 	it('a click on a function-bar label runs its key', async () => {
 		const r = await dashboard();
 		const bar = r.lines().length - 1;
