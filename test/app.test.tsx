@@ -61,7 +61,8 @@ async function selectedPid(
 	session: FakeSession,
 ): Promise<number | undefined> {
 	const before = session.sent.length;
-	await r.press('k');
+	// k opens the signal menu on the selected process; Enter sends its first signal.
+	await r.press('k', KEYS.enter);
 	const sent = session.sent.slice(before);
 	const kill = sent.find((c) => c.kind === 'kill');
 	return kill?.kind === 'kill' ? kill.pid : undefined;
@@ -345,7 +346,8 @@ describe('htop keys', () => {
 		// A lone Esc waits a moment for a sequence to follow (Ink's parser), so it goes alone.
 		await r.press(KEYS.escape);
 		await r.press('/postg\rk');
-		expect(session.sent).toEqual([{kind: 'kill', pid: 412}]);
+		await r.press(KEYS.enter);
+		expect(session.sent).toEqual([{kind: 'kill', pid: 412, signal: 'SIGTERM'}]);
 	});
 
 	it('a filter matching nothing explains the empty table', async () => {
@@ -380,14 +382,79 @@ describe('htop keys', () => {
 	});
 
 	for (const key of [KEYS.f9, 'k']) {
-		it(`${JSON.stringify(key)} kills the selected process`, async () => {
+		it(`${JSON.stringify(key)} opens the signal menu, SIGTERM first; Enter sends it`, async () => {
 			const session = liveSession();
-			const r = await app(session);
+			const r = await app(session, 80, 24);
 			await r.press(KEYS.down, key);
-			expect(session.sent).toEqual([{kind: 'kill', pid: 901}]);
-			expect(r.status()).toBe(' sent SIGKILL to 901 (hog)');
+			expect(session.sent).toEqual([]);
+			const at = r.lines().findIndex((l) => l.startsWith(' Send signal:'));
+			expect(r.lines()[at]).toMatch(/^ Send signal: to 901 \(hog\) +↑↓ Enter send · Esc cancel$/);
+			expect(r.lines()[at + 1]).toMatch(/^ {2}15 SIGTERM {3}shuts down, exits after 1 s/);
+			expect(r.lines()[at + 2]).toMatch(/^ {3}9 SIGKILL {3}killed at once/);
+			expect(r.lines().at(-1)).toMatch(/^EnterSend .*EscCancel/);
+			await r.press(KEYS.enter);
+			expect(session.sent).toEqual([{kind: 'kill', pid: 901, signal: 'SIGTERM'}]);
+			expect(r.status()).toBe(' sent SIGTERM to 901 (hog)');
+			expect(r.lines().some((l) => l.startsWith(' Send signal:'))).toBe(false);
 		});
 	}
+
+	it('Tab gives the event log the keys: PgUp shows older events, new ones do not move it, End follows', async () => {
+		const session = liveSession();
+		for (let t = 134; t <= 180; t++) {
+			session.publish(
+				buildSnapshot({
+					time: t,
+					events: [{kind: 'process-start', tick: t * 100, pid: 2000 + t, name: `job${t}`}],
+				}),
+			);
+		}
+		const r = await app(session, 120, 40);
+		const title = () => r.lines().find((l) => l.startsWith(' Events')) ?? '';
+		const log = () =>
+			r
+				.lines()
+				.filter((l) => /^\[ +\d+\.\d\d\] /.test(l))
+				.join('\n');
+		expect(log()).toMatch(/started 2180 \(job180\)/);
+		expect(title()).toMatch(/ · lines \d+–(\d+) of \1 {3}History/);
+		await r.press('\t');
+		expect(title()).toMatch(/^ Events \(scrolling, Tab back\)/);
+		await r.press(KEYS.pageUp);
+		expect(title()).toMatch(/lines \d+–\d+ of 51 · End follows {3}History/);
+		const back = log();
+		expect(back).not.toMatch(/job180/);
+		session.publish(
+			buildSnapshot({time: 181, events: [{kind: 'process-start', tick: 18_100, pid: 2181, name: 'job181'}]}),
+		);
+		await r.press(KEYS.up, KEYS.down);
+		expect(log()).toBe(back);
+		await r.press(KEYS.home);
+		expect(log()).toMatch(/Out of memory/);
+		await r.press(KEYS.end);
+		expect(log()).toMatch(/started 2181 \(job181\)/);
+		expect(title()).not.toMatch(/End follows/);
+		// Keys the log does not take are still the table's; Tab gives ↑ ↓ back to the table.
+		await r.press('\t', KEYS.down, 'k');
+		expect(r.lines().some((l) => l.startsWith(' Send signal:'))).toBe(true);
+	});
+
+	it('in the signal menu ↓ or j picks SIGKILL, ↑ or k goes back, Esc cancels', async () => {
+		const session = liveSession();
+		const r = await app(session, 80, 24);
+		await r.press(KEYS.down, 'k', KEYS.down, KEYS.enter);
+		expect(session.sent).toEqual([{kind: 'kill', pid: 901, signal: 'SIGKILL'}]);
+		expect(r.status()).toBe(' sent SIGKILL to 901 (hog)');
+		await r.press('k', 'j', 'k', KEYS.enter);
+		expect(session.sent.at(-1)).toEqual({kind: 'kill', pid: 901, signal: 'SIGTERM'});
+		await r.press(KEYS.f9, 'j', 'j', 'j', KEYS.enter);
+		expect(session.sent.at(-1)).toEqual({kind: 'kill', pid: 901, signal: 'SIGKILL'});
+		const count = session.sent.length;
+		await r.press('k');
+		await r.press(KEYS.escape);
+		expect(session.sent).toHaveLength(count);
+		expect(r.lines().some((l) => l.startsWith(' Send signal:'))).toBe(false);
+	});
 
 	for (const key of [KEYS.f10, 'q']) {
 		it(`${JSON.stringify(key)} quits`, async () => {

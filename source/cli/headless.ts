@@ -174,6 +174,8 @@ const STATE_LETTER: Record<Snapshot['processes'][number]['state'], string> = {
 	swapin: 'D',
 	io: 'D',
 	throttled: 'D',
+	// Shutting down after SIGTERM: its handler runs (ps shows such a task as S or R).
+	exiting: 'S',
 	dying: 'X',
 	exited: 'Z',
 };

@@ -29,7 +29,7 @@ export function describeCommand(c: Command): string {
 		case 'spawn':
 			return `spawn ${c.spec.name}${(c.count ?? 1) > 1 ? ` ×${c.count}` : ''}`;
 		case 'kill':
-			return `kill ${c.pid}`;
+			return c.signal === 'SIGTERM' ? `kill -TERM ${c.pid}` : `kill ${c.pid}`;
 		case 'set-sysctl':
 			return `vm.${c.name} = ${c.value}`;
 		case 'set-oom-score-adj':

@@ -3,7 +3,14 @@
 // parsed them, never the raw objects.
 import type {Command} from '../sim/commands.js';
 import {policyNames} from '../sim/policies/index.js';
-import {CGROUP_FILES, isCgroupPath, type ProcessSpec, type Sysctls, type Workload} from '../sim/spec.js';
+import {
+	CGROUP_FILES,
+	isCgroupPath,
+	KILL_SIGNALS,
+	type ProcessSpec,
+	type Sysctls,
+	type Workload,
+} from '../sim/spec.js';
 import {isSysctlName, SYSCTL_NAMES, SYSCTLS} from '../sim/sysctl.js';
 import {GIB} from '../sim/units.js';
 import {commandToEvent} from '../workload/events.js';
@@ -75,7 +82,7 @@ export function hashValue(v: unknown, path: string): string {
 
 const COMMAND_KEYS: Record<Command['kind'], readonly string[]> = {
 	spawn: ['kind', 'spec', 'count'],
-	kill: ['kind', 'pid'],
+	kill: ['kind', 'pid', 'signal'],
 	'set-sysctl': ['kind', 'name', 'value'],
 	'set-oom-score-adj': ['kind', 'pid', 'value'],
 	'set-zswap': ['kind', 'enabled'],
@@ -106,6 +113,9 @@ export function validateCommand(v: unknown, path: string): Command {
 		}
 		case 'kill':
 			integer(v.pid, `${path}.pid`, 1, PID_MAX);
+			// Absent in every recording before signals: SIGKILL.
+			if (v.signal !== undefined && !(KILL_SIGNALS as readonly unknown[]).includes(v.signal))
+				fail(`${path}.signal`, `one of ${KILL_SIGNALS.join(', ')}`, v.signal);
 			break;
 		case 'set-sysctl':
 			if (!isSysctlName(v.name)) fail(`${path}.name`, `one of ${SYSCTL_NAMES.join(', ')}`, v.name);

@@ -46,6 +46,13 @@ export function applyCommand(m: CommandTarget, c: Command): string {
 		}
 		case 'kill': {
 			const p = m.tasks.procByPid(c.pid);
+			if (c.signal === 'SIGTERM') {
+				// kill(2) with SIGTERM: the handler shuts the process down, then it exits (lifecycle.ts).
+				if (!p) return `kill ${c.pid}: no such process`;
+				if (!m.lifecycle.terminate(p)) return `SIGTERM to ${p.pid} (${p.name}): already exiting`;
+				return `sent SIGTERM to ${p.pid} (${p.name})`;
+			}
+			// SIGKILL (a command without a signal, as every recording before signals): gone at once.
 			if (!p || p.dying) return `kill ${c.pid}: no such process`;
 			m.lifecycle.exit(p, 'killed');
 			return `killed ${p.pid} (${p.name})`;

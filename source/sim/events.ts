@@ -31,7 +31,8 @@ export type SimEvent =
 			tick: number;
 			pid: number;
 			name: string;
-			reason: 'finished' | 'killed' | 'oom-killed' | 'enomem';
+			/** `terminated`: exited on SIGTERM, after its shutdown (lifecycle.ts TERM_GRACE_SECONDS). */
+			reason: 'finished' | 'killed' | 'terminated' | 'oom-killed' | 'enomem';
 	  }
 	| {kind: 'kswapd-wake'; tick: number; free: number; low: number}
 	| {kind: 'kswapd-sleep'; tick: number; free: number; high: number; reclaimed: number}

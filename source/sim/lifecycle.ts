@@ -1,4 +1,5 @@
 import {type Core, CoreModule} from './core.js';
+import type {SimEvent} from './events.js';
 import {PG_SWAPCACHE} from './frames.js';
 import type {Overcommit} from './overcommit.js';
 import {PTE_NONE, presentFrame, swapEntrySlot} from './page-table.js';
@@ -9,9 +10,17 @@ import type {Swapfile} from './swapfile.js';
 import {secondsToTicks} from './units.js';
 import {REGION_ANON} from './vma.js';
 
-export type ExitReason = 'finished' | 'killed' | 'oom-killed' | 'enomem';
+export type ExitReason = Extract<SimEvent, {kind: 'process-exit'}>['reason'];
 /** A process with no end of its own. */
 export const NO_END = -1;
+
+/**
+ * How long a process takes to exit after SIGTERM: a service's shutdown (finish requests in flight,
+ * flush, close its files), as systemd's stop of a well-behaved service takes about a second. Fixed,
+ * so runs stay deterministic; it stops its work at once and its memory goes when it exits.
+ */
+export const TERM_GRACE_SECONDS = 1;
+export const TERM_GRACE_TICKS = secondsToTicks(TERM_GRACE_SECONDS);
 
 export class Lifecycle extends CoreModule {
 	/** The workload's process groups by start time, and the pid each group's first process gets. */
@@ -61,6 +70,25 @@ export class Lifecycle extends CoreModule {
 		tasks.install(p);
 		this.events.emit({kind: 'process-start', tick, pid, name: spec.name});
 		return p;
+	}
+
+	/**
+	 * kill(pid, SIGTERM): the process's handler starts its shutdown. Its streams stop at once (no more
+	 * references, so no faults and no allocations); it exits by itself TERM_GRACE_TICKS later
+	 * (startAndStop). SIGTERM is not a fatal signal to the kernel (fatal_signal_pending() is false,
+	 * kernel/signal.c), so the OOM killer may still pick it meanwhile. Returns false if it is already
+	 * on its way out.
+	 */
+	terminate(p: Proc): boolean {
+		if (p.dying || p.exited || p.termTick >= 0) return false;
+		p.termTick = this.clock.tick + TERM_GRACE_TICKS;
+		p.state = 'exiting';
+		p.wantAcc = 0;
+		p.tickMemUs = p.tickIoUs = p.tickReclaimUs = p.tickSwapinUs = p.tickFileIoUs = p.tickThrottleUs = 0;
+		p.tickRefsWanted = p.tickRefsDone = 0;
+		p.debtMemUs = p.debtIoUs = 0;
+		p.waitingOom = false;
+		return true;
 	}
 
 	/** exit_mmap(): anon pages and swap entries are freed; file and shmem pages stay cached, unmapped. */
@@ -117,7 +145,10 @@ export class Lifecycle extends CoreModule {
 			for (let i = 0; i < g.count; i++) this.spawn(g, end, this.groupPids[gi]! + i);
 		}
 		for (const p of this.tasks.procs) {
-			if (p && !p.exited && !p.dying && p.endTick >= 0 && tick >= p.endTick) this.exit(p, 'finished');
+			if (!p || p.exited || p.dying) continue;
+			// A SIGTERM's grace period ends: do_exit(), as any exit (the reason says SIGTERM).
+			if (p.termTick >= 0 && tick >= p.termTick) this.exit(p, 'terminated');
+			else if (p.endTick >= 0 && tick >= p.endTick) this.exit(p, 'finished');
 		}
 	}
 

@@ -129,9 +129,9 @@ export class Proc {
 	majfltRate = 0;
 	readonly wssBuckets = new Int32Array(WSS_BUCKETS);
 	wss = 0;
-
 	dying = false;
 	exited = false;
+	termTick = -1; // After SIGTERM, the tick it exits at (lifecycle.ts terminate); -1 none. Saved only when set.
 
 	constructor(init: {
 		pid: number;
@@ -333,6 +333,7 @@ export class Proc {
 			wss: this.wss,
 			dying: this.dying,
 			exited: this.exited,
+			...(this.termTick >= 0 ? {termTick: this.termTick} : {}),
 		};
 	}
 
@@ -350,7 +351,7 @@ export class Proc {
 		p.pt.pte = pt as Int32Array;
 		p.pt.tables = ptPages as Int32Array;
 		p.pt.nTables = nPtPages as number;
-		const saved = new Set(Object.keys(p.save()));
+		const saved = new Set([...Object.keys(p.save()), 'termTick']);
 		Object.assign(p, Object.fromEntries(Object.entries(rest).filter(([k]) => saved.has(k))));
 		return p;
 	}

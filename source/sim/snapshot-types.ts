@@ -16,6 +16,8 @@ export type ProcessState =
 	| 'io'
 	/** Throttled by balance_dirty_pages. */
 	| 'throttled'
+	/** Received SIGTERM: shutting down (no more work), exits when its grace period ends. */
+	| 'exiting'
 	/** Received SIGKILL (OOM or user), memory not yet released. */
 	| 'dying'
 	| 'exited';

@@ -124,7 +124,8 @@ export interface ProcessGroupSpec extends ProcessSpec {
 // can store it verbatim.
 export type Command =
 	| {kind: 'spawn'; spec: ProcessSpec; count?: number | undefined}
-	| {kind: 'kill'; pid: number}
+	/** kill(2): SIGKILL (the default, and what a command without `signal` means) or SIGTERM. */
+	| {kind: 'kill'; pid: number; signal?: KillSignal | undefined}
 	| {kind: 'set-sysctl'; name: SysctlName; value: number}
 	| {kind: 'set-oom-score-adj'; pid: number; value: number}
 	| {kind: 'set-zswap'; enabled: boolean}
@@ -136,6 +137,10 @@ export type Command =
 	| {kind: 'set-cgroup'; path: string; file: CgroupFile; value: number | null};
 
 export type CommandKind = Command['kind'];
+
+/** The signals the kill command sends (htop's F9 menu offers these two, SIGTERM first). */
+export const KILL_SIGNALS = ['SIGTERM', 'SIGKILL'] as const;
+export type KillSignal = (typeof KILL_SIGNALS)[number];
 
 /**
  * Who gave a command: `user`, a person (a key in the dashboard, a recorded command replayed), or

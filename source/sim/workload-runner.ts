@@ -57,7 +57,8 @@ export class WorkloadRunner extends CoreModule {
 		const procs = this.tasks.procs;
 		for (let i = 0; i < procs.length; i++) {
 			const p = procs[i];
-			if (p && !p.exited && !p.dying) this.runProcess(p);
+			// A process shutting down after SIGTERM does no more work (lifecycle.ts terminate).
+			if (p && !p.exited && !p.dying && p.termTick < 0) this.runProcess(p);
 		}
 	}
 

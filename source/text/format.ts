@@ -167,6 +167,7 @@ const describeExit: Record<Extract<SimEvent, {kind: 'process-exit'}>['reason'], 
 	finished: 'exited',
 	// By a kill command, the user's or the workload's (the command's own line says whose).
 	killed: 'killed (SIGKILL)',
+	terminated: 'exited on SIGTERM, memory freed',
 	'oom-killed': 'OOM-killed, memory freed',
 	enomem: 'failed: out of memory (ENOMEM)',
 };

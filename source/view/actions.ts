@@ -16,9 +16,11 @@ import type {ActionId} from './keymap.js';
 import type {Layout} from './layout.js';
 import {METERS} from './meters/registry.js';
 import type {Column} from './panels/columns.js';
+import {type LogRow, logRows, scrolledAnchor} from './panels/event-log.js';
 import {explainLineCount} from './panels/explain-panel.js';
 import {helpLineCount} from './panels/help.js';
 import {detailLineCount} from './panels/process-detail.js';
+import {SIGNAL_MENU} from './panels/signal-menu.js';
 import {SETUP_CATEGORIES, type SetupCategory, setupLines, setupMove, setupToggle} from './setup.js';
 import type {TableRow} from './tree.js';
 import {
@@ -182,10 +184,43 @@ function changeSpeed(env: ActionEnv, delta: number): void {
 	env.message(`speed ${formatSpeed(speed)}`);
 }
 
+/** F9 / k: htop's "Send signal" menu for the selected process, SIGTERM first. */
 function killSelected(env: ActionEnv): void {
 	const p = selectedProcess(env);
 	if (!p) return;
-	send(env, {kind: 'kill', pid: p.pid}, `sent SIGKILL to ${p.pid} (${p.name})`);
+	env.dispatch({type: 'overlay', overlay: {kind: 'signal', pid: p.pid, name: p.name, cursor: 0}});
+}
+
+/** Enter in the signal menu: kill(2) with the chosen signal, and the menu closes. */
+function sendSignal(env: ActionEnv): void {
+	const overlay = env.ui().overlay;
+	if (overlay?.kind !== 'signal') return;
+	const choice = SIGNAL_MENU[overlay.cursor] ?? SIGNAL_MENU[0]!;
+	env.dispatch({type: 'overlay', overlay: null});
+	send(
+		env,
+		{kind: 'kill', pid: overlay.pid, signal: choice.signal},
+		`sent ${choice.signal} to ${overlay.pid} (${overlay.name})`,
+	);
+}
+
+/** The event log's rows and room as the screen has them now. */
+function logView(env: ActionEnv): {rows: LogRow[]; room: number} {
+	const {layout} = env.view();
+	return {rows: logRows(env.session.getEventLog(), layout.logWidth), room: Math.max(0, layout.logHeight - 1)};
+}
+
+/** Scroll the log: ↑ ↓ a row, PgUp PgDn a page, Home the oldest, End (or reaching the newest) follows. */
+export function scrollLog(env: ActionEnv, key: string): void {
+	const {rows, room} = logView(env);
+	if (key === 'End') {
+		env.dispatch({type: 'log-scroll', to: null});
+		return;
+	}
+	const page = Math.max(1, room - 1);
+	const delta =
+		key === 'Home' ? -rows.length : key === 'Up' ? -1 : key === 'Down' ? 1 : key === 'PgUp' ? -page : page;
+	env.dispatch({type: 'log-scroll', to: scrolledAnchor(rows, room, env.ui().logScroll, delta)});
 }
 
 /** The policies a duel cycles through, most instructive first. */
@@ -258,11 +293,17 @@ export const ACTIONS: Record<ActionId, Action> = {
 		env.dispatch({type: 'overlay', overlay: {kind: 'oom', back}});
 	},
 	'menu-move': (env, key) => {
-		env.dispatch({
-			type: 'sort-menu-move',
-			delta: Math.sign(scrollDelta(env, key)),
-			count: env.view().visibleColumns.length,
-		});
+		const signal = env.ui().overlay?.kind === 'signal';
+		const count = signal ? SIGNAL_MENU.length : env.view().visibleColumns.length;
+		const delta =
+			key === 'Home' || key === 'End'
+				? (key === 'Home' ? -1 : 1) * count
+				: key === 'k'
+					? -1
+					: key === 'j'
+						? 1
+						: Math.sign(scrollDelta(env, key));
+		env.dispatch({type: 'sort-menu-move', delta, count});
 	},
 	'sort-choose': (env) => {
 		const overlay = env.ui().overlay;
@@ -441,6 +482,7 @@ export const ACTIONS: Record<ActionId, Action> = {
 		}
 	},
 	kill: killSelected,
+	'signal-send': sendSignal,
 	setup: (env) =>
 		env.dispatch({
 			type: 'overlay',
@@ -518,5 +560,18 @@ export const ACTIONS: Record<ActionId, Action> = {
 		const topic = stepTopic(list, overlay.topic, delta);
 		env.dispatch({type: 'overlay', overlay: {kind: 'explain', topic, offset: 0}});
 	},
+	'log-focus': (env, key) => {
+		if (env.ui().logFocus || key === 'Esc') {
+			env.dispatch({type: 'log-focus', focus: false});
+			return;
+		}
+		if (env.view().layout.logHeight <= 1) {
+			env.message('the event log is hidden: v shows it', 'warn');
+			return;
+		}
+		env.dispatch({type: 'log-focus', focus: true});
+		env.message('event log: ↑ ↓ PgUp PgDn Home End scroll, End follows, Tab gives the keys back');
+	},
+	'log-scroll': scrollLog,
 	unassigned: (env, key) => env.message(`${key} does nothing here; ? lists the keys`),
 };

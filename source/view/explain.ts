@@ -53,7 +53,9 @@ const EVENTS: EventExplainers = {
 					? 'An allocation failed with nothing left to reclaim and the task exits with ENOMEM (a page fault returning VM_FAULT_OOM kills the task).'
 					: e.reason === 'killed'
 						? 'SIGKILL: the task dies at once and exit_mmap() frees its memory.'
-						: 'The process finished its work (its lifetime in the workload ran out).',
+						: e.reason === 'terminated'
+							? 'SIGTERM: the task stopped its work, shut down during its grace period and exited; exit_mmap() then freed its memory.'
+							: 'The process finished its work (its lifetime in the workload ran out).',
 		now: [`${at(e.tick)}: reason ${e.reason}`],
 	}),
 	'kswapd-wake': (e) => ({

@@ -16,6 +16,7 @@ export type ActionId =
 	| 'oom-older'
 	| 'menu-move'
 	| 'sort-choose'
+	| 'signal-send'
 	| 'seek'
 	| 'marker'
 	| 'goto'
@@ -53,10 +54,12 @@ export type ActionId =
 	| 'tree'
 	| 'tree-fold'
 	| 'explain'
-	| 'explain-step';
+	| 'explain-step'
+	| 'log-focus'
+	| 'log-scroll';
 
 /** What the dashboard is showing a key to: the table, a prompt, or one of the windows. */
-export type KeyContext = 'main' | 'tree' | `prompt:${PromptKind}` | Overlay['kind'];
+export type KeyContext = 'main' | 'tree' | 'log' | `prompt:${PromptKind}` | Overlay['kind'];
 
 /** Where snapshots come from and whether the clock runs. */
 export type Mode = 'live' | 'paused' | 'replay';
@@ -69,9 +72,11 @@ const PROMPTS: readonly KeyContext[] = ['prompt:search', 'prompt:filter', 'promp
 const TABLE: readonly KeyContext[] = ['main', 'tree'];
 const ALL_CONTEXTS: readonly KeyContext[] = [
 	...TABLE,
+	'log',
 	...PROMPTS,
 	'help',
 	'sort',
+	'signal',
 	'detail',
 	'oom',
 	'setup',
@@ -202,7 +207,13 @@ export const KEYMAP: readonly Binding[] = [
 		contexts: ['help', 'detail', 'oom', 'explain'],
 		modes: ALL_MODES,
 	},
-	{action: 'close', keys: ['Esc', 'q'], contexts: ['sort', 'detail', 'oom', 'explain'], modes: ALL_MODES},
+	{
+		action: 'close',
+		keys: ['Esc', 'q'],
+		contexts: ['sort', 'signal', 'detail', 'oom', 'explain'],
+		modes: ALL_MODES,
+		bar: [{key: 'Esc', label: 'Cancel', slot: 'fn', order: 90, contexts: ['signal']}],
+	},
 	{
 		action: 'close',
 		keys: ['e'],
@@ -222,6 +233,30 @@ export const KEYMAP: readonly Binding[] = [
 	{action: 'oom-older', keys: ['Left', 'Right'], contexts: ['oom'], modes: ALL_MODES},
 	{action: 'menu-move', keys: ['Up', 'Down', 'PgUp', 'PgDn'], contexts: ['sort'], modes: ALL_MODES},
 	{action: 'sort-choose', keys: ['Enter'], contexts: ['sort'], modes: ALL_MODES},
+	// htop's signal menu: j and k move as the arrows do there.
+	{
+		action: 'menu-move',
+		keys: ['Up', 'Down', 'PgUp', 'PgDn', 'Home', 'End', 'k', 'j'],
+		contexts: ['signal'],
+		modes: ALL_MODES,
+	},
+	{
+		action: 'signal-send',
+		keys: ['Enter'],
+		contexts: ['signal'],
+		modes: ALL_MODES,
+		machine: true,
+		bar: [{key: 'Enter', label: 'Send', slot: 'fn', order: 10}],
+	},
+
+	// ---- the event log, while it has the keys (Tab) --------------------------------------------
+	{
+		action: 'log-scroll',
+		keys: ['Up', 'Down', 'PgUp', 'PgDn', 'Home', 'End'],
+		contexts: ['log'],
+		modes: ALL_MODES,
+	},
+	{action: 'log-focus', keys: ['Tab', 'Esc'], contexts: ['log'], modes: ALL_MODES},
 
 	main({
 		action: 'pause',
@@ -343,6 +378,11 @@ export const KEYMAP: readonly Binding[] = [
 		bar: [{key: 'e', label: 'Explain', slot: 'hint', order: 165}],
 	}),
 	main({
+		action: 'log-focus',
+		keys: ['Tab'],
+		help: [{section: 'Navigate', keys: 'Tab', text: 'scroll the event log (End follows)'}],
+	}),
+	main({
 		action: 'oom-report',
 		keys: ['x'],
 		help: [{section: 'Navigate', keys: 'x', text: 'explain the last OOM kill'}],
@@ -446,7 +486,7 @@ export const KEYMAP: readonly Binding[] = [
 		action: 'kill',
 		keys: ['F9', 'k'],
 		machine: true,
-		help: [{section: 'Simulation', keys: 'F9 k', text: 'kill the selected process'}],
+		help: [{section: 'Simulation', keys: 'F9 k', text: 'kill: SIGTERM (1 s) or SIGKILL'}],
 		bar: [{key: 'F9', label: 'Kill', slot: 'fn', order: 50, modes: LIVE}],
 	}),
 	// htop's keys that mean nothing here (yet): say so rather than nothing.
@@ -463,9 +503,10 @@ export function keyContext(
 	prompt: {kind: PromptKind} | null,
 	overlay: Overlay | null,
 	tree = false,
+	log = false,
 ): KeyContext {
 	if (prompt) return `prompt:${prompt.kind}`;
-	return overlay?.kind ?? (tree ? 'tree' : 'main');
+	return overlay?.kind ?? (log ? 'log' : tree ? 'tree' : 'main');
 }
 
 /** The binding a key spec triggers in this context and mode, if any. */
@@ -491,6 +532,7 @@ export function actionApplies(action: ActionId, mode: Mode): boolean {
 export const UNBOUND_IN_OVERLAY: Record<Overlay['kind'], 'close' | 'swallow' | 'main'> = {
 	help: 'close',
 	sort: 'swallow',
+	signal: 'swallow',
 	detail: 'main',
 	oom: 'main',
 	setup: 'swallow',

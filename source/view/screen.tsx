@@ -16,6 +16,7 @@ import {PolicyDuel} from './panels/policy-duel.js';
 import {ProcessDetail} from './panels/process-detail.js';
 import {ProcessTable} from './panels/process-table.js';
 import {Setup} from './panels/setup.js';
+import {SignalMenu} from './panels/signal-menu.js';
 import {SortMenu} from './panels/sort-menu.js';
 import {StatusLine} from './panels/status-line.js';
 import type {Dashboard} from './use-dashboard.js';
@@ -68,6 +69,17 @@ function OverlayBody({d}: {d: Dashboard}): ReactNode {
 			/>
 		);
 	}
+	if (overlay?.kind === 'signal') {
+		return (
+			<SignalMenu
+				pid={overlay.pid}
+				name={overlay.name}
+				cursor={overlay.cursor}
+				width={width}
+				height={layout.body}
+			/>
+		);
+	}
 	if (overlay?.kind === 'setup') {
 		return (
 			<Setup
@@ -100,7 +112,13 @@ function TableBody({d}: {d: Dashboard}) {
 	const {ui, width, layout, snapshot, session} = d;
 	const log =
 		layout.logHeight > 0 ? (
-			<EventLog events={session.getEventLog()} width={layout.logWidth} height={layout.logHeight} />
+			<EventLog
+				events={session.getEventLog()}
+				width={layout.logWidth}
+				height={layout.logHeight}
+				scroll={ui.logScroll}
+				focused={ui.logFocus}
+			/>
 		) : null;
 	const twin = session.getTwin?.() ?? null;
 	let graphs: ReactNode = null;

@@ -140,6 +140,7 @@ const DARK: Scheme = {
 		swapin: 'magenta',
 		io: 'cyan',
 		throttled: 'blue',
+		exiting: 'yellowBright',
 		dying: 'red',
 		exited: 'gray',
 	},

@@ -4,6 +4,7 @@ import {produce} from 'immer';
 import {type DashboardConfig, DEFAULT_CONFIG} from './config.js';
 import type {ExplainTopic} from './explain.js';
 import {COLUMNS, type ColumnId, columnById, DEFAULT_SORT} from './panels/columns.js';
+import type {LogAnchor} from './panels/event-log.js';
 
 /** The speed ladder + and - walk (simulated seconds per real second). */
 export const SPEEDS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, Number.POSITIVE_INFINITY] as const;
@@ -23,6 +24,8 @@ export type Overlay =
 	/** `back` counts OOM kills from the newest (0 = the last one). */
 	| {kind: 'oom'; back: number}
 	| {kind: 'sort'; cursor: number}
+	/** htop's F9 "Send signal" menu, for one process; `cursor` indexes SIGNAL_MENU. */
+	| {kind: 'signal'; pid: number; name: string; cursor: number}
 	/** Explain this (e): a meter, a column (for the selected process) or an event. */
 	| {kind: 'explain'; topic: ExplainTopic; offset: number}
 	/** htop's F2 setup: a category on the left, its lines on the right; `opened` to tell a change. */
@@ -58,6 +61,9 @@ export interface UiState {
 	/** htop's tree view (F5), and the tree nodes folded away with - (by key). */
 	tree: boolean;
 	collapsed: readonly string[];
+	/** The event log has the keys (Tab), and where it is scrolled back to (null: following). */
+	logFocus: boolean;
+	logScroll: LogAnchor | null;
 }
 
 export type UiAction =
@@ -76,6 +82,7 @@ export type UiAction =
 	| {type: 'prompt-backspace'}
 	| {type: 'prompt-close'; commit: boolean}
 	| {type: 'overlay'; overlay: Overlay | null}
+	/** Move the cursor of the open menu (sort or signal) within its `count` lines. */
 	| {type: 'sort-menu-move'; delta: number; count: number}
 	/** `max`: the largest useful offset (lines minus the window's height). */
 	| {type: 'overlay-scroll'; delta: number; max: number}
@@ -87,6 +94,9 @@ export type UiAction =
 	| {type: 'message-clear'; id: number}
 	| {type: 'config'; config: DashboardConfig}
 	| {type: 'tree-toggle'}
+	| {type: 'log-focus'; focus: boolean}
+	/** Scroll the event log to an anchor (null: follow the newest again). */
+	| {type: 'log-scroll'; to: LogAnchor | null}
 	/** Fold (or unfold) a tree node; `fold` undefined flips it. */
 	| {type: 'tree-fold'; key: string; fold?: boolean};
 
@@ -107,6 +117,8 @@ export const initialUiState: UiState = {
 	config: DEFAULT_CONFIG,
 	tree: false,
 	collapsed: [],
+	logFocus: false,
+	logScroll: null,
 };
 
 /** The ladder index closest to a speed the session reports. */
@@ -222,7 +234,7 @@ export const uiReducer = produce((draft: UiState, action: UiAction): void => {
 			draft.overlay = action.overlay;
 			return;
 		case 'sort-menu-move':
-			if (draft.overlay?.kind !== 'sort' || action.count === 0) return;
+			if ((draft.overlay?.kind !== 'sort' && draft.overlay?.kind !== 'signal') || action.count === 0) return;
 			draft.overlay.cursor = Math.max(0, Math.min(action.count - 1, draft.overlay.cursor + action.delta));
 			return;
 		case 'overlay-scroll':
@@ -257,6 +269,12 @@ export const uiReducer = produce((draft: UiState, action: UiAction): void => {
 			return;
 		case 'tree-toggle':
 			draft.tree = !draft.tree;
+			return;
+		case 'log-focus':
+			draft.logFocus = action.focus;
+			return;
+		case 'log-scroll':
+			draft.logScroll = action.to;
 			return;
 		case 'tree-fold': {
 			const folded = draft.collapsed.includes(action.key);

@@ -4,7 +4,7 @@
 // recording's workload with this same schema).
 import type {z} from 'zod';
 import type {Command} from '../sim/commands.js';
-import type {SysctlName, TimedEvent} from '../sim/spec.js';
+import {KILL_SIGNALS, type SysctlName, type TimedEvent} from '../sim/spec.js';
 import {cgroupEventCommands, cgroupEventSchema} from './cgroups.js';
 import {DEFAULTS} from './defaults.js';
 import {listOr} from './hints.js';
@@ -43,6 +43,8 @@ export const eventSchema = strict(
 		spawn: processSchema.optional(),
 		count: int(1, 10_000).optional(),
 		kill: pid.optional(),
+		/** With kill: the signal (default SIGKILL, as before signals). */
+		signal: oneOf(KILL_SIGNALS, 'SIGTERM or SIGKILL').optional(),
 		sysctl: sysctlEventSchema.optional(),
 		zswap: bool.optional(),
 		drop_caches: oneOf([1, 2, 3] as const, '1 (page cache), 2 (slab) or 3 (both)').optional(),
@@ -74,6 +76,13 @@ export const eventSchema = strict(
 				path: ['count'],
 				message: `expected count only with spawn, got ${e.count}`,
 			});
+		if (e.signal !== undefined && e.kill === undefined)
+			ctx.addIssue({
+				code: 'custom',
+				continue: false,
+				path: ['signal'],
+				message: `expected signal only with kill, got ${e.signal}`,
+			});
 		if (e.balloon === 0)
 			ctx.addIssue({
 				code: 'custom',
@@ -85,7 +94,8 @@ export const eventSchema = strict(
 	.transform((e): TimedEvent[] => {
 		const at = (command: Command): TimedEvent => ({at: e.at, command});
 		if (e.spawn) return [at({kind: 'spawn', spec: e.spawn, count: e.count ?? DEFAULTS.count})];
-		if (e.kill !== undefined) return [at({kind: 'kill', pid: e.kill})];
+		if (e.kill !== undefined)
+			return [at(e.signal ? {kind: 'kill', pid: e.kill, signal: e.signal} : {kind: 'kill', pid: e.kill})];
 		if (e.sysctl) {
 			// One set-sysctl command per key, in the order the file gives them.
 			return Object.entries(e.sysctl)
@@ -106,7 +116,7 @@ export function commandToEvent(c: Command): Record<string, unknown> {
 		case 'spawn':
 			return c.count !== undefined ? {spawn: c.spec, count: c.count} : {spawn: c.spec};
 		case 'kill':
-			return {kill: c.pid};
+			return c.signal !== undefined ? {kill: c.pid, signal: c.signal} : {kill: c.pid};
 		case 'set-sysctl':
 			return {sysctl: {[c.name]: c.value}};
 		case 'set-oom-score-adj':

@@ -175,6 +175,8 @@ describe('recording format pieces', () => {
 			{kind: 'spawn', spec: hogSpec(GIB)},
 			{kind: 'spawn', spec: hogSpec(GIB), count: 2},
 			{kind: 'kill', pid: 100},
+			{kind: 'kill', pid: 100, signal: 'SIGTERM'},
+			{kind: 'kill', pid: 100, signal: 'SIGKILL'},
 			{kind: 'set-sysctl', name: 'min_free_kbytes', value: 65536},
 			{kind: 'set-oom-score-adj', pid: 100, value: -1000},
 			{kind: 'set-zswap', enabled: true},
@@ -210,7 +212,8 @@ describe('recording format pieces', () => {
 				{kind: 'spawn', spec: hogSpec(GIB), count: 0},
 				/^cmd\.count: expected an integer from 1 to 10000, got 0$/,
 			],
-			[{kind: 'kill', pid: 1, signal: 9}, /^cmd: unknown key "signal"$/],
+			[{kind: 'kill', pid: 1, signal: 9}, /^cmd\.signal: expected one of SIGTERM, SIGKILL, got 9$/],
+			[{kind: 'kill', pid: 1, sig: 'SIGTERM'}, /^cmd: unknown key "sig"$/],
 		];
 		for (const [c, message] of bad) expect(() => validateCommand(c, 'cmd')).toThrow(message);
 		expect(validateLine({t: 5, end: {hash: '0123456789abcdef'}})).toEqual({

@@ -33,7 +33,8 @@ async function dashboard(width = 120, rows = 40) {
 	const r = await mount(<App session={session} />, width, rows);
 	const selected = async (): Promise<number | undefined> => {
 		const before = session.sent.length;
-		await r.press('k');
+		// k opens the signal menu on the selected process; Enter sends its first signal.
+		await r.press('k', KEYS.enter);
 		const kill = session.sent.slice(before).find((c) => c.kind === 'kill');
 		return kill?.kind === 'kill' ? kill.pid : undefined;
 	};
@@ -67,6 +68,30 @@ describe('mouse', () => {
 		expect(String(await r.selected())).toBe(third);
 		await r.press(wheel(false));
 		expect(await r.selected()).toBe(777);
+	});
+
+	it('the wheel over the event log scrolls the log, not the table', async () => {
+		const r = await dashboard();
+		for (let t = 1; t <= 40; t++) {
+			r.session.publish(
+				buildSnapshot({
+					time: t,
+					events: [{kind: 'process-start', tick: t * 100, pid: 3000 + t, name: `job${t}`}],
+				}),
+			);
+		}
+		await r.press(KEYS.down);
+		const before = await r.selected();
+		await r.press(KEYS.escape);
+		const at = r.lines().findIndex((l) => l.startsWith(' Events'));
+		expect(r.lines()[at]).not.toMatch(/End follows/);
+		await r.press(wheel(false, 5, at + 2));
+		expect(r.lines()[at]).toMatch(/End follows/);
+		expect(r.lines().some((l) => l.includes('started 3040 (job40)'))).toBe(false);
+		// The table's selection did not move.
+		expect(await r.selected()).toBe(before);
+		await r.press(wheel(true, 5, at + 2));
+		expect(r.lines()[at]).not.toMatch(/End follows/);
 	});
 
 	it('a click on a function-bar label runs its key', async () => {

@@ -31,7 +31,7 @@ describe('Help', () => {
 			'  ↑ ↓ PgUp PgDn Home End move the selection                   Space                  pause / resume',
 		);
 		expect(lines).toContainEqual(expect.stringMatching(/ {2}P {22}policy duel: twin run, next policy$/));
-		expect(lines).toContainEqual(expect.stringMatching(/ {2}F9 k {19}kill the selected process$/));
+		expect(lines).toContainEqual(expect.stringMatching(/ {2}F9 k {19}kill: SIGTERM \(1 s\) or SIGKILL$/));
 		expect(lines).toContain('Mem  anon shmem zpool kernel dirty-cache clean-cache free');
 	});
 

@@ -13,6 +13,8 @@ describe('events <-> commands', () => {
 			// A spec as the schema gives it (every default filled in), as commands carry them.
 			{kind: 'spawn', spec: processSchema.parse(hogSpec(64 * MIB)), count: 2},
 			{kind: 'kill', pid: 101},
+			{kind: 'kill', pid: 101, signal: 'SIGTERM'},
+			{kind: 'kill', pid: 101, signal: 'SIGKILL'},
 			{kind: 'set-sysctl', name: 'swappiness', value: 100},
 			{kind: 'set-oom-score-adj', pid: 102, value: -500},
 			{kind: 'set-zswap', enabled: true},
@@ -25,6 +27,12 @@ describe('events <-> commands', () => {
 			expect(parsed.success, JSON.stringify(event)).toBe(true);
 			expect(parsed.data).toEqual([{at: 30, command}]);
 		}
+	});
+
+	it('takes a signal only with kill, and only SIGTERM or SIGKILL', () => {
+		expect(eventSchema.safeParse({at: 5, zswap: true, signal: 'SIGTERM'}).success).toBe(false);
+		expect(eventSchema.safeParse({at: 5, kill: 101, signal: 'SIGHUP'}).success).toBe(false);
+		expect(eventSchema.parse({at: 5, kill: 101})).toEqual([{at: 5, command: {kind: 'kill', pid: 101}}]);
 	});
 
 	it('gives one set-sysctl command per key of a sysctl event, in the order of the file', () => {

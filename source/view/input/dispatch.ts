@@ -18,10 +18,16 @@ export function handleKey(env: ActionEnv, press: KeyPress): void {
 	const spec = keySpec(press);
 	const ui = env.ui();
 	const mode = modeOf(env.view().status);
-	const context = keyContext(ui.prompt, ui.overlay, ui.tree);
+	const context = keyContext(ui.prompt, ui.overlay, ui.tree, ui.logFocus && env.view().layout.logHeight > 1);
 	const binding = findBinding(spec, context, mode);
 	if (binding) {
 		runBinding(env, binding, spec);
+		return;
+	}
+	// The log takes only its scrolling keys; the rest are the table's.
+	if (context === 'log') {
+		const beneath = findBinding(spec, ui.tree ? 'tree' : 'main', mode);
+		if (beneath) runBinding(env, beneath, spec);
 		return;
 	}
 	if (ui.prompt) {

@@ -3,13 +3,13 @@
 // meter or an event line opens the explain window about it. Positions are
 // worked out from the same layout the screen was drawn with.
 import type {ActionEnv} from '../actions.js';
-import {ACTIONS} from '../actions.js';
+import {ACTIONS, scrollLog} from '../actions.js';
 import type {ExplainTopic} from '../explain.js';
 import {modeOf} from '../keymap.js';
 import {headerLines, splitAt} from '../meters/header.js';
 import type {MeterId} from '../meters/registry.js';
 import {type ColumnId, layoutColumns} from '../panels/columns.js';
-import {logLines} from '../panels/event-log.js';
+import {logRows, visibleRange} from '../panels/event-log.js';
 import {barLayout} from '../panels/function-bar.js';
 import {runBinding} from './dispatch.js';
 import type {MousePress} from './keys.js';
@@ -65,8 +65,16 @@ export function eventAt(env: ActionEnv, x: number, y: number): number | null {
 	const first = layout.headerLines + layout.tableHeight + 1;
 	const row = y - first;
 	if (row < 0 || row >= layout.logHeight - 1) return null;
-	const lines = logLines(env.session.getEventLog(), layout.logHeight - 1);
-	return lines[row]?.id ?? null;
+	const rows = logRows(env.session.getEventLog(), layout.logWidth);
+	const [start, end] = visibleRange(rows, layout.logHeight - 1, env.ui().logScroll);
+	return start + row < end ? rows[start + row]!.id : null;
+}
+
+/** Is (x, y) over the event log's rows or title? */
+function overLog(env: ActionEnv, x: number, y: number): boolean {
+	const {layout} = env.view();
+	const top = layout.headerLines + layout.tableHeight;
+	return layout.logHeight > 1 && x < layout.logWidth && y >= top && y < top + layout.logHeight;
 }
 
 function wheel(env: ActionEnv, delta: number): void {
@@ -78,7 +86,7 @@ function wheel(env: ActionEnv, delta: number): void {
 		if (!overlay) ACTIONS.move(env, key);
 		else if (overlay.kind === 'help' || overlay.kind === 'detail' || overlay.kind === 'explain')
 			ACTIONS.scroll(env, key);
-		else if (overlay.kind === 'sort') ACTIONS['menu-move'](env, key);
+		else if (overlay.kind === 'sort' || overlay.kind === 'signal') ACTIONS['menu-move'](env, key);
 		else if (overlay.kind === 'setup') ACTIONS['setup-move'](env, key);
 	}
 }
@@ -86,6 +94,10 @@ function wheel(env: ActionEnv, delta: number): void {
 export function handleMouse(env: ActionEnv, m: MousePress): void {
 	if (m.motion) return;
 	if (m.button === 'wheel-up' || m.button === 'wheel-down') {
+		if (!env.ui().overlay && !env.ui().prompt && overLog(env, m.x, m.y)) {
+			for (let i = 0; i < WHEEL_ROWS; i++) scrollLog(env, m.button === 'wheel-up' ? 'Up' : 'Down');
+			return;
+		}
 		wheel(env, m.button === 'wheel-up' ? -1 : 1);
 		return;
 	}

@@ -139,11 +139,12 @@ export const COLUMNS: readonly Column[] = [
 		align: 'left',
 		priority: 2,
 		descendingFirst: false,
-		description: 'running, sleeping, reclaim, swapin, io (file read), throttled (dirty writeback), dying',
+		description:
+			'running, sleeping, reclaim, swapin, io (file read), throttled (dirty writeback), exiting (SIGTERM), dying',
 		explain: (p) => ({
 			title: `STATE ${p.state}`,
 			linux:
-				'What the process spent the last tick on: running, sleeping (an idle phase), or stalled on memory: reclaim (direct reclaim), swapin (waiting for a page from swap), io (a file page read from disk), throttled (balance_dirty_pages), dying (killed, memory not yet freed). ps shows the stalls as D.',
+				'What the process spent the last tick on: running, sleeping (an idle phase), or stalled on memory: reclaim (direct reclaim), swapin (waiting for a page from swap), io (a file page read from disk), throttled (balance_dirty_pages), exiting (shutting down after SIGTERM, gone when its grace period ends), dying (killed, memory not yet freed). ps shows the stalls as D.',
 			rule: 'A task that allocates below the min watermark reclaims itself (__alloc_pages_direct_reclaim); a fault on a swapped page waits in do_swap_page; a writer over the dirty limit sleeps in balance_dirty_pages (mm/page-writeback.c).',
 			now: [`${p.state}; stalled ${(p.stall * 100).toFixed(1)}% of the last second`],
 		}),
