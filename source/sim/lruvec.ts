@@ -17,8 +17,12 @@ export class Lruvec {
 	/** lruvec->anon_cost / file_cost: what reclaiming each type has cost lately. */
 	anonCost = 0;
 	fileCost = 0;
-	/** File pages refaulted since the last reclaim cycle (get_scan_count leaves cache_trim_mode). */
+	/**
+	 * Workingset activations since the last reclaim cycle, per type: prepare_scan_control compares
+	 * WORKINGSET_ACTIVATE_* with target_lruvec->refaults[], which snapshot_refaults() sets at its end.
+	 */
 	recentFileRefaults = false;
+	recentAnonRefaults = false;
 	/** lruvec->nonresident_age: advanced by evictions and activations (workingset.c). */
 	nonresidentAge = 0;
 
@@ -57,13 +61,16 @@ export class Lruvec {
 		this.nonresidentAge += pages;
 	}
 
-	noteFileRefault(): void {
-		this.recentFileRefaults = true;
+	/** A refault was activated (WORKINGSET_ACTIVATE_ANON or _FILE went up). */
+	noteActivation(anon: boolean): void {
+		if (anon) this.recentAnonRefaults = true;
+		else this.recentFileRefaults = true;
 	}
 
-	/** A reclaim cycle ran: the refaults before it no longer count. */
-	clearFileRefaults(): void {
+	/** snapshot_refaults(): a reclaim cycle ran, the activations before it no longer count. */
+	snapshotRefaults(): void {
 		this.recentFileRefaults = false;
+		this.recentAnonRefaults = false;
 	}
 
 	save() {
@@ -72,6 +79,7 @@ export class Lruvec {
 			anonCost: this.anonCost,
 			fileCost: this.fileCost,
 			recentFileRefaults: this.recentFileRefaults,
+			recentAnonRefaults: this.recentAnonRefaults,
 			policy: this.policy.save(),
 		};
 	}
@@ -81,12 +89,15 @@ export class Lruvec {
 		anonCost: number;
 		fileCost: number;
 		recentFileRefaults: boolean;
+		/** Absent in states saved before it was kept. */
+		recentAnonRefaults?: boolean | undefined;
 		policy: PolicyState;
 	}): void {
 		this.nonresidentAge = s.nonresidentAge;
 		this.anonCost = s.anonCost;
 		this.fileCost = s.fileCost;
 		this.recentFileRefaults = s.recentFileRefaults;
+		this.recentAnonRefaults = s.recentAnonRefaults ?? false;
 		this.policy.load(s.policy);
 		this.refresh();
 	}

@@ -55,3 +55,19 @@ export function inactiveIsLow(inactive: number, active: number): boolean {
 	const ratio = gb ? Math.floor(Math.sqrt(10 * gb)) : 1;
 	return inactive * ratio < active;
 }
+
+/** sc->may_deactivate bits (mm/vmscan.c). */
+export const DEACTIVATE_ANON = 1;
+export const DEACTIVATE_FILE = 2;
+
+/**
+ * prepare_scan_control(): a type may be deactivated (its active list scanned) when its inactive list
+ * is low or when it has had workingset activations since the last cycle (a new workingset forming).
+ */
+export function mayDeactivate(
+	inactive: number,
+	active: number,
+	recentActivations: boolean | undefined,
+): boolean {
+	return recentActivations === true || inactiveIsLow(inactive, active);
+}

@@ -60,7 +60,7 @@ function machineState(m: Machine, events: boolean) {
 	const vmscan = m.vmscan.save();
 	const writeback = m.writeback.save();
 	const swapfile = m.swapfile.save();
-	const lruvec = m.lruvec.save();
+	const {policy, ...lruvecScalars} = m.lruvec.save();
 	const oom = m.oom.save();
 	const queue = m.events.save();
 	return {
@@ -91,10 +91,7 @@ function machineState(m: Machine, events: boolean) {
 			nrWriteback: writeback.nrWriteback,
 			nrMapped: m.rmap.save().nrMapped,
 			nrSwapCached: swapfile.nrSwapCached,
-			nonresidentAge: lruvec.nonresidentAge,
-			anonCost: lruvec.anonCost,
-			fileCost: lruvec.fileCost,
-			recentFileRefaults: lruvec.recentFileRefaults,
+			...lruvecScalars,
 			balloonPages: zone.balloonPages,
 			balloonTarget: m.balloon.save().balloonTarget,
 			oomVictim: oom.oomVictim,
@@ -122,7 +119,7 @@ function machineState(m: Machine, events: boolean) {
 			dirtyRingTick: writeback.dirtyRingTick,
 			kernelStatic: zone.kernelStatic,
 		},
-		policy: lruvec.policy,
+		policy,
 		swap: swapfile.swap,
 		files: m.files.save().files,
 		procs: tasks.procs,

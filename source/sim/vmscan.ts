@@ -71,8 +71,8 @@ export class ScanControl extends CoreModule implements ReclaimContext, ReclaimTi
 		return this.swapfile.canSwap;
 	}
 
-	/** get_scan_count's file_is_tiny: free + file LRU ≤ the high watermark. */
-	get fileIsTiny(): boolean {
+	/** free + file LRU ≤ the high watermark (file_is_tiny's first condition; the policy adds the rest). */
+	get cacheBelowHigh(): boolean {
 		const lru = this.lruvec.lru;
 		return this.zone.freePages + lru.activeFile + lru.inactiveFile <= this.zone.wm.high;
 	}
@@ -83,6 +83,10 @@ export class ScanControl extends CoreModule implements ReclaimContext, ReclaimTi
 
 	get fileCost(): number {
 		return this.lruvec.fileCost;
+	}
+
+	get recentAnonRefaults(): boolean {
+		return this.lruvec.recentAnonRefaults;
 	}
 
 	get recentFileRefaults(): boolean {
@@ -199,7 +203,7 @@ export class Vmscan extends CoreModule {
 			this.anonPageouts * SWAP_CLUSTER_MAX + (st.scannedAnon - st.reclaimedAnon),
 			this.filePageouts * SWAP_CLUSTER_MAX + (st.scannedFile - st.reclaimedFile),
 		);
-		this.lruvec.clearFileRefaults();
+		this.lruvec.snapshotRefaults();
 		this.sc.costUs += (st.scannedAnon + st.scannedFile) * SCAN_PAGE_US;
 		return reclaimed;
 	}

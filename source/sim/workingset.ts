@@ -80,14 +80,12 @@ export function workingsetRefault(
 ): RefaultVerdict {
 	if (!shadow) return REFAULT_COLD;
 	if (anon) vm.workingset_refault_anon++;
-	else {
-		vm.workingset_refault_file++;
-		lruvec.noteFileRefault();
-	}
+	else vm.workingset_refault_file++;
 	const distance = refaultDistance(lruvec.nonresidentAge, shadow);
 	if (distance > workingsetSize(lruvec.refresh(), anon, canSwap)) return REFAULT_COLD;
 	if (anon) vm.workingset_activate_anon++;
 	else vm.workingset_activate_file++;
+	lruvec.noteActivation(anon);
 	lruvec.ageNonresident(1);
 	if (!shadowWorkingset(shadow)) return REFAULT_ACTIVATE;
 	if (anon) vm.workingset_restore_anon++;

@@ -20,7 +20,7 @@ import {NEVER} from './store.js';
 class TraceReclaimContext implements ReclaimContext {
 	readonly swappiness = 60;
 	readonly canSwap = true;
-	readonly fileIsTiny = false;
+	readonly cacheBelowHigh = false;
 	readonly anonCost = 0;
 	readonly fileCost = 0;
 	/** References so far: the trace's clock. */

@@ -36,7 +36,8 @@ describe('lru_note_cost', () => {
 		const a = lruvecWithAnon(8);
 		a.noteCost(1, 1);
 		a.ageNonresident(7);
-		a.noteFileRefault();
+		a.noteActivation(false);
+		a.noteActivation(true);
 		const b = lruvecWithAnon(8);
 		b.load(a.save());
 		expect(b.save()).toEqual(a.save());

@@ -19,7 +19,7 @@ import {
 	PG_YOUNG,
 } from '../frames.js';
 import {LinkedLists} from '../lru-list.js';
-import {getScanCount, inactiveIsLow} from '../scan-balance.js';
+import {getScanCount, inactiveIsLow, mayDeactivate} from '../scan-balance.js';
 import {
 	CANNOT,
 	EVICTED,
@@ -87,15 +87,18 @@ export class TwoListLru implements ReplacementPolicy {
 	reclaim(ctx: ReclaimContext, target: number, priority: number): number {
 		const sizes = this.lists.sizes;
 		const inactiveFile = sizes[INACTIVE_FILE]!;
-		const activeFile = sizes[ACTIVE_FILE]!;
-		// prepare_scan_control(): trim the cache first while it is big and not being refaulted.
-		const cacheTrimMode =
-			inactiveFile >> priority > 0 && !ctx.recentFileRefaults && !inactiveIsLow(inactiveFile, activeFile);
+		const inactiveAnon = sizes[INACTIVE_ANON]!;
+		// prepare_scan_control(): deactivate a type whose inactive list is low or which is refaulting
+		// into a new workingset; trim the cache first while it is big and not being refaulted; treat
+		// the cache as tiny only if anon is not being refilled and has pages at this priority.
+		const deactivateAnon = mayDeactivate(inactiveAnon, sizes[ACTIVE_ANON]!, ctx.recentAnonRefaults);
+		const deactivateFile = mayDeactivate(inactiveFile, sizes[ACTIVE_FILE]!, ctx.recentFileRefaults);
+		const cacheTrimMode = inactiveFile >> priority > 0 && !deactivateFile;
 		const split = getScanCount({
 			swappiness: ctx.swappiness,
 			canSwap: ctx.canSwap,
 			priority,
-			fileIsTiny: ctx.fileIsTiny,
+			fileIsTiny: ctx.cacheBelowHigh && !deactivateAnon && inactiveAnon >> priority > 0,
 			cacheTrimMode,
 			anonCost: ctx.anonCost,
 			fileCost: ctx.fileCost,
@@ -128,6 +131,7 @@ export class TwoListLru implements ReplacementPolicy {
 	private shrinkType(ctx: ReclaimContext, file: boolean, n: number): number {
 		const inactive = file ? INACTIVE_FILE : INACTIVE_ANON;
 		const active = file ? ACTIVE_FILE : ACTIVE_ANON;
+		// shrink_list(): refill the inactive list when it is low.
 		if (inactiveIsLow(this.lists.size(inactive), this.lists.size(active)))
 			this.shrinkActive(ctx, active, inactive, n);
 		return this.shrinkInactive(ctx, inactive, active, n);

@@ -46,13 +46,18 @@ export interface ReclaimContext {
 	readonly swappiness: number;
 	/** False when there is no swap space left (or none at all): anon pages cannot be reclaimed. */
 	readonly canSwap: boolean;
-	/** free + file LRU ≤ Σ high watermarks (get_scan_count's file_is_tiny). */
-	readonly fileIsTiny: boolean;
+	/** free + file LRU ≤ Σ high watermarks: the first half of prepare_scan_control's file_is_tiny. */
+	readonly cacheBelowHigh: boolean;
 	/** Costs noted by lru_note_cost for anon and file (scan balance input). */
 	readonly anonCost: number;
 	readonly fileCost: number;
-	/** File pages refaulted since the last reclaim cycle (disables get_scan_count's cache_trim_mode). */
+	/**
+	 * Workingset activations (WORKINGSET_ACTIVATE_FILE / _ANON) since the last reclaim cycle: a new
+	 * workingset is forming, so prepare_scan_control sets may_deactivate for that type (which also
+	 * ends cache_trim_mode for file and file_is_tiny for anon).
+	 */
 	readonly recentFileRefaults?: boolean | undefined;
+	readonly recentAnonRefaults?: boolean | undefined;
 	/** MGLRU's /sys/kernel/mm/lru_gen/min_ttl_ms: generations younger than this are never evicted. */
 	readonly minTtlMs?: number | undefined;
 	/** Try to free `frame`; the driver unmaps it, writes it to swap or drops it, and frees the frame. */

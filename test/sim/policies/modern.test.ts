@@ -85,7 +85,7 @@ function context(frames: FrameTable, decide: (f: number) => EvictResult = () => 
 		frames,
 		swappiness: 60,
 		canSwap,
-		fileIsTiny: false,
+		cacheBelowHigh: false,
 		anonCost: 0,
 		fileCost: 0,
 		stats: newScanStats(),
