@@ -38,6 +38,7 @@ export function jsonLine(s: Snapshot): string {
 	return JSON.stringify({
 		t: s.time,
 		meminfo: s.meminfo,
+		zoneinfo: s.zoneinfo,
 		vmstat: s.vmstat,
 		psi: s.psi,
 		processes: s.processes.map((p) => ({
@@ -226,6 +227,18 @@ export function describeMachine(m: Machine): string {
 	return `memtop: workload ${escapeText(m.workload.name)}, seed ${m.seed}, policy ${m.policyName}: ${formatBinary(spec.ram)} RAM, ${spec.cpus} CPUs, ${swap}, ${zswap}, swappiness ${m.sysctl.swappiness}`;
 }
 
+/** The zone as /proc/zoneinfo gives it, in pages: "zone Normal: pages free 412345, min 1412, ...". */
+export function describeZone(s: Snapshot): string {
+	const z = s.zoneinfo;
+	return `zone Normal: pages free ${z.free}, min ${z.min}, low ${z.low}, high ${z.high}, managed ${z.managed}, present ${z.present}`;
+}
+
+const zoneMoved = (a: Snapshot, b: Snapshot): boolean =>
+	a.zoneinfo.min !== b.zoneinfo.min ||
+	a.zoneinfo.low !== b.zoneinfo.low ||
+	a.zoneinfo.high !== b.zoneinfo.high ||
+	a.zoneinfo.managed !== b.zoneinfo.managed;
+
 /**
  * Run `duration` simulated seconds, printing a line every `interval` seconds. `run` steps the machine
  * (a Stepper with its recorder, or a Player with the recording's commands). Every SLICE_MS of wall
@@ -237,12 +250,13 @@ export async function runHeadless(run: Steppable, options: HeadlessOptions): Pro
 	const machine = run.machine;
 	const intervalTicks = Math.max(1, Math.round(options.interval * TICKS_PER_SECOND));
 	const endTick = machine.tick + Math.round(options.duration * TICKS_PER_SECOND);
-	if (!options.json) {
-		write(describeMachine(machine));
-		for (const line of textHeader()) write(line);
-	}
 	let prev: Snapshot | null = null;
 	let last = takeSnapshot(machine, {regions: false, events: false});
+	if (!options.json) {
+		write(describeMachine(machine));
+		write(describeZone(last));
+		for (const line of textHeader()) write(line);
+	}
 	let sliceStart = performance.now();
 	const interrupted = options.interrupted ?? (() => false);
 	while (machine.tick < endTick) {
@@ -264,6 +278,8 @@ export async function runHeadless(run: Steppable, options: HeadlessOptions): Pro
 				if (e.kind === 'oom-reaped') lines.splice(0, 1, escapeText(e.line));
 				for (const line of lines) write(`  ${formatDmesgTime(e.tick)} ${line}`);
 			}
+			// The watermarks move when a command sets min_free_kbytes or watermark_scale_factor.
+			if (prev && zoneMoved(prev, last)) write(describeZone(last));
 			write(textLine(last, prev, (prev ? last.time - prev.time : options.interval) || options.interval));
 		}
 		prev = last;

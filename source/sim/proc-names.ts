@@ -98,3 +98,11 @@ export function zeroVmstat(): Vmstat {
 	for (const f of VMSTAT_FIELDS) v[f] = 0;
 	return v;
 }
+
+/**
+ * /proc/zoneinfo fields memtop models for its one zone, in pages, in the order the kernel prints them
+ * (zoneinfo_show_print: "pages free", min, low, high, spanned, present, managed).
+ */
+export const ZONEINFO_FIELDS = ['free', 'min', 'low', 'high', 'spanned', 'present', 'managed'] as const;
+export type ZoneinfoField = (typeof ZONEINFO_FIELDS)[number];
+export type Zoneinfo = Record<ZoneinfoField, number>;

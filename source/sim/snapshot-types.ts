@@ -1,6 +1,6 @@
 // A read-only picture of the machine at one tick. Views, headless output and tests read only this.
 import type {OomCandidate, SimEvent} from './events.js';
-import type {Meminfo, Vmstat} from './proc-names.js';
+import type {Meminfo, Vmstat, Zoneinfo} from './proc-names.js';
 import type {Compressor, RegionKind, SwapDeviceKind, Sysctls} from './spec.js';
 
 export type ProcessState =
@@ -135,6 +135,8 @@ export interface Snapshot {
 	frames: {free: number; anon: number; file: number; shmem: number; kernel: number; zpool: number};
 	watermarks: Watermarks;
 	meminfo: Meminfo;
+	/** /proc/zoneinfo of the one zone, in pages: managed is MemTotal's pages (the balloon's are not managed). */
+	zoneinfo: Zoneinfo;
 	vmstat: Vmstat;
 	psi: {some: PsiLine; full: PsiLine};
 	sysctl: Sysctls;

@@ -33,12 +33,26 @@ describe('headless text', () => {
 	beforeAll(async () => {
 		lines = await headlessText();
 		// The interval rows: after the two header lines, up to the blank line, but for the events.
-		rows = lines.slice(3, lines.indexOf('')).filter((l) => !l.startsWith('  ['));
+		rows = lines.slice(4, lines.indexOf('')).filter((l) => !l.startsWith('  ['));
 		table = lines.slice(lines.indexOf('') + 1);
 	});
 
+	it('prints the zone as /proc/zoneinfo has it, in pages: the watermarks and managed pages', () => {
+		// 192 MiB = 49152 pages, all managed; min_free_kbytes = int_sqrt(196608 × 16) = 1773 kB over the
+		// pages the kernel's static memory leaves, the marks from it; the test reads them off the machine.
+		const m = new Machine(
+			workload([group('small', {regions: [{name: 'heap', kind: 'anon', size: 4 * MIB}]})], {ram: 192 * MIB}),
+			{seed: 1},
+		);
+		const wm = m.zone.wm;
+		expect(lines[1]).toBe(
+			`zone Normal: pages free ${m.zone.freePages}, min ${wm.min}, low ${wm.low}, high ${wm.high}, managed 49152, present 49152`,
+		);
+		expect(wm.low - wm.min).toBeGreaterThan(0);
+	});
+
 	it('prints the group line and the column names, then one row per interval', () => {
-		expect(lines.slice(1, 3)).toEqual([groups, names]);
+		expect(lines.slice(2, 4)).toEqual([groups, names]);
 		expect(groups).toMatch(/memory \(MiB\)/);
 		expect(groups).toMatch(/pages\/s/);
 		expect(rows).toHaveLength(12);
@@ -84,6 +98,37 @@ describe('headless text', () => {
 				row,
 			).toBe(true);
 			expect(row.length).toBe(table[0]!.length);
+		}
+	});
+});
+
+describe('headless JSON', () => {
+	it('carries zoneinfo in pages, whose free is MemFree and whose managed is MemTotal', async () => {
+		const w = workload([group('small', {regions: [{name: 'heap', kind: 'anon', size: 4 * MIB}]})], {
+			ram: 192 * MIB,
+		});
+		const lines: string[] = [];
+		await runHeadless(new Stepper(new Machine(w, {seed: 1})), {
+			duration: 2,
+			interval: 1,
+			json: true,
+			write: (line) => lines.push(line),
+		});
+		for (const line of lines) {
+			const o = JSON.parse(line);
+			expect(Object.keys(o.zoneinfo)).toEqual([
+				'free',
+				'min',
+				'low',
+				'high',
+				'spanned',
+				'present',
+				'managed',
+			]);
+			expect(o.zoneinfo.free * 4).toBe(o.meminfo.MemFree);
+			expect(o.zoneinfo.managed * 4).toBe(o.meminfo.MemTotal);
+			expect(o.zoneinfo.min).toBeLessThan(o.zoneinfo.low);
+			expect(o.zoneinfo.low).toBeLessThan(o.zoneinfo.high);
 		}
 	});
 });

@@ -333,6 +333,15 @@ export function buildSnapshot(options: FixtureOptions = {}): Snapshot {
 		frames,
 		watermarks: {min: 16 * MIB_PAGES, low: 20 * MIB_PAGES, high: 24 * MIB_PAGES},
 		meminfo,
+		zoneinfo: {
+			free,
+			min: 16 * MIB_PAGES,
+			low: 20 * MIB_PAGES,
+			high: 24 * MIB_PAGES,
+			spanned: TOTAL_PAGES,
+			present: TOTAL_PAGES,
+			managed: TOTAL_PAGES,
+		},
 		vmstat,
 		psi: options.psi ?? {
 			some: {avg10: 12.34, avg60: 8.21, avg300: 2.1, total: 1_234_567},
