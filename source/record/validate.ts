@@ -256,7 +256,8 @@ export function validateHeader(v: Obj): RecordingHeader {
 	string(v.policy, 'policy', `one of the policies ${names.join(', ')}`, (s) => names.includes(s));
 	const sysctl = object(v.sysctl, 'sysctl', SYSCTL_NAMES, 'a mapping of sysctls');
 	for (const name of SYSCTL_NAMES) {
-		if (name === 'min_free_kbytes' && sysctl[name] === undefined) continue;
+		// A sysctl the kernel derives at boot may be absent (as the kernel derives it).
+		if (SYSCTLS[name].default === null && sysctl[name] === undefined) continue;
 		integer(sysctl[name], `sysctl.${name}`, SYSCTLS[name].min, SYSCTLS[name].max);
 	}
 	let parent: ParentRef | null = null;

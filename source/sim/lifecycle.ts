@@ -8,7 +8,7 @@ import type {Rmap} from './rmap.js';
 import type {ProcessSpec, Workload} from './spec.js';
 import type {Swapfile} from './swapfile.js';
 import {secondsToTicks} from './units.js';
-import {REGION_ANON} from './vma.js';
+import {commitPages, mappedPages, REGION_ANON} from './vma.js';
 
 export type ExitReason = Extract<SimEvent, {kind: 'process-exit'}>['reason'];
 /** A process with no end of its own. */
@@ -61,7 +61,7 @@ export class Lifecycle extends CoreModule {
 			endTick: end,
 			objectIdFor: (r) => this.files.objectFor(spec.name, r).id,
 		});
-		const refusal = this.overcommit.refusal(p.committed);
+		const refusal = this.mapRegions(p);
 		if (refusal) {
 			tasks.releaseSlot(slot);
 			this.events.emit({kind: 'alloc-fail', tick, pid, name: spec.name, reason: refusal});
@@ -70,6 +70,25 @@ export class Lifecycle extends CoreModule {
 		tasks.install(p);
 		this.events.emit({kind: 'process-start', tick, pid, name: spec.name});
 		return p;
+	}
+
+	/**
+	 * exec's mappings, one mmap each: every region that commits memory asks __vm_enough_memory() for
+	 * its pages, with the process's total_vm as mapped so far. Returns the first refusal, or null.
+	 */
+	private mapRegions(p: Proc): string | null {
+		let pending = 0;
+		let totalVm = 0;
+		for (const r of p.regions) {
+			const pages = commitPages(r);
+			if (pages > 0) {
+				const refusal = this.overcommit.refusal(pages, {uid: p.uid, totalVm}, pending);
+				if (refusal) return `mmap ${r.name}: ${refusal}`;
+			}
+			pending += pages;
+			totalVm += mappedPages(r);
+		}
+		return null;
 	}
 
 	/**

@@ -4,7 +4,7 @@ import {PageTable, pageTableBytes} from './page-table.js';
 import type {ProcessState} from './snapshot-types.js';
 import type {PatternKind, ProcessSpec} from './spec.js';
 import {bytesToPages, PAGE_SIZE, TICK_US, TICKS_PER_SECOND} from './units.js';
-import {findRegion, layoutRegions, REGION_FILE, type Region} from './vma.js';
+import {commitPages, findRegion, layoutRegions, type Region} from './vma.js';
 import {zipfConstants} from './zipf.js';
 
 export const PATTERN_CODES: Record<PatternKind, number> = {
@@ -220,11 +220,7 @@ export class Proc {
 	/** Committed_AS share: private writable and shared anonymous mappings; grow regions as far as grown. */
 	computeCommitted(): number {
 		let pages = 0;
-		for (const r of this.regions) {
-			if (r.kind === REGION_FILE) continue;
-			const grows = this.spec.streams.some((s) => s.region === r.name && s.pattern === 'grow');
-			pages += grows ? r.grown : r.pages;
-		}
+		for (const r of this.regions) pages += commitPages(r);
 		return pages;
 	}
 

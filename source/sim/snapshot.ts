@@ -163,6 +163,20 @@ export interface SnapshotOptions {
 	events?: boolean;
 }
 
+/** /proc/zoneinfo of the one zone (mm/vmstat.c zoneinfo_show_print), in pages. */
+function zoneinfo(m: Machine): Snapshot['zoneinfo'] {
+	const zone = m.zone;
+	return {
+		free: zone.freePages,
+		min: zone.wm.min,
+		low: zone.wm.low,
+		high: zone.wm.high,
+		spanned: zone.totalPages,
+		present: zone.totalPages,
+		managed: zone.totalramPages,
+	};
+}
+
 export function takeSnapshot(m: Machine, options: SnapshotOptions = {}): Snapshot {
 	const zone = m.zone;
 	const k = zone.kindCount;
@@ -203,15 +217,7 @@ export function takeSnapshot(m: Machine, options: SnapshotOptions = {}): Snapsho
 		},
 		watermarks: {...zone.wm},
 		meminfo: meminfo(m),
-		zoneinfo: {
-			free: zone.freePages,
-			min: zone.wm.min,
-			low: zone.wm.low,
-			high: zone.wm.high,
-			spanned: zone.totalPages,
-			present: zone.totalPages,
-			managed: zone.totalramPages,
-		},
+		zoneinfo: zoneinfo(m),
 		vmstat,
 		psi: {some: psiLine(m.psi.some), full: psiLine(m.psi.full)},
 		sysctl: {...m.sysctl},

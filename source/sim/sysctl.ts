@@ -10,6 +10,8 @@
 const INT_MAX = 2 ** 31 - 1;
 /** UINT_MAX: what kstrtouint() accepts. */
 const UINT_MAX = 2 ** 32 - 1;
+/** An unsigned long sysctl (proc_doulongvec_minmax) takes up to ULONG_MAX; here up to 2^53 − 1, exact in a double. */
+const ULONG_SAFE = Number.MAX_SAFE_INTEGER;
 
 export interface SysctlInfo {
 	/** The kernel's default; null when the kernel derives it at boot (min_free_kbytes). */
@@ -93,6 +95,25 @@ export const SYSCTLS = {
 		meaning: 'share of RAM in CommitLimit (mode 2)',
 		path: '/proc/sys/vm/overcommit_ratio',
 		source: 'mm/util.c overcommit_ratio_handler, vm_commit_limit',
+	},
+	admin_reserve_kbytes: {
+		default: null,
+		min: 0,
+		max: ULONG_SAFE,
+		unit: 'KiB',
+		meaning: 'kept back from mode 2 requests of non-root processes; absent: min(free at boot / 32, 8 MiB)',
+		path: '/proc/sys/vm/admin_reserve_kbytes',
+		source: 'mm/util.c __vm_enough_memory (proc_doulongvec_minmax), mm/mmap.c init_admin_reserve',
+	},
+	user_reserve_kbytes: {
+		default: null,
+		min: 0,
+		max: ULONG_SAFE,
+		unit: 'KiB',
+		meaning:
+			'mode 2 keeps min(total_vm / 32, this) back from each request; absent: min(free at boot / 32, 128 MiB)',
+		path: '/proc/sys/vm/user_reserve_kbytes',
+		source: 'mm/util.c __vm_enough_memory (proc_doulongvec_minmax), mm/mmap.c init_user_reserve',
 	},
 	page_cluster: {
 		default: 3,

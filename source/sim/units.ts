@@ -13,6 +13,8 @@ export const TICKS_PER_SECOND = 1_000_000 / TICK_US;
 export const bytesToPages = (bytes: number): number => Math.ceil(bytes / PAGE_SIZE);
 /** /proc shows sizes in kB (KiB). */
 export const pagesToKb = (pages: number): number => pages * (PAGE_SIZE / KIB);
+/** A kB figure in whole pages, as the kernel shifts it (kbytes >> (PAGE_SHIFT - 10)). */
+export const kbToPages = (kb: number): number => Math.floor(kb / (PAGE_SIZE / KIB));
 export const secondsToTicks = (seconds: number): number => Math.round(seconds * TICKS_PER_SECOND);
 export const ticksToSeconds = (ticks: number): number => ticks / TICKS_PER_SECOND;
 

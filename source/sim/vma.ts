@@ -24,9 +24,24 @@ export interface Region {
 	/** File regions: faults map pages (mmap) or reads go through read(2). */
 	mmap: boolean;
 	locked: boolean;
+	/** A stream grows it (brk): mapped only as far as `grown`. */
+	grows: boolean;
 	/** Grow regions: pages allocated so far. */
 	grown: number;
 }
+
+/** A region as far as it is mapped: a grow region up to where it has grown (brk), any other whole. */
+export const mappedPages = (r: Region): number => (r.grows ? r.grown : r.pages);
+
+/** mm->total_vm: pages of every mapped VMA. */
+export function totalVm(regions: readonly Region[]): number {
+	let pages = 0;
+	for (const r of regions) pages += mappedPages(r);
+	return pages;
+}
+
+/** What a region commits (Committed_AS): anonymous and shmem mappings as far as mapped; file ones nothing. */
+export const commitPages = (r: Region): number => (r.kind === REGION_FILE ? 0 : mappedPages(r));
 
 /** The address space: the regions one after another from vpn 0, grow regions last so the page table
  * can grow with them instead of covering their maximum. `covered`: the vpns the page table starts with. */
@@ -49,6 +64,7 @@ export function layoutRegions(
 			objectId: r.kind === 'anon' ? NO_OBJECT : objectIdFor(r),
 			mmap: r.kind !== 'file' || r.access !== 'read',
 			locked: r.locked === true,
+			grows: growRegions.has(r.name),
 			grown: 0,
 		};
 		vpn += pages;

@@ -184,7 +184,7 @@ export class WorkloadRunner extends CoreModule {
 			p.streamGrowAcc[s]! += p.streamGrowPerTick[s]!;
 			while (p.streamGrowAcc[s]! >= 1 && region.grown < region.pages && !p.dying) {
 				// brk()/mmap() growth is a commitment first: mode 2 refuses it past CommitLimit.
-				if (this.overcommit.strictLimitReached()) {
+				if (this.overcommit.strictLimitReached(p)) {
 					this.events.emit({
 						kind: 'alloc-fail',
 						tick,

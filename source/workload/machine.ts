@@ -22,6 +22,8 @@ export const sysctlLeaves = {
 	dirty_background_ratio: sysctlInt('dirty_background_ratio'),
 	overcommit_memory: oneOf(SYSCTLS.overcommit_memory.values, '0 (heuristic), 1 (always) or 2 (strict)'),
 	overcommit_ratio: sysctlInt('overcommit_ratio'),
+	admin_reserve_kbytes: sysctlInt('admin_reserve_kbytes'),
+	user_reserve_kbytes: sysctlInt('user_reserve_kbytes'),
 	page_cluster: sysctlInt('page_cluster'),
 	min_ttl_ms: sysctlInt('min_ttl_ms'),
 } satisfies Record<SysctlName, Leaf<number>>;
@@ -39,6 +41,8 @@ export const sysctlSchema = strict(
 		),
 		overcommit_memory: sysctlLeaves.overcommit_memory.default(DEFAULT_SYSCTLS.overcommit_memory),
 		overcommit_ratio: sysctlLeaves.overcommit_ratio.default(DEFAULT_SYSCTLS.overcommit_ratio),
+		admin_reserve_kbytes: sysctlLeaves.admin_reserve_kbytes.optional(),
+		user_reserve_kbytes: sysctlLeaves.user_reserve_kbytes.optional(),
 		page_cluster: sysctlLeaves.page_cluster.default(DEFAULT_SYSCTLS.page_cluster),
 		min_ttl_ms: sysctlLeaves.min_ttl_ms.default(DEFAULT_SYSCTLS.min_ttl_ms),
 	},

@@ -209,6 +209,8 @@ const SYSCTL_VALUES: Record<SysctlName, fc.Arbitrary<number>> = {
 	dirty_background_ratio: fc.integer({min: 0, max: 100}),
 	overcommit_memory: fc.integer({min: 0, max: 2}),
 	overcommit_ratio: fc.integer({min: 0, max: 200}),
+	admin_reserve_kbytes: fc.integer({min: 0, max: 65536}),
+	user_reserve_kbytes: fc.integer({min: 0, max: 262144}),
 	page_cluster: fc.integer({min: 0, max: 5}),
 	min_ttl_ms: fc.integer({min: 0, max: 2000}),
 };

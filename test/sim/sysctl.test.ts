@@ -43,6 +43,8 @@ describe('the kernel ranges', () => {
 			dirty_background_ratio: [0, 100],
 			overcommit_memory: [0, 2],
 			overcommit_ratio: [0, 2 ** 31 - 1], // proc_dointvec: unbounded above
+			admin_reserve_kbytes: [0, 2 ** 53 - 1], // proc_doulongvec_minmax: ULONG_MAX, here 2^53 − 1
+			user_reserve_kbytes: [0, 2 ** 53 - 1],
 			page_cluster: [0, 31], // page_cluster_max
 			min_ttl_ms: [0, 2 ** 32 - 1], // kstrtouint
 		});
