@@ -49,7 +49,10 @@ export class Proc {
 	oomScoreAdj: number;
 	state: ProcessState = 'running';
 	readonly regions: Region[];
-	readonly vsize: number;
+	/** The end of the declared address space (every region at its full size): the page table's bound. */
+	readonly addressPages: number;
+	/** Per region: 1 if a grow stream extends it (mapped only as far as grown, as brk moves the heap's end). */
+	private readonly growsRegion: Uint8Array;
 	/** vpn → entry (page-table.ts). Grows lazily for a trailing grow region. */
 	readonly pt: PageTable;
 	/** vpn → wssSecond() of the last touch; 0 = never (working-set tracking). */
@@ -153,7 +156,10 @@ export class Proc {
 
 		const layout = layoutRegions(spec, init.objectIdFor);
 		this.regions = layout.regions;
-		this.vsize = layout.vsize;
+		this.addressPages = layout.vsize;
+		this.growsRegion = Uint8Array.from(this.regions, (r) =>
+			spec.streams.some((s) => s.region === r.name && s.pattern === 'grow') ? 1 : 0,
+		);
 		this.pt = new PageTable(layout.covered);
 		this.touch = new Uint16Array(layout.covered);
 
@@ -224,11 +230,25 @@ export class Proc {
 		return pages;
 	}
 
+	/**
+	 * VmSize in pages: mm/mmap.c do_brk_flags() moves the heap VMA's end up as the program grows it and
+	 * vm_stat_account() counts mm->total_vm in pages of mapped VMAs; so a grow region counts only the
+	 * pages grown so far, every other region its full size.
+	 */
+	get vsize(): number {
+		let pages = 0;
+		for (let i = 0; i < this.regions.length; i++) {
+			const r = this.regions[i]!;
+			pages += this.growsRegion[i] ? r.grown : r.pages;
+		}
+		return pages;
+	}
+
 	/** Make the page table cover vpn (grow regions allocate page-table space as they grow). */
 	ensureVpn(vpn: number): void {
 		const covered = this.pt.pte.length;
 		if (vpn < covered) return;
-		const size = Math.min(this.vsize, Math.max(vpn + 1, covered * 2));
+		const size = Math.min(this.addressPages, Math.max(vpn + 1, covered * 2));
 		this.pt.grow(size);
 		const touch = new Uint16Array(size);
 		touch.set(this.touch);

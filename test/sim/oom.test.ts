@@ -272,11 +272,15 @@ describe('the machine’s OOM killer', () => {
 		// totalpages = RAM + swap = 8192 pages; no adj, so badness = rss + swapents + pgtables.
 		for (const c of kill.candidates) expect(c.badness).toBe(c.rss + c.swapents + c.pgtables);
 		const c = kill.candidates[0]!;
-		// hog maps only anon memory: 65 MiB of address space = 66560 kB; pgtables in pages · 4 = kB.
+		// hog maps its 1 MiB work region plus the leak as far as it grew (brk), not the 64 MiB declared.
+		// With no swap every grown page is resident: total-vm is at least anon-rss, far below 65 MiB.
+		const totalVmKb = Number(/total-vm:(\d+)kB/.exec(kill.lines[2] ?? '')?.[1]);
+		expect(totalVmKb).toBeGreaterThanOrEqual(c.rss * 4);
+		expect(totalVmKb).toBeLessThan(66_560);
 		expect(kill.lines).toEqual([
 			'hog invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0',
 			'oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/user.slice,task=hog,pid=102,uid=1000',
-			`Out of memory: Killed process 102 (hog) total-vm:66560kB, anon-rss:${c.rss * 4}kB, file-rss:0kB, shmem-rss:0kB, UID:1000 pgtables:${c.pgtables * 4}kB oom_score_adj:0`,
+			`Out of memory: Killed process 102 (hog) total-vm:${totalVmKb}kB, anon-rss:${c.rss * 4}kB, file-rss:0kB, shmem-rss:0kB, UID:1000 pgtables:${c.pgtables * 4}kB oom_score_adj:0`,
 		]);
 		expect(reaped.tick).toBe(kill.tick + 1);
 		expect(reaped.line).toBe(
@@ -293,6 +297,34 @@ describe('the machine’s OOM killer', () => {
 		expect(small.pgtablesBytes).toBe(3 * 4096);
 		expect(small.oomScore).toBe(708);
 		expect(s.processes.find((p) => p.name === 'sshd')!.oomScore).toBe(0);
+	});
+});
+
+describe('VmSize / total-vm of a leak: what it has mapped so far (mm/mmap.c brk)', () => {
+	it('after 10 s at 24 MiB/s beside a 256 MiB heap: 256M + 240M = 496 MiB = 126976 pages', () => {
+		const w = workload(
+			[
+				group('leaky', {
+					rate: 1000,
+					regions: [
+						{name: 'heap', kind: 'anon', size: 256 * MIB},
+						{name: 'leak', kind: 'anon', size: 64 * 1024 * MIB},
+					],
+					streams: [
+						{region: 'heap', pattern: 'random', weight: 1},
+						{region: 'leak', pattern: 'grow', weight: 1, grow: 24 * MIB},
+					],
+				}),
+			],
+			{ram: 2048 * MIB, swap: {size: 0, device: 'ssd'}},
+		);
+		const m = new Machine(w, {seed: 1});
+		for (let t = 0; t < 1000; t++) m.step();
+		const p = takeSnapshot(m).processes.find((x) => x.name === 'leaky')!;
+		// 24 MiB/s = 6144 pages/s, 10 s = 61440 pages; the heap 65536 pages.
+		// 61.44 pages a tick summed in floating point leaves the last page a hair short of whole.
+		expect(p.vsize).toBeGreaterThanOrEqual(65_536 + 61_440 - 1);
+		expect(p.vsize).toBeLessThanOrEqual(65_536 + 61_440);
 	});
 });
 

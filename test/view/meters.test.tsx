@@ -150,6 +150,15 @@ describe('ZswapMeter', () => {
 		expect(await frame(<ZswapMeter snapshot={off} width={80} />, 80)).toBe('Zsw off  (z turns zswap on)');
 	});
 
+	it('off with pages still in the pool: shows the pool draining', async () => {
+		const draining = buildSnapshot({
+			zswap: {enabled: false, poolPages: 10, poolBytes: 12.5 * 1024 * 1024, storedPages: 9000},
+		});
+		expect(await frame(<ZswapMeter snapshot={draining} width={80} />, 80)).toBe(
+			'Zsw off · draining 12.5M (9000 pages)',
+		);
+	});
+
 	it('shows the zram device instead when swap is zram and zswap is off', async () => {
 		const zram = buildSnapshot({
 			zswap: {enabled: false, poolPages: 0, storedPages: 0},

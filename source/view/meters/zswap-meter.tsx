@@ -41,8 +41,17 @@ export function ZswapMeter({snapshot, width}: {snapshot: Snapshot; width: number
 				spans={[
 					{text: 'Zsw', colour: theme.label, bold: true},
 					{text: ' off', colour: theme.dim},
+					// Switched off, the pool keeps what it holds until each page is read back or written out.
+					...(zswap.storedPages > 0
+						? [
+								{
+									text: ` · draining ${formatBytes(zswap.poolBytes)} (${zswap.storedPages} pages)`,
+									colour: theme.value,
+								},
+							]
+						: []),
 					{
-						text: width >= 40 ? '  (z turns zswap on)' : '',
+						text: width >= 40 && zswap.storedPages === 0 ? '  (z turns zswap on)' : '',
 						colour: theme.dim,
 					},
 				]}
