@@ -4,6 +4,7 @@
 // limit (mem_cgroup_get_max), and memory.oom.group widens the kill to a whole cgroup
 // (mem_cgroup_get_oom_group). The constraint is CONSTRAINT_MEMCG: the rest of the machine may
 // have plenty of free memory.
+
 import {type Core, CoreModule} from './core.js';
 import type {Lifecycle} from './lifecycle.js';
 import {
@@ -18,6 +19,7 @@ import {oomInputs, oomReapedLine, oomUnkillable, rankOomCandidates} from './oom.
 import type {Proc} from './process.js';
 import type {Swapfile} from './swapfile.js';
 import {KIB, pagesToKb} from './units.js';
+import {totalVm} from './vma.js';
 
 /**
  * mem_cgroup_get_max(): the memcg's memory.max plus the swap it may still use (its swap.max less
@@ -152,7 +154,7 @@ export class MemcgOom extends CoreModule {
 	}
 
 	private rssText(v: Proc): string {
-		return `total-vm:${pagesToKb(v.vsize)}kB, anon-rss:${pagesToKb(v.rssAnon)}kB, file-rss:${pagesToKb(v.rssFile)}kB, shmem-rss:${pagesToKb(v.rssShmem)}kB, UID:${v.uid} pgtables:${Math.floor(v.pgtablesBytes / KIB)}kB oom_score_adj:${v.oomScoreAdj}`;
+		return `total-vm:${pagesToKb(totalVm(v.regions))}kB, anon-rss:${pagesToKb(v.rssAnon)}kB, file-rss:${pagesToKb(v.rssFile)}kB, shmem-rss:${pagesToKb(v.rssShmem)}kB, UID:${v.uid} pgtables:${Math.floor(v.pgtablesBytes / KIB)}kB oom_score_adj:${v.oomScoreAdj}`;
 	}
 
 	/** The victims exit on the tick after the kill, freeing their memory (the oom_reaper's work). */

@@ -4,6 +4,7 @@ import type {Lifecycle} from './lifecycle.js';
 import type {Proc} from './process.js';
 import type {Swapfile} from './swapfile.js';
 import {KIB, PAGE_SIZE, pagesToKb} from './units.js';
+import {totalVm} from './vma.js';
 
 export const OOM_SCORE_ADJ_MIN = -1000;
 export const OOM_SCORE_ADJ_MAX = 1000;
@@ -184,7 +185,7 @@ export class OomKiller extends CoreModule {
 			{
 				...oomInputs(victim),
 				uid: victim.uid,
-				vsizePages: victim.vsize,
+				vsizePages: totalVm(victim.regions),
 				anon: victim.rssAnon,
 				file: victim.rssFile,
 				shmem: victim.rssShmem,

@@ -52,7 +52,6 @@ export class Proc {
 	/** The end of the declared address space (every region at its full size): the page table's bound. */
 	readonly addressPages: number;
 	/** Per region: 1 if a grow stream extends it (mapped only as far as grown, as brk moves the heap's end). */
-	private readonly growsRegion: Uint8Array;
 	/** vpn → entry (page-table.ts). Grows lazily for a trailing grow region. */
 	readonly pt: PageTable;
 	/** vpn → wssSecond() of the last touch; 0 = never (working-set tracking). */
@@ -157,9 +156,6 @@ export class Proc {
 		const layout = layoutRegions(spec, init.objectIdFor);
 		this.regions = layout.regions;
 		this.addressPages = layout.vsize;
-		this.growsRegion = Uint8Array.from(this.regions, (r) =>
-			spec.streams.some((s) => s.region === r.name && s.pattern === 'grow') ? 1 : 0,
-		);
 		this.pt = new PageTable(layout.covered);
 		this.touch = new Uint16Array(layout.covered);
 
@@ -227,20 +223,6 @@ export class Proc {
 	computeCommitted(): number {
 		let pages = 0;
 		for (const r of this.regions) pages += commitPages(r);
-		return pages;
-	}
-
-	/**
-	 * VmSize in pages: mm/mmap.c do_brk_flags() moves the heap VMA's end up as the program grows it and
-	 * vm_stat_account() counts mm->total_vm in pages of mapped VMAs; so a grow region counts only the
-	 * pages grown so far, every other region its full size.
-	 */
-	get vsize(): number {
-		let pages = 0;
-		for (let i = 0; i < this.regions.length; i++) {
-			const r = this.regions[i]!;
-			pages += this.growsRegion[i] ? r.grown : r.pages;
-		}
 		return pages;
 	}
 
@@ -393,12 +375,11 @@ export function procHostBytes(
 	// so it never grows past what RAM and swap can hold (then the OOM killer or ENOMEM ends it).
 	const {regions, vsize: vpns} = layoutRegions(spec, () => 0);
 	const last = regions[regions.length - 1];
-	const grows = (name: string) => spec.streams.some((s) => s.region === name && s.pattern === 'grow');
 	const coveredOf = new Map<string, number>();
 	for (const r of regions)
 		coveredOf.set(
 			r.name,
-			r === last && grows(r.name) ? Math.min(r.pages, Math.max(1024, 2 * memoryPages)) : r.pages,
+			r === last && r.grows ? Math.min(r.pages, Math.max(1024, 2 * memoryPages)) : r.pages,
 		);
 	let covered = 0;
 	for (const c of coveredOf.values()) covered += c;

@@ -12,7 +12,7 @@ import {avgToPercent, type PsiLineState} from './psi.js';
 import type {ProcessSnapshot, PsiLine, RegionSnapshot, Snapshot} from './snapshot-types.js';
 import {SLOT_ZSWAP} from './swap.js';
 import {KIB, pagesToKb, ticksToSeconds} from './units.js';
-import {REGION_ANON, REGION_FILE} from './vma.js';
+import {REGION_ANON, REGION_FILE, totalVm} from './vma.js';
 
 export function psiLine(s: PsiLineState): PsiLine {
 	return {
@@ -137,7 +137,7 @@ export function processSnapshot(m: Machine, p: Proc, withRegions: boolean): Proc
 		swap: p.swapEnts,
 		zswap: p.zswapEnts,
 		wss: p.wss,
-		vsize: p.vsize,
+		vsize: totalVm(p.regions),
 		pgtablesBytes: p.pgtablesBytes,
 		minflt: p.minflt,
 		majflt: p.majflt,

@@ -30,10 +30,13 @@ export interface Region {
 	grown: number;
 }
 
-/** A region as far as it is mapped: a grow region up to where it has grown (brk), any other whole. */
+/**
+ * A region as far as it is mapped: mm/mmap.c do_brk_flags() moves the heap VMA's end up as the program
+ * grows it, so a grow region counts up to where it has grown; any other region whole.
+ */
 export const mappedPages = (r: Region): number => (r.grows ? r.grown : r.pages);
 
-/** mm->total_vm: pages of every mapped VMA. */
+/** mm->total_vm (VmSize), as vm_stat_account() counts it: pages of every mapped VMA. */
 export function totalVm(regions: readonly Region[]): number {
 	let pages = 0;
 	for (const r of regions) pages += mappedPages(r);

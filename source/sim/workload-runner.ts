@@ -112,12 +112,18 @@ export class WorkloadRunner extends CoreModule {
 				const u = rng.next();
 				while (s < n - 1 && (p.streamCum[s]! < 0 || u >= p.streamCum[s]!)) s++;
 			}
-			const off = this.pickOffset(p, s, tick);
+			const region = p.regions[p.streamRegion[s]!]!;
+			let off = this.pickOffset(p, s, tick);
+			// A heap that grows (brk) is mapped only as far as it has grown: other streams over it reference
+			// that part (past it a real program would fault with SIGSEGV; the page table does not cover it).
+			if (region.grows && off >= region.grown) {
+				if (region.grown === 0) continue;
+				off %= region.grown;
+			}
 			const vpn = p.streamStart[s]! + off;
 			const write = p.streamWrite[s]! > 0 && rng.next() < p.streamWrite[s]!;
 			let cost = usPerRef;
 			const e = p.pt.pte[vpn]!;
-			const region = p.regions[p.streamRegion[s]!]!;
 			if (e > 0 && region.kind === REGION_ANON) {
 				// The common case: a resident anonymous page. The MMU sets the accessed bit.
 				const frame = presentFrame(e);

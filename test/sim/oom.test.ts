@@ -1,5 +1,6 @@
 // The OOM killer's arithmetic (reference doc §7): oom_badness(), /proc/PID/oom_score since 5.9,
 // victim selection and the kernel's log lines.
+
 import {describe, expect, it} from 'vitest';
 import type {SimEvent} from '../../source/sim/events.js';
 import {checkInvariants} from '../../source/sim/invariants.js';
