@@ -192,7 +192,7 @@ export class Filemap extends CoreModule implements VmOperations {
 		for (let f = 0; f < zone.totalPages; f++) {
 			if (frames.kind[f] !== FRAME_FILE) continue;
 			if (frames.flags[f]! & (PG_DIRTY | PG_WRITEBACK)) continue;
-			if (zone.mapper[f]! >= 0) continue;
+			if (zone.mapcount[f]! >= 0) continue;
 			const obj = this.files.files[frames.owner[f]!]!;
 			obj.cache[frames.index[f]!] = PTE_NONE;
 			this.lruvec.policy.removed(f);

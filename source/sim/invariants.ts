@@ -28,6 +28,7 @@ export function checkInvariants(m: Machine): string[] {
 		errors.push(`kernel frames ${counts[FRAME_KERNEL]} != static + balloon + page tables ${kernelExpected}`);
 	}
 	checkPageCache(m, counts, errors);
+	checkSharedMappings(m, errors);
 	checkCounters(m, errors);
 	checkMemcg(m, errors);
 	return errors;
@@ -143,6 +144,46 @@ function checkProcess(m: Machine, p: Proc, errors: string[]): {anon: number; tab
 		if (v < 0) errors.push(`${who} ${name} is negative (${v})`);
 	}
 	return {anon, tables: held};
+}
+
+/**
+ * Shared mappings (rmap.ts): each process's RssFile and RssShmem count its PTEs mapping file and shmem
+ * pages, each such PTE maps its object's page at its offset, and every page's _mapcount is the PTEs
+ * mapping it less one.
+ */
+function checkSharedMappings(m: Machine, errors: string[]): void {
+	const frames = m.zone.frames;
+	const ptes = new Int32Array(m.totalPages);
+	for (const p of m.tasks.procs) {
+		if (!p || p.exited) continue;
+		const pte = p.pt.pte;
+		let file = 0;
+		let shmem = 0;
+		for (const r of p.regions) {
+			if (r.kind === REGION_ANON) continue;
+			const end = Math.min(r.startVpn + r.pages, pte.length);
+			for (let v = r.startVpn; v < end; v++) {
+				const e = pte[v]!;
+				if (e <= 0) continue;
+				const f = presentFrame(e);
+				if (frames.owner[f] !== r.objectId || frames.index[f] !== v - r.startVpn)
+					errors.push(`${p.name}[${p.pid}] vpn ${v} maps frame ${f}, not its object's page`);
+				ptes[f]!++;
+				if (frames.kind[f] === FRAME_SHMEM) shmem++;
+				else file++;
+			}
+		}
+		if (file !== p.rssFile) errors.push(`${p.name}[${p.pid}] rssFile ${p.rssFile}, page table says ${file}`);
+		if (shmem !== p.rssShmem)
+			errors.push(`${p.name}[${p.pid}] rssShmem ${p.rssShmem}, page table says ${shmem}`);
+	}
+	const mapcount = m.zone.mapcount;
+	for (let f = 0; f < m.totalPages; f++) {
+		const k = frames.kind[f];
+		if (k !== FRAME_FILE && k !== FRAME_SHMEM) continue;
+		if (mapcount[f]! + 1 !== ptes[f])
+			errors.push(`frame ${f} _mapcount ${mapcount[f]}, mapped by ${ptes[f]} PTEs`);
+	}
 }
 
 /** Each cached frame is its object's page, and the page cache holds every file and shmem frame. */

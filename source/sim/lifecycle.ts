@@ -8,7 +8,7 @@ import type {Rmap} from './rmap.js';
 import type {ProcessSpec, Workload} from './spec.js';
 import type {Swapfile} from './swapfile.js';
 import {secondsToTicks} from './units.js';
-import {commitPages, mappedPages, REGION_ANON} from './vma.js';
+import {commitPages, mappedPages, REGION_ANON, REGION_SHMEM} from './vma.js';
 
 export type ExitReason = Extract<SimEvent, {kind: 'process-exit'}>['reason'];
 /** A process with no end of its own. */
@@ -53,6 +53,7 @@ export class Lifecycle extends CoreModule {
 		const lifetimeEnd = spec.lifetime !== undefined ? tick + secondsToTicks(spec.lifetime) : NO_END;
 		const end =
 			endTick >= 0 && lifetimeEnd >= 0 ? Math.min(endTick, lifetimeEnd) : Math.max(endTick, lifetimeEnd);
+		const filesBefore = this.files.files.length;
 		const p = new Proc({
 			pid,
 			slot,
@@ -61,9 +62,10 @@ export class Lifecycle extends CoreModule {
 			endTick: end,
 			objectIdFor: (r) => this.files.objectFor(spec.name, r).id,
 		});
-		const refusal = this.mapRegions(p);
+		const refusal = this.mapRegions(p, filesBefore);
 		if (refusal) {
 			tasks.releaseSlot(slot);
+			this.files.dropSince(filesBefore);
 			this.events.emit({kind: 'alloc-fail', tick, pid, name: spec.name, reason: refusal});
 			return null;
 		}
@@ -74,13 +76,17 @@ export class Lifecycle extends CoreModule {
 
 	/**
 	 * exec's mappings, one mmap each: every region that commits memory asks __vm_enough_memory() for
-	 * its pages, with the process's total_vm as mapped so far. Returns the first refusal, or null.
+	 * its pages, with the process's total_vm as mapped so far; a shmem object asks for its size when it
+	 * is created (objects from `filesBefore` on are this exec's). Returns the first refusal, or null.
 	 */
-	private mapRegions(p: Proc): string | null {
+	private mapRegions(p: Proc, filesBefore: number): string | null {
 		let pending = 0;
 		let totalVm = 0;
+		const accounted = new Set<number>();
 		for (const r of p.regions) {
-			const pages = commitPages(r);
+			const created = r.kind === REGION_SHMEM && r.objectId >= filesBefore && !accounted.has(r.objectId);
+			if (created) accounted.add(r.objectId);
+			const pages = created ? this.files.files[r.objectId]!.pages : commitPages(r);
 			if (pages > 0) {
 				const refusal = this.overcommit.refusal(pages, {uid: p.uid, totalVm}, pending);
 				if (refusal) return `mmap ${r.name}: ${refusal}`;
@@ -130,7 +136,7 @@ export class Lifecycle extends CoreModule {
 						this.swapfile.releaseEntry(swapEntrySlot(e), p);
 					}
 				} else if (e > 0) {
-					this.rmap.exitMapping(p, presentFrame(e), r.objectId);
+					this.rmap.exitMapping(presentFrame(e));
 				}
 			}
 		}

@@ -89,9 +89,9 @@ export class Overcommit extends CoreModule {
 		);
 	}
 
-	/** Committed_AS: every live process's commitments. */
+	/** Committed_AS: every live process's private commitments, and every shmem object once. */
 	committedAs(): number {
-		let sum = 0;
+		let sum = this.files.shmemPages();
 		for (const p of this.tasks.procs) if (p && !p.exited) sum += p.committed;
 		return sum;
 	}

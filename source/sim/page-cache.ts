@@ -68,6 +68,18 @@ export class FileTable {
 		return obj;
 	}
 
+	/** Forget the objects from id `count` on (an exec that was refused opened nothing; they hold no pages). */
+	dropSince(count: number): void {
+		while (this.files.length > count) this.byName.delete(this.files.pop()!.name);
+	}
+
+	/** Committed_AS of shmem objects: each is accounted once, for its whole size (shmem_acct_size). */
+	shmemPages(): number {
+		let pages = 0;
+		for (const f of this.files) if (f.kind === OBJ_SHMEM) pages += f.pages;
+		return pages;
+	}
+
 	save() {
 		return {
 			files: this.files.map((f) => ({

@@ -43,8 +43,12 @@ export function totalVm(regions: readonly Region[]): number {
 	return pages;
 }
 
-/** What a region commits (Committed_AS): anonymous and shmem mappings as far as mapped; file ones nothing. */
-export const commitPages = (r: Region): number => (r.kind === REGION_FILE ? 0 : mappedPages(r));
+/**
+ * What a mapping commits (Committed_AS): a private anonymous one as far as mapped. File mappings
+ * commit nothing, and a shmem object is accounted once when it is created (shmem_acct_size), not per
+ * mapping (FileTable.shmemPages).
+ */
+export const commitPages = (r: Region): number => (r.kind === REGION_ANON ? mappedPages(r) : 0);
 
 /** The address space: the regions one after another from vpn 0, grow regions last so the page table
  * can grow with them instead of covering their maximum. `covered`: the vpns the page table starts with. */

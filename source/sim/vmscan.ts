@@ -355,8 +355,7 @@ export class Vmscan extends CoreModule {
 
 	/** A shmem page compresses like the data of the process charged for it. */
 	private shmemCompressibility(frame: number): number {
-		const m = this.zone.mapper[frame]!;
-		const p = m >= 0 ? this.tasks.procs[m] : null;
+		const p = this.rmap.firstMapperOf(this.zone.frames.owner[frame]!);
 		return p ? p.spec.compressibility : UNOWNED_COMPRESSIBILITY;
 	}
 

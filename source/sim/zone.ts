@@ -13,7 +13,7 @@ export const OWNER_NONE = -1;
 export const OWNER_PAGE_TABLE = -2;
 /** frames.owner of a kernel frame the balloon driver took. */
 export const OWNER_BALLOON = -3;
-/** mapper of a frame no process is charged for mapping. */
+/** _mapcount of a frame no PTE maps (struct page's is −1 then: page_mapcount() = _mapcount + 1). */
 export const NO_MAPPER = -1;
 /** frameSlot of a frame that is not in the swap cache. */
 export const NO_SLOT = -1;
@@ -24,11 +24,11 @@ export class Zone {
 	readonly kernelStatic: number;
 	readonly frames: FrameTable;
 	/**
-	 * One more word per frame, as struct page's union: a file/shmem frame's mapper (the process slot
-	 * charged RssFile/RssShmem for it, rmap.ts), or a swap-cache anon frame's swap slot (page->private,
-	 * swapfile.ts). A frame never needs both, so both names are views of one array.
+	 * One more word per frame, as struct page's union: a file/shmem frame's _mapcount (PTEs mapping it
+	 * less one, rmap.ts), or a swap-cache anon frame's swap slot (page->private, swapfile.ts). A frame
+	 * never needs both, so both names are views of one array.
 	 */
-	readonly mapper: Int32Array;
+	readonly mapcount: Int32Array;
 	readonly frameSlot: Int32Array;
 	/** Frames per FRAME_* kind. */
 	readonly kindCount = new Int32Array(6);
@@ -45,8 +45,8 @@ export class Zone {
 		const n = totalPages;
 		this.totalPages = n;
 		this.frames = new FrameTable(n);
-		this.mapper = new Int32Array(n).fill(NO_MAPPER);
-		this.frameSlot = this.mapper;
+		this.mapcount = new Int32Array(n).fill(NO_MAPPER);
+		this.frameSlot = this.mapcount;
 		// Kernel memory comes first; the rest is free, lowest frames last out.
 		this.kernelStatic = Math.min(n - 1, kernelPages);
 		for (let f = n - 1; f >= this.kernelStatic; f--) this.pushFree(f);
@@ -100,7 +100,7 @@ export class Zone {
 		frames.kind[frame] = FRAME_FREE;
 		frames.flags[frame] = 0;
 		frames.owner[frame] = OWNER_NONE;
-		this.mapper[frame] = NO_MAPPER;
+		this.mapcount[frame] = NO_MAPPER;
 		this.pushFree(frame);
 		this.kindCount[FRAME_FREE]!++;
 	}
@@ -132,7 +132,7 @@ export class Zone {
 			balloonPages: this.balloonPages,
 			wm: this.wm,
 			frames: {kind: f.kind, flags: f.flags, owner: f.owner, index: f.index},
-			mapper: this.mapper,
+			mapper: this.mapcount,
 			kindCount: this.kindCount,
 			kernelStatic: this.kernelStatic,
 		};
@@ -147,7 +147,7 @@ export class Zone {
 		this.frames.flags.set(s.frames.flags);
 		this.frames.owner.set(s.frames.owner);
 		this.frames.index.set(s.frames.index);
-		this.mapper.set(s.mapper);
+		this.mapcount.set(s.mapper);
 		this.kindCount.set(s.kindCount);
 	}
 }

@@ -367,7 +367,7 @@ function accountingProblems(m: Machine): string[] {
 	let swapCached = 0;
 	for (let f = 0; f < m.totalPages; f++) {
 		const k = m.zone.frames.kind[f];
-		if ((k === FRAME_FILE || k === FRAME_SHMEM) && m.zone.mapper[f]! >= 0) mapped++;
+		if ((k === FRAME_FILE || k === FRAME_SHMEM) && m.zone.mapcount[f]! >= 0) mapped++;
 		else if (k === FRAME_ANON && m.zone.frames.flags[f]! & PG_SWAPCACHE) swapCached++;
 	}
 	if (mapped !== m.rmap.nrMapped) out.push(`nrMapped ${m.rmap.nrMapped}, mapped page-cache frames ${mapped}`);
