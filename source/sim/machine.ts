@@ -135,17 +135,9 @@ export class Machine {
 		this.swapfile = swapfile;
 
 		// Reclaim, processes, the OOM killer and the allocator above them.
-		this.writeback = new Writeback(core, this.disk);
-		this.vmscan = new Vmscan(
-			core,
-			swapfile,
-			this.zswap,
-			this.zram,
-			this.rmap,
-			swapDev,
-			memcg,
-			this.writeback,
-		);
+		const writeback = new Writeback(core, this.disk);
+		this.writeback = writeback;
+		this.vmscan = new Vmscan(core, swapfile, this.zswap, this.zram, this.rmap, swapDev, memcg, writeback);
 		this.kswapd = new Kswapd(core, this.vmscan);
 		this.overcommit = new Overcommit(core, swapfile);
 		this.lifecycle = new Lifecycle(core, workload, this.overcommit, swapfile, this.rmap);

@@ -7,7 +7,7 @@
 // per frame) and its dirtied_when; pages in flight are a FIFO of frame and completion time.
 import type {BlockDevice} from './block-device.js';
 import {type Core, CoreModule} from './core.js';
-import {MAX_DIRTY_PAUSE_US} from './costs.js';
+import {type DirtyLimits, dirtyPauseUs, domainDirtyLimits, posRatio} from './dirty-throttle.js';
 import {PG_DIRTY, PG_RECLAIM, PG_WRITEBACK} from './frames.js';
 import type {Proc} from './process.js';
 import {pagesToKb, TICK_US, TICKS_PER_SECOND} from './units.js';
@@ -24,59 +24,6 @@ const BANDWIDTH_PERIOD_US = 4_096_000;
 export const INIT_BW_PAGES = (100 << 20) / 4096;
 /** Flusher's IO submission stops while the device has this much work queued (the request queue is full). */
 const FLUSHER_QUEUE_US = 100_000;
-
-/** The dirty limits of one domain (struct dirty_throttle_control), in pages. */
-export interface DirtyLimits {
-	/** global_dirtyable_memory(): free − min(free, reserve) + file LRU + 1. */
-	avail: number;
-	bg: number;
-	thresh: number;
-	/** dirty_freerun_ceiling(): (thresh + bg) / 2; below it writers are not throttled. */
-	freerun: number;
-	/** hard_dirty_limit(): the thresh (the kernel's dirty_limit follows it, smoothed). */
-	limit: number;
-	/** (freerun + limit) / 2: where the position ratio is 1. */
-	setpoint: number;
-}
-
-/**
- * domain_dirty_limits(): ratios in units of 1/PAGE_SIZE (ratio · 4096 / 100), thresh = ratio · avail
- * / 4096; if bg_thresh >= thresh, bg_thresh = thresh / 2. All integer arithmetic, as the kernel's.
- */
-export function domainDirtyLimits(avail: number, dirtyRatio: number, backgroundRatio: number): DirtyLimits {
-	const ratio = Math.floor((dirtyRatio * 4096) / 100);
-	const bgRatio = Math.floor((backgroundRatio * 4096) / 100);
-	const thresh = Math.floor((ratio * avail) / 4096);
-	let bg = Math.floor((bgRatio * avail) / 4096);
-	if (bg >= thresh) bg = Math.floor(thresh / 2);
-	const freerun = Math.floor((thresh + bg) / 2);
-	const limit = thresh;
-	return {avail, bg, thresh, freerun, limit, setpoint: Math.floor((freerun + limit) / 2)};
-}
-
-/**
- * wb_position_ratio() / pos_ratio_polynom(): 1 + ((setpoint − dirty) / (limit − setpoint))³,
- * clamped to [0, 2]; 0 at or over the limit, 1 at the setpoint.
- */
-export function posRatio(setpoint: number, dirty: number, limit: number): number {
-	if (dirty >= limit) return 0;
-	const x = (setpoint - dirty) / ((limit - setpoint) | 1);
-	return Math.min(2, Math.max(0, 1 + x * x * x));
-}
-
-/**
- * balance_dirty_pages(): the pause (µs) after dirtying one page: none up to freerun; else one page at
- * task_ratelimit = dirty_ratelimit · pos_ratio pages/s less the task's think time `thinkUs`, at most
- * max_pause (200 ms); max_pause at the limit.
- */
-export function dirtyPauseUs(l: DirtyLimits, dirty: number, dirtyRatelimit: number, thinkUs = 0): number {
-	if (dirty <= l.freerun) return 0;
-	const rate = dirtyRatelimit * posRatio(l.setpoint, dirty, l.limit);
-	if (rate <= 0) return MAX_DIRTY_PAUSE_US;
-	// period = pages / task_ratelimit; pause = period − the time the task already spent since its last
-	// dirtying (its own think time: `pause -= now - dirty_paused_when`).
-	return Math.min(MAX_DIRTY_PAUSE_US, Math.max(0, 1_000_000 / rate - thinkUs));
-}
 
 export class Writeback extends CoreModule {
 	/** Dirty file pages (Dirty, nr_dirty) and pages under writeback (Writeback, nr_writeback). */
@@ -100,6 +47,9 @@ export class Writeback extends CoreModule {
 	/** Where the last write ended (object, offset): the next page there continues the request. */
 	private lastObj = -1;
 	private lastOff = -2;
+	/** The inode being written and what is left of its chunk (pages). */
+	private curIno = -1;
+	private chunkLeft = 0;
 	/** wb->write_bandwidth and wb->dirty_ratelimit (pages/s), and the current interval's counts. */
 	writeBw = INIT_BW_PAGES;
 	dirtyRatelimit = INIT_BW_PAGES;
@@ -223,10 +173,10 @@ export class Writeback extends CoreModule {
 		while (steps-- > 0 && this.nrDirty > 0 && this.disk.queuedAt(nowUs) < FLUSHER_QUEUE_US) {
 			let ino: number;
 			if (this.reclaimWork > 0) {
-				ino = this.oldestInode(Number.POSITIVE_INFINITY);
+				ino = this.nextInode(Number.POSITIVE_INFINITY);
 				this.reclaimWork--;
 			} else if (this.kupdateWork > 0) {
-				ino = this.oldestInode(tick - DIRTY_EXPIRE_TICKS);
+				ino = this.nextInode(tick - DIRTY_EXPIRE_TICKS);
 				if (ino < 0) {
 					this.kupdateWork = 0;
 					continue;
@@ -234,18 +184,38 @@ export class Writeback extends CoreModule {
 				this.kupdateWork--;
 			} else if (this.nrDirty > this.dirtyLimits().bg) {
 				// wb_check_background_flush(): NR_FILE_DIRTY over the background threshold.
-				ino = this.oldestInode(Number.POSITIVE_INFINITY);
+				ino = this.nextInode(Number.POSITIVE_INFINITY);
 			} else break;
 			if (ino < 0) break;
 			this.writeOne(ino, nowUs);
 		}
 	}
 
+	/**
+	 * writeback_sb_inodes(): the current inode while its chunk lasts (writeback_chunk_size(): half a
+	 * second of write bandwidth, at most dirty_limit / 8, rounded to 1024 pages), then requeue_io()
+	 * puts it behind the others: the oldest other inode dirtied at or before `cutoff` goes next.
+	 */
+	private nextInode(cutoff: number): number {
+		const cur = this.curIno;
+		if (cur >= 0 && this.chunkLeft > 0 && this.inoDirty[cur]! > 0 && this.inoDirtiedWhen[cur]! <= cutoff) {
+			this.chunkLeft--;
+			return cur;
+		}
+		let ino = this.oldestInode(cutoff, cur);
+		if (ino < 0) ino = this.oldestInode(cutoff, -1);
+		if (ino < 0) return -1;
+		const pages = Math.min(this.writeBw / 2, this.dirtyLimits().limit / 8);
+		this.curIno = ino;
+		this.chunkLeft = Math.floor((pages + 1024) / 1024) * 1024 - 1;
+		return ino;
+	}
+
 	/** b_dirty's order: the inode dirtied first (dirtied_when, then id) among those dirtied at or before `cutoff`. */
-	private oldestInode(cutoff: number): number {
+	private oldestInode(cutoff: number, exclude: number): number {
 		let best = -1;
 		for (let i = 0; i < this.files.files.length; i++) {
-			if (this.inoDirty[i] === 0) continue;
+			if (this.inoDirty[i] === 0 || i === exclude) continue;
 			const w = this.inoDirtiedWhen[i]!;
 			if (w <= cutoff && (best < 0 || w < this.inoDirtiedWhen[best]!)) best = i;
 		}
@@ -341,6 +311,8 @@ export class Writeback extends CoreModule {
 				kupdateWork: this.kupdateWork,
 				wbLastObj: this.lastObj,
 				wbLastOff: this.lastOff,
+				wbCurIno: this.curIno,
+				wbChunkLeft: this.chunkLeft,
 				writeBw: this.writeBw,
 				dirtyRatelimit: this.dirtyRatelimit,
 				bwDirtied: this.bwDirtied,
@@ -371,6 +343,8 @@ export class Writeback extends CoreModule {
 		this.kupdateWork = c.kupdateWork;
 		this.lastObj = c.wbLastObj;
 		this.lastOff = c.wbLastOff;
+		this.curIno = c.wbCurIno;
+		this.chunkLeft = c.wbChunkLeft;
 		this.writeBw = c.writeBw;
 		this.dirtyRatelimit = c.dirtyRatelimit;
 		this.bwDirtied = c.bwDirtied;

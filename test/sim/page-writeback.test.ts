@@ -5,7 +5,6 @@ import {FRAME_FILE, PG_DIRTY, PG_RECLAIM, PG_WRITEBACK} from '../../source/sim/f
 import {NO_END} from '../../source/sim/lifecycle.js';
 import {Machine} from '../../source/sim/machine.js';
 import {mkPresent} from '../../source/sim/page-table.js';
-import {dirtyPauseUs, domainDirtyLimits, posRatio} from '../../source/sim/page-writeback.js';
 import {KEPT} from '../../source/sim/policies/policy.js';
 import type {MachineSpec} from '../../source/sim/spec.js';
 import {restoreMachine, saveMachine, stateHash} from '../../source/sim/state-codec.js';
@@ -43,32 +42,6 @@ function setup(machine: Partial<MachineSpec> = {}) {
 }
 
 describe('domain_dirty_limits (rule 3)', () => {
-	it('dirtyable 10000 pages, ratios 20/10: thresh 1999, bg 998, freerun 1498, setpoint 1748', () => {
-		// ratio = 20·4096/100 = 819, bg_ratio = 10·4096/100 = 409 (per PAGE_SIZE, integer);
-		// thresh = 819·10000/4096 = 1999.5 → 1999; bg = 409·10000/4096 = 998.5 → 998.
-		expect(domainDirtyLimits(10_000, 20, 10)).toEqual({
-			avail: 10_000,
-			thresh: 1999,
-			bg: 998,
-			freerun: 1498,
-			limit: 1999,
-			setpoint: 1748,
-		});
-	});
-
-	it('ratios 10/20 (background above dirty): bg becomes thresh / 2', () => {
-		// thresh = 409·10000/4096 = 998; bg would be 1999 >= 998, so bg = 998 / 2 = 499;
-		// freerun = (998 + 499) / 2 = 748; setpoint = (748 + 998) / 2 = 873.
-		expect(domainDirtyLimits(10_000, 10, 20)).toMatchObject({
-			thresh: 998,
-			bg: 499,
-			freerun: 748,
-			setpoint: 873,
-		});
-		// Equal ratios too: 10/10 → bg 998 >= thresh 998 → 499.
-		expect(domainDirtyLimits(10_000, 10, 10)).toMatchObject({thresh: 998, bg: 499});
-	});
-
 	it('the machine: dirtyable = free 2472 − min(free, high 164) + file LRU 0 + 1 = 2309', () => {
 		const {m} = setup();
 		expect(m.zone.freePages).toBe(2472);
@@ -91,26 +64,6 @@ describe('domain_dirty_limits (rule 3)', () => {
 });
 
 describe('balance_dirty_pages (rule 3)', () => {
-	it('pos_ratio = 1 + ((setpoint − dirty) / (limit − setpoint))³, 0 at the limit', () => {
-		// setpoint 1748, limit 1999: limit − setpoint = 251.
-		expect(posRatio(1748, 1748, 1999)).toBe(1);
-		// dirty 1873: x = −125/251 = −0.498; 1 − 0.1235 = 0.8765.
-		expect(posRatio(1748, 1873, 1999)).toBeCloseTo(1 + (-125 / 251) ** 3, 12);
-		// at freerun 1498: x = 250/251; 1 + 0.988 = 1.988.
-		expect(posRatio(1748, 1498, 1999)).toBeCloseTo(1 + (250 / 251) ** 3, 12);
-		expect(posRatio(1748, 1999, 1999)).toBe(0);
-		expect(posRatio(1748, 0, 1999)).toBe(2);
-	});
-
-	it('pause: none to freerun, one page at dirty_ratelimit · pos_ratio less think time, 200 ms at the limit', () => {
-		const l = domainDirtyLimits(10_000, 20, 10);
-		expect(dirtyPauseUs(l, 1498, 25_600)).toBe(0);
-		// At the setpoint pos_ratio is 1: 1e6 / 25600 pages/s = 39.0625 µs a page; 10 µs of think time.
-		expect(dirtyPauseUs(l, 1748, 25_600)).toBe(39.0625);
-		expect(dirtyPauseUs(l, 1748, 25_600, 10)).toBe(29.0625);
-		expect(dirtyPauseUs(l, 1999, 25_600)).toBe(200_000);
-	});
-
 	it('a writer past freerun pauses as an IO wait (throttled), never a memory stall', () => {
 		const {m, p, frames} = setup();
 		const pauses = frames.slice(0, 461).map((f) => m.writeback.dirtyFilePage(p, f));
