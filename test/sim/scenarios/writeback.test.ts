@@ -5,6 +5,7 @@
 // everything is written within seconds (issue 10 rules 2 and 3, issue 17 item 16).
 import {describe, expect, it} from 'vitest';
 import {domainDirtyLimits} from '../../../source/sim/dirty-throttle.js';
+import {checkInvariants} from '../../../source/sim/invariants.js';
 import type {Snapshot} from '../../../source/sim/snapshot-types.js';
 import {loadWorkload} from '../../../source/workload/load.js';
 import {at, runScenario} from '../../helpers/scenario.js';
@@ -59,5 +60,6 @@ describe('shipped scenarios', () => {
 		expect(after.Dirty).toBe(0);
 		expect(after.Writeback).toBe(0);
 		expect(at(r, 100).vmstat.pgpgout - at(r, 95).vmstat.pgpgout).toBe(0);
+		expect(checkInvariants(r.machine)).toEqual([]);
 	});
 });
