@@ -43,6 +43,7 @@ export class Filemap extends CoreModule implements VmOperations {
 		const obj = this.files.files[region.objectId]!;
 		const c = obj.cache[off]!;
 		if (c > 0) return this.hit(p, region, obj, vpn, presentFrame(c), write);
+		if (write && !region.mmap) return this.writeBegin(p, obj, off, c);
 		return this.miss(p, region, obj, vpn, off, c, stream, write);
 	}
 
@@ -130,6 +131,25 @@ export class Filemap extends CoreModule implements VmOperations {
 		let cost = waitUs + reclaimUs;
 		if (write) cost += this.writeback.dirtyFilePage(p, frame);
 		return cost;
+	}
+
+	/**
+	 * write(2) of a page that is not cached: generic_perform_write() → write_begin on a whole page needs
+	 * no read (the copy overwrites all of it): the page is added, filled and dirtied; no readahead.
+	 * A reference here is one whole page, so every write(2) miss is a full-page write (an append, an
+	 * overwrite, a hole); only a partial write would read first, and the workloads make none. A write
+	 * through mmap faults the page in first (filemap_fault reads it): that goes through miss().
+	 */
+	private writeBegin(p: Proc, obj: FileObject, off: number, c: number): number {
+		const before = p.tickReclaimUs;
+		const frame = this.pageAlloc.allocPage(p);
+		if (frame < 0) return frame;
+		const shadow = c < 0 ? shadowEntryValue(c) : 0;
+		const verdict = workingsetRefault(this.lruvec, this.vm, shadow, false, this.swapfile.canSwap);
+		this.insertPage(frame, obj, off, verdict === REFAULT_RESTORE);
+		this.lruvec.policy.inserted(frame, verdict !== REFAULT_COLD);
+		this.lruvec.policy.accessed(frame);
+		return READ_HIT_US + (p.tickReclaimUs - before) + this.writeback.dirtyFilePage(p, frame);
 	}
 
 	/** How many pages this miss reads: the sequential window, or read-around for mmap faults. */

@@ -1,6 +1,15 @@
 // Accounting checks: every frame is counted exactly once, and every counter agrees with the page
 // tables, the page cache and the swap map it summarises. Tests call this after every tick.
-import {FRAME_ANON, FRAME_FILE, FRAME_FREE, FRAME_KERNEL, FRAME_SHMEM, FRAME_ZPOOL} from './frames.js';
+import {
+	FRAME_ANON,
+	FRAME_FILE,
+	FRAME_FREE,
+	FRAME_KERNEL,
+	FRAME_SHMEM,
+	FRAME_ZPOOL,
+	PG_DIRTY,
+	PG_WRITEBACK,
+} from './frames.js';
 import type {Machine} from './machine.js';
 import {presentFrame, swapEntrySlot} from './page-table.js';
 import type {Proc} from './process.js';
@@ -30,6 +39,7 @@ export function checkInvariants(m: Machine): string[] {
 	checkPageCache(m, counts, errors);
 	checkSharedMappings(m, errors);
 	checkCounters(m, errors);
+	checkDirty(m, errors);
 	checkMemcg(m, errors);
 	return errors;
 }
@@ -211,6 +221,20 @@ function checkPageCache(m: Machine, counts: Int32Array, errors: string[]): void 
 			`page cache holds ${cached} pages, file+shmem frames ${counts[FRAME_FILE]! + counts[FRAME_SHMEM]!}`,
 		);
 	}
+}
+
+/** Dirty and Writeback (meminfo) are the file frames with PG_dirty and the frames with PG_writeback. */
+function checkDirty(m: Machine, errors: string[]): void {
+	const {kind, flags} = m.zone.frames;
+	let dirty = 0;
+	let writeback = 0;
+	for (let f = 0; f < m.zone.totalPages; f++) {
+		if (kind[f] === FRAME_FILE && flags[f]! & PG_DIRTY) dirty++;
+		if (flags[f]! & PG_WRITEBACK) writeback++;
+	}
+	if (dirty !== m.writeback.nrDirty) errors.push(`nr_dirty ${m.writeback.nrDirty}, frames say ${dirty}`);
+	if (writeback !== m.writeback.nrWriteback)
+		errors.push(`nr_writeback ${m.writeback.nrWriteback}, frames say ${writeback}`);
 }
 
 /** The swap map's used count, and no counter negative or not finite. */

@@ -82,6 +82,8 @@ export class Machine {
 	readonly zswap: Zswap;
 	readonly zram: Zram | null;
 	readonly swapfile: Swapfile;
+	/** Dirty pages and their writeback to `disk` (before reclaim, which wakes its flusher). */
+	readonly writeback: Writeback;
 
 	// Reclaim, allocation and the OOM killer.
 	readonly vmscan: Vmscan;
@@ -96,7 +98,6 @@ export class Machine {
 	// Faults, the page cache, writeback; the workload; accounting.
 	readonly memory: Memory;
 	readonly shmem: Shmem;
-	readonly writeback: Writeback;
 	readonly filemap: Filemap;
 	readonly balloon: Balloon;
 	readonly psi: Psi;
@@ -134,7 +135,9 @@ export class Machine {
 		this.swapfile = swapfile;
 
 		// Reclaim, processes, the OOM killer and the allocator above them.
-		this.vmscan = new Vmscan(core, swapfile, this.zswap, this.zram, this.rmap, swapDev, memcg);
+		const writeback = new Writeback(core, this.disk);
+		this.writeback = writeback;
+		this.vmscan = new Vmscan(core, swapfile, this.zswap, this.zram, this.rmap, swapDev, memcg, writeback);
 		this.kswapd = new Kswapd(core, this.vmscan);
 		this.overcommit = new Overcommit(core, swapfile);
 		this.lifecycle = new Lifecycle(core, workload, this.overcommit, swapfile, this.rmap);
@@ -150,6 +153,7 @@ export class Machine {
 			swapDev,
 			memcg,
 			charger,
+			this.writeback,
 		);
 		this.pageAlloc = pageAlloc;
 
@@ -157,7 +161,6 @@ export class Machine {
 		const memory = new Memory(core, pageAlloc, swapfile, this.zram, spec.zswap, swapDev);
 		this.memory = memory;
 		this.shmem = new Shmem(core, memory, pageAlloc, swapfile, this.rmap);
-		this.writeback = new Writeback(core, this.disk);
 		this.filemap = new Filemap(core, memory, pageAlloc, swapfile, this.rmap, this.writeback, this.disk);
 		memory.setVmOps(REGION_FILE, this.filemap);
 		memory.setVmOps(REGION_SHMEM, this.shmem);

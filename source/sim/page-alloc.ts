@@ -11,6 +11,7 @@ import {SWAP_CLUSTER_MAX} from './lruvec.js';
 import {CHARGE_KILLED, CHARGE_OK, type MemcgCharge} from './memcg-charge.js';
 import type {Memcontrol} from './memcontrol.js';
 import {MAX_RECLAIM_RETRIES, type OomKiller} from './oom.js';
+import type {Writeback} from './page-writeback.js';
 import type {Proc} from './process.js';
 import type {Swapfile} from './swapfile.js';
 import {TICK_US} from './units.js';
@@ -39,6 +40,7 @@ export class PageAlloc extends CoreModule {
 		private readonly swapDev: BlockDevice | null,
 		private readonly memcg: Memcontrol,
 		private readonly charger: MemcgCharge,
+		private readonly writeback: Writeback,
 	) {
 		super(core);
 	}
@@ -87,13 +89,14 @@ export class PageAlloc extends CoreModule {
 		for (;;) {
 			const reclaimed = this.vmscan.directReclaim(p, -1);
 			if (zone.freePages > zone.wm.min) return zone.rmqueue();
-			if (reclaimed === 0 && this.vmscan.congestedKeeps > 0 && this.swapDev) {
-				// reclaim_throttle(): sleep until writeback makes room, then try again.
+			const swapWait = this.vmscan.congestedKeeps > 0 && this.swapDev;
+			if (reclaimed === 0 && (swapWait || this.vmscan.writebackImmediate > 0)) {
+				// reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK): sleep until writeback makes room (the
+				// swap queue drains, or 32 file pages under writeback complete), then try again.
 				// Pages under IO are still reclaimable, so this is not a reason to OOM.
-				const wait = Math.min(
-					THROTTLE_MAX_US,
-					Math.max(THROTTLE_MIN_US, this.swapDev.congestionWait(clock.nowUs)),
-				);
+				const ioWait = swapWait ? this.swapDev!.congestionWait(clock.nowUs) : 0;
+				const wbWait = this.vmscan.writebackImmediate > 0 ? this.writeback.writebackWaitUs(clock.nowUs) : 0;
+				const wait = Math.min(THROTTLE_MAX_US, Math.max(THROTTLE_MIN_US, ioWait, wbWait));
 				p.tickReclaimUs += wait;
 				p.tickMemUs += wait;
 				clock.nowUs += wait;

@@ -110,7 +110,7 @@ export class Proc {
 	tickSwapinUs = 0;
 	tickFileIoUs = 0;
 	/** What the process last waited for, for the state shown while it pays off a long stall. */
-	lastWait: 'swapin' | 'io' = 'swapin';
+	lastWait: 'swapin' | 'io' | 'throttled' = 'swapin';
 	tickThrottleUs = 0;
 	tickRefsWanted = 0;
 	tickRefsDone = 0;

@@ -85,10 +85,7 @@ function machineState(m: Machine, events: boolean) {
 			zramBytes: zs.zramBytes,
 			zramStored: m.zram ? m.zram.save().zramStored : 0,
 			zpoolTop: zs.zpoolTop,
-			dirtyHead: writeback.dirtyHead,
-			dirtyLen: writeback.dirtyLen,
-			nrDirty: writeback.nrDirty,
-			nrWriteback: writeback.nrWriteback,
+			...writeback.scalars,
 			nrMapped: m.rmap.save().nrMapped,
 			nrSwapCached: swapfile.nrSwapCached,
 			...lruvecScalars,
@@ -115,8 +112,7 @@ function machineState(m: Machine, events: boolean) {
 		kindCount: zone.kindCount,
 		internals: {
 			zpoolFrames: zs.zpoolFrames,
-			dirtyRing: writeback.dirtyRing,
-			dirtyRingTick: writeback.dirtyRingTick,
+			writeback: writeback.arrays,
 			kernelStatic: zone.kernelStatic,
 		},
 		policy,
@@ -138,7 +134,7 @@ function loadModules(m: Machine, s: MachineState): void {
 	m.files.load({files: s.files});
 	m.zone.load({...sc, wm: s.wm, frames: s.frames, mapper: s.mapper, kindCount: s.kindCount, kernelStatic: 0});
 	m.zs.load({...sc, zpoolFrames: s.internals.zpoolFrames});
-	m.writeback.load({...sc, dirtyRing: s.internals.dirtyRing, dirtyRingTick: s.internals.dirtyRingTick});
+	m.writeback.load({scalars: sc, arrays: s.internals.writeback});
 	m.lruvec.load({...sc, policy: s.policy});
 	m.swapfile.load({nrSwapCached: sc.nrSwapCached, swap: s.swap});
 	m.zswap.load(sc);

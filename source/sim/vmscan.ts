@@ -17,6 +17,7 @@ import {
 } from './frames.js';
 import {SWAP_CLUSTER_MAX} from './lruvec.js';
 import {type Memcontrol, STAT_PGSCAN, STAT_PGSTEAL} from './memcontrol.js';
+import type {Writeback} from './page-writeback.js';
 import {
 	CANNOT,
 	EVICTED,
@@ -122,6 +123,8 @@ export class Vmscan extends CoreModule {
 	private failures = 0;
 	/** Pages this shrink_node() kept because the swap device's queue was full. */
 	congestedKeeps = 0;
+	/** sc->nr.immediate: pages met under writeback already marked PG_reclaim (reclaim saw them before). */
+	writebackImmediate = 0;
 	private anonPageouts = 0;
 	private filePageouts = 0;
 	/** The swap slot this reclaim pass last wrote: the next one after it merges into the same request. */
@@ -135,6 +138,7 @@ export class Vmscan extends CoreModule {
 		private readonly rmap: Rmap,
 		private readonly swapDev: BlockDevice | null,
 		private readonly memcg: Memcontrol,
+		private readonly writeback: Writeback,
 	) {
 		super(core);
 		this.sc = new ScanControl(core, this, swapfile);
@@ -184,6 +188,7 @@ export class Vmscan extends CoreModule {
 		st.activated = st.deactivated = st.refill = st.rotated = 0;
 		this.anonPageouts = this.filePageouts = 0;
 		this.congestedKeeps = 0;
+		this.writebackImmediate = 0;
 		this.lastSwapSlot = -2;
 		const policy = this.lruvec.policy;
 		this.lruvec.refresh();
@@ -284,10 +289,19 @@ export class Vmscan extends CoreModule {
 	/** A file page: clean goes at once (its slot keeps the shadow); dirty waits for writeback. */
 	private pageoutFile(frame: number, flags: number): EvictResult {
 		const frames = this.zone.frames;
-		if (flags & PG_WRITEBACK) return KEPT;
+		if (flags & PG_WRITEBACK) {
+			// shrink_folio_list(): a folio under writeback is skipped (rotated) and marked PG_reclaim;
+			// met again with PG_reclaim set it counts in nr_immediate, which throttles the reclaimer
+			// (reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK)).
+			if (flags & PG_RECLAIM) this.writebackImmediate++;
+			else frames.flags[frame] = flags | PG_RECLAIM;
+			return KEPT;
+		}
 		if (flags & PG_DIRTY) {
-			// Reclaim does not write file pages itself: it marks them and wakes the flusher.
+			// Reclaim does not write file pages itself: it marks them PG_reclaim and wakes the flusher
+			// (wakeup_flusher_threads(WB_REASON_VMSCAN)).
 			frames.flags[frame] = flags | PG_RECLAIM;
+			this.writeback.wakeForReclaim();
 			this.filePageouts++;
 			return KEPT;
 		}

@@ -57,6 +57,7 @@ describe('memtop workloads', () => {
 			'leak',
 			'protected',
 			'thrash',
+			'writeback',
 			'zswap',
 		]);
 		expect(lines[0]).toMatch(

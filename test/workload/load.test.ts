@@ -13,7 +13,16 @@ import {
 	parseWorkload,
 } from '../../source/workload/load.js';
 
-const SHIPPED = ['default', 'cache-flood', 'container-limit', 'leak', 'protected', 'thrash', 'zswap'];
+const SHIPPED = [
+	'default',
+	'cache-flood',
+	'container-limit',
+	'leak',
+	'protected',
+	'thrash',
+	'writeback',
+	'zswap',
+];
 
 /** The one-line message parseWorkload throws for `text`. */
 function errorOf(text: string, label = 'box.yaml'): string {
@@ -106,7 +115,7 @@ describe('shipped workloads', () => {
 	it('an unknown name is a UserError listing the shipped ones', () => {
 		expect(() => loadWorkload('nope')).toThrow(
 			new UserError(
-				"unknown workload 'nope' (shipped: default, cache-flood, container-limit, leak, protected, thrash, zswap; or give a path to a .yaml file)",
+				"unknown workload 'nope' (shipped: default, cache-flood, container-limit, leak, protected, thrash, writeback, zswap; or give a path to a .yaml file)",
 			),
 		);
 	});
