@@ -808,6 +808,16 @@ describe('replay keys', () => {
 		expect(session.sent).toEqual([{kind: 'spawn', spec: hogSpec(256 * MIB)}]);
 	});
 
+	it("hints name no key replay refuses: zswap off shows 'z turns zswap on' live, not in replay", async () => {
+		const off = {zswap: {enabled: false, poolPages: 0, storedPages: 0}};
+		const live = await app(new FakeSession({snapshot: buildSnapshot(off)}));
+		expect(live.lines().some((l) => l.includes('Zsw off  (z turns zswap on)'))).toBe(true);
+		const replay = await app(new FakeSession({snapshot: buildSnapshot(off), replay: REPLAY}));
+		const zsw = replay.lines().find((l) => l.includes('Zsw off'));
+		expect(zsw).toBeDefined();
+		expect(zsw).not.toContain('turns zswap on');
+	});
+
 	it('↑ ↓ still move the selection; machine keys ask for take-over first', async () => {
 		const session = replaySession();
 		const r = await app(session);
