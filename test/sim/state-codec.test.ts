@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {checkInvariants} from '../../source/sim/invariants.js';
 import {Machine} from '../../source/sim/machine.js';
+import {policyNames} from '../../source/sim/policies/index.js';
 import {restoreMachine, saveMachine, stateHash} from '../../source/sim/state-codec.js';
 import {hogSpec} from '../../source/sim/templates.js';
 import {group, MIB, workload} from '../helpers/workload.js';
@@ -81,5 +82,16 @@ describe('machine state codec', () => {
 		expect(stateHash(b)).toBe(stateHash(c));
 		// The same policy as saved restores its own lists, as before.
 		expect(stateHash(restoreMachine(w, saveMachine(a), {policy: a.policyName}))).toBe(stateHash(a));
+	});
+
+	it('every machine policy can take over a running machine from its resident pages', () => {
+		const a = new Machine(w, {seed: 5});
+		run(a, 800);
+		const saved = saveMachine(a);
+		for (const policy of policyNames({includeTraceOnly: false})) {
+			const b = restoreMachine(w, saved, {policy});
+			run(b, 40);
+			expect({policy, errors: checkInvariants(b)}).toEqual({policy, errors: []});
+		}
 	});
 });
