@@ -624,12 +624,49 @@ describe('simulation keys', () => {
 		expect(lines.some((l) => l.includes('Policy duel: lru vs mglru'))).toBe(true);
 		expect(lines.some((l) => /lru \(this run\)\s+mglru/.test(l))).toBe(true);
 		expect(lines.some((l) => /work done \(refs\)\s+2\.0M\s+1\.5M/.test(l))).toBe(true);
-		expect(lines.some((l) => /OOM kills\s+1\s+2/.test(l))).toBe(true);
+		// Counted since P was pressed: the twin's one OOM kill more is the only one in the span.
+		expect(lines.some((l) => /OOM kills\s+0\s+1/.test(l))).toBe(true);
 		await r.press('P');
 		expect(session.calls.at(-1)).toEqual({method: 'setTwin', policy: 'lru2'});
 		for (let i = 0; i < 10 && session.twinPolicy !== null; i++) await r.press('P');
 		expect(session.twinPolicy).toBeNull();
 		expect(r.status()).toContain('policy duel off');
+	});
+
+	it('the duel compares equal spans: counts since both runs left the state P was pressed in, and says so', async () => {
+		const session = liveSession({}, 2280);
+		const r = await app(session);
+		await r.press('P');
+		expect(r.status()).toContain('policy duel: lru vs mglru, both from 0:38:00');
+		const start = session.snapshot;
+		const now = buildSnapshot({time: 2352});
+		// 72 s later this run has 1000 major faults more than at the fork, the twin 400.
+		session.twinSnapshot = (main) => ({
+			...main,
+			vmstat: {...main.vmstat, pgmajfault: start.vmstat.pgmajfault + 400},
+		});
+		session.publish({...now, vmstat: {...now.vmstat, pgmajfault: start.vmstat.pgmajfault + 1000}});
+		const frame = await waitForFrame(r, (f) => f.includes('1:12 since 38:00'));
+		const lines = frame.split('\n');
+		expect(lines.some((l) => /Policy duel: lru vs mglru.*1:12 since 38:00/.test(l))).toBe(true);
+		expect(lines.some((l) => /major faults\s+1\.0k\s+400\b/.test(l))).toBe(true);
+		expect(lines.some((l) => l.includes('counts since 38:00 in both'))).toBe(true);
+	});
+
+	it('P with the duel off screen shows it again and goes on with it, not from now', async () => {
+		const session = liveSession();
+		const r = await app(session);
+		await r.press('P');
+		expect(session.calls.at(-1)).toEqual({method: 'setTwin', policy: 'mglru'});
+		const calls = session.calls.length;
+		// g cycles the lower area to 'none' (from 'both'): the duel is out of sight, still running.
+		await r.press('g');
+		await r.press('P');
+		expect(session.calls.length).toBe(calls);
+		expect(session.twinPolicy).toBe('mglru');
+		expect(r.status()).toContain('policy duel: lru vs mglru goes on, 0:00 since 2:13');
+		const frame = await waitForFrame(r, (f) => f.includes('Policy duel'));
+		expect(frame).toContain('Policy duel: lru vs mglru');
 	});
 
 	it('z toggles zswap', async () => {
@@ -769,6 +806,16 @@ describe('replay keys', () => {
 		expect(r.lines()[0]).toMatch(/Up 0:02:13 ×1 running$/);
 		await r.press('a');
 		expect(session.sent).toEqual([{kind: 'spawn', spec: hogSpec(256 * MIB)}]);
+	});
+
+	it("hints name no key replay refuses: zswap off shows 'z turns zswap on' live, not in replay", async () => {
+		const off = {zswap: {enabled: false, poolPages: 0, storedPages: 0}};
+		const live = await app(new FakeSession({snapshot: buildSnapshot(off)}));
+		expect(live.lines().some((l) => l.includes('Zsw off  (z turns zswap on)'))).toBe(true);
+		const replay = await app(new FakeSession({snapshot: buildSnapshot(off), replay: REPLAY}));
+		const zsw = replay.lines().find((l) => l.includes('Zsw off'));
+		expect(zsw).toBeDefined();
+		expect(zsw).not.toContain('turns zswap on');
 	});
 
 	it('↑ ↓ still move the selection; machine keys ask for take-over first', async () => {

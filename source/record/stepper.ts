@@ -46,10 +46,16 @@ export class CommandQueue implements CommandSource {
 
 /** Commands at known ticks (a recording's, a run's log that a twin follows), read in order. */
 export class CommandList implements CommandSource {
-	private cursor = 0;
+	private cursor: number;
 
-	/** `list` in tick order; it may grow at its end while being read (a live run's log). */
-	constructor(private readonly list: readonly {tick: number; command: Command}[]) {}
+	/** `list` in tick order; it may grow at its end while being read (a live run's log). `from`: the
+	 * first entry to take (those before it are already in the machine's state). */
+	constructor(
+		private readonly list: readonly {tick: number; command: Command}[],
+		from = 0,
+	) {
+		this.cursor = from;
+	}
 
 	take(tick: number): readonly Command[] {
 		const list = this.list;

@@ -231,9 +231,8 @@ export class ReplaySession extends SimSession {
 	}
 
 	/**
-	 * Keep commandLog (which a twin run replays) equal to the recorded commands up to the current tick;
-	 * after a seek backwards, a twin starts over. (A branch's twin lacks the parent's commands before
-	 * the branch: it starts from tick 0 of the workload.)
+	 * Keep commandLog (which a twin run follows) equal to the recorded commands up to the current tick
+	 * (after a seek backwards, cut back to it).
 	 */
 	private syncCommandLog(): void {
 		const tick = this.player.tick;
@@ -241,16 +240,20 @@ export class ReplaySession extends SimSession {
 		if (this.logged > 0 && list[this.logged - 1]!.tick > tick) {
 			while (this.logged > 0 && list[this.logged - 1]!.tick > tick) this.logged--;
 			this.commandLog.length = this.logged;
-			const twin = this.getTwin();
-			if (twin) {
-				this.setTwin(null);
-				this.setTwin(twin.policy);
-			}
 		}
 		while (this.logged < list.length && list[this.logged]!.tick <= tick) {
 			const {tick: at, command} = list[this.logged++]!;
 			this.commandLog.push({tick: at, command});
 		}
+	}
+
+	/** While replaying, the recorded commands of the current tick are logged before they are applied. */
+	protected override commandsInState(): number {
+		if (!this.replaying) return super.commandsInState();
+		const tick = this.player.tick;
+		let n = this.commandLog.length;
+		while (n > 0 && this.commandLog[n - 1]!.tick >= tick) n--;
+		return n;
 	}
 
 	private reportDivergence(d: Divergence): void {
@@ -291,6 +294,7 @@ export class ReplaySession extends SimSession {
 			const speed = this.status.speed;
 			this.player.stepOnce(!this.status.paused && speed <= MEMORY_CHECKPOINT_MAX_SPEED);
 			this.syncCommandLog();
+			this.stepTwinAlong();
 		}
 		if (this.player.atEnd && !this.status.paused) this.setPaused(true);
 	}
@@ -359,6 +363,8 @@ export class ReplaySession extends SimSession {
 		const from = this.seekFrom;
 		this.seekFrom = null;
 		this.syncCommandLog();
+		// A duel goes on from where the seek arrived: both runs from this state again.
+		if (this.twin) this.twin = this.forkTwin(this.twin.stepper.machine.policyName);
 		if (from === null) {
 			this.tracker.addEvents(stepped);
 			return;

@@ -5,10 +5,10 @@ import {CommandList, CommandQueue, type RunRecorder, Stepper} from '../record/st
 import {validateCommand} from '../record/validate.js';
 import type {Command} from '../sim/commands.js';
 import type {Machine} from '../sim/machine.js';
-import {Machine as MachineClass} from '../sim/machine.js';
 import {policyNames} from '../sim/policies/index.js';
 import {takeSnapshot} from '../sim/snapshot.js';
 import type {Snapshot} from '../sim/snapshot-types.js';
+import {restoreMachine, saveMachine} from '../sim/state-codec.js';
 import {TICKS_PER_SECOND} from '../sim/units.js';
 import {type BudgetLimits, spawnProblem} from '../workload/budget.js';
 import {HistoryTracker} from './history.js';
@@ -23,6 +23,15 @@ export const STEP_BUDGET_MS = 140;
 /** The achieved speed is measured over this much wall time, and reported below this share of the asked. */
 const ACHIEVED_WINDOW_MS = 3000;
 const ACHIEVED_SHORTFALL = 0.9;
+
+/** A second machine under another policy, forked from this run's state at `start`. */
+interface Twin {
+	stepper: Stepper;
+	snapshot: Snapshot;
+	/** This run's snapshot when the twin was forked (the twin's too: the same state). */
+	start: Snapshot;
+	startRefs: number;
+}
 
 /** Real time, injectable so tests can drive a session without waiting. */
 export interface SessionClock {
@@ -67,7 +76,7 @@ export class SimSession implements Session {
 	private closed = false;
 	/** Every command applied, with its tick, so a twin can be given the same history. */
 	protected readonly commandLog: {tick: number; command: Command}[] = [];
-	private twin: {stepper: Stepper; snapshot: Snapshot} | null = null;
+	protected twin: Twin | null = null;
 	private regionsPid: number | null = null;
 	protected limits: BudgetLimits | null;
 	/** (wall ms, tick) after each playing interval, over the last ACHIEVED_WINDOW_MS. */
@@ -187,10 +196,13 @@ export class SimSession implements Session {
 	/** Apply queued commands at this tick boundary, then advance one tick. */
 	protected stepOnce(): void {
 		this.stepper.step();
+		this.stepTwinAlong();
+	}
+
+	/** The twin steps in lockstep with this run's machine: one tick after each of its ticks. */
+	protected stepTwinAlong(): void {
 		const twin = this.twin;
-		// Once caught up, the twin steps in lockstep with the main machine.
-		if (twin && twin.stepper.tick === this.machine.tick - 1)
-			this.stepTwinTo(this.machine.tick, Number.POSITIVE_INFINITY);
+		if (twin && twin.stepper.tick === this.machine.tick - 1) twin.stepper.step();
 	}
 
 	protected publish(): void {
@@ -200,19 +212,8 @@ export class SimSession implements Session {
 			events: this.eventsOnPublish(),
 		});
 		this.tracker.ingest(this.snapshot);
-		if (this.twin) {
-			// A twin still catching up replays the run so far a slice at a time.
-			this.stepTwinTo(this.machine.tick, 30);
-			this.twin.snapshot = takeSnapshot(this.twin.stepper.machine, {regions: false});
-		}
+		if (this.twin) this.twin.snapshot = takeSnapshot(this.twin.stepper.machine, {regions: false});
 		for (const l of this.listeners) l();
-	}
-
-	/** Advance the twin toward `tick`, applying the logged commands at their ticks, within `budgetMs`. */
-	private stepTwinTo(tick: number, budgetMs: number): void {
-		const twin = this.twin!;
-		const start = this.clock.now();
-		while (twin.stepper.tick < tick && this.clock.now() - start < budgetMs) twin.stepper.step();
 	}
 
 	showRegionsOf(pid: number | null): void {
@@ -221,16 +222,36 @@ export class SimSession implements Session {
 		this.publish();
 	}
 
+	/**
+	 * Start a twin under `policy` from this run's state now (null: stop it). The twin is this machine
+	 * restored under the other policy, its lists started from the pages resident (state-codec
+	 * restoreMachine), and follows this run's commands from here: both runs then cover the same span.
+	 * Asked for the policy the twin already runs, the twin goes on (a duel is not restarted).
+	 */
 	setTwin(policy: string | null): void {
+		if (policy !== null && policy === this.twin?.stepper.machine.policyName) return;
 		if (policy === null || policy === this.machine.policyName) {
 			this.twin = null;
 		} else {
-			const machine = new MachineClass(this.machine.workload, {seed: this.machine.seed, policy});
-			// The twin follows this run's log of commands, each at its tick.
-			const stepper = new Stepper(machine, {source: new CommandList(this.commandLog)});
-			this.twin = {stepper, snapshot: takeSnapshot(machine, {regions: false})};
+			this.twin = this.forkTwin(policy);
 		}
 		this.publish();
+	}
+
+	/** A twin under `policy` from this moment (also after a replay's seek: from where it arrived). */
+	protected forkTwin(policy: string): Twin {
+		const main = this.machine;
+		const machine = restoreMachine(main.workload, saveMachine(main), {policy});
+		// The commands logged so far are in the state; the twin takes those logged from now on.
+		const source = new CommandList(this.commandLog, this.commandsInState());
+		const stepper = new Stepper(machine, {source});
+		const start = takeSnapshot(main, {regions: false, events: false});
+		return {stepper, snapshot: takeSnapshot(machine, {regions: false}), start, startRefs: main.totalRefs};
+	}
+
+	/** How many of commandLog's commands the machine's state holds (here: all, logged as applied). */
+	protected commandsInState(): number {
+		return this.commandLog.length;
 	}
 
 	twinPolicies(): readonly string[] {
@@ -243,8 +264,11 @@ export class SimSession implements Session {
 		return {
 			policy: twin.stepper.machine.policyName,
 			snapshot: twin.snapshot,
-			caughtUp: this.machine.tick === 0 ? 1 : Math.min(1, twin.stepper.tick / this.machine.tick),
-			work: {main: this.machine.totalRefs, twin: twin.stepper.machine.totalRefs},
+			start: twin.start,
+			work: {
+				main: this.machine.totalRefs - twin.startRefs,
+				twin: twin.stepper.machine.totalRefs - twin.startRefs,
+			},
 		};
 	}
 

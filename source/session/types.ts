@@ -73,14 +73,18 @@ export interface HistorySample {
 	oomKills: number;
 }
 
-/** A second machine running the same workload, seed and commands under another reclaim policy. */
+/**
+ * A second machine under another reclaim policy, forked from this run's state at one moment (the
+ * same pages, processes and counters; the other policy's lists started from the pages resident)
+ * and fed the same commands since: both runs cover the same span, from `start` on.
+ */
 export interface TwinStatus {
 	policy: string;
-	/** The twin's latest snapshot (same tick as the main one once caught up). */
+	/** The twin's latest snapshot (the same tick as the main one, except while a replay seeks). */
 	snapshot: Snapshot;
-	/** 0..1 while the twin replays the run so far to catch up; 1 when in step. */
-	caughtUp: number;
-	/** Page references completed by all processes, main run and twin. */
+	/** The state both runs started the duel from (this run's snapshot at the fork). */
+	start: Snapshot;
+	/** Page references completed by all processes since the fork, main run and twin. */
 	work: {main: number; twin: number};
 }
 

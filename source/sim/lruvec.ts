@@ -2,11 +2,24 @@
 // per-list state the kernel keeps beside them: the cost balance lru_note_cost() feeds get_scan_count()
 // and the nonresident age workingset.c stamps on shadow entries (include/linux/mmzone.h struct lruvec).
 // One node-wide lruvec today; per-memcg lruvecs are more of these.
+
+import type {FrameTable} from './frames.js';
+import {FRAME_ANON, FRAME_FILE, FRAME_SHMEM, PG_ACTIVE} from './frames.js';
 import {createPolicy} from './policies/index.js';
 import type {LruCounts, PolicyState, ReplacementPolicy} from './policies/policy.js';
 
 /** SWAP_CLUSTER_MAX: reclaim's batch, and the cost weight of one IO (mm/swap.c lru_note_cost). */
 export const SWAP_CLUSTER_MAX = 32;
+
+/** The lruvec's own saved fields (beside its policy's lists). */
+export interface LruvecScalars {
+	nonresidentAge: number;
+	anonCost: number;
+	fileCost: number;
+	recentFileRefaults: boolean;
+	/** Absent in states saved before it was kept. */
+	recentAnonRefaults?: boolean | undefined;
+}
 
 export class Lruvec {
 	readonly policy: ReplacementPolicy;
@@ -26,7 +39,10 @@ export class Lruvec {
 	/** lruvec->nonresident_age: advanced by evictions and activations (workingset.c). */
 	nonresidentAge = 0;
 
-	constructor(policyName: string, frames: Parameters<ReplacementPolicy['attach']>[0]) {
+	private readonly frames: FrameTable;
+
+	constructor(policyName: string, frames: FrameTable) {
+		this.frames = frames;
 		this.policy = createPolicy(policyName);
 		this.needsEveryAccess = this.policy.needsEveryAccess;
 		this.policy.attach(frames);
@@ -84,21 +100,36 @@ export class Lruvec {
 		};
 	}
 
-	load(s: {
-		nonresidentAge: number;
-		anonCost: number;
-		fileCost: number;
-		recentFileRefaults: boolean;
-		/** Absent in states saved before it was kept. */
-		recentAnonRefaults?: boolean | undefined;
-		policy: PolicyState;
-	}): void {
+	load(s: LruvecScalars & {policy: PolicyState}): void {
+		this.loadScalars(s);
+		this.policy.load(s.policy);
+		this.refresh();
+	}
+
+	/**
+	 * Take a state saved under another policy (whose lists this policy cannot read): the scalars as
+	 * saved, and every page on an LRU list (anon, file, shmem: each is on one from fault to free) given
+	 * to this policy afresh, in frame order, as a page just faulted in, with no history (no ghosts, no
+	 * active list yet: PG_active belonged to the old policy's lists). The zone's frames must be loaded.
+	 */
+	adoptResident(s: LruvecScalars): void {
+		this.loadScalars(s);
+		const frames = this.frames;
+		this.policy.attach(frames);
+		for (let f = 0; f < frames.count; f++) {
+			const k = frames.kind[f];
+			if (k !== FRAME_ANON && k !== FRAME_FILE && k !== FRAME_SHMEM) continue;
+			frames.flags[f] = frames.flags[f]! & ~PG_ACTIVE;
+			this.policy.inserted(f, false);
+		}
+		this.refresh();
+	}
+
+	private loadScalars(s: LruvecScalars): void {
 		this.nonresidentAge = s.nonresidentAge;
 		this.anonCost = s.anonCost;
 		this.fileCost = s.fileCost;
 		this.recentFileRefaults = s.recentFileRefaults;
 		this.recentAnonRefaults = s.recentAnonRefaults ?? false;
-		this.policy.load(s.policy);
-		this.refresh();
 	}
 }

@@ -126,8 +126,12 @@ function machineState(m: Machine, events: boolean) {
 
 type MachineState = ReturnType<typeof machineState>;
 
-/** Each module takes back its part of a decoded state (tasks first: the OOM victim is one of them). */
-function loadModules(m: Machine, s: MachineState): void {
+/**
+ * Each module takes back its part of a decoded state (tasks first: the OOM victim is one of them).
+ * `ownPolicy` false: the state was saved under another policy, whose lists this machine's policy
+ * cannot read; it is given the resident pages instead (Lruvec.adoptResident).
+ */
+function loadModules(m: Machine, s: MachineState, ownPolicy = true): void {
 	const sc = s.scalars;
 	m.rng.state.set(s.rng);
 	m.tasks.load({nextPid: sc.nextPid, freeSlots: s.freeSlots, procs: s.procs});
@@ -135,7 +139,8 @@ function loadModules(m: Machine, s: MachineState): void {
 	m.zone.load({...sc, wm: s.wm, frames: s.frames, mapper: s.mapper, kindCount: s.kindCount, kernelStatic: 0});
 	m.zs.load({...sc, zpoolFrames: s.internals.zpoolFrames});
 	m.writeback.load({scalars: sc, arrays: s.internals.writeback});
-	m.lruvec.load({...sc, policy: s.policy});
+	if (ownPolicy) m.lruvec.load({...sc, policy: s.policy});
+	else m.lruvec.adoptResident(sc);
 	m.swapfile.load({nrSwapCached: sc.nrSwapCached, swap: s.swap});
 	m.zswap.load(sc);
 	m.zram?.load(sc);
@@ -201,8 +206,16 @@ export function stateHeaderText(bytes: Uint8Array): string {
 	return new TextDecoder().decode(bytes.subarray(jsonAt, jsonAt + jsonLen));
 }
 
-/** Rebuild a machine from its workload and saved bytes. Throws on bytes that do not fit. */
-export function restoreMachine(workload: Workload, bytes: Uint8Array): Machine {
+/**
+ * Rebuild a machine from its workload and saved bytes. Throws on bytes that do not fit.
+ * `options.policy`, if it differs from the saved one: the same machine under that policy (a policy
+ * duel's twin from this moment), its lists started afresh from the pages resident.
+ */
+export function restoreMachine(
+	workload: Workload,
+	bytes: Uint8Array,
+	options: {policy?: string} = {},
+): Machine {
 	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 	const jsonLen = view.getUint32(bytes.byteLength - 4, true);
 	const jsonAt = bytes.byteLength - 4 - jsonLen;
@@ -229,8 +242,9 @@ export function restoreMachine(workload: Workload, bytes: Uint8Array): Machine {
 		at = align8(at + len);
 	});
 	const s = decode(parsed.header, arrays) as MachineState;
-	const m = new Machine(workload, {seed: s.seed, policy: s.policyName});
-	loadModules(m, s);
+	const policy = options.policy ?? s.policyName;
+	const m = new Machine(workload, {seed: s.seed, policy});
+	loadModules(m, s, policy === s.policyName);
 	return m;
 }
 

@@ -19,6 +19,7 @@ import type {Column} from './panels/columns.js';
 import {type LogRow, logRows, scrolledAnchor} from './panels/event-log.js';
 import {explainLineCount} from './panels/explain-panel.js';
 import {helpLineCount} from './panels/help.js';
+import {duelSpan} from './panels/policy-duel.js';
 import {detailLineCount} from './panels/process-detail.js';
 import {SIGNAL_MENU} from './panels/signal-menu.js';
 import {SETUP_CATEGORIES, type SetupCategory, setupLines, setupMove, setupToggle} from './setup.js';
@@ -471,12 +472,25 @@ export const ACTIONS: Record<ActionId, Action> = {
 		const view = env.view();
 		if (!session.setTwin) return;
 		const others = duelOrder(session.twinPolicies?.() ?? [], view.snapshot.policy);
-		const current = session.getTwin?.()?.policy;
+		const running = session.getTwin?.() ?? null;
+		const current = running?.policy;
 		const next = current === undefined ? others[0] : others[others.indexOf(current) + 1];
+		const hidden = view.layout.graphsHeight === 0;
+		const graphsOff = view.layout.lower !== 'graphs' && view.layout.lower !== 'both';
+		if (running && graphsOff) {
+			// A duel off screen is shown again, not replaced: P moves to the next policy once it is seen.
+			env.dispatch({type: 'lower-set', lower: 'both'});
+			env.message(
+				`policy duel: ${view.snapshot.policy} vs ${running.policy} goes on, ${duelSpan(view.snapshot, running)}; P again: next policy`,
+			);
+			return;
+		}
 		session.setTwin(next ?? null);
 		if (next) {
-			if (view.layout.graphsHeight === 0) env.dispatch({type: 'lower-set', lower: 'both'});
-			env.message(`policy duel: ${view.snapshot.policy} vs ${next} (same workload, seed and commands)`);
+			if (hidden) env.dispatch({type: 'lower-set', lower: 'both'});
+			env.message(
+				`policy duel: ${view.snapshot.policy} vs ${next}, both from ${formatClock(view.snapshot.time)} (this state; ${next}'s lists start from the pages resident)`,
+			);
 		} else {
 			env.message('policy duel off');
 		}

@@ -514,15 +514,20 @@ export function findBinding(spec: string, context: KeyContext, mode: Mode): Bind
 	return KEYMAP.find((b) => b.contexts.includes(context) && b.modes.includes(mode) && b.keys.includes(spec));
 }
 
-/** Does some binding for `action` apply in this mode (on the main screen)? For hints in meters. */
-export function actionApplies(action: ActionId, mode: Mode): boolean {
-	return KEYMAP.some(
+/**
+ * The key that runs `action` on the main screen in this mode, or null when none does (keys that
+ * change the machine do nothing in replay): what a hint on screen names, so a hint never offers a
+ * key the mode refuses.
+ */
+export function keyFor(action: ActionId, mode: Mode): string | null {
+	const binding = KEYMAP.find(
 		(b) =>
 			b.action === action &&
 			b.contexts.includes('main') &&
 			b.modes.includes(mode) &&
 			!(b.machine && mode === 'replay'),
 	);
+	return binding?.keys[0] ?? null;
 }
 
 /**

@@ -40,6 +40,10 @@ export class FakeSession implements Session {
 	takeOver?: () => void;
 	/** The twin run's policy, if the test started one with P. */
 	twinPolicy: string | null = null;
+	/** The snapshot when the twin was started (both runs' state then). */
+	twinStart: Snapshot | null = null;
+	/** The twin's snapshot given this run's (default: the same, one OOM kill more). */
+	twinSnapshot: ((main: Snapshot) => Snapshot) | null = null;
 	#listeners = new Set<() => void>();
 
 	constructor(options: FakeSessionOptions = {}) {
@@ -74,6 +78,8 @@ export class FakeSession implements Session {
 
 	setTwin(policy: string | null): void {
 		this.calls.push({method: 'setTwin', policy});
+		// As a session does: the same policy goes on; another starts from the snapshot of now.
+		if (policy !== this.twinPolicy) this.twinStart = this.snapshot;
 		this.twinPolicy = policy;
 	}
 
@@ -83,8 +89,16 @@ export class FakeSession implements Session {
 
 	getTwin(): TwinStatus | null {
 		if (!this.twinPolicy) return null;
-		const twin = {...this.snapshot, policy: this.twinPolicy, oomKills: this.snapshot.oomKills + 1};
-		return {policy: this.twinPolicy, snapshot: twin, caughtUp: 1, work: {main: 2_000_000, twin: 1_500_000}};
+		const twin = this.twinSnapshot?.(this.snapshot) ?? {
+			...this.snapshot,
+			oomKills: this.snapshot.oomKills + 1,
+		};
+		return {
+			policy: this.twinPolicy,
+			snapshot: {...twin, policy: this.twinPolicy},
+			start: this.twinStart ?? this.snapshot,
+			work: {main: 2_000_000, twin: 1_500_000},
+		};
 	}
 
 	/** Commands sent so far. */

@@ -298,7 +298,7 @@ describe('ReplaySession', () => {
 		await again.s.close();
 	});
 
-	it('feeds a twin run the recorded commands, and restarts it after seeking back', async () => {
+	it('feeds a twin run the recorded commands, and starts it again from where a seek arrives', async () => {
 		const path = join(tempDir(), 'run.memtop.jsonl');
 		await recordLive(path, {ticks: 300});
 		const {s, clock} = session(loadRecording(path));
@@ -313,7 +313,16 @@ describe('ReplaySession', () => {
 		seekFully(s, 20);
 		twin = s.getTwin()!;
 		expect(twin.snapshot.tick).toBe(20);
+		expect(twin.start.tick).toBe(20);
 		expect(twin.snapshot.processes.some((p) => p.name === 'hog')).toBe(false);
+		// Forwards too: both runs from the state the seek arrives at, and on in step.
+		seekFully(s, 100);
+		play(s, clock, 300);
+		twin = s.getTwin()!;
+		expect(twin.start.tick).toBe(100);
+		expect(twin.snapshot.tick).toBe(s.getSnapshot().tick);
+		expect(twin.snapshot.tick).toBeGreaterThan(100);
+		expect(twin.snapshot.processes.some((p) => p.name === 'hog')).toBe(true);
 		await s.close();
 	});
 

@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {type SessionClock, SimSession} from '../../source/session/sim-session.js';
 import {Machine} from '../../source/sim/machine.js';
 import {takeSnapshot} from '../../source/sim/snapshot.js';
+import {restoreMachine, saveMachine} from '../../source/sim/state-codec.js';
 import {hogSpec} from '../../source/sim/templates.js';
 import {group, MIB, workload} from '../helpers/workload.js';
 
@@ -85,7 +86,7 @@ describe('SimSession', () => {
 		expect(session.getSnapshot().zswap.enabled).toBe(true);
 	});
 
-	it('a twin under another policy, once caught up, equals a fresh run of that policy with the same commands', () => {
+	it('a twin starts from the run as it is now, under its policy, and follows the commands from there', () => {
 		const clock = manualClock();
 		const session = new SimSession({machine: new Machine(w, {seed: 3}), clock, autostart: false, speed: 10});
 		clock.advance(100);
@@ -93,27 +94,45 @@ describe('SimSession', () => {
 		session.send({kind: 'spawn', spec: hogSpec(64 * MIB)});
 		clock.advance(100);
 		session.tick(); // 200 ticks, hog spawned at tick 100
+		// What the run is at the fork, and the same machine under mglru from there.
+		const fork = restoreMachine(w, saveMachine(session.currentMachine), {policy: 'mglru'});
+		const startRefs = session.currentMachine.totalRefs;
 		session.setTwin('mglru');
-		for (let i = 0; i < 5; i++) {
+		let twin = session.getTwin()!;
+		// Both from this moment: the same time, the same counters, no work done yet by either.
+		expect(twin.start.tick).toBe(200);
+		expect(twin.snapshot.tick).toBe(200);
+		// (Only the list sizes differ: mglru's lists start from the pages resident.)
+		for (const c of ['pgfault', 'pgmajfault', 'pswpout', 'pgscan_kswapd', 'workingset_refault_anon'] as const)
+			expect(twin.snapshot.vmstat[c]).toBe(twin.start.vmstat[c]);
+		expect(twin.snapshot.frames).toEqual(twin.start.frames);
+		expect(twin.work).toEqual({main: 0, twin: 0});
+		clock.advance(100);
+		session.tick(); // 300
+		session.send({kind: 'set-sysctl', name: 'swappiness', value: 100});
+		for (let i = 0; i < 3; i++) {
 			clock.advance(100);
 			session.tick();
 		}
-		const twin = session.getTwin()!;
+		// A second ask for the same policy goes on with the duel (not from now).
+		session.setTwin('mglru');
+		twin = session.getTwin()!;
 		expect(twin.policy).toBe('mglru');
-		expect(twin.caughtUp).toBe(1);
+		expect(twin.start.tick).toBe(200);
 		expect(twin.snapshot.tick).toBe(session.getSnapshot().tick);
+		expect(twin.snapshot.tick).toBe(600);
 
-		const fresh = new Machine(w, {seed: 3, policy: 'mglru'});
-		while (fresh.tick < twin.snapshot.tick) {
-			if (fresh.tick === 100) fresh.apply({kind: 'spawn', spec: hogSpec(64 * MIB)});
-			fresh.step();
+		while (fork.tick < twin.snapshot.tick) {
+			if (fork.tick === 300) fork.apply({kind: 'set-sysctl', name: 'swappiness', value: 100});
+			fork.step();
 		}
-		expect(fresh.totalRefs).toBe(twin.work.twin);
+		expect(twin.snapshot.sysctl.swappiness).toBe(100);
+		expect(twin.work.twin).toBe(fork.totalRefs - startRefs);
 		// The twin machine is private; compare everything it publishes.
-		const freshSnap = takeSnapshot(fresh, {regions: false, events: false});
-		expect(twin.snapshot.vmstat).toEqual(freshSnap.vmstat);
-		expect(twin.snapshot.meminfo).toEqual(freshSnap.meminfo);
-		expect(twin.snapshot.processes).toEqual(freshSnap.processes);
+		const forkSnap = takeSnapshot(fork, {regions: false, events: false});
+		expect(twin.snapshot.vmstat).toEqual(forkSnap.vmstat);
+		expect(twin.snapshot.meminfo).toEqual(forkSnap.meminfo);
+		expect(twin.snapshot.processes).toEqual(forkSnap.processes);
 		session.setTwin(null);
 		expect(session.getTwin()).toBeNull();
 	});

@@ -1,5 +1,7 @@
 import {describe, expect, it} from 'vitest';
+import {checkInvariants} from '../../source/sim/invariants.js';
 import {Machine} from '../../source/sim/machine.js';
+import {policyNames} from '../../source/sim/policies/index.js';
 import {restoreMachine, saveMachine, stateHash} from '../../source/sim/state-codec.js';
 import {hogSpec} from '../../source/sim/templates.js';
 import {group, MIB, workload} from '../helpers/workload.js';
@@ -53,5 +55,43 @@ describe('machine state codec', () => {
 		run(b, 600);
 		expect(stateHash(b)).toBe(stateHash(a));
 		expect(b.tick).toBe(a.tick);
+	});
+
+	it('restored under another policy: the same pages, processes and counters, the new policy holding every resident page', () => {
+		const a = new Machine(w, {seed: 3});
+		run(a, 700);
+		a.apply({kind: 'spawn', spec: hogSpec(64 * MIB)});
+		run(a, 300);
+		const b = restoreMachine(w, saveMachine(a), {policy: 'mglru'});
+		expect(b.policyName).toBe('mglru');
+		expect(b.tick).toBe(a.tick);
+		expect(b.totalRefs).toBe(a.totalRefs);
+		expect(b.vm).toEqual(a.vm);
+		expect(Array.from(b.zone.frames.kind)).toEqual(Array.from(a.zone.frames.kind));
+		const lists = (m: Machine): number => {
+			const c = m.lruvec.refresh();
+			return c.activeAnon + c.inactiveAnon + c.activeFile + c.inactiveFile + c.unevictable;
+		};
+		expect(lists(b)).toBe(lists(a));
+		expect(checkInvariants(b)).toEqual([]);
+		// It runs on as a machine of its own, deterministically: two such forks stay equal.
+		const c = restoreMachine(w, saveMachine(a), {policy: 'mglru'});
+		run(b, 600);
+		run(c, 600);
+		expect(checkInvariants(b)).toEqual([]);
+		expect(stateHash(b)).toBe(stateHash(c));
+		// The same policy as saved restores its own lists, as before.
+		expect(stateHash(restoreMachine(w, saveMachine(a), {policy: a.policyName}))).toBe(stateHash(a));
+	});
+
+	it('every machine policy can take over a running machine from its resident pages', () => {
+		const a = new Machine(w, {seed: 5});
+		run(a, 800);
+		const saved = saveMachine(a);
+		for (const policy of policyNames({includeTraceOnly: false})) {
+			const b = restoreMachine(w, saved, {policy});
+			run(b, 40);
+			expect({policy, errors: checkInvariants(b)}).toEqual({policy, errors: []});
+		}
 	});
 });

@@ -131,8 +131,8 @@ describe('SwapMeter', () => {
 describe('ZswapMeter', () => {
 	it('shows the pool against its limit, stored→compressed, ratio and compressor', async () => {
 		const expected = 'Zsw[|                34.0M/819M] 100M→34.0M 2.94x lz4';
-		expect(await frame(<ZswapMeter snapshot={snapshot} width={80} />, 80)).toBe(expected);
-		expect(await frame(<ZswapMeter snapshot={snapshot} width={120} />, 120)).toBe(expected);
+		expect(await frame(<ZswapMeter snapshot={snapshot} width={80} mode="live" />, 80)).toBe(expected);
+		expect(await frame(<ZswapMeter snapshot={snapshot} width={120} mode="live" />, 120)).toBe(expected);
 	});
 
 	it('flags FULL while the pool rejects pages', async () => {
@@ -140,21 +140,28 @@ describe('ZswapMeter', () => {
 			zswap: {poolPages: 819 * MIB_PAGES, storedPages: 2400 * MIB_PAGES, full: true},
 			free: 0,
 		});
-		expect(await frame(<ZswapMeter snapshot={full} width={80} />, 80)).toBe(
+		expect(await frame(<ZswapMeter snapshot={full} width={80} mode="live" />, 80)).toBe(
 			'Zsw[||||||||||||||||||819M/819M] 2.34G→819M 2.93x lz4  FULL',
 		);
 	});
 
 	it('says off when zswap is disabled', async () => {
 		const off = buildSnapshot({zswap: {enabled: false, poolPages: 0, storedPages: 0}});
-		expect(await frame(<ZswapMeter snapshot={off} width={80} />, 80)).toBe('Zsw off  (z turns zswap on)');
+		expect(await frame(<ZswapMeter snapshot={off} width={80} mode="live" />, 80)).toBe(
+			'Zsw off  (z turns zswap on)',
+		);
+		expect(await frame(<ZswapMeter snapshot={off} width={80} mode="paused" />, 80)).toBe(
+			'Zsw off  (z turns zswap on)',
+		);
+		// Replay refuses the keys that change the machine, z among them: no hint offers it.
+		expect(await frame(<ZswapMeter snapshot={off} width={80} mode="replay" />, 80)).toBe('Zsw off');
 	});
 
 	it('off with pages still in the pool: shows the pool draining', async () => {
 		const draining = buildSnapshot({
 			zswap: {enabled: false, poolPages: 10, poolBytes: 12.5 * 1024 * 1024, storedPages: 9000},
 		});
-		expect(await frame(<ZswapMeter snapshot={draining} width={80} />, 80)).toBe(
+		expect(await frame(<ZswapMeter snapshot={draining} width={80} mode="live" />, 80)).toBe(
 			'Zsw off · draining 12.5M (9000 pages)',
 		);
 	});
@@ -164,7 +171,7 @@ describe('ZswapMeter', () => {
 			zswap: {enabled: false, poolPages: 0, storedPages: 0},
 			zram: {storedPages: 600 * MIB_PAGES, comprBytes: 200 * 1024 * 1024, memLimitBytes: 1024 * 1024 * 1024},
 		});
-		expect(await frame(<ZswapMeter snapshot={zram} width={80} />, 80)).toBe(
+		expect(await frame(<ZswapMeter snapshot={zram} width={80} mode="live" />, 80)).toBe(
 			'Zrm[|||||            200M/1.00G] 600M→200M 3.00x',
 		);
 	});

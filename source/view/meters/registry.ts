@@ -180,7 +180,7 @@ export const METERS: readonly MeterClass[] = [
 				],
 			};
 		},
-		draw: (ctx, width) => createElement(ZswapMeter, {snapshot: ctx.snapshot, width}),
+		draw: (ctx, width) => createElement(ZswapMeter, {snapshot: ctx.snapshot, width, mode: ctx.mode}),
 	},
 	{
 		id: 'run',

@@ -3,6 +3,7 @@
 import type {Snapshot} from '../../sim/snapshot-types.js';
 import {PAGE_SIZE} from '../../sim/units.js';
 import {formatBytes, formatPages} from '../format.js';
+import {keyFor, type Mode} from '../keymap.js';
 import {joinFitting, Line, type Span} from '../line.js';
 import {badge, theme} from '../theme.js';
 import {barSpans, meterSpans} from './bar.js';
@@ -11,7 +12,7 @@ function ratio(storedBytes: number, comprBytes: number): string {
 	return comprBytes > 0 ? `${(storedBytes / comprBytes).toFixed(2)}x` : '-';
 }
 
-export function ZswapMeter({snapshot, width}: {snapshot: Snapshot; width: number}) {
+export function ZswapMeter({snapshot, width, mode}: {snapshot: Snapshot; width: number; mode: Mode}) {
 	const {zswap, zram} = snapshot;
 	if (!zswap.enabled && zram) {
 		const details: Span[][] = [
@@ -36,6 +37,9 @@ export function ZswapMeter({snapshot, width}: {snapshot: Snapshot; width: number
 		);
 	}
 	if (!zswap.enabled) {
+		// The key's hint, as the keymap has it in this mode (none in replay: it refuses machine keys).
+		const key = keyFor('zswap', mode);
+		const hint = key !== null && width >= 40 && zswap.storedPages === 0 ? `  (${key} turns zswap on)` : '';
 		return (
 			<Line
 				spans={[
@@ -50,10 +54,7 @@ export function ZswapMeter({snapshot, width}: {snapshot: Snapshot; width: number
 								},
 							]
 						: []),
-					{
-						text: width >= 40 && zswap.storedPages === 0 ? '  (z turns zswap on)' : '',
-						colour: theme.dim,
-					},
+					{text: hint, colour: theme.dim},
 				]}
 				width={width}
 			/>
