@@ -23,7 +23,7 @@ export const replayHelp = `
     $ memtop replay FILE [options]
 
   Plays back a recorded run (memtop runs lists them) in the dashboard. Space pauses, the arrow
-  keys and PgUp/PgDn seek, n/N jump between markers (commands, OOM kills), and t takes over:
+  keys and PgUp/PgDn seek, n/N jump between markers (notes, commands, OOM kills), and t takes over:
   from that moment the run is live again, recorded to a new file that names this one as its parent.
   Every checkpoint's state hash is checked; a replay that differs from the recording says where.
 

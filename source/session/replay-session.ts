@@ -119,6 +119,17 @@ export class RecordingIndexer {
 	}
 }
 
+/**
+ * The workload's notes the recording's span steps through, as markers at the tick after the step
+ * that shows each (as kills are): a seek there has the note in the event log and the banner.
+ */
+function noteMarkers(recording: Recording): TimelineMarker[] {
+	return (recording.workload.notes ?? [])
+		.map((n) => ({tick: secondsToTicks(n.at), text: n.text}))
+		.filter((n) => n.tick >= recording.startTick && n.tick < recording.endTick)
+		.map((n): TimelineMarker => ({tick: n.tick + 1, kind: 'note', label: n.text}));
+}
+
 export class ReplaySession extends SimSession {
 	readonly recording: Recording;
 	private readonly player: Player;
@@ -187,6 +198,7 @@ export class ReplaySession extends SimSession {
 					label: `workload event: ${describeCommand(e.command)}`,
 				}),
 			),
+			...noteMarkers(recording),
 		].sort((a, b) => a.tick - b.tick);
 		const indexing = options.indexing ?? 'background';
 		this.indexer =

@@ -8,7 +8,8 @@ export type SourceMode = 'live' | 'replay';
 /** A marker on the replay timeline. */
 export interface TimelineMarker {
 	tick: number;
-	kind: 'oom-kill' | 'command';
+	/** `note`: one of the workload's notes (its narration). */
+	kind: 'oom-kill' | 'command' | 'note';
 	label: string;
 }
 

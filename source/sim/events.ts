@@ -62,6 +62,8 @@ export type SimEvent =
 	  }
 	| {kind: 'oom-reaped'; tick: number; pid: number; name: string; line: string}
 	| {kind: 'alloc-fail'; tick: number; pid: number; name: string; reason: string}
+	/** A line of the workload file's narration (its `notes:`), at the tick its time rounds to. */
+	| {kind: 'note'; tick: number; text: string}
 	| {kind: 'command'; tick: number; command: Command; summary: string; origin: CommandOrigin};
 
 export type SimEventKind = SimEvent['kind'];

@@ -225,6 +225,8 @@ export class Machine {
 		// The LRU sizes are a cache others may refresh (snapshots do); start every tick from fresh
 		// ones so the machine's future never depends on whether someone looked at it.
 		this.lruvec.refresh();
+		// The narration first, then what it narrates (a note changes nothing in the machine).
+		this.runner.runNotes();
 		if (tick % TICKS_PER_SECOND === 0) this.runner.rollSecond();
 		this.oom.reap();
 		this.memcgOom.reap();

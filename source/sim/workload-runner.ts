@@ -28,6 +28,8 @@ export class WorkloadRunner extends CoreModule {
 	/** Page references completed by every process that ever ran: the work the machine got done. */
 	totalRefs = 0;
 	private nextTimedEvent = 0;
+	/** The workload's notes by the tick they are due at: looked up, never saved (notes change nothing). */
+	private readonly notesByTick = new Map<number, string[]>();
 
 	constructor(
 		core: Core,
@@ -40,6 +42,19 @@ export class WorkloadRunner extends CoreModule {
 		private readonly apply: (command: Command, origin: CommandOrigin) => void,
 	) {
 		super(core);
+		for (const note of workload.notes ?? []) {
+			const tick = secondsToTicks(note.at);
+			const due = this.notesByTick.get(tick);
+			if (due) due.push(note.text);
+			else this.notesByTick.set(tick, [note.text]);
+		}
+	}
+
+	/** The workload's notes due at this tick, as events: narration, which touches no machine state. */
+	runNotes(): void {
+		const tick = this.clock.tick;
+		const due = this.notesByTick.get(tick);
+		if (due) for (const text of due) this.events.emit({kind: 'note', tick, text});
 	}
 
 	/** The workload's events whose time has come, in order. */

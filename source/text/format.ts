@@ -195,6 +195,8 @@ const EVENT_FORMATTERS: EventFormatters = {
 	'oom-kill': (e) => e.lines.at(-1) ?? `Out of memory: Killed process ${e.pid} (${e.name})`,
 	'oom-reaped': (e) => e.line,
 	'alloc-fail': (e) => `${e.pid} (${e.name}): page allocation failure: ${e.reason}`,
+	// The workload file's narration: what to watch now.
+	note: (e) => `note: ${e.text}`,
 	// `>` for what the user typed, as a shell prompt; the workload's own timed events say so.
 	command: (e) => (e.origin === 'workload' ? `workload event: ${e.summary}` : `> ${e.summary}`),
 };

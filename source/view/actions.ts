@@ -15,6 +15,7 @@ import type {SessionStore} from './hooks/use-session.js';
 import type {ActionId} from './keymap.js';
 import type {Layout} from './layout.js';
 import {METERS} from './meters/registry.js';
+import {noteTime, recallNote, type ShownNote} from './notes.js';
 import type {Column} from './panels/columns.js';
 import {type LogRow, logRows, scrolledAnchor} from './panels/event-log.js';
 import {explainLineCount} from './panels/explain-panel.js';
@@ -56,6 +57,8 @@ export interface DashboardView {
 	layout: Layout;
 	/** The explain window's subject and text, while it is open (null: its subject is gone). */
 	explained: ExplainedTopic | null;
+	/** The workload note the banner shows, if any. */
+	note: ShownNote | null;
 }
 
 export interface ActionEnv {
@@ -231,8 +234,14 @@ function duelOrder(available: readonly string[], current: string): string[] {
 	return available.filter((p) => p !== current).sort((a, b) => rank(a) - rank(b));
 }
 
+const MARKER_KINDS: Record<TimelineMarker['kind'], string> = {
+	'oom-kill': 'OOM kill',
+	command: 'command',
+	note: 'note',
+};
+
 function markerLabel(marker: TimelineMarker): string {
-	return `${formatClock(ticksToSeconds(marker.tick))} ${marker.kind === 'oom-kill' ? 'OOM kill' : 'command'}: ${marker.label}`;
+	return `${formatClock(ticksToSeconds(marker.tick))} ${MARKER_KINDS[marker.kind]}: ${marker.label}`;
 }
 
 type SetupOverlay = Extract<Overlay, {kind: 'setup'}>;
@@ -341,6 +350,19 @@ export const ACTIONS: Record<ActionId, Action> = {
 		}
 		seekTo(env, marker.tick);
 		env.message(markerLabel(marker));
+	},
+	// Live, n/N bring earlier notes back into the banner (the clock brings the later ones).
+	'note-recall': (env, key) => {
+		const view = env.view();
+		const now = view.snapshot.tick;
+		const later = key === 'n';
+		const note = recallNote(env.session.getEventLog(), now, view.note, later);
+		if (!note) {
+			env.message(later ? 'no later note yet' : 'no earlier note', 'warn');
+			return;
+		}
+		env.dispatch({type: 'note-recall', note: {...note, at: now}});
+		env.message(`note of ${noteTime(note.tick)}`);
 	},
 	goto: (env) => openPrompt(env, 'goto'),
 	'take-over': (env) => {

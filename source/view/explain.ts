@@ -5,6 +5,7 @@
 import type {SimEvent, SimEventKind} from '../sim/events.js';
 import type {Snapshot} from '../sim/snapshot-types.js';
 import {TICKS_PER_SECOND} from '../sim/units.js';
+import {escapeText} from '../text/escape.js';
 import {formatPages} from './format.js';
 
 export interface Explanation {
@@ -137,6 +138,12 @@ const EVENTS: EventExplainers = {
 		linux: 'An allocation that could not wait or retry failed (dmesg: "page allocation failure").',
 		rule: 'warn_alloc() reports a failed __alloc_pages() that may not invoke the OOM killer.',
 		now: [e.reason],
+	}),
+	note: (e) => ({
+		title: 'note from the workload file',
+		linux: escapeText(e.text),
+		rule: "Narration, not a kernel event: the workload file's notes: list says what to watch at this time. A note changes nothing in the machine.",
+		now: [`${at(e.tick)}: shown in the banner under the header while it is fresh`],
 	}),
 	command: (e) => ({
 		title: e.summary,

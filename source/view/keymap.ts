@@ -19,6 +19,7 @@ export type ActionId =
 	| 'signal-send'
 	| 'seek'
 	| 'marker'
+	| 'note-recall'
 	| 'goto'
 	| 'take-over'
 	| 'move'
@@ -286,8 +287,14 @@ export const KEYMAP: readonly Binding[] = [
 		action: 'marker',
 		keys: ['n', 'N'],
 		modes: REPLAY,
-		help: [{section: 'Replay', keys: 'n N', text: 'next / previous marker'}],
+		help: [{section: 'Replay', keys: 'n N', text: 'next / previous marker (notes, commands, OOM kills)'}],
 		bar: [{key: 'n/N', label: 'Marker', slot: 'fn', order: 40}],
+	}),
+	main({
+		action: 'note-recall',
+		keys: ['n', 'N'],
+		modes: LIVE,
+		help: [{section: 'Simulation', keys: 'n N', text: "next / previous of the workload's notes so far"}],
 	}),
 	main({
 		action: 'goto',

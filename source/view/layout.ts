@@ -7,7 +7,11 @@ import type {LowerPanel} from './ui-state.js';
 export interface Layout {
 	width: number;
 	headerLines: number;
-	/** Lines between header and status line. */
+	/** The note banner under the header: 1 while a note is shown (and there is room), else 0. */
+	banner: number;
+	/** The first line under the header and the banner: the table's title, or a window's top. */
+	bodyTop: number;
+	/** Lines between the banner (or header) and the status line. */
 	body: number;
 	tableHeight: number;
 	lower: LowerPanel;
@@ -37,12 +41,16 @@ export function computeLayout(
 	replay: boolean,
 	header: HeaderConfig = DEFAULT_HEADER,
 	tableRows: number = Number.POSITIVE_INFINITY,
+	/** A note to show under the header: it takes a line of the body, if the table keeps its rows. */
+	note = false,
 ): Layout {
 	const total = Math.max(1, rows - 1);
 	const footer = Math.min(2, total);
 	// The header gives way first on very short terminals, but the table keeps a few rows.
 	const headerLines = headerHeight(width, Math.max(0, total - footer - MIN_TABLE), replay, header);
-	const body = Math.max(0, total - footer - headerLines);
+	const under = Math.max(0, total - footer - headerLines);
+	const banner = note && under > MIN_TABLE ? 1 : 0;
+	const body = under - banner;
 	const spare = body - Math.max(MIN_TABLE, tableRows + 1);
 	// Unasked on a short terminal, the log and graphs take only lines the table does not need.
 	const onlySpare = chosen === null && rows < 32;
@@ -72,6 +80,8 @@ export function computeLayout(
 	return {
 		width,
 		headerLines,
+		banner,
+		bodyTop: headerLines + banner,
 		body,
 		tableHeight: body - lowerHeight,
 		lower,

@@ -11,6 +11,7 @@ import {ExplainPanel} from './panels/explain-panel.js';
 import {FunctionBar} from './panels/function-bar.js';
 import {Graphs} from './panels/graphs.js';
 import {Help} from './panels/help.js';
+import {NoteBanner} from './panels/note-banner.js';
 import {type OomKillEvent, OomReport} from './panels/oom-report.js';
 import {PolicyDuel} from './panels/policy-duel.js';
 import {ProcessDetail} from './panels/process-detail.js';
@@ -194,6 +195,7 @@ export function Screen({d}: {d: Dashboard}) {
 				maxLines={layout.headerLines}
 				config={ui.config.header}
 			/>
+			{layout.banner > 0 && d.note ? <NoteBanner note={d.note} width={width} /> : null}
 			<Box flexDirection="column" width={width} height={layout.body} overflowY="hidden">
 				{ui.overlay ? <OverlayBody d={d} /> : <TableBody d={d} />}
 			</Box>

@@ -160,6 +160,7 @@ const DARK: Scheme = {
 		'oom-reaped': 'red',
 		'alloc-fail': 'red',
 		command: 'greenBright',
+		note: 'yellowBright',
 	},
 };
 

@@ -3,6 +3,7 @@
 import {produce} from 'immer';
 import {type DashboardConfig, DEFAULT_CONFIG} from './config.js';
 import type {ExplainTopic} from './explain.js';
+import type {RecalledNote} from './notes.js';
 import {COLUMNS, type ColumnId, columnById, DEFAULT_SORT} from './panels/columns.js';
 import type {LogAnchor} from './panels/event-log.js';
 
@@ -64,6 +65,8 @@ export interface UiState {
 	/** The event log has the keys (Tab), and where it is scrolled back to (null: following). */
 	logFocus: boolean;
 	logScroll: LogAnchor | null;
+	/** A workload note n/N brought back into the banner (live), or null: the banner follows the clock. */
+	recalledNote: RecalledNote | null;
 }
 
 export type UiAction =
@@ -97,6 +100,7 @@ export type UiAction =
 	| {type: 'log-focus'; focus: boolean}
 	/** Scroll the event log to an anchor (null: follow the newest again). */
 	| {type: 'log-scroll'; to: LogAnchor | null}
+	| {type: 'note-recall'; note: RecalledNote | null}
 	/** Fold (or unfold) a tree node; `fold` undefined flips it. */
 	| {type: 'tree-fold'; key: string; fold?: boolean};
 
@@ -119,6 +123,7 @@ export const initialUiState: UiState = {
 	collapsed: [],
 	logFocus: false,
 	logScroll: null,
+	recalledNote: null,
 };
 
 /** The ladder index closest to a speed the session reports. */
@@ -275,6 +280,9 @@ export const uiReducer = produce((draft: UiState, action: UiAction): void => {
 			return;
 		case 'log-scroll':
 			draft.logScroll = action.to;
+			return;
+		case 'note-recall':
+			draft.recalledNote = action.note;
 			return;
 		case 'tree-fold': {
 			const folded = draft.collapsed.includes(action.key);

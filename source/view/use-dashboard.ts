@@ -11,6 +11,7 @@ import {explainTopic} from './explain-topics.js';
 import {useSession} from './hooks/use-session.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {computeLayout} from './layout.js';
+import {currentNote} from './notes.js';
 import {type ColumnContext, layoutColumns, sortProcesses} from './panels/columns.js';
 import {type Rates, RateWindow, ratesFromSample} from './rates.js';
 import {applyScheme, currentScheme, type SchemeName} from './theme.js';
@@ -108,6 +109,12 @@ export function useDashboard(session: Session, options: DashboardOptions): Dashb
 		}
 		return flatRows(sortProcesses(shown, ui.sortColumn, ui.descending, columnContext));
 	}, [live, ui.filter, ui.sortColumn, ui.descending, ui.tree, ui.collapsed, columnContext]);
+	// The workload's narration: the note the banner shows (from the event log, live and in replay).
+	const eventLog = session.getEventLog();
+	const note = useMemo(
+		() => currentNote(eventLog, snapshot.tick, ui.recalledNote),
+		[eventLog, snapshot.tick, ui.recalledNote],
+	);
 	const layout = computeLayout(
 		width,
 		height,
@@ -115,6 +122,7 @@ export function useDashboard(session: Session, options: DashboardOptions): Dashb
 		status.mode === 'replay' && status.replay !== null,
 		config.header,
 		rows.length,
+		note !== null,
 	);
 	const pids = useMemo(() => rows.map((r) => r.id), [rows]);
 	const pageSize = Math.max(1, layout.tableHeight - 1);
@@ -136,7 +144,7 @@ export function useDashboard(session: Session, options: DashboardOptions): Dashb
 			: null;
 
 	const view = useRef<DashboardView | null>(null);
-	view.current = {snapshot, status, rows, pids, pageSize, top, visibleColumns, layout, explained};
+	view.current = {snapshot, status, rows, pids, pageSize, top, visibleColumns, layout, explained, note};
 
 	const env = useMemo<ActionEnv>(
 		() => ({

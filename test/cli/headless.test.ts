@@ -132,3 +132,35 @@ describe('headless JSON', () => {
 		}
 	});
 });
+
+describe('headless notes', () => {
+	const narrated = {
+		...workload([group('small', {regions: [{name: 'heap', kind: 'anon', size: 4 * MIB}]})], {
+			ram: 192 * MIB,
+		}),
+		notes: [{at: 1.5, text: 'watch \u001b[2J free memory'}],
+	};
+
+	it('prints a note as a line of the event log at its time, escaped', async () => {
+		const lines: string[] = [];
+		await runHeadless(new Stepper(new Machine(narrated, {seed: 1})), {
+			duration: 3,
+			interval: 1,
+			json: false,
+			write: (line) => lines.push(line),
+		});
+		expect(lines.filter((l) => l.includes('note:'))).toEqual(['  [    1.50] note: watch \\e[2J free memory']);
+	});
+
+	it('carries a note in the JSON events', async () => {
+		const lines: string[] = [];
+		await runHeadless(new Stepper(new Machine(narrated, {seed: 1})), {
+			duration: 3,
+			interval: 1,
+			json: true,
+			write: (line) => lines.push(line),
+		});
+		const notes = lines.flatMap((l) => JSON.parse(l).events.filter((e: {kind: string}) => e.kind === 'note'));
+		expect(notes).toEqual([{kind: 'note', tick: 150, text: 'watch \u001b[2J free memory'}]);
+	});
+});

@@ -68,10 +68,12 @@ describe.skipIf(!hasTmux || !existsSync(cli))('memtop in a terminal, round 2', (
 		click(lines[title]!.indexOf('NAME') + 2, title + 1);
 		const sorted = await waitFor((t) => /NAME▲/.test(t), 'the table sorted by NAME');
 		const rows = sorted.split('\n');
-		const third = rows[title + 3]!;
+		// Found again: a workload note's banner under the header (from 5 s) moves the table down a line.
+		const sortedTitle = rows.findIndex((l) => /^ +PID NAME/.test(l));
+		const third = rows[sortedTitle + 3]!;
 		const pid = third.trim().split(/\s+/)[0]!;
 		// Click the third row, then o: the status line names the process that is selected.
-		click(20, title + 4);
+		click(20, sortedTitle + 4);
 		await new Promise((r) => setTimeout(r, 300));
 		tmux('send-keys', '-t', session, 'o');
 		await waitFor((t) => t.includes(`oom_score_adj of ${pid} (`), `the selection on pid ${pid}`);
@@ -94,7 +96,9 @@ describe.skipIf(!hasTmux || !existsSync(cli))('memtop in a terminal, round 2', (
 		const smallLines = small.split('\n');
 		const events = smallLines.findIndex((l) => l.startsWith(' Events'));
 		const tableRows = smallLines.slice(0, events).filter((l) => /^ +\d+ \S/.test(l)).length;
-		expect(events - tableRows).toBeLessThanOrEqual(8);
+		// The note banner (default narrates its story) is a line of its own, not a blank table row.
+		const banner = smallLines.slice(0, events).filter((l) => /^[▶◀] \d+:\d\d /.test(l)).length;
+		expect(events - tableRows - banner).toBeLessThanOrEqual(8);
 		// At 80x24 PROG% keeps its place.
 		tmux('resize-window', '-t', session, '-x', '80', '-y', '24');
 		await waitFor((t) => /^ +PID NAME.*PROG%/m.test(t), 'PROG% at 80x24');

@@ -61,6 +61,31 @@ describe('ReplaySession', () => {
 		]);
 	});
 
+	it("marks the workload's notes in the recording's span, and a seek to one puts it in the event log", async () => {
+		const path = join(tempDir(), 'notes.memtop.jsonl');
+		const w = {
+			...oomWorkload(),
+			notes: [
+				{at: 0.5, text: 'watch the leaker grow'},
+				{at: 1.2, text: 'free memory falls'},
+				{at: 9, text: 'after the recording ends'},
+			],
+		};
+		await recordLive(path, {w, ticks: 300, script: {}});
+		const {s} = session(loadRecording(path), {indexing: 'now'});
+		expect(s.getStatus().replay!.markers.filter((m) => m.kind === 'note')).toEqual([
+			{tick: 51, kind: 'note', label: 'watch the leaker grow'},
+			{tick: 121, kind: 'note', label: 'free memory falls'},
+		]);
+		seekFully(s, 121);
+		const notes = s.getEventLog().flatMap((e) => (e.event.kind === 'note' ? [e.event] : []));
+		expect(notes).toEqual([
+			{kind: 'note', tick: 50, text: 'watch the leaker grow'},
+			{kind: 'note', tick: 120, text: 'free memory falls'},
+		]);
+		await s.close();
+	});
+
 	it('plays a recording like a live session, shows its position and commands, and pauses at the end', async () => {
 		const path = join(tempDir(), 'run.memtop.jsonl');
 		const {machine} = await recordLive(path, {ticks: 300});

@@ -62,7 +62,7 @@ export function meterAt(env: ActionEnv, x: number, y: number): MeterId | null {
 export function eventAt(env: ActionEnv, x: number, y: number): number | null {
 	const {layout} = env.view();
 	if (layout.logHeight <= 1 || x >= layout.logWidth) return null;
-	const first = layout.headerLines + layout.tableHeight + 1;
+	const first = layout.bodyTop + layout.tableHeight + 1;
 	const row = y - first;
 	if (row < 0 || row >= layout.logHeight - 1) return null;
 	const rows = logRows(env.session.getEventLog(), layout.logWidth);
@@ -73,7 +73,7 @@ export function eventAt(env: ActionEnv, x: number, y: number): number | null {
 /** Is (x, y) over the event log's rows or title? */
 function overLog(env: ActionEnv, x: number, y: number): boolean {
 	const {layout} = env.view();
-	const top = layout.headerLines + layout.tableHeight;
+	const top = layout.bodyTop + layout.tableHeight;
 	return layout.logHeight > 1 && x < layout.logWidth && y >= top && y < top + layout.logHeight;
 }
 
@@ -106,7 +106,7 @@ export function handleMouse(env: ActionEnv, m: MousePress): void {
 	const view = env.view();
 	const {layout} = view;
 	const ui = env.ui();
-	const bar = layout.headerLines + layout.body + 1;
+	const bar = layout.bodyTop + layout.body + 1;
 	if (m.y === bar) {
 		clickBar(env, m.x);
 		return;
@@ -120,7 +120,7 @@ export function handleMouse(env: ActionEnv, m: MousePress): void {
 		env.dispatch({type: 'overlay', overlay: {kind: 'explain', topic, offset: 0}});
 		return;
 	}
-	const title = layout.headerLines;
+	const title = layout.bodyTop;
 	if (m.y === title) {
 		const column = columnAt(env, m.x);
 		if (column) env.dispatch({type: 'sort-by', column});

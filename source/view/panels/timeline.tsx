@@ -1,4 +1,5 @@
-// The replay's timeline: played part, the playhead, and markers for OOM kills (X) and commands (^).
+// The replay's timeline: played part, the playhead, and markers for OOM kills (X), commands (^) and
+// the workload's notes (•).
 import type {ReplayStatus} from '../../session/types.js';
 import {ticksToSeconds} from '../../sim/units.js';
 import {formatClock} from '../format.js';
@@ -17,13 +18,14 @@ export function Timeline({replay, width}: {replay: ReplayStatus; width: number})
 	const head = at(replay.tick);
 	for (let i = 0; i < inner; i++)
 		cells.push(i < head ? {char: '━', colour: theme.replay} : {char: '─', colour: theme.dim});
-	// Commands first, so an OOM kill at the same cell wins.
-	for (const kind of ['command', 'oom-kill'] as const) {
-		for (const m of replay.markers) {
-			if (m.kind !== kind) continue;
-			cells[at(m.tick)] =
-				kind === 'oom-kill' ? {char: 'X', colour: theme.oom} : {char: '^', colour: theme.command};
-		}
+	// Notes, then commands, so an OOM kill at the same cell wins.
+	const marks = {
+		note: {char: '•', colour: theme.note},
+		command: {char: '^', colour: theme.command},
+		'oom-kill': {char: 'X', colour: theme.oom},
+	};
+	for (const kind of ['note', 'command', 'oom-kill'] as const) {
+		for (const m of replay.markers) if (m.kind === kind) cells[at(m.tick)] = marks[kind];
 	}
 	cells[head] = {char: '●', colour: theme.replay};
 	const spans: Span[] = [{text: '[', colour: theme.bracket, bold: true}];
