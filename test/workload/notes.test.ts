@@ -64,6 +64,11 @@ const ANCHORS: Record<string, Anchor[]> = {
 		a(150, 'process-exit', 0, 0, {name: 'tar'}),
 	],
 	'container-limit': [a(13, 'oom-kill', -1, 0, {name: 'app'})],
+	writeback: [
+		a(5, 'process-start', 0, 0, {name: 'dd'}),
+		a(15, 'kswapd-wake', -1, 1, {first: true}),
+		a(90, 'process-exit', 0, 0, {name: 'dd'}),
+	],
 };
 
 /** Every event of a headless run (JSON lines) up to `seconds`. */
