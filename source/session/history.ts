@@ -141,6 +141,15 @@ export class HistoryTracker {
 		this.#eventsView = null;
 	}
 
+	/** Put events that happened before everything in the log in front of it (a seek's backfill). */
+	prependEvents(events: readonly SimEvent[]): void {
+		if (events.length === 0) return;
+		const older = events.map((event) => ({id: this.#nextEventId++, event}));
+		this.#events = [...older, ...this.#events];
+		trimFront(this.#events, EVENT_LOG_SIZE);
+		this.#eventsView = null;
+	}
+
 	/** Forget everything except the event id counter. */
 	reset(): void {
 		this.#samples = [];

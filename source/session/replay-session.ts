@@ -238,6 +238,7 @@ export class ReplaySession extends SimSession {
 		this.schedule(() => {
 			if (this.stopped || this.status.mode !== 'replay') return;
 			indexer.runFor(INDEX_CHUNK_MS);
+			this.backfill();
 			this.scheduleIndexing();
 		});
 	}
@@ -381,9 +382,23 @@ export class ReplaySession extends SimSession {
 			this.tracker.addEvents(stepped);
 			return;
 		}
-		const before = this.indexer ? this.indexer.eventsBefore(from) : [];
 		this.tracker.reset();
-		this.tracker.addEvents([...before, ...stepped]);
+		this.tracker.addEvents(stepped);
+		// The events before where the seek restored come from the indexer's journal; if it has not got
+		// that far yet, they are put in front of the log when it has (backfill).
+		this.backfillFrom = this.indexer ? from : null;
+		this.backfill();
+	}
+
+	/** Tick before which the log still lacks the events the indexer will find; null: none. */
+	private backfillFrom: number | null = null;
+
+	private backfill(): void {
+		const from = this.backfillFrom;
+		if (from === null || !this.indexer || this.indexer.tick < from) return;
+		this.backfillFrom = null;
+		this.tracker.prependEvents(this.indexer.eventsBefore(from));
+		this.publish();
 	}
 
 	/** Become a live run from the current tick, recorded to a new file whose header names this one. */

@@ -205,6 +205,29 @@ describe('ReplaySession', () => {
 		await s.close();
 	});
 
+	it('a seek before the indexer has got there gets the earlier events when it does (backfill)', async () => {
+		const path = join(tempDir(), 'ooms-backfill.memtop.jsonl');
+		const {machine} = await recordLive(path, {w: oomWorkload(), ticks: 1000, script: {}});
+		expect(machine.oom.kills).toBeGreaterThanOrEqual(1);
+		const queue: (() => void)[] = [];
+		const {s} = session(loadRecording(path), {
+			paused: true,
+			indexing: 'background',
+			schedule: (fn) => queue.push(fn),
+		});
+		// Seek to the end before any indexing: the log has only what the seek itself stepped through.
+		seekFully(s, 999);
+		const starts = () => s.getEventLog().filter((e) => e.event.kind === 'process-start').length;
+		const before = starts();
+		while (queue.length) queue.shift()!();
+		expect(s.indexed).toBe(true);
+		// Now the run's process starts at tick 0 are in front of the log, and the log is in tick order.
+		expect(starts()).toBeGreaterThan(before);
+		const ticks = s.getEventLog().map((e) => e.event.tick);
+		expect(ticks).toEqual([...ticks].sort((x, y) => x - y));
+		await s.close();
+	});
+
 	it('reports a divergence once, with the tick, whether indexing or playing finds it', async () => {
 		const dir = tempDir();
 		const path = join(dir, 'run.memtop.jsonl');
