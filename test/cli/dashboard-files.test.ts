@@ -5,7 +5,13 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import * as codec from '../../source/app.js';
-import {configPath, loadConfig, picturesDir, saveConfig, savePicture} from '../../source/cli/dashboard-files.js';
+import {
+	configPath,
+	loadConfig,
+	picturesDir,
+	saveConfig,
+	savePicture,
+} from '../../source/cli/dashboard-files.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'memtop-config-'));
 
