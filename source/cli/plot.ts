@@ -32,7 +32,8 @@ export const plotHelp = `
 
   Options
     --out FILE        Where the SVG goes (- for standard output); required
-    --interval S      Recordings: seconds between samples (default 1)
+    --interval S      Recordings: seconds between samples (default 1; for a run over an hour,
+                      enough for about 3600 samples)
 ${budgetHelp}
 
   Exit status: 0; 2 for a RUN that is not a readable recording or headless JSON run.
@@ -45,7 +46,7 @@ ${budgetHelp}
 
 const PLOT_FLAGS = {
 	out: {type: 'string'},
-	interval: {type: 'number', default: 1},
+	interval: {type: 'number'},
 	...BUDGET_FLAGS,
 } as const;
 
@@ -142,11 +143,16 @@ export function historyFromJson(text: string, label: string): History {
 	return {title: `memtop: ${basename(label)}`, samples, kills};
 }
 
+/** Seconds between a recording's samples by default: 1, or more for a run over an hour (at most ~3600 points). */
+export function autoInterval(duration: number): number {
+	return Math.max(1, Math.ceil(duration / 3600));
+}
+
 /** A recording replayed without a screen, sampled as memtop replay --headless --json would print it. */
 export async function historyFromRecording(
 	path: string,
 	label: string,
-	interval: number,
+	interval: number | undefined,
 	limits: ReturnType<typeof budgetLimits>,
 	say: (line: string) => void,
 ): Promise<History> {
@@ -156,16 +162,20 @@ export async function historyFromRecording(
 		onDivergence: (d) => say(`memtop: ${recording.label}: ${d.message}`),
 		onProblem: (message) => say(`memtop: ${message}`),
 	});
-	const lines: string[] = [];
+	const duration = (recording.endTick - player.tick) / TICKS_PER_SECOND;
+	// Samples as they come (a line each keeps every process: a long recording's lines would not fit).
+	const samples: Sample[] = [];
+	const kills: Kill[] = [];
 	await runHeadless(player, {
-		duration: (recording.endTick - player.tick) / TICKS_PER_SECOND,
-		interval,
+		duration,
+		interval: interval ?? autoInterval(duration),
 		json: true,
-		write: (line) => lines.push(line),
+		write: (line) => samples.push(sampleOf(JSON.parse(line) as Json, label, kills)),
 	});
+	if (samples.length === 0)
+		throw new UserError(`${label}: nothing to plot (the recording ends where it starts)`);
 	const h = recording.header;
-	const history = historyFromJson(lines.join('\n'), label);
-	return {...history, title: `memtop: workload ${h.workload.name}, seed ${h.seed}, policy ${h.policy}`};
+	return {title: `memtop: workload ${h.workload.name}, seed ${h.seed}, policy ${h.policy}`, samples, kills};
 }
 
 /** Per-second rates of a counter between samples, at the later sample's time. */
@@ -237,7 +247,7 @@ export function historySvg(history: History): string {
 async function readHistory(
 	path: string,
 	label: string,
-	interval: number,
+	interval: number | undefined,
 	limits: ReturnType<typeof budgetLimits>,
 	say: (line: string) => void,
 ): Promise<History> {
@@ -285,7 +295,7 @@ export async function plotCommand(argv: string[], io: CommandIo): Promise<number
 	if (input.length > 1)
 		throw new UserError(`plot: expected one RUN, got ${input.length} (${input.join(' ')})`);
 	if (!flags.out) throw new UserError('plot: expected --out FILE.svg (- for standard output)');
-	const interval = checkPositive('--interval', flags.interval ?? 1);
+	const interval = flags.interval === undefined ? undefined : checkPositive('--interval', flags.interval);
 	const label = input[0]!;
 	const history = await readHistory(
 		resolveRecordingPath(label),

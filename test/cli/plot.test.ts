@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {runHeadless} from '../../source/cli/headless.js';
-import {plotCommand} from '../../source/cli/plot.js';
+import {autoInterval, plotCommand} from '../../source/cli/plot.js';
 import {UserError} from '../../source/common/user-error.js';
 import {JsonlRecorder} from '../../source/record/recorder.js';
 import {Stepper} from '../../source/record/stepper.js';
@@ -212,6 +212,13 @@ describe('memtop plot of a recording', () => {
 		values.forEach((v, i) => {
 			expect(Math.abs(v - expected[i]!)).toBeLessThanOrEqual(slack(free));
 		});
+		// --interval samples it finer; a long recording gets about 3600 samples by default.
+		const fine = io();
+		expect(await plotCommand([path, '--interval', '0.5', '--out', '-'], fine.io)).toBe(0);
+		expect(readChart(fine.out.join('')).panels.get('free')!.series.get('free')).toHaveLength(6);
+		expect([autoInterval(3), autoInterval(3600), autoInterval(3601), autoInterval(7 * 86400)]).toEqual([
+			1, 1, 2, 168,
+		]);
 	});
 });
 
