@@ -70,6 +70,8 @@ export interface Kill {
 	t: number;
 	pid: number;
 	name: string;
+	/** Who killed, when not the kernel's global OOM killer: a cgroup's limit (memcg) or a userspace killer. */
+	constraint?: 'memcg' | 'userspace';
 }
 
 export interface History {
@@ -111,7 +113,8 @@ export function sampleOf(o: Json, where: string, kills: Kill[]): Sample {
 		if (!isObject(e) || e.kind !== 'oom-kill') continue;
 		if (typeof e.tick !== 'number' || typeof e.pid !== 'number' || typeof e.name !== 'string')
 			throw new UserError(`${where}: an oom-kill event without its tick, pid and name`);
-		kills.push({t: e.tick / TICKS_PER_SECOND, pid: e.pid, name: e.name});
+		const constraint = e.constraint === 'memcg' || e.constraint === 'userspace' ? e.constraint : undefined;
+		kills.push({t: e.tick / TICKS_PER_SECOND, pid: e.pid, name: e.name, ...(constraint ? {constraint} : {})});
 	}
 	return sample;
 }
@@ -233,7 +236,7 @@ export function historySvg(history: History): string {
 	];
 	const markers: ChartMarker[] = history.kills.map((k) => ({
 		t: k.t,
-		label: `OOM kill: ${escapeText(k.name)} (${k.pid})`,
+		label: `${k.constraint ? `${k.constraint} ` : ''}OOM kill: ${escapeText(k.name)} (${k.pid})`,
 	}));
 	const first = samples[0]!.t;
 	const last = samples.at(-1)!.t;

@@ -163,12 +163,24 @@ describe('memtop plot of a headless JSON run', () => {
 		expect(panels.get('swap')!.series.has('swap-out')).toBe(true);
 	});
 
-	it('marks the OOM kill at its time, labelled with the victim', () => {
+	it('marks the OOM kill at its time, labelled with the victim', async () => {
 		const kills = lines.flatMap((l) => l.events.filter((e) => e.kind === 'oom-kill'));
 		expect(kills).toHaveLength(1);
 		const {markers} = readChart(svg);
 		expect(markers).toEqual([
 			{t: kills[0]!.tick / TICKS_PER_SECOND, label: `OOM kill: hog (${kills[0]!.pid})`},
+		]);
+		// A cgroup's kill says so; a victim's name is escaped and safe in the SVG.
+		const memcg = {
+			...lines[0]!,
+			events: [{kind: 'oom-kill', tick: 50, pid: 7, name: 'a<b>\x1b', constraint: 'memcg'}],
+		};
+		const file = join(dir, 'memcg.jsonl');
+		writeFileSync(file, `${JSON.stringify(memcg)}\n`);
+		const c = io();
+		await plotCommand([file, '--out', '-'], c.io);
+		expect(readChart(c.out.join('')).markers).toEqual([
+			{t: 0.5, label: 'memcg OOM kill: a&lt;b&gt;\\e (7)'},
 		]);
 	});
 
