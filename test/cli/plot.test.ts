@@ -179,9 +179,7 @@ describe('memtop plot of a headless JSON run', () => {
 		writeFileSync(file, `${JSON.stringify(memcg)}\n`);
 		const c = io();
 		await plotCommand([file, '--out', '-'], c.io);
-		expect(readChart(c.out.join('')).markers).toEqual([
-			{t: 0.5, label: 'memcg OOM kill: a&lt;b&gt;\\e (7)'},
-		]);
+		expect(readChart(c.out.join('')).markers).toEqual([{t: 0.5, label: 'memcg OOM kill: a&lt;b&gt;\\e (7)'}]);
 	});
 
 	it('has axes with units and a time axis in h:mm:ss', () => {
