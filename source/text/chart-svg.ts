@@ -168,7 +168,10 @@ export function chartSvg(chart: Chart): string {
 		out.push(
 			`<g class="marker" data-t="${m.t}">`,
 			`<line x1="${x}" y1="${first}" x2="${x}" y2="${last}" stroke="${MARKER}" stroke-width="1.2" stroke-dasharray="4 3"/>`,
-			`<text x="${f2(xOf(m.t) + 3)}" y="${first + 12 + (i % 3) * 13}" fill="${MARKER}">${escapeXml(m.label)}</text>`,
+			// Near the right edge the label goes on the line's left, so it stays in the picture.
+			xOf(m.t) + 7 * m.label.length > x1
+				? `<text x="${f2(xOf(m.t) - 3)}" y="${first + 12 + (i % 3) * 13}" text-anchor="end" fill="${MARKER}">${escapeXml(m.label)}</text>`
+				: `<text x="${f2(xOf(m.t) + 3)}" y="${first + 12 + (i % 3) * 13}" fill="${MARKER}">${escapeXml(m.label)}</text>`,
 			'</g>',
 		);
 	});
