@@ -4,7 +4,7 @@ import {execFileSync, spawnSync} from 'node:child_process';
 import {mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
-import {ansiToSvg} from './ansi-svg.js';
+import {ansiToSvg} from '../source/text/ansi-svg.js';
 
 const root = resolve(import.meta.dirname, '..');
 const socket = `memtop-shot-${process.pid}`;

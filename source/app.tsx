@@ -18,6 +18,8 @@ export interface AppProps {
 	/** Settings from the config file, and where changes go (see view/config.ts). */
 	config?: DashboardConfig;
 	onConfigChange?: (config: DashboardConfig) => {text: string; tone: 'info' | 'warn'} | null;
+	/** `S`: an SVG picture of the screen to keep; says where it went (see view/use-dashboard.ts). */
+	onSaveScreen?: (svg: string) => {text: string; tone: 'info' | 'warn'} | null;
 	/** A warning for the status line at start. */
 	notice?: string;
 	/** NO_COLOR: monochrome whatever the config says. */

@@ -22,6 +22,8 @@ const mainHelp = `
     runs                 List recorded runs
     trace FILE...        Page replacement policies on a memory trace
     compare WORKLOAD     Run one workload under several reclaim policies, side by side
+    plot RUN --out F.svg Chart a recording or a headless --json run: free memory, PSI, swap,
+                         major faults, OOM kills
     workloads            List the shipped workloads
     validate FILE...     Check workload files
 
@@ -31,6 +33,7 @@ const mainHelp = `
     $ memtop
     $ memtop run thrash
     $ memtop run leak --headless --duration 120
+    $ memtop plot leak.jsonl --out leak.svg
     $ memtop trace test.trace --policy fifo,lru,clock,opt --frames 3,4
 `;
 
@@ -81,6 +84,7 @@ async function main(argv: string[]): Promise<number> {
 		replay: async (a) => (await import('./cli/replay.js')).replayCommand(a, io, {interactive}),
 		runs: async (a) => (await import('./cli/runs.js')).runsCommand(a, io),
 		compare: async (a) => (await import('./cli/compare.js')).compareCommand(a, io),
+		plot: async (a) => (await import('./cli/plot.js')).plotCommand(a, io),
 	};
 	const [first, ...rest] = argv;
 	if (first === '--help' || first === '-h' || first === 'help') {

@@ -6,6 +6,7 @@ import {dirname, isAbsolute, join} from 'node:path';
 // Types only: the parsing comes from the app, loaded after the colour environment is settled
 // (chalk reads it once, when Ink loads it).
 import type {DashboardConfig} from '../app.js';
+import {timeStamp} from '../record/runs-dir.js';
 
 /** The app's settings codec (view/config.ts, reached through the app: only the app imports view/). */
 export interface ConfigCodec {
@@ -64,4 +65,21 @@ export function saveConfig(path: string, config: DashboardConfig, codec: ConfigC
 	const temporary = `${path}.${process.pid}.tmp`;
 	writeFileSync(temporary, codec.configJson(config), {mode: 0o644});
 	renameSync(temporary, path);
+}
+
+/**
+ * Write a picture of the screen to `dir` as screen-TIME.svg (-2, -3... when that name is taken; never
+ * over an existing file) and return its path.
+ */
+export function savePicture(svg: string, dir: string = picturesDir(), date: Date = new Date()): string {
+	mkdirSync(dir, {recursive: true});
+	for (let i = 1; ; i++) {
+		const path = join(dir, `screen-${timeStamp(date)}${i > 1 ? `-${i}` : ''}.svg`);
+		try {
+			writeFileSync(path, svg, {flag: 'wx', mode: 0o644});
+			return path;
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || i >= 1000) throw error;
+		}
+	}
 }

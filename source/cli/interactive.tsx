@@ -4,10 +4,11 @@
 // somewhere else. The dashboard's settings come from its config file; NO_COLOR wins over them.
 import {writeSync} from 'node:fs';
 import type {DashboardConfig} from '../app.js';
+import {describeFsError} from '../common/file-error.js';
 import {INTERNAL_ERROR_HINT, UserError} from '../common/user-error.js';
 import type {Session} from '../session/types.js';
 import {escapeText} from '../text/escape.js';
-import {configPath, loadConfig, saveConfig} from './dashboard-files.js';
+import {configPath, loadConfig, picturesDir, saveConfig, savePicture} from './dashboard-files.js';
 
 const ENTER_ALT_SCREEN = '\x1b[?1049h';
 const LEAVE_ALT_SCREEN = '\x1b[?1049l';
@@ -85,6 +86,14 @@ export async function runInteractive(session: Session, options: InteractiveOptio
 			return {text: `settings not saved: ${settingsPath}: ${oneLine(error)}`, tone: 'warn' as const};
 		}
 	};
+	const saveScreen = (svg: string) => {
+		const dir = picturesDir();
+		try {
+			return {text: `saved screen to ${savePicture(svg, dir)}`, tone: 'info' as const};
+		} catch (error) {
+			return {text: `screen not saved: ${dir}: ${describeFsError(error)}`, tone: 'warn' as const};
+		}
+	};
 
 	let restored = false;
 	// Synchronous on purpose: it also runs from process.on('exit'), where nothing async survives.
@@ -113,6 +122,7 @@ export async function runInteractive(session: Session, options: InteractiveOptio
 			session={session}
 			config={config}
 			onConfigChange={saveSettings}
+			onSaveScreen={saveScreen}
 			notice={problem ?? undefined}
 			noColor={noColor}
 		/>,

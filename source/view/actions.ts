@@ -72,6 +72,8 @@ export interface ActionEnv {
 	exit(): void;
 	/** Keep changed settings (the app writes the config file); says how it went, or nothing. */
 	saveConfig(config: DashboardConfig): {text: string; tone: 'info' | 'warn'} | null;
+	/** Save the screen as it is now as an SVG picture (the app writes the file); says where, or nothing. */
+	saveScreen(): {text: string; tone: 'info' | 'warn'} | null;
 }
 
 /** `key` is the keymap spelling of the key that ran it ('S-Right', 'F6', '<'). */
@@ -609,5 +611,9 @@ export const ACTIONS: Record<ActionId, Action> = {
 		env.message('event log: ↑ ↓ PgUp PgDn Home End scroll, End follows, Tab gives the keys back');
 	},
 	'log-scroll': scrollLog,
+	'save-screen': (env) => {
+		const said = env.saveScreen();
+		env.message(said?.text ?? 'pictures cannot be saved here', said?.tone ?? 'warn');
+	},
 	unassigned: (env, key) => env.message(`${key} does nothing here; ? lists the keys`),
 };

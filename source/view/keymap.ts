@@ -57,6 +57,7 @@ export type ActionId =
 	| 'explain'
 	| 'explain-step'
 	| 'log-focus'
+	| 'save-screen'
 	| 'log-scroll';
 
 /** What the dashboard is showing a key to: the table, a prompt, or one of the windows. */
@@ -400,6 +401,19 @@ export const KEYMAP: readonly Binding[] = [
 		keys: ['F2', 'S-F2'],
 		help: [{section: 'Navigate', keys: 'F2', text: 'setup: columns, meters, colours, update rate'}],
 		bar: [{key: 'F2', label: 'Setup', slot: 'fn', order: 15, modes: LIVE, rank: 4}],
+	}),
+	main({
+		action: 'save-screen',
+		keys: ['S'],
+		// Over any window too: the picture is of what is on screen (prompts take S as text).
+		contexts: ALL_CONTEXTS.filter((c) => !c.startsWith('prompt:')),
+		help: [
+			{
+				section: 'Navigate',
+				keys: 'S',
+				text: 'save the screen as an SVG picture (the status line says where)',
+			},
+		],
 	}),
 	main({
 		action: 'help',

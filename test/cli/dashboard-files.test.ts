@@ -5,7 +5,13 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import * as codec from '../../source/app.js';
-import {configPath, loadConfig, picturesDir, saveConfig} from '../../source/cli/dashboard-files.js';
+import {
+	configPath,
+	loadConfig,
+	picturesDir,
+	saveConfig,
+	savePicture,
+} from '../../source/cli/dashboard-files.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'memtop-config-'));
 
@@ -15,6 +21,17 @@ describe('dashboard files', () => {
 		expect(configPath({XDG_CONFIG_HOME: 'relative', HOME: '/h'})).toBe('/h/.config/memtop/config.json');
 		expect(picturesDir({XDG_STATE_HOME: '/s', HOME: '/h'})).toBe('/s/memtop/pictures');
 		expect(picturesDir({HOME: '/h'})).toBe('/h/.local/state/memtop/pictures');
+	});
+
+	it('a picture goes to a new file in the pictures directory, never over an older one', () => {
+		const pictures = join(dir, 'state', 'memtop', 'pictures');
+		const date = new Date(2026, 11, 2, 16, 50, 7);
+		const first = savePicture('<svg>1</svg>', pictures, date);
+		const second = savePicture('<svg>2</svg>', pictures, date);
+		expect(first).toBe(join(pictures, 'screen-2026-12-02T16-50-07.svg'));
+		expect(second).toBe(join(pictures, 'screen-2026-12-02T16-50-07-2.svg'));
+		expect(readFileSync(first, 'utf8')).toBe('<svg>1</svg>');
+		expect(readFileSync(second, 'utf8')).toBe('<svg>2</svg>');
 	});
 
 	it('a missing file is the defaults without a word; a bad one is one line and the defaults', () => {

@@ -1,4 +1,5 @@
-// Turn a terminal capture with ANSI colours (tmux capture-pane -e) into an SVG picture.
+// Turn a terminal's text with ANSI colours (a tmux capture-pane -e, or the dashboard's own frame for
+// `S`) into an SVG picture: one <text> per run of one style, a <rect> behind each coloured background.
 
 const BASE16 = [
 	'#1d1f21',
@@ -76,11 +77,21 @@ function applySgr(style: Style, params: number[]): Style {
 	return s;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: BEL and ESC \ end an OSC sequence
+const OSC_END = /\x07|\x1b\\/;
+
 export function parseAnsi(text: string): Cell[][] {
 	let style: Style = {fg: DEFAULT_FG, bg: DEFAULT_BG, bold: false, dim: false, inverse: false};
 	return text.split('\n').map((line) => {
 		const cells: Cell[] = [];
 		for (let i = 0; i < line.length; i++) {
+			// OSC (hyperlinks, titles): skipped up to BEL or ST.
+			if (line[i] === '\x1b' && line[i + 1] === ']') {
+				const end = line.slice(i).search(OSC_END);
+				if (end < 0) break;
+				i += end + (line[i + end] === '\x07' ? 0 : 1);
+				continue;
+			}
 			if (line[i] === '\x1b' && line[i + 1] === '[') {
 				const end = line.slice(i + 2).search(/[A-Za-z]/);
 				if (end < 0) break;
@@ -90,13 +101,26 @@ export function parseAnsi(text: string): Cell[][] {
 				i += 2 + end;
 				continue;
 			}
-			cells.push({ch: line[i]!, style});
+			const point = line.codePointAt(i)!;
+			// A lone control character has no picture; an astral character is two code units, one cell.
+			if (point < 0x20 || point === 0x7f) continue;
+			const ch = String.fromCodePoint(point);
+			i += ch.length - 1;
+			cells.push({ch, style});
 		}
 		return cells;
 	});
 }
 
-const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** Text for SVG/XML content and attributes (control characters are not allowed in XML 1.0). */
+export const escapeXml = (s: string): string =>
+	s
+		.replace(/&/g, '&amp;')
+		.replace(/</g, '&lt;')
+		.replace(/>/g, '&gt;')
+		.replace(/"/g, '&quot;')
+		// biome-ignore lint/suspicious/noControlCharactersInRegex: they are what is removed
+		.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, '');
 
 export function ansiToSvg(text: string, columns: number, title: string): string {
 	const rows = parseAnsi(text);
@@ -120,18 +144,20 @@ export function ansiToSvg(text: string, columns: number, title: string): string 
 			const key = JSON.stringify(s);
 			let chunk = '';
 			while (x < cells.length && JSON.stringify(cells[x]!.style) === key) chunk += cells[x++]!.ch;
+			// Cells, not code units: an astral character is one cell.
+			const span = (x - start) * cw;
 			const fg = s.inverse ? s.bg : s.fg;
 			const bg = s.inverse ? s.fg : s.bg;
 			const px = pad + start * cw;
 			if (bg !== DEFAULT_BG)
 				out.push(
-					`<rect x="${px.toFixed(1)}" y="${top - lh + 4}" width="${(chunk.length * cw).toFixed(1)}" height="${lh}" fill="${bg}"/>`,
+					`<rect x="${px.toFixed(1)}" y="${top - lh + 4}" width="${span.toFixed(1)}" height="${lh}" fill="${bg}"/>`,
 				);
 			if (chunk.trim() === '') continue;
 			const weight = s.bold ? ' font-weight="bold"' : '';
 			const opacity = s.dim ? ' opacity="0.6"' : '';
 			out.push(
-				`<text x="${px.toFixed(1)}" y="${top}" fill="${fg}"${weight}${opacity} xml:space="preserve" textLength="${(chunk.length * cw).toFixed(1)}">${escapeXml(chunk)}</text>`,
+				`<text x="${px.toFixed(1)}" y="${top}" fill="${fg}"${weight}${opacity} xml:space="preserve" textLength="${span.toFixed(1)}">${escapeXml(chunk)}</text>`,
 			);
 		}
 	});
