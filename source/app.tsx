@@ -9,6 +9,7 @@ import {handleKey} from './view/input/dispatch.js';
 import {handleMouse} from './view/input/mouse.js';
 import {useKeys} from './view/input/use-keys.js';
 import {Screen} from './view/screen.js';
+import {screenSvg} from './view/screen-svg.js';
 import {useDashboard} from './view/use-dashboard.js';
 
 export {configJson, type DashboardConfig, DEFAULT_CONFIG, parseConfig} from './view/config.js';
@@ -28,7 +29,7 @@ export interface AppProps {
 
 export function App({session, ...options}: AppProps) {
 	const {isRawModeSupported} = useStdin();
-	const d = useDashboard(session, options);
+	const d = useDashboard(session, {...options, screenSvg});
 	// Ink throws if raw mode is requested on a pipe; undefined must count as "no" (ink-stack.md §3).
 	useKeys(
 		(input) => (input.kind === 'key' ? handleKey(d.env, input) : handleMouse(d.env, input)),

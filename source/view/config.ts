@@ -3,7 +3,7 @@
 // in $XDG_CONFIG_HOME/memtop/config.json by the CLI; here only the shape, the defaults and the
 // check a file read from disk goes through (one line on what is wrong, and the defaults).
 import {z} from 'zod';
-import {DEFAULT_HEADER, isMeterId, type MeterId} from './meters/registry.js';
+import {DEFAULT_HEADER, isMeterId, type MeterId} from './meters/ids.js';
 import {COLUMNS, type ColumnId} from './panels/columns.js';
 import {SCHEME_NAMES, type SchemeName} from './theme.js';
 

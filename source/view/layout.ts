@@ -1,7 +1,7 @@
 // Where everything goes for a terminal size: the header's lines, the table, the log and graphs
 // under it, side by side or stacked. Renders rows-1 lines at most (ink-stack.md §2).
 import {headerHeight, WIDE_HEADER} from './meters/header.js';
-import {DEFAULT_HEADER, type HeaderConfig} from './meters/registry.js';
+import {DEFAULT_HEADER, type HeaderConfig} from './meters/ids.js';
 import type {LowerPanel} from './ui-state.js';
 
 export interface Layout {

@@ -1,11 +1,10 @@
 // The dashboard's state in one hook: the session's latest snapshot, the view state (reducer), the
 // terminal size and everything derived from them for one frame (rows in order, the selection,
 // the layout, rates). It also builds the ActionEnv that key actions run against.
-import {renderToString, useApp} from 'ink';
-import {createElement, useCallback, useEffect, useMemo, useRef, useState} from 'react';
+import {useApp} from 'ink';
+import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import type {Session} from '../session/types.js';
 import type {ProcessSnapshot} from '../sim/snapshot-types.js';
-import {ansiToSvg} from '../text/ansi-svg.js';
 import {type ActionEnv, type DashboardView, nameMatches} from './actions.js';
 import {type DashboardConfig, DEFAULT_CONFIG} from './config.js';
 import {explainTopic} from './explain-topics.js';
@@ -15,7 +14,6 @@ import {computeLayout} from './layout.js';
 import {currentNote} from './notes.js';
 import {type ColumnContext, layoutColumns, sortProcesses} from './panels/columns.js';
 import {type Rates, RateWindow, ratesFromSample} from './rates.js';
-import {Screen} from './screen.js';
 import {applyScheme, currentScheme, type SchemeName} from './theme.js';
 import {flatRows, treeRows} from './tree.js';
 import {
@@ -40,6 +38,8 @@ export interface DashboardOptions {
 	onConfigChange?: (config: DashboardConfig) => {text: string; tone: 'info' | 'warn'} | null;
 	/** `S`: keep this SVG picture of the screen (the app writes it), and say where (or what went wrong). */
 	onSaveScreen?: (svg: string) => {text: string; tone: 'info' | 'warn'} | null;
+	/** Draws the dashboard as an SVG picture (view/screen-svg.ts; given by the app, which holds the Screen). */
+	screenSvg?: (d: Dashboard) => string;
 	/** A warning to show first (a bad config file, NO_COLOR overriding the scheme). */
 	notice?: string;
 	/** Colour is off whatever setup says (NO_COLOR): the scheme stays monochrome. */
@@ -64,7 +64,7 @@ export interface Dashboard extends DashboardView {
 }
 
 export function useDashboard(session: Session, options: DashboardOptions): Dashboard {
-	const {onConfigChange, onSaveScreen} = options;
+	const {onConfigChange, onSaveScreen, screenSvg} = options;
 	const {exit} = useApp();
 	const {columns: width, rows: height} = useTerminalSize();
 	const {snapshot, status, store} = useSession(session);
@@ -163,11 +163,11 @@ export function useDashboard(session: Session, options: DashboardOptions): Dashb
 			saveConfig: (config) => onConfigChange?.(config) ?? null,
 			saveScreen: () => {
 				const d = latest.current;
-				if (!onSaveScreen || !d) return null;
+				if (!onSaveScreen || !screenSvg || !d) return null;
 				return onSaveScreen(screenSvg(d));
 			},
 		}),
-		[dispatch, session, store, exit, onConfigChange, onSaveScreen],
+		[dispatch, session, store, exit, onConfigChange, onSaveScreen, screenSvg],
 	);
 
 	useEffect(() => {
@@ -201,14 +201,4 @@ export function useDashboard(session: Session, options: DashboardOptions): Dashb
 		env,
 	};
 	return latest.current;
-}
-
-/**
- * The screen as the last frame drew it, as an SVG picture: the same Screen rendered again to a string
- * (the colours are the theme's, through the same chalk as the terminal's), then ansi-svg.
- */
-export function screenSvg(d: Dashboard): string {
-	const ansi = renderToString(createElement(Screen, {d}), {columns: d.width});
-	const title = `memtop at ${d.snapshot.time.toFixed(1)} s (simulated)`;
-	return ansiToSvg(ansi, d.width, title);
 }

@@ -292,3 +292,10 @@ describe('LruMeter', () => {
 		expect(lruSizes(snapshot).activeAnon * 4).toBe(snapshot.meminfo['Active(anon)']);
 	});
 });
+
+describe('meter ids', () => {
+	it('the ids a config may name are exactly the registry’s meters', async () => {
+		const {METERS, METER_IDS} = await import('../../source/view/meters/registry.js');
+		expect(METERS.map((m) => m.id).sort()).toEqual([...METER_IDS].sort());
+	});
+});

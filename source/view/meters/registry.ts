@@ -11,6 +11,7 @@ import type {Mode} from '../keymap.js';
 import type {Rates} from '../rates.js';
 import {ClockMeter} from './clock-meter.js';
 import {FaultsMeter, SwapIoMeter} from './faults-meter.js';
+import type {HeaderConfig, MeterId} from './ids.js';
 import {KswapdMeter} from './kswapd-meter.js';
 import {LruMeter} from './lru-meter.js';
 import {MemoryBreakdown, MemoryMeter} from './memory-meter.js';
@@ -21,20 +22,8 @@ import {TasksMeter} from './tasks-meter.js';
 import {WatermarkMeter} from './watermark-meter.js';
 import {ZswapMeter} from './zswap-meter.js';
 
-export type MeterId =
-	| 'memory'
-	| 'breakdown'
-	| 'watermarks'
-	| 'swap'
-	| 'zswap'
-	| 'run'
-	| 'clock'
-	| 'psi'
-	| 'kswapd'
-	| 'faults'
-	| 'swapio'
-	| 'tasks'
-	| 'lru';
+export type {HeaderConfig, MeterId} from './ids.js';
+export {DEFAULT_HEADER, isMeterId, METER_IDS} from './ids.js';
 
 /** What every meter may read: the sample, the session's status, per-second rates. */
 export interface MeterContext {
@@ -354,22 +343,6 @@ export function meterById(id: MeterId): MeterClass {
 	if (!meter) throw new Error(`unknown meter ${id}`);
 	return meter;
 }
-
-export function isMeterId(id: string): id is MeterId {
-	return BY_ID.has(id as MeterId);
-}
-
-/** Which meters the header shows, in two columns as htop's setup arranges them. */
-export interface HeaderConfig {
-	left: readonly MeterId[];
-	right: readonly MeterId[];
-}
-
-export const DEFAULT_HEADER: HeaderConfig = {
-	left: ['memory', 'breakdown', 'watermarks', 'swap', 'zswap', 'run'],
-	// Alone on the last line, across the width.
-	right: ['clock', 'psi', 'kswapd', 'faults', 'swapio', 'tasks', 'lru'],
-};
 
 /** Terminals at least this wide get two meter columns. */
 export const WIDE_HEADER = 100;
