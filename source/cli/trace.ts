@@ -119,7 +119,9 @@ function checkFlags(argv: readonly string[]): void {
 		if (FLAGS.has(kebab) || (kebab.startsWith('no-') && FLAGS.has(kebab.slice(3)))) once(kebab);
 		if (example !== undefined) {
 			const next = value ?? argv[i + 1];
-			if (next === undefined || next === '' || (value === undefined && next.startsWith('--'))) {
+			// meow takes a following -5M or -x as flags, not as the value (a plain negative number it takes).
+			const flagLike = value === undefined && next !== undefined && next.startsWith('-') && next !== '-';
+			if (next === undefined || next === '' || (flagLike && !/^-\d+(\.\d+)?$/.test(next))) {
 				throw new UserError(`option --${kebab} needs a value (for example --${kebab} ${example})`);
 			}
 			if (value === undefined) i++;

@@ -191,6 +191,10 @@ describe('memtop trace', () => {
 			0,
 		);
 		expect(await userError(['-', '-1'])).toBe('-1: no such file');
+		expect(await userError(['-', '--curve', '--sample', '-5M'])).toBe(
+			'option --sample needs a value (for example --sample 0.01)',
+		);
+		expect(await userError(['-', '--frames', '-1'])).toMatch(/^invalid frame count '-1'/);
 	});
 
 	it('--curve prints the chart, the anomalies and the table in 80 columns', async () => {
