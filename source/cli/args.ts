@@ -41,8 +41,14 @@ export function parseArgs<F extends Record<string, FlagSpec>>(
 	}
 	const separator = argv.indexOf('--');
 	const head = separator === -1 ? argv : argv.slice(0, separator);
-	for (const arg of head) {
-		if (!arg.startsWith('-') || arg === '-' || /^-\d/.test(arg)) continue;
+	const takesValue = new Set<string>();
+	for (const [name, spec] of Object.entries(flags))
+		if (spec.type !== 'boolean') for (const f of [`--${kebab(name)}`, `--${name}`]) takesValue.add(f);
+	for (const [i, arg] of head.entries()) {
+		// A negative number is an argument (meow reads it so); -5M or -1e5 alone would be read as short
+		// flags. After a flag that takes a value, it is that value (checked below).
+		if (!arg.startsWith('-') || arg === '-' || /^-\d+(\.\d+)?$/.test(arg)) continue;
+		if (/^-\d/.test(arg) && i > 0 && takesValue.has(head[i - 1]!)) continue;
 		const name = arg.split('=')[0]!;
 		if (!known.has(name))
 			throw new UserError(`${command}: unknown option ${name} (see memtop ${command} --help)`);

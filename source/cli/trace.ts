@@ -94,19 +94,34 @@ const FLAGS = new Set([...VALUE_FLAGS.keys(), 'curve', 'convert', 'data-only', '
  * check first so the caller gets one line and exit 2.
  */
 function checkFlags(argv: readonly string[]): void {
+	// meow throws (an internal error) on a flag given twice, but for the ones that may repeat.
+	const given = new Map<string, number>();
+	const once = (kebab: string): void => {
+		const name = kebab.startsWith('no-') ? kebab.slice(3) : kebab;
+		if (name === 'policy' || name === 'frames') return;
+		const times = (given.get(name) ?? 0) + 1;
+		given.set(name, times);
+		if (times > 1)
+			throw new UserError(`option --${name} given ${times} times; give it once (see memtop trace --help)`);
+	};
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i]!;
 		if (arg === '--') return;
-		if (arg === '-' || !arg.startsWith('-') || /^-\d/.test(arg)) continue;
+		// A negative number is an argument (meow reads it so); -5M would be short flags, which meow
+		// answers by exiting the process.
+		if (arg === '-' || !arg.startsWith('-') || /^-\d+(\.\d+)?$/.test(arg)) continue;
 		if (arg === '-h') continue;
 		const [raw, value] = arg.startsWith('--')
 			? [arg.slice(2).split('=')[0]!, arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : undefined]
 			: ['', undefined];
 		const kebab = raw.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 		const example = VALUE_FLAGS.get(kebab);
+		if (FLAGS.has(kebab) || (kebab.startsWith('no-') && FLAGS.has(kebab.slice(3)))) once(kebab);
 		if (example !== undefined) {
 			const next = value ?? argv[i + 1];
-			if (next === undefined || next === '' || (value === undefined && next.startsWith('--'))) {
+			// meow takes a following -5M or -x as flags, not as the value (a plain negative number it takes).
+			const flagLike = value === undefined && next !== undefined && next.startsWith('-') && next !== '-';
+			if (next === undefined || next === '' || (flagLike && !/^-\d+(\.\d+)?$/.test(next))) {
 				throw new UserError(`option --${kebab} needs a value (for example --${kebab} ${example})`);
 			}
 			if (value === undefined) i++;

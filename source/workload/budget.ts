@@ -3,7 +3,7 @@
 // second (page references per second × cost per reference, plus a cost per process per tick). A
 // workload, a recording's header, a restored state or a spawn that would exceed the limits is
 // refused with one line naming the field that makes it too big and the figure; --max-memory and
-// --max-cpu raise the limits. docs/workloads.md, "Hostile input", says how it is estimated.
+// --max-cpu raise the limits. docs/hostile-input.md says how it is estimated.
 //
 // The structures' sizes come from the modules that own them (sim/host-cost.ts asks the frame table,
 // the policy, the swap area, the page table, the file objects and the process); only the measured

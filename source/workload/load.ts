@@ -199,7 +199,9 @@ export function parseWorkload(
 	const lineCounter = new LineCounter();
 	let doc: Document.Parsed;
 	try {
-		doc = parseDocument(text, {lineCounter, prettyErrors: false, merge: true});
+		// logLevel 'error': the parser's warnings (a key that is a list or a mapping) would reach the
+		// terminal raw as a Node warning; such a key becomes its text and is refused as an unknown key.
+		doc = parseDocument(text, {lineCounter, prettyErrors: false, merge: true, logLevel: 'error'});
 	} catch (error) {
 		// The parser recursing past the stack on a shape the depth scan missed: still one line.
 		if (error instanceof RangeError)

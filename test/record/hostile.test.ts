@@ -188,4 +188,16 @@ describe('hostile flags', () => {
 		);
 		expect(parseArgs('run', '', ['--seed', '3'], io, flags)?.flags.seed).toBe(3);
 	});
+
+	it('-5M alone is an unknown option, not the short flags -5 and -M (issue 15 fuzz)', () => {
+		expect(userError(() => parseArgs('run', '', ['-5M'], io, flags))).toBe(
+			'run: unknown option -5M (see memtop run --help)',
+		);
+		expect(userError(() => parseArgs('run', '', ['-1e5'], io, flags))).toMatch(/unknown option -1e5/);
+		expect(userError(() => parseArgs('run', '', ['--seed', '-5x'], io, flags))).toBe(
+			"run: --seed expects a number, got '-5x'",
+		);
+		expect(parseArgs('run', '', ['--seed', '-1'], io, flags)?.flags.seed).toBe(-1);
+		expect(parseArgs('run', '', ['-1.5'], io, flags)?.input).toEqual(['-1.5']);
+	});
 });

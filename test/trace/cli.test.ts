@@ -180,6 +180,23 @@ describe('memtop trace', () => {
 		expect(await userError(['-', '--seed', '-1'])).toMatch(/^invalid seed/);
 	});
 
+	it('a flag given twice and a short-flag-looking value are one line, not meow exiting (issue 15 fuzz)', async () => {
+		expect(await userError(['-', '--format', 'pages', '--format', 'lackey'])).toBe(
+			'option --format given 2 times; give it once (see memtop trace --help)',
+		);
+		expect(await userError(['-', '--json', '--no-json'])).toMatch(/^option --json given 2 times/);
+		expect(await userError(['-', '-5M'])).toMatch(/^unknown option '-5M' \(accepted: /);
+		// --policy and --frames may repeat; a negative number is still an argument.
+		expect((await run(['-', '--policy', 'lru', '--policy', 'fifo', '--frames', '2'], '1 2 1\n')).code).toBe(
+			0,
+		);
+		expect(await userError(['-', '-1'])).toBe('-1: no such file');
+		expect(await userError(['-', '--curve', '--sample', '-5M'])).toBe(
+			'option --sample needs a value (for example --sample 0.01)',
+		);
+		expect(await userError(['-', '--frames', '-1'])).toMatch(/^invalid frame count '-1'/);
+	});
+
 	it('--curve prints the chart, the anomalies and the table in 80 columns', async () => {
 		const r = await run(['-', '--curve'], '1,2,3,4,1,2,5,1,2,3,4,5\n');
 		expect(r.code).toBe(0);

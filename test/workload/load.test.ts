@@ -1,7 +1,7 @@
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {afterAll, describe, expect, it} from 'vitest';
+import {afterAll, describe, expect, it, vi} from 'vitest';
 import {packageRoot} from '../../source/common/package.js';
 import {UserError} from '../../source/common/user-error.js';
 import {GIB} from '../../source/sim/units.js';
@@ -269,5 +269,20 @@ describe('errors: one line, FILE:LINE: field: expected ..., got ...', () => {
 			writeFileSync(file, GOOD);
 			expect(loadWorkload(file).name).toBe('bad');
 		});
+	});
+});
+
+describe('YAML the parser would warn about (issue 15 fuzz)', () => {
+	it('a list as a key is refused as an unknown key, with no Node warning on the terminal', () => {
+		const spy = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+		try {
+			const text = 'name: x\nmachine: {ram: 1G}\n? [complex, key]\n: value\nprocesses: []\n';
+			expect(() => parseWorkload(text, 'complex.yaml', null)).toThrow(
+				/^complex\.yaml: \[ complex, key \]: unknown key/,
+			);
+			expect(spy).not.toHaveBeenCalled();
+		} finally {
+			spy.mockRestore();
+		}
 	});
 });
