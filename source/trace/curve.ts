@@ -90,10 +90,12 @@ export interface CurveReport {
 export function curveGrid(max: number, dense: number, perOctave: number): number[] {
 	const out: number[] = [];
 	const top = Math.max(1, Math.floor(max));
-	for (let f = 1; f <= Math.min(dense, top); f++) out.push(f);
-	if (top > dense) {
+	// At least 1: an empty trace asks for a dense part of 0 frames, and 0 × step never reaches top.
+	const low = Math.max(1, dense);
+	for (let f = 1; f <= Math.min(low, top); f++) out.push(f);
+	if (top > low) {
 		const step = 2 ** (1 / perOctave);
-		for (let x = dense * step; x < top; x *= step) {
+		for (let x = low * step; x < top; x *= step) {
 			const f = Math.round(x);
 			if (f > out[out.length - 1]!) out.push(f);
 		}
