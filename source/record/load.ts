@@ -48,11 +48,8 @@ export function loadRecording(
 		throw fileError(label, error);
 	}
 	try {
-		const recording = indexRecording(fd, file, label);
-		if (limits) {
-			checkRecordingBudget(label, recording.header, recording.commandList, limits);
-			recording.limits = limits;
-		}
+		const recording = indexRecording(fd, file, label, limits);
+		if (limits) recording.limits = limits;
 		return recording;
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'EISDIR')
@@ -70,7 +67,7 @@ export const MAX_COMMANDS_PER_TICK = 100;
 
 const NOT_A_RECORDING = 'not a memtop recording (expected a JSON header line {"memtop": "recording", ...})';
 
-function indexRecording(fd: number, file: string, label: string): Recording {
+function indexRecording(fd: number, file: string, label: string, limits: BudgetLimits | null): Recording {
 	const lines = readLines(fd, label);
 	const first = lines.next();
 	if (first.done) throw new UserError(`${label}: empty file, ${NOT_A_RECORDING}`);
@@ -206,6 +203,8 @@ function indexRecording(fd: number, file: string, label: string): Recording {
 	const spawned = commands.flatMap(({command}) =>
 		command.kind === 'spawn' ? Array<ProcessSpec>(command.count ?? 1).fill(command.spec) : [],
 	);
+	// The budget first: the bound builds a machine of the header's workload, which must be one we would run.
+	if (limits) checkRecordingBudget(label, header, commands, limits);
 	const maxBytes = stateBound(header.workload, header.policy, spawned, header.parent !== null);
 	for (const c of checkpoints) {
 		if (c.stateLength !== null && c.stateLength > maxBytes)
