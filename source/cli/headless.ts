@@ -58,6 +58,7 @@ export function jsonLine(s: Snapshot): string {
 			majflt: p.majflt,
 			oom_score: p.oomScore,
 			oom_score_adj: p.oomScoreAdj,
+			smaps_rollup: p.smaps,
 		})),
 		events: s.events,
 		...(s.cgroups ? {cgroups: s.cgroups.map(cgroupJson)} : {}),
