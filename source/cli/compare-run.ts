@@ -18,12 +18,22 @@ export interface CompareResult {
 	meanProgress: number;
 }
 
-export function runPolicy(workload: Workload, seed: number, policy: string, duration: number): CompareResult {
+/** Ticks between progress reports (a second of simulated time). */
+export const PROGRESS_EVERY_TICKS = TICKS_PER_SECOND;
+
+export function runPolicy(
+	workload: Workload,
+	seed: number,
+	policy: string,
+	duration: number,
+	onProgress?: (fraction: number) => void,
+): CompareResult {
 	const m = new Machine(workload, {seed, policy});
 	const ticks = Math.round(duration * TICKS_PER_SECOND);
 	let wanted = 0;
 	let done = 0;
 	for (let i = 0; i < ticks; i++) {
+		if (onProgress && i % PROGRESS_EVERY_TICKS === 0) onProgress(i / ticks);
 		m.step();
 		for (const p of m.procs) {
 			if (!p || p.exited) continue;

@@ -9,4 +9,7 @@ const {workload, seed, policy, duration} = workerData as {
 	policy: string;
 	duration: number;
 };
-parentPort!.postMessage(runPolicy(workload, seed, policy, duration));
+const port = parentPort!;
+// Progress as {progress: fraction}; the result last, as {result}.
+const result = runPolicy(workload, seed, policy, duration, (progress) => port.postMessage({progress}));
+port.postMessage({result});

@@ -3,6 +3,7 @@
 import {availableParallelism} from 'node:os';
 import {fileURLToPath} from 'node:url';
 import {Worker} from 'node:worker_threads';
+import {progressOn} from '../common/progress.js';
 import {UserError} from '../common/user-error.js';
 import {policyNames} from '../sim/policies/index.js';
 import type {Workload} from '../sim/spec.js';
@@ -39,11 +40,15 @@ function runInWorker(
 	seed: number,
 	policy: string,
 	duration: number,
+	onProgress: (fraction: number) => void,
 ): Promise<CompareResult> {
 	const url = new URL('./compare-worker.js', import.meta.url);
 	return new Promise((resolve, reject) => {
 		const w = new Worker(fileURLToPath(url), {workerData: {workload, seed, policy, duration}});
-		w.once('message', (r: CompareResult) => resolve(r));
+		w.on('message', (m: {progress: number} | {result: CompareResult}) => {
+			if ('result' in m) resolve(m.result);
+			else onProgress(m.progress);
+		});
 		w.once('error', reject);
 		w.once('exit', (code) => {
 			if (code !== 0) reject(new Error(`compare worker for ${policy} exited with ${code}`));
@@ -57,17 +62,25 @@ async function runAll(
 	seed: number,
 	policies: string[],
 	duration: number,
+	onProgress?: (fraction: number) => void,
 ): Promise<CompareResult[]> {
+	// Progress over all the runs: each policy's fraction, averaged.
+	const each = policies.map(() => 0);
+	const report = (i: number) => (f: number) => {
+		each[i] = f;
+		onProgress?.(each.reduce((a, b) => a + b, 0) / each.length);
+	};
 	const compiled = import.meta.url.endsWith('.js');
 	const slots = Math.max(1, Math.min(policies.length, availableParallelism()));
-	if (!compiled || slots === 1) return policies.map((p) => runPolicy(workload, seed, p, duration));
+	if (!compiled || slots === 1)
+		return policies.map((p, i) => runPolicy(workload, seed, p, duration, onProgress && report(i)));
 	const results: CompareResult[] = new Array(policies.length);
 	let next = 0;
 	await Promise.all(
 		Array.from({length: slots}, async () => {
 			while (next < policies.length) {
 				const i = next++;
-				results[i] = await runInWorker(workload, seed, policies[i]!, duration);
+				results[i] = await runInWorker(workload, seed, policies[i]!, duration, report(i));
 			}
 		}),
 	);
@@ -129,7 +142,20 @@ export async function compareCommand(argv: string[], io: CommandIo): Promise<num
 	});
 	const duration = checkPositive('--duration', flags.duration ?? 120);
 	const seed = checkSeed(flags.seed ?? 1);
-	const results = await runAll(workload, seed, policies, duration);
+	// A bar on a terminal's stderr (never in the table or the --json output on stdout).
+	const bar = progressOn(io.stderr, `compare ${workload.name}`);
+	let results: CompareResult[];
+	try {
+		results = await runAll(
+			workload,
+			seed,
+			policies,
+			duration,
+			bar ? (f) => bar.update(f, policies.join(' vs ')) : undefined,
+		);
+	} finally {
+		bar?.done();
+	}
 	if (flags.json) {
 		io.stdout.write(`${JSON.stringify(results)}\n`);
 		return 0;

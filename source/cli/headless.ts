@@ -19,6 +19,8 @@ export interface HeadlessOptions {
 	write: (line: string) => void;
 	/** Asked between slices of stepping: true ends the run where it is (Ctrl-C). */
 	interrupted?: () => boolean;
+	/** Told between slices of stepping how far the run has got (0..1): a progress bar. */
+	onProgress?: (fraction: number) => void;
 }
 
 /** What a headless run came to: its last snapshot, and whether it was interrupted before the end. */
@@ -56,6 +58,7 @@ export function jsonLine(s: Snapshot): string {
 			majflt: p.majflt,
 			oom_score: p.oomScore,
 			oom_score_adj: p.oomScoreAdj,
+			smaps_rollup: p.smaps,
 		})),
 		events: s.events,
 		...(s.cgroups ? {cgroups: s.cgroups.map(cgroupJson)} : {}),
@@ -249,7 +252,8 @@ export async function runHeadless(run: Steppable, options: HeadlessOptions): Pro
 	const {write} = options;
 	const machine = run.machine;
 	const intervalTicks = Math.max(1, Math.round(options.interval * TICKS_PER_SECOND));
-	const endTick = machine.tick + Math.round(options.duration * TICKS_PER_SECOND);
+	const totalTicks = Math.max(1, Math.round(options.duration * TICKS_PER_SECOND));
+	const endTick = machine.tick + totalTicks;
 	let prev: Snapshot | null = null;
 	let last = takeSnapshot(machine, {regions: false, events: false});
 	if (!options.json) {
@@ -267,9 +271,11 @@ export async function runHeadless(run: Steppable, options: HeadlessOptions): Pro
 				await nextTurn();
 				sliceStart = performance.now();
 				if (interrupted()) return {last, interrupted: true};
+				options.onProgress?.(1 - (endTick - machine.tick) / totalTicks);
 			}
 		}
 		last = takeSnapshot(machine, {regions: false});
+		options.onProgress?.(1 - (endTick - machine.tick) / totalTicks);
 		if (options.json) write(jsonLine(last));
 		else {
 			for (const e of last.events) {

@@ -3,8 +3,15 @@ import {escapeText} from '../text/escape.js';
 
 // Where a command writes; process.stdout/stderr fit, and so does a test's collector.
 export interface CommandIo {
-	stdout: {write(chunk: string): unknown};
-	stderr: {write(chunk: string): unknown};
+	stdout: IoStream;
+	stderr: IoStream;
+}
+
+/** A stream to write to; isTTY and columns as a terminal's WriteStream has them (absent: not one). */
+export interface IoStream {
+	write(chunk: string): unknown;
+	readonly isTTY?: boolean | undefined;
+	readonly columns?: number | undefined;
 }
 
 /** One line on stderr, escaped: messages quote paths and names from files (text/escape.ts). */
@@ -33,6 +40,22 @@ export function writeAll(fd: number, text: string): void {
 
 /** The process's own stdout and stderr, written synchronously (see writeAll). */
 export const processIo: CommandIo = {
-	stdout: {write: (chunk: string) => writeAll(1, chunk)},
-	stderr: {write: (chunk: string) => writeAll(2, chunk)},
+	stdout: {
+		write: (chunk: string) => writeAll(1, chunk),
+		get isTTY() {
+			return process.stdout.isTTY === true;
+		},
+		get columns() {
+			return process.stdout.columns;
+		},
+	},
+	stderr: {
+		write: (chunk: string) => writeAll(2, chunk),
+		get isTTY() {
+			return process.stderr.isTTY === true;
+		},
+		get columns() {
+			return process.stderr.columns;
+		},
+	},
 };

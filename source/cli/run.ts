@@ -1,5 +1,7 @@
 // memtop run [WORKLOAD]: the live dashboard, or --headless text/JSON output.
+
 import {unlinkSync} from 'node:fs';
+import {progressOn} from '../common/progress.js';
 import {UserError} from '../common/user-error.js';
 import {STATE_LIMIT_BYTES} from '../record/format.js';
 import {formatTickTime} from '../record/labels.js';
@@ -180,6 +182,12 @@ export async function runCommand(argv: string[], io: CommandIo, deps: RunDepende
 		const recorder = record === undefined ? null : JsonlRecorder.open({path: record, machine, stateLimit});
 		const endTick = machine.tick + Math.round(duration * TICKS_PER_SECOND);
 		let signalCode: number | undefined;
+		// A run of over a minute shows a bar on a terminal's stderr while its output goes to a file or
+		// a pipe (on the terminal, the output's own lines show how far it has got).
+		const bar =
+			duration > 60 && io.stdout.isTTY !== true
+				? progressOn(io.stderr, `${workload.name} ${duration} s`)
+				: null;
 		try {
 			// Ctrl-C (or SIGTERM) stops the run at once; the recording is closed where it got to.
 			({signalCode} = await withInterrupts((interrupted) =>
@@ -189,9 +197,13 @@ export async function runCommand(argv: string[], io: CommandIo, deps: RunDepende
 					json: flags.json === true,
 					write: (line) => io.stdout.write(`${line}\n`),
 					interrupted,
+					...(bar
+						? {onProgress: (f: number) => bar.update(f, `${Math.floor(f * duration)} of ${duration} s`)}
+						: {}),
 				}),
 			));
 		} finally {
+			bar?.done();
 			// Also when the output went away (a closed pipe): the recording ends where the run did.
 			if (recorder) {
 				await recorder.close(machine);

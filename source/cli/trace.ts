@@ -1,12 +1,12 @@
 // `memtop trace`: replay memory reference traces through page replacement policies.
 import meow from 'meow';
+import {formatCount, progressOn} from '../common/progress.js';
 import {UserError} from '../common/user-error.js';
 import {policyNames} from '../sim/policies/index.js';
 import {convertTrace} from '../trace/convert.js';
 import {runCurve} from '../trace/curve.js';
 import {curveJson, formatCurveReport} from '../trace/curve-report.js';
 import {openTraceInput, type TraceInput} from '../trace/input.js';
-import {ProgressBar} from '../trace/progress.js';
 import {formatJson, formatReport} from '../trace/report.js';
 import {
 	MAX_FRAMES,
@@ -203,15 +203,22 @@ export async function traceCommand(argv: string[], io: TraceIo): Promise<number>
 	if (flags.dataOnly && format !== 'auto' && format !== 'lackey') {
 		throw new UserError(`--data-only applies to lackey traces, not --format ${format}`);
 	}
-	const tty = (io.stderr as NodeJS.WriteStream).isTTY === true;
 	/** Runs `run` over `input` with a progress bar on a terminal's stderr, closed however it ends. */
 	const withProgress = async <T>(
 		input: TraceInput,
 		run: (onProgress: ((raw: number, refs: number) => void) | undefined) => Promise<T>,
 	): Promise<T> => {
-		const bar = tty ? new ProgressBar(io.stderr as NodeJS.WriteStream, input.name, input.size) : undefined;
+		const bar = progressOn(io.stderr, input.name);
+		const total = input.size;
 		try {
-			return await run(bar ? (raw, refs) => bar.update(raw, refs) : undefined);
+			return await run(
+				bar
+					? (raw, refs) =>
+							total
+								? bar.update(raw / total, `${formatCount(refs)} refs`)
+								: bar.update(null, `${formatCount(raw)}B read, ${formatCount(refs)} refs`)
+					: undefined,
+			);
 		} finally {
 			bar?.done();
 		}

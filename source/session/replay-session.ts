@@ -291,7 +291,16 @@ export class ReplaySession extends SimSession {
 			divergence: this.divergence?.message ?? null,
 			file: this.recording.file,
 			notice: this.notices.at(-1) ?? null,
+			indexing: this.indexProgress(),
 		};
+	}
+
+	/** The indexer's progress through the recording (0..1) while it runs, else null. */
+	private indexProgress(): number | null {
+		const indexer = this.indexer;
+		if (!indexer || indexer.done) return null;
+		const end = this.recording.endTick;
+		return end > 0 ? Math.min(1, indexer.tick / end) : null;
 	}
 
 	private get replaying(): boolean {

@@ -6,6 +6,7 @@ import {validateCommand} from '../record/validate.js';
 import type {Command} from '../sim/commands.js';
 import type {Machine} from '../sim/machine.js';
 import {policyNames} from '../sim/policies/index.js';
+import type {SmapsRollup} from '../sim/smaps.js';
 import {takeSnapshot} from '../sim/snapshot.js';
 import type {Snapshot} from '../sim/snapshot-types.js';
 import {restoreMachine, saveMachine} from '../sim/state-codec.js';
@@ -65,6 +66,9 @@ export class SimSession implements Session {
 	/** The machine, its queue of commands sent and its recorder: the one stepping loop. */
 	protected stepper: Stepper;
 	protected readonly tracker = new HistoryTracker();
+	/** The smaps_rollup of each process as last walked, and the tick of that walk. */
+	private smapsCache = new Map<number, SmapsRollup>();
+	private smapsTick = Number.NEGATIVE_INFINITY;
 	protected status: SessionStatus;
 	private snapshot: Snapshot;
 	private readonly listeners = new Set<() => void>();
@@ -206,11 +210,19 @@ export class SimSession implements Session {
 	}
 
 	protected publish(): void {
+		// smaps_rollup walks every page table: once a simulated second (and after a seek), not per frame.
+		const tick = this.machine.tick;
+		const fresh = tick < this.smapsTick || tick - this.smapsTick >= TICKS_PER_SECOND;
 		this.snapshot = takeSnapshot(this.machine, {
 			regions: false,
 			regionsOf: this.regionsPid,
 			events: this.eventsOnPublish(),
+			smapsOf: fresh ? null : this.smapsCache,
 		});
+		if (fresh) {
+			this.smapsTick = tick;
+			this.smapsCache = new Map(this.snapshot.processes.map((p) => [p.pid, p.smaps]));
+		}
 		this.tracker.ingest(this.snapshot);
 		if (this.twin) this.twin.snapshot = takeSnapshot(this.twin.stepper.machine, {regions: false});
 		for (const l of this.listeners) l();

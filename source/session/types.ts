@@ -23,6 +23,11 @@ export interface ReplayStatus {
 	/** The latest one-line notice: a file cut short, a corrupt checkpoint, a failed take-over. */
 	notice?: string | null;
 	file: string;
+	/**
+	 * How far the background indexer (which finds the OOM kills for the markers and verifies every
+	 * checkpoint) has got, 0..1, while it runs; null or absent once it is done or when there is none.
+	 */
+	indexing?: number | null;
 }
 
 export interface SessionStatus {

@@ -1,6 +1,7 @@
 // A read-only picture of the machine at one tick. Views, headless output and tests read only this.
 import type {OomCandidate, SimEvent} from './events.js';
 import type {Meminfo, Vmstat, Zoneinfo} from './proc-names.js';
+import type {SmapsRollup} from './smaps.js';
 import type {Compressor, RegionKind, SwapDeviceKind, Sysctls} from './spec.js';
 
 export type ProcessState =
@@ -69,6 +70,8 @@ export interface ProcessSnapshot {
 	refs: number;
 	/** Simulated second the process started. */
 	startTime: number;
+	/** /proc/PID/smaps_rollup (kB): Pss, the Shared/Private split (USS = Private_*), SwapPss. */
+	smaps: SmapsRollup;
 	regions: RegionSnapshot[];
 }
 

@@ -9,6 +9,7 @@ import {swapEntrySlot} from './page-table.js';
 import {MEMINFO_FIELDS, type Meminfo} from './proc-names.js';
 import type {Proc} from './process.js';
 import {avgToPercent, type PsiLineState} from './psi.js';
+import {type SmapsRollup, smapsRollup} from './smaps.js';
 import type {ProcessSnapshot, PsiLine, RegionSnapshot, Snapshot} from './snapshot-types.js';
 import {SLOT_ZSWAP} from './swap.js';
 import {KIB, pagesToKb, ticksToSeconds} from './units.js';
@@ -123,7 +124,12 @@ function countTouched(pte: Int32Array, start: number, end: number): number {
 	return n;
 }
 
-export function processSnapshot(m: Machine, p: Proc, withRegions: boolean): ProcessSnapshot {
+export function processSnapshot(
+	m: Machine,
+	p: Proc,
+	withRegions: boolean,
+	smaps?: ReadonlyMap<number, SmapsRollup> | null,
+): ProcessSnapshot {
 	const totalPages = m.oom.totalPages;
 	const oom = oomBadness(oomInputs(p), totalPages);
 	return {
@@ -150,6 +156,7 @@ export function processSnapshot(m: Machine, p: Proc, withRegions: boolean): Proc
 		progress: p.progress,
 		refs: p.refs,
 		startTime: ticksToSeconds(p.startTick),
+		smaps: smaps?.get(p.pid) ?? smapsRollup(m.zone, m.files, p).rollup(),
 		regions: withRegions ? regionSnapshots(m, p) : [],
 	};
 }
@@ -161,6 +168,11 @@ export interface SnapshotOptions {
 	regionsOf?: number | null;
 	/** Drain and include the machine's pending events. Default true. */
 	events?: boolean;
+	/**
+	 * smaps_rollup by pid, taken earlier, to use instead of walking those page tables again (a walk of
+	 * every table; the dashboard walks once a simulated second). Absent pids are walked.
+	 */
+	smapsOf?: ReadonlyMap<number, SmapsRollup> | null;
 }
 
 /** /proc/zoneinfo of the one zone (mm/vmstat.c zoneinfo_show_print), in pages. */
@@ -248,7 +260,9 @@ export function takeSnapshot(m: Machine, options: SnapshotOptions = {}): Snapsho
 		oomKills: m.vm.oom_kill,
 		processes: m.tasks
 			.liveProcs()
-			.map((p) => processSnapshot(m, p, (options.regions ?? true) || p.pid === options.regionsOf)),
+			.map((p) =>
+				processSnapshot(m, p, (options.regions ?? true) || p.pid === options.regionsOf, options.smapsOf),
+			),
 		events: (options.events ?? true) ? m.events.drain() : [],
 		...(m.memcg.enabled ? {cgroups: cgroupSnapshots(m, psiLine)} : {}),
 	};

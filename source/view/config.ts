@@ -20,7 +20,7 @@ export interface DashboardConfig {
 export const UPDATE_STEPS = [200, 500, 1000, 1500, 2000, 3000] as const;
 
 export const DEFAULT_CONFIG: DashboardConfig = {
-	columns: COLUMNS.map((c) => c.id),
+	columns: COLUMNS.filter((c) => !c.optional).map((c) => c.id),
 	header: DEFAULT_HEADER,
 	scheme: 'default',
 	updateMs: 200,

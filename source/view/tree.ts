@@ -3,6 +3,7 @@
 // (the processes one `processes:` entry or spawn started share a name), later a cgroup path. The
 // `TreeParents` below is the one place that says so; a fork parent or a cgroup path is a field of
 // the snapshot read there, and the tree, the table and the keys need no change.
+import {sumRollups} from '../sim/smaps.js';
 import type {ProcessSnapshot} from '../sim/snapshot-types.js';
 import {type ColumnContext, type ColumnId, sortProcesses} from './panels/columns.js';
 
@@ -77,6 +78,7 @@ export function aggregate(id: number, label: string, members: readonly ProcessSn
 		progress: mean((p) => p.progress),
 		refs: sum((p) => p.refs),
 		startTime: Math.min(...members.map((p) => p.startTime)),
+		smaps: sumRollups(members.map((p) => p.smaps)),
 		regions: [],
 	};
 }

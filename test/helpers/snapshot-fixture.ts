@@ -78,6 +78,22 @@ export function makeProcess(p: Partial<ProcessSnapshot> & {pid: number; name: st
 		progress: 1,
 		refs: 0,
 		startTime: 0,
+		// Nothing shared: Pss = Rss, everything private (anon dirty, file and shmem clean), kB.
+		smaps: {
+			Rss: rss * 4,
+			Pss: rss * 4,
+			Pss_Anon: anon * 4,
+			Pss_File: file * 4,
+			Pss_Shmem: shmem * 4,
+			Shared_Clean: 0,
+			Shared_Dirty: 0,
+			Private_Clean: (file + shmem) * 4,
+			Private_Dirty: anon * 4,
+			Referenced: rss * 4,
+			Anonymous: anon * 4,
+			Swap: swap * 4,
+			SwapPss: swap * 4,
+		},
 		regions: [region('heap', 'anon', {resident: anon, swapped: swap, zswapped: p.zswap ?? 0})],
 		...p,
 	};

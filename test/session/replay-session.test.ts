@@ -183,11 +183,19 @@ describe('ReplaySession', () => {
 		const {s, clock} = session(rec, {paused: true, indexing: 'background', schedule: (fn) => queue.push(fn)});
 		expect(s.indexed).toBe(false);
 		let chunks = 0;
+		const seen: number[] = [];
 		while (queue.length) {
 			queue.shift()!();
 			chunks++;
+			play(s, clock, 100);
+			const at = s.getStatus().replay!.indexing;
+			if (at != null) seen.push(at);
 		}
 		expect(s.indexed).toBe(true);
+		// The timeline says how far the indexer has got while it runs, and nothing once it is done.
+		expect(seen.length).toBeGreaterThan(0);
+		expect(seen.every((f, i) => f > 0 && f < 1 && (i === 0 || f >= seen[i - 1]!))).toBe(true);
+		expect(s.getStatus().replay!.indexing).toBeNull();
 		expect(chunks).toBeGreaterThanOrEqual(1);
 		play(s, clock, 100);
 		const kills = s.getStatus().replay!.markers.filter((m) => m.kind === 'oom-kill');

@@ -94,6 +94,14 @@ describe('Timeline', () => {
 		expect(lines[0]).toMatch(/\] 0:00:30\/0:02:00 DIVERGED$/);
 		expect(lines[0]).toHaveLength(80);
 	});
+
+	it('says how far the background indexer has got while it runs', async () => {
+		const lines = await frameLines(<Timeline replay={{...replay, indexing: 0.427}} width={80} />, 80);
+		expect(lines[0]).toMatch(/\] 0:00:30\/0:02:00 indexing 42%$/);
+		expect(lines[0]).toHaveLength(80);
+		const done = await frameLines(<Timeline replay={{...replay, indexing: null}} width={80} />, 80);
+		expect(done[0]).not.toContain('indexing');
+	});
 });
 
 describe('PanelTitle', () => {

@@ -25,6 +25,7 @@ describe('ProcessDetail', () => {
 			` Process 777 (java)  swapin${' '.repeat(43)}Esc close`,
 			'  RSS 1.17G = anon 1.17G + file 0 + shmem 0   VmSize 1.47G   PTEs 2.93M',
 			'  Swap 300M (in zswap 100M)   WSS 900M = 75% of RSS   started 0:00:02',
+			'  PSS 1.17G (anon 1.17G file 0 shmem 0)  USS 1.17G  shared 0  SwapPss 300M',
 			'  Faults minor 1000 (5.2k/s)  major 0 (60/s)  stall 32.0%  progress 64%',
 			'  RSS history ▁▁▁▁▁▂▂▂▂▂▂▃▃▃▃▃▄▄▄▄▄▄▅▅▅▅▅▆▆▆▆▆▆▇▇▇▇▇██████ 60s, peak 234M',
 			'',
@@ -35,7 +36,6 @@ describe('ProcessDetail', () => {
 			'',
 			'  oom_badness = rss 307200 + swapents 76800 + pgtables 750 + adj 0 = 384750',
 			'  in pages; adj = oom_score_adj 0 × (totalpages 1572864 / 1000)   oom_score 829',
-			'',
 		]);
 	});
 
@@ -52,8 +52,8 @@ describe('ProcessDetail', () => {
 			120,
 		);
 		expect(lines[0]).toBe(` Process 777 (java)  swapin${' '.repeat(83)}Esc close`);
-		expect(lines[4]).toMatch(/^ {2}RSS history ▁+▂+▃+▄+▅+▆+▇+█+ 60s, peak 234M$/);
-		expect(lines[7]).toBe(
+		expect(lines[5]).toMatch(/^ {2}RSS history ▁+▂+▃+▄+▅+▆+▇+█+ 60s, peak 234M$/);
+		expect(lines[8]).toBe(
 			'  heap      anon   2.00G  1.17G   100M   200M   548M ███████████████████████████████████████▓▓▓▒▒▒▒▒▒░░░░░░░░░░░░░░░░░░',
 		);
 	});
@@ -87,13 +87,13 @@ describe('ProcessDetail', () => {
 				history={[]}
 				width={80}
 				height={4}
-				offset={6}
+				offset={7}
 			/>,
 			80,
 		);
 		expect(lines[0]).toBe(` Process 777 (java)  swapin${' '.repeat(31)}↑↓ scroll · Esc close`);
 		expect(lines[1]).toBe('  heap      anon   2.00G  1.17G   100M   200M   548M ███████████████▓▓▒▒░░░░░░░');
-		expect(detailLineCount(java)).toBe(12);
+		expect(detailLineCount(java)).toBe(13);
 	});
 });
 

@@ -31,6 +31,9 @@ describe('column registry', () => {
 			'FILE',
 			'SWAP',
 			'ZSWAP',
+			'PSS',
+			'USS',
+			'SWPPSS',
 			'WSS',
 			'MINFLT/s',
 			'MAJFLT/s',
@@ -42,8 +45,15 @@ describe('column registry', () => {
 		]);
 	});
 
-	it('fits every column at 120 and drops by priority at 80', () => {
-		expect(layoutColumns(120).columns.map((c) => c.id)).toEqual(COLUMNS.map((c) => c.id));
+	it('fits every default column but PSS at 120, PSS too at 130, and drops by priority at 80', () => {
+		const defaults = COLUMNS.filter((c) => !c.optional).map((c) => c.id);
+		expect(defaults).toContain('pss');
+		expect(defaults).not.toContain('uss');
+		expect(defaults).not.toContain('swappss');
+		expect(layoutColumns(120).columns.map((c) => c.id)).toEqual(defaults.filter((id) => id !== 'pss'));
+		expect(layoutColumns(130).columns.map((c) => c.id)).toEqual(defaults);
+		// Chosen in setup, the optional ones show where they fit.
+		expect(layoutColumns(200, [...defaults, 'uss', 'swappss']).columns.map((c) => c.id)).toContain('swappss');
 		// At 80 columns PROG% (the thrashing column) stays, ahead of ANON, FILE and ZSWAP.
 		expect(layoutColumns(80).columns.map((c) => c.id)).toEqual([
 			'pid',

@@ -130,7 +130,7 @@ describe('setup lines', () => {
 		expect(setupToggle(one, 'columns', 0)).toEqual({config: one, index: 0});
 		expect(setupToggle(one, 'columns', 1)).toEqual({config: {...one, columns: ['rss', 'pid']}, index: 1});
 		// A hidden column shown again goes to the end of the chosen ones, and the cursor with it.
-		expect(setupToggle(DEFAULT_CONFIG, 'columns', 4).index).toBe(15);
+		expect(setupToggle(DEFAULT_CONFIG, 'columns', 4).index).toBe(16);
 		expect(setupMove(one, 'columns', 0, -1)).toEqual({config: one, index: 0});
 	});
 

@@ -16,6 +16,9 @@ export type ColumnId =
 	| 'file'
 	| 'swap'
 	| 'zswap'
+	| 'pss'
+	| 'uss'
+	| 'swappss'
 	| 'wss'
 	| 'minflt'
 	| 'majflt'
@@ -46,6 +49,8 @@ export interface Column {
 	description: string;
 	/** Means something for one process only: blank on the tree's group lines. */
 	perProcess?: boolean;
+	/** Not shown until chosen in setup (F2): the default table is htop-sized. */
+	optional?: boolean;
 	format(p: ProcessSnapshot, ctx: ColumnContext, width: number): string;
 	colour?(p: ProcessSnapshot): Ink;
 	/** Ascending order; the table flips it for descending. */
@@ -227,6 +232,60 @@ export const COLUMNS: readonly Column[] = [
 			now: [`${formatPages(p.zswap)} of ${formatPages(p.swap)} swapped`],
 		}),
 	),
+	size(
+		'pss',
+		'PSS',
+		16,
+		'proportional set size: each resident page divided among the processes mapping it (smaps_rollup Pss)',
+		(p) => p.smaps.Pss / 4,
+		(p) => ({
+			title: 'PSS: proportional set size',
+			linux:
+				"Pss in /proc/PID/smaps_rollup: this process's share of the memory it maps. A page only it maps counts whole; a page N processes map counts 1/N in each. Summed over all processes it is the memory really in use, which RSS (counting shared pages in every mapper) overstates.",
+			rule: 'smaps_account() (fs/proc/task_mmu.c): pss += (PAGE_SIZE << PSS_SHIFT) / page_mapcount(page), printed >> PSS_SHIFT.',
+			now: [
+				`Pss ${formatPages(p.smaps.Pss / 4)} = anon ${formatPages(p.smaps.Pss_Anon / 4)} + file ${formatPages(p.smaps.Pss_File / 4)} + shmem ${formatPages(p.smaps.Pss_Shmem / 4)}; Rss ${formatPages(p.smaps.Rss / 4)}`,
+				`shared clean ${formatPages(p.smaps.Shared_Clean / 4)}, dirty ${formatPages(p.smaps.Shared_Dirty / 4)}`,
+			],
+		}),
+	),
+	{
+		...size(
+			'uss',
+			'USS',
+			17,
+			'unique set size: pages only this process maps (Private_Clean + Private_Dirty), what its exit frees',
+			(p) => (p.smaps.Private_Clean + p.smaps.Private_Dirty) / 4,
+			(p) => ({
+				title: 'USS: unique set size',
+				linux:
+					"Private_Clean + Private_Dirty in /proc/PID/smaps_rollup (smem's and htop's USS): the resident pages no other process maps. Killing the process frees at least this much.",
+				rule: 'smaps_account(): a page with page_mapcount() < 2 is private; dirty if the PTE or the page is dirty.',
+				now: [
+					`Private_Clean ${formatPages(p.smaps.Private_Clean / 4)} + Private_Dirty ${formatPages(p.smaps.Private_Dirty / 4)} of Rss ${formatPages(p.smaps.Rss / 4)}`,
+				],
+			}),
+		),
+		optional: true,
+	},
+	{
+		...size(
+			'swappss',
+			'SWPPSS',
+			18,
+			'proportional swap: each swap entry divided among the processes sharing it (smaps_rollup SwapPss)',
+			(p) => p.smaps.SwapPss / 4,
+			(p) => ({
+				title: 'SWPPSS: proportional swap',
+				linux:
+					"SwapPss in /proc/PID/smaps_rollup: this process's share of the swap its page tables point at, each entry divided by how many PTEs share the slot. Swapped pages of shared memory (tmpfs, shmem) are in Swap but not in SwapPss: they belong to the object, not to one mapper.",
+				rule: 'smaps_pte_entry(): swap_pss += (PAGE_SIZE << PSS_SHIFT) / swp_swapcount(entry); smap_gather_stats() adds shmem_swap_usage() to Swap only.',
+				now: [`SwapPss ${formatPages(p.smaps.SwapPss / 4)} of Swap ${formatPages(p.smaps.Swap / 4)}`],
+			}),
+		),
+		width: 6,
+		optional: true,
+	},
 	size(
 		'wss',
 		'WSS',
@@ -410,11 +469,11 @@ export interface ColumnLayout {
 const MAX_FLEX = 24;
 
 /**
- * Which of the chosen columns (all, by default, in registry order) fit `width` with one space
+ * Which of the chosen columns (by default all but the optional ones, in registry order) fit `width` with one space
  * between them, the least important dropped first, and how wide each is.
  */
 export function layoutColumns(width: number, chosen?: readonly ColumnId[]): ColumnLayout {
-	const candidates = chosen ? chosen.map(columnById) : COLUMNS;
+	const candidates = chosen ? chosen.map(columnById) : COLUMNS.filter((c) => !c.optional);
 	const byPriority = [...candidates].sort((a, b) => a.priority - b.priority);
 	const kept = new Set<ColumnId>();
 	let used = -1;

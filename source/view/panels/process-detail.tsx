@@ -76,7 +76,7 @@ export function badnessParts(p: ProcessSnapshot, snapshot: Snapshot) {
 
 /** Lines the detail window has for a process (for clamping the scroll offset). */
 export function detailLineCount(p: ProcessSnapshot | undefined): number {
-	return p ? 10 + p.regions.length : 1;
+	return p ? 11 + p.regions.length : 1;
 }
 
 export function ProcessDetail({
@@ -122,6 +122,26 @@ export function ProcessDetail({
 		dim(` = ${p.rss > 0 ? formatPercent(p.wss / p.rss) : '-'} of RSS`),
 		label('   started '),
 		value(formatClock(p.startTime)),
+	]);
+	// /proc/PID/smaps_rollup: shared pages divided among their mappers.
+	const sm = p.smaps;
+	const kb = (k: number) => formatPages(k / 4);
+	lines.push([
+		label('  PSS '),
+		value(kb(sm.Pss)),
+		dim(' (anon '),
+		value(kb(sm.Pss_Anon)),
+		dim(' file '),
+		value(kb(sm.Pss_File)),
+		dim(' shmem '),
+		value(kb(sm.Pss_Shmem)),
+		dim(')'),
+		label('  USS '),
+		value(kb(sm.Private_Clean + sm.Private_Dirty)),
+		label('  shared '),
+		value(kb(sm.Shared_Clean + sm.Shared_Dirty)),
+		label('  SwapPss '),
+		value(kb(sm.SwapPss)),
 	]);
 	lines.push([
 		label('  Faults '),

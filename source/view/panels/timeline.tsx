@@ -9,7 +9,10 @@ import {type Ink, theme} from '../theme.js';
 export function Timeline({replay, width}: {replay: ReplayStatus; width: number}) {
 	const label = ` ${formatClock(ticksToSeconds(replay.tick))}/${formatClock(ticksToSeconds(replay.endTick))}`;
 	const divergence = replay.divergence ? ' DIVERGED' : '';
-	const inner = Math.max(4, width - 2 - label.length - divergence.length);
+	// A long recording is indexed in the background: its kill markers appear as the indexer finds them.
+	const indexing =
+		replay.indexing != null && !divergence ? ` indexing ${Math.floor(replay.indexing * 100)}%` : '';
+	const inner = Math.max(4, width - 2 - label.length - divergence.length - indexing.length);
 	const at = (tick: number): number =>
 		replay.endTick > 0
 			? Math.max(0, Math.min(inner - 1, Math.round((tick / replay.endTick) * (inner - 1))))
@@ -32,5 +35,6 @@ export function Timeline({replay, width}: {replay: ReplayStatus; width: number})
 	for (const c of cells) spans.push({text: c.char, colour: c.colour, bold: c.char === 'X' || c.char === '●'});
 	spans.push({text: ']', colour: theme.bracket, bold: true}, {text: label, colour: theme.value});
 	if (divergence) spans.push({text: divergence, colour: theme.bad, bold: true});
+	if (indexing) spans.push({text: indexing, colour: theme.dim});
 	return <Line spans={spans} width={width} />;
 }

@@ -1,5 +1,5 @@
 import {afterEach, describe, expect, it, vi} from 'vitest';
-import {ProgressBar} from '../../source/trace/progress.js';
+import {ProgressBar, progressOn} from '../../source/common/progress.js';
 
 afterEach(() => {
 	vi.useRealTimers();
@@ -15,13 +15,13 @@ describe('ProgressBar', () => {
 		vi.useFakeTimers();
 		vi.setSystemTime(0);
 		const {out, writes} = tty();
-		const bar = new ProgressBar(out, 'a/very/long/path/to/some/trace/file.trace.gz', 1000);
-		bar.update(10, 100);
+		const bar = new ProgressBar(out, 'a/very/long/path/to/some/trace/file.trace.gz');
+		bar.update(0.01, '100 refs');
 		bar.done();
 		expect(writes).toEqual([]);
 
 		vi.setSystemTime(600);
-		bar.update(500, 1_234_567);
+		bar.update(0.5, '1.2M refs');
 		expect(writes).toHaveLength(1);
 		const line = writes[0]!;
 		expect(line.startsWith('\r')).toBe(true);
@@ -30,7 +30,7 @@ describe('ProgressBar', () => {
 		expect(line).toContain('1.2M refs');
 
 		vi.setSystemTime(650); // throttled
-		bar.update(600, 1_300_000);
+		bar.update(0.6, '1.3M refs');
 		expect(writes).toHaveLength(1);
 
 		bar.done();
@@ -41,9 +41,16 @@ describe('ProgressBar', () => {
 		vi.useFakeTimers();
 		vi.setSystemTime(0);
 		const {out, writes} = tty();
-		const bar = new ProgressBar(out, '<stdin>', undefined);
+		const bar = new ProgressBar(out, '<stdin>');
 		vi.setSystemTime(1000);
-		bar.update(5_000_000, 20_000);
+		bar.update(null, '5.0MB read, 20.0k refs');
 		expect(writes[0]).toContain('<stdin>: 5.0MB read, 20.0k refs');
+	});
+
+	it('is drawn only on a terminal', () => {
+		const {out} = tty();
+		expect(progressOn({...out, isTTY: true}, 'x')).toBeInstanceOf(ProgressBar);
+		expect(progressOn({...out, isTTY: false}, 'x')).toBeNull();
+		expect(progressOn(out, 'x')).toBeNull();
 	});
 });
