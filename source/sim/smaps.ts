@@ -168,10 +168,3 @@ export function smapsRollup(zone: Zone, files: FileTable, p: Proc, walk = new Sm
 	}
 	return walk;
 }
-
-/** Rollups added field by field (a tree view's group line: its members' sums). */
-export function sumRollups(list: readonly SmapsRollup[]): SmapsRollup {
-	const out = new SmapsWalk().rollup();
-	for (const r of list) for (const k of Object.keys(out) as (keyof SmapsRollup)[]) out[k] += r[k];
-	return out;
-}

@@ -4,8 +4,9 @@ import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {FRAME_ANON, FRAME_FILE, FRAME_SHMEM} from '../../source/sim/frames.js';
 import {Machine} from '../../source/sim/machine.js';
-import {PSS_SHIFT, SmapsWalk, smapsRollup, sumRollups, ussOf} from '../../source/sim/smaps.js';
+import {PSS_SHIFT, SmapsWalk, smapsRollup, ussOf} from '../../source/sim/smaps.js';
 import {takeSnapshot} from '../../source/sim/snapshot.js';
+import {sumRollups} from '../../source/view/tree.js';
 import {group, MIB, workload} from '../helpers/workload.js';
 
 describe('smaps_account', () => {
