@@ -120,7 +120,9 @@ function machineState(m: Machine, events: boolean) {
 		files: m.files.save().files,
 		procs: tasks.procs,
 		// Only with a cgroup tree, so a state without one is byte for byte what it was.
-		...(m.memcg.enabled ? {memcg: m.memcg.save(), memcgOom: m.memcgOom.save()} : {}),
+		...(m.memcg.enabled
+			? {memcg: m.memcg.save(), memcgOom: m.memcgOom.save(), memcgHigh: m.memcgHigh.save()}
+			: {}),
 	};
 }
 
@@ -162,6 +164,8 @@ function loadModules(m: Machine, s: MachineState, ownPolicy = true): void {
 		if (!s.memcg || !s.memcgOom) throw new Error('state lacks the cgroup tree its workload has');
 		m.memcg.load(s.memcg);
 		m.memcgOom.load(s.memcgOom);
+		// A state saved before memory.high throttled anyone has no such part: nothing owed.
+		m.memcgHigh.load(s.memcgHigh ?? {overHigh: [], sleepUs: []});
 	}
 }
 
