@@ -5,8 +5,16 @@ import {Machine} from './machine.js';
 import type {Workload} from './spec.js';
 import {TICK_US} from './units.js';
 
-type Typed = Int8Array | Uint8Array | Uint16Array | Int32Array | Uint32Array | Float64Array;
-const CTORS = {Int8Array, Uint8Array, Uint16Array, Int32Array, Uint32Array, Float64Array} as const;
+type Typed = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float64Array;
+const CTORS = {
+	Int8Array,
+	Uint8Array,
+	Int16Array,
+	Uint16Array,
+	Int32Array,
+	Uint32Array,
+	Float64Array,
+} as const;
 type CtorName = keyof typeof CTORS;
 
 function isTyped(v: unknown): v is Typed {
