@@ -6,6 +6,7 @@ import {CoreModule} from './core.js';
 import type {FrameTable} from './frames.js';
 import type {MemcgProtection} from './memcg-protection.js';
 import {
+	CANNOT,
 	type EvictResult,
 	KEPT,
 	newScanStats,
@@ -83,16 +84,23 @@ export class ScanControl extends CoreModule implements ReclaimContext, ReclaimTi
 	evict(frame: number): EvictResult {
 		const prot = this.vmscan.protection;
 		if (this.memcgLo >= 0 || prot.active) {
-			// Reclaim for one memcg scans only its own pages (its lruvecs), and no reclaim takes the
-			// pages of a memcg under its memory.min/low (memcg-protection.ts): such a page is left
-			// where it is and not counted as scanned.
 			const c = this.vmscan.memcgOfFrame(frame);
-			if ((this.memcgLo >= 0 && (c < this.memcgLo || c >= this.memcgHi)) || (prot.active && prot.skips(c))) {
-				if (this.frames.isSwapBacked(frame)) this.stats.scannedAnon--;
-				else this.stats.scannedFile--;
-				return KEPT;
-			}
+			// Reclaim for one memcg scans only its own pages (its lruvecs): another memcg's page is
+			// left where it is and not counted as scanned.
+			if (this.memcgLo >= 0 && (c < this.memcgLo || c >= this.memcgHi)) return this.unscanned(frame, KEPT);
+			// A page of a memcg under its memory.min/low (memcg-protection.ts) is not counted as
+			// scanned either, and goes back as one reclaim cannot take (to the active list or the
+			// youngest generation): out of the way of the pages it may take, as the protected
+			// memcg's own lruvec would be. (With KEPT it would fill the inactive list, which would
+			// then never look low, and the other memcgs' active pages would never be deactivated.)
+			if (prot.active && prot.skips(c)) return this.unscanned(frame, CANNOT);
 		}
 		return this.vmscan.pageout(frame);
+	}
+
+	private unscanned(frame: number, result: EvictResult): EvictResult {
+		if (this.frames.isSwapBacked(frame)) this.stats.scannedAnon--;
+		else this.stats.scannedFile--;
+		return result;
 	}
 }
