@@ -1,6 +1,7 @@
 import {it} from 'vitest';
 import {Machine} from '../source/sim/machine.js';
 import {loadWorkload} from '../source/workload/load.js';
+
 it('probe', () => {
 	const w = loadWorkload('noisy-neighbour');
 	console.log(JSON.stringify(w.cgroups));

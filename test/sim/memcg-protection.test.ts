@@ -6,6 +6,7 @@ import {describe, expect, it} from 'vitest';
 import {Machine} from '../../source/sim/machine.js';
 import {calculateProtection, effectiveProtection} from '../../source/sim/memcg-protection.js';
 import {MEMCG_LOW, ROOT_MEMCG} from '../../source/sim/memcontrol.js';
+import {takeSnapshot} from '../../source/sim/snapshot.js';
 import type {Workload} from '../../source/sim/spec.js';
 import {PAGE_SIZE} from '../../source/sim/units.js';
 import {runChecked} from '../helpers/machine.js';
@@ -129,6 +130,9 @@ describe('reclaim under protection (shrink_node_memcgs)', () => {
 		expect(mc.usage[svc]).toBe(1024);
 		expect(mc.usage[batch]).toBeLessThanOrEqual(512);
 		expect(mc.eventCount(svc, MEMCG_LOW)).toBe(0);
+		// The snapshot (and headless JSON) shows the effective low: its claim, min(1024, 2048).
+		const snap = takeSnapshot(m).cgroups!.find((c) => c.path === '/svc')!;
+		expect([snap.effectiveLow, snap.effectiveMin]).toEqual([1024, 0]);
 	});
 
 	it('below low when nothing else is left: direct reclaim retries and counts low; kswapd does not', () => {

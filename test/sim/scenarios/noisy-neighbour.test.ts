@@ -17,10 +17,7 @@ describe('shipped scenarios', () => {
 	}, () => {
 		const w = loadWorkload('noisy-neighbour');
 		const withLow = runScenario(w, 60);
-		const noLow = runScenario(
-			{...w, cgroups: {'/system.slice': {}, [DB]: {}, [ETL]: {}}},
-			60,
-		);
+		const noLow = runScenario({...w, cgroups: {'/system.slice': {}, [DB]: {}, [ETL]: {}}}, 60);
 		for (const r of [withLow, noLow]) {
 			// Real pressure: kswapd ran, nobody was OOM-killed.
 			expect(at(r, 60).vmstat.pgscan_kswapd).toBeGreaterThan(100_000);
