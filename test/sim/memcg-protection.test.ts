@@ -130,9 +130,10 @@ describe('reclaim under protection (shrink_node_memcgs)', () => {
 		expect(mc.usage[svc]).toBe(1024);
 		expect(mc.usage[batch]).toBeLessThanOrEqual(512);
 		expect(mc.eventCount(svc, MEMCG_LOW)).toBe(0);
-		// The snapshot (and headless JSON) shows the effective low: its claim, min(1024, 2048).
+		// The snapshot (and headless JSON) shows the effective low: a child of the root gets what it
+		// declares, 8 MiB = 2048 pages (page_counter_calculate_protection's parent == root case).
 		const snap = takeSnapshot(m).cgroups!.find((c) => c.path === '/svc')!;
-		expect([snap.effectiveLow, snap.effectiveMin]).toEqual([1024, 0]);
+		expect([snap.effectiveLow, snap.effectiveMin]).toEqual([2048, 0]);
 	});
 
 	it('below low when nothing else is left: direct reclaim retries and counts low; kswapd does not', () => {
