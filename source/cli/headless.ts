@@ -78,6 +78,8 @@ function cgroupJson(c: NonNullable<Snapshot['cgroups']>[number]) {
 		'memory.high': kb(c.high),
 		'memory.max': kb(c.max),
 		'memory.swap.max': kb(c.swapMax),
+		'memory.min.effective': pagesToKb(c.effectiveMin),
+		'memory.low.effective': pagesToKb(c.effectiveLow),
 		'memory.oom.group': c.oomGroup ? 1 : 0,
 		'memory.events': c.events,
 		'memory.stat': {

@@ -16,6 +16,7 @@ import {Kswapd} from './kswapd.js';
 import {Lifecycle} from './lifecycle.js';
 import {Lruvec} from './lruvec.js';
 import {MemcgCharge} from './memcg-charge.js';
+import {MemcgHigh} from './memcg-high.js';
 import {MemcgOom} from './memcg-oom.js';
 import {MemcgPsi} from './memcg-psi.js';
 import {Memcontrol} from './memcontrol.js';
@@ -92,6 +93,8 @@ export class Machine {
 	readonly lifecycle: Lifecycle;
 	readonly oom: OomKiller;
 	readonly memcgOom: MemcgOom;
+	/** memory.high: the pages each task owes over it and the throttles in progress. */
+	readonly memcgHigh: MemcgHigh;
 	readonly memcgPsi: MemcgPsi;
 	readonly pageAlloc: PageAlloc;
 
@@ -143,7 +146,8 @@ export class Machine {
 		this.lifecycle = new Lifecycle(core, workload, this.overcommit, swapfile, this.rmap);
 		this.oom = new OomKiller(core, swapfile, this.lifecycle);
 		this.memcgOom = new MemcgOom(core, memcg, swapfile, this.lifecycle);
-		const charger = new MemcgCharge(core, memcg, this.vmscan, this.memcgOom);
+		this.memcgHigh = new MemcgHigh(core, memcg, this.vmscan);
+		const charger = new MemcgCharge(core, memcg, this.vmscan, this.memcgOom, this.memcgHigh);
 		const pageAlloc = new PageAlloc(
 			core,
 			swapfile,
@@ -174,6 +178,7 @@ export class Machine {
 			swapfile,
 			this.overcommit,
 			this.lifecycle,
+			this.memcgHigh,
 			(c, origin) => this.apply(c, origin),
 		);
 	}

@@ -5,6 +5,7 @@
 // its own OOM killer runs (mem_cgroup_oom), whatever the rest of the machine has free.
 import {type Core, CoreModule} from './core.js';
 import {OOM_WAIT_US} from './costs.js';
+import type {MemcgHigh} from './memcg-high.js';
 import type {MemcgOom} from './memcg-oom.js';
 import {MEMCG_MAX, type Memcontrol, ROOT_MEMCG} from './memcontrol.js';
 import {MAX_RECLAIM_RETRIES} from './oom.js';
@@ -27,6 +28,7 @@ export class MemcgCharge extends CoreModule {
 		private readonly mc: Memcontrol,
 		private readonly vmscan: Vmscan,
 		private readonly oom: MemcgOom,
+		private readonly high: MemcgHigh,
 	) {
 		super(core);
 	}
@@ -41,7 +43,7 @@ export class MemcgCharge extends CoreModule {
 		const id = mc.memcgOfProc(p);
 		if (id === ROOT_MEMCG) return CHARGE_OK;
 		let over = mc.overMax(id);
-		if (over < 0) return CHARGE_OK;
+		if (over < 0) return this.charged(p, id);
 		// should_force_charge(): a task that is exiting or killed may go over the limit to finish.
 		if (p.dying) return CHARGE_OK;
 		let retries = MAX_RECLAIM_RETRIES;
@@ -51,7 +53,7 @@ export class MemcgCharge extends CoreModule {
 			// mem_cgroup_margin() >= nr_pages: retry the charge (another ancestor may still be over).
 			if (mc.margin(over) >= 1) {
 				over = mc.overMax(id);
-				if (over < 0) return CHARGE_OK;
+				if (over < 0) return this.charged(p, id);
 				continue;
 			}
 			if (reclaimed > 0) {
@@ -73,5 +75,11 @@ export class MemcgCharge extends CoreModule {
 			p.waitingOom = true;
 			return CHARGE_RETRY;
 		}
+	}
+
+	/** done_restock: the charge fits; over memory.high it is noted for the return to user space. */
+	private charged(p: Proc, id: number): number {
+		this.high.noteCharge(p, id);
+		return CHARGE_OK;
 	}
 }

@@ -12,7 +12,8 @@ import {
 	PG_WRITEBACK,
 } from './frames.js';
 import type {Machine} from './machine.js';
-import {MEMCG_EVENTS, MEMCG_STAT_EVENTS, PAGE_COUNTER_MAX} from './memcontrol.js';
+import {calculateProtection} from './memcg-protection.js';
+import {MEMCG_EVENTS, MEMCG_STAT_EVENTS, PAGE_COUNTER_MAX, ROOT_MEMCG} from './memcontrol.js';
 import type {CgroupSnapshot, PsiLine} from './snapshot-types.js';
 
 const NR_COUNTS = 7;
@@ -51,6 +52,9 @@ export function cgroupSnapshots(
 	const pids: number[][] = mc.nodes.map(() => []);
 	for (const p of m.tasks.liveProcs()) pids[mc.memcgOfProc(p)]!.push(p.pid);
 	const limit = (pages: number) => (pages >= PAGE_COUNTER_MAX ? null : pages);
+	const emin = new Float64Array(n);
+	const elow = new Float64Array(n);
+	calculateProtection(mc, ROOT_MEMCG, emin, elow);
 	return mc.nodes.map((node, c) => {
 		const at = c * NR_COUNTS;
 		const events = Object.fromEntries(
@@ -71,6 +75,8 @@ export function cgroupSnapshots(
 			high: limit(node.high),
 			max: limit(node.max),
 			swapMax: limit(node.swapMax),
+			effectiveMin: emin[c]!,
+			effectiveLow: elow[c]!,
 			oomGroup: node.oomGroup,
 			events,
 			stat: {

@@ -103,6 +103,9 @@ export interface CgroupSnapshot {
 	high: number | null;
 	max: number | null;
 	swapMax: number | null;
+	/** Effective memory.min/low as global reclaim works them out now (page_counter emin/elow). */
+	effectiveMin: number;
+	effectiveLow: number;
 	oomGroup: boolean;
 	/** memory.events (hierarchical). */
 	events: Record<'low' | 'high' | 'max' | 'oom' | 'oom_kill' | 'oom_group_kill', number>;

@@ -5,8 +5,16 @@ import {Machine} from './machine.js';
 import type {Workload} from './spec.js';
 import {TICK_US} from './units.js';
 
-type Typed = Int8Array | Uint8Array | Uint16Array | Int32Array | Uint32Array | Float64Array;
-const CTORS = {Int8Array, Uint8Array, Uint16Array, Int32Array, Uint32Array, Float64Array} as const;
+type Typed = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float64Array;
+const CTORS = {
+	Int8Array,
+	Uint8Array,
+	Int16Array,
+	Uint16Array,
+	Int32Array,
+	Uint32Array,
+	Float64Array,
+} as const;
 type CtorName = keyof typeof CTORS;
 
 function isTyped(v: unknown): v is Typed {
@@ -120,7 +128,9 @@ function machineState(m: Machine, events: boolean) {
 		files: m.files.save().files,
 		procs: tasks.procs,
 		// Only with a cgroup tree, so a state without one is byte for byte what it was.
-		...(m.memcg.enabled ? {memcg: m.memcg.save(), memcgOom: m.memcgOom.save()} : {}),
+		...(m.memcg.enabled
+			? {memcg: m.memcg.save(), memcgOom: m.memcgOom.save(), memcgHigh: m.memcgHigh.save()}
+			: {}),
 	};
 }
 
@@ -162,6 +172,8 @@ function loadModules(m: Machine, s: MachineState, ownPolicy = true): void {
 		if (!s.memcg || !s.memcgOom) throw new Error('state lacks the cgroup tree its workload has');
 		m.memcg.load(s.memcg);
 		m.memcgOom.load(s.memcgOom);
+		// A state saved before memory.high throttled anyone has no such part: nothing owed.
+		m.memcgHigh.load(s.memcgHigh ?? {overHigh: [], sleepUs: []});
 	}
 }
 

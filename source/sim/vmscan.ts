@@ -1,7 +1,8 @@
 // Page reclaim (mm/vmscan.c): shrink_node() runs the policy over the LRU at falling priorities until
 // it has freed its target, and pageout decides what evicting each page takes: a clean file page
 // just goes (leaving a shadow), a dirty one waits for the flusher, a swap-backed one is written to
-// zram, zswap or the swap device first. The policy sees the machine only through a ScanControl.
+// zram, zswap or the swap device first. The policy sees the machine only through a ScanControl
+// (scan-control.ts).
 import type {BlockDevice} from './block-device.js';
 import {type Core, CoreModule} from './core.js';
 import {DIRECT_RECLAIM_BATCH_US, SCAN_PAGE_US, UNMAP_PAGE_US} from './costs.js';
@@ -9,32 +10,25 @@ import {
 	FRAME_ANON,
 	FRAME_FILE,
 	FRAME_SHMEM,
-	type FrameTable,
 	PG_DIRTY,
 	PG_RECLAIM,
 	PG_SWAPCACHE,
 	PG_WRITEBACK,
 } from './frames.js';
 import {SWAP_CLUSTER_MAX} from './lruvec.js';
+import {MemcgProtection} from './memcg-protection.js';
 import {type Memcontrol, STAT_PGSCAN, STAT_PGSTEAL} from './memcontrol.js';
 import type {Writeback} from './page-writeback.js';
-import {
-	CANNOT,
-	EVICTED,
-	type EvictResult,
-	KEPT,
-	newScanStats,
-	type ReclaimContext,
-	type ScanStats,
-} from './policies/policy.js';
+import {CANNOT, EVICTED, type EvictResult, KEPT, type ScanStats} from './policies/policy.js';
 import type {Proc} from './process.js';
 import type {Rmap} from './rmap.js';
+import {ScanControl, type ScanTarget} from './scan-control.js';
 import {SLOT_DISK, SLOT_ZSWAP} from './swap.js';
 import type {Swapfile} from './swapfile.js';
 import {pagesToKb} from './units.js';
 import {workingsetEviction} from './workingset.js';
 import {ZRAM_FULL, type Zram} from './zram.js';
-import {type ReclaimTime, ZSWAP_REJECTED, type Zswap} from './zswap.js';
+import {ZSWAP_REJECTED, type Zswap} from './zswap.js';
 
 /** DEF_PRIORITY: reclaim starts scanning size >> 12 of each list. */
 export const DEF_PRIORITY = 12;
@@ -44,81 +38,10 @@ const UNOWNED_COMPRESSIBILITY = 0.5;
 const SWAP_KEPT = -1;
 const SWAP_CANNOT = -2;
 
-/** struct scan_control: what one reclaim pass knows and adds to; the policies' ReclaimContext. */
-export class ScanControl extends CoreModule implements ReclaimContext, ReclaimTime {
-	readonly stats: ScanStats = newScanStats();
-	/** Time the current reclaimer has spent (µs), charged to kswapd or the direct reclaimer. */
-	costUs = 0;
-	readonly frames: FrameTable;
-
-	constructor(
-		core: Core,
-		private readonly vmscan: Vmscan,
-		private readonly swapfile: Swapfile,
-	) {
-		super(core);
-		this.frames = core.zone.frames;
-	}
-
-	get swappiness(): number {
-		return this.sysctl.swappiness;
-	}
-
-	get minTtlMs(): number {
-		return this.sysctl.min_ttl_ms;
-	}
-
-	get canSwap(): boolean {
-		return this.swapfile.canSwap;
-	}
-
-	/** free + file LRU ≤ the high watermark (file_is_tiny's first condition; the policy adds the rest). */
-	get cacheBelowHigh(): boolean {
-		const lru = this.lruvec.lru;
-		return this.zone.freePages + lru.activeFile + lru.inactiveFile <= this.zone.wm.high;
-	}
-
-	get anonCost(): number {
-		return this.lruvec.anonCost;
-	}
-
-	get fileCost(): number {
-		return this.lruvec.fileCost;
-	}
-
-	get recentAnonRefaults(): boolean {
-		return this.lruvec.recentAnonRefaults;
-	}
-
-	get recentFileRefaults(): boolean {
-		return this.lruvec.recentFileRefaults;
-	}
-
-	get tick(): number {
-		return this.clock.tick;
-	}
-
-	/** Memcg reclaim's target (mem_cgroup_iter from sc->target_mem_cgroup): ids lo .. hi − 1; −1: global reclaim. */
-	memcgLo = -1;
-	memcgHi = -1;
-
-	evict(frame: number): EvictResult {
-		if (this.memcgLo >= 0) {
-			// Reclaim for one memcg scans only its own pages (its lruvecs): another memcg's page is
-			// left where it is and not counted as scanned.
-			const c = this.vmscan.memcgOfFrame(frame);
-			if (c < this.memcgLo || c >= this.memcgHi) {
-				if (this.frames.isSwapBacked(frame)) this.stats.scannedAnon--;
-				else this.stats.scannedFile--;
-				return KEPT;
-			}
-		}
-		return this.vmscan.pageout(frame);
-	}
-}
-
-export class Vmscan extends CoreModule {
+export class Vmscan extends CoreModule implements ScanTarget {
 	readonly sc: ScanControl;
+	/** memory.min/low as the current reclaim pass applies them. */
+	readonly protection: MemcgProtection;
 	/** pgdat->kswapd_failures: kswapd runs in a row that reclaimed nothing; any success resets it. */
 	private failures = 0;
 	/** Pages this shrink_node() kept because the swap device's queue was full. */
@@ -142,6 +65,7 @@ export class Vmscan extends CoreModule {
 	) {
 		super(core);
 		this.sc = new ScanControl(core, this, swapfile);
+		this.protection = new MemcgProtection(memcg);
 	}
 
 	memcgOfFrame(frame: number): number {
@@ -168,11 +92,10 @@ export class Vmscan extends CoreModule {
 	 * try_to_free_mem_cgroup_pages() when `memcg` >= 0): SWAP_CLUSTER_MAX pages, its cost the task's
 	 * time in reclaim and, inside psi_memstall_enter(), a memory stall. Returns the pages freed.
 	 */
-	directReclaim(p: Proc, memcg: number): number {
+	directReclaim(p: Proc, memcg: number, target = SWAP_CLUSTER_MAX): number {
 		const sc = this.sc;
 		const before = sc.costUs;
-		const reclaimed =
-			memcg >= 0 ? this.shrinkMemcg(memcg, SWAP_CLUSTER_MAX) : this.shrinkNode(SWAP_CLUSTER_MAX, false);
+		const reclaimed = memcg >= 0 ? this.shrinkMemcg(memcg, target) : this.shrinkNode(target, false);
 		const cost = sc.costUs - before + DIRECT_RECLAIM_BATCH_US;
 		p.tickReclaimUs += cost;
 		p.tickMemUs += cost;
@@ -181,8 +104,25 @@ export class Vmscan extends CoreModule {
 		return reclaimed;
 	}
 
-	/** shrink_node(): priorities 12 → 0 until `target` pages are reclaimed. */
+	/**
+	 * do_try_to_free_pages() / balance_pgdat() around shrink_node(): a pass with memory.min/low
+	 * applied; when it reclaimed nothing but memory.low held pages back, direct reclaim retries
+	 * below low (sc->memcg_low_reclaim). kswapd does not: it leaves that to direct reclaim.
+	 */
 	shrinkNode(target: number, kswapd: boolean): number {
+		const prot = this.protection;
+		prot.begin(Math.max(0, this.sc.memcgLo));
+		let reclaimed = this.shrinkPriorities(target, kswapd);
+		if (reclaimed === 0 && !kswapd && prot.lowSkipped) {
+			prot.breakLow();
+			reclaimed = this.shrinkPriorities(target, kswapd);
+		}
+		prot.end();
+		return reclaimed;
+	}
+
+	/** shrink_node(): priorities 12 → 0 until `target` pages are reclaimed. */
+	private shrinkPriorities(target: number, kswapd: boolean): number {
 		const st = this.sc.stats;
 		st.scannedAnon = st.scannedFile = st.reclaimedAnon = st.reclaimedFile = 0;
 		st.activated = st.deactivated = st.refill = st.rotated = 0;
@@ -194,6 +134,7 @@ export class Vmscan extends CoreModule {
 		this.lruvec.refresh();
 		let reclaimed = 0;
 		for (let prio = DEF_PRIORITY; prio >= 0 && reclaimed < target; prio--) {
+			this.protection.enterPriority();
 			reclaimed += policy.reclaim(this.sc, target - reclaimed, prio);
 			this.lruvec.refresh();
 			// IO-bound: scanning harder will not help until the device catches up.

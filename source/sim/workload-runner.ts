@@ -1,6 +1,7 @@
 import {type Core, CoreModule} from './core.js';
 import {PG_READAHEAD, PG_SWAPCACHE, PG_YOUNG} from './frames.js';
 import type {Lifecycle} from './lifecycle.js';
+import type {MemcgHigh} from './memcg-high.js';
 import type {Memory} from './memory.js';
 import type {Overcommit} from './overcommit.js';
 import {ALLOC_KILLED, ALLOC_RETRY} from './page-alloc.js';
@@ -38,6 +39,8 @@ export class WorkloadRunner extends CoreModule {
 		private readonly swapfile: Swapfile,
 		private readonly overcommit: Overcommit,
 		private readonly lifecycle: Lifecycle,
+		/** memory.high's throttle, on each return to user space after a fault. */
+		private readonly high: MemcgHigh,
 		/** The machine's apply(): a timed event is a command like any other, the workload's. */
 		private readonly apply: (command: Command, origin: CommandOrigin) => void,
 	) {
@@ -95,8 +98,10 @@ export class WorkloadRunner extends CoreModule {
 				return;
 			}
 		}
+		// A task sleeping off a memory.high penalty does nothing else until it wakes.
 		let used = payDebt(p);
-		if (p.hasGrowth) this.runGrowth(p);
+		used += this.high.sleepTick(p, used);
+		if (p.hasGrowth && !this.high.asleep(p)) used = this.runGrowth(p, used);
 		// A failed allocation (ENOMEM) or an OOM kill during growth ends this tick's work.
 		if (p.exited || p.dying) return;
 		p.wantAcc = Math.min(p.wantAcc + p.refsPerTick, p.refsPerTick + 1);
@@ -158,6 +163,7 @@ export class WorkloadRunner extends CoreModule {
 					break;
 				}
 				cost += c;
+				cost = this.high.returnToUser(p, used + cost) - used;
 			}
 			if (p.touch[vpn] !== sec16) p.touchWss(vpn, sec16);
 			used += cost;
@@ -196,8 +202,11 @@ export class WorkloadRunner extends CoreModule {
 		}
 	}
 
-	/** Grow streams allocate and first-touch new pages at their own rate (a leak never looks back). */
-	private runGrowth(p: Proc): void {
+	/**
+	 * Grow streams allocate and first-touch new pages at their own rate (a leak never looks back),
+	 * unless memory.high throttles the task. Returns `used` plus the throttle's time.
+	 */
+	private runGrowth(p: Proc, used: number): number {
 		const tick = this.clock.tick;
 		for (let s = 0; s < p.nStreams; s++) {
 			if (p.streamPattern[s] !== PAT_GROW) continue;
@@ -214,7 +223,7 @@ export class WorkloadRunner extends CoreModule {
 						reason: 'malloc: ENOMEM (CommitLimit reached, overcommit_memory=2)',
 					});
 					this.lifecycle.exit(p, 'enomem');
-					return;
+					return used;
 				}
 				const vpn = region.startVpn + region.grown;
 				p.ensureVpn(vpn);
@@ -222,7 +231,7 @@ export class WorkloadRunner extends CoreModule {
 				const c = p.pt.pte[vpn]! > 0 ? 0 : this.memory.anonFault(p, vpn, true);
 				if (c < 0) {
 					if (c === ALLOC_RETRY) p.tickMemUs += GROWTH_WAIT_US;
-					return;
+					return used;
 				}
 				region.grown++;
 				p.committed++;
@@ -230,8 +239,11 @@ export class WorkloadRunner extends CoreModule {
 				p.refs++;
 				this.totalRefs++;
 				p.touchWss(vpn, wssSecond(Math.floor(tick / TICKS_PER_SECOND)));
+				used = this.high.returnToUser(p, used);
+				if (this.high.asleep(p)) return used;
 			}
 		}
+		return used;
 	}
 
 	/** A new second: each process's last-second figures, and a direct-reclaim event for those that stalled in it. */

@@ -55,6 +55,8 @@ describe('memtop workloads', () => {
 			'cache-flood',
 			'container-limit',
 			'leak',
+			'memory-high',
+			'noisy-neighbour',
 			'protected',
 			'thrash',
 			'writeback',

@@ -18,6 +18,8 @@ const SHIPPED = [
 	'cache-flood',
 	'container-limit',
 	'leak',
+	'memory-high',
+	'noisy-neighbour',
 	'protected',
 	'thrash',
 	'writeback',
@@ -115,7 +117,7 @@ describe('shipped workloads', () => {
 	it('an unknown name is a UserError listing the shipped ones', () => {
 		expect(() => loadWorkload('nope')).toThrow(
 			new UserError(
-				"unknown workload 'nope' (shipped: default, cache-flood, container-limit, leak, protected, thrash, writeback, zswap; or give a path to a .yaml file)",
+				"unknown workload 'nope' (shipped: default, cache-flood, container-limit, leak, memory-high, noisy-neighbour, protected, thrash, writeback, zswap; or give a path to a .yaml file)",
 			),
 		);
 	});

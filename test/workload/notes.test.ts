@@ -64,6 +64,11 @@ const ANCHORS: Record<string, Anchor[]> = {
 		a(150, 'process-exit', 0, 0, {name: 'tar'}),
 	],
 	'container-limit': [a(13, 'oom-kill', -1, 0, {name: 'app'})],
+	'memory-high': [a(40, 'command', 0, 0)],
+	'noisy-neighbour': [
+		a(15, 'process-start', 0, 0, {name: 'etl'}),
+		a(29, 'kswapd-wake', -1, 1, {first: true}),
+	],
 	writeback: [
 		a(5, 'process-start', 0, 0, {name: 'dd'}),
 		a(15, 'kswapd-wake', -1, 1, {first: true}),
