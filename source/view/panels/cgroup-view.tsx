@@ -74,6 +74,8 @@ const COLUMNS: readonly Column[] = [
 ];
 
 const NAME_MIN = 12;
+/** Names up to this long are worth dropping a column for. */
+const NAME_WANT = 28;
 const BAR_MIN = 8;
 const BAR_MAX = 50;
 
@@ -86,13 +88,6 @@ export interface CgroupLayout {
 
 /** Which columns fit, and the name and bar widths: the least needed columns go first. */
 export function cgroupLayout(rows: readonly CgroupRow[], width: number): CgroupLayout {
-	let columns = [...COLUMNS];
-	const fixed = () => columns.reduce((n, c) => n + c.width + 1, 0);
-	while (width - fixed() - 1 - 2 < NAME_MIN + BAR_MIN && columns.some((c) => c.drop > 0)) {
-		const top = Math.max(...columns.map((c) => c.drop));
-		columns = columns.filter((c) => c.drop !== top);
-	}
-	const free = Math.max(0, width - fixed() - 1 - 2);
 	const needed = Math.max(
 		NAME_MIN,
 		...rows.map(
@@ -100,6 +95,15 @@ export function cgroupLayout(rows: readonly CgroupRow[], width: number): CgroupL
 				r.prefix.length + (r.kind === 'cgroup' ? leafName(r.cgroup.path).length : nameOf(r.process).length),
 		),
 	);
+	// Whole names (up to NAME_WANT) and a bar come before the least needed figures.
+	const want = Math.min(needed, NAME_WANT) + BAR_MIN;
+	let columns = [...COLUMNS];
+	const fixed = () => columns.reduce((n, c) => n + c.width + 1, 0);
+	while (width - fixed() - 1 - 2 < want && columns.some((c) => c.drop > 0)) {
+		const top = Math.max(...columns.map((c) => c.drop));
+		columns = columns.filter((c) => c.drop !== top);
+	}
+	const free = Math.max(0, width - fixed() - 1 - 2);
 	const nameWidth = Math.max(Math.min(NAME_MIN, free), Math.min(needed, free - BAR_MIN));
 	const barWidth = Math.max(0, Math.min(BAR_MAX, free - nameWidth));
 	return {columns, nameWidth, barWidth};
@@ -140,8 +144,8 @@ export function barSpans(row: Extract<CgroupRow, {kind: 'cgroup'}>, width: numbe
 
 function headerLine(layout: CgroupLayout, width: number): Span[] {
 	const room = layout.barWidth + 2;
-	const long = ' CURRENT OF MAX  m l h: min low high';
-	const bar = fitRight(long.length <= room ? long : ' CURRENT OF MAX', room);
+	const titles = [' CURRENT OF MAX  m l h: min low high', ' CURRENT OF MAX', ' USAGE'];
+	const bar = fitRight(titles.find((t) => t.length <= room) ?? '', room);
 	const text = [
 		fitRight('CGROUP', layout.nameWidth),
 		bar,

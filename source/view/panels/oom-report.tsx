@@ -156,13 +156,13 @@ export function OomReport({kill, index, count, width, height}: OomReportProps) {
 	}
 	const stamp = `${formatDmesgTime(kill.tick)} `;
 	const why = oomConstraint(kill);
-	const lines: Span[][] = [
-		...wrapLine(why.summary, width - 2).map((part): Span[] => [
-			{text: ` ${part}`, colour: why.kind === 'global' ? theme.oom : theme.warn, bold: true},
-		]),
-		...wrapLine(why.detail, width - 3).map((part): Span[] => [{text: `   ${part}`, colour: theme.dim}]),
-		[],
-	];
+	const summary = wrapLine(why.summary, width - 2).map((part): Span[] => [
+		{text: ` ${part}`, colour: why.kind === 'global' ? theme.oom : theme.warn, bold: true},
+	]);
+	const detail = wrapLine(why.detail, width - 3).map((part): Span[] => [
+		{text: `   ${part}`, colour: theme.dim},
+	]);
+	const lines: Span[][] = [];
 	lines.push(
 		...kill.lines.flatMap((l) => {
 			const strong = l.startsWith('Out of memory') || l.startsWith('Memory cgroup out of memory');
@@ -181,6 +181,10 @@ export function OomReport({kill, index, count, width, height}: OomReportProps) {
 			colour: theme.dim,
 		},
 	]);
+	// Who killed and why first; what that means only when the victim's line still fits with it.
+	const victimAt = lines.findIndex((l) => l[0]?.text === '▶ ');
+	const roomy = summary.length + detail.length + 1 + victimAt + 1 <= room;
+	lines.unshift(...summary, ...(roomy ? detail : []), []);
 	return (
 		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 			<PanelTitle
