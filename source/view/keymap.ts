@@ -338,7 +338,7 @@ export const KEYMAP: readonly Binding[] = [
 			{
 				section: 'Navigate',
 				keys: 'C',
-				text: "cgroup view (systemd-cgtop): each memory cgroup's current against min/low/high (m l h) and max, peak, swap, memory.events, PSI avg10, its processes under it; C or Esc: the table again",
+				text: 'cgroups: usage vs limits, events, PSI',
 			},
 		],
 		bar: [{key: 'C', label: 'Procs', slot: 'fn', order: 35}],
@@ -358,12 +358,12 @@ export const KEYMAP: readonly Binding[] = [
 			{
 				section: 'Simulation',
 				keys: 'F7 H / F8 X (cgroups)',
-				text: 'set memory.high / memory.max of the selected cgroup (512M, 1.5G, max); recorded as set-cgroup',
+				text: 'set memory.high / memory.max',
 			},
 		],
 		bar: [
-			{key: 'F7', label: 'High', slot: 'fn', order: 45, modes: LIVE},
-			{key: 'F8', label: 'Max', slot: 'fn', order: 46, modes: LIVE},
+			{key: 'F7', label: 'High', slot: 'fn', order: 45, modes: LIVE, cgroupsOnly: true},
+			{key: 'F8', label: 'Max', slot: 'fn', order: 46, modes: LIVE, cgroupsOnly: true},
 		],
 	}),
 	main({
