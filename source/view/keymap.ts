@@ -329,50 +329,6 @@ export const KEYMAP: readonly Binding[] = [
 		bar: [{key: 't', label: 'TakeOver', slot: 'fn', order: 60}],
 	}),
 
-	// ---- the cgroup view (C), before the table's keys it shadows --------------------------------
-	main({
-		action: 'cgroup-view',
-		keys: ['C', 'Esc'],
-		contexts: ['cgroups'],
-		help: [
-			{
-				section: 'Navigate',
-				keys: 'C',
-				text: 'cgroups: usage vs limits, events, PSI',
-			},
-		],
-		bar: [{key: 'C', label: 'Procs', slot: 'fn', order: 35}],
-	}),
-	main({
-		action: 'cgroup-move',
-		keys: ['Up', 'Down', 'PgUp', 'PgDn', 'Home', 'End'],
-		contexts: ['cgroups'],
-		help: [{section: 'Navigate', keys: '↑ ↓ (cgroups)', text: 'select a cgroup'}],
-	}),
-	main({
-		action: 'cgroup-limit',
-		keys: ['F7', 'H', 'F8', 'X'],
-		contexts: ['cgroups'],
-		machine: true,
-		help: [
-			{
-				section: 'Simulation',
-				keys: 'F7 H / F8 X (cgroups)',
-				text: 'set memory.high / memory.max',
-			},
-		],
-		bar: [
-			{key: 'F7', label: 'High', slot: 'fn', order: 45, modes: LIVE, cgroupsOnly: true},
-			{key: 'F8', label: 'Max', slot: 'fn', order: 46, modes: LIVE, cgroupsOnly: true},
-		],
-	}),
-	main({
-		action: 'cgroup-view',
-		keys: ['C'],
-		contexts: TABLE,
-		bar: [{key: 'C', label: 'Cgroups', slot: 'hint', order: 105, modes: LIVE, cgroupsOnly: true}],
-	}),
-
 	// ---- the table ----------------------------------------------------------------------------
 	main({
 		action: 'move',
@@ -462,6 +418,48 @@ export const KEYMAP: readonly Binding[] = [
 		keys: ['x'],
 		help: [{section: 'Navigate', keys: 'x', text: 'explain the last OOM kill'}],
 		bar: [{key: 'x', label: 'OOM', slot: 'hint', order: 170, modes: LIVE}],
+	}),
+	// ---- the cgroup view (C): its keys before Esc and F7 F8 of the table, which they shadow there ---
+	main({
+		action: 'cgroup-view',
+		keys: ['C', 'Esc'],
+		contexts: ['cgroups'],
+		help: [
+			{
+				section: 'Navigate',
+				keys: 'C',
+				text: 'cgroup view: limits, events, PSI (↑ ↓)',
+			},
+		],
+		bar: [{key: 'C', label: 'Procs', slot: 'fn', order: 35}],
+	}),
+	main({
+		action: 'cgroup-move',
+		keys: ['Up', 'Down', 'PgUp', 'PgDn', 'Home', 'End'],
+		contexts: ['cgroups'],
+	}),
+	main({
+		action: 'cgroup-limit',
+		keys: ['F7', 'H', 'F8', 'X'],
+		contexts: ['cgroups'],
+		machine: true,
+		help: [
+			{
+				section: 'Simulation',
+				keys: 'F7 H / F8 X (cgroups)',
+				text: 'set memory.high / memory.max',
+			},
+		],
+		bar: [
+			{key: 'F7', label: 'High', slot: 'fn', order: 45, modes: LIVE, cgroupsOnly: true},
+			{key: 'F8', label: 'Max', slot: 'fn', order: 46, modes: LIVE, cgroupsOnly: true},
+		],
+	}),
+	main({
+		action: 'cgroup-view',
+		keys: ['C'],
+		contexts: TABLE,
+		bar: [{key: 'C', label: 'Cgroups', slot: 'hint', order: 105, modes: LIVE, cgroupsOnly: true}],
 	}),
 	main({
 		action: 'setup',

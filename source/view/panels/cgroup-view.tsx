@@ -192,8 +192,10 @@ const plain = (spans: readonly Span[]): string => spans.map((s) => s.text).join(
 export const NO_CGROUPS =
 	'  no cgroup tree in this workload (a `cgroups:` part names them; try container-limit) · C: the processes';
 
-const LEGEND =
-	"  bar: memory.current of memory.max ] or of the nearest limited ancestor's max or RAM ) · # memory.events · PSI avg10 %";
+const LEGENDS = [
+	"  bar: memory.current of memory.max ] or of the nearest limited ancestor's max or RAM ) · # memory.events · PSI avg10 %",
+	"  ] of memory.max, ) of an ancestor's max or RAM · # memory.events · PSI avg10 %",
+];
 
 export function CgroupView({rows, selected, top, width, height}: CgroupViewProps) {
 	if (rows.length === 0) {
@@ -224,7 +226,12 @@ export function CgroupView({rows, selected, top, width, height}: CgroupViewProps
 				}
 				return <Line key={key} spans={spans} width={width} />;
 			})}
-			{legend ? <Line spans={[{text: LEGEND, colour: theme.dim}]} width={width} /> : null}
+			{legend ? (
+				<Line
+					spans={[{text: LEGENDS.find((l) => l.length <= width) ?? LEGENDS.at(-1)!, colour: theme.dim}]}
+					width={width}
+				/>
+			) : null}
 		</Box>
 	);
 }

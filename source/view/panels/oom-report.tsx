@@ -162,16 +162,13 @@ export function OomReport({kill, index, count, width, height}: OomReportProps) {
 	const detail = wrapLine(why.detail, width - 3).map((part): Span[] => [
 		{text: `   ${part}`, colour: theme.dim},
 	]);
-	const lines: Span[][] = [];
-	lines.push(
-		...kill.lines.flatMap((l) => {
-			const strong = l.startsWith('Out of memory') || l.startsWith('Memory cgroup out of memory');
-			return wrapLine(l, width - stamp.length).map((part, i): Span[] => [
-				{text: i === 0 ? stamp : ' '.repeat(stamp.length), colour: theme.dim},
-				{text: part, colour: strong ? theme.oom : undefined, bold: strong},
-			]);
-		}),
-	);
+	const lines: Span[][] = kill.lines.flatMap((l) => {
+		const strong = l.startsWith('Out of memory') || l.startsWith('Memory cgroup out of memory');
+		return wrapLine(l, width - stamp.length).map((part, i): Span[] => [
+			{text: i === 0 ? stamp : ' '.repeat(stamp.length), colour: theme.dim},
+			{text: part, colour: strong ? theme.oom : undefined, bold: strong},
+		]);
+	});
 	lines.push([]);
 	lines.push(...candidateRows(kill, width));
 	lines.push([]);
@@ -181,14 +178,13 @@ export function OomReport({kill, index, count, width, height}: OomReportProps) {
 			colour: theme.dim,
 		},
 	]);
-	// Who killed and why first; what that means only when the victim's line still fits with it.
-	const victimAt = lines.findIndex((l) => l[0]?.text === '▶ ');
-	const roomy = summary.length + detail.length + 1 + victimAt + 1 <= room;
+	// Who killed and why first; what that means too when the whole report still fits with it.
+	const roomy = summary.length + detail.length + 1 + lines.length <= room;
 	lines.unshift(...summary, ...(roomy ? detail : []), []);
 	return (
 		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 			<PanelTitle
-				title={`OOM kill ${index} of ${count} (${why.kind}): ${kill.pid} (${kill.name})`}
+				title={`OOM kill ${index} of ${count}: ${kill.pid} (${kill.name})`}
 				right={count > 1 ? '← → older/newer · Esc close' : 'Esc close'}
 				width={width}
 			/>
