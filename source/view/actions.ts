@@ -7,7 +7,14 @@ import type {Command} from '../sim/commands.js';
 import type {ProcessSnapshot, Snapshot} from '../sim/snapshot-types.js';
 import {cacheFloodSpec, HOG_SIZES, hogSpec, leakSpec} from '../sim/templates.js';
 import {MIB, PAGE_SIZE, secondsToTicks, TICKS_PER_SECOND, ticksToSeconds} from '../sim/units.js';
-import {type CgroupRow, cgroupAt, cgroupCount, parseLimit, rowOfCgroup} from './cgroup-rows.js';
+import {
+	type CgroupRow,
+	cgroupAt,
+	cgroupCount,
+	parseLimit,
+	rowOfCgroup,
+	selectedCgroup,
+} from './cgroup-rows.js';
 import type {DashboardConfig} from './config.js';
 import type {ExplainTopic} from './explain.js';
 import {browsable, type ExplainedTopic, stepTopic} from './explain-topics.js';
@@ -264,6 +271,12 @@ function withSetup(env: ActionEnv, change: (o: SetupOverlay, config: DashboardCo
 	env.dispatch({type: 'overlay', overlay: change(overlay, env.ui().config)});
 }
 
+/** The selected cgroup's index from the latest view state (two keys in one chunk see each other). */
+function cgroupSelection(env: ActionEnv): number {
+	const ui = env.ui();
+	return selectedCgroup(env.view().cgroupRows, ui.cgroupPath, ui.cgroupIndex);
+}
+
 /** ↑ ↓ PgUp PgDn Home End in the cgroup view: the selection moves over cgroups (their processes are not selectable). */
 function moveCgroup(env: ActionEnv, key: string): void {
 	const view = env.view();
@@ -271,12 +284,12 @@ function moveCgroup(env: ActionEnv, key: string): void {
 	const count = cgroupCount(rows);
 	if (count === 0) return;
 	const page = Math.max(1, view.cgroupPage);
-	const from = Math.max(0, view.cgroupSelected);
+	const from = Math.max(0, cgroupSelection(env));
 	const steps: Record<string, number> = {Up: -1, Down: 1, PgUp: -page, PgDn: page, Home: -count, End: count};
 	const index = Math.max(0, Math.min(count - 1, from + (steps[key] ?? 0)));
 	const row = rowOfCgroup(rows, index);
 	// Keep the cgroup's line in sight, and its processes under it when they fit.
-	let top = view.cgroupTop;
+	let top = Math.min(env.ui().cgroupTop, Math.max(0, rows.length - 1));
 	if (row < top) top = row;
 	if (row >= top + page) top = row - page + 1;
 	let end = row + 1;
@@ -290,7 +303,7 @@ const LIMIT_FILE = {high: 'memory.high', max: 'memory.max'} as const;
 /** F7 H / F8 X in the cgroup view: a prompt for memory.high / memory.max of the selected cgroup. */
 function promptLimit(env: ActionEnv, key: string): void {
 	const view = env.view();
-	const cgroup = cgroupAt(view.cgroupRows, view.cgroupSelected);
+	const cgroup = cgroupAt(view.cgroupRows, cgroupSelection(env));
 	const kind = key === 'F7' || key === 'H' ? 'high' : 'max';
 	if (!cgroup) {
 		env.message('no cgroup tree in this workload', 'warn');
