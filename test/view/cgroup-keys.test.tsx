@@ -147,6 +147,23 @@ describe('the cgroup view (C)', () => {
 		expect(lines.at(-1)).toMatch(/^F1Help +F2Setup +CProcs +F7High +F8Max +F10Quit/);
 	});
 
+	it('a click on a cgroup or one of its processes selects the cgroup; the wheel moves over cgroups', async () => {
+		const click = (x: number, y: number): string[] => [
+			`\x1b[<0;${x + 1};${y + 1}M`,
+			`\x1b[<0;${x + 1};${y + 1}m`,
+		];
+		const r = await app();
+		await r.press('C');
+		const y = r.lines().findIndex((l) => l.includes('· 530 nginx'));
+		await r.press(...click(10, y), F8);
+		expect(r.bar()).toMatch(/\/kubepods\/pod-b\/memory\.max/);
+		// Three rows a notch: from pod-b to postgres.service, the last.
+		await r.press(KEYS.escape, '\x1b[<65;11;11M', F7);
+		expect(r.bar()).toMatch(/\/system\.slice\/postgres\.service\/memory\.high/);
+		await r.press(KEYS.escape);
+		expect(r.session.sent).toEqual([]);
+	});
+
 	it('F1 lists the keys', async () => {
 		const r = await app();
 		await r.press('C', '\x1bOP');
