@@ -428,7 +428,7 @@ export const KEYMAP: readonly Binding[] = [
 			{
 				section: 'Navigate',
 				keys: 'C',
-				text: 'cgroup view: limits, events, PSI (↑ ↓)',
+				text: 'cgroup view: limits, events, PSI',
 			},
 		],
 		bar: [{key: 'C', label: 'Procs', slot: 'fn', order: 35}],
