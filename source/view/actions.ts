@@ -661,6 +661,15 @@ export const ACTIONS: Record<ActionId, Action> = {
 		// htop's "selected column" is the sort column: e explains it for the selected process (or for
 		// the process whose detail is open); with no process, the first meter. ← → reach the rest.
 		const overlay = env.ui().overlay;
+		const cgroup =
+			env.ui().cgroups && !overlay ? cgroupAt(env.view().cgroupRows, cgroupSelection(env)) : undefined;
+		if (cgroup) {
+			env.dispatch({
+				type: 'overlay',
+				overlay: {kind: 'explain', topic: {kind: 'cgroup', id: cgroup.path}, offset: 0},
+			});
+			return;
+		}
 		const pid = overlay?.kind === 'detail' ? overlay.pid : (selectedProcess(env)?.pid ?? null);
 		const topic: ExplainTopic =
 			pid !== null ? {kind: 'column', id: env.ui().sortColumn, pid} : {kind: 'meter', id: METERS[0]!.id};

@@ -398,7 +398,7 @@ export const KEYMAP: readonly Binding[] = [
 	main({
 		action: 'explain',
 		keys: ['e'],
-		contexts: [...TABLE, 'detail'],
+		contexts: [...SCREEN, 'detail'],
 		help: [
 			{
 				section: 'Navigate',
@@ -437,6 +437,7 @@ export const KEYMAP: readonly Binding[] = [
 		action: 'cgroup-move',
 		keys: ['Up', 'Down', 'PgUp', 'PgDn', 'Home', 'End'],
 		contexts: ['cgroups'],
+		help: [{section: 'Navigate', keys: 'e (cgroups)', text: 'explain the selected cgroup'}],
 	}),
 	main({
 		action: 'cgroup-limit',

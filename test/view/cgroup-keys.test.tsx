@@ -8,7 +8,7 @@ import {REPLAY_REFUSAL} from '../../source/view/actions.js';
 import {NO_CGROUPS} from '../../source/view/panels/cgroup-view.js';
 import {cgroupSnapshot} from '../helpers/cgroup-fixture.js';
 import {FakeSession} from '../helpers/fake-session.js';
-import {KEYS} from '../helpers/ink-tty.js';
+import {KEYS, waitForFrame} from '../helpers/ink-tty.js';
 import {autoUnmount, mount} from '../helpers/render-once.js';
 import {buildSnapshot} from '../helpers/snapshot-fixture.js';
 
@@ -32,6 +32,8 @@ describe('the cgroup view (C)', () => {
 		const r = await app();
 		expect(r.bar()).toMatch(/SpcPause CCgroups aHog/);
 		await r.press('C');
+		// The first frame of a file's first test can come a little after the key, on a loaded machine.
+		await waitForFrame(r, (f) => f.includes('· 901 hog'));
 		const lines = r.lines();
 		const header = lines.findIndex((l) => l.startsWith('CGROUP '));
 		expect(header).toBeGreaterThan(0);
@@ -162,6 +164,20 @@ describe('the cgroup view (C)', () => {
 		expect(r.bar()).toMatch(/\/system\.slice\/postgres\.service\/memory\.high/);
 		await r.press(KEYS.escape);
 		expect(r.session.sent).toEqual([]);
+	});
+
+	it('e explains the selected cgroup in kernel terms, with its numbers', async () => {
+		const r = await app();
+		await r.press('C', KEYS.down, KEYS.down, 'e');
+		const text = r.lines().join('\n');
+		expect(text).toMatch(/cgroup \/kubepods\/pod-a/);
+		expect(text).toMatch(/try_charge_memcg\(\)/);
+		expect(text).toMatch(
+			/memory\.max 256M \(65536 pages\): 100% used, 0 \(0 pages\) before a charge must reclaim/,
+		);
+		expect(text).toMatch(/memory\.events low 0 high 310 max 40 oom 1 oom_kill 1 oom_group_kill 0/);
+		await r.press(KEYS.escape);
+		expect(r.lines()).toContainEqual(expect.stringMatching(/^CGROUP /));
 	});
 
 	it('F1 lists the keys', async () => {
