@@ -7,6 +7,14 @@ import type {Command} from '../sim/commands.js';
 import type {ProcessSnapshot, Snapshot} from '../sim/snapshot-types.js';
 import {cacheFloodSpec, HOG_SIZES, hogSpec, leakSpec} from '../sim/templates.js';
 import {MIB, PAGE_SIZE, secondsToTicks, TICKS_PER_SECOND, ticksToSeconds} from '../sim/units.js';
+import {
+	type CgroupRow,
+	cgroupAt,
+	cgroupCount,
+	parseLimit,
+	rowOfCgroup,
+	selectedCgroup,
+} from './cgroup-rows.js';
 import type {DashboardConfig} from './config.js';
 import type {ExplainTopic} from './explain.js';
 import {browsable, type ExplainedTopic, stepTopic} from './explain-topics.js';
@@ -59,6 +67,12 @@ export interface DashboardView {
 	explained: ExplainedTopic | null;
 	/** The workload note the banner shows, if any. */
 	note: ShownNote | null;
+	/** The cgroup view's lines (C; [] without a cgroup tree), the selected cgroup's index among
+	 * the cgroups (−1: none), the first line shown and how many lines it shows at once. */
+	cgroupRows: readonly CgroupRow[];
+	cgroupSelected: number;
+	cgroupTop: number;
+	cgroupPage: number;
 }
 
 export interface ActionEnv {
@@ -257,6 +271,63 @@ function withSetup(env: ActionEnv, change: (o: SetupOverlay, config: DashboardCo
 	env.dispatch({type: 'overlay', overlay: change(overlay, env.ui().config)});
 }
 
+/** The selected cgroup's index from the latest view state (two keys in one chunk see each other). */
+function cgroupSelection(env: ActionEnv): number {
+	const ui = env.ui();
+	return selectedCgroup(env.view().cgroupRows, ui.cgroupPath, ui.cgroupIndex);
+}
+
+/** ↑ ↓ PgUp PgDn Home End in the cgroup view: the selection moves over cgroups (their processes are not selectable). */
+function moveCgroup(env: ActionEnv, key: string): void {
+	const view = env.view();
+	const rows = view.cgroupRows;
+	const count = cgroupCount(rows);
+	if (count === 0) return;
+	const page = Math.max(1, view.cgroupPage);
+	const from = Math.max(0, cgroupSelection(env));
+	const steps: Record<string, number> = {Up: -1, Down: 1, PgUp: -page, PgDn: page, Home: -count, End: count};
+	const index = Math.max(0, Math.min(count - 1, from + (steps[key] ?? 0)));
+	const row = rowOfCgroup(rows, index);
+	// Keep the cgroup's line in sight, and its processes under it when they fit.
+	let top = Math.min(env.ui().cgroupTop, Math.max(0, rows.length - 1));
+	if (row < top) top = row;
+	if (row >= top + page) top = row - page + 1;
+	let end = row + 1;
+	while (end < rows.length && rows[end]!.kind === 'process') end++;
+	if (end - row <= page && end > top + page) top = end - page;
+	env.dispatch({type: 'cgroup-select', index, path: cgroupAt(rows, index)?.path ?? null, top});
+}
+
+const LIMIT_FILE = {high: 'memory.high', max: 'memory.max'} as const;
+
+/** F7 H / F8 X in the cgroup view: a prompt for memory.high / memory.max of the selected cgroup. */
+function promptLimit(env: ActionEnv, key: string): void {
+	const view = env.view();
+	const cgroup = cgroupAt(view.cgroupRows, cgroupSelection(env));
+	const kind = key === 'F7' || key === 'H' ? 'high' : 'max';
+	if (!cgroup) {
+		env.message('no cgroup tree in this workload', 'warn');
+		return;
+	}
+	if (cgroup.path === '/') {
+		env.message(`the root cgroup has no ${LIMIT_FILE[kind]} (cgroup v2): select a child with ↑ ↓`, 'warn');
+		return;
+	}
+	env.dispatch({type: 'prompt-open', kind, target: cgroup.path});
+}
+
+/** Enter in a memory.high / memory.max prompt: write the value with a set-cgroup command, or say why not. */
+function commitLimit(env: ActionEnv, kind: 'high' | 'max', text: string, path: string): void {
+	const file = LIMIT_FILE[kind];
+	const parsed = parseLimit(text);
+	if ('error' in parsed) {
+		env.message(`${path}/${file}: ${parsed.error}`, 'warn');
+		return;
+	}
+	const shown = parsed.bytes === null ? 'max' : formatBinary(parsed.bytes);
+	send(env, {kind: 'set-cgroup', path, file, value: parsed.bytes}, `${path}/${file} = ${shown}`);
+}
+
 /** One implementation per action the keymap names (a missing one is a compile error). */
 export const ACTIONS: Record<ActionId, Action> = {
 	quit: (env) => env.exit(),
@@ -270,6 +341,11 @@ export const ACTIONS: Record<ActionId, Action> = {
 			const seconds = parseTime(prompt.text);
 			if (seconds === null) env.message(`not a time: "${prompt.text}" (use mm:ss)`, 'warn');
 			else seekTo(env, secondsToTicks(seconds));
+		}
+		if ((prompt?.kind === 'high' || prompt?.kind === 'max') && prompt.target !== undefined) {
+			env.dispatch({type: 'prompt-close', commit: true});
+			commitLimit(env, prompt.kind, prompt.text, prompt.target);
+			return;
 		}
 		env.dispatch({type: 'prompt-close', commit: true});
 	},
@@ -564,7 +640,8 @@ export const ACTIONS: Record<ActionId, Action> = {
 	},
 	tree: (env) => {
 		env.dispatch({type: 'tree-toggle'});
-		env.message(env.ui().tree ? 'tree view: processes under their workload groups (+ - fold)' : 'list view');
+		const groups = env.view().cgroupRows.length > 0 ? 'cgroups' : 'workload groups';
+		env.message(env.ui().tree ? `tree view: processes under their ${groups} (+ - fold)` : 'list view');
 	},
 	'tree-fold': (env, key) => {
 		const row = selectedRow(env);
@@ -584,6 +661,15 @@ export const ACTIONS: Record<ActionId, Action> = {
 		// htop's "selected column" is the sort column: e explains it for the selected process (or for
 		// the process whose detail is open); with no process, the first meter. ← → reach the rest.
 		const overlay = env.ui().overlay;
+		const cgroup =
+			env.ui().cgroups && !overlay ? cgroupAt(env.view().cgroupRows, cgroupSelection(env)) : undefined;
+		if (cgroup) {
+			env.dispatch({
+				type: 'overlay',
+				overlay: {kind: 'explain', topic: {kind: 'cgroup', id: cgroup.path}, offset: 0},
+			});
+			return;
+		}
 		const pid = overlay?.kind === 'detail' ? overlay.pid : (selectedProcess(env)?.pid ?? null);
 		const topic: ExplainTopic =
 			pid !== null ? {kind: 'column', id: env.ui().sortColumn, pid} : {kind: 'meter', id: METERS[0]!.id};
@@ -615,5 +701,13 @@ export const ACTIONS: Record<ActionId, Action> = {
 		const said = env.saveScreen();
 		env.message(said?.text ?? 'pictures cannot be saved here', said?.tone ?? 'warn');
 	},
+	'cgroup-view': (env) => {
+		env.dispatch({type: 'cgroup-toggle'});
+		if (!env.ui().cgroups) env.message(env.ui().tree ? 'tree view' : 'list view');
+		else if (env.view().cgroupRows.length === 0) env.message('no cgroup tree in this workload', 'warn');
+		else env.message('cgroup view: ↑ ↓ select, F7 memory.high, F8 memory.max, C back to the processes');
+	},
+	'cgroup-move': moveCgroup,
+	'cgroup-limit': promptLimit,
 	unassigned: (env, key) => env.message(`${key} does nothing here; ? lists the keys`),
 };

@@ -2,6 +2,7 @@
 // column (from their registries), and the events in the log.
 import type {LoggedEvent, SessionStatus} from '../session/types.js';
 import type {ProcessSnapshot, Snapshot} from '../sim/snapshot-types.js';
+import {explainCgroup} from './cgroup-explain.js';
 import {type ExplainTopic, type Explanation, explainEvent} from './explain.js';
 import {modeOf} from './keymap.js';
 import {isMeterId, METERS, meterById} from './meters/registry.js';
@@ -65,6 +66,10 @@ export function explainTopic(topic: ExplainTopic, input: ExplainInput): Explaine
 			explanation: column.explain(p, snapshot, input.history(p.pid)),
 			subject: `column ${column.title} of ${p.pid} ${p.name}`,
 		};
+	}
+	if (topic.kind === 'cgroup') {
+		const c = snapshot.cgroups?.find((x) => x.path === topic.id);
+		return c ? {explanation: explainCgroup(c), subject: `cgroup ${c.path}`} : null;
 	}
 	const logged = input.events.find((e) => e.id === topic.id);
 	if (!logged) return null;

@@ -24,7 +24,9 @@ export interface Explanation {
 export type ExplainTopic =
 	| {kind: 'meter'; id: string}
 	| {kind: 'column'; id: string; pid: number}
-	| {kind: 'event'; id: number};
+	| {kind: 'event'; id: number}
+	/** A memory cgroup of the cgroup view, by path. */
+	| {kind: 'cgroup'; id: string};
 
 /** "free 72.0M (18432 pages)": sizes in the formula, with pages where a comparison needs them. */
 export const pagesAndSize = (pages: number): string => `${formatPages(pages)} (${pages} pages)`;

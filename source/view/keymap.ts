@@ -58,10 +58,13 @@ export type ActionId =
 	| 'explain-step'
 	| 'log-focus'
 	| 'save-screen'
-	| 'log-scroll';
+	| 'log-scroll'
+	| 'cgroup-view'
+	| 'cgroup-move'
+	| 'cgroup-limit';
 
 /** What the dashboard is showing a key to: the table, a prompt, or one of the windows. */
-export type KeyContext = 'main' | 'tree' | 'log' | `prompt:${PromptKind}` | Overlay['kind'];
+export type KeyContext = 'main' | 'tree' | 'cgroups' | 'log' | `prompt:${PromptKind}` | Overlay['kind'];
 
 /** Where snapshots come from and whether the clock runs. */
 export type Mode = 'live' | 'paused' | 'replay';
@@ -69,11 +72,16 @@ export type Mode = 'live' | 'paused' | 'replay';
 export const ALL_MODES: readonly Mode[] = ['live', 'paused', 'replay'];
 const LIVE: readonly Mode[] = ['live', 'paused'];
 const REPLAY: readonly Mode[] = ['replay'];
-const PROMPTS: readonly KeyContext[] = ['prompt:search', 'prompt:filter', 'prompt:goto'];
+const TABLE_PROMPTS: readonly KeyContext[] = ['prompt:search', 'prompt:filter', 'prompt:goto'];
+/** The cgroup view's prompts for memory.high and memory.max. */
+const LIMIT_PROMPTS: readonly KeyContext[] = ['prompt:high', 'prompt:max'];
+const PROMPTS: readonly KeyContext[] = [...TABLE_PROMPTS, ...LIMIT_PROMPTS];
 /** The table, as a list or as htop's tree (F5). */
 const TABLE: readonly KeyContext[] = ['main', 'tree'];
+/** The main screen: the table, or the cgroup view (C) in its place. */
+const SCREEN: readonly KeyContext[] = [...TABLE, 'cgroups'];
 const ALL_CONTEXTS: readonly KeyContext[] = [
-	...TABLE,
+	...SCREEN,
 	'log',
 	...PROMPTS,
 	'help',
@@ -110,6 +118,8 @@ export interface BarLabel {
 	press?: string;
 	/** On a bar too narrow for every label, the highest rank goes first (default 0: kept). */
 	rank?: number;
+	/** Shown only when the workload has a cgroup tree (the cgroup view's hint). */
+	cgroupsOnly?: boolean;
 }
 
 export interface Binding {
@@ -127,7 +137,7 @@ export interface Binding {
 const main = (
 	b: Omit<Binding, 'contexts' | 'modes'> & Partial<Pick<Binding, 'contexts' | 'modes'>>,
 ): Binding => ({
-	contexts: TABLE,
+	contexts: SCREEN,
 	modes: ALL_MODES,
 	...b,
 });
@@ -186,6 +196,7 @@ export const KEYMAP: readonly Binding[] = [
 		bar: [
 			{key: 'Enter', label: 'Done', slot: 'fn', order: 20, contexts: ['prompt:search', 'prompt:filter']},
 			{key: 'Enter', label: 'Go', slot: 'fn', order: 20, contexts: ['prompt:goto']},
+			{key: 'Enter', label: 'Set', slot: 'fn', order: 20, contexts: LIMIT_PROMPTS},
 		],
 	},
 	{
@@ -194,12 +205,18 @@ export const KEYMAP: readonly Binding[] = [
 		contexts: PROMPTS,
 		modes: ALL_MODES,
 		bar: [
-			{key: 'Esc', label: 'Cancel', slot: 'fn', order: 30, contexts: ['prompt:search', 'prompt:goto']},
+			{
+				key: 'Esc',
+				label: 'Cancel',
+				slot: 'fn',
+				order: 30,
+				contexts: ['prompt:search', 'prompt:goto', ...LIMIT_PROMPTS],
+			},
 			{key: 'Esc', label: 'Clear', slot: 'fn', order: 30, contexts: ['prompt:filter']},
 		],
 	},
 	{action: 'prompt-backspace', keys: ['Backspace', 'Del'], contexts: PROMPTS, modes: ALL_MODES},
-	{action: 'move', keys: ['Up', 'Down'], contexts: PROMPTS, modes: ALL_MODES},
+	{action: 'move', keys: ['Up', 'Down'], contexts: TABLE_PROMPTS, modes: ALL_MODES},
 
 	// ---- windows ------------------------------------------------------------------------------
 	{action: 'close', keys: ['F1'], contexts: ['help'], modes: ALL_MODES},
@@ -316,6 +333,7 @@ export const KEYMAP: readonly Binding[] = [
 	main({
 		action: 'move',
 		keys: ['Up', 'Down', 'PgUp', 'PgDn', 'Home', 'End'],
+		contexts: TABLE,
 		help: [
 			{section: 'Navigate', keys: '↑ ↓ PgUp PgDn Home End', text: 'move the selection'},
 			{section: 'Replay', keys: '↑ ↓', text: 'move the selection'},
@@ -330,18 +348,21 @@ export const KEYMAP: readonly Binding[] = [
 	}),
 	main({
 		action: 'search',
+		contexts: TABLE,
 		keys: ['F3', '/'],
 		help: [{section: 'Navigate', keys: 'F3 /', text: 'search by name (F3: next match)'}],
 		bar: [{key: 'F3', label: 'Search', slot: 'fn', order: 20, modes: LIVE, rank: 1}],
 	}),
 	main({
 		action: 'filter',
+		contexts: TABLE,
 		keys: ['F4', '\\'],
 		help: [{section: 'Navigate', keys: 'F4 \\', text: 'filter by name (Esc clears)'}],
 		bar: [{key: 'F4', label: 'Filter', slot: 'fn', order: 30, modes: LIVE, rank: 2}],
 	}),
 	main({
 		action: 'tree',
+		contexts: TABLE,
 		keys: ['F5', 't'],
 		help: [{section: 'Navigate', keys: 'F5 t', text: 'tree view: processes under their groups'}],
 		bar: [
@@ -357,12 +378,14 @@ export const KEYMAP: readonly Binding[] = [
 	}),
 	main({
 		action: 'sort',
+		contexts: TABLE,
 		keys: ['F6', '<', '>'],
 		help: [{section: 'Navigate', keys: 'F6 < >', text: 'sort menu / previous / next column'}],
 		bar: [{key: 'F6', label: 'SortBy', slot: 'fn', order: 40, modes: LIVE, rank: 3}],
 	}),
 	main({
 		action: 'sort-order',
+		contexts: TABLE,
 		keys: ['M', 'I'],
 		help: [{section: 'Navigate', keys: 'M I', text: 'sort by RSS / invert the order'}],
 	}),
@@ -375,7 +398,7 @@ export const KEYMAP: readonly Binding[] = [
 	main({
 		action: 'explain',
 		keys: ['e'],
-		contexts: [...TABLE, 'detail'],
+		contexts: [...SCREEN, 'detail'],
 		help: [
 			{
 				section: 'Navigate',
@@ -395,6 +418,49 @@ export const KEYMAP: readonly Binding[] = [
 		keys: ['x'],
 		help: [{section: 'Navigate', keys: 'x', text: 'explain the last OOM kill'}],
 		bar: [{key: 'x', label: 'OOM', slot: 'hint', order: 170, modes: LIVE}],
+	}),
+	// ---- the cgroup view (C): its keys before Esc and F7 F8 of the table, which they shadow there ---
+	main({
+		action: 'cgroup-view',
+		keys: ['C', 'Esc'],
+		contexts: ['cgroups'],
+		help: [
+			{
+				section: 'Navigate',
+				keys: 'C',
+				text: 'cgroup view: limits, events, PSI',
+			},
+		],
+		bar: [{key: 'C', label: 'Procs', slot: 'fn', order: 35}],
+	}),
+	main({
+		action: 'cgroup-move',
+		keys: ['Up', 'Down', 'PgUp', 'PgDn', 'Home', 'End'],
+		contexts: ['cgroups'],
+		help: [{section: 'Navigate', keys: 'e (cgroups)', text: 'explain the selected cgroup'}],
+	}),
+	main({
+		action: 'cgroup-limit',
+		keys: ['F7', 'H', 'F8', 'X'],
+		contexts: ['cgroups'],
+		machine: true,
+		help: [
+			{
+				section: 'Simulation',
+				keys: 'F7 H / F8 X (cgroups)',
+				text: 'set memory.high / memory.max',
+			},
+		],
+		bar: [
+			{key: 'F7', label: 'High', slot: 'fn', order: 45, modes: LIVE, cgroupsOnly: true},
+			{key: 'F8', label: 'Max', slot: 'fn', order: 46, modes: LIVE, cgroupsOnly: true},
+		],
+	}),
+	main({
+		action: 'cgroup-view',
+		keys: ['C'],
+		contexts: TABLE,
+		bar: [{key: 'C', label: 'Cgroups', slot: 'hint', order: 105, modes: LIVE, cgroupsOnly: true}],
 	}),
 	main({
 		action: 'setup',
@@ -494,6 +560,7 @@ export const KEYMAP: readonly Binding[] = [
 	}),
 	main({
 		action: 'oom-adj',
+		contexts: TABLE,
 		keys: ['o'],
 		machine: true,
 		help: [{section: 'Simulation', keys: 'o', text: 'oom_score_adj: 0→500→1000→-1000'}],
@@ -505,6 +572,7 @@ export const KEYMAP: readonly Binding[] = [
 	}),
 	main({
 		action: 'kill',
+		contexts: TABLE,
 		keys: ['F9', 'k'],
 		machine: true,
 		help: [{section: 'Simulation', keys: 'F9 k', text: 'kill: SIGTERM (1 s) or SIGKILL'}],
@@ -525,9 +593,15 @@ export function keyContext(
 	overlay: Overlay | null,
 	tree = false,
 	log = false,
+	cgroups = false,
 ): KeyContext {
 	if (prompt) return `prompt:${prompt.kind}`;
-	return overlay?.kind ?? (log ? 'log' : tree ? 'tree' : 'main');
+	return overlay?.kind ?? (log ? 'log' : screenContext(tree, cgroups));
+}
+
+/** What the main screen shows: the cgroup view, the tree or the list. */
+export function screenContext(tree: boolean, cgroups = false): KeyContext {
+	return cgroups ? 'cgroups' : tree ? 'tree' : 'main';
 }
 
 /** The binding a key spec triggers in this context and mode, if any. */
@@ -574,14 +648,15 @@ export interface BarItem {
 	press: string;
 }
 
-/** The bottom bar's labels for a context and mode, in order. */
-export function barItems(context: KeyContext, mode: Mode): BarItem[] {
+/** The bottom bar's labels for a context and mode, in order; `cgroups`: the workload has a cgroup tree. */
+export function barItems(context: KeyContext, mode: Mode, cgroups = false): BarItem[] {
 	const items: (BarItem & {order: number})[] = [];
 	for (const binding of KEYMAP) {
 		for (const label of binding.bar ?? []) {
 			const contexts = label.contexts ?? binding.contexts;
 			const modes = label.modes ?? binding.modes;
 			if (!contexts.includes(context) || !modes.includes(mode)) continue;
+			if (label.cgroupsOnly && !cgroups) continue;
 			// The first label that fits wins (a binding may label itself differently per mode).
 			if (items.some((i) => i.binding === binding && i.key === label.key)) continue;
 			items.push({

@@ -5,6 +5,7 @@ import {type ReactNode, useMemo} from 'react';
 import type {LoggedEvent} from '../session/types.js';
 import {modeOf} from './keymap.js';
 import {Header} from './meters/header.js';
+import {CgroupView} from './panels/cgroup-view.js';
 import {columnById} from './panels/columns.js';
 import {EventLog} from './panels/event-log.js';
 import {ExplainPanel} from './panels/explain-panel.js';
@@ -26,6 +27,14 @@ export function oomKills(events: readonly LoggedEvent[]): OomKillEvent[] {
 	const kills: OomKillEvent[] = [];
 	for (const {event} of events) if (event.kind === 'oom-kill') kills.push(event);
 	return kills;
+}
+
+/** The status line under the cgroup view: how many cgroups, the selected one. */
+function cgroupSummary(d: Dashboard): string {
+	const list = d.snapshot.cgroups ?? [];
+	if (list.length === 0) return 'cgroup view · no cgroup tree · C: the processes · ? for help';
+	const at = list.find((c) => c.path === d.ui.cgroupPath) ?? list[Math.max(0, d.cgroupSelected)];
+	return `cgroup view · ${list.length} cgroups · ${at?.path ?? '/'} · F7 high · F8 max · ? for help`;
 }
 
 /** What covers the table, when a window is open. */
@@ -139,20 +148,31 @@ function TableBody({d}: {d: Dashboard}) {
 			/>
 		);
 	}
+	const table = ui.cgroups ? (
+		<CgroupView
+			rows={d.cgroupRows}
+			selected={d.cgroupSelected}
+			top={d.cgroupTop}
+			width={width}
+			height={layout.tableHeight}
+		/>
+	) : (
+		<ProcessTable
+			rows={d.rows}
+			selectedIndex={d.selected}
+			scrollTop={d.top}
+			width={width}
+			height={layout.tableHeight}
+			sortColumn={ui.sortColumn}
+			descending={ui.descending}
+			context={d.columnContext}
+			emptyText={ui.filter ? `  no process matches "${ui.filter}" (Esc clears the filter)` : undefined}
+			columns={ui.config.columns}
+		/>
+	);
 	return (
 		<>
-			<ProcessTable
-				rows={d.rows}
-				selectedIndex={d.selected}
-				scrollTop={d.top}
-				width={width}
-				height={layout.tableHeight}
-				sortColumn={ui.sortColumn}
-				descending={ui.descending}
-				context={d.columnContext}
-				emptyText={ui.filter ? `  no process matches "${ui.filter}" (Esc clears the filter)` : undefined}
-				columns={ui.config.columns}
-			/>
+			{table}
 			{layout.lower === 'both' && layout.sideBySide ? (
 				<Box width={width} height={layout.lowerHeight}>
 					{log}
@@ -207,12 +227,15 @@ export function Screen({d}: {d: Dashboard}) {
 				shown={d.rows.length}
 				total={d.live.length}
 				width={width}
+				summary={ui.cgroups ? cgroupSummary(d) : undefined}
 			/>
 			<FunctionBar
 				mode={modeOf(status)}
 				prompt={ui.prompt}
 				overlay={ui.overlay?.kind ?? null}
 				tree={ui.tree}
+				cgroups={ui.cgroups}
+				hasCgroups={d.cgroupRows.length > 0}
 				width={width}
 			/>
 		</Box>

@@ -16,7 +16,8 @@ export const OOM_ADJ_STEPS = [0, 500, 1000, -1000] as const;
 export type LowerPanel = 'none' | 'log' | 'graphs' | 'both';
 const LOWER_CYCLE: readonly LowerPanel[] = ['none', 'log', 'graphs', 'both'];
 
-export type PromptKind = 'search' | 'filter' | 'goto';
+/** `high` and `max`: a value for that memory cgroup file of the prompt's `target` cgroup (C view). */
+export type PromptKind = 'search' | 'filter' | 'goto' | 'high' | 'max';
 
 export type Overlay =
 	/** `offset`: first line shown, for windows taller than the screen. */
@@ -45,7 +46,8 @@ export interface UiState {
 	filter: string;
 	/** Last search text, for F3 "next match" after the prompt closed. */
 	search: string;
-	prompt: {kind: PromptKind; text: string} | null;
+	/** `target`: the cgroup path a memory.high / memory.max prompt writes to. */
+	prompt: {kind: PromptKind; text: string; target?: string} | null;
 	selectedPid: number | null;
 	/** Row index of the selection, kept so it stays in place when its process exits. */
 	selectedIndex: number;
@@ -67,6 +69,11 @@ export interface UiState {
 	logScroll: LogAnchor | null;
 	/** A workload note n/N brought back into the banner (live), or null: the banner follows the clock. */
 	recalledNote: RecalledNote | null;
+	/** The cgroup view (C) instead of the process table; its selection (path, remembered index) and scroll. */
+	cgroups: boolean;
+	cgroupPath: string | null;
+	cgroupIndex: number;
+	cgroupTop: number;
 }
 
 export type UiAction =
@@ -80,7 +87,7 @@ export type UiAction =
 	| {type: 'filter-clear'}
 	| {type: 'sort-step'; delta: number; visible: readonly ColumnId[]}
 	| {type: 'sort-invert'}
-	| {type: 'prompt-open'; kind: PromptKind}
+	| {type: 'prompt-open'; kind: PromptKind; target?: string}
 	| {type: 'prompt-type'; text: string}
 	| {type: 'prompt-backspace'}
 	| {type: 'prompt-close'; commit: boolean}
@@ -102,7 +109,10 @@ export type UiAction =
 	| {type: 'log-scroll'; to: LogAnchor | null}
 	| {type: 'note-recall'; note: RecalledNote | null}
 	/** Fold (or unfold) a tree node; `fold` undefined flips it. */
-	| {type: 'tree-fold'; key: string; fold?: boolean};
+	| {type: 'tree-fold'; key: string; fold?: boolean}
+	| {type: 'cgroup-toggle'}
+	/** Select a cgroup of the C view (its index among the cgroups) and scroll its lines to `top`. */
+	| {type: 'cgroup-select'; index: number; path: string | null; top: number};
 
 export const initialUiState: UiState = {
 	sortColumn: DEFAULT_SORT,
@@ -124,6 +134,10 @@ export const initialUiState: UiState = {
 	logFocus: false,
 	logScroll: null,
 	recalledNote: null,
+	cgroups: false,
+	cgroupPath: null,
+	cgroupIndex: 0,
+	cgroupTop: 0,
 };
 
 /** The ladder index closest to a speed the session reports. */
@@ -216,6 +230,7 @@ export const uiReducer = produce((draft: UiState, action: UiAction): void => {
 			draft.prompt = {
 				kind: action.kind,
 				text: action.kind === 'filter' ? draft.filter : action.kind === 'search' ? draft.search : '',
+				...(action.target !== undefined ? {target: action.target} : {}),
 			};
 			return;
 		case 'prompt-type':
@@ -291,5 +306,13 @@ export const uiReducer = produce((draft: UiState, action: UiAction): void => {
 			if (!fold && folded) draft.collapsed = draft.collapsed.filter((k) => k !== action.key);
 			return;
 		}
+		case 'cgroup-toggle':
+			draft.cgroups = !draft.cgroups;
+			return;
+		case 'cgroup-select':
+			draft.cgroupIndex = Math.max(0, action.index);
+			draft.cgroupPath = action.path;
+			draft.cgroupTop = Math.max(0, action.top);
+			return;
 	}
 });

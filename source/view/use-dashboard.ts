@@ -6,6 +6,7 @@ import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import type {Session} from '../session/types.js';
 import type {ProcessSnapshot} from '../sim/snapshot-types.js';
 import {type ActionEnv, type DashboardView, nameMatches} from './actions.js';
+import {byCgroupPath, cgroupRows as cgroupLines, rowOfCgroup, selectedCgroup} from './cgroup-rows.js';
 import {type DashboardConfig, DEFAULT_CONFIG} from './config.js';
 import {explainTopic} from './explain-topics.js';
 import {useSession} from './hooks/use-session.js';
@@ -101,6 +102,13 @@ export function useDashboard(session: Session, options: DashboardOptions): Dashb
 		[session],
 	);
 	const live = useMemo(() => snapshot.processes.filter((p) => p.state !== 'exited'), [snapshot]);
+	const cgroupRows = useMemo(() => cgroupLines(snapshot), [snapshot]);
+	// With a cgroup tree, F5's tree hangs processes under their cgroup path (htop with cgroups).
+	const cgroups = snapshot.cgroups;
+	const parents = useMemo(
+		() => (cgroups && cgroups.length > 0 ? byCgroupPath(cgroups) : undefined),
+		[cgroups],
+	);
 	const rows = useMemo(() => {
 		const shown = ui.filter ? live.filter((p) => nameMatches(p, ui.filter)) : live;
 		if (ui.tree) {
@@ -109,10 +117,11 @@ export function useDashboard(session: Session, options: DashboardOptions): Dashb
 				descending: ui.descending,
 				context: columnContext,
 				collapsed: new Set(ui.collapsed),
+				...(parents ? {parents} : {}),
 			});
 		}
 		return flatRows(sortProcesses(shown, ui.sortColumn, ui.descending, columnContext));
-	}, [live, ui.filter, ui.sortColumn, ui.descending, ui.tree, ui.collapsed, columnContext]);
+	}, [live, ui.filter, ui.sortColumn, ui.descending, ui.tree, ui.collapsed, columnContext, parents]);
 	// The workload's narration: the note the banner shows (from the event log, live and in replay).
 	const eventLog = session.getEventLog();
 	const note = useMemo(
@@ -125,7 +134,8 @@ export function useDashboard(session: Session, options: DashboardOptions): Dashb
 		ui.lowerPanel,
 		status.mode === 'replay' && status.replay !== null,
 		config.header,
-		rows.length,
+		// The cgroup view's lines and its legend, in the table's place.
+		ui.cgroups ? Math.max(1, cgroupRows.length + 1) : rows.length,
 		note !== null,
 	);
 	const pids = useMemo(() => rows.map((r) => r.id), [rows]);
@@ -133,6 +143,14 @@ export function useDashboard(session: Session, options: DashboardOptions): Dashb
 	const selected = selectionIndex(ui, pids);
 	const top = scrollTopFor(ui.scrollTop, selected, pageSize, pids.length);
 	const visibleColumns = layoutColumns(width, config.columns).columns;
+	const cgroupSelected = selectedCgroup(cgroupRows, ui.cgroupPath, ui.cgroupIndex);
+	const cgroupPage = Math.max(1, layout.tableHeight - 1);
+	const cgroupTop = scrollTopFor(
+		ui.cgroupTop,
+		Math.max(0, rowOfCgroup(cgroupRows, cgroupSelected)),
+		cgroupPage,
+		cgroupRows.length,
+	);
 
 	// The explain window's text, worked out once a frame for the screen and for scrolling.
 	const explained =
@@ -149,7 +167,22 @@ export function useDashboard(session: Session, options: DashboardOptions): Dashb
 
 	const view = useRef<DashboardView | null>(null);
 	const latest = useRef<Dashboard | null>(null);
-	view.current = {snapshot, status, rows, pids, pageSize, top, visibleColumns, layout, explained, note};
+	view.current = {
+		snapshot,
+		status,
+		rows,
+		pids,
+		pageSize,
+		top,
+		visibleColumns,
+		layout,
+		explained,
+		note,
+		cgroupRows,
+		cgroupSelected,
+		cgroupTop,
+		cgroupPage,
+	};
 
 	const env = useMemo<ActionEnv>(
 		() => ({

@@ -70,7 +70,7 @@ describe('Help', () => {
 			expect(documented).toContain(key);
 		}
 		const entries = KEY_HELP.reduce((n, g) => n + 1 + g.keys.length, 0);
-		expect(helpLineCount(80)).toBe(entries + 1 + 3);
+		expect(helpLineCount(80)).toBe(entries + 1 + 4);
 	});
 });
 
@@ -83,6 +83,9 @@ describe('OomReport', () => {
 		// Kernel lines wrap (issue 17 item 9): every field of the kill line is on screen.
 		expect(lines).toEqual([
 			` OOM kill 1 of 1: 901 (hog)${' '.repeat(43)}Esc close`,
+			// Which OOM killer and why: the global one here (the whole report fits, the meaning does not).
+			' global OOM (constraint=CONSTRAINT_NONE): the machine ran out of RAM and swap',
+			'',
 			'[   45.67] java invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP',
 			'           _COMP), order=0, oom_score_adj=0',
 			'[   45.67] oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_all',
@@ -98,8 +101,6 @@ describe('OomReport', () => {
 			'      530     9216        0       30     0         0     9246 nginx            █',
 			'',
 			'  badness = rss + swapents + pgtables + oom_score_adj × (totalpages / 1000), in',
-			'',
-			'',
 		]);
 	});
 

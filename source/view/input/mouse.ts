@@ -40,6 +40,8 @@ function clickBar(env: ActionEnv, x: number): void {
 		prompt: ui.prompt,
 		overlay: ui.overlay?.kind ?? null,
 		tree: ui.tree,
+		cgroups: ui.cgroups,
+		hasCgroups: view.cgroupRows.length > 0,
 		width: view.layout.width,
 	});
 	const label = labels.find((l) => x >= l.from && x < l.to);
@@ -83,12 +85,25 @@ function wheel(env: ActionEnv, delta: number): void {
 	const key = delta < 0 ? 'Up' : 'Down';
 	for (let i = 0; i < WHEEL_ROWS; i++) {
 		const overlay = env.ui().overlay;
-		if (!overlay) ACTIONS.move(env, key);
+		if (!overlay) ACTIONS[env.ui().cgroups ? 'cgroup-move' : 'move'](env, key);
 		else if (overlay.kind === 'help' || overlay.kind === 'detail' || overlay.kind === 'explain')
 			ACTIONS.scroll(env, key);
 		else if (overlay.kind === 'sort' || overlay.kind === 'signal') ACTIONS['menu-move'](env, key);
 		else if (overlay.kind === 'setup') ACTIONS['setup-move'](env, key);
 	}
+}
+
+/** A click on a line of the cgroup view selects its cgroup (a process line, the cgroup it is in). */
+function clickCgroup(env: ActionEnv, line: number): void {
+	const view = env.view();
+	if (line < 0 || line >= view.layout.tableHeight - 1) return;
+	const rows = view.cgroupRows;
+	let at = view.cgroupTop + line;
+	if (at >= rows.length) return;
+	while (at > 0 && rows[at]!.kind !== 'cgroup') at--;
+	const row = rows[at];
+	if (row?.kind !== 'cgroup') return;
+	env.dispatch({type: 'cgroup-select', index: row.index, path: row.cgroup.path, top: view.cgroupTop});
 }
 
 export function handleMouse(env: ActionEnv, m: MousePress): void {
@@ -121,6 +136,10 @@ export function handleMouse(env: ActionEnv, m: MousePress): void {
 		return;
 	}
 	const title = layout.bodyTop;
+	if (ui.cgroups) {
+		clickCgroup(env, m.y - title - 1);
+		return;
+	}
 	if (m.y === title) {
 		const column = columnAt(env, m.x);
 		if (column) env.dispatch({type: 'sort-by', column});

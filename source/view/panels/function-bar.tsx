@@ -1,7 +1,7 @@
 // htop's bottom bar: key in plain text, caption black on cyan, then our hints in grey as room
 // allows. The labels come from the keymap; while a prompt is open it shows the prompt instead, as
 // htop does for search and filter. barLayout() also says where each label sits, for mouse clicks.
-import {type BarItem, barItems, type KeyContext, type Mode} from '../keymap.js';
+import {type BarItem, barItems, type KeyContext, type Mode, screenContext} from '../keymap.js';
 import {Line, type Span, spansLength} from '../line.js';
 import {onBar, theme} from '../theme.js';
 import type {Overlay, PromptKind} from '../ui-state.js';
@@ -10,7 +10,15 @@ const PROMPT_LABEL: Record<PromptKind, string> = {
 	search: 'Search: ',
 	filter: 'Filter: ',
 	goto: 'Go to (mm:ss): ',
+	high: 'memory.high (512M, 1.5G, max): ',
+	max: 'memory.max (512M, 1.5G, max): ',
 };
+
+/** The prompt's caption: a cgroup limit names the cgroup it writes to. */
+function promptLabel(prompt: {kind: PromptKind; target?: string | undefined}): string {
+	const label = PROMPT_LABEL[prompt.kind];
+	return prompt.target === undefined ? label : `${prompt.target}/${label}`;
+}
 
 /** A label on the bar and the columns it covers, [from, to). */
 export interface PlacedLabel {
@@ -32,22 +40,26 @@ function keySpans(items: readonly BarItem[], captionWidth: number): Span[] {
 
 export interface FunctionBarProps {
 	mode: Mode;
-	prompt: {kind: PromptKind; text: string} | null;
+	prompt: {kind: PromptKind; text: string; target?: string | undefined} | null;
 	/** An open window with labels of its own (setup) shows them; others keep the table's. */
 	overlay?: Overlay['kind'] | null;
 	/** The table is a tree (F5's label says List). */
 	tree?: boolean;
+	/** The cgroup view (C) is shown in the table's place. */
+	cgroups?: boolean;
+	/** The workload has a cgroup tree (the C hint is worth showing). */
+	hasCgroups?: boolean;
 	width: number;
 }
 
 /** The bar's spans and where each label went. */
-export function barLayout({mode, prompt, overlay, tree, width}: FunctionBarProps): {
+export function barLayout({mode, prompt, overlay, tree, cgroups, hasCgroups, width}: FunctionBarProps): {
 	spans: Span[];
 	labels: PlacedLabel[];
 } {
 	const own = overlay ? barItems(overlay, mode) : [];
-	const context: KeyContext = prompt ? `prompt:${prompt.kind}` : tree ? 'tree' : 'main';
-	const items = !prompt && own.length > 0 ? own : barItems(context, mode);
+	const context: KeyContext = prompt ? `prompt:${prompt.kind}` : screenContext(tree === true, cgroups);
+	const items = !prompt && own.length > 0 ? own : barItems(context, mode, hasCgroups === true);
 	const fn = items.filter((i) => i.slot === 'fn');
 	const labels: PlacedLabel[] = [];
 	const place = (spans: Span[], list: readonly BarItem[], perItem: number): void => {
@@ -64,7 +76,7 @@ export function barLayout({mode, prompt, overlay, tree, width}: FunctionBarProps
 		return {
 			spans: [
 				...keys,
-				{text: ` ${PROMPT_LABEL[prompt.kind]}`, colour: theme.prompt, bold: true},
+				{text: ` ${promptLabel(prompt)}`, colour: theme.prompt, bold: true},
 				{text: `${prompt.text}_`, colour: theme.value},
 			],
 			labels,

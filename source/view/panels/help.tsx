@@ -42,6 +42,16 @@ const LEGEND: Span[][] = [
 		{text: 'swap-cache', colour: theme.swapCache},
 		{text: '   PSI avg10/60/300 %   eff = pages stolen / scanned', colour: theme.dim},
 	],
+	[
+		{text: 'Cgr  ', colour: theme.label, bold: true},
+		{text: 'protected ', colour: theme.ok},
+		{text: 'used ', colour: theme.anon},
+		{text: 'over-high ', colour: theme.bad},
+		{
+			text: "(C) memory.current of memory.max ] or the nearest limited ancestor's max or RAM ), m l h: memory.min low high",
+			colour: theme.dim,
+		},
+	],
 ];
 
 function keyLines(width: number): Span[][] {

@@ -77,6 +77,58 @@ export function candidateRows(kill: OomKillEvent, width: number): Span[][] {
 	return [header, ...rows, ...skipped];
 }
 
+/** Who killed, within what, and why: the kernel's global OOM killer, the memcg OOM killer, or a userspace one. */
+export interface OomConstraint {
+	kind: 'global' | 'memcg' | 'userspace';
+	/** The cgroup whose limit (memcg) or pressure (userspace) led to the kill. */
+	memcg?: string | undefined;
+	/** The report's first line: the kind and the constraint as the kernel logs it. */
+	summary: string;
+	/** What that means for the candidates and for the rest of the machine. */
+	detail: string;
+}
+
+/**
+ * The kill's constraint: from the event's own fields, else (a recording from before they existed)
+ * from its oom-kill:constraint= log line; a userspace killer names itself in its lines.
+ */
+export function oomConstraint(kill: OomKillEvent): OomConstraint {
+	const constraintLine = kill.lines.find((l) => l.startsWith('oom-kill:constraint='));
+	const fromLine = /oom_memcg=([^,\s]+)/.exec(constraintLine ?? '')?.[1];
+	const kind = kill.constraint ?? (constraintLine?.includes('CONSTRAINT_MEMCG') ? 'memcg' : 'global');
+	const memcg = kill.memcg ?? fromLine;
+	const why = kill.reason ? `: ${kill.reason}` : '';
+	if (kind === 'memcg') {
+		const path = memcg ?? '?';
+		return {
+			kind,
+			memcg,
+			summary: `memcg OOM (constraint=CONSTRAINT_MEMCG, oom_memcg=${path})${why || `: ${path} reached memory.max`}`,
+			detail: `Only the tasks of ${path} and below were candidates, with totalpages = its memory.max plus the swap it may use (mem_cgroup_get_max): the rest of the machine may have plenty of free memory.`,
+		};
+	}
+	if (kind === 'userspace') {
+		const text = kill.lines.join(' ');
+		const who = /systemd-oomd/.test(text)
+			? 'systemd-oomd'
+			: /earlyoom/.test(text)
+				? 'earlyoom'
+				: 'a userspace OOM killer';
+		return {
+			kind,
+			memcg,
+			summary: `userspace kill by ${who}${memcg ? ` (cgroup ${memcg})` : ''}${why}`,
+			detail: `Not the kernel's OOM killer: ${who} watched pressure or free memory and sent the kill itself, before the kernel ran out of memory (no oom-kill:constraint line).`,
+		};
+	}
+	return {
+		kind: 'global',
+		summary: `global OOM (constraint=CONSTRAINT_NONE)${why || ': the machine ran out of RAM and swap'}`,
+		detail:
+			'Every task on the machine was a candidate, with totalpages = RAM + swap; no cgroup limit was involved.',
+	};
+}
+
 /** A kernel line split at the panel's width (no field of the kill line is cut off). */
 export function wrapLine(text: string, width: number): string[] {
 	const room = Math.max(10, width);
@@ -103,6 +155,13 @@ export function OomReport({kill, index, count, width, height}: OomReportProps) {
 		);
 	}
 	const stamp = `${formatDmesgTime(kill.tick)} `;
+	const why = oomConstraint(kill);
+	const summary = wrapLine(why.summary, width - 2).map((part): Span[] => [
+		{text: ` ${part}`, colour: why.kind === 'global' ? theme.oom : theme.warn, bold: true},
+	]);
+	const detail = wrapLine(why.detail, width - 3).map((part): Span[] => [
+		{text: `   ${part}`, colour: theme.dim},
+	]);
 	const lines: Span[][] = kill.lines.flatMap((l) => {
 		const strong = l.startsWith('Out of memory') || l.startsWith('Memory cgroup out of memory');
 		return wrapLine(l, width - stamp.length).map((part, i): Span[] => [
@@ -119,6 +178,9 @@ export function OomReport({kill, index, count, width, height}: OomReportProps) {
 			colour: theme.dim,
 		},
 	]);
+	// Who killed and why first; what that means too when the whole report still fits with it.
+	const roomy = summary.length + detail.length + 1 + lines.length <= room;
+	lines.unshift(...summary, ...(roomy ? detail : []), []);
 	return (
 		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 			<PanelTitle

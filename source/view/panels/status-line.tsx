@@ -13,9 +13,20 @@ export interface StatusLineProps {
 	shown: number;
 	total: number;
 	width: number;
+	/** What the line says instead of the sort and count (the cgroup view's own summary). */
+	summary?: string | undefined;
 }
 
-export function StatusLine({message, sortTitle, descending, filter, shown, total, width}: StatusLineProps) {
+export function StatusLine({
+	message,
+	sortTitle,
+	descending,
+	filter,
+	shown,
+	total,
+	width,
+	summary,
+}: StatusLineProps) {
 	if (message) {
 		return (
 			<Line
@@ -30,6 +41,8 @@ export function StatusLine({message, sortTitle, descending, filter, shown, total
 			/>
 		);
 	}
+	if (summary !== undefined)
+		return <Line spans={[{text: fitRight(` ${summary}`, width), colour: theme.dim}]} width={width} />;
 	const parts = [`sorted by ${sortTitle} ${descending ? '▼' : '▲'}`];
 	if (filter) parts.push(`filter "${filter}": ${shown} of ${total}`);
 	else parts.push(`${total} processes`);
