@@ -19,6 +19,8 @@ export function cgroup(
 		swapCurrent: 0,
 		min: 0,
 		low: 0,
+		effectiveMin: 0,
+		effectiveLow: 0,
 		high: null,
 		max: null,
 		swapMax: null,
