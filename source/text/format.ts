@@ -178,9 +178,10 @@ type EventFormatters = {[K in SimEventKind]: (event: Extract<SimEvent, {kind: K}
 const EVENT_FORMATTERS: EventFormatters = {
 	'process-start': (e) => `started ${e.pid} (${e.name})`,
 	'process-exit': (e) => `${e.pid} (${e.name}) ${describeExit[e.reason]}`,
-	// The comparison in pages, as zone_watermark_ok() makes it (sizes alone round 3050 and 3051 alike).
+	// The comparison in pages, as zone_watermark_ok() makes it: the check fails at free <= mark, so
+	// kswapd is woken with free equal to low too (sizes alone round 3050 and 3051 alike).
 	'kswapd-wake': (e) =>
-		`kswapd0 woke: free ${e.free} < low ${e.low} pages (${formatPages(e.free)} < ${formatPages(e.low)})`,
+		`kswapd0 woke: free ${e.free} ≤ low ${e.low} pages (${formatPages(e.free)} ≤ ${formatPages(e.low)})`,
 	'kswapd-sleep': (e) =>
 		`kswapd0 sleeps: free ${e.free} ≥ high ${e.high} pages (${formatPages(e.free)}), reclaimed ${formatPages(e.reclaimed)}`,
 	'direct-reclaim': (e) =>

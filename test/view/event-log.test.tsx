@@ -41,7 +41,7 @@ describe('formatEvent', () => {
 		expect(every.map(formatEvent)).toEqual([
 			'started 901 (hog)',
 			// 19 MiB = 4864 pages, 20 MiB = 5120 pages.
-			'kswapd0 woke: free 4864 < low 5120 pages (19.0M < 20.0M)',
+			'kswapd0 woke: free 4864 ≤ low 5120 pages (19.0M ≤ 20.0M)',
 			'901 (hog) direct reclaim: 40 stalls, reclaimed 2.00M',
 			'777 (java) direct reclaim: 3 stalls, reclaimed 1.00M',
 			'zswap: pool limit hit (819M/819M), storing straight to swap',
@@ -117,7 +117,7 @@ describe('EventLog', () => {
 		const back = await view(logged, anchor);
 		expect(back).toEqual([
 			' Events                                            lines 2–5 of 9 · End follows',
-			'[   12.00] kswapd0 woke: free 4864 < low 5120 pages (19.0M < 20.0M)',
+			'[   12.00] kswapd0 woke: free 4864 ≤ low 5120 pages (19.0M ≤ 20.0M)',
 			'[   13.00] direct reclaim in 2 tasks: 43 stalls, reclaimed 3.00M (most: 901 hog)',
 			'[   20.00] zswap: pool limit hit (819M/819M), storing straight to swap',
 			'[   45.67] Out of memory: Killed process 901 (hog) total-vm:1049600kB,',
