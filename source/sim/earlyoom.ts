@@ -108,3 +108,54 @@ export function killLines(
 		`earlyoom: sending ${sig} to process ${v.pid} uid ${v.uid} "${v.name}": oom_score ${v.oomScore}, oom_score_adj ${v.oomScoreAdj}, VmRSS ${Math.floor(v.vmRssKib / 1024)} MiB`,
 	];
 }
+
+/** kill_wait(): after a SIGTERM earlyoom waits up to 10 s for the victim to exit, checking every 100 ms. */
+export const KILL_WAIT_MS = 10_000;
+
+export interface EarlyoomAction {
+	signal: 'SIGTERM' | 'SIGKILL';
+	pid: number;
+	lines: string[];
+}
+
+/**
+ * earlyoom's loop as a state machine: poll() is called at each of its wake-ups (sleepTimeMs apart,
+ * 100 ms while it waits for a victim). kill_wait(): while a SIGTERMed victim is alive it picks no
+ * other; if memory falls to the SIGKILL limits meanwhile it escalates to SIGKILL on the same victim;
+ * once the victim is gone (or after KILL_WAIT_MS) it goes back to its normal checks.
+ */
+export class EarlyoomLoop {
+	/** The SIGTERMed victim still being waited for, and when it was signalled (ms). */
+	pending: {pid: number; sentMs: number; killed: boolean} | null = null;
+
+	constructor(readonly limits: EarlyoomLimits = EARLYOOM_DEFAULTS) {}
+
+	poll(
+		nowMs: number,
+		m: EarlyoomMeminfo,
+		procs: readonly EarlyoomProc[],
+	): {action: EarlyoomAction | null; lines: string[]} {
+		const w = this.pending;
+		if (w) {
+			const secs = ((nowMs - w.sentMs) / 1000).toFixed(1);
+			if (!procs.some((p) => p.pid === w.pid)) {
+				this.pending = null;
+				return {action: null, lines: [`earlyoom: process exited after ${secs} seconds`]};
+			}
+			if (!w.killed && lowmemSignal(m, this.limits) === 'SIGKILL') {
+				w.killed = true;
+				const line = `earlyoom: escalating to SIGKILL after ${secs} seconds`;
+				return {action: {signal: 'SIGKILL', pid: w.pid, lines: [line]}, lines: [line]};
+			}
+			if (nowMs - w.sentMs < KILL_WAIT_MS) return {action: null, lines: []};
+			this.pending = null;
+		}
+		const sig = lowmemSignal(m, this.limits);
+		if (!sig) return {action: null, lines: []};
+		const victim = findLargestProcess(procs);
+		if (!victim) return {action: null, lines: ['earlyoom: Could not find a process to kill']};
+		const lines = killLines(sig, m, this.limits, victim);
+		this.pending = {pid: victim.pid, sentMs: nowMs, killed: sig === 'SIGKILL'};
+		return {action: {signal: sig, pid: victim.pid, lines}, lines};
+	}
+}

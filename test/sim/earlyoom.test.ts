@@ -2,6 +2,7 @@
 import {describe, expect, it} from 'vitest';
 import {
 	EARLYOOM_DEFAULTS,
+	EarlyoomLoop,
 	type EarlyoomProc,
 	findLargestProcess,
 	killLines,
@@ -74,5 +75,45 @@ describe('victim by oom_score', () => {
 			'earlyoom: low memory! at or below SIGTERM limits: mem 10.00%, swap 10.00%',
 			'earlyoom: sending SIGTERM to process 104 uid 1000 "cc1plus": oom_score 1181, oom_score_adj 0, VmRSS 4568 MiB',
 		]);
+	});
+});
+
+describe('EarlyoomLoop: SIGTERM, then SIGKILL if memory keeps falling', () => {
+	const proc = (pid: number, oomScore: number): EarlyoomProc => ({
+		pid,
+		name: `p${pid}`,
+		uid: 1000,
+		oomScore,
+		oomScoreAdj: 0,
+		vmRssKib: 100_000,
+	});
+	it('TERMs the highest oom_score at 8 %/8 %, waits, escalates at 4 %/4 % after 0.3 s', () => {
+		const loop = new EarlyoomLoop();
+		const procs = [proc(100, 700), proc(101, 900)];
+		// 8 % of 2097152 kB = 167772; 8 % of 4194304 = 335544: SIGTERM limits, not SIGKILL.
+		const first = loop.poll(0, mi(167_772, 335_544), procs);
+		expect(first.action).toMatchObject({signal: 'SIGTERM', pid: 101});
+		// 100 ms later, still 8 %: it waits for 101, picks nobody else.
+		expect(loop.poll(100, mi(167_772, 335_544), procs).action).toBeNull();
+		// 300 ms: 4 % and 4 % (83886, 167772) are at the SIGKILL limits: the same victim, SIGKILL.
+		const kill = loop.poll(300, mi(83_886, 167_772), procs);
+		expect(kill.action).toMatchObject({signal: 'SIGKILL', pid: 101});
+		expect(kill.lines).toEqual(['earlyoom: escalating to SIGKILL after 0.3 seconds']);
+		// 400 ms: 101 is gone.
+		expect(loop.poll(400, mi(1_000_000, 335_544), [proc(100, 700)]).lines).toEqual([
+			'earlyoom: process exited after 0.4 seconds',
+		]);
+		expect(loop.pending).toBeNull();
+	});
+
+	it('after 10 s of waiting it checks afresh and signals again', () => {
+		const loop = new EarlyoomLoop();
+		const procs = [proc(100, 700)];
+		loop.poll(0, mi(167_772, 335_544), procs);
+		expect(loop.poll(9_900, mi(167_772, 335_544), procs).action).toBeNull();
+		expect(loop.poll(10_000, mi(167_772, 335_544), procs).action).toMatchObject({
+			signal: 'SIGTERM',
+			pid: 100,
+		});
 	});
 });
