@@ -76,4 +76,22 @@ describe('systemd-oomd', () => {
 		// Killed at 31 s; the empty session is no candidate afterwards (nothing left to kill).
 		expect(kills).toEqual([31]);
 	});
+
+	it('ManagedOOMSwap=kill on /: at 90 % of memory and swap used, the leaf with the most swap goes', () => {
+		const {m, session} = setup();
+		const oomd = new SystemdOomd(m.memcg, m.tasks, m.lifecycle, m.events, {memoryPressure: [], swap: ['/']});
+		const G = 2 ** 30;
+		// 4 GiB swap: a candidate needs more than 5 % = 214748364 bytes = 52429 pages (of 4096 bytes).
+		m.memcg.swapUsage[session] = 60_000; // 245760000 bytes
+		const gdm = m.memcg.idOf('/system.slice/gdm.service');
+		m.memcg.swapUsage[gdm] = 10_000;
+		const sys = {memTotal: 2 * G, memUsed: 2 * G - 100e6, swapTotal: 4 * G, swapUsed: 4 * G - 100e6};
+		// Swap 30 % free: no action.
+		oomd.pollSwap({...sys, swapUsed: 0.7 * 4 * G}, 700);
+		expect(m.drainEvents().filter((e) => e.kind === 'oom-kill')).toEqual([]);
+		oomd.pollSwap(sys, 700);
+		const kills = m.drainEvents().filter((e) => e.kind === 'oom-kill');
+		expect(kills.map((e) => e.kind === 'oom-kill' && e.memcg)).toEqual([SESSION]);
+		expect(m.liveProcs().map((p) => p.name)).toEqual(['Xorg']);
+	});
 });
