@@ -1,6 +1,12 @@
 // A read-only Snapshot of the machine: /proc/meminfo, /proc/vmstat, PSI and per-process figures,
 // all computed from the machine's own accounting.
-import {MIGRATE_TYPES, NR_PAGE_ORDERS} from './buddy.js';
+import {
+	MIGRATE_MOVABLE,
+	MIGRATE_RECLAIMABLE,
+	MIGRATE_TYPES,
+	MIGRATE_UNMOVABLE,
+	NR_PAGE_ORDERS,
+} from './buddy.js';
 import {fragmentationIndex, unusableFreeIndex} from './fragmentation.js';
 import {FRAME_ANON, FRAME_FILE, FRAME_FREE, FRAME_KERNEL, FRAME_SHMEM, FRAME_ZPOOL} from './frames.js';
 import type {Machine} from './machine.js';
@@ -197,12 +203,20 @@ function buddySnapshot(m: Machine): Snapshot['buddy'] {
 	const orders = Array.from({length: NR_PAGE_ORDERS}, (_, o) => o);
 	const free = orders.map((o) => b.freeBlocks(o));
 	const byType = (mt: number) => orders.map((o) => b.nrFree[o * MIGRATE_TYPES + mt]!);
-	const blocks = [0, 0, 0];
+	const blocks = new Array<number>(MIGRATE_TYPES).fill(0);
 	for (const mt of b.blockMt) blocks[mt]!++;
 	return {
 		free,
-		freeByType: {Unmovable: byType(0), Movable: byType(1), Reclaimable: byType(2)},
-		blocks: {Unmovable: blocks[0]!, Movable: blocks[1]!, Reclaimable: blocks[2]!},
+		freeByType: {
+			Unmovable: byType(MIGRATE_UNMOVABLE),
+			Movable: byType(MIGRATE_MOVABLE),
+			Reclaimable: byType(MIGRATE_RECLAIMABLE),
+		},
+		blocks: {
+			Unmovable: blocks[MIGRATE_UNMOVABLE]!,
+			Movable: blocks[MIGRATE_MOVABLE]!,
+			Reclaimable: blocks[MIGRATE_RECLAIMABLE]!,
+		},
 		unusable: orders.map((o) => unusableFreeIndex(free, o)),
 		extfrag: orders.map((o) => fragmentationIndex(free, o)),
 		fallbacks: b.fallbacks,
