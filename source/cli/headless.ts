@@ -43,6 +43,9 @@ export function jsonLine(s: Snapshot): string {
 		zoneinfo: s.zoneinfo,
 		vmstat: s.vmstat,
 		psi: s.psi,
+		buddyinfo: s.buddy.free,
+		pagetypeinfo: {free: s.buddy.freeByType, blocks: s.buddy.blocks},
+		extfrag: {unusable_index: s.buddy.unusable, extfrag_index: s.buddy.extfrag},
 		processes: s.processes.map((p) => ({
 			pid: p.pid,
 			name: p.name,

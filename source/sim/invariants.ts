@@ -1,5 +1,7 @@
 // Accounting checks: every frame is counted exactly once, and every counter agrees with the page
 // tables, the page cache and the swap map it summarises. Tests call this after every tick.
+
+import {MAX_ORDER} from './buddy.js';
 import {
 	FRAME_ANON,
 	FRAME_FILE,
@@ -102,11 +104,43 @@ function checkFrames(m: Machine, errors: string[]): Int32Array {
 	const sum = counts.reduce((a, b) => a + b, 0);
 	if (sum !== n) errors.push(`frames sum to ${sum}, total ${n}`);
 	if (zone.freePages !== counts[FRAME_FREE])
-		errors.push(`free stack ${zone.freePages} vs free frames ${counts[FRAME_FREE]}`);
+		errors.push(`buddy nr_free ${zone.freePages} vs free frames ${counts[FRAME_FREE]}`);
+	checkBuddy(m, errors);
 	const zpoolNeed = Math.ceil(m.zswap.bytes / PAGE_SIZE) + Math.ceil((m.zram?.bytes ?? 0) / PAGE_SIZE);
 	if (counts[FRAME_ZPOOL]! < zpoolNeed)
 		errors.push(`zpool ${counts[FRAME_ZPOOL]} frames hold ${zpoolNeed} pages of data`);
 	return counts;
+}
+
+/**
+ * The buddy lists (buddy.ts): free blocks by order sum to MemFree, cover only free frames and never
+ * overlap; each is aligned to its order, and its buddy is not a free block of that order (it would have
+ * merged, __free_one_page).
+ */
+function checkBuddy(m: Machine, errors: string[]): void {
+	const zone = m.zone;
+	const b = zone.buddy;
+	const covered = new Uint8Array(zone.totalPages);
+	let pages = 0;
+	for (let f = 0; f < zone.totalPages; f++) {
+		const order = b.orderOf(f);
+		if (order < 0) continue;
+		const size = 1 << order;
+		pages += size;
+		if (f & (size - 1)) errors.push(`free block ${f} of order ${order} is not aligned`);
+		const buddy = f ^ size;
+		if (order < MAX_ORDER && buddy < zone.totalPages && b.orderOf(buddy) === order)
+			errors.push(`free block ${f} and its buddy ${buddy} (order ${order}) did not merge`);
+		for (let g = f; g < f + size && g < zone.totalPages; g++) {
+			if (covered[g]) errors.push(`frame ${g} is in two free blocks`);
+			covered[g] = 1;
+			if (zone.frames.kind[g] !== FRAME_FREE) errors.push(`frame ${g} is in a free block but not free`);
+		}
+	}
+	let listed = 0;
+	for (let o = 0; o <= MAX_ORDER; o++) listed += b.freeBlocks(o) << o;
+	if (pages !== zone.freePages || listed !== zone.freePages)
+		errors.push(`free blocks hold ${pages} pages, nr_free by order ${listed}, MemFree ${zone.freePages}`);
 }
 
 /** A process's counters against its page table. Returns its anon pages and page-table pages. */

@@ -2,7 +2,9 @@
 // page; anonymous memory is handled here (do_anonymous_page: demand-zero; do_swap_page: swap-in
 // with VMA readahead), file and shmem regions by their vm_operations (filemap.ts, shmem.ts). The
 // one swap-in read, shared by anon and shmem, and page-table allocation (__pte_alloc) live here too.
+
 import type {BlockDevice} from './block-device.js';
+import {MIGRATE_UNMOVABLE} from './buddy.js';
 import {type Core, CoreModule} from './core.js';
 import {
 	COMPRESSORS,
@@ -113,7 +115,8 @@ export class Memory extends CoreModule {
 
 	/** One page-table page: kernel memory (unmovable, never reclaimed), owned by the page tables. */
 	private tablePage(p: Proc): number {
-		const frame = this.pageAlloc.allocPage(p);
+		// GFP_PGTABLE_USER: GFP_KERNEL, unmovable.
+		const frame = this.pageAlloc.allocPage(p, MIGRATE_UNMOVABLE);
 		if (frame < 0) return frame;
 		this.zone.setKind(frame, FRAME_KERNEL);
 		this.zone.frames.owner[frame] = OWNER_PAGE_TABLE;

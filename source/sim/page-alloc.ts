@@ -4,6 +4,7 @@
 // a page table, readahead or the balloon takes comes through here; the free list itself is the
 // zone's (zone.ts). Only zsmalloc, which runs inside reclaim, takes pages from the zone directly.
 import type {BlockDevice} from './block-device.js';
+import {MIGRATE_MOVABLE, MIGRATE_UNMOVABLE} from './buddy.js';
 import {type Core, CoreModule} from './core.js';
 import {OOM_WAIT_US} from './costs.js';
 import type {Kswapd} from './kswapd.js';
@@ -50,26 +51,26 @@ export class PageAlloc extends CoreModule {
 	 * reclaim in the cgroup or OOM-kill in it), then the page itself, then commit_charge().
 	 * Returns a frame, ALLOC_KILLED or ALLOC_RETRY.
 	 */
-	allocPage(p: Proc): number {
+	allocPage(p: Proc, mt: number = MIGRATE_MOVABLE): number {
 		const mc = this.memcg;
-		if (!mc.enabled) return this.allocFrame(p);
+		if (!mc.enabled) return this.allocFrame(p, mt);
 		const charged = this.charger.tryCharge(p);
 		if (charged !== CHARGE_OK) return charged === CHARGE_KILLED ? ALLOC_KILLED : ALLOC_RETRY;
-		const frame = this.allocFrame(p);
+		const frame = this.allocFrame(p, mt);
 		if (frame >= 0) mc.charge(frame, mc.memcgOfProc(p));
 		return frame;
 	}
 
 	/**
-	 * A page (GFP_HIGHUSER_MOVABLE). The fast path takes one while free stays above the low
+	 * A page (GFP_HIGHUSER_MOVABLE, or GFP_KERNEL's unmovable `mt` for a page table). The fast path takes one while free stays above the low
 	 * watermark; below it kswapd is woken and the allocation may still dip to min; below min the
 	 * process reclaims directly. Returns a frame, ALLOC_KILLED or ALLOC_RETRY.
 	 */
-	private allocFrame(p: Proc): number {
+	private allocFrame(p: Proc, mt: number): number {
 		const zone = this.zone;
-		if (zone.freePages > zone.wm.low) return zone.rmqueue();
+		if (zone.freePages > zone.wm.low) return zone.rmqueue(mt);
 		this.kswapd.wake();
-		if (zone.freePages > zone.wm.min) return zone.rmqueue();
+		if (zone.freePages > zone.wm.min) return zone.rmqueue(mt);
 		if (this.oom.victimPending) {
 			// out_of_memory() would find the victim still exiting: wait for it.
 			p.waitingOom = true;
@@ -78,17 +79,17 @@ export class PageAlloc extends CoreModule {
 		}
 		this.vm.allocstall_normal++;
 		p.directReclaims++;
-		return this.slowpath(p);
+		return this.slowpath(p, mt);
 	}
 
 	/** __alloc_pages_slowpath(): direct reclaim rounds, should_reclaim_retry(), then the OOM killer. */
-	private slowpath(p: Proc): number {
+	private slowpath(p: Proc, mt: number): number {
 		const zone = this.zone;
 		const clock = this.clock;
 		let noProgress = 0;
 		for (;;) {
 			const reclaimed = this.vmscan.directReclaim(p, -1);
-			if (zone.freePages > zone.wm.min) return zone.rmqueue();
+			if (zone.freePages > zone.wm.min) return zone.rmqueue(mt);
 			const swapWait = this.vmscan.congestedKeeps > 0 && this.swapDev;
 			if (reclaimed === 0 && (swapWait || this.vmscan.writebackImmediate > 0)) {
 				// reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK): sleep until writeback makes room (the
@@ -125,7 +126,9 @@ export class PageAlloc extends CoreModule {
 
 	/**
 	 * A page that may wake kswapd and reclaim once but never retries or calls the OOM killer
-	 * (__GFP_NORETRY: the balloon driver). Returns a frame or ALLOC_NONE.
+	 * (__GFP_NORETRY: the balloon driver). Unmovable: virtio_balloon allocates GFP_HIGHUSER without
+	 * CONFIG_BALLOON_COMPACTION (balloon_mapping_gfp_mask), and memtop does not migrate pages.
+	 * Returns a frame or ALLOC_NONE.
 	 */
 	allocNoRetry(): number {
 		const zone = this.zone;
@@ -134,7 +137,7 @@ export class PageAlloc extends CoreModule {
 			this.vmscan.shrinkNode(SWAP_CLUSTER_MAX, false);
 			if (zone.freePages <= zone.wm.min) return ALLOC_NONE;
 		}
-		return zone.rmqueue();
+		return zone.rmqueue(MIGRATE_UNMOVABLE);
 	}
 
 	/**
@@ -144,10 +147,10 @@ export class PageAlloc extends CoreModule {
 	allocAbove(mark: number, p: Proc): number {
 		if (this.zone.freePages <= mark) return ALLOC_NONE;
 		const mc = this.memcg;
-		if (!mc.enabled) return this.zone.rmqueue();
+		if (!mc.enabled) return this.zone.rmqueue(MIGRATE_MOVABLE);
 		const id = mc.memcgOfProc(p);
 		if (mc.overMax(id) >= 0) return ALLOC_NONE;
-		const frame = this.zone.rmqueue();
+		const frame = this.zone.rmqueue(MIGRATE_MOVABLE);
 		mc.charge(frame, id);
 		return frame;
 	}

@@ -172,6 +172,20 @@ export interface Snapshot {
 	events: SimEvent[];
 	/** The memory cgroups, root first in depth-first order; absent without a cgroup tree. */
 	cgroups?: CgroupSnapshot[] | undefined;
+	/**
+	 * The buddy allocator: /proc/buddyinfo (`free`: blocks per order 0..10), /proc/pagetypeinfo (free
+	 * blocks per migratetype and order, pageblocks per migratetype), and per order the unusable free
+	 * space and fragmentation indices in thousandths (mm/vmstat.c; -1000: a request would succeed).
+	 */
+	buddy: {
+		free: number[];
+		freeByType: Record<'Unmovable' | 'Movable' | 'Reclaimable', number[]>;
+		blocks: Record<'Unmovable' | 'Movable' | 'Reclaimable', number>;
+		unusable: number[];
+		extfrag: number[];
+		fallbacks: number;
+		claims: number;
+	};
 	/** FNV-1a hash of the whole machine state, hex. Only filled when asked for. */
 	hash?: string | undefined;
 }

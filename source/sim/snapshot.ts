@@ -1,5 +1,13 @@
 // A read-only Snapshot of the machine: /proc/meminfo, /proc/vmstat, PSI and per-process figures,
 // all computed from the machine's own accounting.
+import {
+	MIGRATE_MOVABLE,
+	MIGRATE_RECLAIMABLE,
+	MIGRATE_TYPES,
+	MIGRATE_UNMOVABLE,
+	NR_PAGE_ORDERS,
+} from './buddy.js';
+import {fragmentationIndex, unusableFreeIndex} from './fragmentation.js';
 import {FRAME_ANON, FRAME_FILE, FRAME_FREE, FRAME_KERNEL, FRAME_SHMEM, FRAME_ZPOOL} from './frames.js';
 import type {Machine} from './machine.js';
 import {cgroupSnapshots} from './memcg-snapshot.js';
@@ -186,6 +194,33 @@ function zoneinfo(m: Machine): Snapshot['zoneinfo'] {
 	};
 }
 
+/** /proc/buddyinfo, /proc/pagetypeinfo and the extfrag indices (mm/vmstat.c frag_show, pagetypeinfo_show). */
+function buddySnapshot(m: Machine): Snapshot['buddy'] {
+	const b = m.zone.buddy;
+	const orders = Array.from({length: NR_PAGE_ORDERS}, (_, o) => o);
+	const free = orders.map((o) => b.freeBlocks(o));
+	const byType = (mt: number) => orders.map((o) => b.nrFree[o * MIGRATE_TYPES + mt]!);
+	const blocks = new Array<number>(MIGRATE_TYPES).fill(0);
+	for (const mt of b.blockMt) blocks[mt]!++;
+	return {
+		free,
+		freeByType: {
+			Unmovable: byType(MIGRATE_UNMOVABLE),
+			Movable: byType(MIGRATE_MOVABLE),
+			Reclaimable: byType(MIGRATE_RECLAIMABLE),
+		},
+		blocks: {
+			Unmovable: blocks[MIGRATE_UNMOVABLE]!,
+			Movable: blocks[MIGRATE_MOVABLE]!,
+			Reclaimable: blocks[MIGRATE_RECLAIMABLE]!,
+		},
+		unusable: orders.map((o) => unusableFreeIndex(free, o)),
+		extfrag: orders.map((o) => fragmentationIndex(free, o)),
+		fallbacks: b.fallbacks,
+		claims: b.claims,
+	};
+}
+
 export function takeSnapshot(m: Machine, options: SnapshotOptions = {}): Snapshot {
 	const zone = m.zone;
 	const k = zone.kindCount;
@@ -254,6 +289,7 @@ export function takeSnapshot(m: Machine, options: SnapshotOptions = {}): Snapsho
 			: null,
 		kswapd: {state: m.kswapd.state, failures: m.kswapd.failures},
 		balloonPages: zone.balloonPages,
+		buddy: buddySnapshot(m),
 		oomKills: m.vm.oom_kill,
 		processes: m.tasks
 			.liveProcs()

@@ -78,8 +78,6 @@ function machineState(m: Machine, events: boolean) {
 		scalars: {
 			tick: m.clock.tick,
 			totalRefs: runner.totalRefs,
-			freeTop: zone.freeTop,
-			freeHead: zone.freeHead,
 			nextPid: tasks.nextPid,
 			zswapEnabled: zswap.zswapEnabled,
 			oomKills: oom.oomKills,
@@ -118,6 +116,7 @@ function machineState(m: Machine, events: boolean) {
 		frames: zone.frames,
 		mapper: zone.mapper,
 		kindCount: zone.kindCount,
+		buddy: zone.buddy,
 		internals: {
 			zpoolFrames: zs.zpoolFrames,
 			writeback: writeback.arrays,
@@ -146,7 +145,15 @@ function loadModules(m: Machine, s: MachineState, ownPolicy = true): void {
 	m.rng.state.set(s.rng);
 	m.tasks.load({nextPid: sc.nextPid, freeSlots: s.freeSlots, procs: s.procs});
 	m.files.load({files: s.files});
-	m.zone.load({...sc, wm: s.wm, frames: s.frames, mapper: s.mapper, kindCount: s.kindCount, kernelStatic: 0});
+	m.zone.load({
+		...sc,
+		wm: s.wm,
+		frames: s.frames,
+		mapper: s.mapper,
+		kindCount: s.kindCount,
+		kernelStatic: 0,
+		buddy: s.buddy,
+	});
 	m.zs.load({...sc, zpoolFrames: s.internals.zpoolFrames});
 	m.writeback.load({scalars: sc, arrays: s.internals.writeback});
 	if (ownPolicy) m.lruvec.load({...sc, policy: s.policy});

@@ -2,7 +2,17 @@
 // the per-kind frame counts and the watermarks (include/linux/mmzone.h). The bottom of the core:
 // it imports no other module with state. Allocation policy (who may take a page, and when the
 // allocator must reclaim) lives in page-alloc.ts; this file only keeps the books.
-import {FRAME_FREE, FRAME_KERNEL, FrameTable, frameTableBytes} from './frames.js';
+import {BuddyAllocator, MIGRATE_MOVABLE, MIGRATE_UNMOVABLE, PAGEBLOCK_NR_PAGES} from './buddy.js';
+import {
+	FRAME_ANON,
+	FRAME_FILE,
+	FRAME_FREE,
+	FRAME_KERNEL,
+	FRAME_SHMEM,
+	FRAME_ZPOOL,
+	FrameTable,
+	frameTableBytes,
+} from './frames.js';
 import type {Watermarks} from './snapshot-types.js';
 import type {Sysctls} from './spec.js';
 import {computeWatermarks, defaultMinFreeKbytes} from './watermarks.js';
@@ -37,9 +47,11 @@ export class Zone {
 	wm: Watermarks;
 	/** mem_cgroup_uncharge(), set by the memory controller when there is a cgroup tree (null: none). */
 	uncharge: ((frame: number) => void) | null = null;
-	/** Free frames form a singly linked list threaded through frames.index (free frames have no index). */
-	private freeHead = -1;
-	private freeTop = 0;
+	/**
+	 * The free frames: the buddy allocator, its lists linked through frames.index (free frames have no
+	 * index) and the _mapcount word (free frames have no mapping), as struct page's buddy_list does.
+	 */
+	readonly buddy: BuddyAllocator;
 
 	constructor(totalPages: number, kernelPages: number, sysctl: Sysctls) {
 		const n = totalPages;
@@ -47,17 +59,25 @@ export class Zone {
 		this.frames = new FrameTable(n);
 		this.mapcount = new Int32Array(n).fill(NO_MAPPER);
 		this.frameSlot = this.mapcount;
-		// Kernel memory comes first; the rest is free, lowest frames last out.
+		const kind = this.frames.kind;
+		this.buddy = new BuddyAllocator(n, this.frames.index, this.mapcount, (f) => {
+			const k = kind[f];
+			return k === FRAME_ANON || k === FRAME_FILE || k === FRAME_SHMEM || k === FRAME_ZPOOL;
+		});
+		// Kernel memory comes first: its pageblocks are unmovable (the boot's unmovable allocations
+		// claimed them); the rest is freed to the buddy lists in the largest aligned blocks.
 		this.kernelStatic = Math.min(n - 1, kernelPages);
-		for (let f = n - 1; f >= this.kernelStatic; f--) this.pushFree(f);
-		for (let f = 0; f < this.kernelStatic; f++) this.frames.kind[f] = FRAME_KERNEL;
+		for (let f = 0; f < this.kernelStatic; f++) kind[f] = FRAME_KERNEL;
+		const kernelBlocks = Math.ceil(this.kernelStatic / PAGEBLOCK_NR_PAGES);
+		this.buddy.blockMt.fill(MIGRATE_UNMOVABLE, 0, kernelBlocks);
+		this.buddy.freeRange(this.kernelStatic, n);
 		this.kindCount[FRAME_KERNEL] = this.kernelStatic;
 		this.kindCount[FRAME_FREE] = n - this.kernelStatic;
 		this.wm = this.watermarksFor(sysctl);
 	}
 
 	get freePages(): number {
-		return this.freeTop;
+		return this.buddy.freePages;
 	}
 
 	/** MemTotal: RAM less what the balloon took. */
@@ -77,11 +97,12 @@ export class Zone {
 		return computeWatermarks(managed, minFree, sysctl.watermark_scale_factor);
 	}
 
-	/** Take the free list's first frame (the caller has checked the watermark; free > 0). */
-	rmqueue(): number {
-		const frame = this.freeHead;
-		this.freeHead = this.frames.index[frame]!;
-		this.freeTop--;
+	/**
+	 * An order-0 page of migratetype `mt` from the buddy allocator (the caller has checked the
+	 * watermark; free > 0, so some list holds a block and a fallback always finds it).
+	 */
+	rmqueue(mt: number = MIGRATE_MOVABLE): number {
+		const frame = this.buddy.rmqueue(0, mt);
 		this.kindCount[FRAME_FREE]!--;
 		return frame;
 	}
@@ -101,7 +122,7 @@ export class Zone {
 		frames.flags[frame] = 0;
 		frames.owner[frame] = OWNER_NONE;
 		this.mapcount[frame] = NO_MAPPER;
-		this.pushFree(frame);
+		this.buddy.freeOne(frame, 0);
 		this.kindCount[FRAME_FREE]!++;
 	}
 
@@ -118,29 +139,20 @@ export class Zone {
 		this.balloonPages--;
 	}
 
-	private pushFree(frame: number): void {
-		this.frames.index[frame] = this.freeHead;
-		this.freeHead = frame;
-		this.freeTop++;
-	}
-
 	save() {
 		const f = this.frames;
 		return {
-			freeTop: this.freeTop,
-			freeHead: this.freeHead,
 			balloonPages: this.balloonPages,
 			wm: this.wm,
 			frames: {kind: f.kind, flags: f.flags, owner: f.owner, index: f.index},
 			mapper: this.mapcount,
 			kindCount: this.kindCount,
 			kernelStatic: this.kernelStatic,
+			buddy: this.buddy.save(),
 		};
 	}
 
 	load(s: ReturnType<Zone['save']>): void {
-		this.freeTop = s.freeTop;
-		this.freeHead = s.freeHead;
 		this.balloonPages = s.balloonPages;
 		this.wm = s.wm;
 		this.frames.kind.set(s.frames.kind);
@@ -149,10 +161,11 @@ export class Zone {
 		this.frames.index.set(s.frames.index);
 		this.mapcount.set(s.mapper);
 		this.kindCount.set(s.kindCount);
+		this.buddy.load(s.buddy);
 	}
 }
 
-/** Host bytes of a Zone of `frames` frames (sim/host-cost.ts): its frame table and the mapper word. */
+/** Host bytes of a Zone of `frames` frames (sim/host-cost.ts): its frame table, the mapper word, the buddy byte. */
 export function zoneBytes(frames: number): number {
-	return frameTableBytes(frames) + frames * 4;
+	return frameTableBytes(frames) + frames * 5 + Math.ceil(frames / PAGEBLOCK_NR_PAGES);
 }

@@ -2,6 +2,7 @@
 // pool and zram: each keeps its compressed bytes here, and the pool holds whole frames enough for
 // both. The frames come straight off the zone's free list, reserves included: zsmalloc runs inside
 // reclaim (PF_MEMALLOC), where the allocator's watermarks do not apply and reclaim may not recurse.
+import {MIGRATE_MOVABLE} from './buddy.js';
 import {FRAME_ZPOOL} from './frames.js';
 import {PAGE_SIZE} from './units.js';
 import type {Zone} from './zone.js';
@@ -52,7 +53,8 @@ export class Zsmalloc {
 		const zone = this.zone;
 		while (this.top < needPages) {
 			if (zone.freePages === 0) return false;
-			const frame = zone.rmqueue();
+			// zs_malloc's zspages are __GFP_MOVABLE (zswap and zram both ask for it).
+			const frame = zone.rmqueue(MIGRATE_MOVABLE);
 			zone.setKind(frame, FRAME_ZPOOL);
 			if (this.top === this.frames.length) {
 				const grown = new Int32Array(this.frames.length * 2);

@@ -54,6 +54,7 @@ describe('memtop workloads', () => {
 			'default',
 			'cache-flood',
 			'container-limit',
+			'desktop-freeze',
 			'leak',
 			'memory-high',
 			'noisy-neighbour',

@@ -17,6 +17,7 @@ const SHIPPED = [
 	'default',
 	'cache-flood',
 	'container-limit',
+	'desktop-freeze',
 	'leak',
 	'memory-high',
 	'noisy-neighbour',
@@ -117,7 +118,7 @@ describe('shipped workloads', () => {
 	it('an unknown name is a UserError listing the shipped ones', () => {
 		expect(() => loadWorkload('nope')).toThrow(
 			new UserError(
-				"unknown workload 'nope' (shipped: default, cache-flood, container-limit, leak, memory-high, noisy-neighbour, protected, thrash, writeback, zswap; or give a path to a .yaml file)",
+				"unknown workload 'nope' (shipped: default, cache-flood, container-limit, desktop-freeze, leak, memory-high, noisy-neighbour, protected, thrash, writeback, zswap; or give a path to a .yaml file)",
 			),
 		);
 	});

@@ -64,6 +64,11 @@ const ANCHORS: Record<string, Anchor[]> = {
 		a(150, 'process-exit', 0, 0, {name: 'tar'}),
 	],
 	'container-limit': [a(13, 'oom-kill', -1, 0, {name: 'app'})],
+	'desktop-freeze': [
+		a(5, 'process-start', 0, 0, {name: 'cc1plus'}),
+		a(21, 'kswapd-wake', -1, 1, {first: true}),
+		a(22, 'direct-reclaim', -1, 1, {first: true}),
+	],
 	'memory-high': [a(40, 'command', 0, 0)],
 	'noisy-neighbour': [
 		a(15, 'process-start', 0, 0, {name: 'etl'}),

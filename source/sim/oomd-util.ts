@@ -1,0 +1,155 @@
+// systemd-oomd's decision rules (systemd src/oom/oomd-util.c, oomd-manager.h), as pure functions over
+// what oomd reads each poll: a monitored cgroup's memory.pressure `full` avg10, memory.current,
+// memory.swap.current and memory.stat pgscan, and /proc/meminfo's MemTotal, MemAvailable,
+// SwapTotal, SwapFree. No machine state here: oomd.ts feeds these from the machine every poll.
+
+/** MEM_PRESSURE_INTERVAL_USEC: the memory pressure handler runs every 1 s. */
+export const MEM_PRESSURE_INTERVAL_US = 1_000_000;
+/** SWAP_INTERVAL_USEC: the swap handler runs every 150 ms. */
+export const SWAP_INTERVAL_US = 150_000;
+/** DEFAULT_MEM_PRESSURE_LIMIT_PERCENT (oomd.conf DefaultMemoryPressureLimit=60%). */
+export const DEFAULT_MEM_PRESSURE_LIMIT_PERCENT = 60;
+/** DEFAULT_MEM_PRESSURE_DURATION_USEC (oomd.conf DefaultMemoryPressureDurationSec=30s). */
+export const DEFAULT_MEM_PRESSURE_DURATION_US = 30_000_000;
+/** DEFAULT_SWAP_USED_LIMIT_PERCENT (oomd.conf SwapUsedLimit=90%). */
+export const DEFAULT_SWAP_USED_LIMIT_PERCENT = 90;
+/** THRESHOLD_SWAP_USED_PERCENT: only cgroups using more than 5 % of swap are swap-kill candidates. */
+export const THRESHOLD_SWAP_USED_PERCENT = 5;
+/** RECLAIM_DURATION_USEC: a pressure kill needs reclaim (pgscan) in the cgroup within the last 30 s. */
+export const RECLAIM_DURATION_US = 30_000_000;
+/** POST_ACTION_DELAY_USEC: after a pressure kill, 15 s before the next (pressure averages lag). */
+export const POST_ACTION_DELAY_US = 15_000_000;
+
+/** What oomd keeps about one monitored cgroup between polls (OomdCGroupContext's pressure fields). */
+export interface PressureContext {
+	path: string;
+	/** memory.pressure full avg10, percent (two decimals, as the file prints it). */
+	fullAvg10: number;
+	/** mem_pressure_limit, percent. */
+	limitPercent: number;
+	/** mem_pressure_duration_usec. */
+	durationUs: number;
+	/** mem_pressure_limit_hit_start: µs since boot when avg10 first went above the limit; 0 = not above. */
+	hitStartUs: number;
+}
+
+/**
+ * oomd_pressure_above(): a context whose avg10 is above its limit records when that started (the
+ * first poll above); it is a target once it has stayed above for at least its duration. A poll at
+ * or below the limit resets the start. Note the comparison is strictly greater (avg10 > limit) and
+ * the duration test is diff >= duration.
+ */
+export function pressureAbove(ctx: PressureContext, nowUs: number): boolean {
+	if (ctx.fullAvg10 > ctx.limitPercent) {
+		if (ctx.hitStartUs === 0) ctx.hitStartUs = nowUs;
+		return nowUs - ctx.hitStartUs >= ctx.durationUs;
+	}
+	ctx.hitStartUs = 0;
+	return false;
+}
+
+/** A kill candidate: a leaf cgroup (or one with memory.oom.group) below a monitored one. */
+export interface OomdCandidate {
+	path: string;
+	/** memory.current, bytes. */
+	current: number;
+	/** memory.swap.current, bytes. */
+	swapUsage: number;
+	/** memory.stat pgscan now and at the previous poll. */
+	pgscan: number;
+	lastPgscan: number;
+}
+
+/** oomd_pgscan_rate(): pgscan − last_pgscan, with last taken as 0 when it is larger (a recreated cgroup). */
+export function pgscanRate(c: OomdCandidate): number {
+	const last = c.lastPgscan > c.pgscan ? 0 : c.lastPgscan;
+	return c.pgscan - last;
+}
+
+/** path_startswith(): `path` is `prefix` or below it. */
+export function pathStartsWith(path: string, prefix: string): boolean {
+	if (prefix === '/') return path.startsWith('/');
+	return path === prefix || path.startsWith(`${prefix}/`);
+}
+
+/**
+ * oomd_select_by_pgscan_rate() with compare_pgscan_rate_and_memory_usage(): candidates below
+ * `prefix`, sorted by pgscan rate descending, then memory.current descending; the first that has
+ * scanned pages or uses memory is chosen. Returns the ranking (for the log's "top candidates") and
+ * the one selected (null: none).
+ */
+export function selectByPgscanRate(
+	candidates: readonly OomdCandidate[],
+	prefix: string,
+): {sorted: OomdCandidate[]; selected: OomdCandidate | null} {
+	const sorted = candidates
+		.filter((c) => pathStartsWith(c.path, prefix))
+		.sort((a, b) => pgscanRate(b) - pgscanRate(a) || b.current - a.current);
+	const selected = sorted.find((c) => !(c.pgscan === 0 && c.current === 0)) ?? null;
+	return {sorted, selected};
+}
+
+/**
+ * oomd_select_by_swap_usage() with compare_swap_usage(): sorted by memory.swap.current descending;
+ * the first using more than `thresholdBytes` (THRESHOLD_SWAP_USED_PERCENT of SwapTotal) is chosen.
+ */
+export function selectBySwapUsage(
+	candidates: readonly OomdCandidate[],
+	thresholdBytes: number,
+): {sorted: OomdCandidate[]; selected: OomdCandidate | null} {
+	const sorted = [...candidates].sort((a, b) => b.swapUsage - a.swapUsage);
+	const selected = sorted.find((c) => c.swapUsage > thresholdBytes) ?? null;
+	return {sorted, selected};
+}
+
+/** OomdSystemContext: /proc/meminfo's totals as oomd reads them, bytes. */
+export interface OomdSystemContext {
+	memTotal: number;
+	/** MemTotal − MemAvailable. */
+	memUsed: number;
+	swapTotal: number;
+	/** SwapTotal − SwapFree. */
+	swapUsed: number;
+}
+
+/** oomd_mem_available_below(): (total − used) < total × permyriad / 10000, in integer maths. */
+export function memAvailableBelow(ctx: OomdSystemContext, thresholdPermyriad: number): boolean {
+	const threshold = Math.floor((ctx.memTotal * thresholdPermyriad) / 10000);
+	return Math.max(0, ctx.memTotal - ctx.memUsed) < threshold;
+}
+
+/** oomd_swap_free_below(): (swap total − swap used) < swap total × permyriad / 10000. */
+export function swapFreeBelow(ctx: OomdSystemContext, thresholdPermyriad: number): boolean {
+	const threshold = Math.floor((ctx.swapTotal * thresholdPermyriad) / 10000);
+	return ctx.swapTotal - ctx.swapUsed < threshold;
+}
+
+/**
+ * monitor_swap_contexts_handler()'s test: MemAvailable and SwapFree are both below
+ * (100 − SwapUsedLimit) % of their totals (10 % at the default 90 %).
+ */
+export function swapLimitHit(ctx: OomdSystemContext, swapUsedLimitPercent: number): boolean {
+	const free = 10000 - swapUsedLimitPercent * 100;
+	return memAvailableBelow(ctx, free) && swapFreeBelow(ctx, free);
+}
+
+/** LOADAVG_INT_SIDE.LOADAVG_DECIMAL_SIDE "%lu.%02lu%%": 72.3 → "72.30%". */
+export function formatPercent(p: number): string {
+	return `${p.toFixed(2)}%`;
+}
+
+/** systemd-oomd's notice for a pressure kill (monitor_memory_pressure_contexts_handler). */
+export function pressureKillLine(pid: number, selected: string, target: PressureContext): string {
+	const secs = Math.round(target.durationUs / 1_000_000);
+	return `systemd-oomd[${pid}]: Killed ${selected} due to memory pressure for ${target.path} being ${formatPercent(target.fullAvg10)} > ${formatPercent(target.limitPercent)} for > ${secs}s with reclaim activity`;
+}
+
+/** systemd-oomd's notice for a swap kill (monitor_swap_contexts_handler). */
+export function swapKillLine(
+	pid: number,
+	selected: string,
+	sys: OomdSystemContext,
+	limitPercent: number,
+): string {
+	return `systemd-oomd[${pid}]: Killed ${selected} due to memory used (${sys.memUsed}) / total (${sys.memTotal}) and swap used (${sys.swapUsed}) / total (${sys.swapTotal}) being more than ${formatPercent(limitPercent)}`;
+}

@@ -1,0 +1,192 @@
+// systemd-oomd (systemd src/oom/oomd-manager.c monitor_memory_pressure_contexts_handler and
+// monitor_swap_contexts_handler) over the machine's memory cgroups: every MEM_PRESSURE_INTERVAL (1 s)
+// each cgroup with ManagedOOMMemoryPressure=kill is checked with oomd_pressure_above() on its
+// memory.pressure `full` avg10; once one has been above its limit (60 %) for its duration (30 s),
+// with reclaim (pgscan) in it during the last 30 s, the candidate below it with the highest pgscan
+// rate is killed whole (cg_kill_recursive, SIGKILL), then 15 s pass before the next pressure kill.
+// ManagedOOMSwap=kill: when MemAvailable and SwapFree are both under 10 % (SwapUsedLimit=90%), the
+// candidate with the most swap (over 5 % of SwapTotal) goes.
+// TODO(issue 12): not yet stepped by Machine (no workload key, command, key or state-codec part);
+// test/sim/scenarios/desktop-freeze.test.ts drives poll() beside machine.step().
+
+import type {EventQueue} from './events.js';
+import type {Lifecycle} from './lifecycle.js';
+import type {Memcontrol} from './memcontrol.js';
+import {STAT_PGSCAN} from './memcontrol.js';
+import {
+	DEFAULT_MEM_PRESSURE_DURATION_US,
+	DEFAULT_MEM_PRESSURE_LIMIT_PERCENT,
+	DEFAULT_SWAP_USED_LIMIT_PERCENT,
+	MEM_PRESSURE_INTERVAL_US,
+	type OomdCandidate,
+	type OomdSystemContext,
+	POST_ACTION_DELAY_US,
+	type PressureContext,
+	pressureAbove,
+	pressureKillLine,
+	RECLAIM_DURATION_US,
+	selectByPgscanRate,
+	selectBySwapUsage,
+	swapKillLine,
+	swapLimitHit,
+	THRESHOLD_SWAP_USED_PERCENT,
+} from './oomd-util.js';
+import {avgToPercent} from './psi.js';
+import type {TaskList} from './task-list.js';
+import {PAGE_SIZE} from './units.js';
+
+/** The pid the simulated systemd-oomd logs under. */
+export const OOMD_PID = 812;
+
+export interface OomdConfig {
+	/** Cgroups with ManagedOOMMemoryPressure=kill, and ManagedOOMMemoryPressureLimit= (percent) if set. */
+	memoryPressure: {path: string; limitPercent?: number | undefined}[];
+	/** Cgroups with ManagedOOMSwap=kill. */
+	swap: string[];
+}
+
+export class SystemdOomd {
+	private readonly monitored: PressureContext[];
+	/** last_pgscan and last_had_mem_reclaim per memcg id. */
+	private readonly lastPgscan: Float64Array;
+	private readonly lastReclaimUs: Float64Array;
+	private postActionDelayStartUs = 0;
+	kills = 0;
+
+	constructor(
+		private readonly mc: Memcontrol,
+		private readonly tasks: TaskList,
+		private readonly lifecycle: Lifecycle,
+		private readonly events: EventQueue,
+		private readonly config: OomdConfig,
+	) {
+		this.monitored = config.memoryPressure
+			.filter((m) => mc.idOf(m.path) >= 0)
+			.map((m) => ({
+				path: m.path,
+				fullAvg10: 0,
+				limitPercent: m.limitPercent ?? DEFAULT_MEM_PRESSURE_LIMIT_PERCENT,
+				durationUs: DEFAULT_MEM_PRESSURE_DURATION_US,
+				hitStartUs: 0,
+			}));
+		this.lastPgscan = new Float64Array(mc.count);
+		this.lastReclaimUs = new Float64Array(mc.count).fill(-1);
+	}
+
+	/** recursively_get_cgroup_context(): the leaves below `id`, or a cgroup with memory.oom.group set, whole. */
+	private candidateIds(id: number): number[] {
+		const nodes = this.mc.nodes;
+		const out: number[] = [];
+		const walk = (c: number): void => {
+			const children: number[] = [];
+			for (let k = c + 1; k < nodes[c]!.end; k++) if (nodes[k]!.parent === c) children.push(k);
+			if (children.length === 0) {
+				out.push(c);
+				return;
+			}
+			for (const k of children) {
+				if (nodes[k]!.oomGroup) out.push(k);
+				else walk(k);
+			}
+		};
+		walk(id);
+		return out;
+	}
+
+	private candidate(id: number): OomdCandidate {
+		const mc = this.mc;
+		return {
+			path: mc.nodes[id]!.path,
+			current: mc.usage[id]! * PAGE_SIZE,
+			swapUsage: mc.swapUsage[id]! * PAGE_SIZE,
+			pgscan: mc.statCount(id, STAT_PGSCAN),
+			lastPgscan: this.lastPgscan[id]!,
+		};
+	}
+
+	/** One run of the memory pressure handler, at `nowUs` (call every MEM_PRESSURE_INTERVAL_US). */
+	pollPressure(nowUs: number, tick: number): void {
+		const mc = this.mc;
+		// oomd_insert_cgroup_context(): pgscan since the last poll means reclaim happened now.
+		for (let id = 0; id < mc.count; id++) {
+			const pgscan = mc.statCount(id, STAT_PGSCAN);
+			if (pgscan > this.lastPgscan[id]!) this.lastReclaimUs[id] = nowUs;
+		}
+		const inDelay =
+			this.postActionDelayStartUs > 0 && this.postActionDelayStartUs + POST_ACTION_DELAY_US > nowUs;
+		if (!inDelay) this.postActionDelayStartUs = 0;
+		const targets: PressureContext[] = [];
+		for (const t of this.monitored) {
+			t.fullAvg10 = avgToPercent(mc.psiFull[mc.idOf(t.path)]!.avgs[0]!);
+			if (pressureAbove(t, nowUs)) targets.push(t);
+		}
+		if (!inDelay) {
+			for (const t of targets) {
+				// "Check if there was reclaim activity in the given interval" (RECLAIM_DURATION_USEC).
+				const tid = mc.idOf(t.path);
+				const last = this.lastReclaimUs[tid]!;
+				if (last < 0 || nowUs - last > RECLAIM_DURATION_US) continue;
+				const cands = this.candidateIds(tid).map((id) => this.candidate(id));
+				const {selected} = selectByPgscanRate(cands, t.path);
+				if (
+					!selected ||
+					!this.kill(
+						selected.path,
+						tick,
+						[pressureKillLine(OOMD_PID, selected.path, t)],
+						this.pressureReason(t),
+					)
+				)
+					continue;
+				this.postActionDelayStartUs = nowUs;
+				break;
+			}
+		}
+		for (let id = 0; id < mc.count; id++) this.lastPgscan[id] = mc.statCount(id, STAT_PGSCAN);
+	}
+
+	private pressureReason(t: PressureContext): string {
+		return `memory pressure (full avg10) of ${t.path} ${t.fullAvg10.toFixed(2)}% > ${t.limitPercent.toFixed(2)}% for ${t.durationUs / 1_000_000} s, with reclaim activity (ManagedOOMMemoryPressure=kill)`;
+	}
+
+	/** One run of the swap handler (every SWAP_INTERVAL_US), with /proc/meminfo's figures in bytes. */
+	pollSwap(sys: OomdSystemContext, tick: number): void {
+		if (this.config.swap.length === 0 || !swapLimitHit(sys, DEFAULT_SWAP_USED_LIMIT_PERCENT)) return;
+		const ids = this.config.swap.map((p) => this.mc.idOf(p)).filter((id) => id >= 0);
+		const cands = ids.flatMap((id) => this.candidateIds(id)).map((id) => this.candidate(id));
+		const threshold = Math.floor((sys.swapTotal * THRESHOLD_SWAP_USED_PERCENT) / 100);
+		const {selected} = selectBySwapUsage(cands, threshold);
+		if (!selected) return;
+		this.kill(
+			selected.path,
+			tick,
+			[swapKillLine(OOMD_PID, selected.path, sys, DEFAULT_SWAP_USED_LIMIT_PERCENT)],
+			`memory and swap both over ${DEFAULT_SWAP_USED_LIMIT_PERCENT}% used (ManagedOOMSwap=kill); ${selected.path} used the most swap`,
+		);
+	}
+
+	/** cg_kill_recursive(SIGKILL): every process of the cgroup and below exits now. */
+	private kill(path: string, tick: number, lines: string[], reason: string): boolean {
+		const mc = this.mc;
+		const id = mc.idOf(path);
+		const victims = this.tasks.liveProcs().filter((p) => !p.dying && mc.isDescendant(mc.memcgOfProc(p), id));
+		if (victims.length === 0) return false;
+		this.kills++;
+		const first = victims[0]!;
+		this.events.emit({
+			kind: 'oom-kill',
+			tick,
+			pid: first.pid,
+			name: first.name,
+			lines,
+			candidates: [],
+			constraint: 'userspace',
+			memcg: path,
+			reason,
+		});
+		for (const p of victims) this.lifecycle.exit(p, 'killed');
+		return true;
+	}
+}
+
+export {MEM_PRESSURE_INTERVAL_US};

@@ -1,0 +1,97 @@
+// SystemdOomd (source/sim/oomd.ts) over a real memcg tree, its inputs set by hand: the 30 s limit,
+// the reclaim-activity condition, the candidate by pgscan rate and the post-action delay.
+import {describe, expect, it} from 'vitest';
+import {Machine} from '../../source/sim/machine.js';
+import {STAT_PGSCAN} from '../../source/sim/memcontrol.js';
+import {OOMD_PID, SystemdOomd} from '../../source/sim/oomd.js';
+import {FIXED_1} from '../../source/sim/psi.js';
+import {loadWorkload} from '../../source/workload/load.js';
+
+const S = 1_000_000;
+const SESSION = '/user.slice/user-1000.slice/session-2.scope';
+
+function setup() {
+	const m = new Machine(loadWorkload('desktop-freeze'), {seed: 1});
+	// 6 s: Xorg and the four cc1plus (started at 5 s) are running; nothing is under pressure yet.
+	for (let t = 0; t < 600; t++) m.step();
+	m.drainEvents();
+	const oomd = new SystemdOomd(m.memcg, m.tasks, m.lifecycle, m.events, {
+		memoryPressure: [{path: '/user.slice'}],
+		swap: [],
+	});
+	const user = m.memcg.idOf('/user.slice');
+	const session = m.memcg.idOf(SESSION);
+	// /user.slice's full avg10 pinned at 70.00 % (fixed point 70 × 2048).
+	const pin = () => {
+		m.memcg.psiFull[user]!.avgs[0] = 70 * FIXED_1;
+	};
+	return {m, oomd, session, pin};
+}
+
+describe('systemd-oomd', () => {
+	it('kills the session 30 s after the first poll above 60 %, with pgscan rising in it', () => {
+		const {m, oomd, session, pin} = setup();
+		let killedAt = -1;
+		for (let s = 1; s <= 40 && killedAt < 0; s++) {
+			pin();
+			m.memcg.countMemcg(session, STAT_PGSCAN, 100); // reclaim scans 100 pages a second in the session
+			oomd.pollPressure(s * S, s * 100);
+			if (m.drainEvents().some((e) => e.kind === 'oom-kill')) killedAt = s;
+		}
+		// First above at 1 s; 31 − 1 = 30 s ≥ DefaultMemoryPressureDurationSec.
+		expect(killedAt).toBe(31);
+		expect(m.liveProcs().map((p) => p.name)).toEqual(['Xorg']);
+		expect(oomd.kills).toBe(1);
+	});
+
+	it('no reclaim activity in the last 30 s: no kill (it would not help)', () => {
+		const {m, oomd, pin} = setup();
+		for (let s = 1; s <= 60; s++) {
+			pin();
+			oomd.pollPressure(s * S, s * 100);
+		}
+		expect(m.drainEvents().filter((e) => e.kind === 'oom-kill')).toEqual([]);
+		expect(m.liveProcs()).toHaveLength(5);
+	});
+
+	it('reclaim counted above the leaves still counts; a leaf at pgscan rate 0 with memory in it is chosen', () => {
+		const {m, oomd, pin} = setup();
+		const user = m.memcg.idOf('/user.slice/user-1000.slice');
+		// Scans counted in /user.slice/user-1000.slice itself reach the tree's pgscan but no leaf's:
+		// the session leaf has rate 0 but memory.current > 0, so it is still the one chosen.
+		const kills: number[] = [];
+		for (let s = 1; s <= 60; s++) {
+			pin();
+			m.memcg.countMemcg(user, STAT_PGSCAN, 10);
+			oomd.pollPressure(s * S, s * 100);
+			for (const e of m.drainEvents()) {
+				if (e.kind !== 'oom-kill') continue;
+				kills.push(s);
+				expect(e.memcg).toBe(SESSION);
+				expect(e.lines[0]).toBe(
+					`systemd-oomd[${OOMD_PID}]: Killed ${SESSION} due to memory pressure for /user.slice being 70.00% > 60.00% for > 30s with reclaim activity`,
+				);
+			}
+		}
+		// Killed at 31 s; the empty session is no candidate afterwards (nothing left to kill).
+		expect(kills).toEqual([31]);
+	});
+
+	it('ManagedOOMSwap=kill on /: at 90 % of memory and swap used, the leaf with the most swap goes', () => {
+		const {m, session} = setup();
+		const oomd = new SystemdOomd(m.memcg, m.tasks, m.lifecycle, m.events, {memoryPressure: [], swap: ['/']});
+		const G = 2 ** 30;
+		// 4 GiB swap: a candidate needs more than 5 % = 214748364 bytes = 52429 pages (of 4096 bytes).
+		m.memcg.swapUsage[session] = 60_000; // 245760000 bytes
+		const gdm = m.memcg.idOf('/system.slice/gdm.service');
+		m.memcg.swapUsage[gdm] = 10_000;
+		const sys = {memTotal: 2 * G, memUsed: 2 * G - 100e6, swapTotal: 4 * G, swapUsed: 4 * G - 100e6};
+		// Swap 30 % free: no action.
+		oomd.pollSwap({...sys, swapUsed: 0.7 * 4 * G}, 700);
+		expect(m.drainEvents().filter((e) => e.kind === 'oom-kill')).toEqual([]);
+		oomd.pollSwap(sys, 700);
+		const kills = m.drainEvents().filter((e) => e.kind === 'oom-kill');
+		expect(kills.map((e) => e.kind === 'oom-kill' && e.memcg)).toEqual([SESSION]);
+		expect(m.liveProcs().map((p) => p.name)).toEqual(['Xorg']);
+	});
+});
