@@ -195,6 +195,11 @@ export class PageTable {
 		return this.blocks;
 	}
 
+	/** Blocks the host has allocated (in use and spare): what pageTableBytes bounds. */
+	get poolBlocks(): number {
+		return this.pool.length / PTES_PER_TABLE;
+	}
+
 	/** Forget every entry and table page (exit_mmap: the caller freed the frames). */
 	clear(): void {
 		this.dir.fill(0);
@@ -238,9 +243,10 @@ export class PageTable {
 	private newBlock(span: number): number {
 		const need = (this.blocks + 1) * PTES_PER_TABLE;
 		if (need > this.pool.length) {
-			// An eighth more each time (a block at a time while small): the host holds at most 9/8 of the
-			// blocks in use, and one more (pageTableBytes).
-			const size = Math.max(need, this.pool.length + ((this.pool.length >>> 3) & ~MASK));
+			// An eighth more each time (a block at a time while small), never more blocks than spans: the
+			// host holds at most blocks + floor(blocks / 8), and no more than a dense table (pageTableBytes).
+			const grown = Math.max(need, this.pool.length + ((this.pool.length >>> 3) & ~MASK));
+			const size = Math.min(grown, Math.max(need, this.dir.length * PTES_PER_TABLE));
 			const pool = new Int32Array(size);
 			pool.set(this.pool);
 			this.pool = pool;
@@ -265,7 +271,9 @@ function extend(a: Int32Array, length: number): Int32Array {
  * Host bytes of a PageTable over `vpns` virtual pages (sim/host-cost.ts) of which at most `touched`
  * pages are ever touched: the directory and PTE-page slot per 2 MiB span (two Int32), the PMD and PUD
  * slots, and an entry (Int32) and stamp (Uint16) for each page of every span touched, each touched
- * page in a span of its own at worst (the pool grows by an eighth: 9/8 of that).
+ * page in a span of its own at worst. The pool grows a block at a time while under 8 blocks and by an
+ * eighth of its blocks after, but never past one block per span (newBlock): it holds at most
+ * min(spans, blocks + floor(blocks / 8)) blocks.
  */
 export function pageTableBytes(vpns: number, touched: number): number {
 	const spans = ceilDiv(vpns, PTES_PER_TABLE);
@@ -273,6 +281,6 @@ export function pageTableBytes(vpns: number, touched: number): number {
 	return (
 		spans * 8 +
 		(ceilDiv(spans, SPANS_PER_PMD) + ceilDiv(spans, SPANS_PER_PUD)) * 4 +
-		Math.ceil((9 * blocks) / 8) * PTES_PER_TABLE * 6
+		Math.min(spans, blocks + Math.floor(blocks / 8)) * PTES_PER_TABLE * 6
 	);
 }

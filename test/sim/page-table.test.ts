@@ -8,6 +8,7 @@ import {
 	mkPresent,
 	mkSwapEntry,
 	PageTable,
+	pageTableBytes,
 	PTE_NONE,
 	PTES_PER_TABLE,
 	presentFrame,
@@ -90,6 +91,26 @@ describe('PageTable (sparse host storage)', () => {
 		]);
 		copy.set(700, mkPresent(2)); // a third block after load grows the pool
 		expect(copy.get(700)).toBe(mkPresent(2));
+	});
+
+	it('holds no more host blocks than pageTableBytes allows: one block per span touched, an eighth more once large', () => {
+		// Worked by hand: a block is 512 entries × (4 B entry + 2 B stamp) = 3072 B. The pool grows one
+		// block at a time below 8 blocks and by an eighth of its blocks after, so touching one page in
+		// each of k spans holds at most k + floor(k / 8) blocks: 1 span → 1 block, 8 → 9, 17 → 19 (17 → 18 at
+		// the growth from 16, plus 2 of 16/8: the bound), never more than one per span. Directory and PTE-page slots: 2 × 4 B per span.
+		const vpns = 64 * PTES_PER_TABLE;
+		expect(pageTableBytes(vpns, 1)).toBe(64 * 8 + 2 * 4 + 1 * 3072);
+		expect(pageTableBytes(vpns, 8)).toBe(64 * 8 + 2 * 4 + 9 * 3072);
+		expect(pageTableBytes(vpns, 17)).toBe(64 * 8 + 2 * 4 + 19 * 3072);
+		// Every span touched: exactly one block per span, no spare (a dense table's cost).
+		expect(pageTableBytes(vpns, vpns)).toBe(64 * 8 + 2 * 4 + 64 * 3072);
+		for (let k = 1; k <= 64; k++) {
+			const pt = new PageTable(vpns);
+			for (let s = 0; s < k; s++) pt.set(s * PTES_PER_TABLE + (s % 7), mkPresent(s));
+			expect(pt.hostBlocks).toBe(k);
+			expect(pt.poolBlocks).toBeLessThanOrEqual(Math.min(64, k + Math.floor(k / 8)));
+			expect(pt.poolBlocks).toBeGreaterThanOrEqual(k);
+		}
 	});
 
 	it('VmPTE counts PTE, PMD and PUD pages (mm_pgtables_bytes); PageTables the PGD too', () => {
