@@ -146,6 +146,8 @@ describe('host cost: the budget knows every array a machine holds', () => {
 		// (at most 200 of the 512), so the host holds what was touched, not the 1 GiB.
 		expect(p.pt.hostBlocks).toBeGreaterThan(0);
 		expect(p.pt.hostBlocks).toBeLessThanOrEqual(200);
-		expect(p.pt.poolBlocks).toBeLessThanOrEqual(Math.min(512, p.pt.hostBlocks + Math.floor(p.pt.hostBlocks / 8)));
+		expect(p.pt.poolBlocks).toBeLessThanOrEqual(
+			Math.min(512, p.pt.hostBlocks + Math.floor(p.pt.hostBlocks / 8)),
+		);
 	});
 });

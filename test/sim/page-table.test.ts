@@ -8,9 +8,9 @@ import {
 	mkPresent,
 	mkSwapEntry,
 	PageTable,
-	pageTableBytes,
 	PTE_NONE,
 	PTES_PER_TABLE,
+	pageTableBytes,
 	presentFrame,
 	swapEntrySlot,
 } from '../../source/sim/page-table.js';
