@@ -18,6 +18,7 @@ import type {Proc} from './process.js';
 import {SLOT_FREE, SLOT_ZSWAP} from './swap.js';
 import {PAGE_SIZE} from './units.js';
 import {REGION_ANON} from './vma.js';
+import {OWNER_PAGE_TABLE} from './zone.js';
 
 const KIND_NAMES = ['free', 'anon', 'file', 'shmem', 'kernel', 'zpool'];
 
@@ -146,16 +147,18 @@ function checkBuddy(m: Machine, errors: string[]): void {
 function checkProcess(m: Machine, p: Proc, errors: string[]): {anon: number; tables: number} {
 	const frames = m.zone.frames;
 	const swap = m.swapfile.area;
-	const pte = p.pt.pte;
+	const pt = p.pt;
 	const who = `${p.name}[${p.pid}]`;
 	let anon = 0;
 	let swapped = 0;
 	let zswapped = 0;
 	for (const r of p.regions) {
 		if (r.kind !== REGION_ANON) continue;
-		const end = Math.min(r.startVpn + r.pages, pte.length);
-		for (let v = r.startVpn; v < end; v++) {
-			const e = pte[v]!;
+		const end = Math.min(r.startVpn + r.pages, pt.covered);
+		for (let v = pt.skip(r.startVpn, end); v < end; v = pt.next(v, end)) {
+			const e = pt.get(v);
+			if (e !== 0 && pt.tables[pt.tableOf(v)] === 0)
+				errors.push(`${who} vpn ${v} has an entry and no PTE page`);
 			if (e > 0) {
 				const f = presentFrame(e);
 				if (frames.kind[f] !== FRAME_ANON || frames.owner[f] !== p.slot || frames.index[f] !== v) {
@@ -171,11 +174,7 @@ function checkProcess(m: Machine, p: Proc, errors: string[]): {anon: number; tab
 			}
 		}
 	}
-	const tables = p.pt.tables;
-	let held = 0;
-	for (let c = 0; c < tables.length; c++) if (tables[c]! > 0) held++;
-	if (held !== p.pt.nTables)
-		errors.push(`${who} counts ${p.pt.nTables} page-table pages, its page table holds ${held}`);
+	const held = checkPageTable(m, p, errors);
 	if (anon !== p.rssAnon) errors.push(`${who} rssAnon ${p.rssAnon}, page table says ${anon}`);
 	if (swapped !== p.swapEnts) errors.push(`${who} swapEnts ${p.swapEnts}, page table says ${swapped}`);
 	if (zswapped !== p.zswapEnts) errors.push(`${who} zswapEnts ${p.zswapEnts}, page table says ${zswapped}`);
@@ -191,6 +190,48 @@ function checkProcess(m: Machine, p: Proc, errors: string[]): {anon: number; tab
 }
 
 /**
+ * The table pages of every level (page-table.ts): each is a kernel frame owned by the page tables,
+ * each level's count is the pages it holds, and each table hangs under one of the level above (a PTE
+ * page under a PMD page, a PMD page under a PUD page, all under the PGD). Returns the pages held.
+ */
+function checkPageTable(m: Machine, p: Proc, errors: string[]): number {
+	const pt = p.pt;
+	const {kind, owner} = m.zone.frames;
+	const who = `${p.name}[${p.pid}]`;
+	const isTablePage = (e: number): boolean => {
+		const f = presentFrame(e);
+		return kind[f] === FRAME_KERNEL && owner[f] === OWNER_PAGE_TABLE;
+	};
+	let held = 0;
+	const levels = [
+		{name: 'PTE', table: pt.tables, count: pt.nTables, parent: (i: number) => pt.pmds[pt.pmdOf(i)]},
+		{name: 'PMD', table: pt.pmds, count: pt.nPmds, parent: (i: number) => pt.puds[(i / 512) | 0]},
+		{name: 'PUD', table: pt.puds, count: pt.nPuds, parent: () => pt.pgd},
+	];
+	for (const level of levels) {
+		let n = 0;
+		for (let i = 0; i < level.table.length; i++) {
+			const e = level.table[i]!;
+			if (e === 0) continue;
+			n++;
+			if (!isTablePage(e))
+				errors.push(`${who} ${level.name} page ${i} is frame ${presentFrame(e)}, not a page-table page`);
+			if (level.parent(i) === 0)
+				errors.push(`${who} ${level.name} page ${i} hangs under no table of the level above`);
+		}
+		if (n !== level.count)
+			errors.push(`${who} counts ${level.count} ${level.name} pages, its page table holds ${n}`);
+		held += n;
+	}
+	if (pt.pgd !== 0) {
+		held++;
+		if (!isTablePage(pt.pgd))
+			errors.push(`${who} PGD is frame ${presentFrame(pt.pgd)}, not a page-table page`);
+	}
+	return held;
+}
+
+/**
  * Shared mappings (rmap.ts): each process's RssFile and RssShmem count its PTEs mapping file and shmem
  * pages, each such PTE maps its object's page at its offset, and every page's _mapcount is the PTEs
  * mapping it less one.
@@ -200,15 +241,17 @@ function checkSharedMappings(m: Machine, errors: string[]): void {
 	const ptes = new Int32Array(m.totalPages);
 	for (const p of m.tasks.procs) {
 		if (!p || p.exited) continue;
-		const pte = p.pt.pte;
+		const pt = p.pt;
 		let file = 0;
 		let shmem = 0;
 		for (const r of p.regions) {
 			if (r.kind === REGION_ANON) continue;
-			const end = Math.min(r.startVpn + r.pages, pte.length);
-			for (let v = r.startVpn; v < end; v++) {
-				const e = pte[v]!;
+			const end = Math.min(r.startVpn + r.pages, pt.covered);
+			for (let v = pt.skip(r.startVpn, end); v < end; v = pt.next(v, end)) {
+				const e = pt.get(v);
 				if (e <= 0) continue;
+				if (pt.tables[pt.tableOf(v)] === 0)
+					errors.push(`${p.name}[${p.pid}] vpn ${v} is mapped with no PTE page`);
 				const f = presentFrame(e);
 				if (frames.owner[f] !== r.objectId || frames.index[f] !== v - r.startVpn)
 					errors.push(`${p.name}[${p.pid}] vpn ${v} maps frame ${f}, not its object's page`);

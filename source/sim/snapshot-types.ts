@@ -1,5 +1,6 @@
 // A read-only picture of the machine at one tick. Views, headless output and tests read only this.
 import type {OomCandidate, SimEvent} from './events.js';
+import type {PageTableLevels} from './page-table.js';
 import type {Meminfo, Vmstat, Zoneinfo} from './proc-names.js';
 import type {SmapsRollup} from './smaps.js';
 import type {Compressor, RegionKind, SwapDeviceKind, Sysctls} from './spec.js';
@@ -53,6 +54,8 @@ export interface ProcessSnapshot {
 	vsize: number;
 	/** VmPTE, bytes. */
 	pgtablesBytes: number;
+	/** Page-table pages per level (pgd, pud, pmd, pte): why the tables of a sparse address space grow. */
+	pageTables: PageTableLevels;
 	minflt: number;
 	majflt: number;
 	/** Faults over the last simulated second. */

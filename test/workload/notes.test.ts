@@ -47,7 +47,7 @@ const ANCHORS: Record<string, Anchor[]> = {
 	thrash: [
 		a(40, 'process-start', 0, 0, {name: 'batch'}),
 		a(50, 'kswapd-wake', -1, 1, {first: true}),
-		a(67, 'direct-reclaim', -1, 1, {first: true}),
+		a(55, 'direct-reclaim', -1, 1, {first: true}),
 		a(150, 'process-exit', 0, 0, {name: 'batch'}),
 	],
 	zswap: [a(28, 'kswapd-wake', -1, 1, {first: true}), a(240, 'command', 0, 0), a(300, 'command', 0, 0)],
