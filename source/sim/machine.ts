@@ -38,6 +38,7 @@ import {SwapArea} from './swap.js';
 import {Swapfile} from './swapfile.js';
 import {TaskList} from './task-list.js';
 import {bytesToPages, TICK_US, TICKS_PER_SECOND} from './units.js';
+import {UserspaceOom} from './userspace-oom.js';
 import {REGION_FILE, REGION_SHMEM} from './vma.js';
 import {Vmscan} from './vmscan.js';
 import {WorkloadRunner} from './workload-runner.js';
@@ -96,6 +97,8 @@ export class Machine {
 	/** memory.high: the pages each task owes over it and the throttles in progress. */
 	readonly memcgHigh: MemcgHigh;
 	readonly memcgPsi: MemcgPsi;
+	/** systemd-oomd or earlyoom, if one runs (their kills are not the kernel's: vmstat oom_kill stays the kernel's). */
+	readonly userspaceOom: UserspaceOom;
 	readonly pageAlloc: PageAlloc;
 
 	// Faults, the page cache, writeback; the workload; accounting.
@@ -171,6 +174,7 @@ export class Machine {
 		this.balloon = new Balloon(core, pageAlloc);
 		this.psi = new Psi(spec.cpus);
 		this.memcgPsi = new MemcgPsi(memcg, spec.cpus);
+		this.userspaceOom = new UserspaceOom(core, memcg, this.lifecycle, swapfile, workload);
 		this.runner = new WorkloadRunner(
 			core,
 			workload,
@@ -233,6 +237,8 @@ export class Machine {
 		// The narration first, then what it narrates (a note changes nothing in the machine).
 		this.runner.runNotes();
 		if (tick % TICKS_PER_SECOND === 0) this.runner.rollSecond();
+		// systemd-oomd / earlyoom wake on their own timers and read what the last tick left.
+		this.userspaceOom.run();
 		this.oom.reap();
 		this.memcgOom.reap();
 		this.lifecycle.startAndStop();
