@@ -245,7 +245,6 @@ export function takeSnapshot(m: Machine, options: SnapshotOptions = {}): Snapsho
 	vmstat.nr_swapcached = swapCached;
 	vmstat.nr_zspages = k[FRAME_ZPOOL]!;
 	const area = m.swapfile.area;
-	const userspaceOom = m.userspaceOom.snapshot();
 	return {
 		tick: m.tick,
 		time: ticksToSeconds(m.tick),
@@ -302,6 +301,6 @@ export function takeSnapshot(m: Machine, options: SnapshotOptions = {}): Snapsho
 			),
 		events: (options.events ?? true) ? m.events.drain() : [],
 		...(m.memcg.enabled ? {cgroups: cgroupSnapshots(m, psiLine)} : {}),
-		...(userspaceOom ? {userspaceOom} : {}),
+		...m.userspaceOom.snapshotPart(),
 	};
 }

@@ -234,6 +234,12 @@ export class UserspaceOom extends CoreModule {
 		};
 	}
 
+	/** The snapshot's `userspaceOom` field, or nothing at all in the default state. */
+	snapshotPart(): {userspaceOom?: UserspaceOomSnapshot} {
+		const userspaceOom = this.snapshot();
+		return userspaceOom ? {userspaceOom} : {};
+	}
+
 	private isDefault(): boolean {
 		return this.killer === 'none' && this.oomdKills === 0 && this.earlyoomKills === 0;
 	}
