@@ -2,8 +2,9 @@
 // systemd-oomd`, ManagedOOMMemoryPressure=kill on /user.slice), stepped by the machine itself
 // (source/sim/userspace-oom.ts): the session is killed about 30 s after /user.slice's pressure crossed
 // 60 %, Xorg lives, and the kernel's OOM killer never fires. The same file with `userspace_oom: none`
-// is the freeze: no OOM kill of any kind for 3 minutes. With earlyoom nothing is killed either:
-// MemAvailable is at 0 % but free swap stays above 97 % (4 GiB of HDD swap fills at ~6 MiB/s), and
+// is the freeze: no OOM kill of any kind for 3 minutes. With earlyoom nothing is killed either, and
+// that is earlyoom's rule, not a gap: MemAvailable is at 0 % but free swap stays above 97 % (the HDD
+// swap fills at under 1 MiB/s, and the heaps need less than half of its 4 GiB even when whole), and
 // earlyoom acts only when both are at or below its limits (-m 10 -s 10).
 import {describe, expect, it} from 'vitest';
 import type {SimEvent} from '../../../source/sim/events.js';
