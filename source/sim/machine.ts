@@ -2,7 +2,8 @@
 // (step()). Every kernel idea lives in its own module, named after the file of mm/ it models, with
 // its own state and its save/load: zone.ts (frames, free list, watermarks), page-alloc.ts,
 // vmscan.ts, kswapd.ts, workingset.ts, swapfile.ts, zswap.ts, zram.ts, page-writeback.ts, memory.ts,
-// filemap.ts, shmem.ts, rmap.ts, oom.ts, psi.ts, balloon.ts, lifecycle.ts, workload-runner.ts.
+// filemap.ts, shmem.ts, rmap.ts, oom.ts, psi.ts, balloon.ts, lifecycle.ts, workload-runner.ts, and the
+// userspace OOM killer it runs, if any (userspace-oom.ts: systemd-oomd or earlyoom).
 // Pure and deterministic: all randomness comes from this.rng, all time from this.clock.
 import {Balloon} from './balloon.js';
 import {BlockDevice} from './block-device.js';
