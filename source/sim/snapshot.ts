@@ -22,6 +22,7 @@ import type {ProcessSnapshot, PsiLine, RegionSnapshot, Snapshot} from './snapsho
 import {SLOT_ZSWAP} from './swap.js';
 import {KIB, PAGE_SIZE, pagesToKb, ticksToSeconds} from './units.js';
 import {REGION_ANON, REGION_FILE, totalVm} from './vma.js';
+import {siMemAvailable} from './watermarks.js';
 
 export function psiLine(s: PsiLineState): PsiLine {
 	return {
@@ -40,8 +41,7 @@ export function meminfo(m: Machine): Meminfo {
 	const wm = zone.wm;
 	const free = k[FRAME_FREE]!;
 	const fileLru = lru.activeFile + lru.inactiveFile;
-	// si_mem_available(): free − reserve + the reclaimable half of the page cache.
-	const available = Math.max(0, free - wm.high + (fileLru - Math.min(Math.floor(fileLru / 2), wm.low)));
+	const available = siMemAvailable(free, fileLru, wm);
 	const swapTotal = m.swapfile.totalPages;
 	let pgtables = 0;
 	let unevictable = 0;
@@ -298,5 +298,6 @@ export function takeSnapshot(m: Machine, options: SnapshotOptions = {}): Snapsho
 			),
 		events: (options.events ?? true) ? m.events.drain() : [],
 		...(m.memcg.enabled ? {cgroups: cgroupSnapshots(m, psiLine)} : {}),
+		...m.userspaceOom.snapshotPart(),
 	};
 }
