@@ -69,6 +69,8 @@ const ANCHORS: Record<string, Anchor[]> = {
 		a(21, 'kswapd-wake', -1, 1, {first: true}),
 		a(22, 'direct-reclaim', -1, 1, {first: true}),
 	],
+	// The hugetlb pool's sysctl at 40 s, which the 40 s note narrates.
+	fragmentation: [a(40, 'command', 0, 0)],
 	'memory-high': [a(40, 'command', 0, 0)],
 	'noisy-neighbour': [
 		a(15, 'process-start', 0, 0, {name: 'etl'}),
