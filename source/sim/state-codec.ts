@@ -86,6 +86,8 @@ function machineState(m: Machine, events: boolean) {
 			kswapdFailures: vmscan.kswapdFailures,
 			kswapdNapUntil: kswapd.kswapdNapUntil,
 			kswapdReclaimed: kswapd.kswapdReclaimed,
+			...(kswapd.kswapdOrder ? {kswapdOrder: kswapd.kswapdOrder} : {}),
+			...m.kcompactd.save(),
 			zswapBytes: zs.zswapBytes,
 			zswapStored: zswap.zswapStored,
 			zswapFull: zswap.zswapFull,
@@ -97,6 +99,8 @@ function machineState(m: Machine, events: boolean) {
 			nrSwapCached: swapfile.nrSwapCached,
 			...lruvecScalars,
 			balloonPages: zone.balloonPages,
+			// Only with a hugetlb pool, so a state without one keeps its layout.
+			...(zone.hugetlbPages > 0 ? {hugetlbPages: zone.hugetlbPages} : {}),
 			balloonTarget: m.balloon.save().balloonTarget,
 			oomVictim: oom.oomVictim,
 			oomVictimTick: oom.oomVictimTick,
@@ -165,6 +169,7 @@ function loadModules(m: Machine, s: MachineState, ownPolicy = true): void {
 	m.zswap.load(sc);
 	m.zram?.load(sc);
 	m.kswapd.load(sc);
+	m.kcompactd.load(sc);
 	m.vmscan.load({kswapdFailures: sc.kswapdFailures, reclaimCostUs: s.reclaimCostUs});
 	m.rmap.load(sc);
 	m.balloon.load(sc);

@@ -88,6 +88,9 @@ const machineArb = fc
 				overcommit_memory: g.overcommit,
 				overcommit_ratio: g.overcommitRatio,
 				page_cluster: g.pageCluster,
+				extfrag_threshold: 500,
+				compaction_proactiveness: 20,
+				nr_hugepages: 0,
 				min_ttl_ms: g.minTtl,
 			},
 			policy: g.policy,
@@ -213,6 +216,10 @@ const SYSCTL_VALUES: Record<SysctlName, fc.Arbitrary<number>> = {
 	user_reserve_kbytes: fc.integer({min: 0, max: 262144}),
 	page_cluster: fc.integer({min: 0, max: 5}),
 	min_ttl_ms: fc.integer({min: 0, max: 2000}),
+	extfrag_threshold: fc.integer({min: 0, max: 1000}),
+	compaction_proactiveness: fc.integer({min: 0, max: 100}),
+	// Order-9 pages for the hugetlb pool: direct compaction when memory is fragmented.
+	nr_hugepages: fc.integer({min: 0, max: 16}),
 };
 
 /** Commands name pids by index into the live list at the time they run (−1: a pid that does not exist). */
