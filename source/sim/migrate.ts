@@ -55,7 +55,7 @@ export class Migrate extends CoreModule {
 		if (kind === FRAME_ANON) {
 			const p = this.tasks.procs[frames.owner[src]!];
 			const vpn = frames.index[src]!;
-			if (p && p.pt.pte[vpn] === mkPresent(src)) p.pt.pte[vpn] = mkPresent(dst);
+			if (p && vpn < p.pt.covered && p.pt.get(vpn) === mkPresent(src)) p.pt.set(vpn, mkPresent(dst));
 		} else {
 			this.moveFilePage(frames.owner[src]!, frames.index[src]!, src, dst);
 		}
@@ -73,11 +73,11 @@ export class Migrate extends CoreModule {
 		if (this.zone.mapcount[dst]! < 0) return;
 		for (const p of this.tasks.procs) {
 			if (!p || p.exited) continue;
-			const pte = p.pt.pte;
+			const pt = p.pt;
 			for (const r of p.regions) {
 				if (r.objectId !== objectId || off >= r.pages) continue;
 				const vpn = r.startVpn + off;
-				if (vpn < pte.length && pte[vpn] === from) pte[vpn] = to;
+				if (vpn < pt.covered && pt.get(vpn) === from) pt.set(vpn, to);
 			}
 		}
 	}

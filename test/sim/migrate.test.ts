@@ -29,7 +29,7 @@ describe('migrate_folio_move', () => {
 		const m = new Machine(workload([mapper('a'), mapper('b', 1)], {ram: 64 * MIB}), {seed: 1});
 		for (let t = 0; t < 200; t++) m.step();
 		const [a, b] = m.liveProcs();
-		const src = presentFrame(a!.pt.pte[5]!);
+		const src = presentFrame(a!.pt.get(5)!);
 		expect(m.zone.frames.kind[src]).toBe(FRAME_FILE);
 		expect(m.zone.mapcount[src]).toBe(1);
 		const migrate = new Migrate(m, m.memcg);
@@ -37,7 +37,7 @@ describe('migrate_folio_move', () => {
 		const dst = m.zone.rmqueue(MIGRATE_MOVABLE);
 		const free = m.zone.freePages;
 		migrate.move(src, dst);
-		expect([a!.pt.pte[5], b!.pt.pte[5]]).toEqual([mkPresent(dst), mkPresent(dst)]);
+		expect([a!.pt.get(5), b!.pt.get(5)]).toEqual([mkPresent(dst), mkPresent(dst)]);
 		expect(m.files.files[0]!.cache[5]).toBe(mkPresent(dst));
 		expect(m.zone.mapcount[dst]).toBe(1);
 		expect(m.zone.frames.index[dst]).toBe(5);
@@ -54,12 +54,12 @@ describe('migrate_folio_move', () => {
 		for (let t = 0; t < 200; t++) m.step();
 		const [a] = m.liveProcs();
 		const vpn = a!.regions[1]!.startVpn + 3;
-		const src = presentFrame(a!.pt.pte[vpn]!);
+		const src = presentFrame(a!.pt.get(vpn)!);
 		expect(m.zone.frames.kind[src]).toBe(FRAME_ANON);
 		const rss = a!.rssAnon;
 		const dst = m.zone.rmqueue(MIGRATE_MOVABLE);
 		new Migrate(m, m.memcg).move(src, dst);
-		expect(a!.pt.pte[vpn]).toBe(mkPresent(dst));
+		expect(a!.pt.get(vpn)).toBe(mkPresent(dst));
 		expect(a!.rssAnon).toBe(rss);
 		expect(checkInvariants(m)).toEqual([]);
 	});
