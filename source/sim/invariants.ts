@@ -55,10 +55,11 @@ function checkMemcg(m: Machine, errors: string[]): void {
 	if (!mc.enabled) return;
 	const n = mc.count;
 	const pages = new Int32Array(n);
-	const frames = m.zone.frames;
-	for (let f = 0; f < mc.memcgOf.length; f++) {
-		const c = mc.memcgOf[f]!;
-		const kind = frames.kind[f]!;
+	const frameKind = m.zone.frames.kind;
+	const memcgOf = mc.memcgOf;
+	for (let f = 0; f < memcgOf.length; f++) {
+		const c = memcgOf[f]!;
+		const kind = frameKind[f]!;
 		if (c < 0) {
 			if (kind === FRAME_ANON || kind === FRAME_FILE || kind === FRAME_SHMEM)
 				errors.push(`frame ${f} (${KIND_NAMES[kind]}) is charged to no memcg`);
@@ -69,10 +70,12 @@ function checkMemcg(m: Machine, errors: string[]): void {
 	}
 	const swapPages = new Int32Array(n);
 	const swap = m.swapfile.area;
-	for (let s = 0; s < mc.swapMemcgOf.length; s++) {
-		const c = mc.swapMemcgOf[s]!;
+	const swapMemcgOf = mc.swapMemcgOf;
+	const slotState = swap?.state;
+	for (let s = 0; s < swapMemcgOf.length; s++) {
+		const c = swapMemcgOf[s]!;
 		if (c < 0) continue;
-		if (swap && swap.state[s] === SLOT_FREE) errors.push(`free swap slot ${s} is still charged`);
+		if (slotState && slotState[s] === SLOT_FREE) errors.push(`free swap slot ${s} is still charged`);
 		swapPages[c]!++;
 	}
 	for (let c = n - 1; c > 0; c--) {
@@ -95,7 +98,8 @@ function checkFrames(m: Machine, errors: string[]): Int32Array {
 	const zone = m.zone;
 	const n = zone.totalPages;
 	const counts = new Int32Array(KIND_NAMES.length);
-	for (let f = 0; f < n; f++) counts[zone.frames.kind[f]!]!++;
+	const kind = zone.frames.kind;
+	for (let f = 0; f < n; f++) counts[kind[f]!]!++;
 	for (let k = 0; k < KIND_NAMES.length; k++) {
 		if (counts[k] !== zone.kindCount[k])
 			errors.push(`${KIND_NAMES[k]}: counted ${zone.kindCount[k]}, frames say ${counts[k]}`);
@@ -119,21 +123,23 @@ function checkFrames(m: Machine, errors: string[]): Int32Array {
 function checkBuddy(m: Machine, errors: string[]): void {
 	const zone = m.zone;
 	const b = zone.buddy;
-	const covered = new Uint8Array(zone.totalPages);
+	const n = zone.totalPages;
+	const kind = zone.frames.kind;
+	const covered = new Uint8Array(n);
 	let pages = 0;
-	for (let f = 0; f < zone.totalPages; f++) {
+	for (let f = 0; f < n; f++) {
 		const order = b.orderOf(f);
 		if (order < 0) continue;
 		const size = 1 << order;
 		pages += size;
 		if (f & (size - 1)) errors.push(`free block ${f} of order ${order} is not aligned`);
 		const buddy = f ^ size;
-		if (order < MAX_ORDER && buddy < zone.totalPages && b.orderOf(buddy) === order)
+		if (order < MAX_ORDER && buddy < n && b.orderOf(buddy) === order)
 			errors.push(`free block ${f} and its buddy ${buddy} (order ${order}) did not merge`);
-		for (let g = f; g < f + size && g < zone.totalPages; g++) {
+		for (let g = f; g < f + size && g < n; g++) {
 			if (covered[g]) errors.push(`frame ${g} is in two free blocks`);
 			covered[g] = 1;
-			if (zone.frames.kind[g] !== FRAME_FREE) errors.push(`frame ${g} is in a free block but not free`);
+			if (kind[g] !== FRAME_FREE) errors.push(`frame ${g} is in a free block but not free`);
 		}
 	}
 	let listed = 0;
@@ -144,9 +150,10 @@ function checkBuddy(m: Machine, errors: string[]): void {
 
 /** A process's counters against its page table. Returns its anon pages and page-table pages. */
 function checkProcess(m: Machine, p: Proc, errors: string[]): {anon: number; tables: number} {
-	const frames = m.zone.frames;
-	const swap = m.swapfile.area;
+	const {kind, owner, index} = m.zone.frames;
+	const slotState = m.swapfile.area?.state;
 	const pte = p.pt.pte;
+	const slot = p.slot;
 	const who = `${p.name}[${p.pid}]`;
 	let anon = 0;
 	let swapped = 0;
@@ -158,16 +165,15 @@ function checkProcess(m: Machine, p: Proc, errors: string[]): {anon: number; tab
 			const e = pte[v]!;
 			if (e > 0) {
 				const f = presentFrame(e);
-				if (frames.kind[f] !== FRAME_ANON || frames.owner[f] !== p.slot || frames.index[f] !== v) {
+				if (kind[f] !== FRAME_ANON || owner[f] !== slot || index[f] !== v) {
 					errors.push(`${who} vpn ${v} maps frame ${f} that is not its anon page`);
 				}
 				anon++;
 			} else if (e < 0) {
 				swapped++;
-				const slot = swapEntrySlot(e);
-				if (!swap || swap.state[slot] === SLOT_FREE)
-					errors.push(`${who} vpn ${v} points at free slot ${slot}`);
-				else if (swap.state[slot] === SLOT_ZSWAP) zswapped++;
+				const s = swapEntrySlot(e);
+				if (!slotState || slotState[s] === SLOT_FREE) errors.push(`${who} vpn ${v} points at free slot ${s}`);
+				else if (slotState[s] === SLOT_ZSWAP) zswapped++;
 			}
 		}
 	}
@@ -196,8 +202,9 @@ function checkProcess(m: Machine, p: Proc, errors: string[]): {anon: number; tab
  * mapping it less one.
  */
 function checkSharedMappings(m: Machine, errors: string[]): void {
-	const frames = m.zone.frames;
-	const ptes = new Int32Array(m.totalPages);
+	const {kind, owner, index} = m.zone.frames;
+	const n = m.totalPages;
+	const ptes = new Int32Array(n);
 	for (const p of m.tasks.procs) {
 		if (!p || p.exited) continue;
 		const pte = p.pt.pte;
@@ -205,15 +212,17 @@ function checkSharedMappings(m: Machine, errors: string[]): void {
 		let shmem = 0;
 		for (const r of p.regions) {
 			if (r.kind === REGION_ANON) continue;
-			const end = Math.min(r.startVpn + r.pages, pte.length);
-			for (let v = r.startVpn; v < end; v++) {
+			const start = r.startVpn;
+			const objectId = r.objectId;
+			const end = Math.min(start + r.pages, pte.length);
+			for (let v = start; v < end; v++) {
 				const e = pte[v]!;
 				if (e <= 0) continue;
 				const f = presentFrame(e);
-				if (frames.owner[f] !== r.objectId || frames.index[f] !== v - r.startVpn)
+				if (owner[f] !== objectId || index[f] !== v - start)
 					errors.push(`${p.name}[${p.pid}] vpn ${v} maps frame ${f}, not its object's page`);
 				ptes[f]!++;
-				if (frames.kind[f] === FRAME_SHMEM) shmem++;
+				if (kind[f] === FRAME_SHMEM) shmem++;
 				else file++;
 			}
 		}
@@ -222,8 +231,8 @@ function checkSharedMappings(m: Machine, errors: string[]): void {
 			errors.push(`${p.name}[${p.pid}] rssShmem ${p.rssShmem}, page table says ${shmem}`);
 	}
 	const mapcount = m.zone.mapcount;
-	for (let f = 0; f < m.totalPages; f++) {
-		const k = frames.kind[f];
+	for (let f = 0; f < n; f++) {
+		const k = kind[f];
 		if (k !== FRAME_FILE && k !== FRAME_SHMEM) continue;
 		if (mapcount[f]! + 1 !== ptes[f])
 			errors.push(`frame ${f} _mapcount ${mapcount[f]}, mapped by ${ptes[f]} PTEs`);
@@ -232,20 +241,18 @@ function checkSharedMappings(m: Machine, errors: string[]): void {
 
 /** Each cached frame is its object's page, and the page cache holds every file and shmem frame. */
 function checkPageCache(m: Machine, counts: Int32Array, errors: string[]): void {
-	const frames = m.zone.frames;
+	const {kind: frameKind, owner, index} = m.zone.frames;
 	let cached = 0;
 	for (const obj of m.files.files) {
+		const cache = obj.cache;
+		const id = obj.id;
 		for (let o = 0; o < obj.pages; o++) {
-			const c = obj.cache[o]!;
+			const c = cache[o]!;
 			if (c <= 0) continue;
 			cached++;
 			const f = presentFrame(c);
-			const kind = frames.kind[f];
-			if (
-				(kind !== FRAME_FILE && kind !== FRAME_SHMEM) ||
-				frames.owner[f] !== obj.id ||
-				frames.index[f] !== o
-			) {
+			const kind = frameKind[f];
+			if ((kind !== FRAME_FILE && kind !== FRAME_SHMEM) || owner[f] !== id || index[f] !== o) {
 				errors.push(`${obj.name}:${o} points at frame ${f} holding something else`);
 			}
 		}
@@ -262,9 +269,11 @@ function checkDirty(m: Machine, errors: string[]): void {
 	const {kind, flags} = m.zone.frames;
 	let dirty = 0;
 	let writeback = 0;
-	for (let f = 0; f < m.zone.totalPages; f++) {
-		if (kind[f] === FRAME_FILE && flags[f]! & PG_DIRTY) dirty++;
-		if (flags[f]! & PG_WRITEBACK) writeback++;
+	const n = m.zone.totalPages;
+	for (let f = 0; f < n; f++) {
+		const fl = flags[f]!;
+		if (kind[f] === FRAME_FILE && fl & PG_DIRTY) dirty++;
+		if (fl & PG_WRITEBACK) writeback++;
 	}
 	if (dirty !== m.writeback.nrDirty) errors.push(`nr_dirty ${m.writeback.nrDirty}, frames say ${dirty}`);
 	if (writeback !== m.writeback.nrWriteback)
@@ -276,7 +285,8 @@ function checkCounters(m: Machine, errors: string[]): void {
 	const swap = m.swapfile.area;
 	if (swap) {
 		let used = 0;
-		for (let s = 0; s < swap.total; s++) if (swap.state[s] !== SLOT_FREE) used++;
+		const {state, total} = swap;
+		for (let s = 0; s < total; s++) if (state[s] !== SLOT_FREE) used++;
 		if (used !== swap.used) errors.push(`swap used ${swap.used}, slots say ${used}`);
 	}
 	for (const [k, v] of Object.entries(m.vm))
