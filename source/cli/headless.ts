@@ -6,7 +6,7 @@ import type {Steppable} from '../record/stepper.js';
 import type {Machine} from '../sim/machine.js';
 import {takeSnapshot} from '../sim/snapshot.js';
 import type {Snapshot} from '../sim/snapshot-types.js';
-import {MIB, PAGE_SIZE, pagesToKb, TICKS_PER_SECOND} from '../sim/units.js';
+import {MIB, PAGE_SIZE, pagesToKb, TICKS_PER_SECOND, ticksToSeconds} from '../sim/units.js';
 import {escapeText} from '../text/escape.js';
 import {formatBinary, formatDmesgTime, formatEvent} from '../text/format.js';
 
@@ -65,7 +65,26 @@ export function jsonLine(s: Snapshot): string {
 		})),
 		events: s.events,
 		...(s.cgroups ? {cgroups: s.cgroups.map(cgroupJson)} : {}),
+		...(s.userspaceOom ? {userspace_oom: userspaceOomJson(s.userspaceOom)} : {}),
 	});
+}
+
+/** The userspace OOM killer's state (present once one has run): times in seconds, as `t`. */
+function userspaceOomJson(u: NonNullable<Snapshot['userspaceOom']>) {
+	return {
+		killer: u.killer,
+		kills: u.kills,
+		next_poll: u.nextPollTick === null ? null : ticksToSeconds(u.nextPollTick),
+		ManagedOOMMemoryPressure: u.pressure.map((c) => ({
+			path: c.path,
+			full_avg10: c.fullAvg10,
+			limit: c.limitPercent,
+			duration: c.durationSec,
+			above_since: c.aboveSinceTick === null ? null : ticksToSeconds(c.aboveSinceTick),
+		})),
+		ManagedOOMSwap: u.swap,
+		earlyoom: u.earlyoom,
+	};
 }
 
 /** A cgroup as its files under /sys/fs/cgroup/PATH/ read: sizes in kB, "max" for no limit. */

@@ -42,5 +42,7 @@ export function describeCommand(c: Command): string {
 			return `balloon ${c.bytes < 0 ? '-' : '+'}${mib(Math.abs(c.bytes))}`;
 		case 'set-cgroup':
 			return `${c.path} ${c.file} = ${cgroupValue(c)}`;
+		case 'set-userspace-oom':
+			return `userspace OOM killer: ${c.killer}`;
 	}
 }

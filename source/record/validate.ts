@@ -9,6 +9,7 @@ import {
 	KILL_SIGNALS,
 	type ProcessSpec,
 	type Sysctls,
+	USERSPACE_OOM_KILLERS,
 	type Workload,
 } from '../sim/spec.js';
 import {isSysctlName, SYSCTL_NAMES, SYSCTLS} from '../sim/sysctl.js';
@@ -89,6 +90,7 @@ const COMMAND_KEYS: Record<Command['kind'], readonly string[]> = {
 	'drop-caches': ['kind', 'mode'],
 	balloon: ['kind', 'bytes'],
 	'set-cgroup': ['kind', 'path', 'file', 'value'],
+	'set-userspace-oom': ['kind', 'killer'],
 };
 const COMMAND_KINDS = Object.keys(COMMAND_KEYS) as Command['kind'][];
 const PID_MAX = 2 ** 31 - 1;
@@ -140,6 +142,10 @@ export function validateCommand(v: unknown, path: string): Command {
 			if (!(CGROUP_FILES as readonly unknown[]).includes(v.file))
 				fail(`${path}.file`, `one of ${CGROUP_FILES.join(', ')}`, v.file);
 			if (v.value !== null) integer(v.value, `${path}.value`, 0);
+			break;
+		case 'set-userspace-oom':
+			if (!(USERSPACE_OOM_KILLERS as readonly unknown[]).includes(v.killer))
+				fail(`${path}.killer`, `one of ${USERSPACE_OOM_KILLERS.join(', ')}`, v.killer);
 			break;
 	}
 	return v as Command;

@@ -11,6 +11,7 @@ import type {Command, SysctlName, Sysctls} from './spec.js';
 import {clampSysctl} from './sysctl.js';
 import type {TaskList} from './task-list.js';
 import {MIB, PAGE_SIZE} from './units.js';
+import type {UserspaceOom} from './userspace-oom.js';
 import type {Zone} from './zone.js';
 import type {Zswap} from './zswap.js';
 
@@ -27,6 +28,7 @@ export interface CommandTarget {
 	readonly balloon: Balloon;
 	readonly vm: Vmstat;
 	readonly memcg: Memcontrol;
+	readonly userspaceOom: UserspaceOom;
 }
 
 /** Apply one command now; returns what it did, in one line. */
@@ -93,5 +95,7 @@ export function applyCommand(m: CommandTarget, c: Command): string {
 						: `${Math.round(c.value / MIB)} MiB`;
 			return `${c.path}/${c.file} = ${shown}`;
 		}
+		case 'set-userspace-oom':
+			return m.userspaceOom.set(c.killer);
 	}
 }

@@ -58,9 +58,12 @@ export class Filemap extends CoreModule implements VmOperations {
 		if (region.mmap) {
 			flags[frame]! |= PG_YOUNG;
 			const entry = mkPresent(frame);
-			if (p.pt.pte[vpn] !== entry) {
-				// filemap_map_pages()/filemap_fault() finding the page cached: a minor fault.
-				p.pt.pte[vpn] = entry;
+			if (p.pt.get(vpn) !== entry) {
+				// filemap_map_pages()/filemap_fault() finding the page cached: a minor fault (its PTE
+				// page first, if this is the first page mapped in its 2 MiB).
+				const ptc = this.memory.pteAlloc(p, vpn);
+				if (ptc < 0) return ptc;
+				p.pt.set(vpn, entry);
 				this.rmap.charge(p, frame, false);
 				p.minflt++;
 				p.secMinflt++;
@@ -112,7 +115,7 @@ export class Filemap extends CoreModule implements VmOperations {
 			this.disk.read(this.clock.nowUs, 1 + extra);
 		this.vm.pgpgin += pagesToKb(1 + extra);
 		if (region.mmap) {
-			p.pt.pte[vpn] = mkPresent(frame);
+			p.pt.set(vpn, mkPresent(frame));
 			this.rmap.charge(p, frame, false);
 			this.zone.frames.flags[frame]! |= PG_YOUNG;
 			p.majflt++;

@@ -18,6 +18,7 @@ import type {Proc} from './process.js';
 import {SLOT_FREE, SLOT_ZSWAP} from './swap.js';
 import {PAGE_SIZE} from './units.js';
 import {REGION_ANON} from './vma.js';
+import {OWNER_PAGE_TABLE} from './zone.js';
 
 const KIND_NAMES = ['free', 'anon', 'file', 'shmem', 'kernel', 'zpool'];
 
@@ -55,11 +56,10 @@ function checkMemcg(m: Machine, errors: string[]): void {
 	if (!mc.enabled) return;
 	const n = mc.count;
 	const pages = new Int32Array(n);
-	const frameKind = m.zone.frames.kind;
-	const memcgOf = mc.memcgOf;
-	for (let f = 0; f < memcgOf.length; f++) {
-		const c = memcgOf[f]!;
-		const kind = frameKind[f]!;
+	const frames = m.zone.frames;
+	for (let f = 0; f < mc.memcgOf.length; f++) {
+		const c = mc.memcgOf[f]!;
+		const kind = frames.kind[f]!;
 		if (c < 0) {
 			if (kind === FRAME_ANON || kind === FRAME_FILE || kind === FRAME_SHMEM)
 				errors.push(`frame ${f} (${KIND_NAMES[kind]}) is charged to no memcg`);
@@ -70,12 +70,10 @@ function checkMemcg(m: Machine, errors: string[]): void {
 	}
 	const swapPages = new Int32Array(n);
 	const swap = m.swapfile.area;
-	const swapMemcgOf = mc.swapMemcgOf;
-	const slotState = swap?.state;
-	for (let s = 0; s < swapMemcgOf.length; s++) {
-		const c = swapMemcgOf[s]!;
+	for (let s = 0; s < mc.swapMemcgOf.length; s++) {
+		const c = mc.swapMemcgOf[s]!;
 		if (c < 0) continue;
-		if (slotState && slotState[s] === SLOT_FREE) errors.push(`free swap slot ${s} is still charged`);
+		if (swap && swap.state[s] === SLOT_FREE) errors.push(`free swap slot ${s} is still charged`);
 		swapPages[c]!++;
 	}
 	for (let c = n - 1; c > 0; c--) {
@@ -98,8 +96,7 @@ function checkFrames(m: Machine, errors: string[]): Int32Array {
 	const zone = m.zone;
 	const n = zone.totalPages;
 	const counts = new Int32Array(KIND_NAMES.length);
-	const kind = zone.frames.kind;
-	for (let f = 0; f < n; f++) counts[kind[f]!]!++;
+	for (let f = 0; f < n; f++) counts[zone.frames.kind[f]!]!++;
 	for (let k = 0; k < KIND_NAMES.length; k++) {
 		if (counts[k] !== zone.kindCount[k])
 			errors.push(`${KIND_NAMES[k]}: counted ${zone.kindCount[k]}, frames say ${counts[k]}`);
@@ -123,23 +120,21 @@ function checkFrames(m: Machine, errors: string[]): Int32Array {
 function checkBuddy(m: Machine, errors: string[]): void {
 	const zone = m.zone;
 	const b = zone.buddy;
-	const n = zone.totalPages;
-	const kind = zone.frames.kind;
-	const covered = new Uint8Array(n);
+	const covered = new Uint8Array(zone.totalPages);
 	let pages = 0;
-	for (let f = 0; f < n; f++) {
+	for (let f = 0; f < zone.totalPages; f++) {
 		const order = b.orderOf(f);
 		if (order < 0) continue;
 		const size = 1 << order;
 		pages += size;
 		if (f & (size - 1)) errors.push(`free block ${f} of order ${order} is not aligned`);
 		const buddy = f ^ size;
-		if (order < MAX_ORDER && buddy < n && b.orderOf(buddy) === order)
+		if (order < MAX_ORDER && buddy < zone.totalPages && b.orderOf(buddy) === order)
 			errors.push(`free block ${f} and its buddy ${buddy} (order ${order}) did not merge`);
-		for (let g = f; g < f + size && g < n; g++) {
+		for (let g = f; g < f + size && g < zone.totalPages; g++) {
 			if (covered[g]) errors.push(`frame ${g} is in two free blocks`);
 			covered[g] = 1;
-			if (kind[g] !== FRAME_FREE) errors.push(`frame ${g} is in a free block but not free`);
+			if (zone.frames.kind[g] !== FRAME_FREE) errors.push(`frame ${g} is in a free block but not free`);
 		}
 	}
 	let listed = 0;
@@ -150,38 +145,36 @@ function checkBuddy(m: Machine, errors: string[]): void {
 
 /** A process's counters against its page table. Returns its anon pages and page-table pages. */
 function checkProcess(m: Machine, p: Proc, errors: string[]): {anon: number; tables: number} {
-	const {kind, owner, index} = m.zone.frames;
-	const slotState = m.swapfile.area?.state;
-	const pte = p.pt.pte;
-	const slot = p.slot;
+	const frames = m.zone.frames;
+	const swap = m.swapfile.area;
+	const pt = p.pt;
 	const who = `${p.name}[${p.pid}]`;
 	let anon = 0;
 	let swapped = 0;
 	let zswapped = 0;
 	for (const r of p.regions) {
 		if (r.kind !== REGION_ANON) continue;
-		const end = Math.min(r.startVpn + r.pages, pte.length);
-		for (let v = r.startVpn; v < end; v++) {
-			const e = pte[v]!;
+		const end = Math.min(r.startVpn + r.pages, pt.covered);
+		for (let v = pt.skip(r.startVpn, end); v < end; v = pt.next(v, end)) {
+			const e = pt.get(v);
+			if (e !== 0 && pt.tables[pt.tableOf(v)] === 0)
+				errors.push(`${who} vpn ${v} has an entry and no PTE page`);
 			if (e > 0) {
 				const f = presentFrame(e);
-				if (kind[f] !== FRAME_ANON || owner[f] !== slot || index[f] !== v) {
+				if (frames.kind[f] !== FRAME_ANON || frames.owner[f] !== p.slot || frames.index[f] !== v) {
 					errors.push(`${who} vpn ${v} maps frame ${f} that is not its anon page`);
 				}
 				anon++;
 			} else if (e < 0) {
 				swapped++;
-				const s = swapEntrySlot(e);
-				if (!slotState || slotState[s] === SLOT_FREE) errors.push(`${who} vpn ${v} points at free slot ${s}`);
-				else if (slotState[s] === SLOT_ZSWAP) zswapped++;
+				const slot = swapEntrySlot(e);
+				if (!swap || swap.state[slot] === SLOT_FREE)
+					errors.push(`${who} vpn ${v} points at free slot ${slot}`);
+				else if (swap.state[slot] === SLOT_ZSWAP) zswapped++;
 			}
 		}
 	}
-	const tables = p.pt.tables;
-	let held = 0;
-	for (let c = 0; c < tables.length; c++) if (tables[c]! > 0) held++;
-	if (held !== p.pt.nTables)
-		errors.push(`${who} counts ${p.pt.nTables} page-table pages, its page table holds ${held}`);
+	const held = checkPageTable(m, p, errors);
 	if (anon !== p.rssAnon) errors.push(`${who} rssAnon ${p.rssAnon}, page table says ${anon}`);
 	if (swapped !== p.swapEnts) errors.push(`${who} swapEnts ${p.swapEnts}, page table says ${swapped}`);
 	if (zswapped !== p.zswapEnts) errors.push(`${who} zswapEnts ${p.zswapEnts}, page table says ${zswapped}`);
@@ -197,32 +190,73 @@ function checkProcess(m: Machine, p: Proc, errors: string[]): {anon: number; tab
 }
 
 /**
+ * The table pages of every level (page-table.ts): each is a kernel frame owned by the page tables,
+ * each level's count is the pages it holds, and each table hangs under one of the level above (a PTE
+ * page under a PMD page, a PMD page under a PUD page, all under the PGD). Returns the pages held.
+ */
+function checkPageTable(m: Machine, p: Proc, errors: string[]): number {
+	const pt = p.pt;
+	const {kind, owner} = m.zone.frames;
+	const who = `${p.name}[${p.pid}]`;
+	const isTablePage = (e: number): boolean => {
+		const f = presentFrame(e);
+		return kind[f] === FRAME_KERNEL && owner[f] === OWNER_PAGE_TABLE;
+	};
+	let held = 0;
+	const levels = [
+		{name: 'PTE', table: pt.tables, count: pt.nTables, parent: (i: number) => pt.pmds[pt.pmdOf(i)]},
+		{name: 'PMD', table: pt.pmds, count: pt.nPmds, parent: (i: number) => pt.puds[(i / 512) | 0]},
+		{name: 'PUD', table: pt.puds, count: pt.nPuds, parent: () => pt.pgd},
+	];
+	for (const level of levels) {
+		let n = 0;
+		for (let i = 0; i < level.table.length; i++) {
+			const e = level.table[i]!;
+			if (e === 0) continue;
+			n++;
+			if (!isTablePage(e))
+				errors.push(`${who} ${level.name} page ${i} is frame ${presentFrame(e)}, not a page-table page`);
+			if (level.parent(i) === 0)
+				errors.push(`${who} ${level.name} page ${i} hangs under no table of the level above`);
+		}
+		if (n !== level.count)
+			errors.push(`${who} counts ${level.count} ${level.name} pages, its page table holds ${n}`);
+		held += n;
+	}
+	if (pt.pgd !== 0) {
+		held++;
+		if (!isTablePage(pt.pgd))
+			errors.push(`${who} PGD is frame ${presentFrame(pt.pgd)}, not a page-table page`);
+	}
+	return held;
+}
+
+/**
  * Shared mappings (rmap.ts): each process's RssFile and RssShmem count its PTEs mapping file and shmem
  * pages, each such PTE maps its object's page at its offset, and every page's _mapcount is the PTEs
  * mapping it less one.
  */
 function checkSharedMappings(m: Machine, errors: string[]): void {
-	const {kind, owner, index} = m.zone.frames;
-	const n = m.totalPages;
-	const ptes = new Int32Array(n);
+	const frames = m.zone.frames;
+	const ptes = new Int32Array(m.totalPages);
 	for (const p of m.tasks.procs) {
 		if (!p || p.exited) continue;
-		const pte = p.pt.pte;
+		const pt = p.pt;
 		let file = 0;
 		let shmem = 0;
 		for (const r of p.regions) {
 			if (r.kind === REGION_ANON) continue;
-			const start = r.startVpn;
-			const objectId = r.objectId;
-			const end = Math.min(start + r.pages, pte.length);
-			for (let v = start; v < end; v++) {
-				const e = pte[v]!;
+			const end = Math.min(r.startVpn + r.pages, pt.covered);
+			for (let v = pt.skip(r.startVpn, end); v < end; v = pt.next(v, end)) {
+				const e = pt.get(v);
 				if (e <= 0) continue;
+				if (pt.tables[pt.tableOf(v)] === 0)
+					errors.push(`${p.name}[${p.pid}] vpn ${v} is mapped with no PTE page`);
 				const f = presentFrame(e);
-				if (owner[f] !== objectId || index[f] !== v - start)
+				if (frames.owner[f] !== r.objectId || frames.index[f] !== v - r.startVpn)
 					errors.push(`${p.name}[${p.pid}] vpn ${v} maps frame ${f}, not its object's page`);
 				ptes[f]!++;
-				if (kind[f] === FRAME_SHMEM) shmem++;
+				if (frames.kind[f] === FRAME_SHMEM) shmem++;
 				else file++;
 			}
 		}
@@ -231,8 +265,8 @@ function checkSharedMappings(m: Machine, errors: string[]): void {
 			errors.push(`${p.name}[${p.pid}] rssShmem ${p.rssShmem}, page table says ${shmem}`);
 	}
 	const mapcount = m.zone.mapcount;
-	for (let f = 0; f < n; f++) {
-		const k = kind[f];
+	for (let f = 0; f < m.totalPages; f++) {
+		const k = frames.kind[f];
 		if (k !== FRAME_FILE && k !== FRAME_SHMEM) continue;
 		if (mapcount[f]! + 1 !== ptes[f])
 			errors.push(`frame ${f} _mapcount ${mapcount[f]}, mapped by ${ptes[f]} PTEs`);
@@ -241,18 +275,20 @@ function checkSharedMappings(m: Machine, errors: string[]): void {
 
 /** Each cached frame is its object's page, and the page cache holds every file and shmem frame. */
 function checkPageCache(m: Machine, counts: Int32Array, errors: string[]): void {
-	const {kind: frameKind, owner, index} = m.zone.frames;
+	const frames = m.zone.frames;
 	let cached = 0;
 	for (const obj of m.files.files) {
-		const cache = obj.cache;
-		const id = obj.id;
 		for (let o = 0; o < obj.pages; o++) {
-			const c = cache[o]!;
+			const c = obj.cache[o]!;
 			if (c <= 0) continue;
 			cached++;
 			const f = presentFrame(c);
-			const kind = frameKind[f];
-			if ((kind !== FRAME_FILE && kind !== FRAME_SHMEM) || owner[f] !== id || index[f] !== o) {
+			const kind = frames.kind[f];
+			if (
+				(kind !== FRAME_FILE && kind !== FRAME_SHMEM) ||
+				frames.owner[f] !== obj.id ||
+				frames.index[f] !== o
+			) {
 				errors.push(`${obj.name}:${o} points at frame ${f} holding something else`);
 			}
 		}
@@ -269,11 +305,9 @@ function checkDirty(m: Machine, errors: string[]): void {
 	const {kind, flags} = m.zone.frames;
 	let dirty = 0;
 	let writeback = 0;
-	const n = m.zone.totalPages;
-	for (let f = 0; f < n; f++) {
-		const fl = flags[f]!;
-		if (kind[f] === FRAME_FILE && fl & PG_DIRTY) dirty++;
-		if (fl & PG_WRITEBACK) writeback++;
+	for (let f = 0; f < m.zone.totalPages; f++) {
+		if (kind[f] === FRAME_FILE && flags[f]! & PG_DIRTY) dirty++;
+		if (flags[f]! & PG_WRITEBACK) writeback++;
 	}
 	if (dirty !== m.writeback.nrDirty) errors.push(`nr_dirty ${m.writeback.nrDirty}, frames say ${dirty}`);
 	if (writeback !== m.writeback.nrWriteback)
@@ -285,8 +319,7 @@ function checkCounters(m: Machine, errors: string[]): void {
 	const swap = m.swapfile.area;
 	if (swap) {
 		let used = 0;
-		const {state, total} = swap;
-		for (let s = 0; s < total; s++) if (state[s] !== SLOT_FREE) used++;
+		for (let s = 0; s < swap.total; s++) if (swap.state[s] !== SLOT_FREE) used++;
 		if (used !== swap.used) errors.push(`swap used ${swap.used}, slots say ${used}`);
 	}
 	for (const [k, v] of Object.entries(m.vm))

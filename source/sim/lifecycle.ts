@@ -118,14 +118,13 @@ export class Lifecycle extends CoreModule {
 
 	/** exit_mmap(): anon pages and swap entries are freed; file and shmem pages stay cached, unmapped. */
 	exit(p: Proc, reason: ExitReason): void {
-		const pte = p.pt.pte;
+		const pt = p.pt;
 		const frames = this.zone.frames;
 		for (const r of p.regions) {
-			const end = Math.min(r.startVpn + r.pages, pte.length);
-			for (let vpn = r.startVpn; vpn < end; vpn++) {
-				const e = pte[vpn]!;
+			const end = Math.min(r.startVpn + r.pages, pt.covered);
+			for (let vpn = pt.skip(r.startVpn, end); vpn < end; vpn = pt.next(vpn, end)) {
+				const e = pt.get(vpn);
 				if (e === PTE_NONE) continue;
-				pte[vpn] = PTE_NONE;
 				if (r.kind === REGION_ANON) {
 					if (e > 0) {
 						const frame = presentFrame(e);
@@ -140,17 +139,19 @@ export class Lifecycle extends CoreModule {
 				}
 			}
 		}
-		const tables = p.pt.tables;
-		for (let c = 0; c < tables.length; c++) {
-			const e = tables[c]!;
-			if (e > 0) this.zone.freePage(presentFrame(e));
-		}
+		// free_pgtables(): every PTE, PMD and PUD page, and the PGD (pgd_free).
+		for (const level of [pt.tables, pt.pmds, pt.puds])
+			for (let i = 0; i < level.length; i++) {
+				const e = level[i]!;
+				if (e > 0) this.zone.freePage(presentFrame(e));
+			}
+		if (pt.pgd > 0) this.zone.freePage(presentFrame(pt.pgd));
+		pt.clear();
 		p.rssAnon = 0;
 		p.rssFile = 0;
 		p.rssShmem = 0;
 		p.swapEnts = 0;
 		p.zswapEnts = 0;
-		p.pt.nTables = 0;
 		p.exited = true;
 		p.state = 'exited';
 		this.tasks.remove(p);

@@ -2,7 +2,8 @@
 // (step()). Every kernel idea lives in its own module, named after the file of mm/ it models, with
 // its own state and its save/load: zone.ts (frames, free list, watermarks), page-alloc.ts,
 // vmscan.ts, kswapd.ts, workingset.ts, swapfile.ts, zswap.ts, zram.ts, page-writeback.ts, memory.ts,
-// filemap.ts, shmem.ts, rmap.ts, oom.ts, psi.ts, balloon.ts, lifecycle.ts, workload-runner.ts.
+// filemap.ts, shmem.ts, rmap.ts, oom.ts, psi.ts, balloon.ts, lifecycle.ts, workload-runner.ts, and the
+// userspace OOM killer it runs, if any (userspace-oom.ts: systemd-oomd or earlyoom).
 // Pure and deterministic: all randomness comes from this.rng, all time from this.clock.
 import {Balloon} from './balloon.js';
 import {BlockDevice} from './block-device.js';
@@ -38,6 +39,7 @@ import {SwapArea} from './swap.js';
 import {Swapfile} from './swapfile.js';
 import {TaskList} from './task-list.js';
 import {bytesToPages, TICK_US, TICKS_PER_SECOND} from './units.js';
+import {UserspaceOom} from './userspace-oom.js';
 import {REGION_FILE, REGION_SHMEM} from './vma.js';
 import {Vmscan} from './vmscan.js';
 import {WorkloadRunner} from './workload-runner.js';
@@ -96,6 +98,8 @@ export class Machine {
 	/** memory.high: the pages each task owes over it and the throttles in progress. */
 	readonly memcgHigh: MemcgHigh;
 	readonly memcgPsi: MemcgPsi;
+	/** systemd-oomd or earlyoom, if one runs (their kills are not the kernel's: vmstat oom_kill stays the kernel's). */
+	readonly userspaceOom: UserspaceOom;
 	readonly pageAlloc: PageAlloc;
 
 	// Faults, the page cache, writeback; the workload; accounting.
@@ -171,6 +175,7 @@ export class Machine {
 		this.balloon = new Balloon(core, pageAlloc);
 		this.psi = new Psi(spec.cpus);
 		this.memcgPsi = new MemcgPsi(memcg, spec.cpus);
+		this.userspaceOom = new UserspaceOom(core, memcg, this.lifecycle, swapfile, workload);
 		this.runner = new WorkloadRunner(
 			core,
 			workload,
@@ -233,6 +238,8 @@ export class Machine {
 		// The narration first, then what it narrates (a note changes nothing in the machine).
 		this.runner.runNotes();
 		if (tick % TICKS_PER_SECOND === 0) this.runner.rollSecond();
+		// systemd-oomd / earlyoom wake on their own timers and read what the last tick left.
+		this.userspaceOom.run();
 		this.oom.reap();
 		this.memcgOom.reap();
 		this.lifecycle.startAndStop();

@@ -72,24 +72,55 @@ export class Memory extends CoreModule {
 
 	/** An anon fault: swap-in if the PTE holds a swap entry, else demand-zero. */
 	anonFault(p: Proc, vpn: number, write: boolean): number {
-		const e = p.pt.pte[vpn]!;
+		const e = p.pt.get(vpn);
 		if (e < 0) return this.doSwapPage(p, vpn, swapEntrySlot(e), write);
 		return this.doAnonymousPage(p, vpn);
 	}
 
-	/** __pte_alloc(): the page-table page for vpn, allocated on first use (kernel memory, charged like any page). */
+	/**
+	 * The page-table pages above vpn's entry, allocated top-down on first use as a fault walks the
+	 * levels (mm/memory.c __handle_mm_fault: pgd_offset, p4d_alloc, pud_alloc -> __pud_alloc,
+	 * pmd_alloc -> __pmd_alloc, then __pte_alloc): kernel memory, allocated like any page (it may
+	 * reclaim). The PGD comes first, with the mm's first fault (pgd_alloc at fork/exec).
+	 */
 	pteAlloc(p: Proc, vpn: number): number {
 		const pt = p.pt;
 		const table = pt.tableOf(vpn);
 		if (pt.tables[table] !== 0) return 0;
+		if (pt.pgd === 0) {
+			const frame = this.tablePage(p);
+			if (frame < 0) return frame;
+			pt.pgd = mkPresent(frame);
+		}
+		const pud = pt.pudOf(table);
+		if (pt.puds[pud] === 0) {
+			const frame = this.tablePage(p);
+			if (frame < 0) return frame;
+			pt.puds[pud] = mkPresent(frame);
+			pt.nPuds++;
+		}
+		const pmd = pt.pmdOf(table);
+		if (pt.pmds[pmd] === 0) {
+			const frame = this.tablePage(p);
+			if (frame < 0) return frame;
+			pt.pmds[pmd] = mkPresent(frame);
+			pt.nPmds++;
+		}
+		const frame = this.tablePage(p);
+		if (frame < 0) return frame;
+		pt.tables[table] = mkPresent(frame);
+		pt.nTables++;
+		return 0;
+	}
+
+	/** One page-table page: kernel memory (unmovable, never reclaimed), owned by the page tables. */
+	private tablePage(p: Proc): number {
 		// GFP_PGTABLE_USER: GFP_KERNEL, unmovable.
 		const frame = this.pageAlloc.allocPage(p, MIGRATE_UNMOVABLE);
 		if (frame < 0) return frame;
 		this.zone.setKind(frame, FRAME_KERNEL);
 		this.zone.frames.owner[frame] = OWNER_PAGE_TABLE;
-		pt.tables[table] = mkPresent(frame);
-		pt.nTables++;
-		return 0;
+		return frame;
 	}
 
 	/** do_anonymous_page(): a demand-zero minor fault. */
@@ -105,7 +136,7 @@ export class Memory extends CoreModule {
 		frames.index[frame] = vpn;
 		const locked = p.regionOf(vpn).locked;
 		frames.flags[frame] = PG_YOUNG | PG_DIRTY | (locked ? PG_UNEVICTABLE : 0);
-		p.pt.pte[vpn] = mkPresent(frame);
+		p.pt.set(vpn, mkPresent(frame));
 		p.rssAnon++;
 		p.minflt++;
 		p.secMinflt++;
@@ -129,7 +160,7 @@ export class Memory extends CoreModule {
 		frames.owner[frame] = p.slot;
 		frames.index[frame] = vpn;
 		frames.flags[frame] = PG_YOUNG | (this.swapinWorkingset ? PG_WORKINGSET : 0);
-		p.pt.pte[vpn] = mkPresent(frame);
+		p.pt.set(vpn, mkPresent(frame));
 		p.swapEnts--;
 		p.rssAnon++;
 		// A page read from the swap device keeps its slot (SwapCached) unless swap is over half full
@@ -206,15 +237,15 @@ export class Memory extends CoreModule {
 		const window = 2 ** this.sysctl.page_cluster;
 		if (window <= 1) return 0;
 		const swap = this.swapfile.area!;
-		const pte = p.pt.pte;
+		const pt = p.pt;
 		const region = p.regionOf(vpn);
 		const start = Math.max(region.startVpn, vpn - (vpn % window));
-		const end = Math.min(region.startVpn + region.pages, start + window, pte.length);
+		const end = Math.min(region.startVpn + region.pages, start + window, pt.covered);
 		const frames = this.zone.frames;
 		let n = 0;
 		for (let v = start; v < end; v++) {
 			if (v === vpn) continue;
-			const e = pte[v]!;
+			const e = pt.get(v);
 			if (e >= 0) continue;
 			const slot = swapEntrySlot(e);
 			if (swap.state[slot] !== SLOT_DISK) continue;
@@ -225,7 +256,7 @@ export class Memory extends CoreModule {
 			frames.owner[frame] = p.slot;
 			frames.index[frame] = v;
 			frames.flags[frame] = PG_READAHEAD;
-			pte[v] = mkPresent(frame);
+			pt.set(v, mkPresent(frame));
 			p.swapEnts--;
 			p.rssAnon++;
 			this.swapfile.addToSwapCache(frame, slot);

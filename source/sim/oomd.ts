@@ -6,8 +6,8 @@
 // rate is killed whole (cg_kill_recursive, SIGKILL), then 15 s pass before the next pressure kill.
 // ManagedOOMSwap=kill: when MemAvailable and SwapFree are both under 10 % (SwapUsedLimit=90%), the
 // candidate with the most swap (over 5 % of SwapTotal) goes.
-// TODO(issue 12): not yet stepped by Machine (no workload key, command, key or state-codec part);
-// test/sim/scenarios/desktop-freeze.test.ts drives poll() beside machine.step().
+// The machine runs it through userspace-oom.ts (`userspace_oom: systemd-oomd`, the set-userspace-oom
+// command), which calls pollPressure() every second and pollSwap() every 150 ms.
 
 import type {EventQueue} from './events.js';
 import type {Lifecycle} from './lifecycle.js';
@@ -43,6 +43,22 @@ export interface OomdConfig {
 	memoryPressure: {path: string; limitPercent?: number | undefined}[];
 	/** Cgroups with ManagedOOMSwap=kill. */
 	swap: string[];
+	/** oomd.conf DefaultMemoryPressureLimit= (percent; absent: 60). */
+	defaultLimitPercent?: number | undefined;
+	/** oomd.conf DefaultMemoryPressureDurationSec= in µs (absent: 30 s). */
+	durationUs?: number | undefined;
+	/** oomd.conf SwapUsedLimit= (percent; absent: 90). */
+	swapUsedLimitPercent?: number | undefined;
+}
+
+/** What SystemdOomd keeps between polls (state-codec saves it). */
+export interface OomdState {
+	/** Per monitored cgroup, in config order: full avg10 at the last poll, mem_pressure_limit_hit_start. */
+	fullAvg10: number[];
+	hitStartUs: number[];
+	lastPgscan: number[];
+	lastReclaimUs: number[];
+	postActionDelayStartUs: number;
 }
 
 export class SystemdOomd {
@@ -51,6 +67,7 @@ export class SystemdOomd {
 	private readonly lastPgscan: Float64Array;
 	private readonly lastReclaimUs: Float64Array;
 	private postActionDelayStartUs = 0;
+	private readonly swapUsedLimit: number;
 	kills = 0;
 
 	constructor(
@@ -60,15 +77,18 @@ export class SystemdOomd {
 		private readonly events: EventQueue,
 		private readonly config: OomdConfig,
 	) {
+		// ManagedOOMMemoryPressureLimit=0% (or none) falls back to DefaultMemoryPressureLimit= (oomd-manager.c).
+		const defaultLimit = config.defaultLimitPercent ?? DEFAULT_MEM_PRESSURE_LIMIT_PERCENT;
 		this.monitored = config.memoryPressure
 			.filter((m) => mc.idOf(m.path) >= 0)
 			.map((m) => ({
 				path: m.path,
 				fullAvg10: 0,
-				limitPercent: m.limitPercent ?? DEFAULT_MEM_PRESSURE_LIMIT_PERCENT,
-				durationUs: DEFAULT_MEM_PRESSURE_DURATION_US,
+				limitPercent: m.limitPercent ? m.limitPercent : defaultLimit,
+				durationUs: config.durationUs ?? DEFAULT_MEM_PRESSURE_DURATION_US,
 				hitStartUs: 0,
 			}));
+		this.swapUsedLimit = config.swapUsedLimitPercent ?? DEFAULT_SWAP_USED_LIMIT_PERCENT;
 		this.lastPgscan = new Float64Array(mc.count);
 		this.lastReclaimUs = new Float64Array(mc.count).fill(-1);
 	}
@@ -151,7 +171,7 @@ export class SystemdOomd {
 
 	/** One run of the swap handler (every SWAP_INTERVAL_US), with /proc/meminfo's figures in bytes. */
 	pollSwap(sys: OomdSystemContext, tick: number): void {
-		if (this.config.swap.length === 0 || !swapLimitHit(sys, DEFAULT_SWAP_USED_LIMIT_PERCENT)) return;
+		if (this.config.swap.length === 0 || !swapLimitHit(sys, this.swapUsedLimit)) return;
 		const ids = this.config.swap.map((p) => this.mc.idOf(p)).filter((id) => id >= 0);
 		const cands = ids.flatMap((id) => this.candidateIds(id)).map((id) => this.candidate(id));
 		const threshold = Math.floor((sys.swapTotal * THRESHOLD_SWAP_USED_PERCENT) / 100);
@@ -160,9 +180,41 @@ export class SystemdOomd {
 		this.kill(
 			selected.path,
 			tick,
-			[swapKillLine(OOMD_PID, selected.path, sys, DEFAULT_SWAP_USED_LIMIT_PERCENT)],
-			`memory and swap both over ${DEFAULT_SWAP_USED_LIMIT_PERCENT}% used (ManagedOOMSwap=kill); ${selected.path} used the most swap`,
+			[swapKillLine(OOMD_PID, selected.path, sys, this.swapUsedLimit)],
+			`memory and swap both over ${this.swapUsedLimit}% used (ManagedOOMSwap=kill); ${selected.path} used the most swap`,
 		);
+	}
+
+	/** The monitored cgroups as of the last poll (path, full avg10, limit, duration, hit start). */
+	get contexts(): readonly Readonly<PressureContext>[] {
+		return this.monitored;
+	}
+
+	/** Whether a cgroup is monitored for swap (ManagedOOMSwap=kill). */
+	get swapPaths(): readonly string[] {
+		return this.config.swap;
+	}
+
+	save(): OomdState {
+		return {
+			fullAvg10: this.monitored.map((t) => t.fullAvg10),
+			hitStartUs: this.monitored.map((t) => t.hitStartUs),
+			lastPgscan: [...this.lastPgscan],
+			lastReclaimUs: [...this.lastReclaimUs],
+			postActionDelayStartUs: this.postActionDelayStartUs,
+		};
+	}
+
+	load(s: OomdState): void {
+		if (s.fullAvg10.length !== this.monitored.length || s.lastPgscan.length !== this.lastPgscan.length)
+			throw new Error('systemd-oomd state does not fit its cgroups');
+		this.monitored.forEach((t, i) => {
+			t.fullAvg10 = s.fullAvg10[i]!;
+			t.hitStartUs = s.hitStartUs[i]!;
+		});
+		this.lastPgscan.set(s.lastPgscan);
+		this.lastReclaimUs.set(s.lastReclaimUs);
+		this.postActionDelayStartUs = s.postActionDelayStartUs;
 	}
 
 	/** cg_kill_recursive(SIGKILL): every process of the cgroup and below exits now. */

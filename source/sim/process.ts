@@ -1,6 +1,6 @@
 // A simulated process: its address space (regions over one page table), its reference streams and
 // its counters. Per-page state lives in typed arrays; the Proc object itself is per process.
-import {PageTable, pageTableBytes} from './page-table.js';
+import {PageTable, type PageTableState, pageTableBytes} from './page-table.js';
 import type {ProcessState} from './snapshot-types.js';
 import type {PatternKind, ProcessSpec} from './spec.js';
 import {bytesToPages, PAGE_SIZE, TICK_US, TICKS_PER_SECOND} from './units.js';
@@ -52,10 +52,8 @@ export class Proc {
 	/** The end of the declared address space (every region at its full size): the page table's bound. */
 	readonly addressPages: number;
 	/** Per region: 1 if a grow stream extends it (mapped only as far as grown, as brk moves the heap's end). */
-	/** vpn → entry (page-table.ts). Grows lazily for a trailing grow region. */
+	/** vpn → entry, and each page's last-touch second (page-table.ts). Grows lazily for a trailing grow region. */
 	readonly pt: PageTable;
-	/** vpn → wssSecond() of the last touch; 0 = never (working-set tracking). */
-	touch: Uint16Array;
 
 	// Reference streams, struct of arrays.
 	readonly nStreams: number;
@@ -157,7 +155,6 @@ export class Proc {
 		this.regions = layout.regions;
 		this.addressPages = layout.vsize;
 		this.pt = new PageTable(layout.covered);
-		this.touch = new Uint16Array(layout.covered);
 
 		const streams = spec.streams;
 		const n = streams.length;
@@ -228,13 +225,9 @@ export class Proc {
 
 	/** Make the page table cover vpn (grow regions allocate page-table space as they grow). */
 	ensureVpn(vpn: number): void {
-		const covered = this.pt.pte.length;
+		const covered = this.pt.covered;
 		if (vpn < covered) return;
-		const size = Math.min(this.addressPages, Math.max(vpn + 1, covered * 2));
-		this.pt.grow(size);
-		const touch = new Uint16Array(size);
-		touch.set(this.touch);
-		this.touch = touch;
+		this.pt.grow(Math.min(this.addressPages, Math.max(vpn + 1, covered * 2)));
 	}
 
 	regionOf(vpn: number): Region {
@@ -254,9 +247,8 @@ export class Proc {
 
 	/** WSS bookkeeping for a touch in second `sec16` (1..65535). */
 	touchWss(vpn: number, sec16: number): void {
-		const old = this.touch[vpn]!;
+		const old = this.pt.swapStamp(vpn, sec16);
 		if (old === sec16) return;
-		this.touch[vpn] = sec16;
 		const age = old === 0 ? WSS_BUCKETS : (sec16 - old + WSS_SECOND_MOD) % WSS_SECOND_MOD;
 		if (age < WSS_BUCKETS) this.wssBuckets[old % WSS_BUCKETS]!--;
 		this.wssBuckets[sec16 % WSS_BUCKETS]!++;
@@ -286,10 +278,7 @@ export class Proc {
 			oomScoreAdj: this.oomScoreAdj,
 			state: this.state,
 			regions: this.regions,
-			pt: this.pt.pte,
-			touch: this.touch,
-			ptPages: this.pt.tables,
-			nPtPages: this.pt.nTables,
+			pt: this.pt.save(),
 			streamCursor: this.streamCursor,
 			streamGrowAcc: this.streamGrowAcc,
 			streamRaSize: this.streamRaSize,
@@ -345,10 +334,8 @@ export class Proc {
 			endTick: state.endTick as number,
 			objectIdFor: () => -1,
 		});
-		const {pt, ptPages, nPtPages, ...rest} = state;
-		p.pt.pte = pt as Int32Array;
-		p.pt.tables = ptPages as Int32Array;
-		p.pt.nTables = nPtPages as number;
+		const {pt, ...rest} = state;
+		p.pt.load(pt as PageTableState);
 		const saved = new Set([...Object.keys(p.save()), 'termTick']);
 		Object.assign(p, Object.fromEntries(Object.entries(rest).filter(([k]) => saved.has(k))));
 		return p;

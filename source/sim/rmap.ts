@@ -35,12 +35,12 @@ export class Rmap extends CoreModule {
 		const entry = mkPresent(frame);
 		for (const p of this.tasks.procs) {
 			if (!p || p.exited) continue;
-			const pte = p.pt.pte;
+			const pt = p.pt;
 			for (const r of p.regions) {
 				if (r.objectId !== obj.id || off >= r.pages) continue;
 				const vpn = r.startVpn + off;
-				if (vpn >= pte.length || pte[vpn] !== entry) continue;
-				pte[vpn] = PTE_NONE;
+				if (vpn >= pt.covered || pt.get(vpn) !== entry) continue;
+				pt.set(vpn, PTE_NONE);
 				if (shmem) p.rssShmem--;
 				else p.rssFile--;
 				mapcount[frame]!--;
@@ -70,7 +70,7 @@ export class Rmap extends CoreModule {
 		const frames = this.zone.frames;
 		if (frames.kind[frame] === FRAME_ANON) {
 			const p = this.tasks.procs[frames.owner[frame]!]!;
-			p.pt.pte[frames.index[frame]!] = mkSwapEntry(slot);
+			p.pt.set(frames.index[frame]!, mkSwapEntry(slot));
 			p.rssAnon--;
 			p.swapEnts++;
 		} else {

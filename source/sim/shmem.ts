@@ -56,7 +56,7 @@ export class Shmem extends CoreModule implements VmOperations {
 		frames.index[frame] = off;
 		frames.flags[frame] = PG_YOUNG | PG_DIRTY | (ws || activate ? PG_WORKINGSET : 0);
 		obj.cache[off] = mkPresent(frame);
-		p.pt.pte[vpn] = mkPresent(frame);
+		p.pt.set(vpn, mkPresent(frame));
 		this.rmap.charge(p, frame, true);
 		this.lruvec.policy.inserted(frame, activate);
 		return cost + reclaimUs;
@@ -66,12 +66,14 @@ export class Shmem extends CoreModule implements VmOperations {
 	private mapCached(p: Proc, vpn: number, entry: number): number {
 		const frame = presentFrame(entry);
 		this.zone.frames.flags[frame]! |= PG_YOUNG;
-		if (p.pt.pte[vpn] === entry) {
+		if (p.pt.get(vpn) === entry) {
 			if (this.lruvec.needsEveryAccess) this.lruvec.policy.accessed(frame);
 			return 0;
 		}
-		// Mapping a page another process already brought in: a minor fault.
-		p.pt.pte[vpn] = entry;
+		// Mapping a page another process already brought in: a minor fault (and its PTE page).
+		const ptc = this.memory.pteAlloc(p, vpn);
+		if (ptc < 0) return ptc;
+		p.pt.set(vpn, entry);
 		this.rmap.charge(p, frame, true);
 		p.minflt++;
 		p.secMinflt++;

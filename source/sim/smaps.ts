@@ -127,19 +127,19 @@ export class SmapsWalk {
 
 /** show_smaps_rollup() of `p`: every region's PTEs walked (smap_gather_stats over each VMA). */
 export function smapsRollup(zone: Zone, files: FileTable, p: Proc, walk = new SmapsWalk()): SmapsWalk {
-	const pte = p.pt.pte;
+	const pt = p.pt;
 	const {kind, flags} = zone.frames;
 	const mapcount = zone.mapcount;
 	for (const r of p.regions) {
-		const end = Math.min(r.startVpn + r.pages, pte.length);
+		const end = Math.min(r.startVpn + r.pages, pt.covered);
 		if (r.kind === REGION_ANON) {
 			// One mapper each: private, full Pss. Counted in locals, added once (a plain loop).
 			let resident = 0;
 			let referenced = 0;
 			let dirty = 0;
 			let swapped = 0;
-			for (let v = r.startVpn; v < end; v++) {
-				const e = pte[v]!;
+			for (let v = pt.skip(r.startVpn, end); v < end; v = pt.next(v, end)) {
+				const e = pt.get(v);
 				if (e > 0) {
 					const fl = flags[e - 1]!;
 					resident++;
@@ -151,8 +151,8 @@ export function smapsRollup(zone: Zone, files: FileTable, p: Proc, walk = new Sm
 			walk.addPrivateSwap(swapped);
 			continue;
 		}
-		for (let v = r.startVpn; v < end; v++) {
-			const e = pte[v]!;
+		for (let v = pt.skip(r.startVpn, end); v < end; v = pt.next(v, end)) {
+			const e = pt.get(v);
 			if (e <= 0) continue;
 			const f = presentFrame(e);
 			const fl = flags[f]!;

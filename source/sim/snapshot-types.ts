@@ -1,8 +1,9 @@
 // A read-only picture of the machine at one tick. Views, headless output and tests read only this.
 import type {OomCandidate, SimEvent} from './events.js';
+import type {PageTableLevels} from './page-table.js';
 import type {Meminfo, Vmstat, Zoneinfo} from './proc-names.js';
 import type {SmapsRollup} from './smaps.js';
-import type {Compressor, RegionKind, SwapDeviceKind, Sysctls} from './spec.js';
+import type {Compressor, RegionKind, SwapDeviceKind, Sysctls, UserspaceOomKiller} from './spec.js';
 
 export type ProcessState =
 	/** Running on a CPU (or runnable). */
@@ -53,6 +54,8 @@ export interface ProcessSnapshot {
 	vsize: number;
 	/** VmPTE, bytes. */
 	pgtablesBytes: number;
+	/** Page-table pages per level (pgd, pud, pmd, pte): why the tables of a sparse address space grow. */
+	pageTables: PageTableLevels;
 	minflt: number;
 	majflt: number;
 	/** Faults over the last simulated second. */
@@ -183,6 +186,31 @@ export interface Snapshot {
 		fallbacks: number;
 		claims: number;
 	};
+	/** The userspace OOM killer (userspace-oom.ts); absent while none has run (the default). */
+	userspaceOom?: UserspaceOomSnapshot | undefined;
 	/** FNV-1a hash of the whole machine state, hex. Only filled when asked for. */
 	hash?: string | undefined;
+}
+
+/** The userspace OOM killer: which runs, its kills (never in oomKills), its next poll and what it watches. */
+export interface UserspaceOomSnapshot {
+	killer: UserspaceOomKiller;
+	/** Kills each daemon made this run (earlyoom: victims signalled; an escalation is not a second). */
+	kills: {'systemd-oomd': number; earlyoom: number};
+	/** The tick of the running killer's next poll; null with none. */
+	nextPollTick: number | null;
+	/** systemd-oomd: the ManagedOOMMemoryPressure=kill cgroups as of its last poll. */
+	pressure: {
+		path: string;
+		/** memory.pressure full avg10 (%) at the last poll. */
+		fullAvg10: number;
+		limitPercent: number;
+		durationSec: number;
+		/** When avg10 went above the limit (mem_pressure_limit_hit_start), as a tick; null: not above. */
+		aboveSinceTick: number | null;
+	}[];
+	/** systemd-oomd: the ManagedOOMSwap=kill cgroups. */
+	swap: string[];
+	/** earlyoom: -m and -s (SIGTERM, SIGKILL percent) and the SIGTERMed pid it waits for. */
+	earlyoom: {m: [number, number]; s: [number, number]; waitingForPid: number | null} | null;
 }

@@ -20,8 +20,9 @@ import {avgToPercent, type PsiLineState} from './psi.js';
 import {type SmapsRollup, smapsRollup} from './smaps.js';
 import type {ProcessSnapshot, PsiLine, RegionSnapshot, Snapshot} from './snapshot-types.js';
 import {SLOT_ZSWAP} from './swap.js';
-import {KIB, pagesToKb, ticksToSeconds} from './units.js';
+import {KIB, PAGE_SIZE, pagesToKb, ticksToSeconds} from './units.js';
 import {REGION_ANON, REGION_FILE, totalVm} from './vma.js';
+import {siMemAvailable} from './watermarks.js';
 
 export function psiLine(s: PsiLineState): PsiLine {
 	return {
@@ -40,12 +41,12 @@ export function meminfo(m: Machine): Meminfo {
 	const wm = zone.wm;
 	const free = k[FRAME_FREE]!;
 	const fileLru = lru.activeFile + lru.inactiveFile;
-	// si_mem_available(): free − reserve + the reclaimable half of the page cache.
-	const available = Math.max(0, free - wm.high + (fileLru - Math.min(Math.floor(fileLru / 2), wm.low)));
+	const available = siMemAvailable(free, fileLru, wm);
 	const swapTotal = m.swapfile.totalPages;
 	let pgtables = 0;
 	let unevictable = 0;
-	for (const p of m.tasks.procs) if (p && !p.exited) pgtables += p.pgtablesBytes;
+	// NR_PAGETABLE: the table pages of every level (memtop counts the PGD page too: page-table memory the mm holds).
+	for (const p of m.tasks.procs) if (p && !p.exited) pgtables += p.pt.pages * PAGE_SIZE;
 	unevictable = lru.unevictable;
 	const v: Record<string, number> = {
 		MemTotal: zone.totalramPages,
@@ -86,16 +87,16 @@ export function meminfo(m: Machine): Meminfo {
 
 function regionSnapshots(m: Machine, p: Proc): RegionSnapshot[] {
 	const swap = m.swapfile.area;
-	const pte = p.pt.pte;
+	const pt = p.pt;
 	return p.regions.map((r) => {
 		let resident = 0;
 		let swapped = 0;
 		let zswapped = 0;
 		const size = r.pages;
-		const end = Math.min(r.startVpn + r.pages, pte.length);
+		const end = Math.min(r.startVpn + r.pages, pt.covered);
 		if (r.kind === REGION_ANON) {
-			for (let v = r.startVpn; v < end; v++) {
-				const e = pte[v]!;
+			for (let v = pt.skip(r.startVpn, end); v < end; v = pt.next(v, end)) {
+				const e = pt.get(v);
 				if (e > 0) resident++;
 				else if (e < 0) {
 					swapped++;
@@ -113,7 +114,8 @@ function regionSnapshots(m: Machine, p: Proc): RegionSnapshot[] {
 				}
 			}
 		}
-		const touched = r.kind === REGION_ANON ? countTouched(pte, r.startVpn, end) : resident + swapped;
+		// An anon entry, once set, stays a page or a swap entry until exit.
+		const touched = resident + swapped;
 		return {
 			name: r.name,
 			kind: r.kind === REGION_ANON ? 'anon' : r.kind === REGION_FILE ? 'file' : 'shmem',
@@ -124,12 +126,6 @@ function regionSnapshots(m: Machine, p: Proc): RegionSnapshot[] {
 			untouched: Math.max(0, size - touched),
 		};
 	});
-}
-
-function countTouched(pte: Int32Array, start: number, end: number): number {
-	let n = 0;
-	for (let v = start; v < end; v++) if (pte[v] !== 0) n++;
-	return n;
 }
 
 export function processSnapshot(
@@ -153,6 +149,7 @@ export function processSnapshot(
 		wss: p.wss,
 		vsize: totalVm(p.regions),
 		pgtablesBytes: p.pgtablesBytes,
+		pageTables: p.pt.levels(),
 		minflt: p.minflt,
 		majflt: p.majflt,
 		minfltRate: p.minfltRate,
@@ -301,5 +298,6 @@ export function takeSnapshot(m: Machine, options: SnapshotOptions = {}): Snapsho
 			),
 		events: (options.events ?? true) ? m.events.drain() : [],
 		...(m.memcg.enabled ? {cgroups: cgroupSnapshots(m, psiLine)} : {}),
+		...m.userspaceOom.snapshotPart(),
 	};
 }

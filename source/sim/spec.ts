@@ -134,7 +134,9 @@ export type Command =
 	/** A balloon driver takes `bytes` of RAM away from the guest (negative: gives it back). */
 	| {kind: 'balloon'; bytes: number}
 	/** echo VALUE > /sys/fs/cgroup/PATH/FILE: a memory controller limit (null: "max", no limit). */
-	| {kind: 'set-cgroup'; path: string; file: CgroupFile; value: number | null};
+	| {kind: 'set-cgroup'; path: string; file: CgroupFile; value: number | null}
+	/** systemctl start/stop systemd-oomd or earlyoom: which userspace OOM killer runs (one at a time). */
+	| {kind: 'set-userspace-oom'; killer: UserspaceOomKiller};
 
 export type CommandKind = Command['kind'];
 
@@ -188,6 +190,31 @@ export interface CgroupSpec {
 	'memory.max'?: number | undefined;
 	'memory.swap.max'?: number | undefined;
 	'memory.oom.group'?: boolean | undefined;
+	/** The unit's systemd-oomd settings (systemd.resource-control(5)): read by oomd, not the kernel. */
+	ManagedOOMSwap?: ManagedOomMode | undefined;
+	ManagedOOMMemoryPressure?: ManagedOomMode | undefined;
+	/** Percent; absent (or 0 %, as systemd takes it) = oomd.conf's DefaultMemoryPressureLimit. */
+	ManagedOOMMemoryPressureLimit?: number | undefined;
+}
+
+/** The userspace OOM killers the machine can run (userspace-oom.ts): none, or one of them. */
+export const USERSPACE_OOM_KILLERS = ['none', 'systemd-oomd', 'earlyoom'] as const;
+export type UserspaceOomKiller = (typeof USERSPACE_OOM_KILLERS)[number];
+
+/** A unit's ManagedOOMSwap= / ManagedOOMMemoryPressure= (systemd.resource-control(5)): kill, or auto (no action). */
+export type ManagedOomMode = 'kill' | 'auto';
+
+/** oomd.conf(5)'s [OOM] section: percentages and seconds; absent = systemd's defaults (90 %, 60 %, 30 s). */
+export interface OomdConfSpec {
+	SwapUsedLimit?: number | undefined;
+	DefaultMemoryPressureLimit?: number | undefined;
+	DefaultMemoryPressureDurationSec?: number | undefined;
+}
+
+/** earlyoom's -m and -s: [SIGTERM percent, SIGKILL percent] (absent: 10,5). */
+export interface EarlyoomSpec {
+	m?: [number, number] | undefined;
+	s?: [number, number] | undefined;
 }
 
 export interface Workload {
@@ -200,4 +227,10 @@ export interface Workload {
 	notes?: WorkloadNote[] | undefined;
 	/** The cgroup v2 tree below the root, by path (parents listed or implied); absent when the file has none. */
 	cgroups?: Record<string, CgroupSpec> | undefined;
+	/** The userspace OOM killer running from boot; absent = none. */
+	userspace_oom?: UserspaceOomKiller | undefined;
+	/** systemd-oomd's oomd.conf; absent = its defaults. */
+	oomd?: OomdConfSpec | undefined;
+	/** earlyoom's thresholds; absent = its defaults. */
+	earlyoom?: EarlyoomSpec | undefined;
 }

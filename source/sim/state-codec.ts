@@ -71,6 +71,7 @@ function machineState(m: Machine, events: boolean) {
 	const {policy, ...lruvecScalars} = m.lruvec.save();
 	const oom = m.oom.save();
 	const queue = m.events.save();
+	const userspaceOom = m.userspaceOom.save();
 	return {
 		version: 1,
 		seed: m.seed,
@@ -130,6 +131,8 @@ function machineState(m: Machine, events: boolean) {
 		...(m.memcg.enabled
 			? {memcg: m.memcg.save(), memcgOom: m.memcgOom.save(), memcgHigh: m.memcgHigh.save()}
 			: {}),
+		// Only once a userspace OOM killer has run (userspace-oom.ts), for the same reason.
+		...(userspaceOom ? {userspaceOom} : {}),
 	};
 }
 
@@ -182,6 +185,8 @@ function loadModules(m: Machine, s: MachineState, ownPolicy = true): void {
 		// A state saved before memory.high throttled anyone has no such part: nothing owed.
 		m.memcgHigh.load(s.memcgHigh ?? {overHigh: [], sleepUs: []});
 	}
+	// After the clock and the cgroup tree: a killer's timers and pressure contexts are theirs.
+	m.userspaceOom.load(s.userspaceOom);
 }
 
 /**

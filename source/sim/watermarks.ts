@@ -22,3 +22,12 @@ export function computeWatermarks(
 	const gap = Math.max(Math.floor(min / 4), Math.floor((managedPages * watermarkScaleFactor) / 10_000));
 	return {min, low: min + gap, high: min + 2 * gap};
 }
+
+/**
+ * si_mem_available() (mm/show_mem.c): free pages minus the reserve (the high watermark, as
+ * totalreserve_pages is for one zone), plus the page cache less what reclaim could not take without
+ * hurting (the smaller of half the file LRU and the low watermark). Never below 0. All in pages.
+ */
+export function siMemAvailable(free: number, fileLru: number, wm: {low: number; high: number}): number {
+	return Math.max(0, free - wm.high + (fileLru - Math.min(Math.floor(fileLru / 2), wm.low)));
+}

@@ -143,7 +143,7 @@ export class WorkloadRunner extends CoreModule {
 			const vpn = p.streamStart[s]! + off;
 			const write = p.streamWrite[s]! > 0 && rng.next() < p.streamWrite[s]!;
 			let cost = usPerRef;
-			const e = p.pt.pte[vpn]!;
+			const e = p.pt.get(vpn);
 			if (e > 0 && region.kind === REGION_ANON) {
 				// The common case: a resident anonymous page. The MMU sets the accessed bit.
 				const frame = presentFrame(e);
@@ -165,7 +165,7 @@ export class WorkloadRunner extends CoreModule {
 				cost += c;
 				cost = this.high.returnToUser(p, used + cost) - used;
 			}
-			if (p.touch[vpn] !== sec16) p.touchWss(vpn, sec16);
+			p.touchWss(vpn, sec16);
 			used += cost;
 			done++;
 		}
@@ -228,7 +228,7 @@ export class WorkloadRunner extends CoreModule {
 				const vpn = region.startVpn + region.grown;
 				p.ensureVpn(vpn);
 				// Another stream over the same region may have touched this page already.
-				const c = p.pt.pte[vpn]! > 0 ? 0 : this.memory.anonFault(p, vpn, true);
+				const c = p.pt.get(vpn) > 0 ? 0 : this.memory.anonFault(p, vpn, true);
 				if (c < 0) {
 					if (c === ALLOC_RETRY) p.tickMemUs += GROWTH_WAIT_US;
 					return used;

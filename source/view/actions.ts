@@ -5,6 +5,7 @@
 import type {Session, SessionStatus, TimelineMarker} from '../session/types.js';
 import type {Command} from '../sim/commands.js';
 import type {ProcessSnapshot, Snapshot} from '../sim/snapshot-types.js';
+import type {UserspaceOomKiller} from '../sim/spec.js';
 import {cacheFloodSpec, HOG_SIZES, hogSpec, leakSpec} from '../sim/templates.js';
 import {MIB, PAGE_SIZE, secondsToTicks, TICKS_PER_SECOND, ticksToSeconds} from '../sim/units.js';
 import {
@@ -135,6 +136,9 @@ export function send(env: ActionEnv, command: Command, feedback: string): boolea
 	env.message(feedback);
 	return true;
 }
+
+/** O: the userspace OOM killers in turn (sim/spec.ts USERSPACE_OOM_KILLERS' order). */
+const USERSPACE_OOM_CYCLE: readonly UserspaceOomKiller[] = ['none', 'systemd-oomd', 'earlyoom'];
 
 export const REPLAY_REFUSAL = 'replay: press t to take over before changing the machine';
 
@@ -556,6 +560,17 @@ export const ACTIONS: Record<ActionId, Action> = {
 	zswap: (env) => {
 		const enabled = !env.view().snapshot.zswap.enabled;
 		send(env, {kind: 'set-zswap', enabled}, enabled ? 'zswap on' : 'zswap off');
+	},
+	'userspace-oom': (env) => {
+		const now = env.view().snapshot.userspaceOom?.killer ?? 'none';
+		const killer = USERSPACE_OOM_CYCLE[(USERSPACE_OOM_CYCLE.indexOf(now) + 1) % USERSPACE_OOM_CYCLE.length]!;
+		const feedback =
+			killer === 'none'
+				? `${now} stopped: no userspace OOM killer`
+				: killer === 'systemd-oomd'
+					? 'systemd-oomd started: it kills cgroups with ManagedOOMMemoryPressure=kill after their pressure stays over the limit'
+					: 'earlyoom started: it kills the highest oom_score when available memory and free swap are both low';
+		send(env, {kind: 'set-userspace-oom', killer}, feedback);
 	},
 	'oom-adj': (env) => {
 		const p = selectedProcess(env);

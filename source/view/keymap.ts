@@ -42,6 +42,7 @@ export type ActionId =
 	| 'drop-caches'
 	| 'swappiness'
 	| 'zswap'
+	| 'userspace-oom'
 	| 'oom-adj'
 	| 'policy-duel'
 	| 'kill'
@@ -557,6 +558,12 @@ export const KEYMAP: readonly Binding[] = [
 		keys: ['z'],
 		machine: true,
 		help: [{section: 'Simulation', keys: 'z', text: 'zswap on / off'}],
+	}),
+	main({
+		action: 'userspace-oom',
+		keys: ['O'],
+		machine: true,
+		help: [{section: 'Simulation', keys: 'O', text: 'userspace OOM: none→oomd→earlyoom'}],
 	}),
 	main({
 		action: 'oom-adj',

@@ -66,6 +66,12 @@ export function aggregate(id: number, label: string, members: readonly ProcessSn
 		wss: sum((p) => p.wss),
 		vsize: sum((p) => p.vsize),
 		pgtablesBytes: sum((p) => p.pgtablesBytes),
+		pageTables: {
+			pgd: sum((p) => p.pageTables.pgd),
+			pud: sum((p) => p.pageTables.pud),
+			pmd: sum((p) => p.pageTables.pmd),
+			pte: sum((p) => p.pageTables.pte),
+		},
 		minflt: sum((p) => p.minflt),
 		majflt: sum((p) => p.majflt),
 		minfltRate: sum((p) => p.minfltRate),

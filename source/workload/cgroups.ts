@@ -6,6 +6,7 @@ import {CGROUP_FILES, type CgroupSpec, isCgroupPath} from '../sim/spec.js';
 import {describeValue, listOr} from './hints.js';
 import {bool, Expected, leaf, SIZE_FORMS, strict} from './leaves.js';
 import {formatBytes, parseSize, roundUpToPages} from './quantities.js';
+import {managedOomLeaves} from './userspace-oom.js';
 
 const PATH_FORMS =
 	'a cgroup path like /system.slice/postgres.service (names of letters, digits and _ . : @ -)';
@@ -33,16 +34,19 @@ export const cgroupFileLeaves = {
 
 /** One cgroup's settings in `cgroups:`. */
 const cgroupSchema = strict(
-	cgroupFileLeaves,
+	{...cgroupFileLeaves, ...managedOomLeaves},
 	'a mapping like {memory.max: 512M, memory.high: 400M}',
 ).transform((c): CgroupSpec => {
 	const out: CgroupSpec = {};
-	for (const file of CGROUP_FILES) {
+	for (const file of [...CGROUP_FILES, ...MANAGED_OOM_KEYS]) {
 		const v = c[file];
 		if (v !== undefined) (out as Record<string, unknown>)[file] = v;
 	}
 	return out;
 });
+
+/** systemd's unit settings a cgroup may carry for systemd-oomd (workload/userspace-oom.ts). */
+const MANAGED_OOM_KEYS = Object.keys(managedOomLeaves) as (keyof typeof managedOomLeaves)[];
 
 /** `cgroups:` — the tree by path, parents implied. */
 export const cgroupsSchema = z

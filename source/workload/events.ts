@@ -4,7 +4,7 @@
 // recording's workload with this same schema).
 import type {z} from 'zod';
 import type {Command} from '../sim/commands.js';
-import {KILL_SIGNALS, type SysctlName, type TimedEvent} from '../sim/spec.js';
+import {KILL_SIGNALS, type SysctlName, type TimedEvent, USERSPACE_OOM_KILLERS} from '../sim/spec.js';
 import {cgroupEventCommands, cgroupEventSchema} from './cgroups.js';
 import {DEFAULTS} from './defaults.js';
 import {listOr} from './hints.js';
@@ -21,6 +21,7 @@ export const ACTIONS = [
 	'balloon',
 	'oom_score_adj',
 	'cgroup',
+	'userspace_oom',
 ] as const;
 
 const sysctlEventSchema = strict(
@@ -51,6 +52,8 @@ export const eventSchema = strict(
 		balloon: size({signed: true}).optional(),
 		oom_score_adj: strict({pid, value: int(-1000, 1000)}, 'a mapping like {pid: 101, value: 500}').optional(),
 		cgroup: cgroupEventSchema.optional(),
+		/** Start (or stop) a userspace OOM killer: the set-userspace-oom command. */
+		userspace_oom: oneOf(USERSPACE_OOM_KILLERS).optional(),
 	},
 	'an event like {at: 30s, kill: 101}',
 )
@@ -106,6 +109,7 @@ export const eventSchema = strict(
 		if (e.drop_caches !== undefined) return [at({kind: 'drop-caches', mode: e.drop_caches})];
 		if (e.balloon !== undefined) return [at({kind: 'balloon', bytes: e.balloon})];
 		if (e.cgroup) return cgroupEventCommands(e.cgroup).map(at);
+		if (e.userspace_oom !== undefined) return [at({kind: 'set-userspace-oom', killer: e.userspace_oom})];
 		const adj = e.oom_score_adj!;
 		return [at({kind: 'set-oom-score-adj', pid: adj.pid, value: adj.value})];
 	});
@@ -134,5 +138,7 @@ export function commandToEvent(c: Command): Record<string, unknown> {
 					[c.file]: c.file === 'memory.oom.group' ? c.value !== null && c.value !== 0 : (c.value ?? 'max'),
 				},
 			};
+		case 'set-userspace-oom':
+			return {userspace_oom: c.killer};
 	}
 }

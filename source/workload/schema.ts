@@ -29,6 +29,7 @@ import {machineSchema, type sysctlSchema, type zswapSchema} from './machine.js';
 import {NOTES_MAX, noteSchema} from './notes.js';
 import {type burstSchema, groupSchema, type processSchema} from './processes.js';
 import {formatBytes} from './quantities.js';
+import {earlyoomSchema, oomdConfSchema, userspaceOomKiller} from './userspace-oom.js';
 
 export {DEFAULTS, FIRST_WORKLOAD_PID} from './defaults.js';
 
@@ -143,6 +144,9 @@ export function workloadSchema(defaults: {name: string; description?: string}) {
 				.max(NOTES_MAX, {error: () => `expected at most ${NOTES_MAX} notes`})
 				.default([]),
 			cgroups: cgroupsSchema.default({}),
+			userspace_oom: userspaceOomKiller.optional(),
+			oomd: oomdConfSchema.optional(),
+			earlyoom: earlyoomSchema.optional(),
 		},
 		'a mapping with machine: and processes:',
 	)
@@ -157,6 +161,10 @@ export function workloadSchema(defaults: {name: string; description?: string}) {
 				events: w.events.flat().sort((a, b) => a.at - b.at),
 				...(w.notes.length > 0 ? {notes: [...w.notes].sort((a, b) => a.at - b.at)} : {}),
 				...(Object.keys(w.cgroups).length > 0 ? {cgroups: w.cgroups} : {}),
+				// Absent unless the file gives them, so a workload without them is what it was.
+				...(w.userspace_oom !== undefined ? {userspace_oom: w.userspace_oom} : {}),
+				...(w.oomd !== undefined ? {oomd: w.oomd} : {}),
+				...(w.earlyoom !== undefined ? {earlyoom: w.earlyoom} : {}),
 			}),
 		);
 }

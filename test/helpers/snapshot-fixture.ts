@@ -68,6 +68,7 @@ export function makeProcess(p: Partial<ProcessSnapshot> & {pid: number; name: st
 		wss: Math.round(rss * 0.6),
 		vsize: rss + swap + 1024,
 		pgtablesBytes: Math.max(4096, Math.round((rss + swap) / 512) * 4096),
+		pageTables: {pgd: 1, pud: 1, pmd: 1, pte: Math.max(1, Math.round((rss + swap) / 512))},
 		minflt: 1000,
 		majflt: 0,
 		minfltRate: 0,

@@ -30,8 +30,8 @@ describe('grow regions', () => {
 		// 5 s at 4 MiB/s = 20 MiB = 5120 pages grown (within a page of float rounding).
 		expect(heap.grown).toBeGreaterThanOrEqual(5119);
 		let mapped = 0;
-		const pte = proc.pt.pte;
-		for (let v = 0; v < pte.length; v++) if (pte[v]! > 0 && presentFrame(pte[v]!) >= 0) mapped++;
+		for (let v = 0; v < proc.pt.covered; v++)
+			if (proc.pt.get(v) > 0 && presentFrame(proc.pt.get(v)) >= 0) mapped++;
 		expect(proc.rssAnon).toBe(mapped);
 		const snap = takeSnapshot(m).processes.find((p) => p.name === 'app')!;
 		expect(snap.rss).toBeLessThanOrEqual(snap.vsize);

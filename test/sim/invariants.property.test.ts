@@ -21,7 +21,7 @@ import type {
 	SysctlName,
 	Workload,
 } from '../../source/sim/spec.js';
-import {CGROUP_FILES, type CgroupFile} from '../../source/sim/spec.js';
+import {CGROUP_FILES, type CgroupFile, type UserspaceOomKiller} from '../../source/sim/spec.js';
 import {SLOT_ZRAM, SLOT_ZSWAP} from '../../source/sim/swap.js';
 import {cacheFloodSpec, hogSpec, leakSpec} from '../../source/sim/templates.js';
 import {PAGE_SIZE} from '../../source/sim/units.js';
@@ -226,7 +226,8 @@ type Cmd =
 	| {kind: 'drop-caches'; mode: 1 | 2 | 3}
 	| {kind: 'balloon'; mib: number}
 	| {kind: 'set-oom-score-adj'; who: number; value: number}
-	| {kind: 'set-cgroup'; cg: number; file: CgroupFile; mib: number | null};
+	| {kind: 'set-cgroup'; cg: number; file: CgroupFile; mib: number | null}
+	| {kind: 'set-userspace-oom'; killer: UserspaceOomKiller};
 
 const who = fc.integer({min: -1, max: 8});
 const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
@@ -254,6 +255,10 @@ const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
 		file: fc.constantFrom<CgroupFile>(...CGROUP_FILES),
 		mib: fc.option(fc.integer({min: 0, max: 48}), {nil: null}),
 	}),
+	fc.record({
+		kind: fc.constant('set-userspace-oom' as const),
+		killer: fc.constantFrom<UserspaceOomKiller>('none', 'systemd-oomd', 'earlyoom'),
+	}),
 );
 
 /**
@@ -265,9 +270,15 @@ const CGROUP_TREE = ['/a', '/a/b', '/c', '/c/d', '/'];
 function cgroupsFor(seed: number): Workload['cgroups'] {
 	if (seed % 2 !== 0) return undefined;
 	return {
-		'/a': {'memory.max': (4 + (seed % 24)) * MIB, 'memory.oom.group': seed % 4 === 0},
+		// systemd-oomd watches /a's pressure (a low limit, so it may act in a short case) and /c's swap.
+		'/a': {
+			'memory.max': (4 + (seed % 24)) * MIB,
+			'memory.oom.group': seed % 4 === 0,
+			ManagedOOMMemoryPressure: 'kill',
+			ManagedOOMMemoryPressureLimit: 1,
+		},
 		'/a/b': {'memory.swap.max': (seed % 3) * MIB},
-		'/c': {'memory.low': 8 * MIB, 'memory.min': 4 * MIB},
+		'/c': {'memory.low': 8 * MIB, 'memory.min': 4 * MIB, ManagedOOMSwap: 'kill'},
 		'/c/d': {'memory.min': 2 * MIB, 'memory.high': 6 * MIB},
 	};
 }
@@ -333,6 +344,8 @@ function toCommand(m: Machine, c: Cmd): Command {
 				file: c.file,
 				value: c.mib === null ? null : c.mib * MIB,
 			};
+		case 'set-userspace-oom':
+			return {kind: 'set-userspace-oom', killer: c.killer};
 	}
 }
 

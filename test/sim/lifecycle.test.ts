@@ -38,7 +38,7 @@ describe('spawn and exit', () => {
 		m.apply({kind: 'kill', pid: 100});
 		const after = takeSnapshot(m);
 		expect(after.frames.anon).toBe(0);
-		expect(after.frames.kernel).toBe(before.frames.kernel - 2); // its two page-table pages (768 vpns)
+		expect(after.frames.kernel).toBe(before.frames.kernel - 5); // its page tables: two PTE pages (768 vpns), a PMD, a PUD and the PGD
 		expect(after.frames.file).toBe(before.frames.file);
 		expect(after.meminfo.Mapped).toBe(0);
 		expect(after.events.some((e) => e.kind === 'process-exit' && e.reason === 'killed')).toBe(true);

@@ -113,7 +113,7 @@ describe('charge and uncharge (page_counter_charge / mem_cgroup_uncharge)', () =
 		expect(p.rssAnon).toBe(256);
 		const fileCached = m.zone.kindCount[FRAME_FILE];
 		expect(fileCached).toBe(256);
-		expect(m.memcg.usage[c]).toBe(256 + 256 + p.pt.nTables);
+		expect(m.memcg.usage[c]).toBe(256 + 256 + p.pt.pages);
 		runChecked(m, 20);
 		expect(m.liveProcs()).toHaveLength(0);
 		// Exit frees the anon pages and page tables; the page cache stays, still charged to /c.

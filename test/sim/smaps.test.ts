@@ -131,7 +131,10 @@ describe('smaps_rollup of a running machine', () => {
 					let anonMapped = 0;
 					for (const p of m.procs) {
 						if (!p || p.exited) continue;
-						for (const e of p.pt.pte) if (e > 0 && m.zone.frames.kind[e - 1] === FRAME_ANON) anonMapped++;
+						for (let v = 0; v < p.pt.covered; v++) {
+							const e = p.pt.get(v);
+							if (e > 0 && m.zone.frames.kind[e - 1] === FRAME_ANON) anonMapped++;
+						}
 					}
 					const mapped = anonMapped + m.rmap.nrMapped;
 					const exact = mapped * 4096 * 2 ** PSS_SHIFT;

@@ -47,7 +47,7 @@ const ANCHORS: Record<string, Anchor[]> = {
 	thrash: [
 		a(40, 'process-start', 0, 0, {name: 'batch'}),
 		a(50, 'kswapd-wake', -1, 1, {first: true}),
-		a(67, 'direct-reclaim', -1, 1, {first: true}),
+		a(55, 'direct-reclaim', -1, 1, {first: true}),
 		a(150, 'process-exit', 0, 0, {name: 'batch'}),
 	],
 	zswap: [a(28, 'kswapd-wake', -1, 1, {first: true}), a(240, 'command', 0, 0), a(300, 'command', 0, 0)],
@@ -68,6 +68,7 @@ const ANCHORS: Record<string, Anchor[]> = {
 		a(5, 'process-start', 0, 0, {name: 'cc1plus'}),
 		a(21, 'kswapd-wake', -1, 1, {first: true}),
 		a(22, 'direct-reclaim', -1, 1, {first: true}),
+		a(62, 'oom-kill', 0, 0, {name: 'cc1plus'}),
 	],
 	'memory-high': [a(40, 'command', 0, 0)],
 	'noisy-neighbour': [

@@ -1,5 +1,6 @@
 // htop's Tasks line, in memory terms: how many processes, the OOM kills so far (red once there
-// has been one), and how many processes are stalled on memory right now.
+// has been one), and how many processes are stalled on memory right now; then the userspace OOM
+// killer running (systemd-oomd, earlyoom) and its kills, once one has run.
 import type {Snapshot} from '../../sim/snapshot-types.js';
 import {joinFitting, Line, type Span} from '../line.js';
 import {theme} from '../theme.js';
@@ -32,5 +33,14 @@ export function TasksMeter({snapshot, width}: {snapshot: Snapshot; width: number
 			{text: ' stalled', colour: theme.dim},
 		],
 	];
+	// The userspace OOM killer (O cycles it), once one has run: its own kills, never in OOM kills.
+	const u = snapshot.userspaceOom;
+	if (u) {
+		const kills = u.kills['systemd-oomd'] + u.kills.earlyoom;
+		groups.push([
+			{text: u.killer === 'none' ? 'userspace off' : u.killer, colour: theme.label, bold: true},
+			{text: ` ${kills}`, colour: kills > 0 ? theme.oom : theme.value, bold: true},
+		]);
+	}
 	return <Line spans={joinFitting(groups, width)} width={width} />;
 }

@@ -76,7 +76,7 @@ export function badnessParts(p: ProcessSnapshot, snapshot: Snapshot) {
 
 /** Lines the detail window has for a process (for clamping the scroll offset). */
 export function detailLineCount(p: ProcessSnapshot | undefined): number {
-	return p ? 11 + p.regions.length : 1;
+	return p ? 12 + p.regions.length : 1;
 }
 
 export function ProcessDetail({
@@ -142,6 +142,23 @@ export function ProcessDetail({
 		value(kb(sm.Shared_Clean + sm.Shared_Dirty)),
 		label('  SwapPss '),
 		value(kb(sm.SwapPss)),
+	]);
+	// The page-table walk's levels (x86-64, 4 KiB a table page): one PTE page maps 2 MiB, a PMD page
+	// 1 GiB, a PUD page 512 GiB; VmPTE counts PTE, PMD and PUD pages (mm_pgtables_bytes), not the PGD.
+	const lv = p.pageTables;
+	lines.push([
+		label('  Page tables '),
+		dim('PGD '),
+		value(String(lv.pgd)),
+		dim(' · PUD '),
+		value(String(lv.pud)),
+		dim(' · PMD '),
+		value(String(lv.pmd)),
+		dim(' · PTE '),
+		value(String(lv.pte)),
+		dim(' = '),
+		value(formatPages(lv.pgd + lv.pud + lv.pmd + lv.pte)),
+		dim(' (a PTE page maps 2M)'),
 	]);
 	lines.push([
 		label('  Faults '),

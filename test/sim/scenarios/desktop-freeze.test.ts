@@ -1,48 +1,51 @@
-// desktop-freeze (workloads/desktop-freeze.yaml): without a userspace OOM killer the session thrashes
-// for minutes with the kernel's OOM killer never firing; with systemd-oomd (ManagedOOMMemoryPressure=kill
-// on /user.slice, driven here beside the machine: source/sim/oomd.ts) the session is killed about
-// 30 s after its pressure crossed 60 %.
+// desktop-freeze (workloads/desktop-freeze.yaml): the file runs systemd-oomd (`userspace_oom:
+// systemd-oomd`, ManagedOOMMemoryPressure=kill on /user.slice), stepped by the machine itself
+// (source/sim/userspace-oom.ts): the session is killed about 30 s after /user.slice's pressure crossed
+// 60 %, Xorg lives, and the kernel's OOM killer never fires. The same file with `userspace_oom: none`
+// is the freeze: no OOM kill of any kind for 3 minutes. With earlyoom nothing is killed either, and
+// that is earlyoom's rule, not a gap: MemAvailable is at 0 % but free swap stays above 97 % (the HDD
+// swap fills at under 1 MiB/s, and the heaps need less than half of its 4 GiB even when whole), and
+// earlyoom acts only when both are at or below its limits (-m 10 -s 10).
 import {describe, expect, it} from 'vitest';
 import type {SimEvent} from '../../../source/sim/events.js';
 import {Machine} from '../../../source/sim/machine.js';
-import {OOMD_PID, SystemdOomd} from '../../../source/sim/oomd.js';
+import {OOMD_PID} from '../../../source/sim/oomd.js';
 import {takeSnapshot} from '../../../source/sim/snapshot.js';
+import type {Snapshot} from '../../../source/sim/snapshot-types.js';
+import type {UserspaceOomKiller} from '../../../source/sim/spec.js';
 import {loadWorkload} from '../../../source/workload/load.js';
 
 const SESSION = '/user.slice/user-1000.slice/session-2.scope';
 
-function run(seconds: number, withOomd: boolean) {
-	const m = new Machine(loadWorkload('desktop-freeze'), {seed: 1});
-	const oomd = new SystemdOomd(m.memcg, m.tasks, m.lifecycle, m.events, {
-		memoryPressure: [{path: '/user.slice'}],
-		swap: [],
-	});
+function run(seconds: number, killer?: UserspaceOomKiller) {
+	const w = loadWorkload('desktop-freeze');
+	const m = new Machine(killer ? {...w, userspace_oom: killer} : w, {seed: 1});
 	const events: SimEvent[] = [];
 	const fullAvg10: number[] = [];
+	const meminfo: {availPercent: number; swapFreePercent: number}[] = [];
+	let snap: Snapshot | undefined;
 	for (let s = 1; s <= seconds; s++) {
 		for (let t = 0; t < 100; t++) m.step();
-		// MEM_PRESSURE_INTERVAL_USEC: one poll a second.
-		if (withOomd) oomd.pollPressure(m.clock.tick * 10_000, m.clock.tick);
-		const snap = takeSnapshot(m, {regions: false});
+		snap = takeSnapshot(m, {regions: false});
 		events.push(...snap.events);
 		fullAvg10.push(snap.cgroups!.find((c) => c.path === '/user.slice')!.pressure.full.avg10);
+		const mi = m.userspaceOom.meminfo();
+		meminfo.push({
+			availPercent: (mi.memAvailableKib * 100) / mi.memTotalKib,
+			swapFreePercent: (mi.swapFreeKib * 100) / mi.swapTotalKib,
+		});
 	}
-	return {events, fullAvg10};
+	return {events, fullAvg10, meminfo, last: snap!};
 }
 
 describe('shipped scenarios', () => {
-	it('desktop-freeze: no kernel OOM kill for 3 minutes under near-total full pressure; systemd-oomd kills the session 30-40 s after 60 %', {
+	it('desktop-freeze: the machine runs systemd-oomd, which kills the session 30-40 s after /user.slice passes 60 %; Xorg lives; no kernel OOM kill', {
 		timeout: 300_000,
 	}, () => {
-		const without = run(180, false);
-		expect(without.events.filter((e) => e.kind === 'oom-kill')).toEqual([]);
-		// Frozen: /user.slice's full avg10 above 90 % for the last two minutes.
-		expect(Math.min(...without.fullAvg10.slice(60))).toBeGreaterThan(90);
-
-		const withOomd = run(120, true);
-		const crossed = withOomd.fullAvg10.findIndex((p) => p > 60) + 1;
+		const r = run(120);
+		const crossed = r.fullAvg10.findIndex((p) => p > 60) + 1;
 		expect(crossed).toBeGreaterThan(10);
-		const kills = withOomd.events.filter((e) => e.kind === 'oom-kill');
+		const kills = r.events.filter((e) => e.kind === 'oom-kill');
 		expect(kills).toHaveLength(1);
 		const kill = kills[0]!;
 		if (kill.kind !== 'oom-kill') throw new Error('not a kill');
@@ -53,16 +56,55 @@ describe('shipped scenarios', () => {
 				`^systemd-oomd\\[${OOMD_PID}\\]: Killed ${SESSION} due to memory pressure for /user.slice being \\d+\\.\\d\\d% > 60\\.00% for > 30s with reclaim activity$`,
 			),
 		);
+		// The pressure handler runs on whole seconds (every 1 s from boot).
+		expect(kill.tick % 100).toBe(0);
 		const killedAt = kill.tick / 100;
 		expect(killedAt - crossed).toBeGreaterThanOrEqual(29);
 		expect(killedAt - crossed).toBeLessThanOrEqual(40);
 		// Every cc1plus of the session went at once; Xorg lives.
-		const exits = withOomd.events.filter((e) => e.kind === 'process-exit');
-		expect(exits.map((e) => e.kind === 'process-exit' && e.name)).toEqual([
-			'cc1plus',
-			'cc1plus',
-			'cc1plus',
-			'cc1plus',
+		const exits = r.events.filter((e) => e.kind === 'process-exit');
+		expect(exits.map((e) => e.kind === 'process-exit' && `${e.name} ${e.reason}`)).toEqual(
+			Array(4).fill('cc1plus killed'),
+		);
+		expect(r.last.processes.map((p) => p.name)).toEqual(['Xorg']);
+		// Counted as systemd-oomd's, never as the kernel's.
+		expect(r.last.vmstat.oom_kill).toBe(0);
+		expect(r.last.oomKills).toBe(0);
+		expect(r.last.userspaceOom).toMatchObject({
+			killer: 'systemd-oomd',
+			kills: {'systemd-oomd': 1, earlyoom: 0},
+			nextPollTick: 12_000,
+			swap: [],
+		});
+		expect(r.last.userspaceOom!.pressure).toEqual([
+			expect.objectContaining({path: '/user.slice', limitPercent: 60, durationSec: 30}),
 		]);
+	});
+
+	it('desktop-freeze with userspace_oom: none: no OOM kill of any kind for 3 minutes under near-total full pressure', {
+		timeout: 300_000,
+	}, () => {
+		const r = run(180, 'none');
+		expect(r.events.filter((e) => e.kind === 'oom-kill')).toEqual([]);
+		expect(r.last.vmstat.oom_kill).toBe(0);
+		// Frozen: /user.slice's full avg10 above 90 % for the last two minutes.
+		expect(Math.min(...r.fullAvg10.slice(60))).toBeGreaterThan(90);
+		expect(r.last.processes.filter((p) => p.name === 'cc1plus')).toHaveLength(4);
+		expect(r.last.userspaceOom).toBeUndefined();
+	});
+
+	it('desktop-freeze with earlyoom: MemAvailable 0 % but free swap above 97 % for 3 minutes, so earlyoom (which needs both at or below 10 %) never fires', {
+		timeout: 300_000,
+	}, () => {
+		const r = run(180, 'earlyoom');
+		expect(r.events.filter((e) => e.kind === 'oom-kill')).toEqual([]);
+		const frozen = r.meminfo.slice(30);
+		expect(Math.max(...frozen.map((x) => x.availPercent))).toBeLessThan(1);
+		expect(Math.min(...frozen.map((x) => x.swapFreePercent))).toBeGreaterThan(97);
+		expect(r.last.userspaceOom).toMatchObject({
+			killer: 'earlyoom',
+			kills: {'systemd-oomd': 0, earlyoom: 0},
+			earlyoom: {m: [10, 5], s: [10, 5], waitingForPid: null},
+		});
 	});
 });
