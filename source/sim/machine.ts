@@ -134,12 +134,8 @@ export class Machine {
 		this.memcg = memcg;
 
 		// Devices, swap and compressed memory.
-		this.disk = new BlockDevice(DEVICE_PROFILES[spec.disk === 'zram' ? 'ssd' : spec.disk]);
-		const swapPages = bytesToPages(spec.swap.size);
-		const isZram = spec.swap.device === 'zram';
-		const area = swapPages > 0 ? new SwapArea(swapPages) : null;
-		const swapDev =
-			swapPages > 0 && !isZram ? new BlockDevice(DEVICE_PROFILES[spec.swap.device as 'ssd']) : null;
+		const {disk, isZram, area, swapDev} = devicesOf(spec);
+		this.disk = disk;
 		this.swapDev = swapDev;
 		this.zs = new Zsmalloc(zone);
 		this.zswap = new Zswap(core, spec.zswap, this.zs, area, swapDev);
@@ -266,4 +262,15 @@ export class Machine {
 		this.psi.tickTo(clock.tick);
 		this.memcgPsi.tickTo(clock.tick);
 	}
+}
+
+/** The disk, and the swap area with its device (none for zram, which is memory). */
+function devicesOf(spec: Workload['machine']) {
+	const disk = new BlockDevice(DEVICE_PROFILES[spec.disk === 'zram' ? 'ssd' : spec.disk]);
+	const swapPages = bytesToPages(spec.swap.size);
+	const isZram = spec.swap.device === 'zram';
+	const area = swapPages > 0 ? new SwapArea(swapPages) : null;
+	const swapDev =
+		swapPages > 0 && !isZram ? new BlockDevice(DEVICE_PROFILES[spec.swap.device as 'ssd']) : null;
+	return {disk, isZram, area, swapDev};
 }

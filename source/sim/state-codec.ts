@@ -71,7 +71,6 @@ function machineState(m: Machine, events: boolean) {
 	const {policy, ...lruvecScalars} = m.lruvec.save();
 	const oom = m.oom.save();
 	const queue = m.events.save();
-	const userspaceOom = m.userspaceOom.save();
 	return {
 		version: 1,
 		seed: m.seed,
@@ -131,11 +130,19 @@ function machineState(m: Machine, events: boolean) {
 		swap: swapfile.swap,
 		files: m.files.save().files,
 		procs: tasks.procs,
-		// Only with a cgroup tree, so a state without one is byte for byte what it was.
+		...optionalParts(m),
+	};
+}
+
+/** Parts a state has only when it uses them, so a state without them is byte for byte what it was. */
+function optionalParts(m: Machine) {
+	const userspaceOom = m.userspaceOom.save();
+	return {
+		// Only with a cgroup tree.
 		...(m.memcg.enabled
 			? {memcg: m.memcg.save(), memcgOom: m.memcgOom.save(), memcgHigh: m.memcgHigh.save()}
 			: {}),
-		// Only once a userspace OOM killer has run (userspace-oom.ts), for the same reason.
+		// Only once a userspace OOM killer has run (userspace-oom.ts).
 		...(userspaceOom ? {userspaceOom} : {}),
 	};
 }
