@@ -81,6 +81,11 @@ export function compactionSuitable(
 	return true;
 }
 
+/** compaction_suitable() for `order` on the zone as it is now (its free pages, marks and free lists). */
+export function zoneCompactionSuitable(zone: Zone, order: number, extfragThreshold: number): boolean {
+	return compactionSuitable(zone.freePages, zone.wm, freeBlocksByOrder(zone), order, extfragThreshold);
+}
+
 /**
  * fragmentation_score_zone_weighted() for the one zone of the node: extfrag_for_order(zone, 9) × the
  * zone's present pages / (the node's present pages + 1), so 0..99.
@@ -147,8 +152,7 @@ export class Compaction extends CoreModule {
 				s.result = COMPACT_SUCCESS;
 				return s;
 			}
-			const nrFree = freeBlocksByOrder(zone);
-			if (!compactionSuitable(zone.freePages, zone.wm, nrFree, cc.order, this.sysctl.extfrag_threshold)) {
+			if (!zoneCompactionSuitable(zone, cc.order, this.sysctl.extfrag_threshold)) {
 				s.result = COMPACT_SKIPPED;
 				return s;
 			}

@@ -5,10 +5,10 @@
 import {
 	type Compaction,
 	type CompactStats,
-	compactionSuitable,
 	fragmentationScore,
 	fragmentationScoreWmark,
 	freeBlocksByOrder,
+	zoneCompactionSuitable,
 	zoneWatermarkOk,
 } from './compaction.js';
 import {type Core, CoreModule} from './core.js';
@@ -43,16 +43,7 @@ export class Kcompactd extends CoreModule {
 		const zone = this.zone;
 		if (order <= 0) return;
 		if (zoneWatermarkOk(zone, order, zone.wm.min)) return;
-		if (
-			!compactionSuitable(
-				zone.freePages,
-				zone.wm,
-				freeBlocksByOrder(zone),
-				order,
-				this.sysctl.extfrag_threshold,
-			)
-		)
-			return;
+		if (!zoneCompactionSuitable(zone, order, this.sysctl.extfrag_threshold)) return;
 		if (order > this.maxOrder) this.maxOrder = order;
 	}
 

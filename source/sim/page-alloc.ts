@@ -9,8 +9,7 @@ import {
 	COMPACT_SKIPPED,
 	type Compaction,
 	compactGap,
-	compactionSuitable,
-	freeBlocksByOrder,
+	zoneCompactionSuitable,
 	zoneWatermarkOk,
 } from './compaction.js';
 import {type Core, CoreModule} from './core.js';
@@ -107,16 +106,7 @@ export class PageAlloc extends CoreModule {
 		let reclaimed = 0;
 		this.vm.allocstall_normal++;
 		while (reclaimed < compactGap(order)) {
-			if (
-				compactionSuitable(
-					zone.freePages,
-					zone.wm,
-					freeBlocksByOrder(zone),
-					order,
-					this.sysctl.extfrag_threshold,
-				)
-			)
-				return;
+			if (zoneCompactionSuitable(zone, order, this.sysctl.extfrag_threshold)) return;
 			const before = this.vmscan.sc.costUs;
 			const got = this.vmscan.shrinkNode(SWAP_CLUSTER_MAX, false);
 			this.stall(this.vmscan.sc.costUs - before, p);
