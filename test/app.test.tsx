@@ -93,8 +93,9 @@ describe('layout', () => {
 		expect(lines[5]).toBe(
 			'Run web-server  seed 42  policy lru  swappiness 60          Tasks 8, 2 running  OOM kills 1  3 stalled',
 		);
+		// Free memory by order beside the LRU lists (half a line each at 120 columns).
 		expect(lines[6]).toBe(
-			'LRU act/inact anon 2.06G/1.03G  file 292M/439M  pgactivate 1.5k/s  pgdeactivate 900/s  workingset_activate 10/s',
+			'Ord[▅▃▂▁▁▁▁    ] max o6 256K no 2M block                    LRU act/inact anon 2.06G/1.03G  file 292M/439M',
 		);
 		expect(lines[7]).toBe(
 			'  PID NAME        STATE       RSS▼   ANON   FILE   SWAP  ZSWAP    WSS MINFLT/s MAJFLT/s STALL% PROG%  OOM   ADJ RSS 2min',
@@ -118,18 +119,19 @@ describe('layout', () => {
 		await tick();
 		const lines = r.lines();
 		expect(lines).toHaveLength(23);
-		expect(lines.slice(0, 9)).toEqual([
+		expect(lines.slice(0, 10)).toEqual([
 			`Mem[${'|'.repeat(64)}3.22G/4.00G]`,
 			'    anon 2.96G  cache 731M  dirty 24.0M  shm 128M  kern 96.0M  zpool 34.0M',
 			`Wmk[||||mlh|||||] free 72.0M avail 657M Swp[|||||||             nvme 412M/2.00G]`,
 			'Zsw[|                34.0M/819M] 100M→34.0M 2.94x lz4',
+			'Ord[▅▃▂▁▁▁▁    ] max o6 256K no 2M block blk 9.4k/2.3k/576/144/36/9/2/0/0/0/0',
 			'Up 0:02:13 ×1 running  web-server  seed 42  policy lru  swappiness 60',
 			'PSI some 12.34  8.21  2.10  full  3.20  1.00  0.21  % avg10/60/300',
 			'kswapd0 reclaiming  scan 10.0k/s  steal 8.0k/s  eff 80%  direct 800/s',
 			'Flt min 12.9k/s  maj 120/s  Swap in 80/s  out 450/s  refault 34/s',
 			'Tasks 8, 2 running  OOM kills 1  3 stalled',
 		]);
-		expect(lines[10]).toBe(
+		expect(lines[11]).toBe(
 			'  PID NAME       STATE       RSS▼   SWAP    WSS MAJFLT/s STALL% PROG%  OOM   ADJ',
 		);
 		expect(lines.filter((l) => /^ +\d+ \w/.test(l))).toHaveLength(8);
@@ -197,18 +199,18 @@ describe('layout', () => {
 			graphsWidth: 54,
 		});
 		expect(computeLayout(80, 24, null, false)).toMatchObject({
-			headerLines: 10,
-			body: 11,
-			tableHeight: 11,
+			headerLines: 11,
+			body: 10,
+			tableHeight: 10,
 			lower: 'none',
 		});
 		expect(computeLayout(80, 24, 'both', false)).toMatchObject({
 			tableHeight: 3,
-			graphsHeight: 5,
+			graphsHeight: 4,
 			logHeight: 3,
 		});
 		expect(computeLayout(80, 30, 'both', false)).toMatchObject({
-			tableHeight: 7,
+			tableHeight: 6,
 			graphsHeight: 7,
 			logHeight: 3,
 		});
@@ -263,7 +265,7 @@ describe('navigation keys', () => {
 		const r = await app(session, 80, 24);
 		await r.press(KEYS.down); // hog, 2nd by RSS
 		await r.press('<'); // sort by the column before RSS: STATE
-		expect(r.lines()[10]).toMatch(/STATE▲/);
+		expect(r.lines()[11]).toMatch(/STATE▲/);
 		expect(await selectedPid(r, session)).toBe(901);
 	});
 
@@ -296,8 +298,8 @@ describe('htop keys', () => {
 	it('help scrolls with ↓ at 80x24', async () => {
 		const r = await app(liveSession(), 80, 24);
 		await r.press('?', KEYS.down, KEYS.down);
-		expect(r.lines()[11]).toMatch(/^ {2}Enter|^ {2}F3 \//);
-		expect(r.lines()[10]).toMatch(/↑↓ scroll/);
+		expect(r.lines()[12]).toMatch(/^ {2}Enter|^ {2}F3 \//);
+		expect(r.lines()[11]).toMatch(/↑↓ scroll/);
 	});
 
 	for (const key of [KEYS.f3, '/']) {
@@ -359,26 +361,26 @@ describe('htop keys', () => {
 	it('F6 opens the sort menu; ↓ and Enter sort by the chosen column', async () => {
 		const r = await app(liveSession(), 80, 24);
 		await r.press(KEYS.f6);
-		expect(r.lines()[10]).toMatch(/^ Sort by/);
+		expect(r.lines()[11]).toMatch(/^ Sort by/);
 		await r.press(KEYS.down, KEYS.enter);
-		expect(r.lines()[10]).toBe(
+		expect(r.lines()[11]).toBe(
 			'  PID NAME       STATE        RSS  SWAP▼    WSS MAJFLT/s STALL% PROG%  OOM   ADJ',
 		);
 		await r.press(KEYS.f6, KEYS.escape);
-		expect(r.lines()[10]).toMatch(/SWAP▼/);
+		expect(r.lines()[11]).toMatch(/SWAP▼/);
 	});
 
 	it('< and > step the sort column, M sorts by RSS, I inverts', async () => {
 		const r = await app(liveSession(), 80, 24);
 		await r.press('>');
-		expect(r.lines()[10]).toMatch(/SWAP▼/);
+		expect(r.lines()[11]).toMatch(/SWAP▼/);
 		await r.press('<', '<');
-		expect(r.lines()[10]).toMatch(/STATE▲/);
+		expect(r.lines()[11]).toMatch(/STATE▲/);
 		await r.press('M');
-		expect(r.lines()[10]).toMatch(/RSS▼/);
+		expect(r.lines()[11]).toMatch(/RSS▼/);
 		await r.press('I');
-		expect(r.lines()[10]).toMatch(/RSS▲/);
-		expect(r.lines()[11]).toMatch(/^ {4}1 systemd/);
+		expect(r.lines()[11]).toMatch(/RSS▲/);
+		expect(r.lines()[12]).toMatch(/^ {4}1 systemd/);
 	});
 
 	for (const key of [KEYS.f9, 'k']) {

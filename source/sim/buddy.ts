@@ -244,6 +244,16 @@ export class BuddyAllocator {
 		this.link(pfn, order, mt, tail);
 	}
 
+	/**
+	 * __isolate_free_page(): the free block starting at `frame` leaves its list (compaction's free
+	 * scanner takes it whole, then split_page() makes order-0 pages of it). Returns its order.
+	 */
+	isolateFree(frame: number): number {
+		const order = this.orderOf(frame);
+		if (order >= 0) this.unlink(frame);
+		return order;
+	}
+
 	/** page_is_buddy(): `frame` is in the zone and starts a free block of `order`. */
 	private isBuddy(frame: number, order: number): boolean {
 		if (frame >= this.count) return false;

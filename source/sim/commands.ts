@@ -3,6 +3,7 @@
 // is applied here, as the syscall or sysfs write it stands for, and summarised in one line.
 import type {Balloon} from './balloon.js';
 import type {Filemap} from './filemap.js';
+import type {Hugetlb} from './hugetlb.js';
 import {type Lifecycle, NO_END} from './lifecycle.js';
 import {type Memcontrol, ROOT_MEMCG} from './memcontrol.js';
 import {OOM_SCORE_ADJ_MAX, OOM_SCORE_ADJ_MIN} from './oom.js';
@@ -26,6 +27,7 @@ export interface CommandTarget {
 	readonly zswap: Zswap;
 	readonly filemap: Filemap;
 	readonly balloon: Balloon;
+	readonly hugetlb: Hugetlb;
 	readonly vm: Vmstat;
 	readonly memcg: Memcontrol;
 	readonly userspaceOom: UserspaceOom;
@@ -64,6 +66,7 @@ export function applyCommand(m: CommandTarget, c: Command): string {
 			(m.sysctl as Record<SysctlName, number>)[c.name] = value;
 			if (c.name === 'min_free_kbytes' || c.name === 'watermark_scale_factor')
 				m.zone.updateWatermarks(m.sysctl);
+			if (c.name === 'nr_hugepages') return resizeHugetlb(m, value);
 			return `vm.${c.name} = ${value}`;
 		}
 		case 'set-oom-score-adj': {
@@ -98,4 +101,20 @@ export function applyCommand(m: CommandTarget, c: Command): string {
 		case 'set-userspace-oom':
 			return m.userspaceOom.set(c.killer);
 	}
+}
+
+/**
+ * hugetlb_sysctl_handler(): the pool grows or shrinks now, in the writer's context; the sysctl then
+ * reads back the pool it got, which on a fragmented machine is less than asked.
+ */
+function resizeHugetlb(m: CommandTarget, value: number): string {
+	const r = m.hugetlb.resize(value);
+	m.sysctl.nr_hugepages = r.pool;
+	const how =
+		r.allocated || r.failed
+			? `: allocated ${r.allocated}${r.failed ? ', then an allocation failed' : ''}, ${(r.stallUs / 1000).toFixed(1)} ms in compaction and reclaim`
+			: r.freed
+				? `: freed ${r.freed}`
+				: '';
+	return `vm.nr_hugepages = ${r.pool}${r.pool < value ? ` (asked ${value})` : ''}${how}`;
 }

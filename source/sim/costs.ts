@@ -19,6 +19,13 @@ export const SCAN_PAGE_US = 0.15;
 export const UNMAP_PAGE_US = 1;
 /** Direct reclaim returns after each 32-page batch (SWAP_CLUSTER_MAX), with this fixed overhead. */
 export const DIRECT_RECLAIM_BATCH_US = 20;
+/**
+ * Compaction: migrating one 4 KiB page (unmap with its TLB flush as UNMAP_PAGE_US, copy_highpage at
+ * ~10 GB/s ≈ 0.4 µs, remove_migration_ptes): 2 µs, an assumption in line with the table's fault costs.
+ */
+export const MIGRATE_PAGE_US = 2;
+/** Compaction: each pfn a scanner looks at (a test of struct page's flags): 0.01 µs, an assumption. */
+export const COMPACT_SCAN_PFN_US = 0.01;
 /** kswapd naps 100 ms (HZ/10) once balanced before it sleeps for good. */
 export const KSWAPD_NAP_TICKS = 10;
 /** balance_dirty_pages pauses a writer for at most 200 ms. */

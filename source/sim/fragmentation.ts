@@ -42,3 +42,13 @@ export function fragmentationIndex(nrFree: ArrayLike<number>, order: number): nu
 	const requested = 2 ** order;
 	return 1000 - Math.floor((1000 + Math.floor((info.freePages * 1000) / requested)) / info.freeBlocksTotal);
 }
+
+/**
+ * extfrag_for_order() (mm/vmstat.c): the share of free memory, in percent, in blocks too small for
+ * `order`; 0 with nothing free (compaction's fragmentation score, at order 9).
+ */
+export function extfragForOrder(nrFree: ArrayLike<number>, order: number): number {
+	const info = contigPageInfo(nrFree, order);
+	if (info.freePages === 0) return 0;
+	return Math.floor(((info.freePages - info.freeBlocksSuitable * 2 ** order) * 100) / info.freePages);
+}

@@ -35,9 +35,11 @@ export function checkInvariants(m: Machine): string[] {
 	}
 	if (anonMapped !== counts[FRAME_ANON])
 		errors.push(`anon frames ${counts[FRAME_ANON]}, mapped anon pages ${anonMapped}`);
-	const kernelExpected = m.zone.kernelStatic + m.zone.balloonPages + ptFrames;
+	const kernelExpected = m.zone.kernelStatic + m.zone.balloonPages + m.zone.hugetlbPages + ptFrames;
 	if (kernelExpected !== counts[FRAME_KERNEL]) {
-		errors.push(`kernel frames ${counts[FRAME_KERNEL]} != static + balloon + page tables ${kernelExpected}`);
+		errors.push(
+			`kernel frames ${counts[FRAME_KERNEL]} != static + balloon + hugetlb + page tables ${kernelExpected}`,
+		);
 	}
 	checkPageCache(m, counts, errors);
 	checkSharedMappings(m, errors);

@@ -1,5 +1,6 @@
 import {type Core, CoreModule} from './core.js';
 import {KSWAPD_NAP_TICKS} from './costs.js';
+import type {Kcompactd} from './kcompactd.js';
 import {SWAP_CLUSTER_MAX} from './lruvec.js';
 import type {KswapdState} from './snapshot-types.js';
 import {TICK_US} from './units.js';
@@ -17,10 +18,13 @@ export class Kswapd extends CoreModule {
 	/** Time spent reclaiming this tick (µs): PSI counts it as memstall. */
 	busyUs = 0;
 	private napUntil = 0;
+	/** The highest order an allocation woke it for since it last balanced (kswapd_order). */
+	private order = 0;
 
 	constructor(
 		core: Core,
 		private readonly vmscan: Vmscan,
+		private readonly kcompactd: Kcompactd,
 	) {
 		super(core);
 	}
@@ -29,8 +33,9 @@ export class Kswapd extends CoreModule {
 		return this.vmscan.kswapdFailures;
 	}
 
-	/** wakeup_kswapd(), from the allocator's slow path. */
-	wake(): void {
+	/** wakeup_kswapd(), from the allocator's slow path; `order`: the allocation's (pgdat->kswapd_order = max). */
+	wake(order = 0): void {
+		if (order > this.order) this.order = order;
 		if (this.state === 'reclaiming') return;
 		if (this.failures >= KSWAPD_MAX_FAILURES) return;
 		const zone = this.zone;
@@ -69,9 +74,13 @@ export class Kswapd extends CoreModule {
 		if (this.state !== 'reclaiming') return;
 		this.vmscan.noteKswapdRun(this.balancePgdat(), zone.freePages >= zone.wm.high);
 		if (zone.freePages >= zone.wm.high || this.failures >= KSWAPD_MAX_FAILURES) {
-			// Balanced (or hopeless): nap 100 ms, then sleep until woken.
+			// Balanced (or hopeless): nap 100 ms, then sleep until woken. kswapd_try_to_sleep() wakes
+			// kcompactd for the order it was woken for first (wakeup_kcompactd): memtop's kswapd
+			// balances order-0 free memory; making a block of that order is compaction's work.
 			this.state = 'napping';
 			this.napUntil = tick + KSWAPD_NAP_TICKS;
+			if (this.order > 0) this.kcompactd.wake(this.order);
+			this.order = 0;
 		}
 	}
 
@@ -101,10 +110,22 @@ export class Kswapd extends CoreModule {
 	}
 
 	save() {
-		return {kswapdState: this.state, kswapdNapUntil: this.napUntil, kswapdReclaimed: this.reclaimed};
+		return {
+			kswapdState: this.state,
+			kswapdNapUntil: this.napUntil,
+			kswapdReclaimed: this.reclaimed,
+			// Only when a high-order allocation woke it, so other states keep their layout.
+			...(this.order > 0 ? {kswapdOrder: this.order} : {}),
+		};
 	}
 
-	load(s: {kswapdState: KswapdState; kswapdNapUntil: number; kswapdReclaimed: number}): void {
+	load(s: {
+		kswapdState: KswapdState;
+		kswapdNapUntil: number;
+		kswapdReclaimed: number;
+		kswapdOrder?: number | undefined;
+	}): void {
+		this.order = s.kswapdOrder ?? 0;
 		this.state = s.kswapdState;
 		this.napUntil = s.kswapdNapUntil;
 		this.reclaimed = s.kswapdReclaimed;

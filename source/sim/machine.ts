@@ -9,10 +9,13 @@ import {Balloon} from './balloon.js';
 import {BlockDevice} from './block-device.js';
 import {Clock} from './clock.js';
 import {applyCommand, type Command, type CommandOrigin} from './commands.js';
+import {Compaction} from './compaction.js';
 import type {Core} from './core.js';
 import {DEVICE_PROFILES} from './costs.js';
 import {EventQueue, type SimEvent} from './events.js';
 import {Filemap} from './filemap.js';
+import {Hugetlb} from './hugetlb.js';
+import {Kcompactd} from './kcompactd.js';
 import {Kswapd} from './kswapd.js';
 import {Lifecycle} from './lifecycle.js';
 import {Lruvec} from './lruvec.js';
@@ -22,6 +25,7 @@ import {MemcgOom} from './memcg-oom.js';
 import {MemcgPsi} from './memcg-psi.js';
 import {Memcontrol} from './memcontrol.js';
 import {Memory} from './memory.js';
+import {Migrate} from './migrate.js';
 import {OomKiller} from './oom.js';
 import {Overcommit} from './overcommit.js';
 import {PageAlloc} from './page-alloc.js';
@@ -107,6 +111,8 @@ export class Machine {
 	readonly shmem: Shmem;
 	readonly filemap: Filemap;
 	readonly balloon: Balloon;
+	readonly hugetlb: Hugetlb;
+	readonly kcompactd: Kcompactd;
 	readonly psi: Psi;
 	readonly runner: WorkloadRunner;
 
@@ -128,12 +134,8 @@ export class Machine {
 		this.memcg = memcg;
 
 		// Devices, swap and compressed memory.
-		this.disk = new BlockDevice(DEVICE_PROFILES[spec.disk === 'zram' ? 'ssd' : spec.disk]);
-		const swapPages = bytesToPages(spec.swap.size);
-		const isZram = spec.swap.device === 'zram';
-		const area = swapPages > 0 ? new SwapArea(swapPages) : null;
-		const swapDev =
-			swapPages > 0 && !isZram ? new BlockDevice(DEVICE_PROFILES[spec.swap.device as 'ssd']) : null;
+		const {disk, isZram, area, swapDev} = devicesOf(spec);
+		this.disk = disk;
 		this.swapDev = swapDev;
 		this.zs = new Zsmalloc(zone);
 		this.zswap = new Zswap(core, spec.zswap, this.zs, area, swapDev);
@@ -145,7 +147,9 @@ export class Machine {
 		const writeback = new Writeback(core, this.disk);
 		this.writeback = writeback;
 		this.vmscan = new Vmscan(core, swapfile, this.zswap, this.zram, this.rmap, swapDev, memcg, writeback);
-		this.kswapd = new Kswapd(core, this.vmscan);
+		const compaction = new Compaction(core, new Migrate(core, memcg));
+		this.kcompactd = new Kcompactd(core, compaction, () => this.kswapd.state === 'reclaiming');
+		this.kswapd = new Kswapd(core, this.vmscan, this.kcompactd);
 		this.overcommit = new Overcommit(core, swapfile);
 		this.lifecycle = new Lifecycle(core, workload, this.overcommit, swapfile, this.rmap);
 		this.oom = new OomKiller(core, swapfile, this.lifecycle);
@@ -162,6 +166,7 @@ export class Machine {
 			memcg,
 			charger,
 			this.writeback,
+			compaction,
 		);
 		this.pageAlloc = pageAlloc;
 
@@ -173,6 +178,7 @@ export class Machine {
 		memory.setVmOps(REGION_FILE, this.filemap);
 		memory.setVmOps(REGION_SHMEM, this.shmem);
 		this.balloon = new Balloon(core, pageAlloc);
+		this.hugetlb = new Hugetlb(core, pageAlloc);
 		this.psi = new Psi(spec.cpus);
 		this.memcgPsi = new MemcgPsi(memcg, spec.cpus);
 		this.userspaceOom = new UserspaceOom(core, memcg, this.lifecycle, swapfile, workload);
@@ -245,14 +251,26 @@ export class Machine {
 		this.lifecycle.startAndStop();
 		this.runner.runTimedEvents();
 		this.kswapd.run();
+		this.kcompactd.run();
 		this.writeback.runFlusher();
 		this.zswap.writeback();
 		this.balloon.run();
 		this.runner.runProcesses();
-		this.psi.account(this.tasks.procs, this.kswapd.busyUs);
+		this.psi.account(this.tasks.procs, this.kswapd.busyUs + this.kcompactd.busyUs);
 		this.memcgPsi.account(this.tasks.procs);
 		clock.tick = tick + 1;
 		this.psi.tickTo(clock.tick);
 		this.memcgPsi.tickTo(clock.tick);
 	}
+}
+
+/** The disk, and the swap area with its device (none for zram, which is memory). */
+function devicesOf(spec: Workload['machine']) {
+	const disk = new BlockDevice(DEVICE_PROFILES[spec.disk === 'zram' ? 'ssd' : spec.disk]);
+	const swapPages = bytesToPages(spec.swap.size);
+	const isZram = spec.swap.device === 'zram';
+	const area = swapPages > 0 ? new SwapArea(swapPages) : null;
+	const swapDev =
+		swapPages > 0 && !isZram ? new BlockDevice(DEVICE_PROFILES[spec.swap.device as 'ssd']) : null;
+	return {disk, isZram, area, swapDev};
 }

@@ -5,6 +5,13 @@
 // zone's (zone.ts). Only zsmalloc, which runs inside reclaim, takes pages from the zone directly.
 import type {BlockDevice} from './block-device.js';
 import {MIGRATE_MOVABLE, MIGRATE_UNMOVABLE} from './buddy.js';
+import {
+	COMPACT_SKIPPED,
+	type Compaction,
+	compactGap,
+	zoneCompactionSuitable,
+	zoneWatermarkOk,
+} from './compaction.js';
 import {type Core, CoreModule} from './core.js';
 import {OOM_WAIT_US} from './costs.js';
 import type {Kswapd} from './kswapd.js';
@@ -42,8 +49,80 @@ export class PageAlloc extends CoreModule {
 		private readonly memcg: Memcontrol,
 		private readonly charger: MemcgCharge,
 		private readonly writeback: Writeback,
+		private readonly compaction: Compaction,
 	) {
 		super(core);
+	}
+
+	/** What the last allocPages() stalled for (µs): compaction and reclaim, when it had no process to charge. */
+	lastStallUs = 0;
+
+	/**
+	 * __alloc_pages() of a costly order with __GFP_RETRY_MAYFAIL (alloc_buddy_hugetlb_folio: a hugetlb
+	 * pool page): the fast path at the low watermark; else wake kswapd for the order and try at min;
+	 * then __alloc_pages_slowpath()'s costly-order order: direct compaction (async) first, direct
+	 * reclaim until compaction has room (compact_gap), direct compaction again (sync light); then it
+	 * fails: no OOM kill for a costly order (__alloc_pages_may_oom), and memtop stops there (no
+	 * should_compact_retry rounds). The stall goes to `p`, or to lastStallUs with no process.
+	 * Returns the first frame of the block, or ALLOC_NONE.
+	 */
+	allocPages(order: number, p: Proc | null): number {
+		const zone = this.zone;
+		this.lastStallUs = 0;
+		if (zoneWatermarkOk(zone, order, zone.wm.low)) return zone.rmqueueOrder(order, MIGRATE_MOVABLE);
+		this.kswapd.wake(order);
+		if (zoneWatermarkOk(zone, order, zone.wm.min)) return zone.rmqueueOrder(order, MIGRATE_MOVABLE);
+		const first = this.directCompact(order, true, p);
+		if (first >= 0) return first;
+		this.reclaimForCompaction(order, p);
+		if (zoneWatermarkOk(zone, order, zone.wm.min)) return zone.rmqueueOrder(order, MIGRATE_MOVABLE);
+		return this.directCompact(order, false, p);
+	}
+
+	/**
+	 * __alloc_pages_direct_compact(): compact, then take the block if one is there. compact_stall counts
+	 * every run that was not skipped, then compact_success or compact_fail.
+	 */
+	private directCompact(order: number, async: boolean, p: Proc | null): number {
+		const zone = this.zone;
+		const st = this.compaction.compactZone({order, async, direct: true, proactive: false}, zone.wm.min);
+		if (st.result === COMPACT_SKIPPED) return ALLOC_NONE;
+		this.vm.compact_stall++;
+		this.stall(st.costUs, p);
+		if (zoneWatermarkOk(zone, order, zone.wm.min)) {
+			this.vm.compact_success++;
+			return zone.rmqueueOrder(order, MIGRATE_MOVABLE);
+		}
+		this.vm.compact_fail++;
+		return ALLOC_NONE;
+	}
+
+	/**
+	 * __alloc_pages_direct_reclaim() for a costly order: shrink_node() goes on until compaction would be
+	 * suitable or compact_gap(order) pages are reclaimed (should_continue_reclaim), 32 at a time.
+	 */
+	private reclaimForCompaction(order: number, p: Proc | null): void {
+		const zone = this.zone;
+		let reclaimed = 0;
+		this.vm.allocstall_normal++;
+		while (reclaimed < compactGap(order)) {
+			if (zoneCompactionSuitable(zone, order, this.sysctl.extfrag_threshold)) return;
+			const before = this.vmscan.sc.costUs;
+			const got = this.vmscan.shrinkNode(SWAP_CLUSTER_MAX, false);
+			this.stall(this.vmscan.sc.costUs - before, p);
+			if (got === 0) return;
+			reclaimed += got;
+		}
+	}
+
+	private stall(us: number, p: Proc | null): void {
+		if (p === null) {
+			this.lastStallUs += us;
+			return;
+		}
+		p.tickReclaimUs += us;
+		p.tickMemUs += us;
+		this.clock.nowUs += us;
 	}
 
 	/**

@@ -97,6 +97,12 @@ export class SmapsWalk {
 		this.swapPss += swapcount >= 2 ? Math.floor(pss / swapcount) : pss;
 	}
 
+	/** `n` swap PTEs of slots one PTE each maps: swapEntry(1) n times, in one addition. */
+	addPrivateSwap(n: number): void {
+		this.swap += n;
+		this.swapPss += n * PAGE_SIZE * 2 ** PSS_SHIFT;
+	}
+
 	/** The rollup in kB, rounded down as show_smaps_rollup() prints it. */
 	rollup(): SmapsRollup {
 		const kb = (pages: number) => (pages * PAGE_SIZE) / 1024;
@@ -142,7 +148,7 @@ export function smapsRollup(zone: Zone, files: FileTable, p: Proc, walk = new Sm
 				} else if (e < 0) swapped++;
 			}
 			walk.addPrivateAnon(resident, referenced, dirty);
-			for (let i = 0; i < swapped; i++) walk.swapEntry(1);
+			walk.addPrivateSwap(swapped);
 			continue;
 		}
 		for (let v = pt.skip(r.startVpn, end); v < end; v = pt.next(v, end)) {

@@ -71,7 +71,6 @@ function machineState(m: Machine, events: boolean) {
 	const {policy, ...lruvecScalars} = m.lruvec.save();
 	const oom = m.oom.save();
 	const queue = m.events.save();
-	const userspaceOom = m.userspaceOom.save();
 	return {
 		version: 1,
 		seed: m.seed,
@@ -86,6 +85,8 @@ function machineState(m: Machine, events: boolean) {
 			kswapdFailures: vmscan.kswapdFailures,
 			kswapdNapUntil: kswapd.kswapdNapUntil,
 			kswapdReclaimed: kswapd.kswapdReclaimed,
+			...(kswapd.kswapdOrder ? {kswapdOrder: kswapd.kswapdOrder} : {}),
+			...m.kcompactd.save(),
 			zswapBytes: zs.zswapBytes,
 			zswapStored: zswap.zswapStored,
 			zswapFull: zswap.zswapFull,
@@ -97,6 +98,8 @@ function machineState(m: Machine, events: boolean) {
 			nrSwapCached: swapfile.nrSwapCached,
 			...lruvecScalars,
 			balloonPages: zone.balloonPages,
+			// Only with a hugetlb pool, so a state without one keeps its layout.
+			...(zone.hugetlbPages > 0 ? {hugetlbPages: zone.hugetlbPages} : {}),
 			balloonTarget: m.balloon.save().balloonTarget,
 			oomVictim: oom.oomVictim,
 			oomVictimTick: oom.oomVictimTick,
@@ -127,11 +130,19 @@ function machineState(m: Machine, events: boolean) {
 		swap: swapfile.swap,
 		files: m.files.save().files,
 		procs: tasks.procs,
-		// Only with a cgroup tree, so a state without one is byte for byte what it was.
+		...optionalParts(m),
+	};
+}
+
+/** Parts a state has only when it uses them, so a state without them is byte for byte what it was. */
+function optionalParts(m: Machine) {
+	const userspaceOom = m.userspaceOom.save();
+	return {
+		// Only with a cgroup tree.
 		...(m.memcg.enabled
 			? {memcg: m.memcg.save(), memcgOom: m.memcgOom.save(), memcgHigh: m.memcgHigh.save()}
 			: {}),
-		// Only once a userspace OOM killer has run (userspace-oom.ts), for the same reason.
+		// Only once a userspace OOM killer has run (userspace-oom.ts).
 		...(userspaceOom ? {userspaceOom} : {}),
 	};
 }
@@ -165,6 +176,7 @@ function loadModules(m: Machine, s: MachineState, ownPolicy = true): void {
 	m.zswap.load(sc);
 	m.zram?.load(sc);
 	m.kswapd.load(sc);
+	m.kcompactd.load(sc);
 	m.vmscan.load({kswapdFailures: sc.kswapdFailures, reclaimCostUs: s.reclaimCostUs});
 	m.rmap.load(sc);
 	m.balloon.load(sc);

@@ -133,6 +133,36 @@ export const SYSCTLS = {
 		path: '/sys/kernel/mm/lru_gen/min_ttl_ms',
 		source: 'mm/vmscan.c min_ttl_ms_store (kstrtouint); Documentation/admin-guide/mm/multigen_lru.rst',
 	},
+	extfrag_threshold: {
+		default: 500,
+		min: 0,
+		max: 1000,
+		unit: '1/1000',
+		meaning: 'direct compaction for a costly order runs only if the fragmentation index is above this',
+		path: '/proc/sys/vm/extfrag_threshold',
+		source:
+			'mm/compaction.c sysctl_extfrag_threshold (SYSCTL_ZERO..SYSCTL_ONE_THOUSAND), compaction_suitable',
+	},
+	compaction_proactiveness: {
+		default: 20,
+		min: 0,
+		max: 100,
+		unit: '',
+		meaning: 'kcompactd compacts in the background while the fragmentation score is above 100 − this (+10)',
+		path: '/proc/sys/vm/compaction_proactiveness',
+		source:
+			'mm/compaction.c sysctl_compaction_proactiveness (SYSCTL_ZERO..SYSCTL_ONE_HUNDRED), fragmentation_score_wmark',
+	},
+	nr_hugepages: {
+		default: 0,
+		min: 0,
+		max: INT_MAX,
+		unit: '2 MiB pages',
+		meaning:
+			'the persistent hugetlb pool: order-9 pages taken from the buddy allocator (with direct compaction)',
+		path: '/proc/sys/vm/nr_hugepages',
+		source: 'mm/hugetlb.c hugetlb_sysctl_handler, set_max_huge_pages, alloc_buddy_hugetlb_folio',
+	},
 } as const satisfies Record<string, SysctlInfo>;
 
 export type SysctlName = keyof typeof SYSCTLS;

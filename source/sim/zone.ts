@@ -23,6 +23,8 @@ export const OWNER_NONE = -1;
 export const OWNER_PAGE_TABLE = -2;
 /** frames.owner of a kernel frame the balloon driver took. */
 export const OWNER_BALLOON = -3;
+/** frames.owner of a frame of a hugetlb pool page (hugetlb.ts). */
+export const OWNER_HUGETLB = -4;
 /** _mapcount of a frame no PTE maps (struct page's is −1 then: page_mapcount() = _mapcount + 1). */
 export const NO_MAPPER = -1;
 /** frameSlot of a frame that is not in the swap cache. */
@@ -44,6 +46,8 @@ export class Zone {
 	readonly kindCount = new Int32Array(6);
 	/** Pages the balloon driver holds: gone from MemTotal (adjust_managed_page_count). */
 	balloonPages = 0;
+	/** Pages of the hugetlb pool (HugePages_Total × 512, meminfo Hugetlb): kernel frames here. */
+	hugetlbPages = 0;
 	wm: Watermarks;
 	/** mem_cgroup_uncharge(), set by the memory controller when there is a cgroup tree (null: none). */
 	uncharge: ((frame: number) => void) | null = null;
@@ -107,6 +111,28 @@ export class Zone {
 		return frame;
 	}
 
+	/** A block of 2^order frames from the buddy allocator (the caller checked the watermark and that one exists). */
+	rmqueueOrder(order: number, mt: number): number {
+		const frame = this.buddy.rmqueue(order, mt);
+		if (frame >= 0) this.kindCount[FRAME_FREE]! -= 1 << order;
+		return frame;
+	}
+
+	/** __free_pages(): a whole block back to the buddy lists; its frames held kernel data (no mapping, no charge). */
+	freeBlock(frame: number, order: number): void {
+		const frames = this.frames;
+		for (let f = frame; f < frame + (1 << order); f++) {
+			this.kindCount[frames.kind[f]!]!--;
+			frames.kind[f] = FRAME_FREE;
+			frames.flags[f] = 0;
+			frames.owner[f] = OWNER_NONE;
+			frames.index[f] = 0;
+			this.mapcount[f] = NO_MAPPER;
+		}
+		this.kindCount[FRAME_FREE]! += 1 << order;
+		this.buddy.freeOne(frame, order);
+	}
+
 	/** A frame taken by rmqueue() becomes `kind`. */
 	setKind(frame: number, kind: number): void {
 		this.frames.kind[frame] = kind;
@@ -143,6 +169,7 @@ export class Zone {
 		const f = this.frames;
 		return {
 			balloonPages: this.balloonPages,
+			hugetlbPages: this.hugetlbPages,
 			wm: this.wm,
 			frames: {kind: f.kind, flags: f.flags, owner: f.owner, index: f.index},
 			mapper: this.mapcount,
@@ -152,8 +179,9 @@ export class Zone {
 		};
 	}
 
-	load(s: ReturnType<Zone['save']>): void {
+	load(s: Omit<ReturnType<Zone['save']>, 'hugetlbPages'> & {hugetlbPages?: number | undefined}): void {
 		this.balloonPages = s.balloonPages;
+		this.hugetlbPages = s.hugetlbPages ?? 0;
 		this.wm = s.wm;
 		this.frames.kind.set(s.frames.kind);
 		this.frames.flags.set(s.frames.flags);

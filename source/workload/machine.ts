@@ -26,6 +26,9 @@ export const sysctlLeaves = {
 	user_reserve_kbytes: sysctlInt('user_reserve_kbytes'),
 	page_cluster: sysctlInt('page_cluster'),
 	min_ttl_ms: sysctlInt('min_ttl_ms'),
+	extfrag_threshold: sysctlInt('extfrag_threshold'),
+	compaction_proactiveness: sysctlInt('compaction_proactiveness'),
+	nr_hugepages: sysctlInt('nr_hugepages'),
 } satisfies Record<SysctlName, Leaf<number>>;
 
 export const sysctlSchema = strict(
@@ -45,6 +48,11 @@ export const sysctlSchema = strict(
 		user_reserve_kbytes: sysctlLeaves.user_reserve_kbytes.optional(),
 		page_cluster: sysctlLeaves.page_cluster.default(DEFAULT_SYSCTLS.page_cluster),
 		min_ttl_ms: sysctlLeaves.min_ttl_ms.default(DEFAULT_SYSCTLS.min_ttl_ms),
+		extfrag_threshold: sysctlLeaves.extfrag_threshold.default(DEFAULT_SYSCTLS.extfrag_threshold),
+		compaction_proactiveness: sysctlLeaves.compaction_proactiveness.default(
+			DEFAULT_SYSCTLS.compaction_proactiveness,
+		),
+		nr_hugepages: sysctlLeaves.nr_hugepages.default(DEFAULT_SYSCTLS.nr_hugepages),
 	},
 	'a mapping of sysctls like {swappiness: 60}',
 );

@@ -116,10 +116,12 @@ describe.skipIf(!hasTmux || !existsSync(cli))('the dashboard when recording is i
 	it.skipIf(!canMount)(
 		'a filesystem that fills during the run: goes on, says recording stopped',
 		async () => {
-			const fs = tinyTmpfs('fills', 4) as string;
+			// Room for the header (about 4 KiB with the workload text): another program then fills the
+			// rest while memtop runs as fast as it goes (--speed 0), so its next write fails.
+			const fs = tinyTmpfs('fills', 16) as string;
 			const s = start('fills', fs, '--speed 0');
-			await waitFor(s, (t) => t.includes('Mem['), 'the dashboard');
-			tmux('send-keys', '-t', s, 'Space'); // run: as fast as it goes, so the 4 KiB fill soon
+			await waitFor(s, (t) => t.includes('Mem[') && /REC/.test(t), 'the dashboard, recording');
+			spawnSync('dd', ['if=/dev/zero', `of=${join(fs, 'fill')}`, 'bs=1k'], {encoding: 'utf8'});
 			const screen = await waitFor(
 				s,
 				(t) => /not recording: write failed: no space left/.test(t),

@@ -52,6 +52,20 @@ export class FakeStdin extends EventEmitter {
 export const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
+ * Let a key's effects reach the screen: Ink flushes a lone Escape one immediate later, and React's
+ * scheduler yields every 5 ms of work, so on a loaded machine a render can take several immediates.
+ * Wait until three immediates pass with no new frame (at most 40).
+ */
+async function settle(stdout: FakeStdout): Promise<void> {
+	let quiet = 0;
+	for (let i = 0; i < 40 && quiet < 3; i++) {
+		const before = stdout.frames.length;
+		await tick();
+		quiet = stdout.frames.length === before ? quiet + 1 : 0;
+	}
+}
+
+/**
  * Wait until the last frame satisfies `ok` (React schedules some updates, e.g. setState from a
  * stream event, a little later than the next tick). Returns the frame; throws after `ms`.
  */
@@ -99,9 +113,8 @@ export async function renderTty(node: ReactElement, columns: number, rows: numbe
 		async press(...keys: string[]) {
 			for (const key of keys) {
 				stdin.write(key);
-				await tick();
+				await settle(stdout);
 			}
-			await tick();
 		},
 		unmount: () => {
 			instance.unmount();

@@ -373,6 +373,9 @@ export function buildSnapshot(options: FixtureOptions = {}): Snapshot {
 			overcommit_ratio: 50,
 			page_cluster: 3,
 			min_ttl_ms: 0,
+			extfrag_threshold: 500,
+			compaction_proactiveness: 20,
+			nr_hugepages: 0,
 		},
 		swap,
 		zswap,
@@ -380,10 +383,10 @@ export function buildSnapshot(options: FixtureOptions = {}): Snapshot {
 		kswapd: options.kswapd ?? {state: 'reclaiming', failures: 0},
 		balloonPages: balloon,
 		buddy: {
-			free: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+			free: fragmentedFree(free),
 			freeByType: {
 				Unmovable: new Array(11).fill(0),
-				Movable: new Array(11).fill(0),
+				Movable: fragmentedFree(free),
 				Reclaimable: new Array(11).fill(0),
 			},
 			blocks: {Unmovable: 0, Movable: 0, Reclaimable: 0},
@@ -423,4 +426,22 @@ export function manyProcesses(n: number, salt = 0): ProcessSnapshot[] {
 		);
 	}
 	return out;
+}
+
+/**
+ * Free blocks per order for `pages` free pages on a fragmented machine: each order below 10 takes
+ * half of what is left (so half the free memory is single pages), the rest goes to order 10 and,
+ * what does not fill a block of it, to order 0. 72 MiB (18432 pages) gives 9376 order-0, 2304
+ * order-1, 576, 144, 36, 9 and 2 order-6 blocks: no 2 MiB block, as under pressure.
+ */
+export function fragmentedFree(pages: number): number[] {
+	const f = new Array<number>(11).fill(0);
+	let rest = pages;
+	for (let o = 0; o < 10; o++) {
+		f[o] = Math.floor(Math.floor(rest / 2) / 2 ** o);
+		rest -= f[o]! * 2 ** o;
+	}
+	f[10] = Math.floor(rest / 1024);
+	f[0]! += rest - f[10]! * 1024;
+	return f;
 }

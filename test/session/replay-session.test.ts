@@ -192,9 +192,14 @@ describe('ReplaySession', () => {
 			if (at != null) seen.push(at);
 		}
 		expect(s.indexed).toBe(true);
-		// The timeline says how far the indexer has got while it runs, and nothing once it is done.
+		// The timeline says how far the indexer has got while it runs, and nothing once it is done. A
+		// chunk is 15 ms of wall time (at least 25 ticks): on a loaded machine chunks of 25 ticks end
+		// exactly at the recording's end tick, where the indexer has got all the way (1) but is done only
+		// after its next step finds nothing more to read, so 1 is a true answer while it runs.
 		expect(seen.length).toBeGreaterThan(0);
-		expect(seen.every((f, i) => f > 0 && f < 1 && (i === 0 || f >= seen[i - 1]!))).toBe(true);
+		expect(seen, JSON.stringify(seen)).toSatisfy((fs: number[]) =>
+			fs.every((f, i) => f > 0 && f <= 1 && (i === 0 || f >= fs[i - 1]!)),
+		);
 		expect(s.getStatus().replay!.indexing).toBeNull();
 		expect(chunks).toBeGreaterThanOrEqual(1);
 		play(s, clock, 100);

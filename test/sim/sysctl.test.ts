@@ -47,6 +47,9 @@ describe('the kernel ranges', () => {
 			user_reserve_kbytes: [0, 2 ** 53 - 1],
 			page_cluster: [0, 31], // page_cluster_max
 			min_ttl_ms: [0, 2 ** 32 - 1], // kstrtouint
+			extfrag_threshold: [0, 1000], // SYSCTL_ZERO..SYSCTL_ONE_THOUSAND
+			compaction_proactiveness: [0, 100], // SYSCTL_ZERO..SYSCTL_ONE_HUNDRED
+			nr_hugepages: [0, 2 ** 31 - 1], // an unsigned long in the kernel; an int's range here
 		});
 	});
 
@@ -60,6 +63,9 @@ describe('the kernel ranges', () => {
 			overcommit_ratio: 50,
 			page_cluster: 3,
 			min_ttl_ms: 0,
+			extfrag_threshold: 500,
+			compaction_proactiveness: 20,
+			nr_hugepages: 0,
 		});
 	});
 });

@@ -30,10 +30,14 @@ async function app(session = new FakeSession({snapshot: cgroupSnapshot()}), widt
 describe('the cgroup view (C)', () => {
 	it('takes the table’s place and gives it back on C or Esc', async () => {
 		const r = await app();
+		// The first frames of a file's first test can come a while after the key on a loaded machine
+		// (React schedules the render): each step waits for the frame it expects, however long it takes.
+		const LOADED_MS = 30_000;
+		const lastLine = (f: string) => f.split('\n').at(-1) ?? '';
+		await waitForFrame(r, (f) => /SpcPause CCgroups aHog/.test(lastLine(f)), LOADED_MS);
 		expect(r.bar()).toMatch(/SpcPause CCgroups aHog/);
 		await r.press('C');
-		// The first frame of a file's first test can come a little after the key, on a loaded machine.
-		await waitForFrame(r, (f) => f.includes('· 901 hog'));
+		await waitForFrame(r, (f) => f.includes('· 901 hog') && /CProcs/.test(lastLine(f)), LOADED_MS);
 		const lines = r.lines();
 		const header = lines.findIndex((l) => l.startsWith('CGROUP '));
 		expect(header).toBeGreaterThan(0);
@@ -44,9 +48,14 @@ describe('the cgroup view (C)', () => {
 			' cgroup view: ↑ ↓ select, F7 memory.high, F8 memory.max, C back to the processes',
 		);
 		expect(r.bar()).toMatch(/^F1Help +F2Setup +CProcs +F7High +F8Max +F10Quit/);
+		const table = (f: string) => f.split('\n').some((l) => /^ {2}PID NAME/.test(l));
 		await r.press('C');
+		await waitForFrame(r, table, LOADED_MS);
 		expect(r.lines()).toContainEqual(expect.stringMatching(/^ {2}PID NAME/));
-		await r.press('C', KEYS.escape);
+		await r.press('C');
+		await waitForFrame(r, (f) => !table(f), LOADED_MS);
+		await r.press(KEYS.escape);
+		await waitForFrame(r, table, LOADED_MS);
 		expect(r.lines()).toContainEqual(expect.stringMatching(/^ {2}PID NAME/));
 		expect(r.session.calls).toEqual([]);
 	});

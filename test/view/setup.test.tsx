@@ -82,7 +82,7 @@ describe('setup (F2)', () => {
 		await r.press(KEYS.escape);
 		// The header is one line shorter and the watermarks moved up under Mem.
 		expect(r.lines()[1]).toMatch(/^Wmk\[/);
-		expect(r.saved[0]!.header.left).toEqual(['memory', 'watermarks', 'swap', 'zswap', 'run']);
+		expect(r.saved[0]!.header.left).toEqual(['memory', 'watermarks', 'swap', 'zswap', 'run', 'buddy']);
 	});
 
 	it('switches the colour scheme live, and NO_COLOR keeps monochrome whatever is chosen', async () => {
@@ -135,9 +135,10 @@ describe('setup lines', () => {
 	});
 
 	it('move meters only within their column', () => {
-		const moved = setupMove(DEFAULT_CONFIG, 'meters', 5, 1);
-		expect(moved.index).toBe(5);
-		expect(setupMove(DEFAULT_CONFIG, 'meters', 6, 1).config.header.right.slice(0, 2)).toEqual([
+		// The left column's last meter (buddy, the 7th) stays put; the right column's first moves down.
+		const moved = setupMove(DEFAULT_CONFIG, 'meters', 6, 1);
+		expect(moved.index).toBe(6);
+		expect(setupMove(DEFAULT_CONFIG, 'meters', 7, 1).config.header.right.slice(0, 2)).toEqual([
 			'psi',
 			'clock',
 		]);

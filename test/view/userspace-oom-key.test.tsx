@@ -49,6 +49,8 @@ describe('O: the userspace OOM killer', () => {
 		expect(r.status()).toMatch(/^ earlyoom started/);
 		session.publish(withKiller('earlyoom', 1));
 		await tick();
+		// earlyoom's own kills: systemd-oomd's one kill is not earlyoom's.
+		expect(r.lines().find((l) => l.includes('Tasks'))).toMatch(/3 stalled +earlyoom 0$/);
 		await r.press('O');
 		expect(session.sent.at(-1)).toEqual({kind: 'set-userspace-oom', killer: 'none'});
 		expect(r.status()).toBe(' earlyoom stopped: no userspace OOM killer');

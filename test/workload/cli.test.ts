@@ -55,6 +55,7 @@ describe('memtop workloads', () => {
 			'cache-flood',
 			'container-limit',
 			'desktop-freeze',
+			'fragmentation',
 			'leak',
 			'memory-high',
 			'noisy-neighbour',

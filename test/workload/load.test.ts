@@ -18,6 +18,7 @@ const SHIPPED = [
 	'cache-flood',
 	'container-limit',
 	'desktop-freeze',
+	'fragmentation',
 	'leak',
 	'memory-high',
 	'noisy-neighbour',
@@ -118,7 +119,7 @@ describe('shipped workloads', () => {
 	it('an unknown name is a UserError listing the shipped ones', () => {
 		expect(() => loadWorkload('nope')).toThrow(
 			new UserError(
-				"unknown workload 'nope' (shipped: default, cache-flood, container-limit, desktop-freeze, leak, memory-high, noisy-neighbour, protected, thrash, writeback, zswap; or give a path to a .yaml file)",
+				"unknown workload 'nope' (shipped: default, cache-flood, container-limit, desktop-freeze, fragmentation, leak, memory-high, noisy-neighbour, protected, thrash, writeback, zswap; or give a path to a .yaml file)",
 			),
 		);
 	});

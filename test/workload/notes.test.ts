@@ -70,6 +70,8 @@ const ANCHORS: Record<string, Anchor[]> = {
 		a(22, 'direct-reclaim', -1, 1, {first: true}),
 		a(62, 'oom-kill', 0, 0, {name: 'cc1plus'}),
 	],
+	// The hugetlb pool's sysctl at 40 s, which the 40 s note narrates.
+	fragmentation: [a(40, 'command', 0, 0)],
 	'memory-high': [a(40, 'command', 0, 0)],
 	'noisy-neighbour': [
 		a(15, 'process-start', 0, 0, {name: 'etl'}),
@@ -82,12 +84,16 @@ const ANCHORS: Record<string, Anchor[]> = {
 	],
 };
 
-/** Every event of a headless run (JSON lines) up to `seconds`. */
+/**
+ * Every event of a headless run (JSON lines) up to `seconds`. A line every 10 s: each line carries the
+ * events since the last one, each with its tick, so the events are the same as with a line a second
+ * (no queue limit: sim/events.ts), for a tenth of the snapshots (they were a third of the host time).
+ */
 async function headlessEvents(name: string, seconds: number): Promise<SimEvent[]> {
 	const events: SimEvent[] = [];
 	await runHeadless(new Stepper(new Machine(loadWorkload(name), {seed: 1})), {
 		duration: seconds,
-		interval: 1,
+		interval: 10,
 		json: true,
 		write: (line) => events.push(...(JSON.parse(line).events as SimEvent[])),
 	});

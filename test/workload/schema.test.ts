@@ -147,6 +147,9 @@ describe('defaults', () => {
 			overcommit_ratio: 50,
 			page_cluster: 3,
 			min_ttl_ms: 0,
+			extfrag_threshold: 500,
+			compaction_proactiveness: 20,
+			nr_hugepages: 0,
 		});
 	});
 

@@ -15,6 +15,7 @@ export const METER_IDS = [
 	'swapio',
 	'tasks',
 	'lru',
+	'buddy',
 ] as const;
 export type MeterId = (typeof METER_IDS)[number];
 
@@ -31,7 +32,7 @@ export interface HeaderConfig {
 }
 
 export const DEFAULT_HEADER: HeaderConfig = {
-	left: ['memory', 'breakdown', 'watermarks', 'swap', 'zswap', 'run'],
+	left: ['memory', 'breakdown', 'watermarks', 'swap', 'zswap', 'run', 'buddy'],
 	// Alone on the last line, across the width.
 	right: ['clock', 'psi', 'kswapd', 'faults', 'swapio', 'tasks', 'lru'],
 };

@@ -9,6 +9,7 @@ import {type Explanation, pagesAndSize} from '../explain.js';
 import {formatBytes, formatCount, formatPages} from '../format.js';
 import type {Mode} from '../keymap.js';
 import type {Rates} from '../rates.js';
+import {BuddyMeter, freeByOrder, HUGE_ORDER, highestFreeOrder} from './buddy-meter.js';
 import {ClockMeter} from './clock-meter.js';
 import {FaultsMeter, SwapIoMeter} from './faults-meter.js';
 import type {HeaderConfig, MeterId} from './ids.js';
@@ -330,6 +331,29 @@ export const METERS: readonly MeterClass[] = [
 			};
 		},
 		draw: (ctx, width) => createElement(LruMeter, {snapshot: ctx.snapshot, rates: ctx.rates, width}),
+	},
+	{
+		id: 'buddy',
+		name: 'Free memory by order',
+		caption: 'Ord',
+		description:
+			"/proc/buddyinfo: free blocks per order 0..10, each order's share of free memory, the largest free block",
+		priority: 6,
+		explain: ({snapshot: s}) => {
+			const orders = freeByOrder(s.buddy);
+			const top = highestFreeOrder(s.buddy);
+			return {
+				title: 'Ord: free memory by order (the buddy allocator)',
+				linux:
+					"The page allocator keeps free memory in blocks of 2^order pages, order 0 (4 KiB) to 10 (4 MiB): /proc/buddyinfo counts the free blocks of each order, /proc/pagetypeinfo splits them by migratetype. Each cell of the meter is an order, its height that order's share of free memory. A huge page (2 MiB) needs a free block of order 9: memory can be plentiful and still have none, when it is scattered in small blocks (external fragmentation).",
+				rule: 'A free block merges with its buddy (pfn ^ 2^order) when both are free (__free_one_page, mm/page_alloc.c); an allocation splits the smallest block large enough (__rmqueue_smallest, expand). One allocated page in every 2 MiB keeps all of them from merging back. extfrag_index (mm/vmstat.c __fragmentation_index) near 1000 says a failed request failed for fragmentation, near 0 for lack of memory.',
+				now: [
+					`free blocks by order (share of free memory): ${orders.map((f) => `o${f.order} ${f.blocks} (${(f.share * 100).toFixed(1)}%)`).join(', ')}`,
+					`free ${pagesAndSize(s.frames.free)}; largest free block ${top < 0 ? 'none' : `order ${top} (${formatPages(2 ** top)})`}${top >= HUGE_ORDER ? '' : '; no 2 MiB block'}; extfrag index at order 9: ${s.buddy.extfrag[HUGE_ORDER]}`,
+				],
+			};
+		},
+		draw: (ctx, width) => createElement(BuddyMeter, {snapshot: ctx.snapshot, width}),
 	},
 ];
 

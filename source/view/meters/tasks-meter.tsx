@@ -33,10 +33,11 @@ export function TasksMeter({snapshot, width}: {snapshot: Snapshot; width: number
 			{text: ' stalled', colour: theme.dim},
 		],
 	];
-	// The userspace OOM killer (O cycles it), once one has run: its own kills, never in OOM kills.
+	// The userspace OOM killer (O cycles it), once one has run, with its own kills (never in OOM kills,
+	// which are the kernel's); with none running, what the userspace killers killed in all.
 	const u = snapshot.userspaceOom;
 	if (u) {
-		const kills = u.kills['systemd-oomd'] + u.kills.earlyoom;
+		const kills = u.killer === 'none' ? u.kills['systemd-oomd'] + u.kills.earlyoom : u.kills[u.killer];
 		groups.push([
 			{text: u.killer === 'none' ? 'userspace off' : u.killer, colour: theme.label, bold: true},
 			{text: ` ${kills}`, colour: kills > 0 ? theme.oom : theme.value, bold: true},
