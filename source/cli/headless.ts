@@ -254,10 +254,13 @@ export function describeMachine(m: Machine): string {
 	return `memtop: workload ${escapeText(m.workload.name)}, seed ${m.seed}, policy ${m.policyName}: ${formatBinary(spec.ram)} RAM, ${spec.cpus} CPUs, ${swap}, ${zswap}, swappiness ${m.sysctl.swappiness}`;
 }
 
-/** The zone as /proc/zoneinfo gives it, in pages: "zone Normal: pages free 412345, min 1412, ...". */
+/**
+ * The zone as /proc/zoneinfo gives it, in pages: "zone Normal: pages free 412345, min 1412, ...", then
+ * its free blocks per order 0..10 as /proc/buddyinfo prints them ("nr_free 3 1 0 ... 201").
+ */
 export function describeZone(s: Snapshot): string {
 	const z = s.zoneinfo;
-	return `zone Normal: pages free ${z.free}, min ${z.min}, low ${z.low}, high ${z.high}, managed ${z.managed}, present ${z.present}`;
+	return `zone Normal: pages free ${z.free}, min ${z.min}, low ${z.low}, high ${z.high}, managed ${z.managed}, present ${z.present}, nr_free ${z.nr_free.join(' ')}`;
 }
 
 const zoneMoved = (a: Snapshot, b: Snapshot): boolean =>

@@ -71,6 +71,16 @@ export interface CompressorProfile {
  * LZ4_COMPRESSBOUND 4096/255 + 16 = 32; lzo1x_worst_compress 4096/16 + 64 + 3 = 323;
  * ZSTD_COMPRESSBOUND (4096 >> 8) + ((128 KiB - 4096) >> 11) = 16 + 62 = 78.
  */
+/**
+ * The zswap shrink worker's own time (mm/zswap.c shrink_worker), an assumption: writing an entry back
+ * (zswap_writeback_entry) allocates a swap-cache folio, decompresses into it and submits the write,
+ * 2 µs besides the decompression; giving an entry its second chance (shrink_memcg_cb's LRU_ROTATE) is
+ * a list move under the LRU lock, 0.1 µs. The worker is one kworker (an unbound workqueue with
+ * max_active 1), so it does at most a tick's worth of this a tick.
+ */
+export const ZSWAP_WRITEBACK_SUBMIT_US = 2;
+export const ZSWAP_ROTATE_US = 0.1;
+
 export const COMPRESSORS: Record<Compressor, CompressorProfile> = {
 	lz4: {typicalRatio: 2.1, compressUs: 5.5, decompressUs: 0.9, boundOverhead: 32},
 	lzo: {typicalRatio: 2.1, compressUs: 6.2, decompressUs: 1.5, boundOverhead: 323},

@@ -253,7 +253,7 @@ export class Machine {
 		this.kswapd.run();
 		this.kcompactd.run();
 		this.writeback.runFlusher();
-		this.zswap.writeback();
+		this.zswap.shrinkWorker();
 		this.balloon.run();
 		this.runner.runProcesses();
 		this.psi.account(this.tasks.procs, this.kswapd.busyUs + this.kcompactd.busyUs);

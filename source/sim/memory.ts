@@ -28,6 +28,7 @@ import {mkPresent, swapEntrySlot} from './page-table.js';
 import type {Proc} from './process.js';
 import type {ZswapSpec} from './spec.js';
 import {SLOT_DISK, SLOT_ZRAM, SLOT_ZSWAP} from './swap.js';
+import {swapRaHit, swapVmaRaWin} from './swap-readahead.js';
 import type {Swapfile} from './swapfile.js';
 import {pagesToKb} from './units.js';
 import type {Region} from './vma.js';
@@ -44,6 +45,8 @@ export interface VmOperations {
 export class Memory extends CoreModule {
 	/** How the last readSwapSlot() judged the refault: straight to the active list, and workingset. */
 	private swapinActivate = false;
+	/** swap_vma_ra_win()'s [start, end), reused. */
+	private readonly raWindow = new Int32Array(2);
 	private swapinWorkingset = false;
 	private readonly vmOps: VmOperations[] = [];
 
@@ -232,15 +235,18 @@ export class Memory extends CoreModule {
 		return this.swapinWorkingset;
 	}
 
-	/** VMA-based swap readahead: up to 2^page_cluster − 1 neighbours in the same aligned window, if still on the device. */
+	/**
+	 * VMA-based swap readahead (mm/swap_state.c swap_vma_readahead): the neighbours in the window
+	 * swap_vma_ra_win() chooses (swap-readahead.ts), if still on the device.
+	 */
 	private swapReadahead(p: Proc, vpn: number): number {
-		const window = 2 ** this.sysctl.page_cluster;
-		if (window <= 1) return 0;
+		const region = p.regionOf(vpn);
+		const win = this.raWindow;
+		if (swapVmaRaWin(region, vpn, this.sysctl.page_cluster, win) <= 1) return 0;
 		const swap = this.swapfile.area!;
 		const pt = p.pt;
-		const region = p.regionOf(vpn);
-		const start = Math.max(region.startVpn, vpn - (vpn % window));
-		const end = Math.min(region.startVpn + region.pages, start + window, pt.covered);
+		const start = win[0]!;
+		const end = Math.min(win[1]!, pt.covered);
 		const frames = this.zone.frames;
 		let n = 0;
 		for (let v = start; v < end; v++) {
@@ -269,7 +275,10 @@ export class Memory extends CoreModule {
 
 	/** First touch of a page brought in by swap readahead: a minor fault from the swap cache. */
 	readaheadHit(p: Proc, frame: number): number {
-		this.zone.frames.flags[frame]! &= ~PG_READAHEAD;
+		const frames = this.zone.frames;
+		frames.flags[frame]! &= ~PG_READAHEAD;
+		const vpn = frames.index[frame]!;
+		swapRaHit(p.regionOf(vpn), vpn);
 		this.vm.swap_ra_hit++;
 		p.minflt++;
 		p.secMinflt++;

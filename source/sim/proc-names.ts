@@ -116,4 +116,8 @@ export function zeroVmstat(): Vmstat {
  */
 export const ZONEINFO_FIELDS = ['free', 'min', 'low', 'high', 'spanned', 'present', 'managed'] as const;
 export type ZoneinfoField = (typeof ZONEINFO_FIELDS)[number];
-export type Zoneinfo = Record<ZoneinfoField, number>;
+/**
+ * The fields, then `nr_free`: zone->free_area[order].nr_free for each order 0..NR_PAGE_ORDERS − 1, the
+ * free blocks of 2^order pages (all migratetypes), so free = Σ nr_free[order] << order.
+ */
+export type Zoneinfo = Record<ZoneinfoField, number> & {nr_free: number[]};

@@ -338,6 +338,12 @@ export class Proc {
 		p.pt.load(pt as PageTableState);
 		const saved = new Set([...Object.keys(p.save()), 'termTick']);
 		Object.assign(p, Object.fromEntries(Object.entries(rest).filter(([k]) => saved.has(k))));
+		// States saved before swap readahead adapted its window have no swap_readahead_info: start at 0.
+		for (const r of p.regions) {
+			r.raAddr ??= 0;
+			r.raWin ??= 0;
+			r.raHits ??= 0;
+		}
 		return p;
 	}
 }

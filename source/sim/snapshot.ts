@@ -180,9 +180,13 @@ export interface SnapshotOptions {
 	smapsOf?: ReadonlyMap<number, SmapsRollup> | null;
 }
 
-/** /proc/zoneinfo of the one zone (mm/vmstat.c zoneinfo_show_print), in pages. */
+/**
+ * /proc/zoneinfo of the one zone (mm/vmstat.c zoneinfo_show_print), in pages, and nr_free per order:
+ * zone->free_area[order].nr_free, as mm/vmstat.c frag_show_print reads it for /proc/buddyinfo.
+ */
 function zoneinfo(m: Machine): Snapshot['zoneinfo'] {
 	const zone = m.zone;
+	const buddy = zone.buddy;
 	return {
 		free: zone.freePages,
 		min: zone.wm.min,
@@ -191,6 +195,7 @@ function zoneinfo(m: Machine): Snapshot['zoneinfo'] {
 		spanned: zone.totalPages,
 		present: zone.totalPages,
 		managed: zone.totalramPages,
+		nr_free: Array.from({length: NR_PAGE_ORDERS}, (_, o) => buddy.freeBlocks(o)),
 	};
 }
 

@@ -90,6 +90,7 @@ function machineState(m: Machine, events: boolean) {
 			zswapBytes: zs.zswapBytes,
 			zswapStored: zswap.zswapStored,
 			zswapFull: zswap.zswapFull,
+			...m.zswap.saveShrink(),
 			zramBytes: zs.zramBytes,
 			zramStored: m.zram ? m.zram.save().zramStored : 0,
 			zpoolTop: zs.zpoolTop,

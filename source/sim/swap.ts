@@ -19,6 +19,8 @@ export class SwapArea {
 	 * (−1 for shmem), so writeback can fix its counters, and entries in store order. */
 	owner: Int32Array | null = null;
 	zswapLru: LinkedLists | null = null;
+	/** zswap only: entry->referenced, set on store; the shrink worker's second chance clears it (zswap.ts). */
+	zswapRef: Uint8Array | null = null;
 	private freeHead = -1;
 	used = 0;
 
@@ -38,6 +40,16 @@ export class SwapArea {
 		if (this.zswapLru) return;
 		this.owner = new Int32Array(this.total).fill(-1);
 		this.zswapLru = new LinkedLists(this.total, 1);
+		this.zswapRef = new Uint8Array(this.total);
+	}
+
+	/**
+	 * mm/zswap.c zswap_store_page(): a new entry is referenced (`entry->referenced = true`) and goes to
+	 * the tail of the pool's LRU (zswap_lru_add).
+	 */
+	addZswapEntry(slot: number): void {
+		this.zswapLru!.addTail(0, slot);
+		this.zswapRef![slot] = 1;
 	}
 
 	get free(): number {
@@ -58,6 +70,7 @@ export class SwapArea {
 		this.state[slot] = SLOT_FREE;
 		this.size[slot] = 0;
 		if (this.owner) this.owner[slot] = -1;
+		if (this.zswapRef) this.zswapRef[slot] = 0;
 		this.shadow[slot] = this.freeHead;
 		this.freeHead = slot;
 		this.used--;
@@ -76,6 +89,8 @@ export class SwapArea {
 			zNext: z ? z.next : null,
 			zListOf: z ? z.listOf : null,
 			zSizes: z ? z.sizes : null,
+			// Absent without zswap, so states of machines that never ran it keep their bytes.
+			...(this.zswapRef ? {zRef: this.zswapRef} : {}),
 		};
 	}
 
@@ -93,14 +108,17 @@ export class SwapArea {
 			z.next.set(s.zNext as Int32Array);
 			z.listOf.set(s.zListOf as Int8Array);
 			z.sizes.set(s.zSizes as Int32Array);
+			// States saved before the second chance was modelled: every entry unreferenced.
+			if (s.zRef) this.zswapRef!.set(s.zRef as Uint8Array);
 		}
 	}
 }
 
 /**
  * Host bytes of a SwapArea of `slots` slots: state (1), size (2) and shadow (4) per slot; with zswap
- * (which a command can turn on at any time) also the owner and the store-order list.
+ * (which a command can turn on at any time) also the owner (4), the referenced bit (1) and the
+ * store-order list.
  */
 export function swapAreaBytes(slots: number, zswap: boolean): number {
-	return slots * 7 + (zswap ? slots * 4 + linkedListsBytes(slots, 1) : 0);
+	return slots * 7 + (zswap ? slots * 5 + linkedListsBytes(slots, 1) : 0);
 }

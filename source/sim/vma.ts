@@ -28,6 +28,10 @@ export interface Region {
 	grows: boolean;
 	/** Grow regions: pages allocated so far. */
 	grown: number;
+	/** vma->swap_readahead_info (swap-readahead.ts): the last swap fault's or hit's vpn, the window, hits. */
+	raAddr: number;
+	raWin: number;
+	raHits: number;
 }
 
 /**
@@ -73,6 +77,9 @@ export function layoutRegions(
 			locked: r.locked === true,
 			grows: growRegions.has(r.name),
 			grown: 0,
+			raAddr: 0,
+			raWin: 0,
+			raHits: 0,
 		};
 		vpn += pages;
 		return region;

@@ -289,7 +289,7 @@ export class Vmscan extends CoreModule implements ScanTarget {
 		if (stored >= 0) {
 			swap.state[slot] = SLOT_ZSWAP;
 			swap.size[slot] = stored;
-			swap.zswapLru!.addTail(0, slot);
+			swap.addZswapEntry(slot);
 			this.vm.zswpout++;
 			if (owner) owner.zswapEnts++;
 		} else {

@@ -1,9 +1,11 @@
 // Headless text output as vmstat prints it: fixed-width columns under their names, one number format
 // per kind, the units in the group line above (issue 17 item 5).
 import {beforeAll, describe, expect, it} from 'vitest';
-import {runHeadless, textHeader} from '../../source/cli/headless.js';
+import {describeZone, runHeadless, textHeader} from '../../source/cli/headless.js';
 import {Stepper} from '../../source/record/stepper.js';
+import {MIGRATE_MOVABLE} from '../../source/sim/buddy.js';
 import {Machine} from '../../source/sim/machine.js';
+import {takeSnapshot} from '../../source/sim/snapshot.js';
 import {group, MIB, workload} from '../helpers/workload.js';
 
 async function headlessText(): Promise<string[]> {
@@ -45,10 +47,30 @@ describe('headless text', () => {
 			{seed: 1},
 		);
 		const wm = m.zone.wm;
+		// nr_free per order 0..10 (zone->free_area[order].nr_free): at boot the kernel's static memory
+		// holds frames 0..4095 and the rest is freed in the largest aligned blocks, (49152 − 4096) / 1024
+		// = 44 blocks of order 10 and nothing smaller: 44 × 1024 = 45056 = pages free.
+		expect(m.zone.freePages).toBe(45056);
 		expect(lines[1]).toBe(
-			`zone Normal: pages free ${m.zone.freePages}, min ${wm.min}, low ${wm.low}, high ${wm.high}, managed 49152, present 49152`,
+			`zone Normal: pages free 45056, min ${wm.min}, low ${wm.low}, high ${wm.high}, managed 49152, present 49152, nr_free 0 0 0 0 0 0 0 0 0 0 44`,
 		);
 		expect(wm.low - wm.min).toBeGreaterThan(0);
+	});
+
+	it('prints nr_free per order as the buddy allocator splits blocks (mm/page_alloc.c expand)', () => {
+		const m = new Machine(
+			workload([group('small', {regions: [{name: 'heap', kind: 'anon', size: 4 * MIB}]})], {ram: 192 * MIB}),
+			{seed: 1},
+		);
+		// One order-0 page splits an order-10 block: halves of 512, 256, ..., 1 pages stay free, one of
+		// each order 0..9, and 43 order-10 blocks are left. An order-3 block then takes that order's one.
+		// Free: 45056 − 1 − 8 = 45047 = 1 + 2 + 4 + 16 + 32 + 64 + 128 + 256 + 512 + 43 × 1024.
+		expect(m.zone.buddy.rmqueue(0, MIGRATE_MOVABLE)).toBeGreaterThanOrEqual(0);
+		expect(m.zone.buddy.rmqueue(3, MIGRATE_MOVABLE)).toBeGreaterThanOrEqual(0);
+		const s = takeSnapshot(m, {regions: false, events: false});
+		expect(s.zoneinfo.nr_free).toEqual([1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 43]);
+		expect(s.zoneinfo.free).toBe(45047);
+		expect(describeZone(s)).toMatch(/^zone Normal: pages free 45047, .*, nr_free 1 1 1 0 1 1 1 1 1 1 43$/);
 	});
 
 	it('prints the group line and the column names, then one row per interval', () => {
@@ -124,7 +146,13 @@ describe('headless JSON', () => {
 				'spanned',
 				'present',
 				'managed',
+				'nr_free',
 			]);
+			// nr_free per order is /proc/buddyinfo's row, and its blocks add up to the free pages.
+			expect(o.zoneinfo.nr_free).toEqual(o.buddyinfo);
+			expect(
+				o.zoneinfo.nr_free.reduce((sum: number, n: number, order: number) => sum + n * 2 ** order, 0),
+			).toBe(o.zoneinfo.free);
 			expect(o.zoneinfo.free * 4).toBe(o.meminfo.MemFree);
 			expect(o.zoneinfo.managed * 4).toBe(o.meminfo.MemTotal);
 			expect(o.zoneinfo.min).toBeLessThan(o.zoneinfo.low);

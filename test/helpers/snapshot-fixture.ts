@@ -358,6 +358,7 @@ export function buildSnapshot(options: FixtureOptions = {}): Snapshot {
 			spanned: TOTAL_PAGES,
 			present: TOTAL_PAGES,
 			managed: TOTAL_PAGES,
+			nr_free: [free, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
 		},
 		vmstat,
 		psi: options.psi ?? {

@@ -41,13 +41,13 @@ const ANCHORS: Record<string, Anchor[]> = {
 	default: [a(20, 'process-start', 0, 0, {name: 'backup'}), a(44, 'kswapd-wake', -1, 1, {first: true})],
 	leak: [
 		a(50, 'kswapd-wake', -1, 1, {first: true}),
-		a(82, 'swap-full', -1, 0),
-		a(82, 'oom-kill', 0, 1, {name: 'leaky'}),
+		a(86, 'swap-full', -1, 0),
+		a(86, 'oom-kill', 0, 1, {name: 'leaky'}),
 	],
 	thrash: [
 		a(40, 'process-start', 0, 0, {name: 'batch'}),
 		a(50, 'kswapd-wake', -1, 1, {first: true}),
-		a(55, 'direct-reclaim', -1, 1, {first: true}),
+		a(57, 'direct-reclaim', -1, 1, {first: true}),
 		a(150, 'process-exit', 0, 0, {name: 'batch'}),
 	],
 	zswap: [a(28, 'kswapd-wake', -1, 1, {first: true}), a(240, 'command', 0, 0), a(300, 'command', 0, 0)],
@@ -55,8 +55,8 @@ const ANCHORS: Record<string, Anchor[]> = {
 		a(10, 'process-start', 0, 0, {name: 'report'}),
 		a(20, 'process-start', 0, 0, {name: 'importer'}),
 		a(62, 'kswapd-wake', -1, 1, {first: true}),
-		a(81, 'oom-kill', -1, 0, {name: 'report'}),
-		a(95, 'oom-kill', -1, 0, {name: 'importer'}),
+		a(86, 'oom-kill', 0, 1, {name: 'report'}),
+		a(100, 'oom-kill', -1, 0, {name: 'importer'}),
 	],
 	'cache-flood': [
 		a(30, 'process-start', 0, 0, {name: 'tar'}),

@@ -1,4 +1,4 @@
-// leak (workloads/leak.yaml): a leaker grows until the OOM killer takes it (about 90 s in), logging
+// leak (workloads/leak.yaml): a leaker grows until the OOM killer takes it (86 s in at seed 1), logging
 // the kernel's lines; the others survive.
 import {describe, expect, it} from 'vitest';
 import {loadWorkload} from '../../../source/workload/load.js';

@@ -1,4 +1,4 @@
-// protected (workloads/protected.yaml): under an OOM storm (kills from about 90 s) the process with
+// protected (workloads/protected.yaml): under an OOM storm (kills at 86 s and 99.5 s) the process with
 // oom_score_adj -1000 is never a victim nor even a candidate, and its oom_score is 0.
 import {describe, expect, it} from 'vitest';
 import {loadWorkload} from '../../../source/workload/load.js';
