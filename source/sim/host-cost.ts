@@ -14,6 +14,7 @@ import {fileObjectBytes} from './page-cache.js';
 import {writebackBytes} from './page-writeback.js';
 import {policyBytes} from './policies/index.js';
 import {procHostBytes} from './process.js';
+import {anonMapcountBytes} from './rmap.js';
 import type {MachineSpec, ProcessSpec} from './spec.js';
 import {swapAreaBytes} from './swap.js';
 import {bytesToPages} from './units.js';
@@ -46,9 +47,11 @@ export function machineBytes(spec: MachineSpec, policy: string): MachineBytes {
 			zsmallocBytes(Math.ceil(frames * poolShare)) +
 			policyBytes(policy, frames) +
 			// A cgroup tree's page->memcg_data and swap_cgroup maps (costed whether or not the workload has one).
-			memcgBytes(frames, slots),
-		// zswap's arrays too: a command can turn zswap on at any time.
-		swap: slots > 0 ? swapAreaBytes(slots, true) : 0,
+			memcgBytes(frames, slots) +
+			// rmap.ts's anon mapcounts: a fork (a command, at any time) allocates them.
+			anonMapcountBytes(frames),
+		// zswap's and fork's arrays too: a command can turn zswap on, or fork, at any time.
+		swap: slots > 0 ? swapAreaBytes(slots, true, true) : 0,
 	};
 }
 

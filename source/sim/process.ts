@@ -99,6 +99,8 @@ export class Proc {
 	// Stall clock: time owed from faults that overran the previous tick.
 	debtMemUs = 0;
 	debtIoUs = 0;
+	/** Kernel time owed that is work, not a wait (fork's page-table copy): no stall. Saved only when set. */
+	debtCpuUs = 0;
 	// This tick's split of time.
 	tickMemUs = 0;
 	/** The memcg this process is charged to (memcontrol.ts sets it from spec.cgroup on first use; −1: not yet). */
@@ -132,6 +134,11 @@ export class Proc {
 	dying = false;
 	exited = false;
 	termTick = -1; // After SIGTERM, the tick it exits at (lifecycle.ts terminate); -1 none. Saved only when set.
+	// fork.ts (each saved only when set): the parent's pid (0: a workload process), the fork family whose
+	// anon pages it may share (struct anon_vma: the root's pid), and COW breaks that copied (wp_page_copy).
+	ppid = 0;
+	anonVma: number;
+	cowFaults = 0;
 
 	constructor(init: {
 		pid: number;
@@ -140,6 +147,8 @@ export class Proc {
 		startTick: number;
 		endTick: number;
 		objectIdFor: (region: ProcessSpec['regions'][number]) => number;
+		/** fork(2): the parent, whose address space (regions, their growth, the table's reach) the child copies. */
+		parent?: Proc | undefined;
 	}) {
 		const {spec} = init;
 		this.pid = init.pid;
@@ -150,8 +159,11 @@ export class Proc {
 		this.startTick = init.startTick;
 		this.endTick = init.endTick;
 		this.oomScoreAdj = spec.oom_score_adj;
+		this.anonVma = init.pid;
 
-		const layout = layoutRegions(spec, init.objectIdFor);
+		const parent = init.parent;
+		const same = parent && {regions: parent.regions.map((r) => ({...r})), vsize: parent.addressPages};
+		const layout = same ? {...same, covered: parent.pt.covered} : layoutRegions(spec, init.objectIdFor);
 		this.regions = layout.regions;
 		this.addressPages = layout.vsize;
 		this.pt = new PageTable(layout.covered);
@@ -321,6 +333,10 @@ export class Proc {
 			dying: this.dying,
 			exited: this.exited,
 			...(this.termTick >= 0 ? {termTick: this.termTick} : {}),
+			...(this.ppid > 0 ? {ppid: this.ppid} : {}),
+			...(this.anonVma !== this.pid ? {anonVma: this.anonVma} : {}),
+			...(this.cowFaults > 0 ? {cowFaults: this.cowFaults} : {}),
+			...(this.debtCpuUs > 0 ? {debtCpuUs: this.debtCpuUs} : {}),
 		};
 	}
 
@@ -336,7 +352,14 @@ export class Proc {
 		});
 		const {pt, ...rest} = state;
 		p.pt.load(pt as PageTableState);
-		const saved = new Set([...Object.keys(p.save()), 'termTick']);
+		const saved = new Set([
+			...Object.keys(p.save()),
+			'termTick',
+			'ppid',
+			'anonVma',
+			'cowFaults',
+			'debtCpuUs',
+		]);
 		Object.assign(p, Object.fromEntries(Object.entries(rest).filter(([k]) => saved.has(k))));
 		return p;
 	}

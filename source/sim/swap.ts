@@ -19,6 +19,17 @@ export class SwapArea {
 	 * (−1 for shmem), so writeback can fix its counters, and entries in store order. */
 	owner: Int32Array | null = null;
 	zswapLru: LinkedLists | null = null;
+	/**
+	 * Allocated at the first fork (enableSharing), when a slot can be referenced more than once
+	 * (mm/swapfile.c swap_duplicate: swap_map counts the references). `extra`: references beyond the
+	 * first, where a reference is a PTE holding the entry or the swap cache holding a page for it.
+	 * `cacheFrame`: the swap-cache page of a slot (swap_cache_get_folio), −1 for none. `vpn`: the
+	 * virtual page the entry is at in every process of the fork family that holds it (fork keeps
+	 * addresses), so zswap writeback can find them.
+	 */
+	extra: Uint16Array | null = null;
+	cacheFrame: Int32Array | null = null;
+	vpn: Int32Array | null = null;
 	private freeHead = -1;
 	used = 0;
 
@@ -40,6 +51,18 @@ export class SwapArea {
 		this.zswapLru = new LinkedLists(this.total, 1);
 	}
 
+	enableSharing(): void {
+		if (this.extra) return;
+		this.extra = new Uint16Array(this.total);
+		this.cacheFrame = new Int32Array(this.total).fill(-1);
+		this.vpn = new Int32Array(this.total).fill(-1);
+	}
+
+	/** References beyond the first (0 before any fork). */
+	extraRefs(slot: number): number {
+		return this.extra ? this.extra[slot]! : 0;
+	}
+
 	get free(): number {
 		return this.total - this.used;
 	}
@@ -58,12 +81,17 @@ export class SwapArea {
 		this.state[slot] = SLOT_FREE;
 		this.size[slot] = 0;
 		if (this.owner) this.owner[slot] = -1;
+		if (this.extra) {
+			this.extra[slot] = 0;
+			this.cacheFrame![slot] = -1;
+			this.vpn![slot] = -1;
+		}
 		this.shadow[slot] = this.freeHead;
 		this.freeHead = slot;
 		this.used--;
 	}
 
-	save(): Record<string, Uint8Array | Uint16Array | Int32Array | Int8Array | number | null> {
+	save(): Record<string, Uint8Array | Uint16Array | Int32Array | Int8Array | number | null | undefined> {
 		const z = this.zswapLru;
 		return {
 			state: this.state,
@@ -76,6 +104,8 @@ export class SwapArea {
 			zNext: z ? z.next : null,
 			zListOf: z ? z.listOf : null,
 			zSizes: z ? z.sizes : null,
+			// Only after a fork, so a state without one keeps its layout.
+			...(this.extra ? {extra: this.extra, cacheFrame: this.cacheFrame, vpn: this.vpn} : {}),
 		};
 	}
 
@@ -94,13 +124,20 @@ export class SwapArea {
 			z.listOf.set(s.zListOf as Int8Array);
 			z.sizes.set(s.zSizes as Int32Array);
 		}
+		if (s.extra) {
+			this.enableSharing();
+			this.extra!.set(s.extra as Uint16Array);
+			this.cacheFrame!.set(s.cacheFrame as Int32Array);
+			this.vpn!.set(s.vpn as Int32Array);
+		}
 	}
 }
 
 /**
  * Host bytes of a SwapArea of `slots` slots: state (1), size (2) and shadow (4) per slot; with zswap
- * (which a command can turn on at any time) also the owner and the store-order list.
+ * (which a command can turn on at any time) also the owner and the store-order list; after a fork the
+ * reference counts (2), swap-cache frames (4) and vpns (4).
  */
-export function swapAreaBytes(slots: number, zswap: boolean): number {
-	return slots * 7 + (zswap ? slots * 4 + linkedListsBytes(slots, 1) : 0);
+export function swapAreaBytes(slots: number, zswap: boolean, fork = false): number {
+	return slots * 7 + (zswap ? slots * 4 + linkedListsBytes(slots, 1) : 0) + (fork ? slots * 10 : 0);
 }

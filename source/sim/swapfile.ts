@@ -48,21 +48,36 @@ export class Swapfile extends CoreModule {
 		swap.release(slot);
 	}
 
+	/**
+	 * swap_free(): one reference to the slot goes (a PTE's entry, or the swap cache's page). After a
+	 * fork a slot may have more (swap_duplicate): it is freed with the last.
+	 */
+	putSlot(slot: number): void {
+		const swap = this.area!;
+		if (swap.extra && swap.extra[slot]! > 0) swap.extra[slot]!--;
+		else this.freeSlot(slot);
+	}
+
 	/** An exiting process's swap entry goes away (zap_pte_range → free_swap_and_cache). */
 	releaseEntry(slot: number, p: Proc): void {
 		if (this.area!.state[slot] === SLOT_ZSWAP) p.zswapEnts--;
 		p.swapEnts--;
-		this.freeSlot(slot);
+		this.putSlot(slot);
 	}
 
 	/** add_to_swap_cache(): the page keeps its slot, which still holds a valid copy. */
 	addToSwapCache(frame: number, slot: number): void {
 		this.zone.frames.flags[frame]! |= PG_SWAPCACHE;
 		this.zone.frameSlot[frame] = slot;
+		const cache = this.area!.cacheFrame;
+		if (cache) cache[slot] = frame;
 		this.nrSwapCached++;
 	}
 
-	/** The page was written (or is going away): its swap copy is stale, so the slot is freed. */
+	/**
+	 * The page was written (or is going away): its swap copy is stale to it, so the swap cache lets go
+	 * of the slot (folio_free_swap), which is freed unless fork left other references to it.
+	 */
 	dropSwapCache(frame: number): void {
 		const zone = this.zone;
 		const slot = zone.frameSlot[frame]!;
@@ -70,11 +85,16 @@ export class Swapfile extends CoreModule {
 		zone.frames.flags[frame]! |= PG_DIRTY;
 		zone.frameSlot[frame] = NO_SLOT;
 		this.nrSwapCached--;
-		if (slot >= 0) this.freeSlot(slot);
+		if (slot < 0) return;
+		const cache = this.area!.cacheFrame;
+		if (cache) cache[slot] = -1;
+		this.putSlot(slot);
 	}
 
 	/** __delete_from_swap_cache() for a clean page reclaim drops: the slot keeps the copy. */
-	deleteFromSwapCache(): void {
+	deleteFromSwapCache(slot: number): void {
+		const cache = this.area!.cacheFrame;
+		if (cache) cache[slot] = -1;
 		this.nrSwapCached--;
 	}
 

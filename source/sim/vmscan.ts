@@ -208,7 +208,7 @@ export class Vmscan extends CoreModule implements ScanTarget {
 		if (flags & PG_SWAPCACHE && !(flags & PG_DIRTY)) {
 			const slot = this.zone.frameSlot[frame]!;
 			swap.shadow[slot] = shadow;
-			this.swapfile.deleteFromSwapCache();
+			this.swapfile.deleteFromSwapCache(slot);
 			return this.unmapAndFree(frame, slot);
 		}
 		// mem_cgroup_try_charge_swap(): a memcg at memory.swap.max cannot swap (the page is activated).
@@ -217,7 +217,7 @@ export class Vmscan extends CoreModule implements ScanTarget {
 		if (flags & PG_SWAPCACHE) this.swapfile.dropSwapCache(frame);
 		const owner = kind === FRAME_ANON ? this.tasks.procs[frames.owner[frame]!]! : null;
 		const compressibility = owner ? owner.spec.compressibility : this.shmemCompressibility(frame);
-		const slot = this.zram ? this.writeZram(compressibility) : this.writeSwap(owner, compressibility);
+		const slot = this.zram ? this.writeZram(compressibility) : this.writeSwap(compressibility);
 		if (slot === SWAP_KEPT) return KEPT;
 		if (slot === SWAP_CANNOT) return CANNOT;
 		swap.shadow[slot] = shadow;
@@ -271,7 +271,7 @@ export class Vmscan extends CoreModule implements ScanTarget {
 	}
 
 	/** zswap first (when on), else the swap device; a full device queue keeps the page for now. */
-	private writeSwap(owner: Proc | null, compressibility: number): number {
+	private writeSwap(compressibility: number): number {
 		const swap = this.swapfile.area!;
 		const dev = this.swapDev!;
 		const nowUs = this.clock.nowUs;
@@ -291,7 +291,6 @@ export class Vmscan extends CoreModule implements ScanTarget {
 			swap.size[slot] = stored;
 			swap.zswapLru!.addTail(0, slot);
 			this.vm.zswpout++;
-			if (owner) owner.zswapEnts++;
 		} else {
 			swap.state[slot] = SLOT_DISK;
 			// Consecutive slots are one growing request (the block layer merges them): no seek.

@@ -6,6 +6,7 @@ import type {BlockDevice} from './block-device.js';
 import {compressedSize} from './compression.js';
 import {type Core, CoreModule} from './core.js';
 import {COMPRESSORS} from './costs.js';
+import type {Rmap} from './rmap.js';
 import type {ZswapSpec} from './spec.js';
 import {SLOT_DISK, type SwapArea} from './swap.js';
 import {PAGE_SIZE} from './units.js';
@@ -34,6 +35,7 @@ export class Zswap extends CoreModule {
 		private readonly zs: Zsmalloc,
 		private readonly swap: SwapArea | null,
 		private readonly swapDev: BlockDevice | null,
+		private readonly rmap: Rmap,
 	) {
 		super(core);
 		this.totalPages = core.zone.totalPages;
@@ -133,10 +135,8 @@ export class Zswap extends CoreModule {
 			this.vm.zswpwb++;
 			this.vm.pswpout++;
 			written++;
-			// The owner's zswap count follows its entry (shmem entries have no owner).
-			const owner = swap.owner ? swap.owner[slot]! : -1;
-			const p = owner >= 0 ? this.tasks.procs[owner] : null;
-			if (p) p.zswapEnts--;
+			// The zswap count of each process holding the entry follows it (rmap.ts).
+			this.rmap.zswapWrittenBack(slot);
 		}
 		const tick = this.clock.tick;
 		if (written) {
