@@ -66,8 +66,5 @@ export function checkForkSharing(m: Machine, errors: string[]): void {
 		}
 		if (refs[s] !== 1 + swap.extra[s]!)
 			errors.push(`swap slot ${s}: swap_map says ${1 + swap.extra[s]!} references, found ${refs[s]}`);
-		const cached = swap.cacheFrame![s]!;
-		if (cached >= 0 && (!(frames.flags[cached]! & PG_SWAPCACHE) || m.zone.frameSlot[cached] !== s))
-			errors.push(`swap slot ${s}: its swap-cache page ${cached} is not in the swap cache for it`);
 	}
 }

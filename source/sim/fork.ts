@@ -141,7 +141,6 @@ export class Fork extends CoreModule {
 					// copy_nonpresent_pte(): swap_duplicate().
 					const slot = swapEntrySlot(e);
 					swap!.extra![slot]!++;
-					swap!.vpn![slot] = v;
 					child.swapEnts++;
 					if (swap!.state[slot] === SLOT_ZSWAP) child.zswapEnts++;
 				}

@@ -154,7 +154,7 @@ export class Memory extends CoreModule {
 	private doSwapPage(p: Proc, vpn: number, slot: number, write: boolean): number {
 		const swap = this.swapfile.area!;
 		// swap_cache_get_folio(): after a fork another process of the family may have read it already.
-		const cached = swap.cacheFrame ? swap.cacheFrame[slot]! : -1;
+		const cached = swap.extraRefs(slot) > 0 ? this.rmap.swapCachePage(p, vpn, slot) : -1;
 		if (cached >= 0) return this.swapCacheHit(p, vpn, slot, cached);
 		const before = p.tickReclaimUs;
 		const frame = this.pageAlloc.allocPage(p);
@@ -330,7 +330,7 @@ export class Memory extends CoreModule {
 			const slot = swapEntrySlot(e);
 			if (swap.state[slot] !== SLOT_DISK) continue;
 			// A fork-shared slot another process already read is in the swap cache: its fault maps that.
-			if (swap.cacheFrame && swap.cacheFrame[slot]! >= 0) continue;
+			if (swap.extraRefs(slot) > 0 && this.rmap.swapCachePage(p, v, slot) >= 0) continue;
 			// Readahead never reclaims (__GFP_NORETRY-like): only from free memory above min.
 			const frame = this.pageAlloc.allocAbove(this.zone.wm.min, p);
 			if (frame === ALLOC_NONE) break;

@@ -1,6 +1,6 @@
 // A simulated process: its address space (regions over one page table), its reference streams and
 // its counters. Per-page state lives in typed arrays; the Proc object itself is per process.
-import {PageTable, type PageTableState, pageTableBytes} from './page-table.js';
+import {PageTable, type PageTableState} from './page-table.js';
 import type {ProcessState} from './snapshot-types.js';
 import type {PatternKind, ProcessSpec} from './spec.js';
 import {bytesToPages, PAGE_SIZE, TICK_US, TICKS_PER_SECOND} from './units.js';
@@ -363,45 +363,4 @@ export class Proc {
 		Object.assign(p, Object.fromEntries(Object.entries(rest).filter(([k]) => saved.has(k))));
 		return p;
 	}
-}
-
-/** Host cost (workload/budget.ts). The most virtual pages one process may have: its page table is indexed by an Int32 vpn. */
-export const MAX_PROCESS_PAGES = 2 ** 31 - 1;
-
-/** A process's JavaScript objects (the Proc, its regions, its snapshot and history entries), measured. */
-export const PROC_OBJECT_BYTES = 8 * 1024;
-
-/**
- * What one process of `spec` costs the host, when the machine has `memoryPages` of RAM and swap:
- * its page tables, the rest of it, and each region's share of both page-sized structures (in the
- * order of spec.regions).
- */
-export function procHostBytes(
-	spec: ProcessSpec,
-	memoryPages: number,
-): {pageTables: number; other: number; vpns: number; regions: number[]} {
-	// Laid out as the constructor does (vma.ts: grow regions last). The page table covers a trailing grow
-	// region only as far as it has grown (it doubles as needed); a grow region's pages are all touched,
-	// so it never grows past what RAM and swap can hold (then the OOM killer or ENOMEM ends it).
-	const {regions, vsize: vpns} = layoutRegions(spec, () => 0);
-	const last = regions[regions.length - 1];
-	const coveredOf = new Map<string, number>();
-	for (const r of regions)
-		coveredOf.set(
-			r.name,
-			r === last && r.grows ? Math.min(r.pages, Math.max(1024, 2 * memoryPages)) : r.pages,
-		);
-	let covered = 0;
-	for (const c of coveredOf.values()) covered += c;
-	const touched = Math.min(covered, memoryPages);
-	const pageTables = pageTableBytes(covered, touched);
-	// touch[]: a Uint16 per covered page.
-	const perPage = covered > 0 ? (pageTables + covered * 2) / covered : 0;
-	return {
-		pageTables,
-		// touch[], the WSS buckets, 14 stream arrays of at most 8 bytes each, the objects.
-		other: covered * 2 + WSS_BUCKETS * 4 + spec.streams.length * 14 * 8 + PROC_OBJECT_BYTES,
-		vpns,
-		regions: spec.regions.map((r) => (coveredOf.get(r.name) ?? 0) * perPage),
-	};
 }

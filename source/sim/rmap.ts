@@ -39,17 +39,8 @@ export class Rmap extends CoreModule {
 
 	/** The first fork: anon pages can have more than one mapper from now on. */
 	enableAnonSharing(): void {
-		if (this.anonMapcount) return;
-		this.anonMapcount = new Uint16Array(this.zone.frames.count);
-		// The swap cache's pages by slot, from now on kept by swapfile.ts (swap_cache_get_folio).
-		const swap = this.swapArea;
-		if (!swap) return;
-		swap.enableSharing();
-		const flags = this.zone.frames.flags;
-		for (let f = 0; f < flags.length; f++) {
-			const slot = this.zone.frameSlot[f]!;
-			if (flags[f]! & PG_SWAPCACHE && slot >= 0) swap.cacheFrame![slot] = f;
-		}
+		this.anonMapcount ??= new Uint16Array(this.zone.frames.count);
+		this.swapArea?.enableSharing();
 	}
 
 	/** page_mapcount() of an anon page. */
@@ -150,7 +141,7 @@ export class Rmap extends CoreModule {
 
 	/**
 	 * remove_migration_ptes() for an anon page migrated from `src` to `dst` (migrate.ts): each mapper's
-	 * PTE (every one in the family for a fork-shared page), its mapcount, and a swap-cache slot's page.
+	 * PTE (every one in the family for a fork-shared page) and its mapcount.
 	 */
 	moveAnon(src: number, dst: number): void {
 		const frames = this.zone.frames;
@@ -165,28 +156,33 @@ export class Rmap extends CoreModule {
 			const p = this.tasks.procs[frames.owner[src]!];
 			if (p && vpn < p.pt.covered && p.pt.get(vpn) === mkPresent(src)) p.pt.set(vpn, to);
 		}
-		const cache = this.swapArea?.cacheFrame;
-		if (cache && frames.flags[src]! & PG_SWAPCACHE) cache[this.zone.frameSlot[src]!] = dst;
 	}
 
 	/**
-	 * A zswap entry was written back to the device (zswap.ts): the processes whose PTEs hold it no
-	 * longer count it in zswap: every process holding the entry at its vpn (fork keeps addresses), or,
-	 * for a slot swapped out before any fork, its owner at swap-out (shmem entries have none).
+	 * A zswap entry was written back to the device (zswap.ts): the processes whose PTEs hold it (after
+	 * a fork maybe several, each at the same vpn) no longer count it in zswap. Shmem entries have none.
 	 */
 	zswapWrittenBack(slot: number): void {
-		const swap = this.swapArea!;
-		const vpn = swap.vpn ? swap.vpn[slot]! : -1;
-		if (vpn >= 0) {
-			const entry = mkSwapEntry(slot);
-			for (const q of this.tasks.procs) {
-				if (q && !q.exited && vpn < q.pt.covered && q.pt.get(vpn) === entry) q.zswapEnts--;
-			}
-			return;
+		const vpn = this.swapArea!.vpn![slot]!;
+		if (vpn < 0) return;
+		const entry = mkSwapEntry(slot);
+		for (const q of this.tasks.procs) {
+			if (q && !q.exited && vpn < q.pt.covered && q.pt.get(vpn) === entry) q.zswapEnts--;
 		}
-		const owner = swap.owner ? swap.owner[slot]! : -1;
-		const p = owner >= 0 ? this.tasks.procs[owner] : null;
-		if (p) p.zswapEnts--;
+	}
+
+	/**
+	 * swap_cache_get_folio() for a fork-shared slot: the swap-cache page another process of `p`'s family
+	 * read it into is mapped by that process at the same vpn. Returns the frame, or −1.
+	 */
+	swapCachePage(p: Proc, vpn: number, slot: number): number {
+		const {flags} = this.zone.frames;
+		for (const q of this.tasks.procs) {
+			if (!q || q === p || q.exited || q.anonVma !== p.anonVma || vpn >= q.pt.covered) continue;
+			const e = q.pt.get(vpn);
+			if (e > 0 && flags[e - 1]! & PG_SWAPCACHE && this.zone.frameSlot[e - 1] === slot) return e - 1;
+		}
+		return -1;
 	}
 
 	/** The first live process mapping this object, or null (a shmem page compresses like its data). */

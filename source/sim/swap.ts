@@ -15,21 +15,17 @@ export class SwapArea {
 	/** Shadow entry of the page swapped out to this slot (workingset.ts), 0 = none. Free slots
 	 * thread the free list through it instead (they have no shadow). */
 	readonly shadow: Int32Array;
-	/** zswap only (allocated when zswap is first enabled): the process slot whose page this is
-	 * (−1 for shmem), so writeback can fix its counters, and entries in store order. */
-	owner: Int32Array | null = null;
+	/** zswap only (allocated when zswap is first enabled): the virtual page an anon slot's entry is
+	 * at (−1 for shmem), in every process holding it (fork keeps addresses), so writeback can fix
+	 * their counters (rmap.ts zswapWrittenBack); and entries in store order. */
+	vpn: Int32Array | null = null;
 	zswapLru: LinkedLists | null = null;
 	/**
 	 * Allocated at the first fork (enableSharing), when a slot can be referenced more than once
-	 * (mm/swapfile.c swap_duplicate: swap_map counts the references). `extra`: references beyond the
+	 * (mm/swapfile.c swap_duplicate: swap_map counts the references): the references beyond the
 	 * first, where a reference is a PTE holding the entry or the swap cache holding a page for it.
-	 * `cacheFrame`: the swap-cache page of a slot (swap_cache_get_folio), −1 for none. `vpn`: the
-	 * virtual page the entry is at in every process of the fork family that holds it (fork keeps
-	 * addresses), so zswap writeback can find them.
 	 */
 	extra: Uint16Array | null = null;
-	cacheFrame: Int32Array | null = null;
-	vpn: Int32Array | null = null;
 	private freeHead = -1;
 	used = 0;
 
@@ -47,15 +43,13 @@ export class SwapArea {
 
 	enableZswap(): void {
 		if (this.zswapLru) return;
-		this.owner = new Int32Array(this.total).fill(-1);
+		this.vpn = new Int32Array(this.total).fill(-1);
 		this.zswapLru = new LinkedLists(this.total, 1);
 	}
 
 	enableSharing(): void {
 		if (this.extra) return;
 		this.extra = new Uint16Array(this.total);
-		this.cacheFrame = new Int32Array(this.total).fill(-1);
-		this.vpn = new Int32Array(this.total).fill(-1);
 	}
 
 	/** References beyond the first (0 before any fork). */
@@ -80,12 +74,8 @@ export class SwapArea {
 		if (this.state[slot] === SLOT_ZSWAP) this.zswapLru!.remove(slot);
 		this.state[slot] = SLOT_FREE;
 		this.size[slot] = 0;
-		if (this.owner) this.owner[slot] = -1;
-		if (this.extra) {
-			this.extra[slot] = 0;
-			this.cacheFrame![slot] = -1;
-			this.vpn![slot] = -1;
-		}
+		if (this.vpn) this.vpn[slot] = -1;
+		if (this.extra) this.extra[slot] = 0;
 		this.shadow[slot] = this.freeHead;
 		this.freeHead = slot;
 		this.used--;
@@ -99,13 +89,13 @@ export class SwapArea {
 			shadow: this.shadow,
 			freeHead: this.freeHead,
 			used: this.used,
-			owner: this.owner,
+			vpn: this.vpn,
 			zPrev: z ? z.prev : null,
 			zNext: z ? z.next : null,
 			zListOf: z ? z.listOf : null,
 			zSizes: z ? z.sizes : null,
 			// Only after a fork, so a state without one keeps its layout.
-			...(this.extra ? {extra: this.extra, cacheFrame: this.cacheFrame, vpn: this.vpn} : {}),
+			...(this.extra ? {extra: this.extra} : {}),
 		};
 	}
 
@@ -115,10 +105,10 @@ export class SwapArea {
 		this.shadow.set(s.shadow as Int32Array);
 		this.freeHead = s.freeHead as number;
 		this.used = s.used as number;
-		if (s.owner) {
+		if (s.vpn) {
 			this.enableZswap();
 			const z = this.zswapLru!;
-			this.owner!.set(s.owner as Int32Array);
+			this.vpn!.set(s.vpn as Int32Array);
 			z.prev.set(s.zPrev as Int32Array);
 			z.next.set(s.zNext as Int32Array);
 			z.listOf.set(s.zListOf as Int8Array);
@@ -127,17 +117,15 @@ export class SwapArea {
 		if (s.extra) {
 			this.enableSharing();
 			this.extra!.set(s.extra as Uint16Array);
-			this.cacheFrame!.set(s.cacheFrame as Int32Array);
-			this.vpn!.set(s.vpn as Int32Array);
 		}
 	}
 }
 
 /**
  * Host bytes of a SwapArea of `slots` slots: state (1), size (2) and shadow (4) per slot; with zswap
- * (which a command can turn on at any time) also the owner and the store-order list; after a fork the
- * reference counts (2), swap-cache frames (4) and vpns (4).
+ * (which a command can turn on at any time) also the vpns and the store-order list; after a fork the
+ * reference counts (2).
  */
 export function swapAreaBytes(slots: number, zswap: boolean, fork = false): number {
-	return slots * 7 + (zswap ? slots * 4 + linkedListsBytes(slots, 1) : 0) + (fork ? slots * 10 : 0);
+	return slots * 7 + (zswap ? slots * 4 + linkedListsBytes(slots, 1) : 0) + (fork ? slots * 2 : 0);
 }

@@ -69,8 +69,6 @@ export class Swapfile extends CoreModule {
 	addToSwapCache(frame: number, slot: number): void {
 		this.zone.frames.flags[frame]! |= PG_SWAPCACHE;
 		this.zone.frameSlot[frame] = slot;
-		const cache = this.area!.cacheFrame;
-		if (cache) cache[slot] = frame;
 		this.nrSwapCached++;
 	}
 
@@ -85,16 +83,11 @@ export class Swapfile extends CoreModule {
 		zone.frames.flags[frame]! |= PG_DIRTY;
 		zone.frameSlot[frame] = NO_SLOT;
 		this.nrSwapCached--;
-		if (slot < 0) return;
-		const cache = this.area!.cacheFrame;
-		if (cache) cache[slot] = -1;
-		this.putSlot(slot);
+		if (slot >= 0) this.putSlot(slot);
 	}
 
 	/** __delete_from_swap_cache() for a clean page reclaim drops: the slot keeps the copy. */
-	deleteFromSwapCache(slot: number): void {
-		const cache = this.area!.cacheFrame;
-		if (cache) cache[slot] = -1;
+	deleteFromSwapCache(): void {
 		this.nrSwapCached--;
 	}
 

@@ -208,7 +208,7 @@ export class Vmscan extends CoreModule implements ScanTarget {
 		if (flags & PG_SWAPCACHE && !(flags & PG_DIRTY)) {
 			const slot = this.zone.frameSlot[frame]!;
 			swap.shadow[slot] = shadow;
-			this.swapfile.deleteFromSwapCache(slot);
+			this.swapfile.deleteFromSwapCache();
 			return this.unmapAndFree(frame, slot);
 		}
 		// mem_cgroup_try_charge_swap(): a memcg at memory.swap.max cannot swap (the page is activated).
@@ -221,7 +221,6 @@ export class Vmscan extends CoreModule implements ScanTarget {
 		if (slot === SWAP_KEPT) return KEPT;
 		if (slot === SWAP_CANNOT) return CANNOT;
 		swap.shadow[slot] = shadow;
-		if (swap.owner) swap.owner[slot] = owner ? owner.slot : -1;
 		this.memcg.chargeSwap(slot, memcg);
 		this.vm.pgpgout += pagesToKb(1);
 		return this.unmapAndFree(frame, slot);

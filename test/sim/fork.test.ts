@@ -141,7 +141,7 @@ describe('fork', () => {
 		m.memory.anonFault(parent, 9, false);
 		expect(parent.majflt).toBe(major + 1);
 		const page = presentFrame(parent.pt.get(9));
-		expect(m.swapfile.area!.cacheFrame![slot]).toBe(page);
+		expect(m.rmap.swapCachePage(child, 9, slot)).toBe(page);
 		ok(m);
 		const childMajor = child.majflt;
 		expect(m.memory.anonFault(child, 9, false)).toBe(0.5);
