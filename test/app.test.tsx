@@ -693,6 +693,16 @@ describe('simulation keys', () => {
 		expect(session.sent.at(-1)).toEqual({kind: 'set-oom-score-adj', pid: 901, value: 1000});
 	});
 
+	it('f forks the selected process (a snapshot child)', async () => {
+		const session = liveSession();
+		const r = await app(session);
+		await r.press('f');
+		expect(session.sent).toEqual([{kind: 'fork', pid: 777}]);
+		expect(r.status()).toBe(' fork 777 (java): a snapshot child');
+		await r.press(KEYS.down, 'f');
+		expect(session.sent.at(-1)).toEqual({kind: 'fork', pid: 901});
+	});
+
 	it('x explains the last OOM kill; ← goes to older kills', async () => {
 		const session = liveSession();
 		session.publish(

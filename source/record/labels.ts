@@ -28,6 +28,8 @@ export function describeCommand(c: Command): string {
 	switch (c.kind) {
 		case 'spawn':
 			return `spawn ${c.spec.name}${(c.count ?? 1) > 1 ? ` ×${c.count}` : ''}`;
+		case 'fork':
+			return `fork ${c.pid}${c.name ? ` → ${c.name}` : ''}`;
 		case 'kill':
 			return c.signal === 'SIGTERM' ? `kill -TERM ${c.pid}` : `kill ${c.pid}`;
 		case 'set-sysctl':

@@ -14,7 +14,7 @@ import {
 } from '../sim/spec.js';
 import {isSysctlName, SYSCTL_NAMES, SYSCTLS} from '../sim/sysctl.js';
 import {GIB} from '../sim/units.js';
-import {commandToEvent} from '../workload/events.js';
+import {commandToEvent, eventSchema} from '../workload/events.js';
 import {describeValue} from '../workload/hints.js';
 import {formatPath} from '../workload/load.js';
 import {workloadSchema} from '../workload/schema.js';
@@ -83,6 +83,7 @@ export function hashValue(v: unknown, path: string): string {
 
 const COMMAND_KEYS: Record<Command['kind'], readonly string[]> = {
 	spawn: ['kind', 'spec', 'count'],
+	fork: ['kind', 'pid', 'name', 'streams', 'lifetime'],
 	kill: ['kind', 'pid', 'signal'],
 	'set-sysctl': ['kind', 'name', 'value'],
 	'set-oom-score-adj': ['kind', 'pid', 'value'],
@@ -113,6 +114,8 @@ export function validateCommand(v: unknown, path: string): Command {
 			const count = integer(v.count ?? 1, `${path}.count`, 1, 10_000);
 			return {kind: 'spawn', spec, count};
 		}
+		case 'fork':
+			return validateFork(v, path);
 		case 'kill':
 			integer(v.pid, `${path}.pid`, 1, PID_MAX);
 			// Absent in every recording before signals: SIGKILL.
@@ -168,6 +171,18 @@ function issueMessage(issues: readonly Issue[]): {path: PropertyKey[]; message: 
 	const path = [...first.path];
 	if (first.code === 'unrecognized_keys' && first.keys?.[0] !== undefined) path.push(first.keys[0]);
 	return {path, message: first.message};
+}
+
+/** A fork command, checked as the workload file's fork event is (the same schema); returned as parsed. */
+function validateFork(v: Obj, path: string): Command {
+	const {kind: _kind, ...fork} = v;
+	const result = eventSchema.safeParse({at: 0, fork});
+	if (!result.success) {
+		const {path: p, message} = issueMessage(result.error.issues);
+		const field = formatPath(p[0] === 'fork' ? p.slice(1) : p);
+		throw new FormatError(`${path}${field ? (field.startsWith('[') ? field : `.${field}`) : ''}: ${message}`);
+	}
+	return result.data[0]!.command;
 }
 
 /** A ProcessSpec as it appears in a spawn command, checked as a one-process workload; returned as parsed. */

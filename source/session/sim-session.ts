@@ -4,6 +4,7 @@
 import {CommandList, CommandQueue, type RunRecorder, Stepper} from '../record/stepper.js';
 import {validateCommand} from '../record/validate.js';
 import type {Command} from '../sim/commands.js';
+import {childSpec} from '../sim/fork.js';
 import type {Machine} from '../sim/machine.js';
 import {policyNames} from '../sim/policies/index.js';
 import type {SmapsRollup} from '../sim/smaps.js';
@@ -323,6 +324,14 @@ export class SimSession implements Session {
 				this.recorder !== null,
 			);
 			if (problem) throw new Error(`spawn ${parsed.spec.name} refused: ${problem}`);
+		}
+		// So is a fork: the child's address space costs what its parent's does.
+		if (parsed.kind === 'fork' && this.limits) {
+			const parent = this.machine.tasks.procByPid(parsed.pid);
+			const problem = parent
+				? spawnProblem(this.machine, childSpec(parent, parsed), 1, this.limits, this.recorder !== null)
+				: null;
+			if (problem) throw new Error(`fork ${parsed.pid} refused: ${problem}`);
 		}
 		this.queue.push(parsed);
 		if (this.status.paused) {

@@ -3,6 +3,7 @@
 // is applied here, as the syscall or sysfs write it stands for, and summarised in one line.
 import type {Balloon} from './balloon.js';
 import type {Filemap} from './filemap.js';
+import type {Fork} from './fork.js';
 import type {Hugetlb} from './hugetlb.js';
 import {type Lifecycle, NO_END} from './lifecycle.js';
 import {type Memcontrol, ROOT_MEMCG} from './memcontrol.js';
@@ -21,6 +22,7 @@ export type {Command, CommandKind, CommandOrigin} from './spec.js';
 /** The parts of the machine commands act on. */
 export interface CommandTarget {
 	readonly lifecycle: Lifecycle;
+	readonly fork: Fork;
 	readonly tasks: TaskList;
 	readonly sysctl: Sysctls;
 	readonly zone: Zone;
@@ -47,6 +49,13 @@ export function applyCommand(m: CommandTarget, c: Command): string {
 			return pids.length
 				? `spawned ${c.spec.name} (pid ${pids.join(', ')}${size ? `, ${Math.round(size / MIB)} MiB anon` : ''})`
 				: `spawn ${c.spec.name} refused`;
+		}
+		case 'fork': {
+			const p = m.tasks.procByPid(c.pid);
+			if (!p) return `fork ${c.pid}: no such process`;
+			const missing = c.streams?.find((s) => !p.regions.some((r) => r.name === s.region));
+			if (missing) return `fork ${c.pid} (${p.name}): it has no region ${missing.region}`;
+			return m.fork.fork(p, c).line;
 		}
 		case 'kill': {
 			const p = m.tasks.procByPid(c.pid);

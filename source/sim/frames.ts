@@ -27,6 +27,12 @@ export const PG_UNEVICTABLE = 128;
 export const PG_SWAPCACHE = 256;
 /** Brought in by readahead and not yet used (a later hit counts swap_ra_hit / a readahead hit). */
 export const PG_READAHEAD = 512;
+/**
+ * An anon page fork shared (the inverse of PageAnonExclusive, include/linux/page-flags.h): its PTEs
+ * are write-protected, so a write takes do_wp_page (memory.ts wpFault), which copies the page while
+ * others map it and reuses it once the writer is its last user.
+ */
+export const PG_ANON_SHARED = 1024;
 
 export class FrameTable {
 	readonly count: number;

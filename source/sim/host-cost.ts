@@ -6,21 +6,22 @@
 // The seam: every module that keeps per-frame, per-slot or per-page host structures exports ONE
 // function `xxxBytes(...)` beside the structure (zone.ts zoneBytes, page-writeback.ts writebackBytes,
 // zsmalloc.ts zsmallocBytes, policies/index.ts policyBytes, swap.ts swapAreaBytes, page-cache.ts
-// fileObjectBytes, page-table.ts pageTableBytes via process.ts procHostBytes), and this file adds one
+// fileObjectBytes, page-table.ts pageTableBytes via procHostBytes below), and this file adds one
 // line for it. A new module (cgroups' per-memcg lruvecs, the buddy allocator's free lists, a
 // multi-level page table) does the same (memcontrol.ts memcgBytes): its function, one line in machineBytes or processBytes.
 import {memcgBytes} from './memcontrol.js';
 import {fileObjectBytes} from './page-cache.js';
+import {pageTableBytes} from './page-table.js';
 import {writebackBytes} from './page-writeback.js';
 import {policyBytes} from './policies/index.js';
-import {procHostBytes} from './process.js';
+import {WSS_WINDOW_SECONDS} from './process.js';
+import {anonMapcountBytes} from './rmap.js';
 import type {MachineSpec, ProcessSpec} from './spec.js';
 import {swapAreaBytes} from './swap.js';
 import {bytesToPages} from './units.js';
+import {layoutRegions} from './vma.js';
 import {zoneBytes} from './zone.js';
 import {zsmallocBytes} from './zsmalloc.js';
-
-export {MAX_PROCESS_PAGES} from './process.js';
 
 /** The most pages a file or shmem object, or the swap area, may have: slots and entries are Int32. */
 export const MAX_OBJECT_PAGES = 2 ** 31 - 1;
@@ -46,9 +47,11 @@ export function machineBytes(spec: MachineSpec, policy: string): MachineBytes {
 			zsmallocBytes(Math.ceil(frames * poolShare)) +
 			policyBytes(policy, frames) +
 			// A cgroup tree's page->memcg_data and swap_cgroup maps (costed whether or not the workload has one).
-			memcgBytes(frames, slots),
-		// zswap's arrays too: a command can turn zswap on at any time.
-		swap: slots > 0 ? swapAreaBytes(slots, true) : 0,
+			memcgBytes(frames, slots) +
+			// rmap.ts's anon mapcounts: a fork (a command, at any time) allocates them.
+			anonMapcountBytes(frames),
+		// zswap's and fork's arrays too: a command can turn zswap on, or fork, at any time.
+		swap: slots > 0 ? swapAreaBytes(slots, true, true) : 0,
 	};
 }
 
@@ -66,4 +69,45 @@ export function processBytes(
 /** Host bytes of a file or shmem object of `bytes` (the largest mapping of it). */
 export function objectBytes(bytes: number): number {
 	return fileObjectBytes(bytesToPages(bytes));
+}
+
+/** Host cost (workload/budget.ts). The most virtual pages one process may have: its page table is indexed by an Int32 vpn. */
+export const MAX_PROCESS_PAGES = 2 ** 31 - 1;
+
+/** A process's JavaScript objects (the Proc, its regions, its snapshot and history entries), measured. */
+export const PROC_OBJECT_BYTES = 8 * 1024;
+
+/**
+ * What one process of `spec` costs the host, when the machine has `memoryPages` of RAM and swap:
+ * its page tables, the rest of it, and each region's share of both page-sized structures (in the
+ * order of spec.regions).
+ */
+export function procHostBytes(
+	spec: ProcessSpec,
+	memoryPages: number,
+): {pageTables: number; other: number; vpns: number; regions: number[]} {
+	// Laid out as the constructor does (vma.ts: grow regions last). The page table covers a trailing grow
+	// region only as far as it has grown (it doubles as needed); a grow region's pages are all touched,
+	// so it never grows past what RAM and swap can hold (then the OOM killer or ENOMEM ends it).
+	const {regions, vsize: vpns} = layoutRegions(spec, () => 0);
+	const last = regions[regions.length - 1];
+	const coveredOf = new Map<string, number>();
+	for (const r of regions)
+		coveredOf.set(
+			r.name,
+			r === last && r.grows ? Math.min(r.pages, Math.max(1024, 2 * memoryPages)) : r.pages,
+		);
+	let covered = 0;
+	for (const c of coveredOf.values()) covered += c;
+	const touched = Math.min(covered, memoryPages);
+	const pageTables = pageTableBytes(covered, touched);
+	// touch[]: a Uint16 per covered page.
+	const perPage = covered > 0 ? (pageTables + covered * 2) / covered : 0;
+	return {
+		pageTables,
+		// touch[], the WSS buckets, 14 stream arrays of at most 8 bytes each, the objects.
+		other: covered * 2 + (WSS_WINDOW_SECONDS + 1) * 4 + spec.streams.length * 14 * 8 + PROC_OBJECT_BYTES,
+		vpns,
+		regions: spec.regions.map((r) => (coveredOf.get(r.name) ?? 0) * perPage),
+	};
 }

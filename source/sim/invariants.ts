@@ -2,6 +2,7 @@
 // tables, the page cache and the swap map it summarises. Tests call this after every tick.
 
 import {MAX_ORDER} from './buddy.js';
+import {checkForkSharing, sharedMappings} from './fork-invariants.js';
 import {
 	FRAME_ANON,
 	FRAME_FILE,
@@ -33,8 +34,13 @@ export function checkInvariants(m: Machine): string[] {
 		ptFrames += mine.tables;
 		anonMapped += mine.anon;
 	}
-	if (anonMapped !== counts[FRAME_ANON])
-		errors.push(`anon frames ${counts[FRAME_ANON]}, mapped anon pages ${anonMapped}`);
+	// Each anon frame is mapped once, or by as many PTEs as its fork-shared mapcount says.
+	const anonMappings = counts[FRAME_ANON]! + sharedMappings(m);
+	if (anonMapped !== anonMappings)
+		errors.push(
+			`anon frames ${counts[FRAME_ANON]} with ${anonMappings} mappings, mapped anon PTEs ${anonMapped}`,
+		);
+	checkForkSharing(m, errors);
 	const kernelExpected = m.zone.kernelStatic + m.zone.balloonPages + m.zone.hugetlbPages + ptFrames;
 	if (kernelExpected !== counts[FRAME_KERNEL]) {
 		errors.push(
@@ -151,6 +157,7 @@ function checkProcess(m: Machine, p: Proc, errors: string[]): {anon: number; tab
 	const swap = m.swapfile.area;
 	const pt = p.pt;
 	const who = `${p.name}[${p.pid}]`;
+	const mapcount = m.rmap.anonMapcount;
 	let anon = 0;
 	let swapped = 0;
 	let zswapped = 0;
@@ -163,7 +170,13 @@ function checkProcess(m: Machine, p: Proc, errors: string[]): {anon: number; tab
 				errors.push(`${who} vpn ${v} has an entry and no PTE page`);
 			if (e > 0) {
 				const f = presentFrame(e);
-				if (frames.kind[f] !== FRAME_ANON || frames.owner[f] !== p.slot || frames.index[f] !== v) {
+				// A fork-shared page's owner is any one of its mappers (fork-invariants.ts checks it).
+				const shared = mapcount !== null && mapcount[f]! > 0;
+				if (
+					frames.kind[f] !== FRAME_ANON ||
+					(!shared && frames.owner[f] !== p.slot) ||
+					frames.index[f] !== v
+				) {
 					errors.push(`${who} vpn ${v} maps frame ${f} that is not its anon page`);
 				}
 				anon++;

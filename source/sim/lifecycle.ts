@@ -44,8 +44,11 @@ export class Lifecycle extends CoreModule {
 			.sort((a, b) => workload.processes[a]!.start - workload.processes[b]!.start || a - b);
 	}
 
-	/** Spawn a process now. `endTick` NO_END: no fixed end. Returns null when overcommit refuses it. */
-	spawn(spec: ProcessSpec, endTick: number, fixedPid?: number): Proc | null {
+	/**
+	 * Spawn a process now. `endTick` NO_END: no fixed end. Returns null when overcommit refuses it.
+	 * `parent`: fork(2)'s child, with the parent's address space (fork.ts copies its pages).
+	 */
+	spawn(spec: ProcessSpec, endTick: number, fixedPid?: number, parent?: Proc): Proc | null {
 		const tasks = this.tasks;
 		const tick = this.clock.tick;
 		const slot = tasks.takeSlot();
@@ -61,6 +64,7 @@ export class Lifecycle extends CoreModule {
 			startTick: tick,
 			endTick: end,
 			objectIdFor: (r) => this.files.objectFor(spec.name, r).id,
+			parent,
 		});
 		const refusal = this.mapRegions(p, filesBefore);
 		if (refusal) {
@@ -128,6 +132,8 @@ export class Lifecycle extends CoreModule {
 				if (r.kind === REGION_ANON) {
 					if (e > 0) {
 						const frame = presentFrame(e);
+						// A page fork shared stays with the family's other mappers (zap_present_ptes).
+						if (!this.rmap.removeAnon(frame, p)) continue;
 						if (frames.flags[frame]! & PG_SWAPCACHE) this.swapfile.dropSwapCache(frame);
 						this.lruvec.policy.removed(frame);
 						this.zone.freePage(frame);
@@ -154,6 +160,8 @@ export class Lifecycle extends CoreModule {
 		p.zswapEnts = 0;
 		p.exited = true;
 		p.state = 'exited';
+		// Its children are reparented to init (kernel/exit.c forget_original_parent).
+		for (const c of this.tasks.procs) if (c && c.ppid === p.pid) c.ppid = 1;
 		this.tasks.remove(p);
 		this.events.emit({kind: 'process-exit', tick: this.clock.tick, pid: p.pid, name: p.name, reason});
 	}

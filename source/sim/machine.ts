@@ -14,6 +14,7 @@ import type {Core} from './core.js';
 import {DEVICE_PROFILES} from './costs.js';
 import {EventQueue, type SimEvent} from './events.js';
 import {Filemap} from './filemap.js';
+import {Fork} from './fork.js';
 import {Hugetlb} from './hugetlb.js';
 import {Kcompactd} from './kcompactd.js';
 import {Kswapd} from './kswapd.js';
@@ -108,6 +109,8 @@ export class Machine {
 
 	// Faults, the page cache, writeback; the workload; accounting.
 	readonly memory: Memory;
+	/** fork(2): children sharing their parent's anon pages copy-on-write. */
+	readonly fork: Fork;
 	readonly shmem: Shmem;
 	readonly filemap: Filemap;
 	readonly balloon: Balloon;
@@ -129,7 +132,6 @@ export class Machine {
 		this.lruvec = new Lruvec(this.policyName, zone.frames);
 		const {clock, vm, events, tasks, files, rng, sysctl, lruvec} = this;
 		const core: Core = {zone, lruvec, tasks, files, clock, vm, events, sysctl, rng};
-		this.rmap = new Rmap(core);
 		const memcg = new Memcontrol(core, workload);
 		this.memcg = memcg;
 
@@ -137,8 +139,9 @@ export class Machine {
 		const {disk, isZram, area, swapDev} = devicesOf(spec);
 		this.disk = disk;
 		this.swapDev = swapDev;
+		this.rmap = new Rmap(core, area);
 		this.zs = new Zsmalloc(zone);
-		this.zswap = new Zswap(core, spec.zswap, this.zs, area, swapDev);
+		this.zswap = new Zswap(core, spec.zswap, this.zs, area, swapDev, this.rmap);
 		this.zram = isZram && area ? new Zram(core, spec.swap, this.zs, area) : null;
 		const swapfile = new Swapfile(core, area, isZram, this.zswap, this.zram, memcg);
 		this.swapfile = swapfile;
@@ -147,7 +150,7 @@ export class Machine {
 		const writeback = new Writeback(core, this.disk);
 		this.writeback = writeback;
 		this.vmscan = new Vmscan(core, swapfile, this.zswap, this.zram, this.rmap, swapDev, memcg, writeback);
-		const compaction = new Compaction(core, new Migrate(core, memcg));
+		const compaction = new Compaction(core, new Migrate(core, memcg, this.rmap));
 		this.kcompactd = new Kcompactd(core, compaction, () => this.kswapd.state === 'reclaiming');
 		this.kswapd = new Kswapd(core, this.vmscan, this.kcompactd);
 		this.overcommit = new Overcommit(core, swapfile);
@@ -171,9 +174,10 @@ export class Machine {
 		this.pageAlloc = pageAlloc;
 
 		// Faults (file and shmem regions by their vm_operations), writeback, the balloon, the workload.
-		const memory = new Memory(core, pageAlloc, swapfile, this.zram, spec.zswap, swapDev);
+		const memory = new Memory(core, pageAlloc, swapfile, this.zram, spec.zswap, swapDev, this.rmap);
 		this.memory = memory;
 		this.shmem = new Shmem(core, memory, pageAlloc, swapfile, this.rmap);
+		this.fork = new Fork(core, this.lifecycle, memory, this.rmap, area);
 		this.filemap = new Filemap(core, memory, pageAlloc, swapfile, this.rmap, this.writeback, this.disk);
 		memory.setVmOps(REGION_FILE, this.filemap);
 		memory.setVmOps(REGION_SHMEM, this.shmem);

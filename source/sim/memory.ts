@@ -8,6 +8,7 @@ import {MIGRATE_UNMOVABLE} from './buddy.js';
 import {type Core, CoreModule} from './core.js';
 import {
 	COMPRESSORS,
+	COW_COPY_US,
 	MAJOR_FAULT_KERNEL_US,
 	MINOR_FAULT_CACHED_US,
 	MINOR_FAULT_ZERO_US,
@@ -16,8 +17,10 @@ import {
 import {
 	FRAME_ANON,
 	FRAME_KERNEL,
+	PG_ANON_SHARED,
 	PG_DIRTY,
 	PG_READAHEAD,
+	PG_SWAPCACHE,
 	PG_UNEVICTABLE,
 	PG_WORKINGSET,
 	PG_YOUNG,
@@ -26,6 +29,7 @@ import type {PageAlloc} from './page-alloc.js';
 import {ALLOC_NONE} from './page-alloc.js';
 import {mkPresent, swapEntrySlot} from './page-table.js';
 import type {Proc} from './process.js';
+import type {Rmap} from './rmap.js';
 import type {ZswapSpec} from './spec.js';
 import {SLOT_DISK, SLOT_ZRAM, SLOT_ZSWAP} from './swap.js';
 import {swapRaHit, swapVmaRaWin} from './swap-readahead.js';
@@ -57,6 +61,7 @@ export class Memory extends CoreModule {
 		private readonly zram: Zram | null,
 		private readonly zswapSpec: ZswapSpec,
 		private readonly swapDev: BlockDevice | null,
+		private readonly rmap: Rmap,
 	) {
 		super(core);
 	}
@@ -151,6 +156,9 @@ export class Memory extends CoreModule {
 	/** do_swap_page(): a major fault that brings a page back from zswap, zram or the swap device. */
 	private doSwapPage(p: Proc, vpn: number, slot: number, write: boolean): number {
 		const swap = this.swapfile.area!;
+		// swap_cache_get_folio(): after a fork another process of the family may have read it already.
+		const cached = swap.extraRefs(slot) > 0 ? this.rmap.swapCachePage(p, vpn, slot) : -1;
+		if (cached >= 0) return this.swapCacheHit(p, vpn, slot, cached);
 		const before = p.tickReclaimUs;
 		const frame = this.pageAlloc.allocPage(p);
 		if (frame < 0) return frame;
@@ -167,16 +175,88 @@ export class Memory extends CoreModule {
 		p.swapEnts--;
 		p.rssAnon++;
 		// A page read from the swap device keeps its slot (SwapCached) unless swap is over half full
-		// or the page is written; a zswap load or a zram read frees it.
-		if (!write && swap.used * 2 < swap.total && state === SLOT_DISK) {
+		// or the page is written; a zswap load or a zram read frees it. A slot fork shared is still
+		// another process's entry: a read keeps it in the swap cache for them, shared (its write
+		// protection stays); a write takes a private copy and leaves the slot to them (do_wp_page).
+		const shared = swap.extraRefs(slot) > 0;
+		if (shared && !write) {
+			this.swapfile.addToSwapCache(frame, slot);
+			frames.flags[frame]! |= PG_ANON_SHARED;
+		} else if (!shared && !write && swap.used * 2 < swap.total && state === SLOT_DISK) {
 			this.swapfile.addToSwapCache(frame, slot);
 		} else {
-			this.swapfile.freeSlot(slot);
+			this.swapfile.putSlot(slot);
 			frames.flags[frame]! |= PG_DIRTY;
+			if (shared) this.cowCopied(p);
 		}
 		this.lruvec.policy.inserted(frame, activate);
 		p.lastWait = 'swapin';
 		return waitUs + reclaimUs;
+	}
+
+	/**
+	 * do_swap_page() that finds the page in the swap cache (a fork-shared slot another process read):
+	 * a minor fault that maps the same page, one more mapper; a write then copies it (do_wp_page).
+	 */
+	private swapCacheHit(p: Proc, vpn: number, slot: number, frame: number): number {
+		const swap = this.swapfile.area!;
+		const pt = this.pteAlloc(p, vpn);
+		if (pt < 0) return pt;
+		if (swap.state[slot] === SLOT_ZSWAP) p.zswapEnts--;
+		p.pt.set(vpn, mkPresent(frame));
+		p.swapEnts--;
+		p.rssAnon++;
+		// The PTE's reference to the slot passes to the page it now maps.
+		swap.extra![slot]!--;
+		this.rmap.addAnon(frame);
+		this.zone.frames.flags[frame]! |= PG_YOUNG;
+		p.minflt++;
+		p.secMinflt++;
+		this.vm.pgfault++;
+		return MINOR_FAULT_CACHED_US;
+	}
+
+	/**
+	 * do_wp_page(): a write to a fork-shared anon page (its PTE write-protected). The last user reuses
+	 * it (wp_can_reuse_anon_folio → wp_page_reuse: the page is exclusive again, and a swap-cache copy it
+	 * had is let go); otherwise wp_page_copy() gives the writer a private copy and the page one mapper
+	 * less. Returns the cost in µs, or ALLOC_KILLED / ALLOC_RETRY.
+	 */
+	wpFault(p: Proc, vpn: number, frame: number): number {
+		const frames = this.zone.frames;
+		p.minflt++;
+		p.secMinflt++;
+		this.vm.pgfault++;
+		const flags = frames.flags[frame]!;
+		if (this.rmap.anonMappers(frame) === 1) {
+			frames.flags[frame] = flags & ~PG_ANON_SHARED;
+			// A swap copy other processes still hold stays theirs; the writer's page is its own now.
+			if (flags & PG_SWAPCACHE) this.swapfile.dropSwapCache(frame);
+			return MINOR_FAULT_CACHED_US;
+		}
+		const before = p.tickReclaimUs;
+		const copy = this.pageAlloc.allocPage(p);
+		if (copy < 0) return copy;
+		const cost = COW_COPY_US + (p.tickReclaimUs - before);
+		// The allocation may have reclaimed the page (its PTE now a swap entry): the next touch faults.
+		this.zone.setKind(copy, FRAME_ANON);
+		if (p.pt.get(vpn) !== mkPresent(frame)) {
+			this.zone.freePage(copy);
+			return cost;
+		}
+		frames.owner[copy] = p.slot;
+		frames.index[copy] = vpn;
+		frames.flags[copy] = PG_YOUNG | PG_DIRTY | (flags & PG_UNEVICTABLE);
+		this.rmap.removeAnon(frame, p);
+		p.pt.set(vpn, mkPresent(copy));
+		this.lruvec.policy.inserted(copy, false);
+		this.cowCopied(p);
+		return cost;
+	}
+
+	/** A COW break that copied (wp_page_copy). Linux counts it only as a page fault; memtop per process too. */
+	private cowCopied(p: Proc): void {
+		p.cowFaults++;
 	}
 
 	/**
@@ -255,13 +335,15 @@ export class Memory extends CoreModule {
 			if (e >= 0) continue;
 			const slot = swapEntrySlot(e);
 			if (swap.state[slot] !== SLOT_DISK) continue;
+			// A fork-shared slot another process already read is in the swap cache: its fault maps that.
+			if (swap.extraRefs(slot) > 0 && this.rmap.swapCachePage(p, v, slot) >= 0) continue;
 			// Readahead never reclaims (__GFP_NORETRY-like): only from free memory above min.
 			const frame = this.pageAlloc.allocAbove(this.zone.wm.min, p);
 			if (frame === ALLOC_NONE) break;
 			this.zone.setKind(frame, FRAME_ANON);
 			frames.owner[frame] = p.slot;
 			frames.index[frame] = v;
-			frames.flags[frame] = PG_READAHEAD;
+			frames.flags[frame] = PG_READAHEAD | (swap.extraRefs(slot) > 0 ? PG_ANON_SHARED : 0);
 			pt.set(v, mkPresent(frame));
 			p.swapEnts--;
 			p.rssAnon++;

@@ -5,11 +5,13 @@ import {type Core, CoreModule} from './core.js';
 import {FRAME_ANON, FRAME_FILE, FRAME_SHMEM, PG_ACTIVE, PG_DIRTY, PG_WRITEBACK} from './frames.js';
 import type {Memcontrol} from './memcontrol.js';
 import {mkPresent} from './page-table.js';
+import type {Rmap} from './rmap.js';
 
 export class Migrate extends CoreModule {
 	constructor(
 		core: Core,
 		private readonly memcg: Memcontrol,
+		private readonly rmap: Rmap,
 	) {
 		super(core);
 	}
@@ -53,9 +55,7 @@ export class Migrate extends CoreModule {
 			if (id >= 0) this.memcg.charge(dst, id);
 		}
 		if (kind === FRAME_ANON) {
-			const p = this.tasks.procs[frames.owner[src]!];
-			const vpn = frames.index[src]!;
-			if (p && vpn < p.pt.covered && p.pt.get(vpn) === mkPresent(src)) p.pt.set(vpn, mkPresent(dst));
+			this.rmap.moveAnon(src, dst);
 		} else {
 			this.moveFilePage(frames.owner[src]!, frames.index[src]!, src, dst);
 		}

@@ -1,6 +1,6 @@
 // A simulated process: its address space (regions over one page table), its reference streams and
 // its counters. Per-page state lives in typed arrays; the Proc object itself is per process.
-import {PageTable, type PageTableState, pageTableBytes} from './page-table.js';
+import {PageTable, type PageTableState} from './page-table.js';
 import type {ProcessState} from './snapshot-types.js';
 import type {PatternKind, ProcessSpec} from './spec.js';
 import {bytesToPages, PAGE_SIZE, TICK_US, TICKS_PER_SECOND} from './units.js';
@@ -99,6 +99,8 @@ export class Proc {
 	// Stall clock: time owed from faults that overran the previous tick.
 	debtMemUs = 0;
 	debtIoUs = 0;
+	/** Kernel time owed that is work, not a wait (fork's page-table copy): no stall. Saved only when set. */
+	debtCpuUs = 0;
 	// This tick's split of time.
 	tickMemUs = 0;
 	/** The memcg this process is charged to (memcontrol.ts sets it from spec.cgroup on first use; −1: not yet). */
@@ -132,6 +134,11 @@ export class Proc {
 	dying = false;
 	exited = false;
 	termTick = -1; // After SIGTERM, the tick it exits at (lifecycle.ts terminate); -1 none. Saved only when set.
+	// fork.ts (each saved only when set): the parent's pid (0: a workload process), the fork family whose
+	// anon pages it may share (struct anon_vma: the root's pid), and COW breaks that copied (wp_page_copy).
+	ppid = 0;
+	anonVma: number;
+	cowFaults = 0;
 
 	constructor(init: {
 		pid: number;
@@ -140,6 +147,8 @@ export class Proc {
 		startTick: number;
 		endTick: number;
 		objectIdFor: (region: ProcessSpec['regions'][number]) => number;
+		/** fork(2): the parent, whose address space (regions, their growth, the table's reach) the child copies. */
+		parent?: Proc | undefined;
 	}) {
 		const {spec} = init;
 		this.pid = init.pid;
@@ -150,8 +159,11 @@ export class Proc {
 		this.startTick = init.startTick;
 		this.endTick = init.endTick;
 		this.oomScoreAdj = spec.oom_score_adj;
+		this.anonVma = init.pid;
 
-		const layout = layoutRegions(spec, init.objectIdFor);
+		const parent = init.parent;
+		const same = parent && {regions: parent.regions.map((r) => ({...r})), vsize: parent.addressPages};
+		const layout = same ? {...same, covered: parent.pt.covered} : layoutRegions(spec, init.objectIdFor);
 		this.regions = layout.regions;
 		this.addressPages = layout.vsize;
 		this.pt = new PageTable(layout.covered);
@@ -321,6 +333,10 @@ export class Proc {
 			dying: this.dying,
 			exited: this.exited,
 			...(this.termTick >= 0 ? {termTick: this.termTick} : {}),
+			...(this.ppid > 0 ? {ppid: this.ppid} : {}),
+			...(this.anonVma !== this.pid ? {anonVma: this.anonVma} : {}),
+			...(this.cowFaults > 0 ? {cowFaults: this.cowFaults} : {}),
+			...(this.debtCpuUs > 0 ? {debtCpuUs: this.debtCpuUs} : {}),
 		};
 	}
 
@@ -336,7 +352,14 @@ export class Proc {
 		});
 		const {pt, ...rest} = state;
 		p.pt.load(pt as PageTableState);
-		const saved = new Set([...Object.keys(p.save()), 'termTick']);
+		const saved = new Set([
+			...Object.keys(p.save()),
+			'termTick',
+			'ppid',
+			'anonVma',
+			'cowFaults',
+			'debtCpuUs',
+		]);
 		Object.assign(p, Object.fromEntries(Object.entries(rest).filter(([k]) => saved.has(k))));
 		// States saved before swap readahead adapted its window have no swap_readahead_info: start at 0.
 		for (const r of p.regions) {
@@ -346,45 +369,4 @@ export class Proc {
 		}
 		return p;
 	}
-}
-
-/** Host cost (workload/budget.ts). The most virtual pages one process may have: its page table is indexed by an Int32 vpn. */
-export const MAX_PROCESS_PAGES = 2 ** 31 - 1;
-
-/** A process's JavaScript objects (the Proc, its regions, its snapshot and history entries), measured. */
-export const PROC_OBJECT_BYTES = 8 * 1024;
-
-/**
- * What one process of `spec` costs the host, when the machine has `memoryPages` of RAM and swap:
- * its page tables, the rest of it, and each region's share of both page-sized structures (in the
- * order of spec.regions).
- */
-export function procHostBytes(
-	spec: ProcessSpec,
-	memoryPages: number,
-): {pageTables: number; other: number; vpns: number; regions: number[]} {
-	// Laid out as the constructor does (vma.ts: grow regions last). The page table covers a trailing grow
-	// region only as far as it has grown (it doubles as needed); a grow region's pages are all touched,
-	// so it never grows past what RAM and swap can hold (then the OOM killer or ENOMEM ends it).
-	const {regions, vsize: vpns} = layoutRegions(spec, () => 0);
-	const last = regions[regions.length - 1];
-	const coveredOf = new Map<string, number>();
-	for (const r of regions)
-		coveredOf.set(
-			r.name,
-			r === last && r.grows ? Math.min(r.pages, Math.max(1024, 2 * memoryPages)) : r.pages,
-		);
-	let covered = 0;
-	for (const c of coveredOf.values()) covered += c;
-	const touched = Math.min(covered, memoryPages);
-	const pageTables = pageTableBytes(covered, touched);
-	// touch[]: a Uint16 per covered page.
-	const perPage = covered > 0 ? (pageTables + covered * 2) / covered : 0;
-	return {
-		pageTables,
-		// touch[], the WSS buckets, 14 stream arrays of at most 8 bytes each, the objects.
-		other: covered * 2 + WSS_BUCKETS * 4 + spec.streams.length * 14 * 8 + PROC_OBJECT_BYTES,
-		vpns,
-		regions: spec.regions.map((r) => (coveredOf.get(r.name) ?? 0) * perPage),
-	};
 }

@@ -125,15 +125,31 @@ export class SmapsWalk {
 	}
 }
 
+/** What fork shares (rmap.ts, swap.ts): anon mapcounts and swap-slot references beyond one, or null before any fork. */
+export interface ForkShares {
+	anonMapcount: Uint16Array | null;
+	swapExtra: Uint16Array | null;
+}
+
+const NOTHING_SHARED: ForkShares = {anonMapcount: null, swapExtra: null};
+
 /** show_smaps_rollup() of `p`: every region's PTEs walked (smap_gather_stats over each VMA). */
-export function smapsRollup(zone: Zone, files: FileTable, p: Proc, walk = new SmapsWalk()): SmapsWalk {
+export function smapsRollup(
+	zone: Zone,
+	files: FileTable,
+	p: Proc,
+	walk = new SmapsWalk(),
+	shares: ForkShares = NOTHING_SHARED,
+): SmapsWalk {
 	const pt = p.pt;
 	const {kind, flags} = zone.frames;
 	const mapcount = zone.mapcount;
+	const {anonMapcount, swapExtra} = shares;
 	for (const r of p.regions) {
 		const end = Math.min(r.startVpn + r.pages, pt.covered);
 		if (r.kind === REGION_ANON) {
-			// One mapper each: private, full Pss. Counted in locals, added once (a plain loop).
+			// One mapper each unless fork shared the page: private, full Pss. Counted in locals, added
+			// once (a plain loop); a fork-shared page or swap entry is accounted by its own count.
 			let resident = 0;
 			let referenced = 0;
 			let dirty = 0;
@@ -142,10 +158,23 @@ export function smapsRollup(zone: Zone, files: FileTable, p: Proc, walk = new Sm
 				const e = pt.get(v);
 				if (e > 0) {
 					const fl = flags[e - 1]!;
+					if (anonMapcount && anonMapcount[e - 1]! > 0) {
+						walk.account(
+							FRAME_ANON,
+							anonMapcount[e - 1]! + 1,
+							(fl & PG_DIRTY) !== 0,
+							(fl & (PG_YOUNG | PG_REFERENCED)) !== 0,
+						);
+						continue;
+					}
 					resident++;
 					if (fl & (PG_YOUNG | PG_REFERENCED)) referenced++;
 					if (fl & PG_DIRTY) dirty++;
-				} else if (e < 0) swapped++;
+				} else if (e < 0) {
+					const extra = swapExtra ? swapExtra[-e - 1]! : 0;
+					if (extra > 0) walk.swapEntry(extra + 1);
+					else swapped++;
+				}
 			}
 			walk.addPrivateAnon(resident, referenced, dirty);
 			walk.addPrivateSwap(swapped);

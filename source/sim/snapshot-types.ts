@@ -37,6 +37,10 @@ export interface RegionSnapshot {
 
 export interface ProcessSnapshot {
 	pid: number;
+	/** The parent's pid, for a child of fork(2) (absent for the workload's own processes). */
+	ppid?: number;
+	/** Write faults on fork-shared pages that copied the page (wp_page_copy), when any. */
+	cowFaults?: number;
 	name: string;
 	state: ProcessState;
 	/** Pages; rss = anon + file + shmem (VmRSS). */

@@ -17,7 +17,7 @@ import {swapEntrySlot} from './page-table.js';
 import {MEMINFO_FIELDS, type Meminfo} from './proc-names.js';
 import type {Proc} from './process.js';
 import {avgToPercent, type PsiLineState} from './psi.js';
-import {type SmapsRollup, smapsRollup} from './smaps.js';
+import {type ForkShares, type SmapsRollup, smapsRollup} from './smaps.js';
 import type {ProcessSnapshot, PsiLine, RegionSnapshot, Snapshot} from './snapshot-types.js';
 import {SLOT_ZSWAP} from './swap.js';
 import {KIB, PAGE_SIZE, pagesToKb, ticksToSeconds} from './units.js';
@@ -128,6 +128,11 @@ function regionSnapshots(m: Machine, p: Proc): RegionSnapshot[] {
 	});
 }
 
+/** What fork shares on this machine, for smaps (null parts before any fork). */
+export function forkShares(m: Machine): ForkShares {
+	return {anonMapcount: m.rmap.anonMapcount, swapExtra: m.swapfile.area?.extra ?? null};
+}
+
 export function processSnapshot(
 	m: Machine,
 	p: Proc,
@@ -138,6 +143,8 @@ export function processSnapshot(
 	const oom = oomBadness(oomInputs(p), totalPages);
 	return {
 		pid: p.pid,
+		...(p.ppid > 0 ? {ppid: p.ppid} : {}),
+		...(p.cowFaults > 0 ? {cowFaults: p.cowFaults} : {}),
 		name: p.name,
 		state: p.state,
 		rss: p.rss,
@@ -161,7 +168,7 @@ export function processSnapshot(
 		progress: p.progress,
 		refs: p.refs,
 		startTime: ticksToSeconds(p.startTick),
-		smaps: smaps?.get(p.pid) ?? smapsRollup(m.zone, m.files, p).rollup(),
+		smaps: smaps?.get(p.pid) ?? smapsRollup(m.zone, m.files, p, undefined, forkShares(m)).rollup(),
 		regions: withRegions ? regionSnapshots(m, p) : [],
 	};
 }

@@ -124,6 +124,18 @@ export interface ProcessGroupSpec extends ProcessSpec {
 // can store it verbatim.
 export type Command =
 	| {kind: 'spawn'; spec: ProcessSpec; count?: number | undefined}
+	/**
+	 * fork(2) of process `pid` (fork.ts): a child sharing its anon pages copy-on-write, with its own
+	 * name, streams over the parent's regions and lifetime (defaults: a snapshot child that reads
+	 * every anon page once and exits).
+	 */
+	| {
+			kind: 'fork';
+			pid: number;
+			name?: string | undefined;
+			streams?: StreamSpec[] | undefined;
+			lifetime?: number | undefined;
+	  }
 	/** kill(2): SIGKILL (the default, and what a command without `signal` means) or SIGTERM. */
 	| {kind: 'kill'; pid: number; signal?: KillSignal | undefined}
 	| {kind: 'set-sysctl'; name: SysctlName; value: number}

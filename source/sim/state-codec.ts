@@ -145,6 +145,8 @@ function optionalParts(m: Machine) {
 			: {}),
 		// Only once a userspace OOM killer has run (userspace-oom.ts).
 		...(userspaceOom ? {userspaceOom} : {}),
+		// Only after a fork (rmap.ts: fork-shared anon pages).
+		...(m.rmap.anonMapcount ? {anonMapcount: m.rmap.anonMapcount} : {}),
 	};
 }
 
@@ -179,7 +181,7 @@ function loadModules(m: Machine, s: MachineState, ownPolicy = true): void {
 	m.kswapd.load(sc);
 	m.kcompactd.load(sc);
 	m.vmscan.load({kswapdFailures: sc.kswapdFailures, reclaimCostUs: s.reclaimCostUs});
-	m.rmap.load(sc);
+	m.rmap.load({nrMapped: sc.nrMapped, anonMapcount: s.anonMapcount});
 	m.balloon.load(sc);
 	m.oom.load(sc);
 	m.lifecycle.load(sc);

@@ -15,12 +15,19 @@ export class SwapArea {
 	/** Shadow entry of the page swapped out to this slot (workingset.ts), 0 = none. Free slots
 	 * thread the free list through it instead (they have no shadow). */
 	readonly shadow: Int32Array;
-	/** zswap only (allocated when zswap is first enabled): the process slot whose page this is
-	 * (−1 for shmem), so writeback can fix its counters, and entries in store order. */
-	owner: Int32Array | null = null;
+	/** zswap only (allocated when zswap is first enabled): the virtual page an anon slot's entry is
+	 * at (−1 for shmem), in every process holding it (fork keeps addresses), so writeback can fix
+	 * their counters (rmap.ts zswapWrittenBack); and entries in store order. */
+	vpn: Int32Array | null = null;
 	zswapLru: LinkedLists | null = null;
 	/** zswap only: entry->referenced, set on store; the shrink worker's second chance clears it (zswap.ts). */
 	zswapRef: Uint8Array | null = null;
+	/**
+	 * Allocated at the first fork (enableSharing), when a slot can be referenced more than once
+	 * (mm/swapfile.c swap_duplicate: swap_map counts the references): the references beyond the
+	 * first, where a reference is a PTE holding the entry or the swap cache holding a page for it.
+	 */
+	extra: Uint16Array | null = null;
 	private freeHead = -1;
 	used = 0;
 
@@ -38,7 +45,7 @@ export class SwapArea {
 
 	enableZswap(): void {
 		if (this.zswapLru) return;
-		this.owner = new Int32Array(this.total).fill(-1);
+		this.vpn = new Int32Array(this.total).fill(-1);
 		this.zswapLru = new LinkedLists(this.total, 1);
 		this.zswapRef = new Uint8Array(this.total);
 	}
@@ -50,6 +57,16 @@ export class SwapArea {
 	addZswapEntry(slot: number): void {
 		this.zswapLru!.addTail(0, slot);
 		this.zswapRef![slot] = 1;
+	}
+
+	enableSharing(): void {
+		if (this.extra) return;
+		this.extra = new Uint16Array(this.total);
+	}
+
+	/** References beyond the first (0 before any fork). */
+	extraRefs(slot: number): number {
+		return this.extra ? this.extra[slot]! : 0;
 	}
 
 	get free(): number {
@@ -69,14 +86,15 @@ export class SwapArea {
 		if (this.state[slot] === SLOT_ZSWAP) this.zswapLru!.remove(slot);
 		this.state[slot] = SLOT_FREE;
 		this.size[slot] = 0;
-		if (this.owner) this.owner[slot] = -1;
+		if (this.vpn) this.vpn[slot] = -1;
 		if (this.zswapRef) this.zswapRef[slot] = 0;
+		if (this.extra) this.extra[slot] = 0;
 		this.shadow[slot] = this.freeHead;
 		this.freeHead = slot;
 		this.used--;
 	}
 
-	save(): Record<string, Uint8Array | Uint16Array | Int32Array | Int8Array | number | null> {
+	save(): Record<string, Uint8Array | Uint16Array | Int32Array | Int8Array | number | null | undefined> {
 		const z = this.zswapLru;
 		return {
 			state: this.state,
@@ -84,13 +102,15 @@ export class SwapArea {
 			shadow: this.shadow,
 			freeHead: this.freeHead,
 			used: this.used,
-			owner: this.owner,
+			vpn: this.vpn,
 			zPrev: z ? z.prev : null,
 			zNext: z ? z.next : null,
 			zListOf: z ? z.listOf : null,
 			zSizes: z ? z.sizes : null,
 			// Absent without zswap, so states of machines that never ran it keep their bytes.
 			...(this.zswapRef ? {zRef: this.zswapRef} : {}),
+			// Only after a fork, so a state without one keeps its layout.
+			...(this.extra ? {extra: this.extra} : {}),
 		};
 	}
 
@@ -100,10 +120,11 @@ export class SwapArea {
 		this.shadow.set(s.shadow as Int32Array);
 		this.freeHead = s.freeHead as number;
 		this.used = s.used as number;
-		if (s.owner) {
+		// States saved before fork kept each zswap entry's owner, not its vpn (swapfile.ts rebuilds it).
+		if (s.vpn || s.owner) {
 			this.enableZswap();
 			const z = this.zswapLru!;
-			this.owner!.set(s.owner as Int32Array);
+			if (s.vpn) this.vpn!.set(s.vpn as Int32Array);
 			z.prev.set(s.zPrev as Int32Array);
 			z.next.set(s.zNext as Int32Array);
 			z.listOf.set(s.zListOf as Int8Array);
@@ -111,14 +132,18 @@ export class SwapArea {
 			// States saved before the second chance was modelled: every entry unreferenced.
 			if (s.zRef) this.zswapRef!.set(s.zRef as Uint8Array);
 		}
+		if (s.extra) {
+			this.enableSharing();
+			this.extra!.set(s.extra as Uint16Array);
+		}
 	}
 }
 
 /**
  * Host bytes of a SwapArea of `slots` slots: state (1), size (2) and shadow (4) per slot; with zswap
- * (which a command can turn on at any time) also the owner (4), the referenced bit (1) and the
- * store-order list.
+ * (which a command can turn on at any time) also the vpns (4), the referenced bit (1) and the
+ * store-order list; after a fork the reference counts (2).
  */
-export function swapAreaBytes(slots: number, zswap: boolean): number {
-	return slots * 7 + (zswap ? slots * 5 + linkedListsBytes(slots, 1) : 0);
+export function swapAreaBytes(slots: number, zswap: boolean, fork = false): number {
+	return slots * 7 + (zswap ? slots * 5 + linkedListsBytes(slots, 1) : 0) + (fork ? slots * 2 : 0);
 }

@@ -4,6 +4,7 @@
 import {type Core, CoreModule} from './core.js';
 import {PG_DIRTY, PG_SWAPCACHE} from './frames.js';
 import type {Memcontrol} from './memcontrol.js';
+import {swapEntrySlot} from './page-table.js';
 import type {Proc} from './process.js';
 import {SLOT_ZRAM, SLOT_ZSWAP, type SwapArea} from './swap.js';
 import {NO_SLOT} from './zone.js';
@@ -48,11 +49,21 @@ export class Swapfile extends CoreModule {
 		swap.release(slot);
 	}
 
+	/**
+	 * swap_free(): one reference to the slot goes (a PTE's entry, or the swap cache's page). After a
+	 * fork a slot may have more (swap_duplicate): it is freed with the last.
+	 */
+	putSlot(slot: number): void {
+		const swap = this.area!;
+		if (swap.extra && swap.extra[slot]! > 0) swap.extra[slot]!--;
+		else this.freeSlot(slot);
+	}
+
 	/** An exiting process's swap entry goes away (zap_pte_range → free_swap_and_cache). */
 	releaseEntry(slot: number, p: Proc): void {
 		if (this.area!.state[slot] === SLOT_ZSWAP) p.zswapEnts--;
 		p.swapEnts--;
-		this.freeSlot(slot);
+		this.putSlot(slot);
 	}
 
 	/** add_to_swap_cache(): the page keeps its slot, which still holds a valid copy. */
@@ -62,7 +73,10 @@ export class Swapfile extends CoreModule {
 		this.nrSwapCached++;
 	}
 
-	/** The page was written (or is going away): its swap copy is stale, so the slot is freed. */
+	/**
+	 * The page was written (or is going away): its swap copy is stale to it, so the swap cache lets go
+	 * of the slot (folio_free_swap), which is freed unless fork left other references to it.
+	 */
 	dropSwapCache(frame: number): void {
 		const zone = this.zone;
 		const slot = zone.frameSlot[frame]!;
@@ -70,12 +84,28 @@ export class Swapfile extends CoreModule {
 		zone.frames.flags[frame]! |= PG_DIRTY;
 		zone.frameSlot[frame] = NO_SLOT;
 		this.nrSwapCached--;
-		if (slot >= 0) this.freeSlot(slot);
+		if (slot >= 0) this.putSlot(slot);
 	}
 
 	/** __delete_from_swap_cache() for a clean page reclaim drops: the slot keeps the copy. */
 	deleteFromSwapCache(): void {
 		this.nrSwapCached--;
+	}
+
+	/** A state saved before fork named each zswap entry's owner: its vpn is where that PTE holds it. */
+	private vpnsFromPageTables(): void {
+		const swap = this.area!;
+		for (const p of this.tasks.procs) {
+			if (!p || p.exited) continue;
+			const pt = p.pt;
+			for (const r of p.regions) {
+				const end = Math.min(r.startVpn + r.pages, pt.covered);
+				for (let v = pt.skip(r.startVpn, end); v < end; v = pt.next(v, end)) {
+					const e = pt.get(v);
+					if (e < 0 && swap.state[swapEntrySlot(e)] === SLOT_ZSWAP) swap.vpn![swapEntrySlot(e)] = v;
+				}
+			}
+		}
 	}
 
 	save() {
@@ -84,6 +114,9 @@ export class Swapfile extends CoreModule {
 
 	load(s: {nrSwapCached: number; swap: Record<string, unknown> | null}): void {
 		this.nrSwapCached = s.nrSwapCached;
-		if (this.area && s.swap) this.area.load(s.swap);
+		if (this.area && s.swap) {
+			this.area.load(s.swap);
+			if (s.swap.owner && !s.swap.vpn) this.vpnsFromPageTables();
+		}
 	}
 }

@@ -217,11 +217,10 @@ export class Vmscan extends CoreModule implements ScanTarget {
 		if (flags & PG_SWAPCACHE) this.swapfile.dropSwapCache(frame);
 		const owner = kind === FRAME_ANON ? this.tasks.procs[frames.owner[frame]!]! : null;
 		const compressibility = owner ? owner.spec.compressibility : this.shmemCompressibility(frame);
-		const slot = this.zram ? this.writeZram(compressibility) : this.writeSwap(owner, compressibility);
+		const slot = this.zram ? this.writeZram(compressibility) : this.writeSwap(compressibility);
 		if (slot === SWAP_KEPT) return KEPT;
 		if (slot === SWAP_CANNOT) return CANNOT;
 		swap.shadow[slot] = shadow;
-		if (swap.owner) swap.owner[slot] = owner ? owner.slot : -1;
 		this.memcg.chargeSwap(slot, memcg);
 		this.vm.pgpgout += pagesToKb(1);
 		return this.unmapAndFree(frame, slot);
@@ -271,7 +270,7 @@ export class Vmscan extends CoreModule implements ScanTarget {
 	}
 
 	/** zswap first (when on), else the swap device; a full device queue keeps the page for now. */
-	private writeSwap(owner: Proc | null, compressibility: number): number {
+	private writeSwap(compressibility: number): number {
 		const swap = this.swapfile.area!;
 		const dev = this.swapDev!;
 		const nowUs = this.clock.nowUs;
@@ -291,7 +290,6 @@ export class Vmscan extends CoreModule implements ScanTarget {
 			swap.size[slot] = stored;
 			swap.addZswapEntry(slot);
 			this.vm.zswpout++;
-			if (owner) owner.zswapEnts++;
 		} else {
 			swap.state[slot] = SLOT_DISK;
 			// Consecutive slots are one growing request (the block layer merges them): no seek.

@@ -1,5 +1,5 @@
 import {type Core, CoreModule} from './core.js';
-import {PG_READAHEAD, PG_SWAPCACHE, PG_YOUNG} from './frames.js';
+import {PG_ANON_SHARED, PG_READAHEAD, PG_SWAPCACHE, PG_YOUNG} from './frames.js';
 import type {Lifecycle} from './lifecycle.js';
 import type {MemcgHigh} from './memcg-high.js';
 import type {Memory} from './memory.js';
@@ -144,17 +144,25 @@ export class WorkloadRunner extends CoreModule {
 			const write = p.streamWrite[s]! > 0 && rng.next() < p.streamWrite[s]!;
 			let cost = usPerRef;
 			const e = p.pt.get(vpn);
+			// A fault's cost (µs), or ALLOC_KILLED / ALLOC_RETRY; NaN: no fault (a plain hit).
+			let c = Number.NaN;
 			if (e > 0 && region.kind === REGION_ANON) {
 				// The common case: a resident anonymous page. The MMU sets the accessed bit.
 				const frame = presentFrame(e);
 				const f = flags[frame]!;
 				if (f & PG_READAHEAD) cost += this.memory.readaheadHit(p, frame);
 				flags[frame]! |= PG_YOUNG;
-				if (write && f & PG_SWAPCACHE) this.swapfile.dropSwapCache(frame);
 				if (needsEveryAccess) policy.accessed(frame);
+				if (write && f & PG_ANON_SHARED) {
+					// A write-protected PTE after fork: do_wp_page.
+					this.clock.nowUs = tickStartUs + used;
+					c = this.memory.wpFault(p, vpn, frame);
+				} else if (write && f & PG_SWAPCACHE) this.swapfile.dropSwapCache(frame);
 			} else {
 				this.clock.nowUs = tickStartUs + used;
-				const c = this.memory.handleFault(p, region, vpn, off, s, write);
+				c = this.memory.handleFault(p, region, vpn, off, s, write);
+			}
+			if (!Number.isNaN(c)) {
 				if (c < 0) {
 					// Waiting for memory (an OOM victim to exit) or killed: the reference did not happen.
 					p.wantAcc += 1;
@@ -288,8 +296,13 @@ export class WorkloadRunner extends CoreModule {
 function payDebt(p: Proc): number {
 	const budget = TICK_US;
 	let used = 0;
-	if (p.debtMemUs > 0) {
-		const d = Math.min(p.debtMemUs, budget);
+	if (p.debtCpuUs > 0) {
+		// Work the kernel does for the task (fork's copy): time spent, not a stall.
+		used = Math.min(p.debtCpuUs, budget);
+		p.debtCpuUs -= used;
+	}
+	if (p.debtMemUs > 0 && used < budget) {
+		const d = Math.min(p.debtMemUs, budget - used);
 		p.debtMemUs -= d;
 		p.tickMemUs += d;
 		used += d;

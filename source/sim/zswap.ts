@@ -8,6 +8,7 @@ import {compressedSize} from './compression.js';
 import {type Core, CoreModule} from './core.js';
 import {COMPRESSORS, ZSWAP_ROTATE_US, ZSWAP_WRITEBACK_SUBMIT_US} from './costs.js';
 import {MAX_RECLAIM_RETRIES} from './oom.js';
+import type {Rmap} from './rmap.js';
 import type {ZswapSpec} from './spec.js';
 import {SLOT_DISK, type SwapArea} from './swap.js';
 import {PAGE_SIZE, TICK_US} from './units.js';
@@ -40,6 +41,7 @@ export class Zswap extends CoreModule {
 		private readonly zs: Zsmalloc,
 		private readonly swap: SwapArea | null,
 		private readonly swapDev: BlockDevice | null,
+		private readonly rmap: Rmap,
 	) {
 		super(core);
 		this.totalPages = core.zone.totalPages;
@@ -207,10 +209,8 @@ export class Zswap extends CoreModule {
 		this.swapDev!.write(nowUs, 1);
 		this.vm.zswpwb++;
 		this.vm.pswpout++;
-		// The owner's zswap count follows its entry (shmem entries have no owner).
-		const owner = swap.owner ? swap.owner[slot]! : -1;
-		const p = owner >= 0 ? this.tasks.procs[owner] : null;
-		if (p) p.zswapEnts--;
+		// The zswap count of each process holding the entry follows it (rmap.ts).
+		this.rmap.zswapWrittenBack(slot);
 	}
 
 	save() {

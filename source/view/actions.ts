@@ -572,6 +572,12 @@ export const ACTIONS: Record<ActionId, Action> = {
 					: 'earlyoom started: it kills the highest oom_score when available memory and free swap are both low';
 		send(env, {kind: 'set-userspace-oom', killer}, feedback);
 	},
+	fork: (env) => {
+		const p = selectedProcess(env);
+		if (!p) return;
+		// fork(2) with the default child: a snapshot that reads every anon page once, then exits (BGSAVE).
+		send(env, {kind: 'fork', pid: p.pid}, `fork ${p.pid} (${p.name}): a snapshot child`);
+	},
 	'oom-adj': (env) => {
 		const p = selectedProcess(env);
 		if (!p) return;

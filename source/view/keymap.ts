@@ -44,6 +44,7 @@ export type ActionId =
 	| 'zswap'
 	| 'userspace-oom'
 	| 'oom-adj'
+	| 'fork'
 	| 'policy-duel'
 	| 'kill'
 	| 'unassigned'
@@ -571,6 +572,13 @@ export const KEYMAP: readonly Binding[] = [
 		keys: ['o'],
 		machine: true,
 		help: [{section: 'Simulation', keys: 'o', text: 'oom_score_adj: 0→500→1000→-1000'}],
+	}),
+	main({
+		action: 'fork',
+		contexts: TABLE,
+		keys: ['f'],
+		machine: true,
+		help: [{section: 'Simulation', keys: 'f', text: 'fork: a COW snapshot child (BGSAVE)'}],
 	}),
 	main({
 		action: 'policy-duel',

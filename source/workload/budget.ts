@@ -8,6 +8,7 @@
 // The structures' sizes come from the modules that own them (sim/host-cost.ts asks the frame table,
 // the policy, the swap area, the page table, the file objects and the process); only the measured
 // CPU costs and the recording's multiples live here.
+
 import {
 	MAX_OBJECT_PAGES,
 	MAX_PROCESS_PAGES,
@@ -17,6 +18,7 @@ import {
 } from '../sim/host-cost.js';
 import type {Machine} from '../sim/machine.js';
 import type {MachineSpec, PatternKind, ProcessSpec, Workload} from '../sim/spec.js';
+import {FIRST_PID} from '../sim/task-list.js';
 import {bytesToPages, GIB, MIB, TICKS_PER_SECOND} from '../sim/units.js';
 import {formatBytes} from './quantities.js';
 
@@ -141,6 +143,13 @@ export function workloadSpawns(w: Workload): Spawn[] {
 	}));
 	w.events.forEach((e, i) => {
 		const c = e.command;
+		if (c.kind === 'fork') {
+			// A fork's child costs what its parent's address space does (its table is a copy): the group
+			// the pid falls in (groups get pids 100, 101, ... in order), alive to the end of the run.
+			const parent = groupOfPid(w, c.pid);
+			if (parent) spawns.push({spec: parent, count: 1, start: e.at, path: ['events', i, 'command', 'pid']});
+			return;
+		}
 		if (c.kind !== 'spawn') return;
 		spawns.push({
 			spec: c.spec,
@@ -152,6 +161,15 @@ export function workloadSpawns(w: Workload): Spawn[] {
 		});
 	});
 	return spawns;
+}
+
+function groupOfPid(w: Workload, pid: number): Workload['processes'][number] | undefined {
+	let first = FIRST_PID;
+	for (const g of w.processes) {
+		if (pid >= first && pid < first + g.count) return g;
+		first += g.count;
+	}
+	return undefined;
 }
 
 function minDefined(a: number | undefined, b: number | undefined): number | undefined {

@@ -8,12 +8,23 @@ import {KILL_SIGNALS, type SysctlName, type TimedEvent, USERSPACE_OOM_KILLERS} f
 import {cgroupEventCommands, cgroupEventSchema} from './cgroups.js';
 import {DEFAULTS} from './defaults.js';
 import {listOr} from './hints.js';
-import {bool, duration, int, oneOf, pid, size, strict} from './leaves.js';
+import {bool, duration, int, oneOf, pid, processName, size, strict} from './leaves.js';
 import {sysctlLeaves} from './machine.js';
-import {processSchema} from './processes.js';
+import {forkStreamsSchema, processSchema} from './processes.js';
+
+const forkSchema = strict(
+	{
+		pid,
+		name: processName.optional(),
+		streams: forkStreamsSchema.optional(),
+		lifetime: duration({positive: true}).optional(),
+	},
+	'a fork like {pid: 100, name: bgsave} (streams and lifetime optional)',
+);
 
 export const ACTIONS = [
 	'spawn',
+	'fork',
 	'kill',
 	'sysctl',
 	'zswap',
@@ -42,6 +53,8 @@ export const eventSchema = strict(
 	{
 		at: duration({positive: false}),
 		spawn: processSchema.optional(),
+		/** fork(2) of a running process: the fork command. */
+		fork: forkSchema.optional(),
 		count: int(1, 10_000).optional(),
 		kill: pid.optional(),
 		/** With kill: the signal (default SIGKILL, as before signals). */
@@ -97,6 +110,18 @@ export const eventSchema = strict(
 	.transform((e): TimedEvent[] => {
 		const at = (command: Command): TimedEvent => ({at: e.at, command});
 		if (e.spawn) return [at({kind: 'spawn', spec: e.spawn, count: e.count ?? DEFAULTS.count})];
+		if (e.fork) {
+			const f = e.fork;
+			return [
+				at({
+					kind: 'fork',
+					pid: f.pid,
+					...(f.name !== undefined ? {name: f.name} : {}),
+					...(f.streams !== undefined ? {streams: f.streams} : {}),
+					...(f.lifetime !== undefined ? {lifetime: f.lifetime} : {}),
+				}),
+			];
+		}
 		if (e.kill !== undefined)
 			return [at(e.signal ? {kind: 'kill', pid: e.kill, signal: e.signal} : {kind: 'kill', pid: e.kill})];
 		if (e.sysctl) {
@@ -119,6 +144,10 @@ export function commandToEvent(c: Command): Record<string, unknown> {
 	switch (c.kind) {
 		case 'spawn':
 			return c.count !== undefined ? {spawn: c.spec, count: c.count} : {spawn: c.spec};
+		case 'fork': {
+			const {kind: _kind, ...fork} = c;
+			return {fork};
+		}
 		case 'kill':
 			return c.signal !== undefined ? {kill: c.pid, signal: c.signal} : {kill: c.pid};
 		case 'set-sysctl':

@@ -117,6 +117,9 @@ function toStreamSpec(s: StreamInput): StreamSpec {
 	return spec;
 }
 
+/** A fork event's child streams (over its parent's regions), as parsed specs. */
+export const forkStreamsSchema = list(streamSchema, 'streams').transform((ss) => ss.map(toStreamSpec));
+
 export const burstSchema = strict(
 	{on: duration({positive: true}), off: duration({positive: false})},
 	'a mapping like {on: 2s, off: 8s}',

@@ -3,12 +3,14 @@
 // and held to that module's own xxxBytes() function. A field holding arrays the budget does not know
 // (a new module: cgroups, the buddy allocator) fails here, naming the field: give the module one
 // function beside its structure and add a line for it in sim/host-cost.ts.
+
 import {describe, expect, it} from 'vitest';
 import {machineBytes, objectBytes, processBytes} from '../../source/sim/host-cost.js';
 import {Machine} from '../../source/sim/machine.js';
 import {memcgBytes} from '../../source/sim/memcontrol.js';
 import {writebackBytes} from '../../source/sim/page-writeback.js';
 import {policyBytes} from '../../source/sim/policies/index.js';
+import {anonMapcountBytes} from '../../source/sim/rmap.js';
 import type {Workload} from '../../source/sim/spec.js';
 import {swapAreaBytes} from '../../source/sim/swap.js';
 import {bytesToPages} from '../../source/sim/units.js';
@@ -56,8 +58,10 @@ function boundsFor(m: Machine): Record<string, number> {
 		zs: zsmallocBytes(
 			spec.swap.device === 'zram' ? frames : Math.ceil((frames * spec.zswap.max_pool_percent) / 100),
 		),
-		// The swap area is first reached through zswap, which holds it.
-		zswap: slots > 0 ? swapAreaBytes(slots, true) : 0,
+		// The swap area (with zswap's and fork's arrays) is first reached through rmap, which holds it,
+		// with the anon mapcounts of a fork.
+		rmap: (slots > 0 ? swapAreaBytes(slots, true, true) : 0) + anonMapcountBytes(frames),
+		zswap: slots > 0 ? swapAreaBytes(slots, true, true) : 0,
 		writeback: writebackBytes(frames),
 		memcg: memcgBytes(frames, slots),
 	};

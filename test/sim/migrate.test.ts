@@ -32,7 +32,7 @@ describe('migrate_folio_move', () => {
 		const src = presentFrame(a!.pt.get(5)!);
 		expect(m.zone.frames.kind[src]).toBe(FRAME_FILE);
 		expect(m.zone.mapcount[src]).toBe(1);
-		const migrate = new Migrate(m, m.memcg);
+		const migrate = new Migrate(m, m.memcg, m.rmap);
 		expect(migrate.movable(src)).toBe(true);
 		const dst = m.zone.rmqueue(MIGRATE_MOVABLE);
 		const free = m.zone.freePages;
@@ -58,7 +58,7 @@ describe('migrate_folio_move', () => {
 		expect(m.zone.frames.kind[src]).toBe(FRAME_ANON);
 		const rss = a!.rssAnon;
 		const dst = m.zone.rmqueue(MIGRATE_MOVABLE);
-		new Migrate(m, m.memcg).move(src, dst);
+		new Migrate(m, m.memcg, m.rmap).move(src, dst);
 		expect(a!.pt.get(vpn)).toBe(mkPresent(dst));
 		expect(a!.rssAnon).toBe(rss);
 		expect(checkInvariants(m)).toEqual([]);

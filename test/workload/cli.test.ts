@@ -52,6 +52,7 @@ describe('memtop workloads', () => {
 		const lines = c.stdout().trimEnd().split('\n');
 		expect(lines.map((line) => line.split(' ')[0])).toEqual([
 			'default',
+			'bgsave',
 			'cache-flood',
 			'container-limit',
 			'desktop-freeze',

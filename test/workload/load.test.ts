@@ -15,6 +15,7 @@ import {
 
 const SHIPPED = [
 	'default',
+	'bgsave',
 	'cache-flood',
 	'container-limit',
 	'desktop-freeze',
@@ -119,7 +120,7 @@ describe('shipped workloads', () => {
 	it('an unknown name is a UserError listing the shipped ones', () => {
 		expect(() => loadWorkload('nope')).toThrow(
 			new UserError(
-				"unknown workload 'nope' (shipped: default, cache-flood, container-limit, desktop-freeze, fragmentation, leak, memory-high, noisy-neighbour, protected, thrash, writeback, zswap; or give a path to a .yaml file)",
+				"unknown workload 'nope' (shipped: default, bgsave, cache-flood, container-limit, desktop-freeze, fragmentation, leak, memory-high, noisy-neighbour, protected, thrash, writeback, zswap; or give a path to a .yaml file)",
 			),
 		);
 	});

@@ -70,6 +70,12 @@ const ANCHORS: Record<string, Anchor[]> = {
 		a(22, 'direct-reclaim', -1, 1, {first: true}),
 		a(62, 'oom-kill', 0, 0, {name: 'cc1plus'}),
 	],
+	// The fork at 45 s, the first kswapd wake as the copies eat free memory, the child's exit at 65 s.
+	bgsave: [
+		a(45, 'command', 0, 0),
+		a(52, 'kswapd-wake', -2, 1, {first: true}),
+		a(65, 'process-exit', 0, 0, {name: 'redis-bgsave'}),
+	],
 	// The hugetlb pool's sysctl at 40 s, which the 40 s note narrates.
 	fragmentation: [a(40, 'command', 0, 0)],
 	'memory-high': [a(40, 'command', 0, 0)],

@@ -143,6 +143,16 @@ export function ProcessDetail({
 		label('  SwapPss '),
 		value(kb(sm.SwapPss)),
 	]);
+	// fork(2): the parent, and the copy-on-write breaks that copied a shared page (wp_page_copy).
+	if (p.ppid !== undefined || p.cowFaults !== undefined) {
+		lines.push([
+			label('  Fork '),
+			...(p.ppid !== undefined ? [dim('child of '), value(String(p.ppid)), dim(' · ')] : []),
+			dim('COW faults '),
+			value(String(p.cowFaults ?? 0)),
+			dim(' (a write to a page shared since fork copies it)'),
+		]);
+	}
 	// The page-table walk's levels (x86-64, 4 KiB a table page): one PTE page maps 2 MiB, a PMD page
 	// 1 GiB, a PUD page 512 GiB; VmPTE counts PTE, PMD and PUD pages (mm_pgtables_bytes), not the PGD.
 	const lv = p.pageTables;
