@@ -171,3 +171,50 @@ describe('fork', () => {
 		expect(saveMachine(n)).toEqual(saveMachine(m));
 	});
 });
+
+describe('fork and the memory controller (mem_cgroup_charge on fork, COW and exit)', () => {
+	// redis in /svc: 1024 data pages + 5 page-table pages charged (GFP_PGTABLE_USER is __GFP_ACCOUNT).
+	function cgroupMachine(): Machine {
+		const w = {
+			...workload(
+				[
+					group('redis', {
+						rate: 10_240,
+						burst: {on: 0.2, off: 100},
+						cgroup: '/svc',
+						regions: [{name: 'heap', kind: 'anon', size: 4 * MIB}],
+						streams: [{region: 'heap', pattern: 'sequential', weight: 1}],
+					}),
+				],
+				{ram: 64 * MIB},
+			),
+			cgroups: {'/svc': {}},
+		};
+		const m = new Machine(w, {seed: 1});
+		runChecked(m, 30);
+		return m;
+	}
+	const current = (m: Machine): number => m.memcg.usage[m.memcg.idOf('/svc')]!;
+
+	it('the child is in its parent cgroup; shared pages stay charged once, COW copies are charged, exits uncharge what they free', () => {
+		const m = cgroupMachine();
+		const parent = m.liveProcs()[0]!;
+		const before = current(m);
+		const child = m.fork.fork(parent, {streams: [], lifetime: 5}).child!;
+		expect(m.memcg.memcgOfProc(child)).toBe(m.memcg.idOf('/svc'));
+		// Only the child's own page tables are new: PGD, PUD, PMD and 2 PTE pages = 5 pages.
+		expect(current(m) - before).toBe(5);
+		// Three COW copies: 3 more pages charged to /svc (the writer's memcg).
+		for (const v of [1, 2, 3]) m.memory.wpFault(child, v, presentFrame(child.pt.get(v)));
+		expect(current(m) - before).toBe(8);
+		ok(m);
+		// The parent exits: its 3 old pages (only it mapped them) and its 5 table pages are uncharged;
+		// the 1021 pages it shared stay charged, now mapped by the child alone.
+		m.lifecycle.exit(parent, 'killed');
+		expect(current(m) - before).toBe(8 - 3 - 5);
+		ok(m);
+		m.lifecycle.exit(child, 'killed');
+		expect(current(m)).toBe(0);
+		ok(m);
+	});
+});
