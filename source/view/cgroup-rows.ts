@@ -4,7 +4,7 @@
 // the memory.high / memory.max prompt accepts. Pure: the panel draws these, the keys move over them.
 import type {CgroupSnapshot, ProcessSnapshot, Snapshot} from '../sim/snapshot-types.js';
 import {PAGE_SIZE} from '../sim/units.js';
-import type {TreeParents} from './tree.js';
+import {forkParent, type TreeParents} from './tree.js';
 
 export type CgroupRow =
 	| {
@@ -153,7 +153,8 @@ export function byCgroupPath(cgroups: readonly CgroupSnapshot[]): TreeParents {
 	const pathOf = new Map<number, string>();
 	for (const c of cgroups) for (const pid of c.pids) pathOf.set(pid, c.path);
 	return {
-		parentPid: () => null,
+		// A forked child is in its parent's cgroup: it hangs under its parent there.
+		parentPid: forkParent,
 		groupPath: (p) => {
 			const path = pathOf.get(p.pid);
 			return path && path !== '/' ? path.slice(1).split('/') : [];

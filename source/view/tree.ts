@@ -1,6 +1,6 @@
 // The process table's rows: a flat sorted list, or htop's tree (F5). A process hangs under its
-// parent process when it has a live one (fork), else under its group: today the workload group
-// (the processes one `processes:` entry or spawn started share a name), later a cgroup path. The
+// parent process when it has a live one (fork), else under its group: the workload group (the
+// processes one `processes:` entry or spawn started share a name), or its cgroup path. The
 // `TreeParents` below is the one place that says so; a fork parent or a cgroup path is a field of
 // the snapshot read there, and the tree, the table and the keys need no change.
 import type {SmapsRollup} from '../sim/smaps.js';
@@ -29,9 +29,12 @@ export interface TreeParents {
 	groupPath(p: ProcessSnapshot): readonly string[];
 }
 
-/** Until fork and cgroups land: no parents, one group per workload entry (they share the name). */
+/** A forked child's parent: the snapshot's ppid (fork.ts); null for the workload's own processes. */
+export const forkParent = (p: ProcessSnapshot): number | null => p.ppid ?? null;
+
+/** Without a cgroup tree: children under their fork parent, the rest one group per workload entry (they share the name). */
 export const BY_WORKLOAD_GROUP: TreeParents = {
-	parentPid: () => null,
+	parentPid: forkParent,
 	groupPath: (p) => [p.name],
 };
 

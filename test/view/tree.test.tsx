@@ -1,4 +1,5 @@
-// F5: htop's tree, processes under their workload group until fork and cgroups give them parents.
+// F5: htop's tree: forked children under their parent (the snapshot's ppid), the rest under their
+// workload group (or cgroup path).
 import {describe, expect, it} from 'vitest';
 import {App} from '../../source/app.js';
 import type {ColumnContext} from '../../source/view/panels/columns.js';
@@ -61,6 +62,25 @@ describe('treeRows', () => {
 		const java = forked.findIndex((r) => r.id === 777);
 		expect(forked[java]!.prefix).toBe('- ');
 		expect(forked[java + 1]).toMatchObject({id: 903, prefix: '└─ '});
+	});
+
+	it('by default a child of fork hangs under its parent (ppid), and goes to its group once the parent exits', () => {
+		const child = makeProcess({pid: 950, name: 'java', anon: MIB_PAGES, ppid: 777});
+		const rows = treeRows([...processes, child], {
+			sortColumn: 'pid',
+			descending: false,
+			context: ctx,
+			collapsed: new Set(),
+		});
+		const java = rows.findIndex((r) => r.id === 777);
+		expect(rows[java + 1]).toMatchObject({id: 950, prefix: '└─ '});
+		const orphan = treeRows([...processes.filter((p) => p.pid !== 777), child], {
+			sortColumn: 'pid',
+			descending: false,
+			context: ctx,
+			collapsed: new Set(),
+		});
+		expect(orphan.find((r) => r.id === 950)?.prefix).toBe('');
 	});
 
 	it('sums a group like top sums threads: sizes and rates add, the worst OOM score counts', () => {
