@@ -234,7 +234,9 @@ type Cmd =
 	| {kind: 'balloon'; mib: number}
 	| {kind: 'set-oom-score-adj'; who: number; value: number}
 	| {kind: 'set-cgroup'; cg: number; file: CgroupFile; mib: number | null}
-	| {kind: 'set-userspace-oom'; killer: UserspaceOomKiller};
+	| {kind: 'set-userspace-oom'; killer: UserspaceOomKiller}
+	/** fork(2): a snapshot child (reads everything once), or a worker that runs its parent's streams. */
+	| {kind: 'fork'; who: number; worker: boolean};
 
 const who = fc.integer({min: -1, max: 8});
 const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
@@ -266,6 +268,8 @@ const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
 		kind: fc.constant('set-userspace-oom' as const),
 		killer: fc.constantFrom<UserspaceOomKiller>('none', 'systemd-oomd', 'earlyoom'),
 	}),
+	fc.record({kind: fc.constant('fork' as const), who, worker: fc.boolean()}),
+	fc.record({kind: fc.constant('fork' as const), who, worker: fc.boolean()}),
 );
 
 /**
@@ -353,6 +357,14 @@ function toCommand(m: Machine, c: Cmd): Command {
 			};
 		case 'set-userspace-oom':
 			return {kind: 'set-userspace-oom', killer: c.killer};
+		case 'fork': {
+			const pid = pidOf(c.who);
+			const parent = m.tasks.procByPid(pid);
+			// A worker child keeps its parent's streams (its writes copy shared pages) for half a second.
+			return c.worker && parent
+				? {kind: 'fork', pid, streams: parent.spec.streams, lifetime: 0.5}
+				: {kind: 'fork', pid};
+		}
 	}
 }
 
@@ -452,7 +464,7 @@ function snapshotProblems(s: Snapshot): string[] {
 const CASE_BUDGET_MS = 3000;
 let truncated: string[] = [];
 /** How many cases reclaimed, swapped out, and OOM-killed (the machine's or a memcg's killer). */
-const covered = {reclaim: 0, swapout: 0, oomKill: 0};
+const covered = {reclaim: 0, swapout: 0, oomKill: 0, fork: 0};
 
 /** Run one case; the first tick whose accounting is wrong, or null. */
 function firstViolation(c: Case, policy?: string): string | null {
@@ -481,6 +493,7 @@ function firstViolation(c: Case, policy?: string): string | null {
 	if (m.vm.pgscan_kswapd + m.vm.pgscan_direct > 0) covered.reclaim++;
 	if (m.vm.pswpout + m.vm.zswpout > 0) covered.swapout++;
 	if (m.vm.oom_kill > 0) covered.oomKill++;
+	if (m.rmap.anonMapcount) covered.fork++;
 	return null;
 }
 
@@ -502,6 +515,7 @@ describe('conservation on random small machines', () => {
 		expect(covered.reclaim).toBeGreaterThanOrEqual(10);
 		expect(covered.swapout).toBeGreaterThanOrEqual(4);
 		expect(covered.oomKill).toBeGreaterThanOrEqual(4);
+		expect(covered.fork).toBeGreaterThanOrEqual(4);
 		// ~10 s on an idle 2-core machine; room for a loaded one.
 	}, 120_000);
 
