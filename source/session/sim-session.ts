@@ -7,13 +7,13 @@ import type {Command} from '../sim/commands.js';
 import {childSpec} from '../sim/fork.js';
 import type {Machine} from '../sim/machine.js';
 import {policyNames} from '../sim/policies/index.js';
-import type {SmapsRollup} from '../sim/smaps.js';
 import {takeSnapshot} from '../sim/snapshot.js';
 import type {Snapshot} from '../sim/snapshot-types.js';
 import {restoreMachine, saveMachine} from '../sim/state-codec.js';
 import {TICKS_PER_SECOND} from '../sim/units.js';
 import {type BudgetLimits, spawnProblem} from '../workload/budget.js';
 import {HistoryTracker} from './history.js';
+import {SmapsDemand} from './smaps-demand.js';
 import type {HistorySample, LoggedEvent, Session, SessionStatus, TwinStatus} from './types.js';
 
 /** Snapshots go to the screen 5 times a second (htop redraws every 1.5 s, btop every 2 s): smooth
@@ -67,9 +67,8 @@ export class SimSession implements Session {
 	/** The machine, its queue of commands sent and its recorder: the one stepping loop. */
 	protected stepper: Stepper;
 	protected readonly tracker = new HistoryTracker();
-	/** The smaps_rollup of each process as last walked, and the tick of that walk. */
-	private smapsCache = new Map<number, SmapsRollup>();
-	private smapsTick = Number.NEGATIVE_INFINITY;
+	/** Which page tables a snapshot walks for smaps_rollup, and the last walk's rollups. */
+	private readonly smaps = new SmapsDemand();
 	protected status: SessionStatus;
 	private snapshot: Snapshot;
 	private readonly listeners = new Set<() => void>();
@@ -211,22 +210,26 @@ export class SimSession implements Session {
 	}
 
 	protected publish(): void {
-		// smaps_rollup walks every page table: once a simulated second (and after a seek), not per frame.
+		// smaps_rollup walks every page table: once a simulated second while a column shows it.
 		const tick = this.machine.tick;
-		const fresh = tick < this.smapsTick || tick - this.smapsTick >= TICKS_PER_SECOND;
 		this.snapshot = takeSnapshot(this.machine, {
 			regions: false,
 			regionsOf: this.regionsPid,
 			events: this.eventsOnPublish(),
-			smapsOf: fresh ? null : this.smapsCache,
+			smapsOf: this.smaps.option(tick, this.regionsPid),
 		});
-		if (fresh) {
-			this.smapsTick = tick;
-			this.smapsCache = new Map(this.snapshot.processes.map((p) => [p.pid, p.smaps]));
-		}
+		this.smaps.taken(tick, this.snapshot);
 		this.tracker.ingest(this.snapshot);
-		if (this.twin) this.twin.snapshot = takeSnapshot(this.twin.stepper.machine, {regions: false});
+		if (this.twin)
+			this.twin.snapshot = takeSnapshot(this.twin.stepper.machine, {
+				regions: false,
+				smapsOf: this.smaps.twinOption(),
+			});
 		for (const l of this.listeners) l();
+	}
+
+	showSmaps(on: boolean): void {
+		if (this.smaps.setWanted(on)) this.publish();
 	}
 
 	showRegionsOf(pid: number | null): void {

@@ -118,6 +118,9 @@ export interface Session {
 	/** Which process's regions snapshots should break down (walking page tables costs; only the
 	 * process detail view needs them). Null: none. */
 	showRegionsOf?(pid: number | null): void;
+	/** Whether a column on screen reads smaps_rollup (PSS, USS, SWPPSS): while none does, only the
+	 * process detail's page table is walked and other processes' smaps read zero. Default true. */
+	showSmaps?(on: boolean): void;
 	/** Start (or with null stop) a twin run under another policy, for side-by-side comparison. */
 	setTwin?(policy: string | null): void;
 	/** The policies a twin may run (the live machine's policies, as the core's registry lists them). */

@@ -13,7 +13,7 @@ import {useSession} from './hooks/use-session.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {computeLayout} from './layout.js';
 import {currentNote} from './notes.js';
-import {type ColumnContext, layoutColumns, sortProcesses} from './panels/columns.js';
+import {type ColumnContext, layoutColumns, SMAPS_COLUMNS, sortProcesses} from './panels/columns.js';
 import {type Rates, RateWindow, ratesFromSample} from './rates.js';
 import {applyScheme, currentScheme, type SchemeName} from './theme.js';
 import {flatRows, treeRows} from './tree.js';
@@ -218,6 +218,12 @@ export function useDashboard(session: Session, options: DashboardOptions): Dashb
 		regionsShown.current = detailPid !== null;
 		session.showRegionsOf?.(detailPid);
 	}, [session, detailPid]);
+
+	// smaps_rollup walks every page table: only while a column reads it (htop reads smaps likewise).
+	const smapsShown = visibleColumns.some((c) => SMAPS_COLUMNS.has(c.id)) || SMAPS_COLUMNS.has(ui.sortColumn);
+	useEffect(() => {
+		session.showSmaps?.(smapsShown);
+	}, [session, smapsShown]);
 
 	latest.current = {
 		...view.current,

@@ -34,6 +34,9 @@ export interface ColumnContext {
 	history(pid: number): readonly number[];
 }
 
+/** The columns that read smaps_rollup: the session walks page tables only while one is shown. */
+export const SMAPS_COLUMNS: ReadonlySet<ColumnId> = new Set<ColumnId>(['pss', 'uss', 'swappss']);
+
 export interface Column {
 	id: ColumnId;
 	title: string;

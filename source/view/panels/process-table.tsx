@@ -39,16 +39,13 @@ const sameArray = <T,>(a: readonly T[], b: readonly T[]): boolean =>
 const ProcessRow = memo(
 	function ProcessRow({cells, colours, selected}: RowProps) {
 		if (selected) {
-			return (
-				<Text
-					wrap="truncate"
-					color={theme.selected.color}
-					backgroundColor={theme.selected.backgroundColor}
-					inverse={theme.selected.inverse}
-				>
-					{cells.join(' ')}
-				</Text>
-			);
+			const bar: Span = {
+				text: cells.join(' '),
+				colour: theme.selected.color,
+				background: theme.selected.backgroundColor,
+				inverse: theme.selected.inverse,
+			};
+			return <Line spans={[bar]} width={spansWidth(cells)} />;
 		}
 		const spans: Span[] = [];
 		cells.forEach((text, i) => {
