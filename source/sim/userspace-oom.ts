@@ -48,19 +48,23 @@ export interface UserspaceOomState {
 	earlyoomPending: {pid: number; sentMs: number; killed: boolean} | null;
 }
 
+const usOf = (seconds: number | undefined) =>
+	seconds === undefined ? undefined : Math.round(seconds * 1_000_000);
+
 /** systemd-oomd's configuration from the workload: the units' ManagedOOM*= and oomd.conf. */
 export function oomdConfig(w: Workload): OomdConfig {
 	const tree = Object.entries(w.cgroups ?? {});
 	return {
 		memoryPressure: tree
 			.filter(([, c]) => c.ManagedOOMMemoryPressure === 'kill')
-			.map(([path, c]) => ({path, limitPercent: c.ManagedOOMMemoryPressureLimit})),
+			.map(([path, c]) => ({
+				path,
+				limitPercent: c.ManagedOOMMemoryPressureLimit,
+				durationUs: usOf(c.ManagedOOMMemoryPressureDurationSec),
+			})),
 		swap: tree.filter(([, c]) => c.ManagedOOMSwap === 'kill').map(([path]) => path),
 		defaultLimitPercent: w.oomd?.DefaultMemoryPressureLimit,
-		durationUs:
-			w.oomd?.DefaultMemoryPressureDurationSec === undefined
-				? undefined
-				: Math.round(w.oomd.DefaultMemoryPressureDurationSec * 1_000_000),
+		durationUs: usOf(w.oomd?.DefaultMemoryPressureDurationSec),
 		swapUsedLimitPercent: w.oomd?.SwapUsedLimit,
 	};
 }
@@ -122,7 +126,10 @@ export class UserspaceOom extends CoreModule {
 			const l = this.limits;
 			return `earlyoom started (-m ${l.memTerm},${l.memKill} -s ${l.swapTerm},${l.swapKill})`;
 		}
-		const watched = this.oomd!.contexts.map((c) => c.path);
+		// Each watched cgroup with the limit and duration it ended up with (its own or oomd.conf's).
+		const watched = this.oomd!.contexts.map(
+			(c) => `${c.path} (${c.limitPercent}% for ${c.durationUs / 1_000_000}s)`,
+		);
 		const swap = this.oomdConf.swap;
 		if (!this.memcg.enabled || (watched.length === 0 && swap.length === 0))
 			return 'systemd-oomd started: no cgroup has ManagedOOMMemoryPressure=kill or ManagedOOMSwap=kill, it watches nothing';

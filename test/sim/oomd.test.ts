@@ -45,6 +45,39 @@ describe('systemd-oomd', () => {
 		expect(oomd.kills).toBe(1);
 	});
 
+	it("ManagedOOMMemoryPressureDurationSec= on the unit overrides oomd.conf's duration (systemd >= 252)", () => {
+		const {m, pin, session} = setup();
+		// oomd.conf says 30 s; /user.slice's own 10 s wins. First above at 1 s; 11 − 1 = 10 s ≥ 10 s:
+		// killed at 11 s (with the default it was 31 s, the test above).
+		const oomd = new SystemdOomd(m.memcg, m.tasks, m.lifecycle, m.events, {
+			memoryPressure: [{path: '/user.slice', durationUs: 10 * S}],
+			swap: [],
+			durationUs: 30 * S,
+		});
+		expect(oomd.contexts[0]).toMatchObject({durationUs: 10 * S, limitPercent: 60});
+		let killedAt = -1;
+		let line = '';
+		for (let s = 1; s <= 40 && killedAt < 0; s++) {
+			pin();
+			m.memcg.countMemcg(session, STAT_PGSCAN, 100);
+			oomd.pollPressure(s * S, s * 100);
+			for (const e of m.drainEvents())
+				if (e.kind === 'oom-kill') {
+					killedAt = s;
+					line = e.lines[0]!;
+				}
+		}
+		expect(killedAt).toBe(11);
+		expect(line).toContain('being 70.00% > 60.00% for > 10s with reclaim activity');
+		// A unit without its own duration takes oomd.conf's.
+		const other = new SystemdOomd(m.memcg, m.tasks, m.lifecycle, m.events, {
+			memoryPressure: [{path: '/user.slice'}],
+			swap: [],
+			durationUs: 20 * S,
+		});
+		expect(other.contexts[0]!.durationUs).toBe(20 * S);
+	});
+
 	it('no reclaim activity in the last 30 s: no kill (it would not help)', () => {
 		const {m, oomd, pin} = setup();
 		for (let s = 1; s <= 60; s++) {

@@ -2,6 +2,7 @@
 // machine's clock, the run-time switch (set-userspace-oom), earlyoom's SIGTERM through the normal
 // kill path (counted as earlyoom's, not in vmstat oom_kill), and the state a checkpoint carries.
 import {describe, expect, it} from 'vitest';
+import {jsonLine} from '../../source/cli/headless.js';
 import {Machine} from '../../source/sim/machine.js';
 import {takeSnapshot} from '../../source/sim/snapshot.js';
 import {restoreMachine, saveMachine, stateHash, stateHeaderText} from '../../source/sim/state-codec.js';
@@ -63,7 +64,7 @@ describe('userspace OOM killers in the machine', () => {
 		m.apply({kind: 'set-userspace-oom', killer: 'systemd-oomd'});
 		const started = m.drainEvents().find((e) => e.kind === 'command');
 		expect(started?.kind === 'command' && started.summary).toBe(
-			'systemd-oomd started (ManagedOOMMemoryPressure=kill: /user.slice; ManagedOOMSwap=kill: none)',
+			'systemd-oomd started (ManagedOOMMemoryPressure=kill: /user.slice (60% for 30s); ManagedOOMSwap=kill: none)',
 		);
 		// 650 + 100: its timer's first run.
 		expect(takeSnapshot(m).userspaceOom).toMatchObject({killer: 'systemd-oomd', nextPollTick: 750});
@@ -127,6 +128,27 @@ describe('userspace OOM killers in the machine', () => {
 		expect(kb.map((e) => e.tick)).toEqual(ka.map((e) => e.tick));
 		expect(ka.map((e) => e.tick)).toEqual([6200]);
 		expect(stateHash(b)).toBe(stateHash(a));
+	});
+
+	it("a unit's ManagedOOMMemoryPressureDurationSec= from the file: the machine, the snapshot and the JSON use it", {
+		timeout: 120_000,
+	}, () => {
+		const w = loadWorkload('desktop-freeze');
+		const user = w.cgroups!['/user.slice']!;
+		const m = new Machine(
+			{...w, cgroups: {...w.cgroups, '/user.slice': {...user, ManagedOOMMemoryPressureDurationSec: 10}}},
+			{seed: 1},
+		);
+		expect(takeSnapshot(m).userspaceOom?.pressure[0]).toMatchObject({path: '/user.slice', durationSec: 10});
+		const json = JSON.parse(jsonLine(takeSnapshot(m)));
+		expect(json.userspace_oom.ManagedOOMMemoryPressure[0]).toMatchObject({limit: 60, duration: 10});
+		// Above 60 % from the poll at 32 s (as with the default); 10 s later, at 42 s (tick 4200), the
+		// session goes, 20 s before the default's 62 s.
+		const kills = steps(m, 4300).filter((e) => e.kind === 'oom-kill');
+		expect(kills.map((e) => e.tick)).toEqual([4200]);
+		expect(kills[0]!.kind === 'oom-kill' && kills[0]!.lines[0]).toMatch(
+			/> 60\.00% for > 10s with reclaim activity$/,
+		);
 	});
 
 	it('without a userspace killer the state and the snapshot have no part for it', () => {

@@ -12,7 +12,7 @@ userspace_oom: systemd-oomd
 oomd: {DefaultMemoryPressureLimit: 50%, DefaultMemoryPressureDurationSec: 20s, SwapUsedLimit: 90%}
 earlyoom: {m: "15,5", s: 20}
 cgroups:
-  /user.slice: {ManagedOOMMemoryPressure: kill, ManagedOOMMemoryPressureLimit: 55.5%}
+  /user.slice: {ManagedOOMMemoryPressure: kill, ManagedOOMMemoryPressureLimit: 55.5%, ManagedOOMMemoryPressureDurationSec: 2m}
   /system.slice: {ManagedOOMSwap: kill, ManagedOOMMemoryPressure: auto}
 processes:
   - name: app
@@ -45,7 +45,11 @@ describe('userspace OOM killers in workload files', () => {
 		});
 		expect(w.earlyoom).toEqual({m: [15, 5], s: [20, 10]});
 		expect(w.cgroups).toEqual({
-			'/user.slice': {ManagedOOMMemoryPressure: 'kill', ManagedOOMMemoryPressureLimit: 55.5},
+			'/user.slice': {
+				ManagedOOMMemoryPressure: 'kill',
+				ManagedOOMMemoryPressureLimit: 55.5,
+				ManagedOOMMemoryPressureDurationSec: 120,
+			},
 			'/system.slice': {ManagedOOMSwap: 'kill', ManagedOOMMemoryPressure: 'auto'},
 		});
 		// A recording's workload is the parsed form: it parses to itself.
@@ -82,6 +86,11 @@ describe('userspace OOM killers in workload files', () => {
 		expect(errorOf(BASE.replace('m: "15,5"', 'm: "5,15"'))).toMatch(
 			/^box\.yaml:4: earlyoom\.m: expected PERCENT\[,KILL_PERCENT\] like 10 or "10,5" \(0 to 100; KILL_PERCENT at most PERCENT\), got "5,15"$/,
 		);
+		// config_parse_managed_oom_mem_pressure_duration_sec(): at least 1 s, never infinity.
+		for (const bad of ['500ms', 'infinity', 'soon'])
+			expect(errorOf(BASE.replace('DurationSec: 2m}', `DurationSec: ${bad}}`))).toMatch(
+				/^box\.yaml:6: cgroups\.\/user\.slice\.ManagedOOMMemoryPressureDurationSec: expected a duration of at least 1s like 20s or 2m \(not infinity\), got /,
+			);
 		expect(errorOf(BASE.replace('ManagedOOMSwap: kill', 'ManagedOOMSwapp: kill'))).toContain(
 			'did you mean ManagedOOMSwap?',
 		);
