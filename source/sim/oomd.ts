@@ -178,8 +178,11 @@ export class SystemdOomd {
 	/** One run of the swap handler (every SWAP_INTERVAL_US), with /proc/meminfo's figures in bytes. */
 	pollSwap(sys: OomdSystemContext, tick: number): void {
 		if (this.config.swap.length === 0 || !swapLimitHit(sys, this.swapUsedLimit)) return;
+		// get_monitored_cgroup_contexts_candidates(): the candidates below every ManagedOOMSwap=kill
+		// cgroup, in one hashmap by path: a leaf below both / and /system.slice is one candidate.
 		const ids = this.config.swap.map((p) => this.mc.idOf(p)).filter((id) => id >= 0);
-		const cands = ids.flatMap((id) => this.candidateIds(id)).map((id) => this.candidate(id));
+		const unique = [...new Set(ids.flatMap((id) => this.candidateIds(id)))].sort((a, b) => a - b);
+		const cands = unique.map((id) => this.candidate(id));
 		const threshold = Math.floor((sys.swapTotal * THRESHOLD_SWAP_USED_PERCENT) / 100);
 		const {selected} = selectBySwapUsage(cands, threshold);
 		if (!selected) return;

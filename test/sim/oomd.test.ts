@@ -128,4 +128,44 @@ describe('systemd-oomd', () => {
 		expect(kills.map((e) => e.kind === 'oom-kill' && e.memcg)).toEqual([SESSION]);
 		expect(m.liveProcs().map((p) => p.name)).toEqual(['Xorg']);
 	});
+
+	it('ManagedOOMSwap=kill on / and on /system.slice: each leaf is one candidate; on a slice only what is below it', () => {
+		const {m, session} = setup();
+		const G = 2 ** 30;
+		const gdm = m.memcg.idOf('/system.slice/gdm.service');
+		// 4 GiB swap, threshold 5 % = 214748364 bytes = 52428.8 pages: more than 52428 pages needed.
+		const sys = {memTotal: 2 * G, memUsed: 2 * G - 100e6, swapTotal: 4 * G, swapUsed: 4 * G - 100e6};
+		// /system.slice alone: its only leaf is gdm.service, at 10000 pages (40960000 bytes) under the
+		// threshold; the session's 60000 pages are not below /system.slice, so nothing is killed.
+		m.memcg.swapUsage[session] = 60_000;
+		m.memcg.swapUsage[gdm] = 10_000;
+		const slice = new SystemdOomd(m.memcg, m.tasks, m.lifecycle, m.events, {
+			memoryPressure: [],
+			swap: ['/system.slice'],
+		});
+		slice.pollSwap(sys, 700);
+		expect(m.drainEvents().filter((e) => e.kind === 'oom-kill')).toEqual([]);
+		// gdm.service at 55000 pages (225280000 bytes > 214748364): the slice's candidate goes, though
+		// the session (not below the slice) has more.
+		m.memcg.swapUsage[gdm] = 55_000;
+		slice.pollSwap(sys, 700);
+		const kills = m.drainEvents().filter((e) => e.kind === 'oom-kill');
+		expect(kills.map((e) => e.kind === 'oom-kill' && e.memcg)).toEqual(['/system.slice/gdm.service']);
+		expect(m.liveProcs().every((p) => p.name === 'cc1plus')).toBe(true);
+	});
+
+	it('/ and /system.slice both ManagedOOMSwap=kill: the session (most swap) goes once, the same as / alone', () => {
+		const {m, session} = setup();
+		const G = 2 ** 30;
+		m.memcg.swapUsage[session] = 60_000;
+		m.memcg.swapUsage[m.memcg.idOf('/system.slice/gdm.service')] = 55_000;
+		const both = new SystemdOomd(m.memcg, m.tasks, m.lifecycle, m.events, {
+			memoryPressure: [],
+			swap: ['/', '/system.slice'],
+		});
+		both.pollSwap({memTotal: 2 * G, memUsed: 2 * G - 100e6, swapTotal: 4 * G, swapUsed: 4 * G - 100e6}, 700);
+		const kills = m.drainEvents().filter((e) => e.kind === 'oom-kill');
+		expect(kills.map((e) => e.kind === 'oom-kill' && e.memcg)).toEqual([SESSION]);
+		expect(both.kills).toBe(1);
+	});
 });

@@ -4,6 +4,8 @@
 import {describe, expect, it} from 'vitest';
 import {UserError} from '../../source/common/user-error.js';
 import {validateCommand, validateWorkload} from '../../source/record/validate.js';
+import {Machine} from '../../source/sim/machine.js';
+import {takeSnapshot} from '../../source/sim/snapshot.js';
 import {commandToEvent} from '../../source/workload/events.js';
 import {parseWorkload} from '../../source/workload/load.js';
 
@@ -105,5 +107,18 @@ describe('userspace OOM killers in workload files', () => {
 		expect(() => validateCommand({kind: 'set-userspace-oom', killer: 'oomd'}, 'command')).toThrow(
 			/^command\.killer: expected one of none, systemd-oomd, earlyoom, got "oomd"/,
 		);
+	});
+
+	it('the root (-.slice) takes the systemd-oomd keys, never a memory controller file', () => {
+		const rooted = BASE.replace('cgroups:\n', 'cgroups:\n  /: {ManagedOOMSwap: kill}\n');
+		expect(parseWorkload(rooted, 'box.yaml').cgroups?.['/']).toEqual({ManagedOOMSwap: 'kill'});
+		expect(
+			errorOf(BASE.replace('cgroups:\n', 'cgroups:\n  /: {ManagedOOMSwap: kill, memory.max: 1G}\n')),
+		).toMatch(
+			/^box\.yaml:6: cgroups\.\/\.memory\.max: expected no memory\.max on the root \(the root cgroup has no memory controller files; "\/" takes only ManagedOOMSwap, ManagedOOMMemoryPressure, ManagedOOMMemoryPressureLimit or ManagedOOMMemoryPressureDurationSec, as -\.slice does\)$/,
+		);
+		// The machine's systemd-oomd watches / for swap: its swap handler every 150 ms.
+		const m = new Machine({...parseWorkload(rooted, 'box.yaml')}, {seed: 1});
+		expect(takeSnapshot(m).userspaceOom).toMatchObject({swap: ['/', '/system.slice'], nextPollTick: 15});
 	});
 });
