@@ -194,10 +194,15 @@ export class UserspaceOom extends CoreModule {
 				vmRssKib: pagesToKb(p.rss),
 			}));
 		const waited = loop.pending?.pid ?? null;
-		const {action} = loop.poll((tick * TICK_US) / 1000, mi, procs);
-		if (action) {
+		const nowMs = (tick * TICK_US) / 1000;
+		const {action, lines, extraSleepMs} = loop.poll(nowMs, mi, procs);
+		if (action && action.pid === waited) {
+			// kill_wait()'s escalation: a log line and SIGKILL to the victim it waits for, not a new kill.
+			this.log(tick, action.pid, action.lines);
+			this.lifecycle.exit(this.tasks.procByPid(action.pid)!, 'killed');
+		} else if (action) {
 			const p = this.tasks.procByPid(action.pid)!;
-			if (action.pid !== waited) this.earlyoomKills++;
+			this.earlyoomKills++;
 			this.events.emit({
 				kind: 'oom-kill',
 				tick,
@@ -210,9 +215,19 @@ export class UserspaceOom extends CoreModule {
 			});
 			if (action.signal === 'SIGKILL') this.lifecycle.exit(p, 'killed');
 			else this.lifecycle.terminate(p);
+		} else this.log(tick, waited ?? 0, lines);
+		// kill_wait()'s check right after the signal (i = 0): a SIGKILLed process is gone at once.
+		if (action) {
+			const p = this.tasks.procByPid(action.pid);
+			this.log(tick, action.pid, loop.afterSignal(nowMs, !!p && !p.exited));
 		}
-		this.nextEarlyoomTick =
-			tick + (loop.pending ? WAIT_TICKS : Math.round((sleepTimeMs(mi, this.limits) * 1000) / TICK_US));
+		const sleepMs = loop.pending ? 0 : sleepTimeMs(mi, this.limits) + (extraSleepMs ?? 0);
+		this.nextEarlyoomTick = tick + (loop.pending ? WAIT_TICKS : Math.round((sleepMs * 1000) / TICK_US));
+	}
+
+	private log(tick: number, pid: number, lines: readonly string[]): void {
+		for (const line of lines)
+			this.events.emit({kind: 'userspace-oom-log', tick, daemon: 'earlyoom', pid, line});
 	}
 
 	/** The state a snapshot shows; undefined while no userspace killer has ever run (the default). */

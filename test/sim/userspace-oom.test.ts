@@ -7,6 +7,7 @@ import {Machine} from '../../source/sim/machine.js';
 import {takeSnapshot} from '../../source/sim/snapshot.js';
 import {restoreMachine, saveMachine, stateHash, stateHeaderText} from '../../source/sim/state-codec.js';
 import {MIB} from '../../source/sim/units.js';
+import {formatEvent} from '../../source/text/format.js';
 import {loadWorkload} from '../../source/workload/load.js';
 import {group, workload} from '../helpers/workload.js';
 
@@ -103,15 +104,49 @@ describe('userspace OOM killers in the machine', () => {
 		);
 		expect(kill.lines[1]).toBe('earlyoom: low memory! at or below SIGTERM limits: mem 10.00%, swap 10.00%');
 		expect(kill.lines[2]).toMatch(
-			/^earlyoom: sending SIGTERM to process 101 uid 1000 "leaker": oom_score \d+, oom_score_adj 0, VmRSS \d+ MiB$/,
+			/^earlyoom: sending SIGTERM to process 101 uid 1000 "leaker": oom_score \d+, oom_score_adj 0, VmRSS \d+ MiB, cmdline "leaker"$/,
 		);
 		// SIGTERM: the leaker shuts down and exits 1 s later, as kill -TERM does.
 		const exit = events.find((e) => e.kind === 'process-exit');
 		expect(exit).toMatchObject({name: 'leaker', reason: 'terminated', tick: kill.tick + 100});
+		// earlyoom, checking every 100 ms (before the workload's step), sees it gone at the next check,
+		// kill.tick + 110: 1.1 s after the signal, in the event log as earlyoom prints it.
+		const logged = events.filter((e) => e.kind === 'userspace-oom-log');
+		expect(logged).toEqual([
+			{
+				kind: 'userspace-oom-log',
+				tick: kill.tick + 110,
+				daemon: 'earlyoom',
+				pid: 101,
+				line: 'earlyoom: process 101 exited after 1.100 seconds',
+			},
+		]);
+		expect(formatEvent(logged[0]!)).toBe('earlyoom: process 101 exited after 1.100 seconds');
 		const snap = takeSnapshot(m);
 		expect(snap.vmstat.oom_kill).toBe(0);
 		expect(snap.userspaceOom?.kills).toEqual({'systemd-oomd': 0, earlyoom: 1});
 		expect(snap.processes.map((p) => p.name)).toEqual(['shell']);
+	});
+
+	it('earlyoom -m 10,10: SIGKILL at once; the machine frees the leaker in the same check, "exited after 0.000 seconds"', () => {
+		const m = new Machine({...leakyBox(), earlyoom: {m: [10, 10]}}, {seed: 1});
+		const events = steps(m, 1300);
+		const kill = events.find((e) => e.kind === 'oom-kill');
+		if (kill?.kind !== 'oom-kill') throw new Error('no kill');
+		expect(kill.lines[1]).toBe('earlyoom: low memory! at or below SIGKILL limits: mem 10.00%, swap  5.00%');
+		expect(kill.lines[2]).toMatch(/^earlyoom: sending SIGKILL to process 101 uid 1000 "leaker": /);
+		// In order: the kill, the exit (lifecycle.exit at once), then kill_wait()'s first is_alive().
+		const after = events.slice(events.indexOf(kill)).map((e) => [e.kind, e.tick]);
+		expect(after.slice(0, 3)).toEqual([
+			['oom-kill', kill.tick],
+			['process-exit', kill.tick],
+			['userspace-oom-log', kill.tick],
+		]);
+		const line = events.find((e) => e.kind === 'userspace-oom-log');
+		expect(line?.kind === 'userspace-oom-log' && line.line).toBe(
+			'earlyoom: process 101 exited after 0.000 seconds',
+		);
+		expect(takeSnapshot(m).userspaceOom?.earlyoom?.waitingForPid).toBeNull();
 	});
 
 	it('a checkpoint carries the killer mid-run: restored, it goes on exactly as the original (pressure above the limit kept)', {
