@@ -159,18 +159,19 @@ export class EarlyoomLoop {
 					lines: [`earlyoom: process ${w.pid} did not exit`, 'earlyoom: kill failed: Timer expired'],
 				};
 			}
+			// kill.c escalates before its is_alive() check; a victim already gone is reported gone here
+			// instead (a SIGKILL to it would only fail with ESRCH).
+			const gone = this.afterSignal(
+				nowMs,
+				procs.some((p) => p.pid === w.pid),
+			);
+			if (gone.length > 0) return {action: null, lines: gone};
 			if (!w.killed && lowmemSignal(m, this.limits) === 'SIGKILL') {
 				w.killed = true;
 				const line = `earlyoom: escalating to SIGKILL after ${secs(waited)} seconds`;
 				return {action: {signal: 'SIGKILL', pid: w.pid, lines: [line]}, lines: [line]};
 			}
-			return {
-				action: null,
-				lines: this.afterSignal(
-					nowMs,
-					procs.some((p) => p.pid === w.pid),
-				),
-			};
+			return {action: null, lines: []};
 		}
 		const sig = lowmemSignal(m, this.limits);
 		if (!sig) return {action: null, lines: []};

@@ -199,7 +199,8 @@ export class UserspaceOom extends CoreModule {
 		if (action && action.pid === waited) {
 			// kill_wait()'s escalation: a log line and SIGKILL to the victim it waits for, not a new kill.
 			this.log(tick, action.pid, action.lines);
-			this.lifecycle.exit(this.tasks.procByPid(action.pid)!, 'killed');
+			const p = this.tasks.procByPid(action.pid);
+			if (p && !p.exited && !p.dying) this.lifecycle.exit(p, 'killed');
 		} else if (action) {
 			const p = this.tasks.procByPid(action.pid)!;
 			this.earlyoomKills++;

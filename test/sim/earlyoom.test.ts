@@ -120,6 +120,16 @@ describe('EarlyoomLoop: SIGTERM, then SIGKILL if memory keeps falling', () => {
 		expect(loop.afterSignal(1_100, false)).toEqual([]);
 	});
 
+	it('a victim gone by the next check is reported gone, not escalated, even at the SIGKILL limits', () => {
+		const loop = new EarlyoomLoop();
+		loop.poll(0, mi(167_772, 335_544), [proc(100, 700)]);
+		// 200 ms: 4 % / 4 % (SIGKILL limits), but 100 has exited: no SIGKILL to a pid that is gone.
+		expect(loop.poll(200, mi(83_886, 167_772), [])).toEqual({
+			action: null,
+			lines: ['earlyoom: process 100 exited after 0.200 seconds'],
+		});
+	});
+
 	it('after 10 s of waiting it gives up ("did not exit", ETIME), then checks afresh and signals again', () => {
 		const loop = new EarlyoomLoop();
 		const procs = [proc(100, 700)];
