@@ -45,6 +45,7 @@ export type ActionId =
 	| 'userspace-oom'
 	| 'oom-adj'
 	| 'policy-duel'
+	| 'killer-duel'
 	| 'kill'
 	| 'unassigned'
 	| 'setup'
@@ -576,6 +577,11 @@ export const KEYMAP: readonly Binding[] = [
 		action: 'policy-duel',
 		keys: ['P'],
 		help: [{section: 'Simulation', keys: 'P', text: 'policy duel: twin run, next policy'}],
+	}),
+	main({
+		action: 'killer-duel',
+		keys: ['K'],
+		help: [{section: 'Simulation', keys: 'K', text: 'OOM killer duel: twin, next killer'}],
 	}),
 	main({
 		action: 'kill',
