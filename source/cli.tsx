@@ -21,7 +21,8 @@ const mainHelp = `
     replay FILE          Replay a recorded run, with seeking
     runs                 List recorded runs
     trace FILE...        Page replacement policies on a memory trace
-    compare WORKLOAD     Run one workload under several reclaim policies, side by side
+    compare WORKLOAD     Run one workload under several reclaim policies or userspace OOM
+                         killers (none, systemd-oomd, earlyoom), side by side
     plot RUN --out F.svg Chart a recording or a headless --json run: free memory, PSI, swap,
                          major faults, OOM kills
     workloads            List the shipped workloads

@@ -671,6 +671,26 @@ describe('simulation keys', () => {
 		expect(frame).toContain('Policy duel: lru vs mglru');
 	});
 
+	it('K starts a userspace OOM killer duel (systemd-oomd first from none), side by side, cycles, and turns it off', async () => {
+		const session = liveSession();
+		const r = await app(session);
+		await r.press('K');
+		// The fixture runs no userspace killer: the twin gets systemd-oomd, under this run's policy.
+		expect(session.calls.at(-1)).toEqual({method: 'setTwin', policy: 'lru', userspaceOom: 'systemd-oomd'});
+		expect(r.status()).toContain('userspace OOM duel: none vs systemd-oomd');
+		session.publish(buildSnapshot({time: 134}));
+		const frame = await waitForFrame(r, (f) => f.includes('Userspace OOM duel'));
+		const lines = frame.split('\n');
+		expect(lines.some((l) => l.includes('Userspace OOM duel: none vs systemd-oomd'))).toBe(true);
+		expect(lines.some((l) => /none \(this run\)\s+systemd-oomd/.test(l))).toBe(true);
+		expect(lines.some((l) => /userspace kills\s+0\s+0/.test(l))).toBe(true);
+		await r.press('K');
+		expect(session.calls.at(-1)).toEqual({method: 'setTwin', policy: 'lru', userspaceOom: 'earlyoom'});
+		await r.press('K');
+		expect(session.calls.at(-1)).toEqual({method: 'setTwin', policy: null});
+		expect(r.status()).toContain('userspace OOM duel off');
+	});
+
 	it('z toggles zswap', async () => {
 		const session = liveSession();
 		const r = await app(session);

@@ -1,15 +1,23 @@
-// Worker thread entry for `memtop compare`: runs one policy and posts the result back.
+// Worker thread entry for `memtop compare`: runs one policy (and userspace OOM killer) and posts the result back.
 import {parentPort, workerData} from 'node:worker_threads';
-import type {Workload} from '../sim/spec.js';
+import type {UserspaceOomKiller, Workload} from '../sim/spec.js';
 import {runPolicy} from './compare-run.js';
 
-const {workload, seed, policy, duration} = workerData as {
+const {workload, seed, policy, duration, userspaceOom} = workerData as {
 	workload: Workload;
 	seed: number;
 	policy: string;
 	duration: number;
+	userspaceOom?: UserspaceOomKiller;
 };
 const port = parentPort!;
 // Progress as {progress: fraction}; the result last, as {result}.
-const result = runPolicy(workload, seed, policy, duration, (progress) => port.postMessage({progress}));
+const result = runPolicy(
+	workload,
+	seed,
+	policy,
+	duration,
+	(progress) => port.postMessage({progress}),
+	userspaceOom,
+);
 port.postMessage({result});

@@ -1,30 +1,37 @@
-// memtop compare WORKLOAD --policies a,b: the same workload and seed under each reclaim policy,
-// in parallel worker threads where cores allow, side by side.
+// memtop compare WORKLOAD --policies a,b [--userspace-oom none,systemd-oomd,earlyoom]: the same
+// workload and seed under each reclaim policy (and each userspace OOM killer, if asked: every
+// policy with every killer), in parallel worker threads where cores allow, side by side.
 import {availableParallelism} from 'node:os';
 import {fileURLToPath} from 'node:url';
 import {Worker} from 'node:worker_threads';
 import {progressOn} from '../common/progress.js';
 import {UserError} from '../common/user-error.js';
 import {policyNames} from '../sim/policies/index.js';
-import type {Workload} from '../sim/spec.js';
+import {USERSPACE_OOM_KILLERS, type UserspaceOomKiller, type Workload} from '../sim/spec.js';
 import {BUDGET_USES} from '../workload/budget.js';
 import {loadWorkload} from '../workload/load.js';
 import {parseArgs} from './args.js';
 import {BUDGET_FLAGS, budgetHelp, budgetLimits} from './budget-flags.js';
-import {type CompareResult, runPolicy} from './compare-run.js';
+import {type CompareKill, type CompareResult, runPolicy} from './compare-run.js';
 import type {CommandIo} from './io.js';
 import {checkPositive, checkSeed} from './run.js';
 
 export const compareHelp = `
   Usage
     $ memtop compare WORKLOAD --policies lru2,mglru[,...] [options]
+    $ memtop compare WORKLOAD --userspace-oom none,systemd-oomd,earlyoom [options]
 
   Runs WORKLOAD with the same seed under each reclaim policy and prints them side by side:
-  major faults, refaults, swap-outs, PSI some/full avg60 at the end, OOM kills, and the work
-  done (page references completed by all processes).
+  major faults, refaults, swap-outs, PSI some/full avg60 at the end, the kernel's OOM kills and
+  the userspace killers' kills, when the first kill came, the work done (page references
+  completed by all processes), then every kill: when, by whom, of what.
 
   Options
-    --policies LIST   Comma-separated reclaim policies (default lru2,mglru)
+    --policies LIST       Comma-separated reclaim policies (default lru2,mglru; with
+                          --userspace-oom, the workload's own policy)
+    --userspace-oom LIST  Comma-separated userspace OOM killers to run from boot, each a run of
+                          its own (none, systemd-oomd, earlyoom; default: the workload's
+                          userspace_oom, one run). With several policies, every pair runs
     --duration S      Simulated seconds (default 120)
     --seed N          Seed (default 1)
     --json            Print a JSON array instead of the table
@@ -33,18 +40,28 @@ ${budgetHelp}
   Examples
     $ memtop compare thrash --policies lru2,mglru,clock --duration 180
     $ memtop compare cache-flood --json
+    $ memtop compare desktop-freeze --userspace-oom none,systemd-oomd,earlyoom
 `;
+
+/** One run: a policy, and the userspace OOM killer it boots with (undefined: the workload's). */
+export interface CompareRun {
+	policy: string;
+	userspaceOom?: UserspaceOomKiller | undefined;
+}
 
 function runInWorker(
 	workload: Workload,
 	seed: number,
-	policy: string,
+	run: CompareRun,
 	duration: number,
 	onProgress: (fraction: number) => void,
 ): Promise<CompareResult> {
 	const url = new URL('./compare-worker.js', import.meta.url);
+	const {policy, userspaceOom} = run;
 	return new Promise((resolve, reject) => {
-		const w = new Worker(fileURLToPath(url), {workerData: {workload, seed, policy, duration}});
+		const w = new Worker(fileURLToPath(url), {
+			workerData: {workload, seed, policy, duration, userspaceOom},
+		});
 		w.on('message', (m: {progress: number} | {result: CompareResult}) => {
 			if ('result' in m) resolve(m.result);
 			else onProgress(m.progress);
@@ -60,34 +77,46 @@ function runInWorker(
 async function runAll(
 	workload: Workload,
 	seed: number,
-	policies: string[],
+	runs: CompareRun[],
 	duration: number,
 	onProgress?: (fraction: number) => void,
 ): Promise<CompareResult[]> {
-	// Progress over all the runs: each policy's fraction, averaged.
-	const each = policies.map(() => 0);
+	// Progress over all the runs: each run's fraction, averaged.
+	const each = runs.map(() => 0);
 	const report = (i: number) => (f: number) => {
 		each[i] = f;
 		onProgress?.(each.reduce((a, b) => a + b, 0) / each.length);
 	};
 	const compiled = import.meta.url.endsWith('.js');
-	const slots = Math.max(1, Math.min(policies.length, availableParallelism()));
+	const slots = Math.max(1, Math.min(runs.length, availableParallelism()));
 	if (!compiled || slots === 1)
-		return policies.map((p, i) => runPolicy(workload, seed, p, duration, onProgress && report(i)));
-	const results: CompareResult[] = new Array(policies.length);
+		return runs.map((r, i) =>
+			runPolicy(workload, seed, r.policy, duration, onProgress && report(i), r.userspaceOom),
+		);
+	const results: CompareResult[] = new Array(runs.length);
 	let next = 0;
 	await Promise.all(
 		Array.from({length: slots}, async () => {
-			while (next < policies.length) {
+			while (next < runs.length) {
 				const i = next++;
-				results[i] = await runInWorker(workload, seed, policies[i]!, duration, report(i));
+				results[i] = await runInWorker(workload, seed, runs[i]!, duration, report(i));
 			}
 		}),
 	);
 	return results;
 }
 
-export function compareTable(results: CompareResult[]): string[] {
+/** A run's column heading: its policy, its killer, or both when both vary. */
+export function runLabels(results: readonly CompareResult[], byKiller: boolean): string[] {
+	const policies = new Set(results.map((r) => r.policy)).size;
+	return results.map((r) =>
+		!byKiller ? r.policy : policies > 1 ? `${r.policy}+${r.userspaceOom}` : r.userspaceOom,
+	);
+}
+
+const seconds = (t: number) => `${t.toFixed(2)} s`;
+
+export function compareTable(results: CompareResult[], labels = runLabels(results, false)): string[] {
 	const best = Math.max(...results.map((r) => r.progress), 1);
 	const rows: [string, (r: CompareResult) => string][] = [
 		['major faults', (r) => String(r.majorFaults)],
@@ -96,21 +125,60 @@ export function compareTable(results: CompareResult[]): string[] {
 		['PSI some avg60', (r) => r.psiSomeAvg60.toFixed(2)],
 		['PSI full avg60', (r) => r.psiFullAvg60.toFixed(2)],
 		['OOM kills', (r) => String(r.oomKills)],
+		['userspace kills', (r) => String(r.userspaceKills)],
+		['first kill', (r) => (r.kills[0] ? seconds(r.kills[0].time) : '-')],
 		['work done (refs)', (r) => String(r.progress)],
 		['work vs best', (r) => `${((r.progress / best) * 100).toFixed(1)}%`],
 		['mean progress', (r) => `${(r.meanProgress * 100).toFixed(1)}%`],
 	];
-	const width = Math.max(10, ...results.map((r) => r.policy.length + 2));
-	const head = ''.padEnd(18) + results.map((r) => r.policy.padStart(width)).join('');
+	const width = Math.max(10, ...labels.map((l) => l.length + 2));
+	const head = ''.padEnd(18) + labels.map((l) => l.padStart(width)).join('');
 	return [
 		head,
 		...rows.map(([label, f]) => label.padEnd(18) + results.map((r) => f(r).padStart(width)).join('')),
 	];
 }
 
+/** What was killed: the cgroup systemd-oomd or the memcg OOM killer acted on, and the process. */
+function victim(k: CompareKill): string {
+	const proc = `${k.name} (pid ${k.pid})`;
+	return k.cgroup !== undefined ? `${k.cgroup}, first ${proc}` : proc;
+}
+
+/** Who got killed and when, run by run: one line a kill, or "no kills". */
+export function killLines(results: readonly CompareResult[], labels: readonly string[]): string[] {
+	const width = Math.max(...labels.map((l) => l.length));
+	const out = ['kills:'];
+	results.forEach((r, i) => {
+		const label = labels[i]!.padEnd(width);
+		if (r.kills.length === 0) out.push(`  ${label}  no kills`);
+		for (const k of r.kills)
+			out.push(`  ${label}  ${seconds(k.time).padStart(9)}  ${k.by.padEnd(12)}  ${victim(k)}`);
+	});
+	return out;
+}
+
+/** --userspace-oom's list: each one of USERSPACE_OOM_KILLERS. */
+export function parseKillers(list: string): UserspaceOomKiller[] {
+	const names = list
+		.split(',')
+		.map((k) => k.trim())
+		.filter(Boolean);
+	const expected = USERSPACE_OOM_KILLERS.join(', ');
+	if (names.length === 0)
+		throw new UserError(`--userspace-oom: expected a comma-separated list of ${expected}, got nothing`);
+	for (const k of names)
+		if (!(USERSPACE_OOM_KILLERS as readonly string[]).includes(k))
+			throw new UserError(
+				`--userspace-oom: unknown userspace OOM killer '${k}' (expected one of ${expected})`,
+			);
+	return names as UserspaceOomKiller[];
+}
+
 export async function compareCommand(argv: string[], io: CommandIo): Promise<number> {
 	const parsed = parseArgs('compare', compareHelp, argv, io, {
-		policies: {type: 'string', default: 'lru2,mglru'},
+		policies: {type: 'string'},
+		userspaceOom: {type: 'string'},
 		duration: {type: 'number', default: 120},
 		seed: {type: 'number', default: 1},
 		json: {type: 'boolean', default: false},
@@ -123,18 +191,21 @@ export async function compareCommand(argv: string[], io: CommandIo): Promise<num
 			`compare: expected one workload, got ${input.length === 0 ? 'none' : input.join(' ')}`,
 		);
 	const known = policyNames({includeTraceOnly: false});
-	const policies = (flags.policies ?? '')
+	// Checked before the workload loads: a bad list is the user's first mistake to hear about.
+	const killers = flags.userspaceOom === undefined ? undefined : parseKillers(flags.userspaceOom);
+	const policies = (flags.policies ?? (killers ? '' : 'lru2,mglru'))
 		.split(',')
 		.map((p) => p.trim())
 		.filter(Boolean);
-	if (policies.length === 0)
+	if (policies.length === 0 && (flags.policies !== undefined || !killers))
 		throw new UserError(`--policies: expected a comma-separated list of ${known.join(', ')}`);
 	for (const p of policies) {
 		if (!known.includes(p))
 			throw new UserError(`--policies: unknown policy '${p}' (expected one of ${known.join(', ')})`);
 	}
 	// Runs side by side: as many machines at once as there are worker slots.
-	const slots = Math.max(1, Math.min(policies.length, availableParallelism()));
+	const count = Math.max(1, policies.length) * (killers?.length ?? 1);
+	const slots = Math.max(1, Math.min(count, availableParallelism()));
 	const headless = BUDGET_USES.headless;
 	const workload = loadWorkload(input[0]!, {
 		limits: budgetLimits(flags),
@@ -142,6 +213,11 @@ export async function compareCommand(argv: string[], io: CommandIo): Promise<num
 	});
 	const duration = checkPositive('--duration', flags.duration ?? 120);
 	const seed = checkSeed(flags.seed ?? 1);
+	// --userspace-oom alone: the workload's own policy, once per killer.
+	const runs: CompareRun[] = (policies.length > 0 ? policies : [workload.machine.policy]).flatMap((policy) =>
+		killers ? killers.map((userspaceOom) => ({policy, userspaceOom})) : [{policy}],
+	);
+	const labels = (rs: CompareResult[]) => runLabels(rs, killers !== undefined);
 	// A bar on a terminal's stderr (never in the table or the --json output on stdout).
 	const bar = progressOn(io.stderr, `compare ${workload.name}`);
 	let results: CompareResult[];
@@ -149,9 +225,9 @@ export async function compareCommand(argv: string[], io: CommandIo): Promise<num
 		results = await runAll(
 			workload,
 			seed,
-			policies,
+			runs,
 			duration,
-			bar ? (f) => bar.update(f, policies.join(' vs ')) : undefined,
+			bar ? (f) => bar.update(f, runs.map((r) => r.userspaceOom ?? r.policy).join(' vs ')) : undefined,
 		);
 	} finally {
 		bar?.done();
@@ -161,6 +237,7 @@ export async function compareCommand(argv: string[], io: CommandIo): Promise<num
 		return 0;
 	}
 	io.stdout.write(`memtop compare: ${workload.name}, seed ${seed}, ${duration} simulated seconds\n`);
-	for (const line of compareTable(results)) io.stdout.write(`${line}\n`);
+	for (const line of compareTable(results, labels(results))) io.stdout.write(`${line}\n`);
+	for (const line of killLines(results, labels(results))) io.stdout.write(`${line}\n`);
 	return 0;
 }

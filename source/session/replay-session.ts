@@ -386,7 +386,7 @@ export class ReplaySession extends SimSession {
 		this.seekFrom = null;
 		this.syncCommandLog();
 		// A duel goes on from where the seek arrived: both runs from this state again.
-		if (this.twin) this.twin = this.forkTwin(this.twin.stepper.machine.policyName);
+		if (this.twin) this.twin = this.forkTwin(this.twin.stepper.machine.policyName, this.twin.userspaceOom);
 		if (from === null) {
 			this.tracker.addEvents(stepped);
 			return;

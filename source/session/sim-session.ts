@@ -9,6 +9,7 @@ import type {Machine} from '../sim/machine.js';
 import {policyNames} from '../sim/policies/index.js';
 import {takeSnapshot} from '../sim/snapshot.js';
 import type {Snapshot} from '../sim/snapshot-types.js';
+import type {UserspaceOomKiller} from '../sim/spec.js';
 import {restoreMachine, saveMachine} from '../sim/state-codec.js';
 import {TICKS_PER_SECOND} from '../sim/units.js';
 import {type BudgetLimits, spawnProblem} from '../workload/budget.js';
@@ -26,9 +27,11 @@ export const STEP_BUDGET_MS = 140;
 const ACHIEVED_WINDOW_MS = 3000;
 const ACHIEVED_SHORTFALL = 0.9;
 
-/** A second machine under another policy, forked from this run's state at `start`. */
+/** A second machine under another policy (or userspace OOM killer), forked from this run's state at `start`. */
 interface Twin {
 	stepper: Stepper;
+	/** A killer duel's killer (the twin ignores this run's set-userspace-oom commands); absent in a policy duel. */
+	userspaceOom?: UserspaceOomKiller | undefined;
 	snapshot: Snapshot;
 	/** This run's snapshot when the twin was forked (the twin's too: the same state). */
 	start: Snapshot;
@@ -244,8 +247,21 @@ export class SimSession implements Session {
 	 * restoreMachine), and follows this run's commands from here: both runs then cover the same span.
 	 * Asked for the policy the twin already runs, the twin goes on (a duel is not restarted).
 	 */
-	setTwin(policy: string | null): void {
-		if (policy !== null && policy === this.twin?.stepper.machine.policyName) return;
+	setTwin(policy: string | null, userspaceOom?: UserspaceOomKiller): void {
+		const twin = this.twin;
+		if (userspaceOom !== undefined) {
+			// A killer duel: this run's policy, another killer. The same killer again goes on; this
+			// run's own killer is no duel.
+			if (twin?.userspaceOom === userspaceOom) return;
+			this.twin =
+				policy === null || userspaceOom === this.machine.userspaceOom.killer
+					? null
+					: this.forkTwin(this.machine.policyName, userspaceOom);
+			this.publish();
+			return;
+		}
+		if (policy !== null && twin?.userspaceOom === undefined && policy === twin?.stepper.machine.policyName)
+			return;
 		if (policy === null || policy === this.machine.policyName) {
 			this.twin = null;
 		} else {
@@ -254,15 +270,28 @@ export class SimSession implements Session {
 		this.publish();
 	}
 
-	/** A twin under `policy` from this moment (also after a replay's seek: from where it arrived). */
-	protected forkTwin(policy: string): Twin {
+	/**
+	 * A twin under `policy` from this moment (also after a replay's seek: from where it arrived); with
+	 * `userspaceOom`, running that killer from now (started afresh, as set-userspace-oom starts one)
+	 * and deaf to this run's set-userspace-oom commands, so the two runs differ in the killer alone.
+	 */
+	protected forkTwin(policy: string, userspaceOom?: UserspaceOomKiller): Twin {
 		const main = this.machine;
 		const machine = restoreMachine(main.workload, saveMachine(main), {policy});
+		if (userspaceOom !== undefined) {
+			machine.apply({kind: 'set-userspace-oom', killer: userspaceOom});
+			machine.drainEvents();
+		}
 		// The commands logged so far are in the state; the twin takes those logged from now on.
-		const source = new CommandList(this.commandLog, this.commandsInState());
+		const log = new CommandList(this.commandLog, this.commandsInState());
+		const source =
+			userspaceOom === undefined
+				? log
+				: {take: (tick: number) => log.take(tick).filter((c) => c.kind !== 'set-userspace-oom')};
 		const stepper = new Stepper(machine, {source});
 		const start = takeSnapshot(main, {regions: false, events: false});
-		return {stepper, snapshot: takeSnapshot(machine, {regions: false}), start, startRefs: main.totalRefs};
+		const snapshot = takeSnapshot(machine, {regions: false});
+		return {stepper, userspaceOom, snapshot, start, startRefs: main.totalRefs};
 	}
 
 	/** How many of commandLog's commands the machine's state holds (here: all, logged as applied). */
@@ -279,6 +308,7 @@ export class SimSession implements Session {
 		if (!twin) return null;
 		return {
 			policy: twin.stepper.machine.policyName,
+			...(twin.userspaceOom === undefined ? {} : {userspaceOom: twin.userspaceOom}),
 			snapshot: twin.snapshot,
 			start: twin.start,
 			work: {

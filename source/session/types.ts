@@ -2,6 +2,7 @@
 import type {Command} from '../sim/commands.js';
 import type {SimEvent} from '../sim/events.js';
 import type {Snapshot} from '../sim/snapshot-types.js';
+import type {UserspaceOomKiller} from '../sim/spec.js';
 
 export type SourceMode = 'live' | 'replay';
 
@@ -86,6 +87,11 @@ export interface HistorySample {
  */
 export interface TwinStatus {
 	policy: string;
+	/**
+	 * A userspace OOM killer duel (K): the twin runs this killer (set-userspace-oom at the fork, this
+	 * run's later set-userspace-oom commands not followed) under this run's policy. Absent in a policy duel.
+	 */
+	userspaceOom?: UserspaceOomKiller | undefined;
 	/** The twin's latest snapshot (the same tick as the main one, except while a replay seeks). */
 	snapshot: Snapshot;
 	/** The state both runs started the duel from (this run's snapshot at the fork). */
@@ -122,7 +128,7 @@ export interface Session {
 	 * process detail's page table is walked and other processes' smaps read zero. Default true. */
 	showSmaps?(on: boolean): void;
 	/** Start (or with null stop) a twin run under another policy, for side-by-side comparison. */
-	setTwin?(policy: string | null): void;
+	setTwin?(policy: string | null, userspaceOom?: UserspaceOomKiller): void;
 	/** The policies a twin may run (the live machine's policies, as the core's registry lists them). */
 	twinPolicies?(): readonly string[];
 	getTwin?(): TwinStatus | null;

@@ -94,7 +94,10 @@ export function memStatsLine(m: EarlyoomMeminfo): string {
 	return `mem avail: ${mib(m.memAvailableKib)} of ${mib(m.memTotalKib)} MiB (${pct(p.mem)}), swap free: ${mib(m.swapFreeKib).trimStart().padStart(4)} of ${mib(m.swapTotalKib).trimStart().padStart(4)} MiB (${pct(p.swap)})`;
 }
 
-/** poll_loop()'s warning and kill_process()'s line, in order. */
+/**
+ * poll_loop()'s warning and kill_process()'s line, in order. The sending line ends with the victim's
+ * /proc/PID/cmdline (earlyoom 1.8); a simulated process has no arguments, so that is its name.
+ */
 export function killLines(
 	sig: 'SIGTERM' | 'SIGKILL',
 	m: EarlyoomMeminfo,
@@ -105,12 +108,17 @@ export function killLines(
 	return [
 		`earlyoom: ${memStatsLine(m)}`,
 		`earlyoom: low memory! at or below ${sig} limits: mem ${pct(mem)}, swap ${pct(swap)}`,
-		`earlyoom: sending ${sig} to process ${v.pid} uid ${v.uid} "${v.name}": oom_score ${v.oomScore}, oom_score_adj ${v.oomScoreAdj}, VmRSS ${Math.floor(v.vmRssKib / 1024)} MiB`,
+		`earlyoom: sending ${sig} to process ${v.pid} uid ${v.uid} "${v.name}": oom_score ${v.oomScore}, oom_score_adj ${v.oomScoreAdj}, VmRSS ${Math.floor(v.vmRssKib / 1024)} MiB, cmdline "${v.name}"`,
 	];
 }
 
-/** kill_wait(): after a SIGTERM earlyoom waits up to 10 s for the victim to exit, checking every 100 ms. */
+/**
+ * kill_wait(): after the signal it checks up to 100 times, 100 ms apart (i × 100 ms for i = 0..99),
+ * then gives up: 10 s.
+ */
 export const KILL_WAIT_MS = 10_000;
+/** kill_process(): with no victim it sleeps 1 s before its usual sleep. */
+export const NO_VICTIM_SLEEP_MS = 1000;
 
 export interface EarlyoomAction {
 	signal: 'SIGTERM' | 'SIGKILL';
@@ -118,14 +126,20 @@ export interface EarlyoomAction {
 	lines: string[];
 }
 
+/** kill_wait()'s "%.3f" seconds since the signal. */
+const secs = (ms: number) => (ms / 1000).toFixed(3);
+
 /**
  * earlyoom's loop as a state machine: poll() is called at each of its wake-ups (sleepTimeMs apart,
- * 100 ms while it waits for a victim). kill_wait(): while a SIGTERMed victim is alive it picks no
- * other; if memory falls to the SIGKILL limits meanwhile it escalates to SIGKILL on the same victim;
- * once the victim is gone (or after KILL_WAIT_MS) it goes back to its normal checks.
+ * 100 ms while it waits for a victim), and afterSignal() right after the machine delivered a signal
+ * poll() asked for (kill_wait()'s first check, at 0 ms). kill_wait() (kill.c): while a signalled
+ * victim is alive it picks no other; if memory falls to the SIGKILL limits meanwhile it escalates
+ * to SIGKILL on the same victim; each check logs "process N exited after S seconds" once the victim
+ * is gone, and after KILL_WAIT_MS "process N did not exit" and kill_process()'s "kill failed: Timer
+ * expired" (strerror(ETIME)); then it sleeps as usual and goes back to its normal checks.
  */
 export class EarlyoomLoop {
-	/** The SIGTERMed victim still being waited for, and when it was signalled (ms). */
+	/** The signalled victim still being waited for, and when it was signalled (ms). */
 	pending: {pid: number; sentMs: number; killed: boolean} | null = null;
 
 	constructor(readonly limits: EarlyoomLimits = EARLYOOM_DEFAULTS) {}
@@ -134,28 +148,50 @@ export class EarlyoomLoop {
 		nowMs: number,
 		m: EarlyoomMeminfo,
 		procs: readonly EarlyoomProc[],
-	): {action: EarlyoomAction | null; lines: string[]} {
+	): {action: EarlyoomAction | null; lines: string[]; extraSleepMs?: number} {
 		const w = this.pending;
 		if (w) {
-			const secs = ((nowMs - w.sentMs) / 1000).toFixed(1);
-			if (!procs.some((p) => p.pid === w.pid)) {
+			const waited = nowMs - w.sentMs;
+			if (waited >= KILL_WAIT_MS) {
 				this.pending = null;
-				return {action: null, lines: [`earlyoom: process exited after ${secs} seconds`]};
+				return {
+					action: null,
+					lines: [`earlyoom: process ${w.pid} did not exit`, 'earlyoom: kill failed: Timer expired'],
+				};
 			}
+			// kill.c escalates before its is_alive() check; a victim already gone is reported gone here
+			// instead (a SIGKILL to it would only fail with ESRCH).
+			const gone = this.afterSignal(
+				nowMs,
+				procs.some((p) => p.pid === w.pid),
+			);
+			if (gone.length > 0) return {action: null, lines: gone};
 			if (!w.killed && lowmemSignal(m, this.limits) === 'SIGKILL') {
 				w.killed = true;
-				const line = `earlyoom: escalating to SIGKILL after ${secs} seconds`;
+				const line = `earlyoom: escalating to SIGKILL after ${secs(waited)} seconds`;
 				return {action: {signal: 'SIGKILL', pid: w.pid, lines: [line]}, lines: [line]};
 			}
-			if (nowMs - w.sentMs < KILL_WAIT_MS) return {action: null, lines: []};
-			this.pending = null;
+			return {action: null, lines: []};
 		}
 		const sig = lowmemSignal(m, this.limits);
 		if (!sig) return {action: null, lines: []};
 		const victim = findLargestProcess(procs);
-		if (!victim) return {action: null, lines: ['earlyoom: Could not find a process to kill']};
+		if (!victim)
+			return {
+				action: null,
+				lines: ['earlyoom: Could not find a process to kill. Sleeping 1 second.'],
+				extraSleepMs: NO_VICTIM_SLEEP_MS,
+			};
 		const lines = killLines(sig, m, this.limits, victim);
 		this.pending = {pid: victim.pid, sentMs: nowMs, killed: sig === 'SIGKILL'};
 		return {action: {signal: sig, pid: victim.pid, lines}, lines};
+	}
+
+	/** kill_wait()'s is_alive() check: once the victim is gone, the line, and the wait is over. */
+	afterSignal(nowMs: number, alive: boolean): string[] {
+		const w = this.pending;
+		if (!w || alive) return [];
+		this.pending = null;
+		return [`earlyoom: process ${w.pid} exited after ${secs(nowMs - w.sentMs)} seconds`];
 	}
 }

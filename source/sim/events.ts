@@ -61,6 +61,8 @@ export type SimEvent =
 			reason?: string | undefined;
 	  }
 	| {kind: 'oom-reaped'; tick: number; pid: number; name: string; line: string}
+	/** A userspace OOM killer's line that is not a kill: earlyoom's escalation, "process N exited after …". */
+	| {kind: 'userspace-oom-log'; tick: number; daemon: 'earlyoom'; pid: number; line: string}
 	| {kind: 'alloc-fail'; tick: number; pid: number; name: string; reason: string}
 	/** A line of the workload file's narration (its `notes:`), at the tick its time rounds to. */
 	| {kind: 'note'; tick: number; text: string}

@@ -138,10 +138,37 @@ export function formatPercent(p: number): string {
 	return `${p.toFixed(2)}%`;
 }
 
+/** format_timespan()'s units from a minute up (src/basic/time-util.c), in seconds. */
+const TIMESPAN_UNITS: [string, number][] = [
+	['y', 31_557_600],
+	['month', 2_629_800],
+	['w', 604_800],
+	['d', 86_400],
+	['h', 3_600],
+	['min', 60],
+	['s', 1],
+];
+
+/**
+ * FORMAT_TIMESPAN(usec, USEC_PER_SEC) (time-util.c format_timespan() at 1 s accuracy): whole units
+ * largest first, joined by spaces, what is below a second dropped: 30 s "30s", 90 s "1min 30s",
+ * 3600 s "1h", 1.5 s "1s".
+ */
+export function formatTimespanSec(us: number): string {
+	let t = Math.floor(us / 1_000_000);
+	if (t <= 0) return '0';
+	const parts: string[] = [];
+	for (const [unit, secs] of TIMESPAN_UNITS) {
+		if (t < secs) continue;
+		parts.push(`${Math.floor(t / secs)}${unit}`);
+		t %= secs;
+	}
+	return parts.join(' ');
+}
+
 /** systemd-oomd's notice for a pressure kill (monitor_memory_pressure_contexts_handler). */
 export function pressureKillLine(pid: number, selected: string, target: PressureContext): string {
-	const secs = Math.round(target.durationUs / 1_000_000);
-	return `systemd-oomd[${pid}]: Killed ${selected} due to memory pressure for ${target.path} being ${formatPercent(target.fullAvg10)} > ${formatPercent(target.limitPercent)} for > ${secs}s with reclaim activity`;
+	return `systemd-oomd[${pid}]: Killed ${selected} due to memory pressure for ${target.path} being ${formatPercent(target.fullAvg10)} > ${formatPercent(target.limitPercent)} for > ${formatTimespanSec(target.durationUs)} with reclaim activity`;
 }
 
 /** systemd-oomd's notice for a swap kill (monitor_swap_contexts_handler). */

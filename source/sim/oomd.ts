@@ -39,8 +39,11 @@ import {PAGE_SIZE} from './units.js';
 export const OOMD_PID = 812;
 
 export interface OomdConfig {
-	/** Cgroups with ManagedOOMMemoryPressure=kill, and ManagedOOMMemoryPressureLimit= (percent) if set. */
-	memoryPressure: {path: string; limitPercent?: number | undefined}[];
+	/**
+	 * Cgroups with ManagedOOMMemoryPressure=kill, with ManagedOOMMemoryPressureLimit= (percent) and
+	 * ManagedOOMMemoryPressureDurationSec= (µs) if set.
+	 */
+	memoryPressure: {path: string; limitPercent?: number | undefined; durationUs?: number | undefined}[];
 	/** Cgroups with ManagedOOMSwap=kill. */
 	swap: string[];
 	/** oomd.conf DefaultMemoryPressureLimit= (percent; absent: 60). */
@@ -77,15 +80,18 @@ export class SystemdOomd {
 		private readonly events: EventQueue,
 		private readonly config: OomdConfig,
 	) {
-		// ManagedOOMMemoryPressureLimit=0% (or none) falls back to DefaultMemoryPressureLimit= (oomd-manager.c).
+		// oomd-manager.c process_managed_oom_message(): ManagedOOMMemoryPressureLimit=0% (or none) falls
+		// back to DefaultMemoryPressureLimit=; a unit's ManagedOOMMemoryPressureDurationSec= (sent unless
+		// it is USEC_INFINITY, its unset value) overrides DefaultMemoryPressureDurationSec=.
 		const defaultLimit = config.defaultLimitPercent ?? DEFAULT_MEM_PRESSURE_LIMIT_PERCENT;
+		const defaultDuration = config.durationUs ?? DEFAULT_MEM_PRESSURE_DURATION_US;
 		this.monitored = config.memoryPressure
 			.filter((m) => mc.idOf(m.path) >= 0)
 			.map((m) => ({
 				path: m.path,
 				fullAvg10: 0,
 				limitPercent: m.limitPercent ? m.limitPercent : defaultLimit,
-				durationUs: config.durationUs ?? DEFAULT_MEM_PRESSURE_DURATION_US,
+				durationUs: m.durationUs ?? defaultDuration,
 				hitStartUs: 0,
 			}));
 		this.swapUsedLimit = config.swapUsedLimitPercent ?? DEFAULT_SWAP_USED_LIMIT_PERCENT;
@@ -172,8 +178,11 @@ export class SystemdOomd {
 	/** One run of the swap handler (every SWAP_INTERVAL_US), with /proc/meminfo's figures in bytes. */
 	pollSwap(sys: OomdSystemContext, tick: number): void {
 		if (this.config.swap.length === 0 || !swapLimitHit(sys, this.swapUsedLimit)) return;
+		// get_monitored_cgroup_contexts_candidates(): the candidates below every ManagedOOMSwap=kill
+		// cgroup, in one hashmap by path: a leaf below both / and /system.slice is one candidate.
 		const ids = this.config.swap.map((p) => this.mc.idOf(p)).filter((id) => id >= 0);
-		const cands = ids.flatMap((id) => this.candidateIds(id)).map((id) => this.candidate(id));
+		const unique = [...new Set(ids.flatMap((id) => this.candidateIds(id)))].sort((a, b) => a - b);
+		const cands = unique.map((id) => this.candidate(id));
 		const threshold = Math.floor((sys.swapTotal * THRESHOLD_SWAP_USED_PERCENT) / 100);
 		const {selected} = selectBySwapUsage(cands, threshold);
 		if (!selected) return;

@@ -207,6 +207,8 @@ export interface CgroupSpec {
 	ManagedOOMMemoryPressure?: ManagedOomMode | undefined;
 	/** Percent; absent (or 0 %, as systemd takes it) = oomd.conf's DefaultMemoryPressureLimit. */
 	ManagedOOMMemoryPressureLimit?: number | undefined;
+	/** Seconds (at least 1, systemd >= 252); absent = oomd.conf's DefaultMemoryPressureDurationSec. */
+	ManagedOOMMemoryPressureDurationSec?: number | undefined;
 }
 
 /** The userspace OOM killers the machine can run (userspace-oom.ts): none, or one of them. */

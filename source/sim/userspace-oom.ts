@@ -48,19 +48,23 @@ export interface UserspaceOomState {
 	earlyoomPending: {pid: number; sentMs: number; killed: boolean} | null;
 }
 
+const usOf = (seconds: number | undefined) =>
+	seconds === undefined ? undefined : Math.round(seconds * 1_000_000);
+
 /** systemd-oomd's configuration from the workload: the units' ManagedOOM*= and oomd.conf. */
 export function oomdConfig(w: Workload): OomdConfig {
 	const tree = Object.entries(w.cgroups ?? {});
 	return {
 		memoryPressure: tree
 			.filter(([, c]) => c.ManagedOOMMemoryPressure === 'kill')
-			.map(([path, c]) => ({path, limitPercent: c.ManagedOOMMemoryPressureLimit})),
+			.map(([path, c]) => ({
+				path,
+				limitPercent: c.ManagedOOMMemoryPressureLimit,
+				durationUs: usOf(c.ManagedOOMMemoryPressureDurationSec),
+			})),
 		swap: tree.filter(([, c]) => c.ManagedOOMSwap === 'kill').map(([path]) => path),
 		defaultLimitPercent: w.oomd?.DefaultMemoryPressureLimit,
-		durationUs:
-			w.oomd?.DefaultMemoryPressureDurationSec === undefined
-				? undefined
-				: Math.round(w.oomd.DefaultMemoryPressureDurationSec * 1_000_000),
+		durationUs: usOf(w.oomd?.DefaultMemoryPressureDurationSec),
 		swapUsedLimitPercent: w.oomd?.SwapUsedLimit,
 	};
 }
@@ -122,7 +126,10 @@ export class UserspaceOom extends CoreModule {
 			const l = this.limits;
 			return `earlyoom started (-m ${l.memTerm},${l.memKill} -s ${l.swapTerm},${l.swapKill})`;
 		}
-		const watched = this.oomd!.contexts.map((c) => c.path);
+		// Each watched cgroup with the limit and duration it ended up with (its own or oomd.conf's).
+		const watched = this.oomd!.contexts.map(
+			(c) => `${c.path} (${c.limitPercent}% for ${c.durationUs / 1_000_000}s)`,
+		);
 		const swap = this.oomdConf.swap;
 		if (!this.memcg.enabled || (watched.length === 0 && swap.length === 0))
 			return 'systemd-oomd started: no cgroup has ManagedOOMMemoryPressure=kill or ManagedOOMSwap=kill, it watches nothing';
@@ -187,10 +194,16 @@ export class UserspaceOom extends CoreModule {
 				vmRssKib: pagesToKb(p.rss),
 			}));
 		const waited = loop.pending?.pid ?? null;
-		const {action} = loop.poll((tick * TICK_US) / 1000, mi, procs);
-		if (action) {
+		const nowMs = (tick * TICK_US) / 1000;
+		const {action, lines, extraSleepMs} = loop.poll(nowMs, mi, procs);
+		if (action && action.pid === waited) {
+			// kill_wait()'s escalation: a log line and SIGKILL to the victim it waits for, not a new kill.
+			this.log(tick, action.pid, action.lines);
+			const p = this.tasks.procByPid(action.pid);
+			if (p && !p.exited && !p.dying) this.lifecycle.exit(p, 'killed');
+		} else if (action) {
 			const p = this.tasks.procByPid(action.pid)!;
-			if (action.pid !== waited) this.earlyoomKills++;
+			this.earlyoomKills++;
 			this.events.emit({
 				kind: 'oom-kill',
 				tick,
@@ -203,9 +216,19 @@ export class UserspaceOom extends CoreModule {
 			});
 			if (action.signal === 'SIGKILL') this.lifecycle.exit(p, 'killed');
 			else this.lifecycle.terminate(p);
+		} else this.log(tick, waited ?? 0, lines);
+		// kill_wait()'s check right after the signal (i = 0): a SIGKILLed process is gone at once.
+		if (action) {
+			const p = this.tasks.procByPid(action.pid);
+			this.log(tick, action.pid, loop.afterSignal(nowMs, !!p && !p.exited));
 		}
-		this.nextEarlyoomTick =
-			tick + (loop.pending ? WAIT_TICKS : Math.round((sleepTimeMs(mi, this.limits) * 1000) / TICK_US));
+		const sleepMs = loop.pending ? 0 : sleepTimeMs(mi, this.limits) + (extraSleepMs ?? 0);
+		this.nextEarlyoomTick = tick + (loop.pending ? WAIT_TICKS : Math.round((sleepMs * 1000) / TICK_US));
+	}
+
+	private log(tick: number, pid: number, lines: readonly string[]): void {
+		for (const line of lines)
+			this.events.emit({kind: 'userspace-oom-log', tick, daemon: 'earlyoom', pid, line});
 	}
 
 	/** The state a snapshot shows; undefined while no userspace killer has ever run (the default). */

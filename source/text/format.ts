@@ -195,6 +195,7 @@ const EVENT_FORMATTERS: EventFormatters = {
 	// The kernel's own final line ("Out of memory: Killed process …") is what people grep for.
 	'oom-kill': (e) => e.lines.at(-1) ?? `Out of memory: Killed process ${e.pid} (${e.name})`,
 	'oom-reaped': (e) => e.line,
+	'userspace-oom-log': (e) => e.line,
 	'alloc-fail': (e) => `${e.pid} (${e.name}): page allocation failure: ${e.reason}`,
 	// The workload file's narration: what to watch now.
 	note: (e) => `note: ${e.text}`,

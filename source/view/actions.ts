@@ -616,6 +616,35 @@ export const ACTIONS: Record<ActionId, Action> = {
 			env.message('policy duel off');
 		}
 	},
+	'killer-duel': (env) => {
+		// K: a twin under this run's policy with another userspace OOM killer, then the next, then off.
+		const {session} = env;
+		const view = env.view();
+		if (!session.setTwin) return;
+		const mine = view.snapshot.userspaceOom?.killer ?? 'none';
+		const others = USERSPACE_OOM_CYCLE.filter((k) => k !== mine);
+		const running = session.getTwin?.() ?? null;
+		const current = running?.userspaceOom;
+		const next = current === undefined ? others[0] : others[others.indexOf(current) + 1];
+		const graphsOff = view.layout.lower !== 'graphs' && view.layout.lower !== 'both';
+		if (running && current !== undefined && graphsOff) {
+			env.dispatch({type: 'lower-set', lower: 'both'});
+			env.message(
+				`userspace OOM duel: ${mine} vs ${current} goes on, ${duelSpan(view.snapshot, running)}; K again: next killer`,
+			);
+			return;
+		}
+		if (!next) {
+			session.setTwin(null);
+			env.message('userspace OOM duel off');
+			return;
+		}
+		session.setTwin(view.snapshot.policy, next);
+		if (view.layout.graphsHeight === 0) env.dispatch({type: 'lower-set', lower: 'both'});
+		env.message(
+			`userspace OOM duel: ${mine} vs ${next}, both from ${formatClock(view.snapshot.time)} (the twin starts ${next} afresh in this state and ignores O here)`,
+		);
+	},
 	kill: killSelected,
 	'signal-send': sendSignal,
 	setup: (env) =>

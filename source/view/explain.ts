@@ -135,6 +135,13 @@ const EVENTS: EventExplainers = {
 		rule: 'oom_reap_task_mm() (mm/oom_kill.c) unmaps the private anonymous memory of a killed task.',
 		now: [e.line],
 	}),
+	'userspace-oom-log': (e) => ({
+		title: `${e.daemon}: after its signal to ${e.pid}`,
+		linux:
+			'earlyoom waits up to 10 s for the process it signalled to exit, checking every 100 ms; it sends SIGKILL at once if memory falls to its SIGKILL limits meanwhile, and logs how long the victim took.',
+		rule: 'kill_wait() (earlyoom kill.c): escalate to SIGKILL below the -m/-s SIGKILL limits; "process N exited after S seconds" once is_alive() is false; "process N did not exit" after 100 checks.',
+		now: [e.line],
+	}),
 	'alloc-fail': (e) => ({
 		title: `page allocation failure in ${e.pid} (${e.name})`,
 		linux: 'An allocation that could not wait or retry failed (dmesg: "page allocation failure").',

@@ -46,6 +46,7 @@ export type ActionId =
 	| 'oom-adj'
 	| 'fork'
 	| 'policy-duel'
+	| 'killer-duel'
 	| 'kill'
 	| 'unassigned'
 	| 'setup'
@@ -584,6 +585,11 @@ export const KEYMAP: readonly Binding[] = [
 		action: 'policy-duel',
 		keys: ['P'],
 		help: [{section: 'Simulation', keys: 'P', text: 'policy duel: twin run, next policy'}],
+	}),
+	main({
+		action: 'killer-duel',
+		keys: ['K'],
+		help: [{section: 'Simulation', keys: 'K', text: 'OOM killer duel: twin, next killer'}],
 	}),
 	main({
 		action: 'kill',

@@ -158,6 +158,7 @@ const DARK: Scheme = {
 		'swap-full': 'red',
 		'oom-kill': 'redBright',
 		'oom-reaped': 'red',
+		'userspace-oom-log': 'red',
 		'alloc-fail': 'red',
 		command: 'greenBright',
 		note: 'yellowBright',

@@ -57,13 +57,26 @@ export const cgroupsSchema = z
 				: undefined,
 	})
 	.superRefine((tree, ctx) => {
-		for (const path of Object.keys(tree)) {
+		for (const [path, c] of Object.entries(tree)) {
+			// The root (systemd's -.slice) has no memory controller files, but its unit may carry the
+			// systemd-oomd keys: Fedora's and Ubuntu's defaults put ManagedOOMSwap=kill on it.
+			if (path === '/') {
+				const file = CGROUP_FILES.find((f) => c[f] !== undefined);
+				if (file)
+					ctx.addIssue({
+						code: 'custom',
+						continue: false,
+						path: [path, file],
+						message: `expected no ${file} on the root (the root cgroup has no memory controller files; "/" takes only ${listOr(MANAGED_OOM_KEYS)}, as -.slice does)`,
+					});
+				continue;
+			}
 			if (!isCgroupPath(path))
 				ctx.addIssue({
 					code: 'custom',
 					continue: false,
 					path: [path],
-					message: `expected ${PATH_FORMS}; the root "/" takes no limits), got ${describeValue(path)}`,
+					message: `expected ${PATH_FORMS}, got ${describeValue(path)}`,
 				});
 		}
 		const n = cgroupPaths(tree).length;

@@ -1,10 +1,12 @@
 // The userspace OOM killers in a workload file: `userspace_oom:` (none, systemd-oomd, earlyoom),
 // systemd-oomd's oomd.conf ([OOM] section, oomd.conf(5)) as `oomd:`, earlyoom's -m and -s as
-// `earlyoom:`, and the per-unit keys systemd names ManagedOOMSwap=, ManagedOOMMemoryPressure= and
-// ManagedOOMMemoryPressureLimit= (systemd.resource-control(5)) that a cgroup of `cgroups:` may carry.
+// `earlyoom:`, and the per-unit keys systemd names ManagedOOMSwap=, ManagedOOMMemoryPressure=,
+// ManagedOOMMemoryPressureLimit= and ManagedOOMMemoryPressureDurationSec= (systemd.resource-control(5))
+// that a cgroup of `cgroups:` may carry.
 import type {EarlyoomSpec, OomdConfSpec} from '../sim/spec.js';
 import {USERSPACE_OOM_KILLERS} from '../sim/spec.js';
 import {duration, Expected, leaf, oneOf, strict} from './leaves.js';
+import {parseDuration} from './quantities.js';
 
 export const userspaceOomKiller = oneOf(USERSPACE_OOM_KILLERS);
 
@@ -19,6 +21,18 @@ export const percent = leaf((v) => {
 	return Number.isFinite(n) && n >= 0 && n <= 100 ? n : new Expected('a percentage like 60% (0% to 100%)');
 });
 
+/**
+ * systemd src/core/load-fragment.c config_parse_managed_oom_mem_pressure_duration_sec(): a time span
+ * (parse_sec) of at least 1 s, never infinity (an empty value, "unset", means oomd.conf's default:
+ * here, leaving the key out). The parsed form is seconds.
+ */
+const pressureDuration = leaf((v) => {
+	const seconds = parseDuration(v);
+	return seconds !== undefined && Number.isFinite(seconds) && seconds >= 1
+		? seconds
+		: new Expected('a duration of at least 1s like 20s or 2m (not infinity)');
+});
+
 const managedMode = oneOf(['kill', 'auto'] as const, 'kill or auto');
 
 /** The systemd-oomd keys of one cgroup in `cgroups:`. */
@@ -26,6 +40,7 @@ export const managedOomLeaves = {
 	ManagedOOMSwap: managedMode.optional(),
 	ManagedOOMMemoryPressure: managedMode.optional(),
 	ManagedOOMMemoryPressureLimit: percent.optional(),
+	ManagedOOMMemoryPressureDurationSec: pressureDuration.optional(),
 };
 
 /** `oomd:` — oomd.conf's [OOM] settings. */

@@ -11,6 +11,7 @@ import type {
 } from '../../source/session/types.js';
 import type {Command} from '../../source/sim/commands.js';
 import type {Snapshot} from '../../source/sim/snapshot-types.js';
+import type {UserspaceOomKiller} from '../../source/sim/spec.js';
 import {buildSnapshot} from './snapshot-fixture.js';
 
 export type FakeCall =
@@ -20,7 +21,7 @@ export type FakeCall =
 	| {method: 'setSpeed'; speed: number}
 	| {method: 'seek'; tick: number}
 	| {method: 'takeOver'}
-	| {method: 'setTwin'; policy: string | null}
+	| {method: 'setTwin'; policy: string | null; userspaceOom?: UserspaceOomKiller}
 	| {method: 'showRegionsOf'; pid: number | null}
 	| {method: 'close'};
 
@@ -40,6 +41,8 @@ export class FakeSession implements Session {
 	takeOver?: () => void;
 	/** The twin run's policy, if the test started one with P. */
 	twinPolicy: string | null = null;
+	/** A killer duel's twin killer (K), else undefined. */
+	twinKiller: UserspaceOomKiller | undefined = undefined;
 	/** The snapshot when the twin was started (both runs' state then). */
 	twinStart: Snapshot | null = null;
 	/** The twin's snapshot given this run's (default: the same, one OOM kill more). */
@@ -76,11 +79,14 @@ export class FakeSession implements Session {
 		this.calls.push({method: 'showRegionsOf', pid});
 	}
 
-	setTwin(policy: string | null): void {
-		this.calls.push({method: 'setTwin', policy});
-		// As a session does: the same policy goes on; another starts from the snapshot of now.
-		if (policy !== this.twinPolicy) this.twinStart = this.snapshot;
+	setTwin(policy: string | null, userspaceOom?: UserspaceOomKiller): void {
+		this.calls.push(
+			userspaceOom === undefined ? {method: 'setTwin', policy} : {method: 'setTwin', policy, userspaceOom},
+		);
+		// As a session does: the same policy (or killer) goes on; another starts from the snapshot of now.
+		if (policy !== this.twinPolicy || userspaceOom !== this.twinKiller) this.twinStart = this.snapshot;
 		this.twinPolicy = policy;
+		this.twinKiller = policy === null ? undefined : userspaceOom;
 	}
 
 	twinPolicies(): readonly string[] {
@@ -95,6 +101,7 @@ export class FakeSession implements Session {
 		};
 		return {
 			policy: this.twinPolicy,
+			...(this.twinKiller === undefined ? {} : {userspaceOom: this.twinKiller}),
 			snapshot: {...twin, policy: this.twinPolicy},
 			start: this.twinStart ?? this.snapshot,
 			work: {main: 2_000_000, twin: 1_500_000},

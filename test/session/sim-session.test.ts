@@ -136,4 +136,58 @@ describe('SimSession', () => {
 		session.setTwin(null);
 		expect(session.getTwin()).toBeNull();
 	});
+
+	it("a killer duel (K): the twin runs another userspace OOM killer under this policy and ignores this run's O", () => {
+		// 256 MiB, no swap: a shell and a leaker from 1 s at 20 MiB/s. With none the kernel kills the
+		// leaker; earlyoom SIGTERMs it first (compare.test.ts runs the same box).
+		const box = workload(
+			[
+				group('shell', {rate: 1000, regions: [{name: 'heap', kind: 'anon', size: 16 * MIB}]}),
+				group('leaker', {
+					rate: 1000,
+					start: 1,
+					regions: [{name: 'heap', kind: 'anon', size: 512 * MIB}],
+					streams: [{region: 'heap', pattern: 'grow', grow: 20 * MIB, weight: 1, write_ratio: 1}],
+				}),
+			],
+			{swap: {size: 0, device: 'ssd'}},
+		);
+		const clock = manualClock();
+		const session = new SimSession({
+			machine: new Machine(box, {seed: 1}),
+			clock,
+			autostart: false,
+			speed: 10,
+		});
+		clock.advance(100);
+		session.tick(); // 100 ticks
+		session.setTwin('lru2', 'earlyoom');
+		let twin = session.getTwin()!;
+		expect(twin).toMatchObject({policy: 'lru2', userspaceOom: 'earlyoom'});
+		expect(twin.snapshot.userspaceOom?.killer).toBe('earlyoom');
+		expect(session.getSnapshot().userspaceOom).toBeUndefined();
+		// The same killer again goes on; this run's own killer is no duel.
+		session.setTwin('lru2', 'earlyoom');
+		expect(session.getTwin()!.start.tick).toBe(100);
+		// This run switches to systemd-oomd (O): the twin does not follow.
+		session.send({kind: 'set-userspace-oom', killer: 'systemd-oomd'});
+		for (let i = 0; i < 13; i++) {
+			clock.advance(100);
+			session.tick();
+		}
+		twin = session.getTwin()!;
+		expect(twin.snapshot.tick).toBe(1400);
+		expect(session.getSnapshot().userspaceOom?.killer).toBe('systemd-oomd');
+		expect(twin.snapshot.userspaceOom?.killer).toBe('earlyoom');
+		// By 14 s earlyoom killed the leaker in the twin; here (systemd-oomd watching no cgroup) the kernel did.
+		expect(twin.snapshot.userspaceOom?.kills.earlyoom).toBe(1);
+		expect(twin.snapshot.oomKills).toBe(0);
+		expect(session.getSnapshot().oomKills).toBe(1);
+		// P from a killer duel: a policy duel instead.
+		session.setTwin('mglru');
+		expect(session.getTwin()).toMatchObject({policy: 'mglru'});
+		expect(session.getTwin()!.userspaceOom).toBeUndefined();
+		session.setTwin('lru2', 'systemd-oomd');
+		expect(session.getTwin()).toBeNull();
+	});
 });

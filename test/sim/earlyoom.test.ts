@@ -73,7 +73,7 @@ describe('victim by oom_score', () => {
 		expect(lines).toEqual([
 			'earlyoom: mem avail:   163 of  2048 MiB ( 8.00%), swap free:  204 of 4096 MiB ( 5.00%)',
 			'earlyoom: low memory! at or below SIGTERM limits: mem 10.00%, swap 10.00%',
-			'earlyoom: sending SIGTERM to process 104 uid 1000 "cc1plus": oom_score 1181, oom_score_adj 0, VmRSS 4568 MiB',
+			'earlyoom: sending SIGTERM to process 104 uid 1000 "cc1plus": oom_score 1181, oom_score_adj 0, VmRSS 4568 MiB, cmdline "cc1plus"',
 		]);
 	});
 });
@@ -98,22 +98,63 @@ describe('EarlyoomLoop: SIGTERM, then SIGKILL if memory keeps falling', () => {
 		// 300 ms: 4 % and 4 % (83886, 167772) are at the SIGKILL limits: the same victim, SIGKILL.
 		const kill = loop.poll(300, mi(83_886, 167_772), procs);
 		expect(kill.action).toMatchObject({signal: 'SIGKILL', pid: 101});
-		expect(kill.lines).toEqual(['earlyoom: escalating to SIGKILL after 0.3 seconds']);
-		// 400 ms: 101 is gone.
+		// kill.c kill_wait(): warn("escalating to SIGKILL after %.3f seconds").
+		expect(kill.lines).toEqual(['earlyoom: escalating to SIGKILL after 0.300 seconds']);
+		// Right after the SIGKILL (the same check's is_alive()), 101 is still there: nothing more.
+		expect(loop.afterSignal(300, true)).toEqual([]);
+		// 400 ms: 101 is gone: warn("process %d exited after %.3f seconds").
 		expect(loop.poll(400, mi(1_000_000, 335_544), [proc(100, 700)]).lines).toEqual([
-			'earlyoom: process exited after 0.4 seconds',
+			'earlyoom: process 101 exited after 0.400 seconds',
 		]);
 		expect(loop.pending).toBeNull();
 	});
 
-	it('after 10 s of waiting it checks afresh and signals again', () => {
+	it('a SIGKILLed victim gone at once: "exited after 0.000 seconds" from kill_wait()\'s first check', () => {
+		const loop = new EarlyoomLoop();
+		// 4 % / 4 %: at the SIGKILL limits at once.
+		const first = loop.poll(1_000, mi(83_886, 167_772), [proc(100, 700)]);
+		expect(first.action).toMatchObject({signal: 'SIGKILL', pid: 100});
+		expect(loop.afterSignal(1_000, false)).toEqual(['earlyoom: process 100 exited after 0.000 seconds']);
+		expect(loop.pending).toBeNull();
+		// Said once: a later check has nobody to wait for.
+		expect(loop.afterSignal(1_100, false)).toEqual([]);
+	});
+
+	it('a victim gone by the next check is reported gone, not escalated, even at the SIGKILL limits', () => {
+		const loop = new EarlyoomLoop();
+		loop.poll(0, mi(167_772, 335_544), [proc(100, 700)]);
+		// 200 ms: 4 % / 4 % (SIGKILL limits), but 100 has exited: no SIGKILL to a pid that is gone.
+		expect(loop.poll(200, mi(83_886, 167_772), [])).toEqual({
+			action: null,
+			lines: ['earlyoom: process 100 exited after 0.200 seconds'],
+		});
+	});
+
+	it('after 10 s of waiting it gives up ("did not exit", ETIME), then checks afresh and signals again', () => {
 		const loop = new EarlyoomLoop();
 		const procs = [proc(100, 700)];
 		loop.poll(0, mi(167_772, 335_544), procs);
-		expect(loop.poll(9_900, mi(167_772, 335_544), procs).action).toBeNull();
-		expect(loop.poll(10_000, mi(167_772, 335_544), procs).action).toMatchObject({
+		// Checks i = 0..99 at i × 100 ms: the last at 9.9 s, still waiting.
+		expect(loop.poll(9_900, mi(167_772, 335_544), procs)).toEqual({action: null, lines: []});
+		// After the 100th sleep, 10.0 s: kill_wait() returns −1 with ETIME; kill_process() says so.
+		expect(loop.poll(10_000, mi(167_772, 335_544), procs)).toEqual({
+			action: null,
+			lines: ['earlyoom: process 100 did not exit', 'earlyoom: kill failed: Timer expired'],
+		});
+		expect(loop.pending).toBeNull();
+		// Its next wake-up is a normal check: still at 8 %, SIGTERM again.
+		expect(loop.poll(10_100, mi(167_772, 335_544), procs).action).toMatchObject({
 			signal: 'SIGTERM',
 			pid: 100,
+		});
+	});
+
+	it("nobody to kill: kill_process()'s line, and a second more of sleep", () => {
+		const loop = new EarlyoomLoop();
+		expect(loop.poll(0, mi(83_886, 167_772), [])).toEqual({
+			action: null,
+			lines: ['earlyoom: Could not find a process to kill. Sleeping 1 second.'],
+			extraSleepMs: 1000,
 		});
 	});
 });

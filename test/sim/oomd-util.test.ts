@@ -1,6 +1,7 @@
 // systemd-oomd's rules (source/sim/oomd-util.ts), numbers worked by hand in the comments.
 import {describe, expect, it} from 'vitest';
 import {
+	formatTimespanSec,
 	memAvailableBelow,
 	type OomdCandidate,
 	type PressureContext,
@@ -126,4 +127,17 @@ it('logs as systemd-oomd does', () => {
 	expect(pressureKillLine(812, '/user.slice/user-1000.slice/session-2.scope', c)).toBe(
 		'systemd-oomd[812]: Killed /user.slice/user-1000.slice/session-2.scope due to memory pressure for /user.slice being 72.31% > 60.00% for > 30s with reclaim activity',
 	);
+});
+
+it('formats durations as FORMAT_TIMESPAN(usec, USEC_PER_SEC) does', () => {
+	// 30 s: "30s". 90 s = 1 min + 30 s. 3600 s = 1 h exactly. 1.5 s: below a second is dropped → "1s".
+	// 93784 s = 1 d (86400) + 2 h (7200) + 3 min (180) + 4 s.
+	expect(formatTimespanSec(30 * 1_000_000)).toBe('30s');
+	expect(formatTimespanSec(90 * 1_000_000)).toBe('1min 30s');
+	expect(formatTimespanSec(3600 * 1_000_000)).toBe('1h');
+	expect(formatTimespanSec(1_500_000)).toBe('1s');
+	expect(formatTimespanSec(93_784 * 1_000_000)).toBe('1d 2h 3min 4s');
+	// A unit's own 90 s duration in the kill notice.
+	const c = {...ctx(), fullAvg10: 72.31, durationUs: 90 * 1_000_000};
+	expect(pressureKillLine(812, '/user.slice/a', c)).toContain('72.31% > 60.00% for > 1min 30s with reclaim');
 });

@@ -45,6 +45,39 @@ describe('systemd-oomd', () => {
 		expect(oomd.kills).toBe(1);
 	});
 
+	it("ManagedOOMMemoryPressureDurationSec= on the unit overrides oomd.conf's duration (systemd >= 252)", () => {
+		const {m, pin, session} = setup();
+		// oomd.conf says 30 s; /user.slice's own 10 s wins. First above at 1 s; 11 − 1 = 10 s ≥ 10 s:
+		// killed at 11 s (with the default it was 31 s, the test above).
+		const oomd = new SystemdOomd(m.memcg, m.tasks, m.lifecycle, m.events, {
+			memoryPressure: [{path: '/user.slice', durationUs: 10 * S}],
+			swap: [],
+			durationUs: 30 * S,
+		});
+		expect(oomd.contexts[0]).toMatchObject({durationUs: 10 * S, limitPercent: 60});
+		let killedAt = -1;
+		let line = '';
+		for (let s = 1; s <= 40 && killedAt < 0; s++) {
+			pin();
+			m.memcg.countMemcg(session, STAT_PGSCAN, 100);
+			oomd.pollPressure(s * S, s * 100);
+			for (const e of m.drainEvents())
+				if (e.kind === 'oom-kill') {
+					killedAt = s;
+					line = e.lines[0]!;
+				}
+		}
+		expect(killedAt).toBe(11);
+		expect(line).toContain('being 70.00% > 60.00% for > 10s with reclaim activity');
+		// A unit without its own duration takes oomd.conf's.
+		const other = new SystemdOomd(m.memcg, m.tasks, m.lifecycle, m.events, {
+			memoryPressure: [{path: '/user.slice'}],
+			swap: [],
+			durationUs: 20 * S,
+		});
+		expect(other.contexts[0]!.durationUs).toBe(20 * S);
+	});
+
 	it('no reclaim activity in the last 30 s: no kill (it would not help)', () => {
 		const {m, oomd, pin} = setup();
 		for (let s = 1; s <= 60; s++) {
@@ -94,5 +127,45 @@ describe('systemd-oomd', () => {
 		const kills = m.drainEvents().filter((e) => e.kind === 'oom-kill');
 		expect(kills.map((e) => e.kind === 'oom-kill' && e.memcg)).toEqual([SESSION]);
 		expect(m.liveProcs().map((p) => p.name)).toEqual(['Xorg']);
+	});
+
+	it('ManagedOOMSwap=kill on / and on /system.slice: each leaf is one candidate; on a slice only what is below it', () => {
+		const {m, session} = setup();
+		const G = 2 ** 30;
+		const gdm = m.memcg.idOf('/system.slice/gdm.service');
+		// 4 GiB swap, threshold 5 % = 214748364 bytes = 52428.8 pages: more than 52428 pages needed.
+		const sys = {memTotal: 2 * G, memUsed: 2 * G - 100e6, swapTotal: 4 * G, swapUsed: 4 * G - 100e6};
+		// /system.slice alone: its only leaf is gdm.service, at 10000 pages (40960000 bytes) under the
+		// threshold; the session's 60000 pages are not below /system.slice, so nothing is killed.
+		m.memcg.swapUsage[session] = 60_000;
+		m.memcg.swapUsage[gdm] = 10_000;
+		const slice = new SystemdOomd(m.memcg, m.tasks, m.lifecycle, m.events, {
+			memoryPressure: [],
+			swap: ['/system.slice'],
+		});
+		slice.pollSwap(sys, 700);
+		expect(m.drainEvents().filter((e) => e.kind === 'oom-kill')).toEqual([]);
+		// gdm.service at 55000 pages (225280000 bytes > 214748364): the slice's candidate goes, though
+		// the session (not below the slice) has more.
+		m.memcg.swapUsage[gdm] = 55_000;
+		slice.pollSwap(sys, 700);
+		const kills = m.drainEvents().filter((e) => e.kind === 'oom-kill');
+		expect(kills.map((e) => e.kind === 'oom-kill' && e.memcg)).toEqual(['/system.slice/gdm.service']);
+		expect(m.liveProcs().every((p) => p.name === 'cc1plus')).toBe(true);
+	});
+
+	it('/ and /system.slice both ManagedOOMSwap=kill: the session (most swap) goes once, the same as / alone', () => {
+		const {m, session} = setup();
+		const G = 2 ** 30;
+		m.memcg.swapUsage[session] = 60_000;
+		m.memcg.swapUsage[m.memcg.idOf('/system.slice/gdm.service')] = 55_000;
+		const both = new SystemdOomd(m.memcg, m.tasks, m.lifecycle, m.events, {
+			memoryPressure: [],
+			swap: ['/', '/system.slice'],
+		});
+		both.pollSwap({memTotal: 2 * G, memUsed: 2 * G - 100e6, swapTotal: 4 * G, swapUsed: 4 * G - 100e6}, 700);
+		const kills = m.drainEvents().filter((e) => e.kind === 'oom-kill');
+		expect(kills.map((e) => e.kind === 'oom-kill' && e.memcg)).toEqual([SESSION]);
+		expect(both.kills).toBe(1);
 	});
 });

@@ -2,10 +2,12 @@
 // machine's clock, the run-time switch (set-userspace-oom), earlyoom's SIGTERM through the normal
 // kill path (counted as earlyoom's, not in vmstat oom_kill), and the state a checkpoint carries.
 import {describe, expect, it} from 'vitest';
+import {jsonLine} from '../../source/cli/headless.js';
 import {Machine} from '../../source/sim/machine.js';
 import {takeSnapshot} from '../../source/sim/snapshot.js';
 import {restoreMachine, saveMachine, stateHash, stateHeaderText} from '../../source/sim/state-codec.js';
 import {MIB} from '../../source/sim/units.js';
+import {formatEvent} from '../../source/text/format.js';
 import {loadWorkload} from '../../source/workload/load.js';
 import {group, workload} from '../helpers/workload.js';
 
@@ -63,7 +65,7 @@ describe('userspace OOM killers in the machine', () => {
 		m.apply({kind: 'set-userspace-oom', killer: 'systemd-oomd'});
 		const started = m.drainEvents().find((e) => e.kind === 'command');
 		expect(started?.kind === 'command' && started.summary).toBe(
-			'systemd-oomd started (ManagedOOMMemoryPressure=kill: /user.slice; ManagedOOMSwap=kill: none)',
+			'systemd-oomd started (ManagedOOMMemoryPressure=kill: /user.slice (60% for 30s); ManagedOOMSwap=kill: none)',
 		);
 		// 650 + 100: its timer's first run.
 		expect(takeSnapshot(m).userspaceOom).toMatchObject({killer: 'systemd-oomd', nextPollTick: 750});
@@ -102,15 +104,49 @@ describe('userspace OOM killers in the machine', () => {
 		);
 		expect(kill.lines[1]).toBe('earlyoom: low memory! at or below SIGTERM limits: mem 10.00%, swap 10.00%');
 		expect(kill.lines[2]).toMatch(
-			/^earlyoom: sending SIGTERM to process 101 uid 1000 "leaker": oom_score \d+, oom_score_adj 0, VmRSS \d+ MiB$/,
+			/^earlyoom: sending SIGTERM to process 101 uid 1000 "leaker": oom_score \d+, oom_score_adj 0, VmRSS \d+ MiB, cmdline "leaker"$/,
 		);
 		// SIGTERM: the leaker shuts down and exits 1 s later, as kill -TERM does.
 		const exit = events.find((e) => e.kind === 'process-exit');
 		expect(exit).toMatchObject({name: 'leaker', reason: 'terminated', tick: kill.tick + 100});
+		// earlyoom, checking every 100 ms (before the workload's step), sees it gone at the next check,
+		// kill.tick + 110: 1.1 s after the signal, in the event log as earlyoom prints it.
+		const logged = events.filter((e) => e.kind === 'userspace-oom-log');
+		expect(logged).toEqual([
+			{
+				kind: 'userspace-oom-log',
+				tick: kill.tick + 110,
+				daemon: 'earlyoom',
+				pid: 101,
+				line: 'earlyoom: process 101 exited after 1.100 seconds',
+			},
+		]);
+		expect(formatEvent(logged[0]!)).toBe('earlyoom: process 101 exited after 1.100 seconds');
 		const snap = takeSnapshot(m);
 		expect(snap.vmstat.oom_kill).toBe(0);
 		expect(snap.userspaceOom?.kills).toEqual({'systemd-oomd': 0, earlyoom: 1});
 		expect(snap.processes.map((p) => p.name)).toEqual(['shell']);
+	});
+
+	it('earlyoom -m 10,10: SIGKILL at once; the machine frees the leaker in the same check, "exited after 0.000 seconds"', () => {
+		const m = new Machine({...leakyBox(), earlyoom: {m: [10, 10]}}, {seed: 1});
+		const events = steps(m, 1300);
+		const kill = events.find((e) => e.kind === 'oom-kill');
+		if (kill?.kind !== 'oom-kill') throw new Error('no kill');
+		expect(kill.lines[1]).toBe('earlyoom: low memory! at or below SIGKILL limits: mem 10.00%, swap  5.00%');
+		expect(kill.lines[2]).toMatch(/^earlyoom: sending SIGKILL to process 101 uid 1000 "leaker": /);
+		// In order: the kill, the exit (lifecycle.exit at once), then kill_wait()'s first is_alive().
+		const after = events.slice(events.indexOf(kill)).map((e) => [e.kind, e.tick]);
+		expect(after.slice(0, 3)).toEqual([
+			['oom-kill', kill.tick],
+			['process-exit', kill.tick],
+			['userspace-oom-log', kill.tick],
+		]);
+		const line = events.find((e) => e.kind === 'userspace-oom-log');
+		expect(line?.kind === 'userspace-oom-log' && line.line).toBe(
+			'earlyoom: process 101 exited after 0.000 seconds',
+		);
+		expect(takeSnapshot(m).userspaceOom?.earlyoom?.waitingForPid).toBeNull();
 	});
 
 	it('a checkpoint carries the killer mid-run: restored, it goes on exactly as the original (pressure above the limit kept)', {
@@ -127,6 +163,27 @@ describe('userspace OOM killers in the machine', () => {
 		expect(kb.map((e) => e.tick)).toEqual(ka.map((e) => e.tick));
 		expect(ka.map((e) => e.tick)).toEqual([6200]);
 		expect(stateHash(b)).toBe(stateHash(a));
+	});
+
+	it("a unit's ManagedOOMMemoryPressureDurationSec= from the file: the machine, the snapshot and the JSON use it", {
+		timeout: 120_000,
+	}, () => {
+		const w = loadWorkload('desktop-freeze');
+		const user = w.cgroups!['/user.slice']!;
+		const m = new Machine(
+			{...w, cgroups: {...w.cgroups, '/user.slice': {...user, ManagedOOMMemoryPressureDurationSec: 10}}},
+			{seed: 1},
+		);
+		expect(takeSnapshot(m).userspaceOom?.pressure[0]).toMatchObject({path: '/user.slice', durationSec: 10});
+		const json = JSON.parse(jsonLine(takeSnapshot(m)));
+		expect(json.userspace_oom.ManagedOOMMemoryPressure[0]).toMatchObject({limit: 60, duration: 10});
+		// Above 60 % from the poll at 32 s (as with the default); 10 s later, at 42 s (tick 4200), the
+		// session goes, 20 s before the default's 62 s.
+		const kills = steps(m, 4300).filter((e) => e.kind === 'oom-kill');
+		expect(kills.map((e) => e.tick)).toEqual([4200]);
+		expect(kills[0]!.kind === 'oom-kill' && kills[0]!.lines[0]).toMatch(
+			/> 60\.00% for > 10s with reclaim activity$/,
+		);
 	});
 
 	it('without a userspace killer the state and the snapshot have no part for it', () => {

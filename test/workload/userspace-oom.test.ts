@@ -4,6 +4,8 @@
 import {describe, expect, it} from 'vitest';
 import {UserError} from '../../source/common/user-error.js';
 import {validateCommand, validateWorkload} from '../../source/record/validate.js';
+import {Machine} from '../../source/sim/machine.js';
+import {takeSnapshot} from '../../source/sim/snapshot.js';
 import {commandToEvent} from '../../source/workload/events.js';
 import {parseWorkload} from '../../source/workload/load.js';
 
@@ -12,7 +14,7 @@ userspace_oom: systemd-oomd
 oomd: {DefaultMemoryPressureLimit: 50%, DefaultMemoryPressureDurationSec: 20s, SwapUsedLimit: 90%}
 earlyoom: {m: "15,5", s: 20}
 cgroups:
-  /user.slice: {ManagedOOMMemoryPressure: kill, ManagedOOMMemoryPressureLimit: 55.5%}
+  /user.slice: {ManagedOOMMemoryPressure: kill, ManagedOOMMemoryPressureLimit: 55.5%, ManagedOOMMemoryPressureDurationSec: 2m}
   /system.slice: {ManagedOOMSwap: kill, ManagedOOMMemoryPressure: auto}
 processes:
   - name: app
@@ -45,7 +47,11 @@ describe('userspace OOM killers in workload files', () => {
 		});
 		expect(w.earlyoom).toEqual({m: [15, 5], s: [20, 10]});
 		expect(w.cgroups).toEqual({
-			'/user.slice': {ManagedOOMMemoryPressure: 'kill', ManagedOOMMemoryPressureLimit: 55.5},
+			'/user.slice': {
+				ManagedOOMMemoryPressure: 'kill',
+				ManagedOOMMemoryPressureLimit: 55.5,
+				ManagedOOMMemoryPressureDurationSec: 120,
+			},
 			'/system.slice': {ManagedOOMSwap: 'kill', ManagedOOMMemoryPressure: 'auto'},
 		});
 		// A recording's workload is the parsed form: it parses to itself.
@@ -82,6 +88,11 @@ describe('userspace OOM killers in workload files', () => {
 		expect(errorOf(BASE.replace('m: "15,5"', 'm: "5,15"'))).toMatch(
 			/^box\.yaml:4: earlyoom\.m: expected PERCENT\[,KILL_PERCENT\] like 10 or "10,5" \(0 to 100; KILL_PERCENT at most PERCENT\), got "5,15"$/,
 		);
+		// config_parse_managed_oom_mem_pressure_duration_sec(): at least 1 s, never infinity.
+		for (const bad of ['500ms', 'infinity', 'soon'])
+			expect(errorOf(BASE.replace('DurationSec: 2m}', `DurationSec: ${bad}}`))).toMatch(
+				/^box\.yaml:6: cgroups\.\/user\.slice\.ManagedOOMMemoryPressureDurationSec: expected a duration of at least 1s like 20s or 2m \(not infinity\), got /,
+			);
 		expect(errorOf(BASE.replace('ManagedOOMSwap: kill', 'ManagedOOMSwapp: kill'))).toContain(
 			'did you mean ManagedOOMSwap?',
 		);
@@ -96,5 +107,18 @@ describe('userspace OOM killers in workload files', () => {
 		expect(() => validateCommand({kind: 'set-userspace-oom', killer: 'oomd'}, 'command')).toThrow(
 			/^command\.killer: expected one of none, systemd-oomd, earlyoom, got "oomd"/,
 		);
+	});
+
+	it('the root (-.slice) takes the systemd-oomd keys, never a memory controller file', () => {
+		const rooted = BASE.replace('cgroups:\n', 'cgroups:\n  /: {ManagedOOMSwap: kill}\n');
+		expect(parseWorkload(rooted, 'box.yaml').cgroups?.['/']).toEqual({ManagedOOMSwap: 'kill'});
+		expect(
+			errorOf(BASE.replace('cgroups:\n', 'cgroups:\n  /: {ManagedOOMSwap: kill, memory.max: 1G}\n')),
+		).toMatch(
+			/^box\.yaml:6: cgroups\.\/\.memory\.max: expected no memory\.max on the root \(the root cgroup has no memory controller files; "\/" takes only ManagedOOMSwap, ManagedOOMMemoryPressure, ManagedOOMMemoryPressureLimit or ManagedOOMMemoryPressureDurationSec, as -\.slice does\)$/,
+		);
+		// The machine's systemd-oomd watches / for swap: its swap handler every 150 ms.
+		const m = new Machine({...parseWorkload(rooted, 'box.yaml')}, {seed: 1});
+		expect(takeSnapshot(m).userspaceOom).toMatchObject({swap: ['/', '/system.slice'], nextPollTick: 15});
 	});
 });

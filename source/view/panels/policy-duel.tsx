@@ -1,5 +1,6 @@
-// Two reclaim policies side by side on one workload: this run and its twin, a second machine forked
-// from this run's state when the duel started, under another policy, fed the same commands since.
+// Two reclaim policies (P) or two userspace OOM killers (K) side by side on one workload: this run and
+// its twin, a second machine forked from this run's state when the duel started, under another policy
+// (or running another killer), fed the same commands since (a killer duel's twin skips set-userspace-oom).
 // Both cover the same span: counters count from the fork, levels (free, swap, PSI) are now; best of
 // the two in green, so "which policy copes better?" is one glance.
 import {Box} from 'ink';
@@ -64,6 +65,13 @@ export const DUEL_ROWS: readonly Row[] = [
 	{label: 'PSI some avg10', value: (s) => s.psi.some.avg10, format: percent, better: 'lower'},
 	{label: 'PSI full avg10', value: (s) => s.psi.full.avg10, format: percent, better: 'lower'},
 	{label: 'OOM kills', value: (s) => s.oomKills, format: String, better: 'lower', since: true},
+	{
+		label: 'userspace kills',
+		value: (s) => (s.userspaceOom ? s.userspaceOom.kills['systemd-oomd'] + s.userspaceOom.kills.earlyoom : 0),
+		format: String,
+		better: 'lower',
+		since: true,
+	},
 	{label: 'work done (refs)', value: (_s, work) => work, format: formatCount, better: 'higher'},
 ];
 
@@ -77,18 +85,26 @@ function clock(seconds: number): string {
 /** What the duel compares: over how long, from when (or why not yet). */
 export function duelSpan(main: Snapshot, twin: TwinStatus): string {
 	const from = clock(twin.start.time);
-	if (twin.snapshot.tick !== main.tick) return `from ${from}; ${twin.policy} at ${clock(twin.snapshot.time)}`;
+	if (twin.snapshot.tick !== main.tick)
+		return `from ${from}; ${twin.userspaceOom ?? twin.policy} at ${clock(twin.snapshot.time)}`;
 	return `${clock(main.time - twin.start.time)} since ${from}`;
+}
+
+/** What each side of the duel runs: the policies, or (K) the userspace OOM killers. */
+export function duelSides(main: Snapshot, twin: TwinStatus): {kind: string; main: string; twin: string} {
+	if (twin.userspaceOom === undefined) return {kind: 'Policy duel', main: main.policy, twin: twin.policy};
+	return {kind: 'Userspace OOM duel', main: main.userspaceOom?.killer ?? 'none', twin: twin.userspaceOom};
 }
 
 export function duelLines(props: PolicyDuelProps): Span[][] {
 	const {main, twin, width} = props;
+	const sides = duelSides(main, twin);
 	const labelWidth = 17;
 	const col = Math.max(10, Math.floor((width - labelWidth - 2) / 2));
 	const head: Span[] = [
 		{text: fitRight('', labelWidth), colour: theme.dim},
-		{text: fitLeft(`${main.policy} (this run)`, col), colour: theme.label, bold: true},
-		{text: fitLeft(twin.policy, col), colour: theme.label, bold: true},
+		{text: fitLeft(`${sides.main} (this run)`, col), colour: theme.label, bold: true},
+		{text: fitLeft(sides.twin, col), colour: theme.label, bold: true},
 	];
 	const lines: Span[][] = [head];
 	const from = clock(twin.start.time);
@@ -96,7 +112,7 @@ export function duelLines(props: PolicyDuelProps): Span[][] {
 		// Only the same moment of both runs is compared (a replay's seek moves this run alone).
 		lines.push([
 			{
-				text: ` ${twin.policy} restarts from where this run arrives (compared at one moment only)`,
+				text: ` ${sides.twin} restarts from where this run arrives (compared at one moment only)`,
 				colour: theme.warn,
 			},
 		]);
@@ -116,7 +132,7 @@ export function duelLines(props: PolicyDuelProps): Span[][] {
 	}
 	lines.push([
 		{
-			text: ` counts since ${from} in both; P: next policy, off`,
+			text: ` counts since ${from} in both; ${twin.userspaceOom === undefined ? 'P: next policy' : 'K: next killer'}, off`,
 			colour: theme.dim,
 		},
 	]);
@@ -126,10 +142,11 @@ export function duelLines(props: PolicyDuelProps): Span[][] {
 export function PolicyDuel(props: PolicyDuelProps) {
 	const {width, height, twin, main} = props;
 	const lines = duelLines(props).slice(0, Math.max(0, height - 1));
+	const sides = duelSides(main, twin);
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<PanelTitle
-				title={`Policy duel: ${main.policy} vs ${twin.policy}`}
+				title={`${sides.kind}: ${sides.main} vs ${sides.twin}`}
 				right={duelSpan(main, twin)}
 				width={width}
 			/>
