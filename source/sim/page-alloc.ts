@@ -69,13 +69,13 @@ export class PageAlloc extends CoreModule {
 	allocPages(order: number, p: Proc | null): number {
 		const zone = this.zone;
 		this.lastStallUs = 0;
-		if (zoneWatermarkOk(zone, order, zone.wm.low)) return zone.rmqueueOrder(order, MIGRATE_MOVABLE);
+		if (zoneWatermarkOk(zone, order, zone.wm.low)) return this.rmqueueOrder(order);
 		this.kswapd.wake(order);
-		if (zoneWatermarkOk(zone, order, zone.wm.min)) return zone.rmqueueOrder(order, MIGRATE_MOVABLE);
+		if (zoneWatermarkOk(zone, order, zone.wm.min)) return this.rmqueueOrder(order);
 		const first = this.directCompact(order, true, p);
 		if (first >= 0) return first;
 		this.reclaimForCompaction(order, p);
-		if (zoneWatermarkOk(zone, order, zone.wm.min)) return zone.rmqueueOrder(order, MIGRATE_MOVABLE);
+		if (zoneWatermarkOk(zone, order, zone.wm.min)) return this.rmqueueOrder(order);
 		return this.directCompact(order, false, p);
 	}
 
@@ -91,7 +91,7 @@ export class PageAlloc extends CoreModule {
 		this.stall(st.costUs, p);
 		if (zoneWatermarkOk(zone, order, zone.wm.min)) {
 			this.vm.compact_success++;
-			return zone.rmqueueOrder(order, MIGRATE_MOVABLE);
+			return this.rmqueueOrder(order);
 		}
 		this.vm.compact_fail++;
 		return ALLOC_NONE;
@@ -113,6 +113,32 @@ export class PageAlloc extends CoreModule {
 			if (got === 0) return;
 			reclaimed += got;
 		}
+	}
+
+	/** rmqueue(): an order-0 page of `mt` from the buddy lists, then the boosted-watermark check. */
+	private rmqueue(mt: number): number {
+		const frame = this.zone.rmqueue(mt);
+		this.wakeIfBoosted();
+		return frame;
+	}
+
+	private rmqueueOrder(order: number): number {
+		const frame = this.zone.rmqueueOrder(order, MIGRATE_MOVABLE);
+		this.wakeIfBoosted();
+		return frame;
+	}
+
+	/**
+	 * mm/page_alloc.c rmqueue(): if taking the page boosted the watermarks (ZONE_BOOSTED_WATERMARK),
+	 * clear the bit and wakeup_kswapd(zone, 0, 0): the node may be balanced, so kswapd would not wake
+	 * by itself. (zsmalloc takes its pages from the zone directly; a boost it causes wakes kswapd at
+	 * the next allocation that comes through here.)
+	 */
+	private wakeIfBoosted(): void {
+		const zone = this.zone;
+		if (!zone.boostedFlag) return;
+		zone.boostedFlag = false;
+		this.kswapd.wakeBoosted();
 	}
 
 	private stall(us: number, p: Proc | null): void {
@@ -147,9 +173,9 @@ export class PageAlloc extends CoreModule {
 	 */
 	private allocFrame(p: Proc, mt: number): number {
 		const zone = this.zone;
-		if (zone.freePages > zone.wm.low) return zone.rmqueue(mt);
+		if (zone.freePages > zone.wm.low) return this.rmqueue(mt);
 		this.kswapd.wake();
-		if (zone.freePages > zone.wm.min) return zone.rmqueue(mt);
+		if (zone.freePages > zone.wm.min) return this.rmqueue(mt);
 		if (this.oom.victimPending) {
 			// out_of_memory() would find the victim still exiting: wait for it.
 			p.waitingOom = true;
@@ -168,7 +194,7 @@ export class PageAlloc extends CoreModule {
 		let noProgress = 0;
 		for (;;) {
 			const reclaimed = this.vmscan.directReclaim(p, -1);
-			if (zone.freePages > zone.wm.min) return zone.rmqueue(mt);
+			if (zone.freePages > zone.wm.min) return this.rmqueue(mt);
 			const swapWait = this.vmscan.congestedKeeps > 0 && this.swapDev;
 			if (reclaimed === 0 && (swapWait || this.vmscan.writebackImmediate > 0)) {
 				// reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK): sleep until writeback makes room (the
@@ -216,7 +242,7 @@ export class PageAlloc extends CoreModule {
 			this.vmscan.shrinkNode(SWAP_CLUSTER_MAX, false);
 			if (zone.freePages <= zone.wm.min) return ALLOC_NONE;
 		}
-		return zone.rmqueue(MIGRATE_UNMOVABLE);
+		return this.rmqueue(MIGRATE_UNMOVABLE);
 	}
 
 	/**
@@ -226,10 +252,10 @@ export class PageAlloc extends CoreModule {
 	allocAbove(mark: number, p: Proc): number {
 		if (this.zone.freePages <= mark) return ALLOC_NONE;
 		const mc = this.memcg;
-		if (!mc.enabled) return this.zone.rmqueue(MIGRATE_MOVABLE);
+		if (!mc.enabled) return this.rmqueue(MIGRATE_MOVABLE);
 		const id = mc.memcgOfProc(p);
 		if (mc.overMax(id) >= 0) return ALLOC_NONE;
-		const frame = this.zone.rmqueue(MIGRATE_MOVABLE);
+		const frame = this.rmqueue(MIGRATE_MOVABLE);
 		mc.charge(frame, id);
 		return frame;
 	}

@@ -112,8 +112,18 @@ export function zeroVmstat(): Vmstat {
 
 /**
  * /proc/zoneinfo fields memtop models for its one zone, in pages, in the order the kernel prints them
- * (zoneinfo_show_print: "pages free", min, low, high, spanned, present, managed).
+ * (zoneinfo_show_print: "pages free", boost, min, low, high, spanned, present, managed; min, low and
+ * high include the boost, as min_wmark_pages() and the others do).
  */
-export const ZONEINFO_FIELDS = ['free', 'min', 'low', 'high', 'spanned', 'present', 'managed'] as const;
+export const ZONEINFO_FIELDS = [
+	'free',
+	'boost',
+	'min',
+	'low',
+	'high',
+	'spanned',
+	'present',
+	'managed',
+] as const;
 export type ZoneinfoField = (typeof ZONEINFO_FIELDS)[number];
 export type Zoneinfo = Record<ZoneinfoField, number>;

@@ -38,10 +38,9 @@ export function meminfo(m: Machine): Meminfo {
 	const lru = m.lruvec.refresh();
 	const zone = m.zone;
 	const k = zone.kindCount;
-	const wm = zone.wm;
 	const free = k[FRAME_FREE]!;
 	const fileLru = lru.activeFile + lru.inactiveFile;
-	const available = siMemAvailable(free, fileLru, wm);
+	const available = siMemAvailable(free, fileLru, zone.reserveMarks);
 	const swapTotal = m.swapfile.totalPages;
 	let pgtables = 0;
 	let unevictable = 0;
@@ -185,6 +184,7 @@ function zoneinfo(m: Machine): Snapshot['zoneinfo'] {
 	const zone = m.zone;
 	return {
 		free: zone.freePages,
+		boost: zone.watermarkBoost,
 		min: zone.wm.min,
 		low: zone.wm.low,
 		high: zone.wm.high,
@@ -259,7 +259,7 @@ export function takeSnapshot(m: Machine, options: SnapshotOptions = {}): Snapsho
 			kernel: k[FRAME_KERNEL]!,
 			zpool: k[FRAME_ZPOOL]!,
 		},
-		watermarks: {...zone.wm},
+		watermarks: {...zone.wm, boost: zone.watermarkBoost},
 		meminfo: meminfo(m),
 		zoneinfo: zoneinfo(m),
 		vmstat,

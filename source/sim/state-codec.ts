@@ -100,6 +100,7 @@ function machineState(m: Machine, events: boolean) {
 			balloonPages: zone.balloonPages,
 			// Only with a hugetlb pool, so a state without one keeps its layout.
 			...(zone.hugetlbPages > 0 ? {hugetlbPages: zone.hugetlbPages} : {}),
+			...boostScalars(zone, kswapd),
 			balloonTarget: m.balloon.save().balloonTarget,
 			oomVictim: oom.oomVictim,
 			oomVictimTick: oom.oomVictimTick,
@@ -131,6 +132,23 @@ function machineState(m: Machine, events: boolean) {
 		files: m.files.save().files,
 		procs: tasks.procs,
 		...optionalParts(m),
+	};
+}
+
+/**
+ * The watermark boost (zone.ts), a boost yet to wake kswapd, and a boosted kswapd pass (kswapd.ts):
+ * only while there is one, so a state without them is byte for byte what it was.
+ */
+function boostScalars(
+	zone: ReturnType<Machine['zone']['save']>,
+	kswapd: ReturnType<Machine['kswapd']['save']>,
+) {
+	return {
+		...(zone.watermarkBoost > 0 ? {watermarkBoost: zone.watermarkBoost} : {}),
+		...(zone.zoneBoosted ? {zoneBoosted: true} : {}),
+		...(kswapd.kswapdPassBoost
+			? {kswapdPassBoost: kswapd.kswapdPassBoost, kswapdBoostReclaim: kswapd.kswapdBoostReclaim}
+			: {}),
 	};
 }
 
