@@ -12,13 +12,14 @@ import {
 	PG_DIRTY,
 	PG_WRITEBACK,
 } from './frames.js';
+import {HUGETLB_PAGES} from './hugetlb.js';
 import type {Machine} from './machine.js';
 import {presentFrame, swapEntrySlot} from './page-table.js';
 import type {Proc} from './process.js';
 import {SLOT_FREE, SLOT_ZSWAP} from './swap.js';
-import {PAGE_SIZE} from './units.js';
+import {PAGE_SIZE, pagesToKb} from './units.js';
 import {REGION_ANON} from './vma.js';
-import {OWNER_PAGE_TABLE} from './zone.js';
+import {OWNER_HUGETLB, OWNER_PAGE_TABLE} from './zone.js';
 
 const KIND_NAMES = ['free', 'anon', 'file', 'shmem', 'kernel', 'zpool'];
 
@@ -108,10 +109,33 @@ function checkFrames(m: Machine, errors: string[]): Int32Array {
 	if (zone.freePages !== counts[FRAME_FREE])
 		errors.push(`buddy nr_free ${zone.freePages} vs free frames ${counts[FRAME_FREE]}`);
 	checkBuddy(m, errors);
+	checkHugetlb(m, errors);
 	const zpoolNeed = Math.ceil(m.zswap.bytes / PAGE_SIZE) + Math.ceil((m.zram?.bytes ?? 0) / PAGE_SIZE);
 	if (counts[FRAME_ZPOOL]! < zpoolNeed)
 		errors.push(`zpool ${counts[FRAME_ZPOOL]} frames hold ${zpoolNeed} pages of data`);
 	return counts;
+}
+
+/**
+ * The hugetlb pool (hugetlb.ts): whole aligned 2 MiB blocks of kernel frames, as many as zone.hugetlbPages
+ * says; meminfo's Hugetlb is that in kB, and MemFree does not count it.
+ */
+function checkHugetlb(m: Machine, errors: string[]): void {
+	const zone = m.zone;
+	let pool = 0;
+	for (let f = 0; f < zone.totalPages; f++) {
+		if (zone.frames.owner[f] !== OWNER_HUGETLB || zone.frames.kind[f] !== FRAME_KERNEL) continue;
+		pool++;
+		const head = f & ~(HUGETLB_PAGES - 1);
+		if (zone.frames.owner[head] !== OWNER_HUGETLB)
+			errors.push(`hugetlb frame ${f}: its 2 MiB head ${head} is not`);
+	}
+	if (pool !== zone.hugetlbPages) errors.push(`hugetlb frames ${pool} != pool ${zone.hugetlbPages}`);
+	const mi = m.hugetlb.reportMeminfo();
+	if (mi.Hugetlb !== pagesToKb(pool) || mi.HugePages_Total * HUGETLB_PAGES !== pool)
+		errors.push(
+			`meminfo Hugetlb ${mi.Hugetlb} kB, HugePages_Total ${mi.HugePages_Total}, pool frames ${pool}`,
+		);
 }
 
 /**

@@ -1,7 +1,10 @@
 // Names of /proc fields, in the order /proc prints them. One table, used by the machine's
 // accounting, the headless output and the dashboard.
 
-/** /proc/meminfo fields memtop models, values in kB. */
+/**
+ * /proc/meminfo fields memtop models, values in kB, but for HugePages_Total, _Free, _Rsvd and _Surp,
+ * which are counts of huge pages (hugetlb_report_meminfo prints them so).
+ */
 export const MEMINFO_FIELDS = [
 	'MemTotal',
 	'MemFree',
@@ -30,6 +33,12 @@ export const MEMINFO_FIELDS = [
 	'PageTables',
 	'CommitLimit',
 	'Committed_AS',
+	'HugePages_Total',
+	'HugePages_Free',
+	'HugePages_Rsvd',
+	'HugePages_Surp',
+	'Hugepagesize',
+	'Hugetlb',
 ] as const;
 export type MeminfoField = (typeof MEMINFO_FIELDS)[number];
 export type Meminfo = Record<MeminfoField, number>;

@@ -77,7 +77,9 @@ export function meminfo(m: Machine): Meminfo {
 		Committed_AS: m.overcommit.committedAs(),
 	};
 	const out = {} as Meminfo;
-	for (const f of MEMINFO_FIELDS) out[f] = pagesToKb(v[f]!);
+	for (const f of MEMINFO_FIELDS) out[f] = pagesToKb(v[f] ?? 0);
+	// hugetlb_report_meminfo(): counts and kB already.
+	Object.assign(out, m.hugetlb.reportMeminfo());
 	// Byte-exact fields.
 	out.Zswap = Math.ceil(m.zswap.bytes / KIB);
 	out.PageTables = Math.floor(pgtables / KIB);

@@ -51,6 +51,11 @@ describe('shipped scenarios', () => {
 		expect(after.vmstat.compact_fail).toBe(0);
 		expect(after.vmstat.compact_migrate_scanned).toBeGreaterThan(0);
 		expect(after.vmstat.htlb_buddy_alloc_success).toBe(128);
+		// hugetlb_report_meminfo(): 128 pages, none mapped; 128 × 2048 kB of MemTotal, not in MemFree.
+		expect(after.meminfo.HugePages_Total).toBe(128);
+		expect(after.meminfo.HugePages_Free).toBe(128);
+		expect(after.meminfo.Hugetlb).toBe(262_144);
+		expect(after.meminfo.MemFree).toBe(after.frames.free * 4);
 		expect(after.oomKills).toBe(0);
 		const line = r.events.find((e) => e.kind === 'command' && e.command.kind === 'set-sysctl');
 		expect(line && 'summary' in line ? line.summary : '').toMatch(
