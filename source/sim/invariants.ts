@@ -99,7 +99,13 @@ function checkFrames(m: Machine, errors: string[]): Int32Array {
 	const zone = m.zone;
 	const n = zone.totalPages;
 	const counts = new Int32Array(KIND_NAMES.length);
-	for (let f = 0; f < n; f++) counts[zone.frames.kind[f]!]!++;
+	const {kind, owner} = zone.frames;
+	let pool = 0;
+	for (let f = 0; f < n; f++) {
+		const k = kind[f]!;
+		counts[k]!++;
+		if (k === FRAME_KERNEL && owner[f] === OWNER_HUGETLB) pool++;
+	}
 	for (let k = 0; k < KIND_NAMES.length; k++) {
 		if (counts[k] !== zone.kindCount[k])
 			errors.push(`${KIND_NAMES[k]}: counted ${zone.kindCount[k]}, frames say ${counts[k]}`);
@@ -109,7 +115,7 @@ function checkFrames(m: Machine, errors: string[]): Int32Array {
 	if (zone.freePages !== counts[FRAME_FREE])
 		errors.push(`buddy nr_free ${zone.freePages} vs free frames ${counts[FRAME_FREE]}`);
 	checkBuddy(m, errors);
-	checkHugetlb(m, errors);
+	checkHugetlb(m, pool, errors);
 	const zpoolNeed = Math.ceil(m.zswap.bytes / PAGE_SIZE) + Math.ceil((m.zram?.bytes ?? 0) / PAGE_SIZE);
 	if (counts[FRAME_ZPOOL]! < zpoolNeed)
 		errors.push(`zpool ${counts[FRAME_ZPOOL]} frames hold ${zpoolNeed} pages of data`);
@@ -120,15 +126,15 @@ function checkFrames(m: Machine, errors: string[]): Int32Array {
  * The hugetlb pool (hugetlb.ts): whole aligned 2 MiB blocks of kernel frames, as many as zone.hugetlbPages
  * says; meminfo's Hugetlb is that in kB, and MemFree does not count it.
  */
-function checkHugetlb(m: Machine, errors: string[]): void {
+function checkHugetlb(m: Machine, pool: number, errors: string[]): void {
 	const zone = m.zone;
-	let pool = 0;
-	for (let f = 0; f < zone.totalPages; f++) {
-		if (zone.frames.owner[f] !== OWNER_HUGETLB || zone.frames.kind[f] !== FRAME_KERNEL) continue;
-		pool++;
-		const head = f & ~(HUGETLB_PAGES - 1);
-		if (zone.frames.owner[head] !== OWNER_HUGETLB)
-			errors.push(`hugetlb frame ${f}: its 2 MiB head ${head} is not`);
+	// Each 2 MiB block holding a pool frame is the pool's whole (only looked at when there is a pool).
+	for (let head = 0; pool > 0 && head < zone.totalPages; head += HUGETLB_PAGES) {
+		let inPool = 0;
+		for (let f = head; f < Math.min(head + HUGETLB_PAGES, zone.totalPages); f++)
+			if (zone.frames.owner[f] === OWNER_HUGETLB) inPool++;
+		if (inPool !== 0 && inPool !== HUGETLB_PAGES)
+			errors.push(`hugetlb block ${head}: ${inPool} of 512 frames in the pool`);
 	}
 	if (pool !== zone.hugetlbPages) errors.push(`hugetlb frames ${pool} != pool ${zone.hugetlbPages}`);
 	const mi = m.hugetlb.reportMeminfo();

@@ -114,6 +114,8 @@ export class Kswapd extends CoreModule {
 			// kcompactd for the order it was woken for first (wakeup_kcompactd): memtop's kswapd
 			// balances order-0 free memory; making a block of that order is compaction's work.
 			this.endPass();
+			// kswapd_try_to_sleep(): compaction's skip hints are reset before kcompactd is woken.
+			this.kcompactd.resetIsolationSuitable();
 			this.state = 'napping';
 			this.napUntil = tick + KSWAPD_NAP_TICKS;
 			if (this.order > 0) this.kcompactd.wake(this.order);

@@ -6,7 +6,10 @@
 import type {BlockDevice} from './block-device.js';
 import {MIGRATE_MOVABLE, MIGRATE_UNMOVABLE} from './buddy.js';
 import {
+	COMPACT_COMPLETE,
+	COMPACT_PARTIAL_SKIPPED,
 	COMPACT_SKIPPED,
+	COMPACT_SUCCESS,
 	type Compaction,
 	compactGap,
 	zoneCompactionSuitable,
@@ -80,16 +83,29 @@ export class PageAlloc extends CoreModule {
 	}
 
 	/**
-	 * __alloc_pages_direct_compact(): compact, then take the block if one is there. compact_stall counts
-	 * every run that was not skipped, then compact_success or compact_fail.
+	 * __alloc_pages_direct_compact() and try_to_compact_pages(): unless compaction_deferred() skips
+	 * this attempt, compact; a run that found a block resets the deferral (compaction_defer_reset,
+	 * not yet sure of the page), a sync one whose scanners met without one defers the next
+	 * (defer_compaction). Then take the block if one is there. compact_stall counts every attempt but a
+	 * skipped one: the kernel tests only for COMPACT_SKIPPED, so a deferred attempt counts a stall
+	 * (of no time) and, with no block free, a compact_fail. Taking the page resets the deferral for good.
 	 */
 	private directCompact(order: number, async: boolean, p: Proc | null): number {
 		const zone = this.zone;
-		const st = this.compaction.compactZone({order, async, direct: true, proactive: false}, zone.wm.min);
-		if (st.result === COMPACT_SKIPPED) return ALLOC_NONE;
+		const compaction = this.compaction;
+		const defer = compaction.defer;
+		if (!defer.deferred(order)) {
+			const st = compaction.compactZone({order, async, direct: true, proactive: false}, zone.wm.min);
+			if (st.result === COMPACT_SKIPPED) return ALLOC_NONE;
+			if (st.result === COMPACT_SUCCESS) defer.reset(order, false);
+			else if (!async && (st.result === COMPACT_COMPLETE || st.result === COMPACT_PARTIAL_SKIPPED))
+				defer.defer(order);
+			this.stall(st.costUs, p);
+		}
 		this.vm.compact_stall++;
-		this.stall(st.costUs, p);
 		if (zoneWatermarkOk(zone, order, zone.wm.min)) {
+			compaction.cache.blockskipFlush = false;
+			defer.reset(order, true);
 			this.vm.compact_success++;
 			return this.rmqueueOrder(order);
 		}

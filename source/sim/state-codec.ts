@@ -160,6 +160,8 @@ function optionalParts(m: Machine) {
 		...(m.memcg.enabled
 			? {memcg: m.memcg.save(), memcgOom: m.memcgOom.save(), memcgHigh: m.memcgHigh.save()}
 			: {}),
+		// The zone's compaction deferral, cached scanner positions and skip hints, once they moved.
+		...m.kcompactd.compaction.save(),
 		// Only once a userspace OOM killer has run (userspace-oom.ts).
 		...(userspaceOom ? {userspaceOom} : {}),
 	};
@@ -195,6 +197,7 @@ function loadModules(m: Machine, s: MachineState, ownPolicy = true): void {
 	m.zram?.load(sc);
 	m.kswapd.load(sc);
 	m.kcompactd.load(sc);
+	m.kcompactd.compaction.load(s);
 	m.vmscan.load({kswapdFailures: sc.kswapdFailures, reclaimCostUs: s.reclaimCostUs});
 	m.rmap.load(sc);
 	m.balloon.load(sc);

@@ -116,4 +116,25 @@ describe('machine state codec', () => {
 		a.zone.boostWatermark();
 		expect(restoreMachine(w, saveMachine(a)).zone.boostedFlag).toBe(true);
 	});
+
+	it("compaction's deferral, cached scanner positions and skip hints survive save and load (compaction.ts)", () => {
+		const a = new Machine(w, {seed: 3});
+		run(a, 700);
+		const c = a.kcompactd.compaction;
+		c.defer.defer(9);
+		c.defer.defer(9);
+		c.cache.updateMigrate(1000, false);
+		c.cache.skipFreeBlock(c.cache.lastBlock);
+		c.cache.blockskipFlush = true;
+		const b = restoreMachine(w, saveMachine(a));
+		const d = b.kcompactd.compaction;
+		expect([d.defer.considered, d.defer.shift, d.defer.orderFailed]).toEqual([0, 2, 0]);
+		expect([...d.cache.migratePfn, d.cache.freePfn]).toEqual([...c.cache.migratePfn, c.cache.freePfn]);
+		expect(Array.from(d.cache.skip)).toEqual(Array.from(c.cache.skip));
+		expect(d.cache.blockskipFlush).toBe(true);
+		expect(stateHash(b)).toBe(stateHash(a));
+		run(a, 300);
+		run(b, 300);
+		expect(stateHash(b)).toBe(stateHash(a));
+	});
 });
