@@ -260,13 +260,15 @@ export function describeMachine(m: Machine): string {
  */
 export function describeZone(s: Snapshot): string {
 	const z = s.zoneinfo;
-	return `zone Normal: pages free ${z.free}, min ${z.min}, low ${z.low}, high ${z.high}, managed ${z.managed}, present ${z.present}, nr_free ${z.nr_free.join(' ')}`;
+	const boost = z.boost > 0 ? `, boost ${z.boost}` : '';
+	return `zone Normal: pages free ${z.free}${boost}, min ${z.min}, low ${z.low}, high ${z.high}, managed ${z.managed}, present ${z.present}, nr_free ${z.nr_free.join(' ')}`;
 }
 
+/** The watermarks as set (zoneinfo's less the boost, which comes and goes with fallbacks), or managed, moved. */
 const zoneMoved = (a: Snapshot, b: Snapshot): boolean =>
-	a.zoneinfo.min !== b.zoneinfo.min ||
-	a.zoneinfo.low !== b.zoneinfo.low ||
-	a.zoneinfo.high !== b.zoneinfo.high ||
+	a.zoneinfo.min - a.zoneinfo.boost !== b.zoneinfo.min - b.zoneinfo.boost ||
+	a.zoneinfo.low - a.zoneinfo.boost !== b.zoneinfo.low - b.zoneinfo.boost ||
+	a.zoneinfo.high - a.zoneinfo.boost !== b.zoneinfo.high - b.zoneinfo.boost ||
 	a.zoneinfo.managed !== b.zoneinfo.managed;
 
 /**

@@ -27,7 +27,7 @@ export class Balloon extends CoreModule {
 		const pages = Math.trunc(bytes / PAGE_SIZE);
 		this.target = Math.max(
 			0,
-			Math.min(zone.totalPages - zone.kernelStatic - zone.wm.high, this.target + pages),
+			Math.min(zone.totalPages - zone.kernelStatic - zone.watermark.high, this.target + pages),
 		);
 		if (this.target < zone.balloonPages) this.deflate(zone.balloonPages - this.target);
 	}

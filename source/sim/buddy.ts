@@ -42,6 +42,11 @@ export class BuddyAllocator {
 	/** Allocations that took another type's block (trace mm_page_alloc_extfrag), and pageblocks claimed. */
 	fallbacks = 0;
 	claims = 0;
+	/**
+	 * Called when a fallback takes a block smaller than a pageblock from another type's pageblock
+	 * (steal_suitable_fallback → boost_watermark; the zone sets it).
+	 */
+	onSubBlockSteal: () => void = () => {};
 	private free = 0;
 	private canSteal = false;
 	private movablePages = 0;
@@ -168,6 +173,8 @@ export class BuddyAllocator {
 	 * steal_suitable_fallback(): a block of pageblock order or more changes type whole; a smaller one,
 	 * when stealing is allowed, moves every free page of its pageblock to `start`'s lists and claims the
 	 * pageblock if at least half of it is free or alike; otherwise only the block moves (single_page).
+	 * Any steal below pageblock order first boosts the watermarks (boost_watermark: this fallback
+	 * mixes types in a pageblock, so reclaim and compaction should make room before the next one).
 	 */
 	private stealSuitableFallback(frame: number, start: number, wholeBlock: boolean): void {
 		const order = this.orderOf(frame);
@@ -177,7 +184,12 @@ export class BuddyAllocator {
 			// change_pageblock_range()
 			for (let b = 0; b < 1 << (order - PAGEBLOCK_ORDER); b++) this.blockMt[blk + b] = start;
 			this.claims++;
-		} else if (wholeBlock) {
+			this.unlink(frame);
+			this.link(frame, order, start, true);
+			return;
+		}
+		this.onSubBlockSteal();
+		if (wholeBlock) {
 			const freePages = this.moveFreepagesBlock(frame, start);
 			if (freePages > 0) {
 				const alike =

@@ -2,8 +2,10 @@
 // movable pages, a free scanner walks down from its end taking free pages, and each movable page is
 // migrated into a free one near the end, so free memory gathers at the start in blocks that merge.
 // It stops when a free block of the order asked for exists (direct compaction), when the
-// fragmentation score is low enough (proactive), or when the scanners meet. Every run starts at the
-// zone's two ends (whole_zone: memtop keeps no cached scanner positions and no deferral).
+// fragmentation score is low enough (proactive), or when the scanners meet. A run for an allocation
+// resumes where the last one left its scanners (compact_cached_migrate_pfn, compact_cached_free_pfn)
+// and skips pageblocks that recently gave nothing (PB_migrate_skip); proactive and whole-zone runs
+// start at the two ends and ignore the hints. Deferral after failures is compaction-defer.ts.
 import {
 	canStealFallback,
 	MAX_ORDER,
@@ -12,6 +14,8 @@ import {
 	PAGEBLOCK_NR_PAGES,
 	PAGEBLOCK_ORDER,
 } from './buddy.js';
+import {CompactCache, pageblockStart} from './compaction-cache.js';
+import {CompactDefer} from './compaction-defer.js';
 import {type Core, CoreModule} from './core.js';
 import {COMPACT_SCAN_PFN_US, MIGRATE_PAGE_US} from './costs.js';
 import {extfragForOrder, fragmentationIndex} from './fragmentation.js';
@@ -33,12 +37,18 @@ export const COMPACT_COMPLETE = 2;
 export const COMPACT_SUCCESS = 3;
 /** migrate_pages() found no free page left to migrate into before the scanners met (-ENOMEM). */
 export const COMPACT_CONTENDED = 4;
+/** compaction_deferred(): not tried, recent failures at this order (try_to_compact_pages). */
+export const COMPACT_DEFERRED = 5;
+/** The scanners met, but the run started from cached positions, not the whole zone. */
+export const COMPACT_PARTIAL_SKIPPED = 6;
 export type CompactResult =
 	| typeof COMPACT_SKIPPED
 	| typeof COMPACT_CONTINUE
 	| typeof COMPACT_COMPLETE
 	| typeof COMPACT_SUCCESS
-	| typeof COMPACT_CONTENDED;
+	| typeof COMPACT_CONTENDED
+	| typeof COMPACT_DEFERRED
+	| typeof COMPACT_PARTIAL_SKIPPED;
 
 /** compact_gap(): free pages compaction needs on top of the watermark, as migration targets: 2 << order. */
 export const compactGap = (order: number): number => 2 << order;
@@ -128,8 +138,16 @@ export interface CompactStats {
 }
 
 export class Compaction extends CoreModule {
+	/** The zone's deferral counters (defer_compaction, compaction_deferred). */
+	readonly defer = new CompactDefer();
+	/** The cached scanner positions and skip hints (compaction-cache.ts). */
+	readonly cache: CompactCache;
 	private migratePfn = 0;
 	private freePfn = 0;
+	/** whole_zone and ignore_skip_hint of the run under way (proactive, compact_memory). */
+	private wholeZone = false;
+	private ignoreSkip = false;
+	private async = false;
 	/** cc->freepages: isolated free frames, order 0 each. */
 	private freelist: number[] = [];
 	private migratelist: number[] = [];
@@ -140,6 +158,30 @@ export class Compaction extends CoreModule {
 		private readonly migrate: Migrator,
 	) {
 		super(core);
+		this.cache = new CompactCache(core.zone.totalPages);
+	}
+
+	/** compact_zone()'s start: the cached positions, checked to lie in the zone; or the zone's ends. */
+	private startScanners(cc: CompactControl): void {
+		const total = this.zone.totalPages;
+		this.async = cc.async;
+		this.wholeZone = this.ignoreSkip = cc.order < 0 || cc.proactive;
+		if (this.wholeZone) {
+			this.migratePfn = 0;
+			this.freePfn = pageblockStart(total - 1);
+			return;
+		}
+		const cache = this.cache;
+		if (this.defer.restarting(cc.order)) cache.resetIsolationSuitable();
+		this.migratePfn = cache.migratePfn[cc.async ? 0 : 1]!;
+		this.freePfn = cache.freePfn;
+		if (this.freePfn < 0 || this.freePfn >= total) this.freePfn = cache.freePfn = cache.lastBlock;
+		if (this.migratePfn < 0 || this.migratePfn >= total) {
+			this.migratePfn = 0;
+			cache.migratePfn[0] = cache.migratePfn[1] = 0;
+		}
+		// compact_init_migrate_pfn is the zone's start here: a run from there is a whole-zone one.
+		if (this.migratePfn === 0) this.wholeZone = true;
 	}
 
 	/** compact_zone(): run the two scanners until compact_finished() says stop. */
@@ -157,8 +199,7 @@ export class Compaction extends CoreModule {
 				return s;
 			}
 		}
-		this.migratePfn = 0;
-		this.freePfn = pageblockStart(zone.totalPages - 1);
+		this.startScanners(cc);
 		let result: CompactResult;
 		while ((result = this.finished(cc)) === COMPACT_CONTINUE) {
 			this.isolateMigratepages(cc);
@@ -168,9 +209,16 @@ export class Compaction extends CoreModule {
 			}
 		}
 		s.result = result;
-		// release_freepages(): what the free scanner took and migration did not use goes back.
-		for (const f of this.freelist) this.putFree(f);
+		// release_freepages(): what the free scanner took and migration did not use goes back; the
+		// cached free pfn may move back up to the highest of them ("only go back, not forward").
+		let highest = -1;
+		for (const f of this.freelist) {
+			this.putFree(f);
+			if (f > highest) highest = f;
+		}
 		this.freelist.length = 0;
+		if (highest >= 0 && !this.wholeZone)
+			this.cache.freePfn = Math.max(this.cache.freePfn, pageblockStart(highest));
 		this.vm.compact_migrate_scanned += s.migrateScanned;
 		this.vm.compact_free_scanned += s.freeScanned;
 		this.vm.compact_isolated += s.isolated;
@@ -185,7 +233,12 @@ export class Compaction extends CoreModule {
 
 	/** __compact_finished(). */
 	private finished(cc: CompactControl): CompactResult {
-		if (this.scannersMet()) return COMPACT_COMPLETE;
+		if (this.scannersMet()) {
+			// Let the next compaction start anew; after a direct run kswapd clears the hints when it sleeps.
+			this.cache.resetPositions();
+			if (cc.direct) this.cache.blockskipFlush = true;
+			return this.wholeZone ? COMPACT_COMPLETE : COMPACT_PARTIAL_SKIPPED;
+		}
 		if (cc.proactive) {
 			const score = fragmentationScore(freeBlocksByOrder(this.zone), this.zone.totalPages);
 			return score > fragmentationScoreWmark(this.sysctl.compaction_proactiveness, true)
@@ -217,7 +270,13 @@ export class Compaction extends CoreModule {
 		let low = this.migratePfn;
 		for (let end = pageblockStart(low) + PAGEBLOCK_NR_PAGES; end <= this.freePfn; end += PAGEBLOCK_NR_PAGES) {
 			const blk = (end - 1) >> PAGEBLOCK_ORDER;
+			// isolation_suitable(): a block whose isolation recently failed is not retried.
+			if (!this.ignoreSkip && low === pageblockStart(low) && this.cache.skip[blk]) {
+				this.migratePfn = low = end;
+				continue;
+			}
 			if (cc.async && cc.direct && b.blockMt[blk] !== MIGRATE_MOVABLE) {
+				this.cache.updateMigrate(end, this.async);
 				this.migratePfn = low = end;
 				continue;
 			}
@@ -235,6 +294,12 @@ export class Compaction extends CoreModule {
 					low++;
 					break;
 				}
+			}
+			// isolate_migratepages_block(): a block scanned to its end with nothing isolated is marked
+			// to be skipped, and the cached position moves past it.
+			if (low === end && this.migratelist.length === 0) {
+				if (!this.ignoreSkip) this.cache.skip[blk] = 1;
+				this.cache.updateMigrate(end, this.async);
 			}
 			this.migratePfn = low;
 			return;
@@ -281,6 +346,7 @@ export class Compaction extends CoreModule {
 			const first = b.orderOf(start);
 			if (first >= PAGEBLOCK_ORDER) continue;
 			if (b.blockMt[start >> PAGEBLOCK_ORDER] !== MIGRATE_MOVABLE) continue;
+			if (!this.ignoreSkip && this.cache.skip[start >> PAGEBLOCK_ORDER]) continue;
 			const end = Math.min(start + PAGEBLOCK_NR_PAGES, zone.totalPages);
 			for (let f = start; f < end; f++) {
 				s.freeScanned++;
@@ -295,9 +361,21 @@ export class Compaction extends CoreModule {
 				f += (1 << order) - 1;
 				if (this.freelist.length >= want) return;
 			}
+			// update_pageblock_skip(): the block was scanned to its end: skip it, resume below it.
+			if (!this.ignoreSkip) this.cache.skipFreeBlock(start);
 		}
 		// Every block down to the migrate scanner's was looked at: the scanners have met.
 		this.freePfn = start;
+	}
+
+	/** The zone's compaction state (deferral, cached positions, skip hints): only what differs from boot. */
+	save() {
+		return {...this.defer.save(), ...this.cache.save()};
+	}
+
+	load(s: Parameters<CompactDefer['load']>[0] & Parameters<CompactCache['load']>[0]): void {
+		this.defer.load(s);
+		this.cache.load(s);
 	}
 
 	/** An isolated free page goes back to the buddy lists (release_freepages → __free_page). */
@@ -306,8 +384,6 @@ export class Compaction extends CoreModule {
 		this.zone.kindCount[FRAME_FREE]!++;
 	}
 }
-
-const pageblockStart = (pfn: number): number => pfn & ~(PAGEBLOCK_NR_PAGES - 1);
 
 function emptyStats(): CompactStats {
 	return {result: COMPACT_SKIPPED, migrateScanned: 0, freeScanned: 0, isolated: 0, migrated: 0, costUs: 0};

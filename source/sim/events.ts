@@ -34,7 +34,8 @@ export type SimEvent =
 			/** `terminated`: exited on SIGTERM, after its shutdown (lifecycle.ts TERM_GRACE_SECONDS). */
 			reason: 'finished' | 'killed' | 'terminated' | 'oom-killed' | 'enomem';
 	  }
-	| {kind: 'kswapd-wake'; tick: number; free: number; low: number}
+	/** `boost`: woken by a watermark boost (ZONE_BOOSTED_WATERMARK), not by free memory below low. */
+	| {kind: 'kswapd-wake'; tick: number; free: number; low: number; boost?: number}
 	| {kind: 'kswapd-sleep'; tick: number; free: number; high: number; reclaimed: number}
 	/** Summarised per second: a process entered direct reclaim. */
 	| {kind: 'direct-reclaim'; tick: number; pid: number; name: string; stalls: number; reclaimed: number}

@@ -8,11 +8,22 @@ import {PAGEBLOCK_ORDER} from './buddy.js';
 import {type Core, CoreModule} from './core.js';
 import {FRAME_KERNEL} from './frames.js';
 import {ALLOC_NONE, type PageAlloc} from './page-alloc.js';
+import {pagesToKb} from './units.js';
 import {OWNER_HUGETLB} from './zone.js';
 
 /** HPAGE_PMD_ORDER on x86-64: a 2 MiB page. */
 export const HUGETLB_ORDER = PAGEBLOCK_ORDER;
 export const HUGETLB_PAGES = 1 << HUGETLB_ORDER;
+
+/** hugetlb_report_meminfo()'s lines: counts of huge pages, then sizes in kB. */
+export interface HugetlbMeminfo {
+	HugePages_Total: number;
+	HugePages_Free: number;
+	HugePages_Rsvd: number;
+	HugePages_Surp: number;
+	Hugepagesize: number;
+	Hugetlb: number;
+}
 
 /** What a resize did, for the command's line. */
 export interface HugetlbResize {
@@ -34,6 +45,31 @@ export class Hugetlb extends CoreModule {
 	/** HugePages_Total. */
 	get poolPages(): number {
 		return this.zone.hugetlbPages >> HUGETLB_ORDER;
+	}
+
+	/** HugePages_Free: pool pages no mapping holds; nothing maps one here, so all of them. */
+	get freePages(): number {
+		return this.poolPages;
+	}
+
+	/**
+	 * mm/hugetlb.c hugetlb_report_meminfo() for the one 2 MiB hstate: HugePages_Total (nr_huge_pages),
+	 * _Free (free_huge_pages), _Rsvd (resv_huge_pages: reserved at mmap, not yet faulted; no mapping of
+	 * the pool here, so 0), _Surp (surplus_huge_pages: beyond nr_hugepages under
+	 * nr_overcommit_hugepages, which memtop does not model, so 0), Hugepagesize (kB), and Hugetlb: the
+	 * pool's memory in kB (nr_huge_pages × pages_per_huge_page × PAGE_SIZE). The pool's frames are in
+	 * MemTotal and not in MemFree, as the kernel's are.
+	 */
+	reportMeminfo(): HugetlbMeminfo {
+		const total = this.poolPages;
+		return {
+			HugePages_Total: total,
+			HugePages_Free: this.freePages,
+			HugePages_Rsvd: 0,
+			HugePages_Surp: 0,
+			Hugepagesize: pagesToKb(HUGETLB_PAGES),
+			Hugetlb: pagesToKb(total * HUGETLB_PAGES),
+		};
 	}
 
 	/**

@@ -13,13 +13,14 @@ import {
 	PG_DIRTY,
 	PG_WRITEBACK,
 } from './frames.js';
+import {HUGETLB_PAGES} from './hugetlb.js';
 import type {Machine} from './machine.js';
 import {presentFrame, swapEntrySlot} from './page-table.js';
 import type {Proc} from './process.js';
 import {SLOT_FREE, SLOT_ZSWAP} from './swap.js';
-import {PAGE_SIZE} from './units.js';
+import {PAGE_SIZE, pagesToKb} from './units.js';
 import {REGION_ANON} from './vma.js';
-import {OWNER_PAGE_TABLE} from './zone.js';
+import {OWNER_HUGETLB, OWNER_PAGE_TABLE} from './zone.js';
 
 const KIND_NAMES = ['free', 'anon', 'file', 'shmem', 'kernel', 'zpool'];
 
@@ -104,7 +105,13 @@ function checkFrames(m: Machine, errors: string[]): Int32Array {
 	const zone = m.zone;
 	const n = zone.totalPages;
 	const counts = new Int32Array(KIND_NAMES.length);
-	for (let f = 0; f < n; f++) counts[zone.frames.kind[f]!]!++;
+	const {kind, owner} = zone.frames;
+	let pool = 0;
+	for (let f = 0; f < n; f++) {
+		const k = kind[f]!;
+		counts[k]!++;
+		if (k === FRAME_KERNEL && owner[f] === OWNER_HUGETLB) pool++;
+	}
 	for (let k = 0; k < KIND_NAMES.length; k++) {
 		if (counts[k] !== zone.kindCount[k])
 			errors.push(`${KIND_NAMES[k]}: counted ${zone.kindCount[k]}, frames say ${counts[k]}`);
@@ -114,10 +121,33 @@ function checkFrames(m: Machine, errors: string[]): Int32Array {
 	if (zone.freePages !== counts[FRAME_FREE])
 		errors.push(`buddy nr_free ${zone.freePages} vs free frames ${counts[FRAME_FREE]}`);
 	checkBuddy(m, errors);
+	checkHugetlb(m, pool, errors);
 	const zpoolNeed = Math.ceil(m.zswap.bytes / PAGE_SIZE) + Math.ceil((m.zram?.bytes ?? 0) / PAGE_SIZE);
 	if (counts[FRAME_ZPOOL]! < zpoolNeed)
 		errors.push(`zpool ${counts[FRAME_ZPOOL]} frames hold ${zpoolNeed} pages of data`);
 	return counts;
+}
+
+/**
+ * The hugetlb pool (hugetlb.ts): whole aligned 2 MiB blocks of kernel frames, as many as zone.hugetlbPages
+ * says; meminfo's Hugetlb is that in kB, and MemFree does not count it.
+ */
+function checkHugetlb(m: Machine, pool: number, errors: string[]): void {
+	const zone = m.zone;
+	// Each 2 MiB block holding a pool frame is the pool's whole (only looked at when there is a pool).
+	for (let head = 0; pool > 0 && head < zone.totalPages; head += HUGETLB_PAGES) {
+		let inPool = 0;
+		for (let f = head; f < Math.min(head + HUGETLB_PAGES, zone.totalPages); f++)
+			if (zone.frames.owner[f] === OWNER_HUGETLB) inPool++;
+		if (inPool !== 0 && inPool !== HUGETLB_PAGES)
+			errors.push(`hugetlb block ${head}: ${inPool} of 512 frames in the pool`);
+	}
+	if (pool !== zone.hugetlbPages) errors.push(`hugetlb frames ${pool} != pool ${zone.hugetlbPages}`);
+	const mi = m.hugetlb.reportMeminfo();
+	if (mi.Hugetlb !== pagesToKb(pool) || mi.HugePages_Total * HUGETLB_PAGES !== pool)
+		errors.push(
+			`meminfo Hugetlb ${mi.Hugetlb} kB, HugePages_Total ${mi.HugePages_Total}, pool frames ${pool}`,
+		);
 }
 
 /**

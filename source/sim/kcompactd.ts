@@ -3,6 +3,9 @@
 // fragmentation score and compacts in the background while the score is above the high mark set by
 // vm.compaction_proactiveness (proactive compaction). Its time is memstall, like kswapd's.
 import {
+	COMPACT_COMPLETE,
+	COMPACT_PARTIAL_SKIPPED,
+	COMPACT_SUCCESS,
 	type Compaction,
 	type CompactStats,
 	fragmentationScore,
@@ -29,7 +32,7 @@ export class Kcompactd extends CoreModule {
 
 	constructor(
 		core: Core,
-		private readonly compaction: Compaction,
+		readonly compaction: Compaction,
 		private readonly kswapdRunning: () => boolean,
 	) {
 		super(core);
@@ -54,9 +57,7 @@ export class Kcompactd extends CoreModule {
 			const order = this.maxOrder;
 			this.maxOrder = 0;
 			this.vm.compact_daemon_wake++;
-			this.account(
-				this.compaction.compactZone({order, async: false, direct: false, proactive: false}, this.zone.wm.min),
-			);
+			this.doWork(order);
 			return;
 		}
 		if (this.clock.tick % FRAG_CHECK_TICKS !== 0) return;
@@ -75,6 +76,27 @@ export class Kcompactd extends CoreModule {
 		);
 		// proactive_compact_node() made no progress: back off for a while.
 		if (this.score() >= before) this.proactiveDefer = PROACTIVE_DEFER_CHECKS;
+	}
+
+	/**
+	 * kcompactd_do_work(): skipped while compaction_deferred(); a run that reached the order resets the
+	 * deferral, one whose scanners met without it defers (sync migration, as sync direct compaction).
+	 */
+	private doWork(order: number): void {
+		const defer = this.compaction.defer;
+		if (defer.deferred(order)) return;
+		const st = this.compaction.compactZone(
+			{order, async: false, direct: false, proactive: false},
+			this.zone.wm.min,
+		);
+		if (st.result === COMPACT_SUCCESS) defer.reset(order, false);
+		else if (st.result === COMPACT_PARTIAL_SKIPPED || st.result === COMPACT_COMPLETE) defer.defer(order);
+		this.account(st);
+	}
+
+	/** reset_isolation_suitable(), from kswapd_try_to_sleep(): the skip hints go when kswapd sleeps. */
+	resetIsolationSuitable(): void {
+		this.compaction.cache.resetIsolationSuitable();
 	}
 
 	/** should_proactive_compact_node(): proactiveness > 0, kswapd not running, score above the high mark. */

@@ -6,7 +6,10 @@
 import type {BlockDevice} from './block-device.js';
 import {MIGRATE_MOVABLE, MIGRATE_UNMOVABLE} from './buddy.js';
 import {
+	COMPACT_COMPLETE,
+	COMPACT_PARTIAL_SKIPPED,
 	COMPACT_SKIPPED,
+	COMPACT_SUCCESS,
 	type Compaction,
 	compactGap,
 	zoneCompactionSuitable,
@@ -69,29 +72,42 @@ export class PageAlloc extends CoreModule {
 	allocPages(order: number, p: Proc | null): number {
 		const zone = this.zone;
 		this.lastStallUs = 0;
-		if (zoneWatermarkOk(zone, order, zone.wm.low)) return zone.rmqueueOrder(order, MIGRATE_MOVABLE);
+		if (zoneWatermarkOk(zone, order, zone.wm.low)) return this.rmqueueOrder(order);
 		this.kswapd.wake(order);
-		if (zoneWatermarkOk(zone, order, zone.wm.min)) return zone.rmqueueOrder(order, MIGRATE_MOVABLE);
+		if (zoneWatermarkOk(zone, order, zone.wm.min)) return this.rmqueueOrder(order);
 		const first = this.directCompact(order, true, p);
 		if (first >= 0) return first;
 		this.reclaimForCompaction(order, p);
-		if (zoneWatermarkOk(zone, order, zone.wm.min)) return zone.rmqueueOrder(order, MIGRATE_MOVABLE);
+		if (zoneWatermarkOk(zone, order, zone.wm.min)) return this.rmqueueOrder(order);
 		return this.directCompact(order, false, p);
 	}
 
 	/**
-	 * __alloc_pages_direct_compact(): compact, then take the block if one is there. compact_stall counts
-	 * every run that was not skipped, then compact_success or compact_fail.
+	 * __alloc_pages_direct_compact() and try_to_compact_pages(): unless compaction_deferred() skips
+	 * this attempt, compact; a run that found a block resets the deferral (compaction_defer_reset,
+	 * not yet sure of the page), a sync one whose scanners met without one defers the next
+	 * (defer_compaction). Then take the block if one is there. compact_stall counts every attempt but a
+	 * skipped one: the kernel tests only for COMPACT_SKIPPED, so a deferred attempt counts a stall
+	 * (of no time) and, with no block free, a compact_fail. Taking the page resets the deferral for good.
 	 */
 	private directCompact(order: number, async: boolean, p: Proc | null): number {
 		const zone = this.zone;
-		const st = this.compaction.compactZone({order, async, direct: true, proactive: false}, zone.wm.min);
-		if (st.result === COMPACT_SKIPPED) return ALLOC_NONE;
+		const compaction = this.compaction;
+		const defer = compaction.defer;
+		if (!defer.deferred(order)) {
+			const st = compaction.compactZone({order, async, direct: true, proactive: false}, zone.wm.min);
+			if (st.result === COMPACT_SKIPPED) return ALLOC_NONE;
+			if (st.result === COMPACT_SUCCESS) defer.reset(order, false);
+			else if (!async && (st.result === COMPACT_COMPLETE || st.result === COMPACT_PARTIAL_SKIPPED))
+				defer.defer(order);
+			this.stall(st.costUs, p);
+		}
 		this.vm.compact_stall++;
-		this.stall(st.costUs, p);
 		if (zoneWatermarkOk(zone, order, zone.wm.min)) {
+			compaction.cache.blockskipFlush = false;
+			defer.reset(order, true);
 			this.vm.compact_success++;
-			return zone.rmqueueOrder(order, MIGRATE_MOVABLE);
+			return this.rmqueueOrder(order);
 		}
 		this.vm.compact_fail++;
 		return ALLOC_NONE;
@@ -113,6 +129,32 @@ export class PageAlloc extends CoreModule {
 			if (got === 0) return;
 			reclaimed += got;
 		}
+	}
+
+	/** rmqueue(): an order-0 page of `mt` from the buddy lists, then the boosted-watermark check. */
+	private rmqueue(mt: number): number {
+		const frame = this.zone.rmqueue(mt);
+		this.wakeIfBoosted();
+		return frame;
+	}
+
+	private rmqueueOrder(order: number): number {
+		const frame = this.zone.rmqueueOrder(order, MIGRATE_MOVABLE);
+		this.wakeIfBoosted();
+		return frame;
+	}
+
+	/**
+	 * mm/page_alloc.c rmqueue(): if taking the page boosted the watermarks (ZONE_BOOSTED_WATERMARK),
+	 * clear the bit and wakeup_kswapd(zone, 0, 0): the node may be balanced, so kswapd would not wake
+	 * by itself. (zsmalloc takes its pages from the zone directly; a boost it causes wakes kswapd at
+	 * the next allocation that comes through here.)
+	 */
+	private wakeIfBoosted(): void {
+		const zone = this.zone;
+		if (!zone.boostedFlag) return;
+		zone.boostedFlag = false;
+		this.kswapd.wakeBoosted();
 	}
 
 	private stall(us: number, p: Proc | null): void {
@@ -147,9 +189,9 @@ export class PageAlloc extends CoreModule {
 	 */
 	private allocFrame(p: Proc, mt: number): number {
 		const zone = this.zone;
-		if (zone.freePages > zone.wm.low) return zone.rmqueue(mt);
+		if (zone.freePages > zone.wm.low) return this.rmqueue(mt);
 		this.kswapd.wake();
-		if (zone.freePages > zone.wm.min) return zone.rmqueue(mt);
+		if (zone.freePages > zone.wm.min) return this.rmqueue(mt);
 		if (this.oom.victimPending) {
 			// out_of_memory() would find the victim still exiting: wait for it.
 			p.waitingOom = true;
@@ -168,7 +210,7 @@ export class PageAlloc extends CoreModule {
 		let noProgress = 0;
 		for (;;) {
 			const reclaimed = this.vmscan.directReclaim(p, -1);
-			if (zone.freePages > zone.wm.min) return zone.rmqueue(mt);
+			if (zone.freePages > zone.wm.min) return this.rmqueue(mt);
 			const swapWait = this.vmscan.congestedKeeps > 0 && this.swapDev;
 			if (reclaimed === 0 && (swapWait || this.vmscan.writebackImmediate > 0)) {
 				// reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK): sleep until writeback makes room (the
@@ -216,7 +258,7 @@ export class PageAlloc extends CoreModule {
 			this.vmscan.shrinkNode(SWAP_CLUSTER_MAX, false);
 			if (zone.freePages <= zone.wm.min) return ALLOC_NONE;
 		}
-		return zone.rmqueue(MIGRATE_UNMOVABLE);
+		return this.rmqueue(MIGRATE_UNMOVABLE);
 	}
 
 	/**
@@ -226,10 +268,10 @@ export class PageAlloc extends CoreModule {
 	allocAbove(mark: number, p: Proc): number {
 		if (this.zone.freePages <= mark) return ALLOC_NONE;
 		const mc = this.memcg;
-		if (!mc.enabled) return this.zone.rmqueue(MIGRATE_MOVABLE);
+		if (!mc.enabled) return this.rmqueue(MIGRATE_MOVABLE);
 		const id = mc.memcgOfProc(p);
 		if (mc.overMax(id) >= 0) return ALLOC_NONE;
-		const frame = this.zone.rmqueue(MIGRATE_MOVABLE);
+		const frame = this.rmqueue(MIGRATE_MOVABLE);
 		mc.charge(frame, id);
 		return frame;
 	}

@@ -71,8 +71,8 @@ export class Writeback extends CoreModule {
 	dirtyLimits(): DirtyLimits {
 		const lru = this.lruvec.lru;
 		const free = this.zone.freePages;
-		// totalreserve_pages: the high watermark (the zone has no lowmem_reserve).
-		const avail = free - Math.min(free, this.zone.wm.high) + lru.activeFile + lru.inactiveFile + 1;
+		// totalreserve_pages: the high watermark as setup set it (the zone has no lowmem_reserve).
+		const avail = free - Math.min(free, this.zone.watermark.high) + lru.activeFile + lru.inactiveFile + 1;
 		return domainDirtyLimits(avail, this.sysctl.dirty_ratio, this.sysctl.dirty_background_ratio);
 	}
 

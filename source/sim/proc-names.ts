@@ -1,7 +1,10 @@
 // Names of /proc fields, in the order /proc prints them. One table, used by the machine's
 // accounting, the headless output and the dashboard.
 
-/** /proc/meminfo fields memtop models, values in kB. */
+/**
+ * /proc/meminfo fields memtop models, values in kB, but for HugePages_Total, _Free, _Rsvd and _Surp,
+ * which are counts of huge pages (hugetlb_report_meminfo prints them so).
+ */
 export const MEMINFO_FIELDS = [
 	'MemTotal',
 	'MemFree',
@@ -30,6 +33,12 @@ export const MEMINFO_FIELDS = [
 	'PageTables',
 	'CommitLimit',
 	'Committed_AS',
+	'HugePages_Total',
+	'HugePages_Free',
+	'HugePages_Rsvd',
+	'HugePages_Surp',
+	'Hugepagesize',
+	'Hugetlb',
 ] as const;
 export type MeminfoField = (typeof MEMINFO_FIELDS)[number];
 export type Meminfo = Record<MeminfoField, number>;
@@ -112,9 +121,19 @@ export function zeroVmstat(): Vmstat {
 
 /**
  * /proc/zoneinfo fields memtop models for its one zone, in pages, in the order the kernel prints them
- * (zoneinfo_show_print: "pages free", min, low, high, spanned, present, managed).
+ * (zoneinfo_show_print: "pages free", boost, min, low, high, spanned, present, managed; min, low and
+ * high include the boost, as min_wmark_pages() and the others do).
  */
-export const ZONEINFO_FIELDS = ['free', 'min', 'low', 'high', 'spanned', 'present', 'managed'] as const;
+export const ZONEINFO_FIELDS = [
+	'free',
+	'boost',
+	'min',
+	'low',
+	'high',
+	'spanned',
+	'present',
+	'managed',
+] as const;
 export type ZoneinfoField = (typeof ZONEINFO_FIELDS)[number];
 /**
  * The fields, then `nr_free`: zone->free_area[order].nr_free for each order 0..NR_PAGE_ORDERS − 1, the

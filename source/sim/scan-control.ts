@@ -47,8 +47,13 @@ export class ScanControl extends CoreModule implements ReclaimContext, ReclaimTi
 		return this.sysctl.min_ttl_ms;
 	}
 
+	/** sc->may_swap: off for kswapd's boosted reclaim (balance_pgdat); get_scan_count() then scans file only. */
+	maySwap = true;
+	/** sc->may_writepage: off for boosted reclaim; shrink_folio_list() keeps a page that would need writing. */
+	mayWritepage = true;
+
 	get canSwap(): boolean {
-		return this.swapfile.canSwap;
+		return this.maySwap && this.swapfile.canSwap;
 	}
 
 	/** free + file LRU ≤ the high watermark (file_is_tiny's first condition; the policy adds the rest). */

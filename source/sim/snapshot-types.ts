@@ -146,7 +146,8 @@ export interface Snapshot {
 	oomTotalPages: number;
 	/** Frames by owner; these sum to totalPages (the conservation law). */
 	frames: {free: number; anon: number; file: number; shmem: number; kernel: number; zpool: number};
-	watermarks: Watermarks;
+	/** The marks allocation sees (wmark_pages: _watermark + boost) and the boost itself. */
+	watermarks: Watermarks & {boost: number};
 	meminfo: Meminfo;
 	/** /proc/zoneinfo of the one zone, in pages: managed is MemTotal's pages (the balloon's are not managed). */
 	zoneinfo: Zoneinfo;

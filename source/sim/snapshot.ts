@@ -38,10 +38,9 @@ export function meminfo(m: Machine): Meminfo {
 	const lru = m.lruvec.refresh();
 	const zone = m.zone;
 	const k = zone.kindCount;
-	const wm = zone.wm;
 	const free = k[FRAME_FREE]!;
 	const fileLru = lru.activeFile + lru.inactiveFile;
-	const available = siMemAvailable(free, fileLru, wm);
+	const available = siMemAvailable(free, fileLru, zone.reserveMarks);
 	const swapTotal = m.swapfile.totalPages;
 	let pgtables = 0;
 	let unevictable = 0;
@@ -78,7 +77,9 @@ export function meminfo(m: Machine): Meminfo {
 		Committed_AS: m.overcommit.committedAs(),
 	};
 	const out = {} as Meminfo;
-	for (const f of MEMINFO_FIELDS) out[f] = pagesToKb(v[f]!);
+	for (const f of MEMINFO_FIELDS) out[f] = pagesToKb(v[f] ?? 0);
+	// hugetlb_report_meminfo(): counts and kB already.
+	Object.assign(out, m.hugetlb.reportMeminfo());
 	// Byte-exact fields.
 	out.Zswap = Math.ceil(m.zswap.bytes / KIB);
 	out.PageTables = Math.floor(pgtables / KIB);
@@ -196,6 +197,7 @@ function zoneinfo(m: Machine): Snapshot['zoneinfo'] {
 	const buddy = zone.buddy;
 	return {
 		free: zone.freePages,
+		boost: zone.watermarkBoost,
 		min: zone.wm.min,
 		low: zone.wm.low,
 		high: zone.wm.high,
@@ -271,7 +273,7 @@ export function takeSnapshot(m: Machine, options: SnapshotOptions = {}): Snapsho
 			kernel: k[FRAME_KERNEL]!,
 			zpool: k[FRAME_ZPOOL]!,
 		},
-		watermarks: {...zone.wm},
+		watermarks: {...zone.wm, boost: zone.watermarkBoost},
 		meminfo: meminfo(m),
 		zoneinfo: zoneinfo(m),
 		vmstat,

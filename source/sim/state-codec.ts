@@ -101,6 +101,7 @@ function machineState(m: Machine, events: boolean) {
 			balloonPages: zone.balloonPages,
 			// Only with a hugetlb pool, so a state without one keeps its layout.
 			...(zone.hugetlbPages > 0 ? {hugetlbPages: zone.hugetlbPages} : {}),
+			...boostScalars(zone, kswapd),
 			balloonTarget: m.balloon.save().balloonTarget,
 			oomVictim: oom.oomVictim,
 			oomVictimTick: oom.oomVictimTick,
@@ -135,6 +136,23 @@ function machineState(m: Machine, events: boolean) {
 	};
 }
 
+/**
+ * The watermark boost (zone.ts), a boost yet to wake kswapd, and a boosted kswapd pass (kswapd.ts):
+ * only while there is one, so a state without them is byte for byte what it was.
+ */
+function boostScalars(
+	zone: ReturnType<Machine['zone']['save']>,
+	kswapd: ReturnType<Machine['kswapd']['save']>,
+) {
+	return {
+		...(zone.watermarkBoost > 0 ? {watermarkBoost: zone.watermarkBoost} : {}),
+		...(zone.zoneBoosted ? {zoneBoosted: true} : {}),
+		...(kswapd.kswapdPassBoost
+			? {kswapdPassBoost: kswapd.kswapdPassBoost, kswapdBoostReclaim: kswapd.kswapdBoostReclaim}
+			: {}),
+	};
+}
+
 /** Parts a state has only when it uses them, so a state without them is byte for byte what it was. */
 function optionalParts(m: Machine) {
 	const userspaceOom = m.userspaceOom.save();
@@ -143,6 +161,8 @@ function optionalParts(m: Machine) {
 		...(m.memcg.enabled
 			? {memcg: m.memcg.save(), memcgOom: m.memcgOom.save(), memcgHigh: m.memcgHigh.save()}
 			: {}),
+		// The zone's compaction deferral, cached scanner positions and skip hints, once they moved.
+		...m.kcompactd.compaction.save(),
 		// Only once a userspace OOM killer has run (userspace-oom.ts).
 		...(userspaceOom ? {userspaceOom} : {}),
 		// Only after a fork (rmap.ts: fork-shared anon pages).
@@ -180,6 +200,7 @@ function loadModules(m: Machine, s: MachineState, ownPolicy = true): void {
 	m.zram?.load(sc);
 	m.kswapd.load(sc);
 	m.kcompactd.load(sc);
+	m.kcompactd.compaction.load(s);
 	m.vmscan.load({kswapdFailures: sc.kswapdFailures, reclaimCostUs: s.reclaimCostUs});
 	m.rmap.load({nrMapped: sc.nrMapped, anonMapcount: s.anonMapcount});
 	m.balloon.load(sc);

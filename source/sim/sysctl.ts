@@ -57,6 +57,17 @@ export const SYSCTLS = {
 		path: '/proc/sys/vm/watermark_scale_factor',
 		source: 'mm/page_alloc.c watermark_scale_factor (SYSCTL_ONE..SYSCTL_THREE_THOUSAND)',
 	},
+	watermark_boost_factor: {
+		default: 15000,
+		min: 0,
+		max: INT_MAX,
+		unit: '1/10000 of high',
+		meaning:
+			'after a fallback steals from another pageblock, watermarks rise by a pageblock, up to this share of high; kswapd then reclaims clean cache (0: off)',
+		path: '/proc/sys/vm/watermark_boost_factor',
+		source:
+			'mm/page_alloc.c watermark_boost_factor (SYSCTL_ZERO..), boost_watermark; mm/vmscan.c balance_pgdat',
+	},
 	dirty_ratio: {
 		default: 20,
 		min: 0,

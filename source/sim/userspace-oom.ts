@@ -161,7 +161,9 @@ export class UserspaceOom extends CoreModule {
 		const swapTotal = this.swapfile.totalPages;
 		return {
 			memTotalKib: pagesToKb(this.zone.totalramPages),
-			memAvailableKib: pagesToKb(siMemAvailable(free, lru.activeFile + lru.inactiveFile, this.zone.wm)),
+			memAvailableKib: pagesToKb(
+				siMemAvailable(free, lru.activeFile + lru.inactiveFile, this.zone.reserveMarks),
+			),
 			swapTotalKib: pagesToKb(swapTotal),
 			swapFreeKib: pagesToKb(swapTotal - (this.swapfile.area?.used ?? 0)),
 		};

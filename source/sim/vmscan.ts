@@ -212,6 +212,8 @@ export class Vmscan extends CoreModule implements ScanTarget {
 			return this.unmapAndFree(frame, slot);
 		}
 		// mem_cgroup_try_charge_swap(): a memcg at memory.swap.max cannot swap (the page is activated).
+		// shrink_folio_list(): a page that must be written (to swap) is kept when !sc->may_writepage.
+		if (!this.sc.mayWritepage) return KEPT;
 		const memcg = this.memcg.memcgOf.length > 0 ? this.memcg.memcgOf[frame]! : -1;
 		if (memcg >= 0 && this.memcg.overSwapMax(memcg) >= 0) return CANNOT;
 		if (flags & PG_SWAPCACHE) this.swapfile.dropSwapCache(frame);

@@ -15,7 +15,7 @@ import {
 } from './frames.js';
 import type {Watermarks} from './snapshot-types.js';
 import type {Sysctls} from './spec.js';
-import {computeWatermarks, defaultMinFreeKbytes} from './watermarks.js';
+import {boostWatermark, computeWatermarks, defaultMinFreeKbytes} from './watermarks.js';
 
 /** frames.owner of a frame that belongs to nobody (free). */
 export const OWNER_NONE = -1;
@@ -48,6 +48,13 @@ export class Zone {
 	balloonPages = 0;
 	/** Pages of the hugetlb pool (HugePages_Total × 512, meminfo Hugetlb): kernel frames here. */
 	hugetlbPages = 0;
+	/** _watermark[]: min, low and high as __setup_per_zone_wmarks() set them. */
+	watermark: Watermarks;
+	/** watermark_boost: pages added to every watermark after fallbacks (boost_watermark), until kswapd clears it. */
+	watermarkBoost = 0;
+	/** ZONE_BOOSTED_WATERMARK: a boost happened; the allocation that took the page wakes kswapd (rmqueue). */
+	boostedFlag = false;
+	/** The watermarks as allocation sees them: wmark_pages() = _watermark + watermark_boost. */
 	wm: Watermarks;
 	/** mem_cgroup_uncharge(), set by the memory controller when there is a cgroup tree (null: none). */
 	uncharge: ((frame: number) => void) | null = null;
@@ -57,7 +64,11 @@ export class Zone {
 	 */
 	readonly buddy: BuddyAllocator;
 
-	constructor(totalPages: number, kernelPages: number, sysctl: Sysctls) {
+	constructor(
+		totalPages: number,
+		kernelPages: number,
+		private readonly sysctl: Sysctls,
+	) {
 		const n = totalPages;
 		this.totalPages = n;
 		this.frames = new FrameTable(n);
@@ -77,11 +88,21 @@ export class Zone {
 		this.buddy.freeRange(this.kernelStatic, n);
 		this.kindCount[FRAME_KERNEL] = this.kernelStatic;
 		this.kindCount[FRAME_FREE] = n - this.kernelStatic;
-		this.wm = this.watermarksFor(sysctl);
+		this.watermark = this.watermarksFor(sysctl);
+		this.wm = this.watermark;
+		this.buddy.onSubBlockSteal = () => this.boostWatermark();
 	}
 
 	get freePages(): number {
 		return this.buddy.freePages;
+	}
+
+	/**
+	 * The marks si_mem_available() reads: totalreserve_pages from the high watermark as setup set it,
+	 * and low_wmark_pages() (with the boost) for the page cache it keeps back.
+	 */
+	get reserveMarks(): {low: number; high: number} {
+		return {low: this.wm.low, high: this.watermark.high};
 	}
 
 	/** MemTotal: RAM less what the balloon took. */
@@ -89,9 +110,34 @@ export class Zone {
 		return this.totalPages - this.balloonPages;
 	}
 
-	/** min_free_kbytes or watermark_scale_factor changed (setup_per_zone_wmarks). */
+	/** min_free_kbytes or watermark_scale_factor changed (setup_per_zone_wmarks, which also zeroes the boost). */
 	updateWatermarks(sysctl: Sysctls): void {
-		this.wm = this.watermarksFor(sysctl);
+		this.watermark = this.watermarksFor(sysctl);
+		this.setBoost(0);
+	}
+
+	/**
+	 * boost_watermark() with vm.watermark_boost_factor, from steal_suitable_fallback(); a boost sets
+	 * ZONE_BOOSTED_WATERMARK (the allocation may wake kswapd: every allocation here may).
+	 */
+	boostWatermark(): void {
+		const managed = this.totalPages - this.kernelStatic;
+		const boost = boostWatermark(
+			this.watermarkBoost,
+			this.watermark.high,
+			managed,
+			this.sysctl.watermark_boost_factor,
+		);
+		if (boost < 0) return;
+		this.setBoost(boost);
+		this.boostedFlag = true;
+	}
+
+	/** zone->watermark_boost = `boost`; the marks allocation sees follow. */
+	setBoost(boost: number): void {
+		this.watermarkBoost = boost;
+		const w = this.watermark;
+		this.wm = boost === 0 ? w : {min: w.min + boost, low: w.low + boost, high: w.high + boost};
 	}
 
 	/** __setup_per_zone_wmarks() for the managed pages (RAM less the kernel's own). */
@@ -170,7 +216,9 @@ export class Zone {
 		return {
 			balloonPages: this.balloonPages,
 			hugetlbPages: this.hugetlbPages,
-			wm: this.wm,
+			wm: this.watermark,
+			watermarkBoost: this.watermarkBoost,
+			zoneBoosted: this.boostedFlag,
 			frames: {kind: f.kind, flags: f.flags, owner: f.owner, index: f.index},
 			mapper: this.mapcount,
 			kindCount: this.kindCount,
@@ -179,10 +227,18 @@ export class Zone {
 		};
 	}
 
-	load(s: Omit<ReturnType<Zone['save']>, 'hugetlbPages'> & {hugetlbPages?: number | undefined}): void {
+	load(
+		s: Omit<ReturnType<Zone['save']>, 'hugetlbPages' | 'watermarkBoost' | 'zoneBoosted'> & {
+			hugetlbPages?: number | undefined;
+			watermarkBoost?: number | undefined;
+			zoneBoosted?: boolean | undefined;
+		},
+	): void {
 		this.balloonPages = s.balloonPages;
 		this.hugetlbPages = s.hugetlbPages ?? 0;
-		this.wm = s.wm;
+		this.watermark = s.wm;
+		this.setBoost(s.watermarkBoost ?? 0);
+		this.boostedFlag = s.zoneBoosted ?? false;
 		this.frames.kind.set(s.frames.kind);
 		this.frames.flags.set(s.frames.flags);
 		this.frames.owner.set(s.frames.owner);

@@ -181,7 +181,9 @@ const EVENT_FORMATTERS: EventFormatters = {
 	// The comparison in pages, as zone_watermark_ok() makes it: the check fails at free <= mark, so
 	// kswapd is woken with free equal to low too (sizes alone round 3050 and 3051 alike).
 	'kswapd-wake': (e) =>
-		`kswapd0 woke: free ${e.free} ≤ low ${e.low} pages (${formatPages(e.free)} ≤ ${formatPages(e.low)})`,
+		e.boost
+			? `kswapd0 woke: watermarks boosted by ${e.boost} pages (${formatPages(e.boost)}) after a fallback stole from another pageblock; free ${e.free} pages (${formatPages(e.free)})`
+			: `kswapd0 woke: free ${e.free} ≤ low ${e.low} pages (${formatPages(e.free)} ≤ ${formatPages(e.low)})`,
 	'kswapd-sleep': (e) =>
 		`kswapd0 sleeps: free ${e.free} ≥ high ${e.high} pages (${formatPages(e.free)}), reclaimed ${formatPages(e.reclaimed)}`,
 	'direct-reclaim': (e) =>

@@ -65,8 +65,12 @@ const EVENTS: EventExplainers = {
 		title: 'kswapd0 woke',
 		linux:
 			"kswapd0 is node 0's reclaim thread (ps shows it as [kswapd0]). It frees memory in the background so allocations need not.",
-		rule: 'An allocation saw free pages below the low watermark and called wakeup_kswapd() (mm/page_alloc.c); kswapd reclaims in balance_pgdat() until free is above high.',
-		now: [`free ${pagesAndSize(e.free)} < low ${pagesAndSize(e.low)}`],
+		rule: e.boost
+			? "An allocation fell back to another migratetype's pageblock, so boost_watermark() raised every watermark by watermark_boost (vm.watermark_boost_factor) and rmqueue() called wakeup_kswapd() (mm/page_alloc.c): balance_pgdat() reclaims the boost's worth of clean page cache without swap or writeback, then clears the boost and wakes kcompactd."
+			: 'An allocation saw free pages below the low watermark and called wakeup_kswapd() (mm/page_alloc.c); kswapd reclaims in balance_pgdat() until free is above high.',
+		now: e.boost
+			? [`watermark_boost ${pagesAndSize(e.boost)}, free ${pagesAndSize(e.free)}`]
+			: [`free ${pagesAndSize(e.free)} < low ${pagesAndSize(e.low)}`],
 	}),
 	'kswapd-sleep': (e) => ({
 		title: 'kswapd0 went back to sleep',

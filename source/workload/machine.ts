@@ -18,6 +18,7 @@ export const sysctlLeaves = {
 	swappiness: sysctlInt('swappiness'),
 	min_free_kbytes: sysctlInt('min_free_kbytes'),
 	watermark_scale_factor: sysctlInt('watermark_scale_factor'),
+	watermark_boost_factor: sysctlInt('watermark_boost_factor'),
 	dirty_ratio: sysctlInt('dirty_ratio'),
 	dirty_background_ratio: sysctlInt('dirty_background_ratio'),
 	overcommit_memory: oneOf(SYSCTLS.overcommit_memory.values, '0 (heuristic), 1 (always) or 2 (strict)'),
@@ -37,6 +38,9 @@ export const sysctlSchema = strict(
 		min_free_kbytes: sysctlLeaves.min_free_kbytes.optional(),
 		watermark_scale_factor: sysctlLeaves.watermark_scale_factor.default(
 			DEFAULT_SYSCTLS.watermark_scale_factor,
+		),
+		watermark_boost_factor: sysctlLeaves.watermark_boost_factor.default(
+			DEFAULT_SYSCTLS.watermark_boost_factor,
 		),
 		dirty_ratio: sysctlLeaves.dirty_ratio.default(DEFAULT_SYSCTLS.dirty_ratio),
 		dirty_background_ratio: sysctlLeaves.dirty_background_ratio.default(

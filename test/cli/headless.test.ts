@@ -140,6 +140,7 @@ describe('headless JSON', () => {
 			const o = JSON.parse(line);
 			expect(Object.keys(o.zoneinfo)).toEqual([
 				'free',
+				'boost',
 				'min',
 				'low',
 				'high',

@@ -88,6 +88,7 @@ const machineArb = fc
 				overcommit_memory: g.overcommit,
 				overcommit_ratio: g.overcommitRatio,
 				page_cluster: g.pageCluster,
+				watermark_boost_factor: 15000,
 				extfrag_threshold: 500,
 				compaction_proactiveness: 20,
 				nr_hugepages: 0,
@@ -216,6 +217,7 @@ const SYSCTL_VALUES: Record<SysctlName, fc.Arbitrary<number>> = {
 	user_reserve_kbytes: fc.integer({min: 0, max: 262144}),
 	page_cluster: fc.integer({min: 0, max: 5}),
 	min_ttl_ms: fc.integer({min: 0, max: 2000}),
+	watermark_boost_factor: fc.constantFrom(0, 15000, 30000),
 	extfrag_threshold: fc.integer({min: 0, max: 1000}),
 	compaction_proactiveness: fc.integer({min: 0, max: 100}),
 	// Order-9 pages for the hugetlb pool: direct compaction when memory is fragmented.

@@ -94,4 +94,47 @@ describe('machine state codec', () => {
 			expect({policy, errors: checkInvariants(b)}).toEqual({policy, errors: []});
 		}
 	});
+
+	it('a watermark boost and a boosted kswapd pass survive save and load (zone.ts, kswapd.ts)', () => {
+		const a = new Machine(w, {seed: 3});
+		run(a, 700);
+		a.zone.boostWatermark();
+		a.zone.boostedFlag = false;
+		a.kswapd.wakeBoosted();
+		const boost = a.zone.watermarkBoost;
+		expect(boost).toBeGreaterThan(0);
+		const b = restoreMachine(w, saveMachine(a));
+		expect(b.zone.watermarkBoost).toBe(boost);
+		expect(b.zone.wm).toEqual(a.zone.wm);
+		expect(b.zone.watermark).toEqual(a.zone.watermark);
+		expect(b.kswapd.save()).toEqual(a.kswapd.save());
+		expect(stateHash(b)).toBe(stateHash(a));
+		run(a, 300);
+		run(b, 300);
+		expect(stateHash(b)).toBe(stateHash(a));
+		// A boost that has yet to wake kswapd (ZONE_BOOSTED_WATERMARK) is part of the state too.
+		a.zone.boostWatermark();
+		expect(restoreMachine(w, saveMachine(a)).zone.boostedFlag).toBe(true);
+	});
+
+	it("compaction's deferral, cached scanner positions and skip hints survive save and load (compaction.ts)", () => {
+		const a = new Machine(w, {seed: 3});
+		run(a, 700);
+		const c = a.kcompactd.compaction;
+		c.defer.defer(9);
+		c.defer.defer(9);
+		c.cache.updateMigrate(1000, false);
+		c.cache.skipFreeBlock(c.cache.lastBlock);
+		c.cache.blockskipFlush = true;
+		const b = restoreMachine(w, saveMachine(a));
+		const d = b.kcompactd.compaction;
+		expect([d.defer.considered, d.defer.shift, d.defer.orderFailed]).toEqual([0, 2, 0]);
+		expect([...d.cache.migratePfn, d.cache.freePfn]).toEqual([...c.cache.migratePfn, c.cache.freePfn]);
+		expect(Array.from(d.cache.skip)).toEqual(Array.from(c.cache.skip));
+		expect(d.cache.blockskipFlush).toBe(true);
+		expect(stateHash(b)).toBe(stateHash(a));
+		run(a, 300);
+		run(b, 300);
+		expect(stateHash(b)).toBe(stateHash(a));
+	});
 });

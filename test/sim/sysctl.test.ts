@@ -39,6 +39,7 @@ describe('the kernel ranges', () => {
 			swappiness: [0, 200], // SYSCTL_ZERO..SYSCTL_TWO_HUNDRED
 			min_free_kbytes: [0, 2 ** 31 - 1], // extra1 = SYSCTL_ZERO, no extra2
 			watermark_scale_factor: [1, 3000], // SYSCTL_ONE..SYSCTL_THREE_THOUSAND
+			watermark_boost_factor: [0, 2 ** 31 - 1], // extra1 = SYSCTL_ZERO, no extra2
 			dirty_ratio: [0, 100],
 			dirty_background_ratio: [0, 100],
 			overcommit_memory: [0, 2],
@@ -57,6 +58,7 @@ describe('the kernel ranges', () => {
 		expect(DEFAULT_SYSCTLS).toEqual({
 			swappiness: 60,
 			watermark_scale_factor: 10,
+			watermark_boost_factor: 15000,
 			dirty_ratio: 20,
 			dirty_background_ratio: 10,
 			overcommit_memory: 0,

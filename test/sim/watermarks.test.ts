@@ -101,7 +101,7 @@ describe('the machine uses them', () => {
 	it('derives the marks from managed pages when min_free_kbytes is unset', () => {
 		const m = new Machine(w, {seed: 1});
 		expect(m.zone.wm).toEqual({min: 221, low: 276, high: 331});
-		expect(takeSnapshot(m).watermarks).toEqual({min: 221, low: 276, high: 331});
+		expect(takeSnapshot(m).watermarks).toEqual({min: 221, low: 276, high: 331, boost: 0});
 	});
 
 	it('recomputes them when min_free_kbytes or watermark_scale_factor is set', () => {

@@ -105,6 +105,18 @@ describe('WatermarkMeter', () => {
 		);
 	});
 
+	it('with a watermark boost, marks the boosted min/low/high and says how big the boost is', async () => {
+		// boost 2 MiB (a pageblock): the marks allocation sees are 16+2, 20+2, 24+2 MiB.
+		const b = 2 * MIB_PAGES;
+		const boosted = {
+			...snapshot,
+			watermarks: {min: 18 * MIB_PAGES, low: 22 * MIB_PAGES, high: 26 * MIB_PAGES, boost: b},
+		};
+		expect(await frame(<WatermarkMeter snapshot={boosted} width={120} />, 120)).toMatch(
+			/ m\/l\/h 18\.0M\/22\.0M\/26\.0M boost 2\.00M$/,
+		);
+	});
+
 	it('keeps the bar and drops the figures on a narrow terminal', async () => {
 		expect(await frame(<WatermarkMeter snapshot={snapshot} width={40} />, 80)).toBe(
 			'Wmk[||||mlh||||||] free 72.0M avail 657M',

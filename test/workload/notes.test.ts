@@ -76,8 +76,8 @@ const ANCHORS: Record<string, Anchor[]> = {
 		a(52, 'kswapd-wake', -2, 1, {first: true}),
 		a(65, 'process-exit', 0, 0, {name: 'redis-bgsave'}),
 	],
-	// The hugetlb pool's sysctl at 40 s, which the 40 s note narrates.
-	fragmentation: [a(40, 'command', 0, 0)],
+	// The balloon at 36 s and the boosted kswapd wake it causes; the hugetlb pool's sysctl at 40 s.
+	fragmentation: [a(36, 'command', 0, 0), a(36, 'kswapd-wake', 0, 1), a(40, 'command', 0, 0)],
 	'memory-high': [a(40, 'command', 0, 0)],
 	'noisy-neighbour': [
 		a(15, 'process-start', 0, 0, {name: 'etl'}),

@@ -141,6 +141,7 @@ describe('defaults', () => {
 		expect(DEFAULT_SYSCTLS).toEqual({
 			swappiness: 60,
 			watermark_scale_factor: 10,
+			watermark_boost_factor: 15000,
 			dirty_ratio: 20,
 			dirty_background_ratio: 10,
 			overcommit_memory: 0,

@@ -111,11 +111,14 @@ export const METERS: readonly MeterClass[] = [
 				title: 'Wmk: free memory against the watermarks, and MemAvailable',
 				linux:
 					'The zone watermarks min, low and high (/proc/zoneinfo) set how much memory the kernel keeps free. MemAvailable (/proc/meminfo) estimates how much could be given to a new program without swapping: free memory plus the page cache that can be dropped.',
-				rule: 'Watermarks come from vm.min_free_kbytes and vm.watermark_scale_factor (__setup_per_zone_wmarks in mm/page_alloc.c). Below low an allocation wakes kswapd (wakeup_kswapd); below min it reclaims itself (direct reclaim). MemAvailable is si_mem_available() (mm/show_mem.c): free − totalreserve_pages + pagecache − min(pagecache / 2, low).',
+				rule: "Watermarks come from vm.min_free_kbytes and vm.watermark_scale_factor (__setup_per_zone_wmarks in mm/page_alloc.c). Below low an allocation wakes kswapd (wakeup_kswapd); below min it reclaims itself (direct reclaim). After a fallback steals from another migratetype's pageblock, boost_watermark() adds watermark_boost to all three (vm.watermark_boost_factor, up to 150% of high) until kswapd has reclaimed it. MemAvailable is si_mem_available() (mm/show_mem.c): free − totalreserve_pages + pagecache − min(pagecache / 2, low).",
 				now: [
 					`min ${pagesAndSize(wm.min)}  low ${pagesAndSize(wm.low)}  high ${pagesAndSize(wm.high)}  free ${pagesAndSize(s.frames.free)}`,
+					...(wm.boost > 0
+						? [`boost ${pagesAndSize(wm.boost)} (in min, low and high; not in the reserve)`]
+						: []),
 					'MemAvailable = free − reserve (high) + file LRU − min(file LRU / 2, low)',
-					`             = ${s.frames.free} − ${wm.high} + ${file} − ${cut} = ${pagesAndSize(m.MemAvailable / 4)}`,
+					`             = ${s.frames.free} − ${wm.high - wm.boost} + ${file} − ${cut} = ${pagesAndSize(m.MemAvailable / 4)}`,
 				],
 			};
 		},

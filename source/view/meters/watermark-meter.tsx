@@ -1,7 +1,8 @@
 // Free memory against the zone watermarks, zoomed so min/low/high are visible at all: on the Mem
 // bar they would be a fraction of one cell. m/l/h mark the watermarks; below low kswapd wakes,
 // below min allocations enter direct reclaim. MemAvailable sits next to it because "free" and
-// "available" are the two numbers people most often confuse.
+// "available" are the two numbers people most often confuse. While a fallback's watermark boost is
+// in effect the marks include it and `boost` says by how much.
 import type {Snapshot} from '../../sim/snapshot-types.js';
 import {formatPages} from '../format.js';
 import {Line, type Span, spansLength} from '../line.js';
@@ -32,6 +33,13 @@ export function WatermarkMeter({snapshot, width}: {snapshot: Snapshot; width: nu
 	const marks: Span[] = [
 		{text: ' m/l/h ', colour: theme.dim},
 		{text: [wm.min, wm.low, wm.high].map(formatPages).join('/'), colour: theme.value},
+		// boost_watermark(): the marks above include it until kswapd has reclaimed it.
+		...(wm.boost > 0
+			? [
+					{text: ' boost ', colour: theme.dim},
+					{text: formatPages(wm.boost), colour: theme.warn},
+				]
+			: []),
 	];
 	const options = [[...freeText, ...avail, ...marks], [...freeText, ...avail], freeText, []];
 	const tail = options.find((o) => width - METER_CHROME - spansLength(o) >= MIN_BAR) ?? [];
