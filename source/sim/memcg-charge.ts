@@ -8,9 +8,8 @@ import {OOM_WAIT_US} from './costs.js';
 import type {MemcgHigh} from './memcg-high.js';
 import type {MemcgOom} from './memcg-oom.js';
 import {MEMCG_MAX, type Memcontrol, ROOT_MEMCG} from './memcontrol.js';
-import {MAX_RECLAIM_RETRIES} from './oom.js';
 import type {Proc} from './process.js';
-import {TICK_US} from './units.js';
+import {MAX_RECLAIM_RETRIES, TICK_US} from './units.js';
 import type {Vmscan} from './vmscan.js';
 
 /** The charge fits: take the page. */

@@ -12,9 +12,8 @@
 import {type Core, CoreModule} from './core.js';
 import {SWAP_CLUSTER_MAX} from './lruvec.js';
 import {MEMCG_HIGH, type Memcontrol, ROOT_MEMCG} from './memcontrol.js';
-import {MAX_RECLAIM_RETRIES} from './oom.js';
 import type {Proc} from './process.js';
-import {TICK_US} from './units.js';
+import {MAX_RECLAIM_RETRIES, TICK_US} from './units.js';
 import type {Vmscan} from './vmscan.js';
 
 /** MEMCG_CHARGE_BATCH (include/linux/memcontrol.h, 64 since Linux 6.1). */

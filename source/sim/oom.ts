@@ -8,8 +8,6 @@ import {totalVm} from './vma.js';
 
 export const OOM_SCORE_ADJ_MIN = -1000;
 export const OOM_SCORE_ADJ_MAX = 1000;
-/** should_reclaim_retry(): give up after 16 reclaim rounds without progress. */
-export const MAX_RECLAIM_RETRIES = 16;
 
 export interface OomInputs {
 	pid: number;

@@ -21,11 +21,11 @@ import type {Kswapd} from './kswapd.js';
 import {SWAP_CLUSTER_MAX} from './lruvec.js';
 import {CHARGE_KILLED, CHARGE_OK, type MemcgCharge} from './memcg-charge.js';
 import type {Memcontrol} from './memcontrol.js';
-import {MAX_RECLAIM_RETRIES, type OomKiller} from './oom.js';
+import type {OomKiller} from './oom.js';
 import type {Writeback} from './page-writeback.js';
 import type {Proc} from './process.js';
 import type {Swapfile} from './swapfile.js';
-import {TICK_US} from './units.js';
+import {MAX_RECLAIM_RETRIES, TICK_US} from './units.js';
 import type {Vmscan} from './vmscan.js';
 
 /** The allocating process was chosen by the OOM killer: it is dying, the allocation failed. */

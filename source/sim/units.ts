@@ -26,3 +26,9 @@ export function intSqrt(x: number): number {
 	while ((r + 1) * (r + 1) <= x) r++;
 	return r;
 }
+
+/**
+ * mm/internal.h MAX_RECLAIM_RETRIES: should_reclaim_retry() gives up after 16 reclaim rounds without
+ * progress (and memcg's try_charge and zswap's shrink worker count to it too).
+ */
+export const MAX_RECLAIM_RETRIES = 16;

@@ -7,11 +7,10 @@ import type {BlockDevice} from './block-device.js';
 import {compressedSize} from './compression.js';
 import {type Core, CoreModule} from './core.js';
 import {COMPRESSORS, ZSWAP_ROTATE_US, ZSWAP_WRITEBACK_SUBMIT_US} from './costs.js';
-import {MAX_RECLAIM_RETRIES} from './oom.js';
 import type {Rmap} from './rmap.js';
 import type {ZswapSpec} from './spec.js';
 import {SLOT_DISK, type SwapArea} from './swap.js';
-import {PAGE_SIZE, TICK_US} from './units.js';
+import {MAX_RECLAIM_RETRIES, PAGE_SIZE, TICK_US} from './units.js';
 import {ZS_ZSWAP, type Zsmalloc} from './zsmalloc.js';
 
 /** zswap_store() refused the page: it goes to the swap device. */
