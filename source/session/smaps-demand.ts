@@ -4,26 +4,12 @@
 // says whether PSS, USS or SWPPSS is shown (or sorts the table); while none is, no table is walked
 // but the open detail view's process, and every other process's `smaps` reads zero. Shown, the
 // tables are walked once a simulated second (and at once when the view asks again).
-import type {SmapsRollup} from '../sim/smaps.js';
+import {type SmapsRollup, SmapsWalk} from '../sim/smaps.js';
 import type {Snapshot} from '../sim/snapshot-types.js';
 import {TICKS_PER_SECOND} from '../sim/units.js';
 
 /** The rollup of a process whose page table was not walked: nothing on screen reads it. */
-export const NOT_WALKED: SmapsRollup = Object.freeze({
-	Rss: 0,
-	Pss: 0,
-	Pss_Anon: 0,
-	Pss_File: 0,
-	Pss_Shmem: 0,
-	Shared_Clean: 0,
-	Shared_Dirty: 0,
-	Private_Clean: 0,
-	Private_Dirty: 0,
-	Referenced: 0,
-	Anonymous: 0,
-	Swap: 0,
-	SwapPss: 0,
-});
+export const NOT_WALKED: SmapsRollup = Object.freeze(new SmapsWalk().rollup());
 
 /** takeSnapshot's smapsOf while none is wanted: every pid but `walked` has NOT_WALKED. */
 class Unwalked extends Map<number, SmapsRollup> {

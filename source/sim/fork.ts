@@ -113,8 +113,8 @@ export class Fork extends CoreModule {
 	 * ALLOC_KILLED / ALLOC_RETRY when a table page could not be had.
 	 */
 	private dupMmap(parent: Proc, child: Proc): number {
+		// The anon mapcounts, and the swap map's reference counts with them.
 		this.rmap.enableAnonSharing();
-		this.swap?.enableSharing();
 		const swap = this.swap;
 		const ppt = parent.pt;
 		const cpt = child.pt;
@@ -127,11 +127,9 @@ export class Fork extends CoreModule {
 				const got = this.memory.pteAlloc(child, v);
 				if (got < 0) return got;
 				// The table page may have reclaimed this very page: read the entry after.
+				if (child.exited || child.dying || parent.exited) return -1;
 				const e = ppt.get(v);
-				if (child.exited || child.dying || parent.exited || e === PTE_NONE) {
-					if (child.exited || child.dying || parent.exited) return -1;
-					continue;
-				}
+				if (e === PTE_NONE) continue;
 				cpt.set(v, e);
 				if (e > 0) {
 					// copy_present_pte(): shared, write-protected in both.

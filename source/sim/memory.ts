@@ -208,7 +208,7 @@ export class Memory extends CoreModule {
 		p.rssAnon++;
 		// The PTE's reference to the slot passes to the page it now maps.
 		swap.extra![slot]!--;
-		this.rmap.addAnon(frame);
+		this.rmap.dupAnon(frame);
 		this.zone.frames.flags[frame]! |= PG_YOUNG;
 		p.minflt++;
 		p.secMinflt++;

@@ -48,15 +48,13 @@ export class Rmap extends CoreModule {
 		return 1 + (this.anonMapcount ? this.anonMapcount[frame]! : 0);
 	}
 
-	/** folio_dup_file_rmap's anon twin at fork (copy_present_pte): one more mapper, write-protected. */
+	/**
+	 * One more mapper of an anon page, write-protected: fork's copy_present_pte (folio_dup_file_rmap's
+	 * anon twin), or a family member mapping a shared slot's swap-cache page.
+	 */
 	dupAnon(frame: number): void {
 		this.anonMapcount![frame]!++;
 		this.zone.frames.flags[frame]! |= PG_ANON_SHARED;
-	}
-
-	/** Another process of the family maps the page at once (a swap-cache hit on a shared slot). */
-	addAnon(frame: number): void {
-		this.dupAnon(frame);
 	}
 
 	/**

@@ -31,6 +31,16 @@ function parentMachine(swap = false): Machine {
 
 const ok = (m: Machine): void => expect(checkInvariants(m)).toEqual([]);
 
+/** Reclaim's swap-out of a page by hand: a slot on the device, every mapper's PTE to it, the frame freed. */
+function swapOutShared(m: Machine, f: number): number {
+	const slot = m.swapfile.area!.alloc();
+	m.swapfile.area!.state[slot] = 1;
+	m.rmap.unmapToSlot(f, slot);
+	m.lruvec.policy.removed(f);
+	m.zone.freePage(f);
+	return slot;
+}
+
 describe('fork', () => {
 	it('dup_mmap shares every present anon page: both map it, mapcount 2, write-protected; the copy costs the parent 0.05 µs a PTE', () => {
 		const m = parentMachine();
@@ -106,12 +116,7 @@ describe('fork', () => {
 		const m = parentMachine(true);
 		const parent = m.liveProcs()[0]!;
 		const child = m.fork.fork(parent, {streams: [], lifetime: 5}).child!;
-		const f = presentFrame(parent.pt.get(9));
-		const slot = m.swapfile.area!.alloc();
-		m.swapfile.area!.state[slot] = 1;
-		m.rmap.unmapToSlot(f, slot);
-		m.lruvec.policy.removed(f);
-		m.zone.freePage(f);
+		const slot = swapOutShared(m, presentFrame(parent.pt.get(9)));
 		ok(m);
 		expect(swapEntrySlot(parent.pt.get(9))).toBe(slot);
 		expect(child.pt.get(9)).toBe(parent.pt.get(9));
@@ -131,12 +136,7 @@ describe('fork', () => {
 		const m = parentMachine(true);
 		const parent = m.liveProcs()[0]!;
 		const child = m.fork.fork(parent, {streams: [], lifetime: 5}).child!;
-		const f = presentFrame(parent.pt.get(9));
-		const slot = m.swapfile.area!.alloc();
-		m.swapfile.area!.state[slot] = 1;
-		m.rmap.unmapToSlot(f, slot);
-		m.lruvec.policy.removed(f);
-		m.zone.freePage(f);
+		const slot = swapOutShared(m, presentFrame(parent.pt.get(9)));
 		const major = parent.majflt;
 		m.memory.anonFault(parent, 9, false);
 		expect(parent.majflt).toBe(major + 1);
