@@ -3,7 +3,7 @@
 // processes one `processes:` entry or spawn started share a name), or its cgroup path. The
 // `TreeParents` below is the one place that says so; a fork parent or a cgroup path is a field of
 // the snapshot read there, and the tree, the table and the keys need no change.
-import {type SmapsRollup, SmapsWalk} from '../sim/smaps.js';
+import type {SmapsRollup} from '../sim/smaps.js';
 import type {ProcessSnapshot} from '../sim/snapshot-types.js';
 import {type ColumnContext, type ColumnId, sortProcesses} from './panels/columns.js';
 
@@ -192,8 +192,21 @@ export function treeRows(processes: readonly ProcessSnapshot[], options: TreeOpt
 
 /** Rollups added field by field (a group line shows its members' sums). */
 export function sumRollups(list: readonly SmapsRollup[]): SmapsRollup {
-	// A walk of nothing: every field, at zero.
-	const out = new SmapsWalk().rollup();
+	const out: SmapsRollup = {
+		Rss: 0,
+		Pss: 0,
+		Pss_Anon: 0,
+		Pss_File: 0,
+		Pss_Shmem: 0,
+		Shared_Clean: 0,
+		Shared_Dirty: 0,
+		Private_Clean: 0,
+		Private_Dirty: 0,
+		Referenced: 0,
+		Anonymous: 0,
+		Swap: 0,
+		SwapPss: 0,
+	};
 	for (const r of list) for (const k of Object.keys(out) as (keyof SmapsRollup)[]) out[k] += r[k];
 	return out;
 }
