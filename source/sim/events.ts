@@ -24,6 +24,26 @@ export interface OomUnkillable extends OomTaskDump {
 	reason: string;
 }
 
+/** One of systemd-oomd's candidates as it ranked them for a kill (oomd_sort_cgroup_contexts). */
+export interface OomdRankedCandidate {
+	path: string;
+	/** The ManagedOOMPreference oomd honoured, and the one the cgroup's xattr says (they differ when ignored). */
+	preference: 'none' | 'avoid' | 'omit';
+	xattr: 'none' | 'avoid' | 'omit';
+	/** Pages: the pgscan rate since the last poll, memory.current, memory.swap.current. */
+	pgscanRate: number;
+	current: number;
+	swap: number;
+}
+
+/** systemd-oomd's ranking behind a kill: by pgscan rate (pressure) or swap usage, and the omitted. */
+export interface OomdRanking {
+	by: 'pgscan' | 'swap';
+	candidates: OomdRankedCandidate[];
+	/** Candidates with ManagedOOMPreference=omit honoured: never considered. */
+	omitted: OomdRankedCandidate[];
+}
+
 export type SimEvent =
 	| {kind: 'process-start'; tick: number; pid: number; name: string}
 	| {
@@ -60,6 +80,8 @@ export type SimEvent =
 			memcg?: string | undefined;
 			/** Why, in one line. */
 			reason?: string | undefined;
+			/** systemd-oomd's kills: its candidates in its order (absent for every other killer). */
+			oomd?: OomdRanking | undefined;
 	  }
 	| {kind: 'oom-reaped'; tick: number; pid: number; name: string; line: string}
 	/** A userspace OOM killer's line that is not a kill: earlyoom's escalation, "process N exited after …". */

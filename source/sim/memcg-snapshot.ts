@@ -14,7 +14,28 @@ import {
 import type {Machine} from './machine.js';
 import {calculateProtection} from './memcg-protection.js';
 import {MEMCG_EVENTS, MEMCG_STAT_EVENTS, PAGE_COUNTER_MAX, ROOT_MEMCG} from './memcontrol.js';
-import type {CgroupSnapshot, PsiLine} from './snapshot-types.js';
+import {cgroupOwner} from './oomd-util.js';
+import type {CgroupSnapshot, ManagedOomSettings, PsiLine} from './snapshot-types.js';
+import {oomdUnits} from './userspace-oom.js';
+
+const MANAGED_OOM_KEYS = [
+	'ManagedOOMSwap',
+	'ManagedOOMMemoryPressure',
+	'ManagedOOMMemoryPressureLimit',
+	'ManagedOOMMemoryPressureDurationSec',
+	'ManagedOOMPreference',
+] as const satisfies readonly (keyof ManagedOomSettings)[];
+
+/** Each cgroup's ManagedOOM*= settings (the desktop drop-ins applied), for those that have any. */
+function managedOom(m: Machine): Map<string, ManagedOomSettings> {
+	const out = new Map<string, ManagedOomSettings>();
+	for (const [path, spec] of oomdUnits(m.workload)) {
+		const own: ManagedOomSettings = {};
+		for (const k of MANAGED_OOM_KEYS) if (spec[k] !== undefined) (own as Record<string, unknown>)[k] = spec[k];
+		if (Object.keys(own).length > 0) out.set(path, own);
+	}
+	return out;
+}
 
 const NR_COUNTS = 7;
 
@@ -55,6 +76,7 @@ export function cgroupSnapshots(
 	const emin = new Float64Array(n);
 	const elow = new Float64Array(n);
 	calculateProtection(mc, ROOT_MEMCG, emin, elow);
+	const oomd = managedOom(m);
 	return mc.nodes.map((node, c) => {
 		const at = c * NR_COUNTS;
 		const events = Object.fromEntries(
@@ -90,6 +112,7 @@ export function cgroupSnapshots(
 				...stats,
 			},
 			pressure: {some: psiLine(mc.psiSome[c]!), full: psiLine(mc.psiFull[c]!)},
+			...(oomd.has(node.path) ? {oomd: {...oomd.get(node.path)!, owner: cgroupOwner(node.path)}} : {}),
 			pids: pids[c]!,
 		};
 	});

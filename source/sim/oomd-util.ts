@@ -48,6 +48,18 @@ export function pressureAbove(ctx: PressureContext, nowUs: number): boolean {
 	return false;
 }
 
+/**
+ * ManagedOOMPreference (src/basic/cgroup-util.h): MANAGED_OOM_PREFERENCE_NONE 0, _AVOID 1, _OMIT 2.
+ * systemd (src/core/cgroup.c cgroup_oomd_xattr_apply) writes a unit's ManagedOOMPreference=avoid as
+ * the xattr user.oomd_avoid=1 and omit as user.oomd_omit=1 on the unit's own cgroup; oomd reads them
+ * from each candidate's own cgroup (a slice's setting is not inherited by the leaves below it).
+ */
+export const MANAGED_OOM_PREFERENCES = ['none', 'avoid', 'omit'] as const;
+export type ManagedOomPreference = (typeof MANAGED_OOM_PREFERENCES)[number];
+export const PREFERENCE_NONE = 0;
+export const PREFERENCE_AVOID = 1;
+export const PREFERENCE_OMIT = 2;
+
 /** A kill candidate: a leaf cgroup (or one with memory.oom.group) below a monitored one. */
 export interface OomdCandidate {
 	path: string;
@@ -58,6 +70,15 @@ export interface OomdCandidate {
 	/** memory.stat pgscan now and at the previous poll. */
 	pgscan: number;
 	lastPgscan: number;
+	/** The user.oomd_avoid / user.oomd_omit xattr on its cgroup (its unit's ManagedOOMPreference=); absent: none. */
+	xattr?: ManagedOomPreference | undefined;
+}
+
+/** A candidate as oomd_sort_cgroup_contexts() leaves it: with the preference it honoured (0, 1 or 2). */
+export interface RankedCandidate extends OomdCandidate {
+	preference: number;
+	/** The xattr was set but oomd_fetch_cgroup_oom_preference() ignored it (the owner rule). */
+	ignored: boolean;
 }
 
 /** oomd_pgscan_rate(): pgscan − last_pgscan, with last taken as 0 when it is larger (a recreated cgroup). */
@@ -72,34 +93,88 @@ export function pathStartsWith(path: string, prefix: string): boolean {
 	return path === prefix || path.startsWith(`${prefix}/`);
 }
 
+const USER_SERVICE = /^\/user\.slice\/user-(\d+)\.slice\/user@(\d+)\.service(\/|$)/;
+
 /**
- * oomd_select_by_pgscan_rate() with compare_pgscan_rate_and_memory_usage(): candidates below
- * `prefix`, sorted by pgscan rate descending, then memory.current descending; the first that has
- * scanned pages or uses memory is chosen. Returns the ranking (for the log's "top candidates") and
- * the one selected (null: none).
+ * cg_get_owner(): the uid owning a cgroup's directory. systemd chowns a unit's cgroup to its User= when
+ * it has Delegate=yes; user@.service (User=%i, Delegate=yes) is the one every login has, so
+ * /user.slice/user-UID.slice/user@UID.service and everything below it belong to UID, the rest to root.
+ */
+export function cgroupOwner(path: string): number {
+	const m = USER_SERVICE.exec(path);
+	return m && m[1] === m[2] ? Number(m[1]) : 0;
+}
+
+/**
+ * oomd_fetch_cgroup_oom_preference(): the xattr counts only if the candidate's cgroup is owned by root
+ * or by the owner of `prefix` (the monitored cgroup; for swap kills there is none, so the root, owned
+ * by uid 0): a user's own ManagedOOMPreference= may steer a kill among that user's cgroups, never a
+ * system-wide one. user.oomd_omit wins over user.oomd_avoid (read last).
+ */
+export function fetchOomPreference(c: OomdCandidate, prefix: string): {preference: number; ignored: boolean} {
+	const xattr = c.xattr ?? 'none';
+	const uid = cgroupOwner(c.path);
+	if (uid !== 0 && uid !== cgroupOwner(prefix)) return {preference: PREFERENCE_NONE, ignored: xattr !== 'none'};
+	return {preference: MANAGED_OOM_PREFERENCES.indexOf(xattr), ignored: false};
+}
+
+/**
+ * oomd_sort_cgroup_contexts(): the candidates below `prefix` (null: all), each with its preference
+ * fetched against `prefix` (null: the root), those with `omit` left out; the rest sorted by
+ * `compare`, which puts preference first: every `avoid` candidate after every `none` one.
+ * The omitted are returned apart (what the OOM report shows as never considered).
+ */
+export function sortCgroupContexts(
+	candidates: readonly OomdCandidate[],
+	compare: (a: RankedCandidate, b: RankedCandidate) => number,
+	prefix: string | null,
+): {sorted: RankedCandidate[]; omitted: RankedCandidate[]} {
+	const sorted: RankedCandidate[] = [];
+	const omitted: RankedCandidate[] = [];
+	for (const c of candidates) {
+		if (prefix !== null && !pathStartsWith(c.path, prefix)) continue;
+		const ranked = {...c, ...fetchOomPreference(c, prefix ?? '/')};
+		(ranked.preference === PREFERENCE_OMIT ? omitted : sorted).push(ranked);
+	}
+	sorted.sort(compare);
+	return {sorted, omitted};
+}
+
+/** compare_pgscan_rate_and_memory_usage(): preference ascending, then pgscan rate and memory.current descending. */
+export const comparePgscanRateAndMemoryUsage = (a: RankedCandidate, b: RankedCandidate): number =>
+	a.preference - b.preference || pgscanRate(b) - pgscanRate(a) || b.current - a.current;
+
+/** compare_swap_usage(): preference ascending, then memory.swap.current descending. */
+export const compareSwapUsage = (a: RankedCandidate, b: RankedCandidate): number =>
+	a.preference - b.preference || b.swapUsage - a.swapUsage;
+
+/**
+ * oomd_select_by_pgscan_rate(): candidates below `prefix` ranked as oomd_sort_cgroup_contexts() with
+ * compare_pgscan_rate_and_memory_usage(); the first that has scanned pages or uses memory is chosen
+ * (the loop goes on past the others "since there might be avoid cgroups at the end"). Returns the
+ * ranking (for the log's "top candidates"), the omitted, and the one selected (null: none).
  */
 export function selectByPgscanRate(
 	candidates: readonly OomdCandidate[],
 	prefix: string,
-): {sorted: OomdCandidate[]; selected: OomdCandidate | null} {
-	const sorted = candidates
-		.filter((c) => pathStartsWith(c.path, prefix))
-		.sort((a, b) => pgscanRate(b) - pgscanRate(a) || b.current - a.current);
+): {sorted: RankedCandidate[]; omitted: RankedCandidate[]; selected: RankedCandidate | null} {
+	const {sorted, omitted} = sortCgroupContexts(candidates, comparePgscanRateAndMemoryUsage, prefix);
 	const selected = sorted.find((c) => !(c.pgscan === 0 && c.current === 0)) ?? null;
-	return {sorted, selected};
+	return {sorted, omitted, selected};
 }
 
 /**
- * oomd_select_by_swap_usage() with compare_swap_usage(): sorted by memory.swap.current descending;
- * the first using more than `thresholdBytes` (THRESHOLD_SWAP_USED_PERCENT of SwapTotal) is chosen.
+ * oomd_select_by_swap_usage(): ranked with compare_swap_usage() (no prefix: preferences are fetched
+ * against the root); the first using more than `thresholdBytes` (THRESHOLD_SWAP_USED_PERCENT of
+ * SwapTotal) is chosen, looking on past the others to the `avoid` ones at the end.
  */
 export function selectBySwapUsage(
 	candidates: readonly OomdCandidate[],
 	thresholdBytes: number,
-): {sorted: OomdCandidate[]; selected: OomdCandidate | null} {
-	const sorted = [...candidates].sort((a, b) => b.swapUsage - a.swapUsage);
+): {sorted: RankedCandidate[]; omitted: RankedCandidate[]; selected: RankedCandidate | null} {
+	const {sorted, omitted} = sortCgroupContexts(candidates, compareSwapUsage, null);
 	const selected = sorted.find((c) => c.swapUsage > thresholdBytes) ?? null;
-	return {sorted, selected};
+	return {sorted, omitted, selected};
 }
 
 /** OomdSystemContext: /proc/meminfo's totals as oomd reads them, bytes. */

@@ -6,10 +6,13 @@
 // rate is killed whole (cg_kill_recursive, SIGKILL), then 15 s pass before the next pressure kill.
 // ManagedOOMSwap=kill: when MemAvailable and SwapFree are both under 10 % (SwapUsedLimit=90%), the
 // candidate with the most swap (over 5 % of SwapTotal) goes.
+// ManagedOOMPreference= (the user.oomd_avoid / user.oomd_omit xattrs on a candidate's own cgroup):
+// `omit` candidates are never chosen, `avoid` ones are ranked after every other (oomd-util.ts
+// sortCgroupContexts), and either counts only on a cgroup owned by root or by the monitored one's owner.
 // The machine runs it through userspace-oom.ts (`userspace_oom: systemd-oomd`, the set-userspace-oom
 // command), which calls pollPressure() every second and pollSwap() every 150 ms.
 
-import type {EventQueue} from './events.js';
+import type {EventQueue, OomdRankedCandidate, OomdRanking} from './events.js';
 import type {Lifecycle} from './lifecycle.js';
 import type {Memcontrol} from './memcontrol.js';
 import {STAT_PGSCAN} from './memcontrol.js';
@@ -17,14 +20,18 @@ import {
 	DEFAULT_MEM_PRESSURE_DURATION_US,
 	DEFAULT_MEM_PRESSURE_LIMIT_PERCENT,
 	DEFAULT_SWAP_USED_LIMIT_PERCENT,
+	MANAGED_OOM_PREFERENCES,
+	type ManagedOomPreference,
 	MEM_PRESSURE_INTERVAL_US,
 	type OomdCandidate,
 	type OomdSystemContext,
 	POST_ACTION_DELAY_US,
 	type PressureContext,
+	pgscanRate,
 	pressureAbove,
 	pressureKillLine,
 	RECLAIM_DURATION_US,
+	type RankedCandidate,
 	selectByPgscanRate,
 	selectBySwapUsage,
 	swapKillLine,
@@ -46,6 +53,8 @@ export interface OomdConfig {
 	memoryPressure: {path: string; limitPercent?: number | undefined; durationUs?: number | undefined}[];
 	/** Cgroups with ManagedOOMSwap=kill. */
 	swap: string[];
+	/** Units' ManagedOOMPreference=avoid|omit by cgroup path (the user.oomd_avoid / user.oomd_omit xattrs). */
+	preference?: Readonly<Record<string, ManagedOomPreference>> | undefined;
 	/** oomd.conf DefaultMemoryPressureLimit= (percent; absent: 60). */
 	defaultLimitPercent?: number | undefined;
 	/** oomd.conf DefaultMemoryPressureDurationSec= in µs (absent: 30 s). */
@@ -127,6 +136,7 @@ export class SystemdOomd {
 			swapUsage: mc.swapUsage[id]! * PAGE_SIZE,
 			pgscan: mc.statCount(id, STAT_PGSCAN),
 			lastPgscan: this.lastPgscan[id]!,
+			xattr: this.config.preference?.[mc.nodes[id]!.path],
 		};
 	}
 
@@ -153,7 +163,7 @@ export class SystemdOomd {
 				const last = this.lastReclaimUs[tid]!;
 				if (last < 0 || nowUs - last > RECLAIM_DURATION_US) continue;
 				const cands = this.candidateIds(tid).map((id) => this.candidate(id));
-				const {selected} = selectByPgscanRate(cands, t.path);
+				const {sorted, omitted, selected} = selectByPgscanRate(cands, t.path);
 				if (
 					!selected ||
 					!this.kill(
@@ -161,6 +171,7 @@ export class SystemdOomd {
 						tick,
 						[pressureKillLine(OOMD_PID, selected.path, t)],
 						this.pressureReason(t),
+						ranking('pgscan', sorted, omitted),
 					)
 				)
 					continue;
@@ -184,13 +195,14 @@ export class SystemdOomd {
 		const unique = [...new Set(ids.flatMap((id) => this.candidateIds(id)))].sort((a, b) => a - b);
 		const cands = unique.map((id) => this.candidate(id));
 		const threshold = Math.floor((sys.swapTotal * THRESHOLD_SWAP_USED_PERCENT) / 100);
-		const {selected} = selectBySwapUsage(cands, threshold);
+		const {sorted, omitted, selected} = selectBySwapUsage(cands, threshold);
 		if (!selected) return;
 		this.kill(
 			selected.path,
 			tick,
 			[swapKillLine(OOMD_PID, selected.path, sys, this.swapUsedLimit)],
 			`memory and swap both over ${this.swapUsedLimit}% used (ManagedOOMSwap=kill); ${selected.path} used the most swap`,
+			ranking('swap', sorted, omitted),
 		);
 	}
 
@@ -227,7 +239,7 @@ export class SystemdOomd {
 	}
 
 	/** cg_kill_recursive(SIGKILL): every process of the cgroup and below exits now. */
-	private kill(path: string, tick: number, lines: string[], reason: string): boolean {
+	private kill(path: string, tick: number, lines: string[], reason: string, oomd: OomdRanking): boolean {
 		const mc = this.mc;
 		const id = mc.idOf(path);
 		const victims = this.tasks.liveProcs().filter((p) => !p.dying && mc.isDescendant(mc.memcgOfProc(p), id));
@@ -244,10 +256,24 @@ export class SystemdOomd {
 			constraint: 'userspace',
 			memcg: path,
 			reason,
+			oomd,
 		});
 		for (const p of victims) this.lifecycle.exit(p, 'killed');
 		return true;
 	}
+}
+
+/** What the kill event carries of oomd's ranking: pages, and the preference it honoured. */
+function ranking(by: OomdRanking['by'], sorted: RankedCandidate[], omitted: RankedCandidate[]): OomdRanking {
+	const row = (c: RankedCandidate): OomdRankedCandidate => ({
+		path: c.path,
+		preference: MANAGED_OOM_PREFERENCES[c.preference]!,
+		xattr: c.xattr ?? 'none',
+		pgscanRate: pgscanRate(c),
+		current: c.current / PAGE_SIZE,
+		swap: c.swapUsage / PAGE_SIZE,
+	});
+	return {by, candidates: sorted.map(row), omitted: omitted.map(row)};
 }
 
 export {MEM_PRESSURE_INTERVAL_US};

@@ -3,7 +3,24 @@ import type {OomCandidate, SimEvent} from './events.js';
 import type {PageTableLevels} from './page-table.js';
 import type {Meminfo, Vmstat, Zoneinfo} from './proc-names.js';
 import type {SmapsRollup} from './smaps.js';
-import type {Compressor, RegionKind, SwapDeviceKind, Sysctls, UserspaceOomKiller} from './spec.js';
+import type {
+	CgroupSpec,
+	Compressor,
+	RegionKind,
+	SwapDeviceKind,
+	Sysctls,
+	UserspaceOomKiller,
+} from './spec.js';
+
+/** A unit's ManagedOOM*= settings, spelled as systemd.resource-control(5) spells them. */
+export type ManagedOomSettings = Pick<
+	CgroupSpec,
+	| 'ManagedOOMSwap'
+	| 'ManagedOOMMemoryPressure'
+	| 'ManagedOOMMemoryPressureLimit'
+	| 'ManagedOOMMemoryPressureDurationSec'
+	| 'ManagedOOMPreference'
+>;
 
 export type ProcessState =
 	/** Running on a CPU (or runnable). */
@@ -129,6 +146,12 @@ export interface CgroupSnapshot {
 		pgsteal: number;
 	};
 	pressure: {some: PsiLine; full: PsiLine};
+	/**
+	 * Its unit's systemd-oomd settings (the workload's, with `oomd_defaults: desktop` the distribution's
+	 * drop-ins under them) and the uid owning the cgroup (cg_get_owner: a user@UID.service subtree is
+	 * UID's): absent when the unit sets none.
+	 */
+	oomd?: (ManagedOomSettings & {owner: number}) | undefined;
 	/** Live processes in this cgroup itself (cgroup.procs). */
 	pids: number[];
 }

@@ -209,6 +209,8 @@ export interface CgroupSpec {
 	ManagedOOMMemoryPressureLimit?: number | undefined;
 	/** Seconds (at least 1, systemd >= 252); absent = oomd.conf's DefaultMemoryPressureDurationSec. */
 	ManagedOOMMemoryPressureDurationSec?: number | undefined;
+	/** avoid: oomd picks it last; omit: never (the user.oomd_avoid / user.oomd_omit xattrs); absent = none. */
+	ManagedOOMPreference?: 'none' | 'avoid' | 'omit' | undefined;
 }
 
 /** The userspace OOM killers the machine can run (userspace-oom.ts): none, or one of them. */
@@ -224,6 +226,16 @@ export interface OomdConfSpec {
 	DefaultMemoryPressureLimit?: number | undefined;
 	DefaultMemoryPressureDurationSec?: number | undefined;
 }
+
+/**
+ * Which systemd-oomd unit defaults the machine ships: `systemd`, the upstream build's (no unit sets
+ * ManagedOOM*=, so oomd watches only what the workload marks), or `desktop`, the drop-ins of the
+ * systemd-oomd package of Fedora, Debian and Ubuntu: ManagedOOMSwap=kill on -.slice (the root),
+ * ManagedOOMMemoryPressure=kill with ManagedOOMMemoryPressureLimit=50% on every user@UID.service,
+ * and DefaultMemoryPressureDurationSec=20s in oomd.conf.
+ */
+export const OOMD_DEFAULTS = ['systemd', 'desktop'] as const;
+export type OomdDefaults = (typeof OOMD_DEFAULTS)[number];
 
 /** earlyoom's -m and -s: [SIGTERM percent, SIGKILL percent] (absent: 10,5). */
 export interface EarlyoomSpec {
@@ -245,6 +257,8 @@ export interface Workload {
 	userspace_oom?: UserspaceOomKiller | undefined;
 	/** systemd-oomd's oomd.conf; absent = its defaults. */
 	oomd?: OomdConfSpec | undefined;
+	/** The distribution's systemd-oomd unit defaults; absent = systemd's own (none). */
+	oomd_defaults?: OomdDefaults | undefined;
 	/** earlyoom's thresholds; absent = its defaults. */
 	earlyoom?: EarlyoomSpec | undefined;
 }

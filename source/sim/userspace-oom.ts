@@ -23,10 +23,11 @@ import {FRAME_FREE} from './frames.js';
 import type {Lifecycle} from './lifecycle.js';
 import type {Memcontrol} from './memcontrol.js';
 import {oomInputs, oomScore} from './oom.js';
+import {cgroupPaths} from './memcontrol.js';
 import {type OomdConfig, type OomdState, SystemdOomd} from './oomd.js';
-import {MEM_PRESSURE_INTERVAL_US, SWAP_INTERVAL_US} from './oomd-util.js';
+import {type ManagedOomPreference, MEM_PRESSURE_INTERVAL_US, SWAP_INTERVAL_US} from './oomd-util.js';
 import type {UserspaceOomSnapshot} from './snapshot-types.js';
-import {USERSPACE_OOM_KILLERS, type UserspaceOomKiller, type Workload} from './spec.js';
+import {type CgroupSpec, USERSPACE_OOM_KILLERS, type UserspaceOomKiller, type Workload} from './spec.js';
 import type {Swapfile} from './swapfile.js';
 import {pagesToKb, TICK_US} from './units.js';
 import {siMemAvailable} from './watermarks.js';
@@ -51,9 +52,56 @@ export interface UserspaceOomState {
 const usOf = (seconds: number | undefined) =>
 	seconds === undefined ? undefined : Math.round(seconds * 1_000_000);
 
+/** The unit every login runs its services in: user@UID.service in user-UID.slice. */
+const USER_SERVICE_PATH = /^\/user\.slice\/user-(\d+)\.slice\/user@(\d+)\.service$/;
+
+/**
+ * The drop-ins of the systemd-oomd package of Fedora, Debian and Ubuntu (`oomd_defaults: desktop`):
+ * -.slice.d/10-oomd-root-slice-defaults.conf (ManagedOOMSwap=kill on the root),
+ * user@.service.d/10-oomd-user-service-defaults.conf (ManagedOOMMemoryPressure=kill,
+ * ManagedOOMMemoryPressureLimit=50% on every user@UID.service) and oomd.conf.d/10-oomd-defaults.conf
+ * (DefaultMemoryPressureDurationSec=20s). A key the workload gives itself wins, as a local drop-in would.
+ */
+export const DESKTOP_OOMD_DEFAULTS = {
+	rootSwap: 'kill',
+	userServicePressure: 'kill',
+	userServiceLimitPercent: 50,
+	durationSec: 20,
+} as const;
+
+/** The cgroups (given or implied) with their units' settings, the desktop drop-ins applied under them. */
+export function oomdUnits(w: Workload): [string, CgroupSpec][] {
+	const given = w.cgroups ?? {};
+	if (w.oomd_defaults !== 'desktop') return Object.entries(given);
+	const units: [string, CgroupSpec][] = [];
+	for (const path of cgroupPaths(given)) {
+		const own = given[path] ?? {};
+		const m = USER_SERVICE_PATH.exec(path);
+		const dropIn: CgroupSpec =
+			path === '/'
+				? {ManagedOOMSwap: DESKTOP_OOMD_DEFAULTS.rootSwap}
+				: m && m[1] === m[2]
+					? {
+							ManagedOOMMemoryPressure: DESKTOP_OOMD_DEFAULTS.userServicePressure,
+							ManagedOOMMemoryPressureLimit: DESKTOP_OOMD_DEFAULTS.userServiceLimitPercent,
+						}
+					: {};
+		const spec = {...dropIn, ...definedOf(own)};
+		if (Object.keys(spec).length > 0 || path in given) units.push([path, spec]);
+	}
+	return units;
+}
+
+const definedOf = (c: CgroupSpec): CgroupSpec =>
+	Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)) as CgroupSpec;
+
 /** systemd-oomd's configuration from the workload: the units' ManagedOOM*= and oomd.conf. */
 export function oomdConfig(w: Workload): OomdConfig {
-	const tree = Object.entries(w.cgroups ?? {});
+	const tree = oomdUnits(w);
+	const desktop = w.oomd_defaults === 'desktop';
+	const preference: Record<string, ManagedOomPreference> = {};
+	for (const [path, c] of tree)
+		if (c.ManagedOOMPreference && c.ManagedOOMPreference !== 'none') preference[path] = c.ManagedOOMPreference;
 	return {
 		memoryPressure: tree
 			.filter(([, c]) => c.ManagedOOMMemoryPressure === 'kill')
@@ -63,8 +111,11 @@ export function oomdConfig(w: Workload): OomdConfig {
 				durationUs: usOf(c.ManagedOOMMemoryPressureDurationSec),
 			})),
 		swap: tree.filter(([, c]) => c.ManagedOOMSwap === 'kill').map(([path]) => path),
+		...(Object.keys(preference).length > 0 ? {preference} : {}),
 		defaultLimitPercent: w.oomd?.DefaultMemoryPressureLimit,
-		durationUs: usOf(w.oomd?.DefaultMemoryPressureDurationSec),
+		durationUs: usOf(
+			w.oomd?.DefaultMemoryPressureDurationSec ?? (desktop ? DESKTOP_OOMD_DEFAULTS.durationSec : undefined),
+		),
 		swapUsedLimitPercent: w.oomd?.SwapUsedLimit,
 	};
 }

@@ -29,7 +29,7 @@ import {machineSchema, type sysctlSchema, type zswapSchema} from './machine.js';
 import {NOTES_MAX, noteSchema} from './notes.js';
 import {type burstSchema, groupSchema, type processSchema} from './processes.js';
 import {formatBytes} from './quantities.js';
-import {earlyoomSchema, oomdConfSchema, userspaceOomKiller} from './userspace-oom.js';
+import {earlyoomSchema, oomdConfSchema, oomdDefaults, userspaceOomKiller} from './userspace-oom.js';
 
 export {DEFAULTS, FIRST_WORKLOAD_PID} from './defaults.js';
 
@@ -146,6 +146,7 @@ export function workloadSchema(defaults: {name: string; description?: string}) {
 			cgroups: cgroupsSchema.default({}),
 			userspace_oom: userspaceOomKiller.optional(),
 			oomd: oomdConfSchema.optional(),
+			oomd_defaults: oomdDefaults.optional(),
 			earlyoom: earlyoomSchema.optional(),
 		},
 		'a mapping with machine: and processes:',
@@ -164,6 +165,7 @@ export function workloadSchema(defaults: {name: string; description?: string}) {
 				// Absent unless the file gives them, so a workload without them is what it was.
 				...(w.userspace_oom !== undefined ? {userspace_oom: w.userspace_oom} : {}),
 				...(w.oomd !== undefined ? {oomd: w.oomd} : {}),
+				...(w.oomd_defaults !== undefined ? {oomd_defaults: w.oomd_defaults} : {}),
 				...(w.earlyoom !== undefined ? {earlyoom: w.earlyoom} : {}),
 			}),
 		);

@@ -1,14 +1,18 @@
 // The userspace OOM killers in a workload file: `userspace_oom:` (none, systemd-oomd, earlyoom),
 // systemd-oomd's oomd.conf ([OOM] section, oomd.conf(5)) as `oomd:`, earlyoom's -m and -s as
 // `earlyoom:`, and the per-unit keys systemd names ManagedOOMSwap=, ManagedOOMMemoryPressure=,
-// ManagedOOMMemoryPressureLimit= and ManagedOOMMemoryPressureDurationSec= (systemd.resource-control(5))
-// that a cgroup of `cgroups:` may carry.
+// ManagedOOMMemoryPressureLimit=, ManagedOOMMemoryPressureDurationSec= and ManagedOOMPreference=
+// (systemd.resource-control(5)) that a cgroup of `cgroups:` may carry, and `oomd_defaults:` (the
+// distribution's unit drop-ins).
 import type {EarlyoomSpec, OomdConfSpec} from '../sim/spec.js';
-import {USERSPACE_OOM_KILLERS} from '../sim/spec.js';
+import {OOMD_DEFAULTS, USERSPACE_OOM_KILLERS} from '../sim/spec.js';
 import {duration, Expected, leaf, oneOf, strict} from './leaves.js';
 import {parseDuration} from './quantities.js';
 
 export const userspaceOomKiller = oneOf(USERSPACE_OOM_KILLERS);
+
+/** `oomd_defaults:` systemd (upstream's: no unit drop-ins) or desktop (the distributions' systemd-oomd package). */
+export const oomdDefaults = oneOf(OOMD_DEFAULTS);
 
 /** parse_permyriad() as the unit files take it: "60%" or "60.5%" (the parsed form: a number), 0..100. */
 export const percent = leaf((v) => {
@@ -35,12 +39,16 @@ const pressureDuration = leaf((v) => {
 
 const managedMode = oneOf(['kill', 'auto'] as const, 'kill or auto');
 
+/** systemd src/core/cgroup.c managed_oom_preference_from_string(): none, avoid or omit. */
+const managedPreference = oneOf(['none', 'avoid', 'omit'] as const, 'none, avoid or omit');
+
 /** The systemd-oomd keys of one cgroup in `cgroups:`. */
 export const managedOomLeaves = {
 	ManagedOOMSwap: managedMode.optional(),
 	ManagedOOMMemoryPressure: managedMode.optional(),
 	ManagedOOMMemoryPressureLimit: percent.optional(),
 	ManagedOOMMemoryPressureDurationSec: pressureDuration.optional(),
+	ManagedOOMPreference: managedPreference.optional(),
 };
 
 /** `oomd:` — oomd.conf's [OOM] settings. */

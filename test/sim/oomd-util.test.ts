@@ -72,7 +72,7 @@ describe('oomd_select_by_pgscan_rate', () => {
 		expect(pgscanRate(a)).toBe(500);
 		const r = selectByPgscanRate([a, b, c], '/user.slice');
 		expect(r.sorted.map((x) => x.path)).toEqual([b.path, a.path, c.path]);
-		expect(r.selected).toBe(b);
+		expect(r.selected?.path).toBe(b.path);
 	});
 
 	it('ties go to the larger memory.current; other subtrees and empty cgroups are no candidates', () => {
@@ -82,7 +82,7 @@ describe('oomd_select_by_pgscan_rate', () => {
 		const empty = cand('/user.slice/w', 0, 0, 0);
 		const r = selectByPgscanRate([small, big, other, empty], '/user.slice');
 		expect(r.sorted.map((x) => x.path)).toEqual(['/user.slice/y', '/user.slice/x', '/user.slice/w']);
-		expect(r.selected).toBe(big);
+		expect(r.selected?.path).toBe(big.path);
 		expect(selectByPgscanRate([empty], '/user.slice').selected).toBeNull();
 		// A prefix matches whole path components: /user.slicex is not below /user.slice.
 		expect(selectByPgscanRate([cand('/user.slicex', 1, 1, 0)], '/user.slice').selected).toBeNull();
@@ -116,7 +116,7 @@ describe('swap: SwapUsedLimit=90% and oomd_select_by_swap_usage', () => {
 		const c = cand('/system.slice/c', 1, 0, 0, 300e6);
 		const r = selectBySwapUsage([a, b, c], threshold);
 		expect(r.sorted.map((x) => x.path)).toEqual(['/user.slice/b', '/system.slice/c', '/user.slice/a']);
-		expect(r.selected).toBe(b);
+		expect(r.selected?.path).toBe(b.path);
 		// Nobody above 5 %: nothing is killed.
 		expect(selectBySwapUsage([a], threshold).selected).toBeNull();
 	});
