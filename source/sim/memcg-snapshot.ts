@@ -31,7 +31,8 @@ function managedOom(m: Machine): Map<string, ManagedOomSettings> {
 	const out = new Map<string, ManagedOomSettings>();
 	for (const [path, spec] of oomdUnits(m.workload)) {
 		const own: ManagedOomSettings = {};
-		for (const k of MANAGED_OOM_KEYS) if (spec[k] !== undefined) (own as Record<string, unknown>)[k] = spec[k];
+		for (const k of MANAGED_OOM_KEYS)
+			if (spec[k] !== undefined) (own as Record<string, unknown>)[k] = spec[k];
 		if (Object.keys(own).length > 0) out.set(path, own);
 	}
 	return out;

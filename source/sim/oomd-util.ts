@@ -114,7 +114,8 @@ export function cgroupOwner(path: string): number {
 export function fetchOomPreference(c: OomdCandidate, prefix: string): {preference: number; ignored: boolean} {
 	const xattr = c.xattr ?? 'none';
 	const uid = cgroupOwner(c.path);
-	if (uid !== 0 && uid !== cgroupOwner(prefix)) return {preference: PREFERENCE_NONE, ignored: xattr !== 'none'};
+	if (uid !== 0 && uid !== cgroupOwner(prefix))
+		return {preference: PREFERENCE_NONE, ignored: xattr !== 'none'};
 	return {preference: MANAGED_OOM_PREFERENCES.indexOf(xattr), ignored: false};
 }
 

@@ -30,8 +30,8 @@ import {
 	pgscanRate,
 	pressureAbove,
 	pressureKillLine,
-	RECLAIM_DURATION_US,
 	type RankedCandidate,
+	RECLAIM_DURATION_US,
 	selectByPgscanRate,
 	selectBySwapUsage,
 	swapKillLine,
@@ -108,8 +108,20 @@ export class SystemdOomd {
 		this.lastReclaimUs = new Float64Array(mc.count).fill(-1);
 	}
 
-	/** recursively_get_cgroup_context(): the leaves below `id`, or a cgroup with memory.oom.group set, whole. */
+	/**
+	 * recursively_get_cgroup_context(): the leaves below `id`, or a cgroup with memory.oom.group set,
+	 * whole. Only populated ones (cgroup.events populated 1): systemd removes a unit's cgroup once its
+	 * last process is gone, and memtop's tree keeps it, so an empty cgroup is one that no longer exists.
+	 */
 	private candidateIds(id: number): number[] {
+		const nodes = this.mc.nodes;
+		const populated = new Uint8Array(this.mc.count);
+		for (const p of this.tasks.liveProcs())
+			for (let c = this.mc.memcgOfProc(p); c >= 0; c = nodes[c]!.parent) populated[c] = 1;
+		return this.walkCandidates(id).filter((c) => populated[c] === 1);
+	}
+
+	private walkCandidates(id: number): number[] {
 		const nodes = this.mc.nodes;
 		const out: number[] = [];
 		const walk = (c: number): void => {

@@ -22,8 +22,8 @@ import {
 import {FRAME_FREE} from './frames.js';
 import type {Lifecycle} from './lifecycle.js';
 import type {Memcontrol} from './memcontrol.js';
-import {oomInputs, oomScore} from './oom.js';
 import {cgroupPaths} from './memcontrol.js';
+import {oomInputs, oomScore} from './oom.js';
 import {type OomdConfig, type OomdState, SystemdOomd} from './oomd.js';
 import {type ManagedOomPreference, MEM_PRESSURE_INTERVAL_US, SWAP_INTERVAL_US} from './oomd-util.js';
 import type {UserspaceOomSnapshot} from './snapshot-types.js';
@@ -101,7 +101,8 @@ export function oomdConfig(w: Workload): OomdConfig {
 	const desktop = w.oomd_defaults === 'desktop';
 	const preference: Record<string, ManagedOomPreference> = {};
 	for (const [path, c] of tree)
-		if (c.ManagedOOMPreference && c.ManagedOOMPreference !== 'none') preference[path] = c.ManagedOOMPreference;
+		if (c.ManagedOOMPreference && c.ManagedOOMPreference !== 'none')
+			preference[path] = c.ManagedOOMPreference;
 	return {
 		memoryPressure: tree
 			.filter(([, c]) => c.ManagedOOMMemoryPressure === 'kill')

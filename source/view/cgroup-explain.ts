@@ -22,6 +22,7 @@ export function explainCgroup(c: CgroupSnapshot): Explanation {
 		rules.push(
 			'Under its effective memory.low (memory.min), as page_counter shares protection down the tree, reclaim passes the cgroup over while others have pages to give (mem_cgroup_below_low); low events count the times it could not.',
 		);
+	rules.push(...oomdRules(c));
 	const e = c.events;
 	const now = [
 		`memory.current ${pagesAndSize(c.current)}, memory.peak ${pagesAndSize(c.peak)}`,
@@ -34,6 +35,7 @@ export function explainCgroup(c: CgroupSnapshot): Explanation {
 		`memory.pressure some avg10 ${c.pressure.some.avg10.toFixed(2)}, full avg10 ${c.pressure.full.avg10.toFixed(2)}`,
 		`memory.stat anon ${pagesAndSize(c.stat.anon)}, file ${pagesAndSize(c.stat.file)}, shmem ${pagesAndSize(c.stat.shmem)}`,
 		`cgroup.procs ${c.pids.length > 0 ? c.pids.join(' ') : '(none of its own)'}${c.oomGroup ? ' · memory.oom.group 1: a memcg kill takes them all' : ''}`,
+		...(c.oomd ? [oomdNow(c.oomd)] : []),
 	];
 	return {
 		title: `cgroup ${c.path}`,
@@ -41,4 +43,37 @@ export function explainCgroup(c: CgroupSnapshot): Explanation {
 		rule: rules.join(' '),
 		now,
 	};
+}
+
+type Oomd = NonNullable<CgroupSnapshot['oomd']>;
+
+/** What systemd-oomd does with this cgroup, from its unit's ManagedOOM*= settings. */
+function oomdRules(c: CgroupSnapshot): string[] {
+	const o = c.oomd;
+	if (!o) return [];
+	const out: string[] = [];
+	if (o.ManagedOOMMemoryPressure === 'kill')
+		out.push(
+			`ManagedOOMMemoryPressure=kill: systemd-oomd reads its memory.pressure full avg10 every second; over ${o.ManagedOOMMemoryPressureLimit ? `${o.ManagedOOMMemoryPressureLimit}%` : "oomd.conf's DefaultMemoryPressureLimit"} for ${o.ManagedOOMMemoryPressureDurationSec ? `${o.ManagedOOMMemoryPressureDurationSec} s` : 'DefaultMemoryPressureDurationSec'}, with reclaim in it, it kills the cgroup below with the highest pgscan rate, whole (never this one).`,
+		);
+	if (o.ManagedOOMSwap === 'kill')
+		out.push(
+			'ManagedOOMSwap=kill: when MemAvailable and SwapFree are both under 100 − SwapUsedLimit % (10 %), systemd-oomd kills the cgroup below using the most swap (over 5 % of it).',
+		);
+	const pref = o.ManagedOOMPreference;
+	if (pref === 'avoid' || pref === 'omit')
+		out.push(
+			`ManagedOOMPreference=${pref}: systemd writes user.oomd_${pref}=1 on this cgroup, and oomd_sort_cgroup_contexts() ${pref === 'avoid' ? 'ranks it after every other candidate: it goes only when nothing else would help' : 'leaves it out: never chosen'}. It counts only where this cgroup is a candidate (a leaf, or memory.oom.group) and, the cgroup being uid ${o.owner}'s, ${o.owner === 0 ? 'always (root-owned)' : `only for a watched cgroup uid ${o.owner} owns too (a pressure watch on its user@${o.owner}.service; never a swap kill, watched from the root)`}.`,
+		);
+	return out;
+}
+
+function oomdNow(o: Oomd): string {
+	const keys = Object.entries(o)
+		.filter(([k]) => k !== 'owner')
+		.map(
+			([k, v]) =>
+				`${k}=${typeof v === 'number' && k.endsWith('Limit') ? `${v}%` : typeof v === 'number' ? `${v}s` : v}`,
+		);
+	return `systemd-oomd: ${keys.join(' ')} · cgroup owner uid ${o.owner}${o.owner !== 0 ? ' (Delegate=yes)' : ''}`;
 }

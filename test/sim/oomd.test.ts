@@ -8,11 +8,16 @@ import {FIXED_1} from '../../source/sim/psi.js';
 import {loadWorkload} from '../../source/workload/load.js';
 
 const S = 1_000_000;
-const SESSION = '/user.slice/user-1000.slice/session-2.scope';
+const SVC = '/user.slice/user-1000.slice/user@1000.service';
+const SESSION = `${SVC}/app.slice/app-org.gnome.Terminal.slice/vte-spawn-4242.scope`;
+const SHELL = `${SVC}/session.slice/org.gnome.Shell@x11.service`;
 
-function setup() {
-	// The file runs systemd-oomd itself; these tests drive their own, so the machine runs none.
-	const m = new Machine({...loadWorkload('desktop-freeze'), userspace_oom: 'none'}, {seed: 1});
+function setup(withShell = false) {
+	// The file runs systemd-oomd itself; these tests drive their own, so the machine runs none. Most
+	// leave gnome-shell out (its cgroup stays, empty: no candidate worth a kill).
+	const w = loadWorkload('desktop-freeze');
+	const processes = withShell ? w.processes : w.processes.filter((p) => p.name !== 'gnome-shell');
+	const m = new Machine({...w, processes, userspace_oom: 'none'}, {seed: 1});
 	// 6 s: Xorg and the four cc1plus (started at 5 s) are running; nothing is under pressure yet.
 	for (let t = 0; t < 600; t++) m.step();
 	m.drainEvents();
@@ -26,7 +31,7 @@ function setup() {
 	const pin = () => {
 		m.memcg.psiFull[user]!.avgs[0] = 70 * FIXED_1;
 	};
-	return {m, oomd, session, pin};
+	return {m, oomd, session, pin, user};
 }
 
 describe('systemd-oomd', () => {
@@ -167,5 +172,78 @@ describe('systemd-oomd', () => {
 		const kills = m.drainEvents().filter((e) => e.kind === 'oom-kill');
 		expect(kills.map((e) => e.kind === 'oom-kill' && e.memcg)).toEqual([SESSION]);
 		expect(both.kills).toBe(1);
+	});
+});
+
+describe('systemd-oomd and ManagedOOMPreference on the machine', () => {
+	/** Poll once a second with /user.slice and user@1000.service pinned at 70 %; the kills, in order. */
+	function run(preference: Record<string, 'avoid' | 'omit'>, watch: string, seconds: number) {
+		const {m, session, user} = setup(true);
+		const svc = m.memcg.idOf(SVC);
+		const shell = m.memcg.idOf(SHELL);
+		const oomd = new SystemdOomd(m.memcg, m.tasks, m.lifecycle, m.events, {
+			memoryPressure: [{path: watch}],
+			swap: [],
+			preference,
+		});
+		const kills: {s: number; memcg: string; ranked: string[]}[] = [];
+		for (let s = 1; s <= seconds; s++) {
+			m.memcg.psiFull[user]!.avgs[0] = 70 * FIXED_1;
+			m.memcg.psiFull[svc]!.avgs[0] = 70 * FIXED_1;
+			// Reclaim scans 100 pages a second in the build's scope, 300 in gnome-shell's, while they have tasks.
+			if (m.liveProcs().some((p) => p.name === 'cc1plus')) m.memcg.countMemcg(session, STAT_PGSCAN, 100);
+			if (m.liveProcs().some((p) => p.name === 'gnome-shell')) m.memcg.countMemcg(shell, STAT_PGSCAN, 300);
+			oomd.pollPressure(s * S, s * 100);
+			for (const e of m.drainEvents())
+				if (e.kind === 'oom-kill')
+					kills.push({
+						s,
+						memcg: e.memcg!,
+						ranked: e.oomd!.candidates.map(
+							(c) => `${c.path.split('/').at(-1)} ${c.preference} ${c.pgscanRate}`,
+						),
+					});
+		}
+		return {m, kills};
+	}
+
+	it('no preference: gnome-shell (rate 300) goes before the build (rate 100)', () => {
+		const {kills} = run({}, SVC, 31);
+		expect(kills).toEqual([
+			{
+				s: 31,
+				memcg: SHELL,
+				ranked: ['org.gnome.Shell@x11.service none 300', 'vte-spawn-4242.scope none 100'],
+			},
+		]);
+	});
+
+	it('avoid on gnome-shell: the build goes first; 15 s later, with only the avoided one left, it goes too', () => {
+		const {m, kills} = run({[SHELL]: 'avoid'}, SVC, 46);
+		// 31 s: first above at 1 s, 30 s ≥ 30 s. Ranked none first, then avoid (whatever its rate).
+		// 46 s: POST_ACTION_DELAY (15 s) is over; the build's scope is empty (pgscan rate 0, memory.current 0:
+		// skipped, "it won't alleviate pressure"), and the loop goes on to the avoided one at the end.
+		expect(kills.map((k) => [k.s, k.memcg])).toEqual([
+			[31, SESSION],
+			[46, SHELL],
+		]);
+		expect(kills[0]!.ranked).toEqual([
+			'vte-spawn-4242.scope none 100',
+			'org.gnome.Shell@x11.service avoid 300',
+		]);
+		expect(m.liveProcs().map((p) => p.name)).toEqual(['Xorg']);
+	});
+
+	it('omit on gnome-shell: never a candidate; after the build it is left alone', () => {
+		const {m, kills} = run({[SHELL]: 'omit'}, SVC, 60);
+		expect(kills.map((k) => [k.s, k.memcg])).toEqual([[31, SESSION]]);
+		expect(kills[0]!.ranked).toEqual(['vte-spawn-4242.scope none 100']);
+		expect(m.liveProcs().map((p) => p.name)).toEqual(['Xorg', 'gnome-shell']);
+	});
+
+	it('watched from root-owned /user.slice, the uid-1000 cgroup’s avoid is ignored: gnome-shell goes first', () => {
+		const {kills} = run({[SHELL]: 'avoid'}, '/user.slice', 31);
+		expect(kills.map((k) => k.memcg)).toEqual([SHELL]);
+		expect(kills[0]!.ranked[0]).toBe('org.gnome.Shell@x11.service none 300');
 	});
 });

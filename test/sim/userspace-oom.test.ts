@@ -41,18 +41,24 @@ function steps(m: Machine, n: number) {
 describe('userspace OOM killers in the machine', () => {
 	it('systemd-oomd from the file: the pressure handler one interval (1 s = 100 ticks) after boot; with ManagedOOMSwap also the swap handler every 150 ms (15 ticks)', () => {
 		const w = loadWorkload('desktop-freeze');
-		const m = new Machine(w, {seed: 1});
+		// Upstream systemd's units (no drop-ins) with ManagedOOMMemoryPressure=kill on /user.slice only.
+		const pressureOnly = {
+			...w,
+			oomd_defaults: 'systemd' as const,
+			cgroups: {...w.cgroups, '/user.slice': {ManagedOOMMemoryPressure: 'kill' as const}},
+		};
+		const m = new Machine(pressureOnly, {seed: 1});
 		expect(takeSnapshot(m).userspaceOom?.nextPollTick).toBe(100);
 		steps(m, 100);
 		// Polled at tick 100 (at the start of that step), next at 200.
 		steps(m, 1);
 		expect(takeSnapshot(m).userspaceOom?.nextPollTick).toBe(200);
-		const swapped = {...w, cgroups: {...w.cgroups, '/user.slice': {ManagedOOMSwap: 'kill' as const}}};
-		const s = new Machine(swapped, {seed: 1});
+		// The file itself (desktop defaults): ManagedOOMSwap=kill on / adds the swap handler.
+		const s = new Machine(w, {seed: 1});
 		expect(takeSnapshot(s).userspaceOom).toMatchObject({
 			nextPollTick: 15,
-			swap: ['/user.slice'],
-			pressure: [],
+			swap: ['/'],
+			pressure: [{path: '/user.slice/user-1000.slice/user@1000.service'}],
 		});
 		steps(s, 16);
 		expect(takeSnapshot(s).userspaceOom?.nextPollTick).toBe(30);
@@ -65,10 +71,10 @@ describe('userspace OOM killers in the machine', () => {
 		m.apply({kind: 'set-userspace-oom', killer: 'systemd-oomd'});
 		const started = m.drainEvents().find((e) => e.kind === 'command');
 		expect(started?.kind === 'command' && started.summary).toBe(
-			'systemd-oomd started (ManagedOOMMemoryPressure=kill: /user.slice (60% for 30s); ManagedOOMSwap=kill: none)',
+			'systemd-oomd started (ManagedOOMMemoryPressure=kill: /user.slice/user-1000.slice/user@1000.service (50% for 20s); ManagedOOMSwap=kill: /)',
 		);
-		// 650 + 100: its timer's first run.
-		expect(takeSnapshot(m).userspaceOom).toMatchObject({killer: 'systemd-oomd', nextPollTick: 750});
+		// 650 + 15: the swap timer's first run (the pressure timer's is at 750).
+		expect(takeSnapshot(m).userspaceOom).toMatchObject({killer: 'systemd-oomd', nextPollTick: 665});
 		m.apply({kind: 'set-userspace-oom', killer: 'earlyoom'});
 		// earlyoom checks at once.
 		expect(takeSnapshot(m).userspaceOom).toMatchObject({killer: 'earlyoom', nextPollTick: 650, pressure: []});
@@ -154,14 +160,14 @@ describe('userspace OOM killers in the machine', () => {
 	}, () => {
 		const a = new Machine(loadWorkload('desktop-freeze'), {seed: 1});
 		steps(a, 4500);
-		// 45 s: /user.slice went above 60 % at 32 s; systemd-oomd remembers since when.
-		expect(takeSnapshot(a).userspaceOom?.pressure[0]?.aboveSinceTick).toBe(3200);
+		// 45 s: user@1000.service went above 50 % at 28 s; systemd-oomd remembers since when.
+		expect(takeSnapshot(a).userspaceOom?.pressure[0]?.aboveSinceTick).toBe(2800);
 		const b = restoreMachine(a.workload, saveMachine(a));
 		expect(stateHash(b)).toBe(stateHash(a));
 		const ka = steps(a, 2000).filter((e) => e.kind === 'oom-kill');
 		const kb = steps(b, 2000).filter((e) => e.kind === 'oom-kill');
 		expect(kb.map((e) => e.tick)).toEqual(ka.map((e) => e.tick));
-		expect(ka.map((e) => e.tick)).toEqual([6200]);
+		expect(ka.map((e) => e.tick)).toEqual([4800]);
 		expect(stateHash(b)).toBe(stateHash(a));
 	});
 
@@ -169,20 +175,21 @@ describe('userspace OOM killers in the machine', () => {
 		timeout: 120_000,
 	}, () => {
 		const w = loadWorkload('desktop-freeze');
-		const user = w.cgroups!['/user.slice']!;
+		const svc = '/user.slice/user-1000.slice/user@1000.service';
+		// A drop-in of the file's own on user@1000.service: its duration over the package's 20 s.
 		const m = new Machine(
-			{...w, cgroups: {...w.cgroups, '/user.slice': {...user, ManagedOOMMemoryPressureDurationSec: 10}}},
+			{...w, cgroups: {...w.cgroups, [svc]: {ManagedOOMMemoryPressureDurationSec: 10}}},
 			{seed: 1},
 		);
-		expect(takeSnapshot(m).userspaceOom?.pressure[0]).toMatchObject({path: '/user.slice', durationSec: 10});
+		expect(takeSnapshot(m).userspaceOom?.pressure[0]).toMatchObject({path: svc, durationSec: 10});
 		const json = JSON.parse(jsonLine(takeSnapshot(m)));
-		expect(json.userspace_oom.ManagedOOMMemoryPressure[0]).toMatchObject({limit: 60, duration: 10});
-		// Above 60 % from the poll at 32 s (as with the default); 10 s later, at 42 s (tick 4200), the
-		// session goes, 20 s before the default's 62 s.
-		const kills = steps(m, 4300).filter((e) => e.kind === 'oom-kill');
-		expect(kills.map((e) => e.tick)).toEqual([4200]);
-		expect(kills[0]!.kind === 'oom-kill' && kills[0]!.lines[0]).toMatch(
-			/> 60\.00% for > 10s with reclaim activity$/,
+		expect(json.userspace_oom.ManagedOOMMemoryPressure[0]).toMatchObject({limit: 50, duration: 10});
+		// Above 50 % from the poll at 28 s (as with the default); 10 s later, at 38 s (tick 3800), the
+		// build's scope goes, 10 s before the default's 48 s.
+		const kills = steps(m, 3900).filter((e) => e.kind === 'oom-kill');
+		expect(kills.map((e) => e.tick)).toEqual([3800]);
+		expect(kills[0]!.kind === 'oom-kill' && kills[0]!.lines.at(-1)).toMatch(
+			/> 50\.00% for > 10s with reclaim activity$/,
 		);
 	});
 

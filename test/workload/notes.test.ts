@@ -68,7 +68,7 @@ const ANCHORS: Record<string, Anchor[]> = {
 		a(5, 'process-start', 0, 0, {name: 'cc1plus'}),
 		a(21, 'kswapd-wake', -1, 1, {first: true}),
 		a(22, 'direct-reclaim', -1, 1, {first: true}),
-		a(62, 'oom-kill', 0, 0, {name: 'cc1plus'}),
+		a(48, 'oom-kill', 0, 0, {name: 'cc1plus'}),
 	],
 	// The fork at 45 s, the first kswapd wake as the copies eat free memory, the child's exit at 65 s.
 	bgsave: [

@@ -115,7 +115,7 @@ describe('userspace OOM killers in workload files', () => {
 		expect(
 			errorOf(BASE.replace('cgroups:\n', 'cgroups:\n  /: {ManagedOOMSwap: kill, memory.max: 1G}\n')),
 		).toMatch(
-			/^box\.yaml:6: cgroups\.\/\.memory\.max: expected no memory\.max on the root \(the root cgroup has no memory controller files; "\/" takes only ManagedOOMSwap, ManagedOOMMemoryPressure, ManagedOOMMemoryPressureLimit or ManagedOOMMemoryPressureDurationSec, as -\.slice does\)$/,
+			/^box\.yaml:6: cgroups\.\/\.memory\.max: expected no memory\.max on the root \(the root cgroup has no memory controller files; "\/" takes only ManagedOOMSwap, ManagedOOMMemoryPressure, ManagedOOMMemoryPressureLimit, ManagedOOMMemoryPressureDurationSec or ManagedOOMPreference, as -\.slice does\)$/,
 		);
 		// The machine's systemd-oomd watches / for swap: its swap handler every 150 ms.
 		const m = new Machine({...parseWorkload(rooted, 'box.yaml')}, {seed: 1});

@@ -3,7 +3,8 @@
 // mark memory.min, memory.low and memory.high; the bar's end is memory.max, or the nearest
 // limited ancestor's max, or RAM), the numbers of memory.current, memory.peak, memory.high,
 // memory.max and memory.swap.current, the memory.events counts high, max and oom_kill, and
-// memory.pressure's some/full avg10. The processes of each cgroup are listed under it.
+// memory.pressure's some/full avg10. The processes of each cgroup are listed under it. A cgroup whose
+// unit has ManagedOOMPreference=avoid or omit says so after its name (·avoid, ·omit).
 import {Box} from 'ink';
 import type {CgroupSnapshot, ProcessSnapshot} from '../../sim/snapshot-types.js';
 import {type CgroupRow, leafName, lowOf, minOf} from '../cgroup-rows.js';
@@ -92,7 +93,7 @@ export function cgroupLayout(rows: readonly CgroupRow[], width: number): CgroupL
 		NAME_MIN,
 		...rows.map(
 			(r) =>
-				r.prefix.length + (r.kind === 'cgroup' ? leafName(r.cgroup.path).length : nameOf(r.process).length),
+				r.prefix.length + (r.kind === 'cgroup' ? cgroupLabel(r.cgroup).length : nameOf(r.process).length),
 		),
 	);
 	// Whole names (up to NAME_WANT) and a bar come before the least needed figures.
@@ -110,6 +111,12 @@ export function cgroupLayout(rows: readonly CgroupRow[], width: number): CgroupL
 }
 
 const nameOf = (p: ProcessSnapshot): string => `${p.pid} ${p.name}`;
+
+/** The cgroup's name, with its unit's ManagedOOMPreference when oomd should avoid or omit it. */
+export function cgroupLabel(c: CgroupSnapshot): string {
+	const pref = c.oomd?.ManagedOOMPreference;
+	return pref === 'avoid' || pref === 'omit' ? `${leafName(c.path)} ·${pref}` : leafName(c.path);
+}
 
 /** The bar's cells: usage filled in colour (protected below low, over high in red), m l h marks over it. */
 export function barSpans(row: Extract<CgroupRow, {kind: 'cgroup'}>, width: number): Span[] {
@@ -158,7 +165,7 @@ function cgroupLine(row: Extract<CgroupRow, {kind: 'cgroup'}>, layout: CgroupLay
 	const spans: Span[] = [
 		{text: row.prefix, colour: theme.dim},
 		{
-			text: fitRight(leafName(row.cgroup.path), Math.max(0, layout.nameWidth - row.prefix.length)),
+			text: fitRight(cgroupLabel(row.cgroup), Math.max(0, layout.nameWidth - row.prefix.length)),
 			colour: theme.label,
 			bold: true,
 		},

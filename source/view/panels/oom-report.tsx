@@ -2,8 +2,8 @@
 // candidate with the parts of oom_badness() (pages) in the core's ranking (the victim first: ties go
 // to the later task, as oom_evaluate_task() picks), the victim marked.
 import {Box} from 'ink';
-import type {OomCandidate, SimEvent} from '../../sim/events.js';
-import {fitLeft, fitRight, formatDmesgTime} from '../format.js';
+import type {OomCandidate, OomdRankedCandidate, SimEvent} from '../../sim/events.js';
+import {fitLeft, fitRight, formatCount, formatDmesgTime, formatPages} from '../format.js';
 import {Line, type Span} from '../line.js';
 import {onBar, theme} from '../theme.js';
 import {PanelTitle} from './panel-title.js';
@@ -76,6 +76,45 @@ export function candidateRows(kill: OomKillEvent, width: number): Span[][] {
 	]);
 	return [header, ...rows, ...skipped];
 }
+
+/** A ManagedOOMPreference cell: what oomd honoured, and an xattr it ignored (the owner rule). */
+function preferenceText(c: OomdRankedCandidate): string {
+	if (c.preference !== c.xattr) return `${c.xattr}: ignored (owner)`;
+	return c.preference === 'none' ? '-' : c.preference;
+}
+
+/**
+ * systemd-oomd's ranking behind its kill (oomd_sort_cgroup_contexts): ManagedOOMPreference first
+ * (every avoid after every none; omit never considered), then the pgscan rate and memory.current for
+ * a pressure kill, or memory.swap.current for a swap kill; the victim marked, the omitted listed last.
+ */
+export function oomdRows(kill: OomKillEvent, width: number): Span[][] {
+	const r = kill.oomd;
+	if (!r) return [];
+	const head = `  ${fitRight('PREFERENCE', 20)}${fitLeft(r.by === 'pgscan' ? 'PGSCAN/POLL' : 'SWAP', 12)}${fitLeft('CURRENT', 9)}  CGROUP`;
+	const row = (c: OomdRankedCandidate, omitted: boolean): Span[] => {
+		const victim = !omitted && c.path === kill.memcg;
+		const figure = r.by === 'pgscan' ? formatCount(c.pgscanRate) : formatPages(c.swap);
+		const text = `${fitRight(omitted ? 'omit: never chosen' : preferenceText(c), 20)}${fitLeft(figure, 12)}${fitLeft(formatPages(c.current), 9)}  `;
+		const room = Math.max(8, width - 2 - text.length);
+		const path = c.path.length > room ? `…${c.path.slice(-(room - 1))}` : c.path;
+		const colour = victim ? theme.oom : omitted || c.preference === 'avoid' ? theme.ok : undefined;
+		return [
+			{text: victim ? '▶ ' : '  ', colour: theme.oom, bold: true},
+			{text: `${text}${path}`, colour, bold: victim},
+		];
+	};
+	return [
+		[{text: fitRight(head, width), ...onBar(theme.tableHeader), bold: true}],
+		...r.candidates.map((c) => row(c, false)),
+		...r.omitted.map((c) => row(c, true)),
+	];
+}
+
+const OOMD_RULE =
+	"systemd-oomd's order: ManagedOOMPreference (none, then avoid; omit never), then the pgscan rate since its last poll, then memory.current; the first that scanned or holds memory is killed whole";
+const OOMD_SWAP_RULE =
+	"systemd-oomd's order: ManagedOOMPreference (none, then avoid; omit never), then memory.swap.current; the first over 5 % of swap is killed whole";
 
 /** Who killed, within what, and why: the kernel's global OOM killer, the memcg OOM killer, or a userspace one. */
 export interface OomConstraint {
@@ -170,14 +209,20 @@ export function OomReport({kill, index, count, width, height}: OomReportProps) {
 		]);
 	});
 	lines.push([]);
-	lines.push(...candidateRows(kill, width));
-	lines.push([]);
-	lines.push([
-		{
-			text: '  badness = rss + swapents + pgtables + oom_score_adj × (totalpages / 1000), in pages; the highest dies',
-			colour: theme.dim,
-		},
-	]);
+	if (kill.oomd) {
+		lines.push(...oomdRows(kill, width), []);
+		const rule = kill.oomd.by === 'pgscan' ? OOMD_RULE : OOMD_SWAP_RULE;
+		lines.push(...wrapLine(rule, width - 4).map((part): Span[] => [{text: `  ${part}`, colour: theme.dim}]));
+	} else {
+		lines.push(...candidateRows(kill, width));
+		lines.push([]);
+		lines.push([
+			{
+				text: '  badness = rss + swapents + pgtables + oom_score_adj × (totalpages / 1000), in pages; the highest dies',
+				colour: theme.dim,
+			},
+		]);
+	}
 	// Who killed and why first; what that means too when the whole report still fits with it.
 	const roomy = summary.length + detail.length + 1 + lines.length <= room;
 	lines.unshift(...summary, ...(roomy ? detail : []), []);
