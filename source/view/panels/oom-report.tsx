@@ -91,11 +91,11 @@ function preferenceText(c: OomdRankedCandidate): string {
 export function oomdRows(kill: OomKillEvent, width: number): Span[][] {
 	const r = kill.oomd;
 	if (!r) return [];
-	const head = `  ${fitRight('PREFERENCE', 20)}${fitLeft(r.by === 'pgscan' ? 'PGSCAN/POLL' : 'SWAP', 12)}${fitLeft('CURRENT', 9)}  CGROUP`;
+	const head = `  ${fitRight('PREFERENCE', 24)}${fitLeft(r.by === 'pgscan' ? 'PGSCAN/POLL' : 'SWAP', 12)}${fitLeft('CURRENT', 9)}  CGROUP`;
 	const row = (c: OomdRankedCandidate, omitted: boolean): Span[] => {
 		const victim = !omitted && c.path === kill.memcg;
 		const figure = r.by === 'pgscan' ? formatCount(c.pgscanRate) : formatPages(c.swap);
-		const text = `${fitRight(omitted ? 'omit: never chosen' : preferenceText(c), 20)}${fitLeft(figure, 12)}${fitLeft(formatPages(c.current), 9)}  `;
+		const text = `${fitRight(omitted ? 'omit: never chosen' : preferenceText(c), 24)}${fitLeft(figure, 12)}${fitLeft(formatPages(c.current), 9)}  `;
 		const room = Math.max(8, width - 2 - text.length);
 		const path = c.path.length > room ? `…${c.path.slice(-(room - 1))}` : c.path;
 		const colour = victim ? theme.oom : omitted || c.preference === 'avoid' ? theme.ok : undefined;
