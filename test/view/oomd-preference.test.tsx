@@ -59,8 +59,8 @@ describe("systemd-oomd's ranking in the OOM report", () => {
 			` omit: never chosen 50 1.00M ${SVC}/app.slice/backup.scope`,
 		]);
 		// Narrow: the path is cut from the left, the figures stay.
-		const narrow = oomdRows(kill, 60).slice(1).map(text);
-		expect(narrow.every((r) => r.length <= 60)).toBe(true);
+		const narrow = oomdRows(kill, 66).slice(1).map(text);
+		expect(narrow.every((r) => r.length <= 66)).toBe(true);
 		expect(narrow[0]).toContain('…');
 		expect(narrow[0]).toContain('build.scope');
 		// A kernel kill has no oomd ranking.
