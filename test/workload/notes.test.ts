@@ -50,7 +50,13 @@ const ANCHORS: Record<string, Anchor[]> = {
 		a(57, 'direct-reclaim', -1, 1, {first: true}),
 		a(150, 'process-exit', 0, 0, {name: 'batch'}),
 	],
-	zswap: [a(28, 'kswapd-wake', -1, 1, {first: true}), a(240, 'command', 0, 0), a(300, 'command', 0, 0)],
+	zswap: [
+		a(28, 'kswapd-wake', -1, 1, {first: true}),
+		a(120, 'process-start', 0, 0, {name: 'java-batch'}),
+		a(158, 'zswap-pool-full', -1, 1, {first: true}),
+		a(240, 'command', 0, 0),
+		a(300, 'command', 0, 0),
+	],
 	protected: [
 		a(10, 'process-start', 0, 0, {name: 'report'}),
 		a(20, 'process-start', 0, 0, {name: 'importer'}),
