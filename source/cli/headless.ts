@@ -117,6 +117,22 @@ function cgroupJson(c: NonNullable<Snapshot['cgroups']>[number]) {
 		},
 		'memory.pressure': c.pressure,
 		'cgroup.procs': c.pids,
+		...(c.oomd ? {'systemd-oomd': systemdOomdJson(c.oomd)} : {}),
+	};
+}
+
+/**
+ * A cgroup's unit settings for systemd-oomd (only when it has any): the ManagedOOM*= keys, the
+ * user.oomd_avoid / user.oomd_omit xattr systemd writes for ManagedOOMPreference=, and the uid owning
+ * the cgroup (which decides whether oomd honours that xattr).
+ */
+function systemdOomdJson(o: NonNullable<NonNullable<Snapshot['cgroups']>[number]['oomd']>) {
+	const {owner, ...settings} = o;
+	const pref = o.ManagedOOMPreference;
+	return {
+		...settings,
+		...(pref === 'avoid' || pref === 'omit' ? {xattr: `user.oomd_${pref}=1`} : {}),
+		owner,
 	};
 }
 
