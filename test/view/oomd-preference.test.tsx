@@ -81,6 +81,13 @@ describe('ManagedOOMPreference in the cgroup view and its explanation', () => {
 			cgroupLabel(cgroup('/system.slice/x.service', 2, 1, {oomd: {ManagedOOMPreference: 'none', owner: 0}})),
 		).toBe('x.service');
 		expect(cgroupLabel(cgroup('/system.slice/y.service', 2, 1))).toBe('y.service');
+		// Cut to the column, the name gives way and the preference stays.
+		const long = cgroup(`${SVC}/session.slice/org.gnome.Shell@x11.service`, 5, 1, {
+			oomd: {ManagedOOMPreference: 'avoid', owner: 1000},
+		});
+		expect(cgroupLabel(long, 24)).toBe('org.gnome.Shell@… ·avoid');
+		expect(cgroupLabel(shell, 24)).toBe('shell.service ·avoid    ');
+		expect(cgroupLabel(cgroup('/a/y.service', 2, 1), 6)).toBe('y.ser…');
 	});
 
 	it('e explains the xattr, the ranking and the owner rule, and lists the unit settings now', () => {

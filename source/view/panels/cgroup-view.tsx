@@ -112,10 +112,19 @@ export function cgroupLayout(rows: readonly CgroupRow[], width: number): CgroupL
 
 const nameOf = (p: ProcessSnapshot): string => `${p.pid} ${p.name}`;
 
-/** The cgroup's name, with its unit's ManagedOOMPreference when oomd should avoid or omit it. */
-export function cgroupLabel(c: CgroupSnapshot): string {
+/**
+ * The cgroup's name, with its unit's ManagedOOMPreference when oomd should avoid or omit it; cut to
+ * `room` (when given) from the name, so the preference always shows.
+ */
+export function cgroupLabel(c: CgroupSnapshot, room?: number): string {
 	const pref = c.oomd?.ManagedOOMPreference;
-	return pref === 'avoid' || pref === 'omit' ? `${leafName(c.path)} ·${pref}` : leafName(c.path);
+	const name = leafName(c.path);
+	if (pref !== 'avoid' && pref !== 'omit') return room === undefined ? name : fitRight(name, room);
+	const suffix = ` ·${pref}`;
+	if (room === undefined) return `${name}${suffix}`;
+	return room > suffix.length + 3
+		? `${fitRight(name, room - suffix.length).trimEnd()}${suffix}`.padEnd(room)
+		: fitRight(`${name}${suffix}`, room);
 }
 
 /** The bar's cells: usage filled in colour (protected below low, over high in red), m l h marks over it. */
@@ -165,7 +174,7 @@ function cgroupLine(row: Extract<CgroupRow, {kind: 'cgroup'}>, layout: CgroupLay
 	const spans: Span[] = [
 		{text: row.prefix, colour: theme.dim},
 		{
-			text: fitRight(cgroupLabel(row.cgroup), Math.max(0, layout.nameWidth - row.prefix.length)),
+			text: cgroupLabel(row.cgroup, Math.max(0, layout.nameWidth - row.prefix.length)),
 			colour: theme.label,
 			bold: true,
 		},
