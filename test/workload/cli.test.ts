@@ -19,7 +19,7 @@ describe('memtop validate', () => {
 		expect(await validateCommand(['thrash', 'workloads/zswap.yaml'], c.io)).toBe(0);
 		expect(c.stdout()).toBe(
 			'workloads/thrash.yaml: ok (thrash: 4 processes, RAM 2 GiB, swap 2 GiB hdd, zswap off)\n' +
-				'workloads/zswap.yaml: ok (zswap: 4 processes, RAM 2 GiB, swap 2 GiB ssd, zswap on (lz4, 20%))\n',
+				'workloads/zswap.yaml: ok (zswap: 5 processes, RAM 2 GiB, swap 2 GiB ssd, zswap on (lz4, 20%))\n',
 		);
 		expect(c.stderr()).toBe('');
 	});
