@@ -2,6 +2,7 @@
 // spells them, bad values one line (file:line: field: expected ..., got ...), and the configuration the
 // machine's systemd-oomd gets from them (source/sim/userspace-oom.ts oomdConfig), worked by hand.
 import {describe, expect, it} from 'vitest';
+import {jsonLine} from '../../source/cli/headless.js';
 import {UserError} from '../../source/common/user-error.js';
 import {validateWorkload} from '../../source/record/validate.js';
 import {Machine} from '../../source/sim/machine.js';
@@ -122,5 +123,20 @@ describe('ManagedOOMPreference and oomd_defaults in workload files', () => {
 			ManagedOOMPreference: 'none',
 			owner: 0,
 		});
+		// The headless JSON: the settings, the xattr systemd writes for avoid/omit, and the owner.
+		const json = JSON.parse(jsonLine(s));
+		const cg = (path: string) => json.cgroups.find((c: {path: string}) => c.path === path)['systemd-oomd'];
+		expect(cg('/system.slice/db.service')).toEqual({
+			ManagedOOMPreference: 'avoid',
+			xattr: 'user.oomd_avoid=1',
+			owner: 0,
+		});
+		expect(cg(`${SVC}/app.slice/build.scope`)).toEqual({
+			ManagedOOMPreference: 'omit',
+			xattr: 'user.oomd_omit=1',
+			owner: 1000,
+		});
+		expect(cg('/')).toEqual({ManagedOOMSwap: 'kill', owner: 0});
+		expect(cg(`${SVC}/app.slice/firefox.scope`)).toBeUndefined();
 	});
 });
