@@ -723,6 +723,14 @@ describe('simulation keys', () => {
 		expect(session.sent.at(-1)).toEqual({kind: 'fork', pid: 901});
 	});
 
+	it('E execs the selected process: its program again, in a new address space', async () => {
+		const session = liveSession();
+		const r = await app(session);
+		await r.press('E');
+		expect(session.sent).toEqual([{kind: 'exec', pid: 777}]);
+		expect(r.status()).toBe(' exec 777 (java): its program again, in a new address space');
+	});
+
 	it('x explains the last OOM kill; ← goes to older kills', async () => {
 		const session = liveSession();
 		session.publish(

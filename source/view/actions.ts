@@ -578,6 +578,16 @@ export const ACTIONS: Record<ActionId, Action> = {
 		// fork(2) with the default child: a snapshot that reads every anon page once, then exits (BGSAVE).
 		send(env, {kind: 'fork', pid: p.pid}, `fork ${p.pid} (${p.name}): a snapshot child`);
 	},
+	exec: (env) => {
+		const p = selectedProcess(env);
+		if (!p) return;
+		// execve(2) of the program it runs: a new mm; pages a fork relative still maps go back to it.
+		send(
+			env,
+			{kind: 'exec', pid: p.pid},
+			`exec ${p.pid} (${p.name}): its program again, in a new address space`,
+		);
+	},
 	'oom-adj': (env) => {
 		const p = selectedProcess(env);
 		if (!p) return;
