@@ -38,14 +38,16 @@ function checkExec(e: ExecInput, ctx: z.RefinementCtx): void {
 	const given = IMAGE_FIELDS.filter((k) => e[k] !== undefined);
 	if (given.length === 0) return;
 	const lacking = IMAGE_NEEDS.filter((k) => e[k] === undefined);
-	for (const k of lacking)
+	if (lacking.length > 0) {
+		const which =
+			lacking.length === 1 ? lacking[0] : `${lacking.slice(0, -1).join(', ')} and ${lacking.at(-1)}`;
 		ctx.addIssue({
 			code: 'custom',
 			continue: false,
-			path: [k],
-			message: `expected ${k} in the new image (it gives ${given.join(', ')}; give only pid to run the same program again), got nothing`,
+			path: [lacking[0]!],
+			message: `expected ${which} in the new image (it gives ${given.join(', ')}; give only pid to run the same program again), got nothing`,
 		});
-	if (lacking.length === 0) checkProcess({rate: e.rate!, regions: e.regions!, streams: e.streams ?? []}, ctx);
+	} else checkProcess({rate: e.rate!, regions: e.regions!, streams: e.streams ?? []}, ctx);
 }
 
 function toExecCommand(e: ExecInput): Command {
