@@ -59,14 +59,8 @@ export function applyCommand(m: CommandTarget, c: Command): string {
 			if (missing) return `fork ${c.pid} (${p.name}): it has no region ${missing.region}`;
 			return m.fork.fork(p, c).line;
 		}
-		case 'exec': {
-			const p = m.tasks.procByPid(c.pid);
-			if (!p) return `exec ${c.pid}: no such process`;
-			const regions = c.image?.regions ?? p.spec.regions;
-			const missing = c.image?.streams.find((s) => !regions.some((r) => r.name === s.region));
-			if (missing) return `exec ${c.pid} (${p.name}): the image has no region ${missing.region}`;
-			return m.exec.exec(p, c.image).line;
-		}
+		case 'exec':
+			return execCommand(m, c);
 		case 'kill': {
 			const p = m.tasks.procByPid(c.pid);
 			if (c.signal === 'SIGTERM') {
@@ -120,6 +114,16 @@ export function applyCommand(m: CommandTarget, c: Command): string {
 		case 'set-userspace-oom':
 			return m.userspaceOom.set(c.killer);
 	}
+}
+
+/** execve(2) in a running process (exec.ts); a pid not running or a stream off the image's regions is refused. */
+function execCommand(m: CommandTarget, c: Extract<Command, {kind: 'exec'}>): string {
+	const p = m.tasks.procByPid(c.pid);
+	if (!p) return `exec ${c.pid}: no such process`;
+	const regions = c.image?.regions ?? [];
+	const missing = c.image?.streams.find((s) => !regions.some((r) => r.name === s.region));
+	if (missing) return `exec ${c.pid} (${p.name}): the image has no region ${missing.region}`;
+	return m.exec.exec(p, c.image).line;
 }
 
 /**
