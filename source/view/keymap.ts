@@ -587,7 +587,7 @@ export const KEYMAP: readonly Binding[] = [
 		contexts: TABLE,
 		keys: ['E'],
 		machine: true,
-		help: [{section: 'Simulation', keys: 'E', text: 'exec: its program anew, old mm freed'}],
+		help: [{section: 'Simulation', keys: 'E', text: 'exec sh: a small image, old mm freed'}],
 	}),
 	main({
 		action: 'policy-duel',
