@@ -2,7 +2,7 @@
 import {describe, expect, it} from 'vitest';
 import {App} from '../source/app.js';
 import type {ReplayStatus} from '../source/session/types.js';
-import {cacheFloodSpec, hogSpec, leakSpec} from '../source/sim/templates.js';
+import {cacheFloodSpec, hogSpec, leakSpec, shellImage} from '../source/sim/templates.js';
 import {GIB, MIB} from '../source/sim/units.js';
 import {findMatch} from '../source/view/actions.js';
 import {computeLayout} from '../source/view/layout.js';
@@ -721,6 +721,14 @@ describe('simulation keys', () => {
 		expect(r.status()).toBe(' fork 777 (java): a snapshot child');
 		await r.press(KEYS.down, 'f');
 		expect(session.sent.at(-1)).toEqual({kind: 'fork', pid: 901});
+	});
+
+	it('E execs a small shell in the selected process (fork + exec)', async () => {
+		const session = liveSession();
+		const r = await app(session);
+		await r.press('E');
+		expect(session.sent).toEqual([{kind: 'exec', pid: 777, image: shellImage()}]);
+		expect(r.status()).toBe(' exec 777 (java) → sh: its old address space freed');
 	});
 
 	it('x explains the last OOM kill; ← goes to older kills', async () => {

@@ -30,6 +30,8 @@ export function describeCommand(c: Command): string {
 			return `spawn ${c.spec.name}${(c.count ?? 1) > 1 ? ` ×${c.count}` : ''}`;
 		case 'fork':
 			return `fork ${c.pid}${c.name ? ` → ${c.name}` : ''}`;
+		case 'exec':
+			return `exec ${c.pid}${c.image ? ` → ${c.image.name}` : ''}`;
 		case 'kill':
 			return c.signal === 'SIGTERM' ? `kill -TERM ${c.pid}` : `kill ${c.pid}`;
 		case 'set-sysctl':

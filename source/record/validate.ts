@@ -84,6 +84,7 @@ export function hashValue(v: unknown, path: string): string {
 const COMMAND_KEYS: Record<Command['kind'], readonly string[]> = {
 	spawn: ['kind', 'spec', 'count'],
 	fork: ['kind', 'pid', 'name', 'streams', 'lifetime'],
+	exec: ['kind', 'pid', 'image'],
 	kill: ['kind', 'pid', 'signal'],
 	'set-sysctl': ['kind', 'name', 'value'],
 	'set-oom-score-adj': ['kind', 'pid', 'value'],
@@ -116,6 +117,8 @@ export function validateCommand(v: unknown, path: string): Command {
 		}
 		case 'fork':
 			return validateFork(v, path);
+		case 'exec':
+			return validateExec(v, path);
 		case 'kill':
 			integer(v.pid, `${path}.pid`, 1, PID_MAX);
 			// Absent in every recording before signals: SIGKILL.
@@ -180,6 +183,23 @@ function validateFork(v: Obj, path: string): Command {
 	if (!result.success) {
 		const {path: p, message} = issueMessage(result.error.issues);
 		const field = formatPath(p[0] === 'fork' ? p.slice(1) : p);
+		throw new FormatError(`${path}${field ? (field.startsWith('[') ? field : `.${field}`) : ''}: ${message}`);
+	}
+	return result.data[0]!.command;
+}
+
+/** An exec command, checked as the workload file's exec event is (the same schema); returned as parsed. */
+function validateExec(v: Obj, path: string): Command {
+	if (v.image !== undefined && !isObject(v.image))
+		fail(`${path}.image`, 'a program image like {"name": "sh", ...}', v.image);
+	const image = v.image as Obj | undefined;
+	if (image && 'pid' in image) throw new FormatError(`${path}.image: unknown key "pid"`);
+	const result = eventSchema.safeParse({at: 0, exec: {pid: v.pid, ...image}});
+	if (!result.success) {
+		const {path: p, message} = issueMessage(result.error.issues);
+		const rest = p[0] === 'exec' ? p.slice(1) : p;
+		const inImage = rest.length > 0 && rest[0] !== 'pid';
+		const field = formatPath(inImage ? ['image', ...rest] : rest);
 		throw new FormatError(`${path}${field ? (field.startsWith('[') ? field : `.${field}`) : ''}: ${message}`);
 	}
 	return result.data[0]!.command;

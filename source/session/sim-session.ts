@@ -4,6 +4,7 @@
 import {CommandList, CommandQueue, type RunRecorder, Stepper} from '../record/stepper.js';
 import {validateCommand} from '../record/validate.js';
 import type {Command} from '../sim/commands.js';
+import {execSpec} from '../sim/exec.js';
 import {childSpec} from '../sim/fork.js';
 import type {Machine} from '../sim/machine.js';
 import {policyNames} from '../sim/policies/index.js';
@@ -365,6 +366,14 @@ export class SimSession implements Session {
 				? spawnProblem(this.machine, childSpec(parent, parsed), 1, this.limits, this.recorder !== null)
 				: null;
 			if (problem) throw new Error(`fork ${parsed.pid} refused: ${problem}`);
+		}
+		// And an exec's new image (an exec of the same program costs what it costs now).
+		if (parsed.kind === 'exec' && parsed.image && this.limits) {
+			const p = this.machine.tasks.procByPid(parsed.pid);
+			const problem = p
+				? spawnProblem(this.machine, execSpec(p, parsed.image), 1, this.limits, this.recorder !== null)
+				: null;
+			if (problem) throw new Error(`exec ${parsed.pid} refused: ${problem}`);
 		}
 		this.queue.push(parsed);
 		if (this.status.paused) {

@@ -2,6 +2,7 @@
 // machine only through commands (the Command union lives with the workload types in spec.ts). Each
 // is applied here, as the syscall or sysfs write it stands for, and summarised in one line.
 import type {Balloon} from './balloon.js';
+import type {Exec} from './exec.js';
 import type {Filemap} from './filemap.js';
 import type {Fork} from './fork.js';
 import type {Hugetlb} from './hugetlb.js';
@@ -23,6 +24,7 @@ export type {Command, CommandKind, CommandOrigin} from './spec.js';
 export interface CommandTarget {
 	readonly lifecycle: Lifecycle;
 	readonly fork: Fork;
+	readonly exec: Exec;
 	readonly tasks: TaskList;
 	readonly sysctl: Sysctls;
 	readonly zone: Zone;
@@ -57,6 +59,8 @@ export function applyCommand(m: CommandTarget, c: Command): string {
 			if (missing) return `fork ${c.pid} (${p.name}): it has no region ${missing.region}`;
 			return m.fork.fork(p, c).line;
 		}
+		case 'exec':
+			return execCommand(m, c);
 		case 'kill': {
 			const p = m.tasks.procByPid(c.pid);
 			if (c.signal === 'SIGTERM') {
@@ -110,6 +114,16 @@ export function applyCommand(m: CommandTarget, c: Command): string {
 		case 'set-userspace-oom':
 			return m.userspaceOom.set(c.killer);
 	}
+}
+
+/** execve(2) in a running process (exec.ts); a pid not running or a stream off the image's regions is refused. */
+function execCommand(m: CommandTarget, c: Extract<Command, {kind: 'exec'}>): string {
+	const p = m.tasks.procByPid(c.pid);
+	if (!p) return `exec ${c.pid}: no such process`;
+	const regions = c.image?.regions ?? [];
+	const missing = c.image?.streams.find((s) => !regions.some((r) => r.name === s.region));
+	if (missing) return `exec ${c.pid} (${p.name}): the image has no region ${missing.region}`;
+	return m.exec.exec(p, c.image).line;
 }
 
 /**

@@ -83,7 +83,7 @@ export class Lifecycle extends CoreModule {
 	 * its pages, with the process's total_vm as mapped so far; a shmem object asks for its size when it
 	 * is created (objects from `filesBefore` on are this exec's). Returns the first refusal, or null.
 	 */
-	private mapRegions(p: Proc, filesBefore: number): string | null {
+	mapRegions(p: Proc, filesBefore: number): string | null {
 		let pending = 0;
 		let totalVm = 0;
 		const accounted = new Set<number>();
@@ -120,8 +120,25 @@ export class Lifecycle extends CoreModule {
 		return true;
 	}
 
-	/** exit_mmap(): anon pages and swap entries are freed; file and shmem pages stay cached, unmapped. */
+	/** do_exit(): the mm goes (exitMmap), then the task; its children go to init. */
 	exit(p: Proc, reason: ExitReason): void {
+		this.exitMmap(p);
+		p.exited = true;
+		p.state = 'exited';
+		// Its children are reparented to init (kernel/exit.c forget_original_parent).
+		for (const c of this.tasks.procs) if (c && c.ppid === p.pid) c.ppid = 1;
+		this.tasks.remove(p);
+		this.events.emit({kind: 'process-exit', tick: this.clock.tick, pid: p.pid, name: p.name, reason});
+	}
+
+	/**
+	 * mm/mmap.c exit_mmap() as the last user of `p`'s mm drops it (exit, or exec's exec_mmap → mmput):
+	 * anon pages no one else maps and swap entries are freed, a page a fork relative still maps stays
+	 * theirs (zap_present_ptes); file and shmem pages stay cached, unmapped; then the page tables
+	 * (free_pgtables) and the commitment (vm_unacct_memory). Returns the anon pages freed.
+	 */
+	exitMmap(p: Proc): number {
+		let freed = 0;
 		const pt = p.pt;
 		const frames = this.zone.frames;
 		for (const r of p.regions) {
@@ -137,6 +154,7 @@ export class Lifecycle extends CoreModule {
 						if (frames.flags[frame]! & PG_SWAPCACHE) this.swapfile.dropSwapCache(frame);
 						this.lruvec.policy.removed(frame);
 						this.zone.freePage(frame);
+						freed++;
 					} else {
 						this.swapfile.releaseEntry(swapEntrySlot(e), p);
 					}
@@ -158,12 +176,8 @@ export class Lifecycle extends CoreModule {
 		p.rssShmem = 0;
 		p.swapEnts = 0;
 		p.zswapEnts = 0;
-		p.exited = true;
-		p.state = 'exited';
-		// Its children are reparented to init (kernel/exit.c forget_original_parent).
-		for (const c of this.tasks.procs) if (c && c.ppid === p.pid) c.ppid = 1;
-		this.tasks.remove(p);
-		this.events.emit({kind: 'process-exit', tick: this.clock.tick, pid: p.pid, name: p.name, reason});
+		p.committed = 0;
+		return freed;
 	}
 
 	/** The workload's groups start at their time (with the pids reserved for them), and end at theirs. */

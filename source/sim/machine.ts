@@ -13,6 +13,7 @@ import {Compaction} from './compaction.js';
 import type {Core} from './core.js';
 import {DEVICE_PROFILES} from './costs.js';
 import {EventQueue, type SimEvent} from './events.js';
+import {Exec} from './exec.js';
 import {Filemap} from './filemap.js';
 import {Fork} from './fork.js';
 import {Hugetlb} from './hugetlb.js';
@@ -111,6 +112,8 @@ export class Machine {
 	readonly memory: Memory;
 	/** fork(2): children sharing their parent's anon pages copy-on-write. */
 	readonly fork: Fork;
+	/** execve(2): a task's mm replaced by a new program's. */
+	readonly exec: Exec;
 	readonly shmem: Shmem;
 	readonly filemap: Filemap;
 	readonly balloon: Balloon;
@@ -178,6 +181,7 @@ export class Machine {
 		this.memory = memory;
 		this.shmem = new Shmem(core, memory, pageAlloc, swapfile, this.rmap);
 		this.fork = new Fork(core, this.lifecycle, memory, this.rmap, area);
+		this.exec = new Exec(core, this.lifecycle, this.memcgHigh);
 		this.filemap = new Filemap(core, memory, pageAlloc, swapfile, this.rmap, this.writeback, this.disk);
 		memory.setVmOps(REGION_FILE, this.filemap);
 		memory.setVmOps(REGION_SHMEM, this.shmem);

@@ -163,6 +163,16 @@ export class MemcgHigh extends CoreModule {
 		return d;
 	}
 
+	/** exec(2) gave the task a new mm (exec.ts): its over-high debt and penalty are the task's, and stay. */
+	execed(old: Proc, p: Proc): void {
+		for (const map of [this.overHigh, this.sleepUs]) {
+			const v = map.get(old);
+			if (v === undefined) continue;
+			map.delete(old);
+			map.set(p, v);
+		}
+	}
+
 	/** Tasks that exited take their debts with them. */
 	private live(map: Map<Proc, number>): [number, number][] {
 		const out: [number, number][] = [];

@@ -111,6 +111,15 @@ export interface ProcessSpec {
 	cgroup?: string | undefined;
 }
 
+/**
+ * The program an exec loads: what a process spec says of its image (comm, regions, streams, rate),
+ * not of the task, which keeps its pid, uid, cgroup and oom_score_adj across execve(2).
+ */
+export type ExecImage = Pick<
+	ProcessSpec,
+	'name' | 'rate' | 'regions' | 'streams' | 'compressibility' | 'burst' | 'lifetime'
+>;
+
 export interface ProcessGroupSpec extends ProcessSpec {
 	count: number;
 	/** Seconds from boot. */
@@ -136,6 +145,11 @@ export type Command =
 			streams?: StreamSpec[] | undefined;
 			lifetime?: number | undefined;
 	  }
+	/**
+	 * execve(2) in process `pid` (exec.ts): its address space is dropped and replaced by `image`'s
+	 * (absent: the program it runs now, started afresh); pid, parent, uid, cgroup and oom_score_adj stay.
+	 */
+	| {kind: 'exec'; pid: number; image?: ExecImage | undefined}
 	/** kill(2): SIGKILL (the default, and what a command without `signal` means) or SIGTERM. */
 	| {kind: 'kill'; pid: number; signal?: KillSignal | undefined}
 	| {kind: 'set-sysctl'; name: SysctlName; value: number}

@@ -1,6 +1,6 @@
 // Process templates the dashboard's pressure keys spawn. Full specs, so a recording of the
 // spawn command is self-contained.
-import type {ProcessSpec} from './spec.js';
+import type {ExecImage, ProcessSpec} from './spec.js';
 import {GIB, MIB} from './units.js';
 
 /** Hog sizes cycle with repeated presses of `a`. */
@@ -45,5 +45,25 @@ export function leakSpec(): ProcessSpec {
 		],
 		oom_score_adj: 0,
 		compressibility: 0.7,
+	};
+}
+
+/**
+ * A shell's image (`exec sh`, key E): what a fork child runs when it execs a command. A 4 MiB heap it
+ * touches and its 1 MiB text; small, so its exec shows what the old mm gave back.
+ */
+export function shellImage(): ExecImage {
+	return {
+		name: 'sh',
+		rate: 1000,
+		regions: [
+			{name: 'heap', kind: 'anon', size: 4 * MIB, locked: false},
+			{name: 'text', kind: 'file', size: MIB, object: '/usr/bin/dash', access: 'mmap'},
+		],
+		streams: [
+			{region: 'heap', pattern: 'random', weight: 0.5, write_ratio: 0.3},
+			{region: 'text', pattern: 'zipf', weight: 0.5, skew: 1, write_ratio: 0},
+		],
+		compressibility: 0.5,
 	};
 }

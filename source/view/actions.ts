@@ -6,7 +6,7 @@ import type {Session, SessionStatus, TimelineMarker} from '../session/types.js';
 import type {Command} from '../sim/commands.js';
 import type {ProcessSnapshot, Snapshot} from '../sim/snapshot-types.js';
 import type {UserspaceOomKiller} from '../sim/spec.js';
-import {cacheFloodSpec, HOG_SIZES, hogSpec, leakSpec} from '../sim/templates.js';
+import {cacheFloodSpec, HOG_SIZES, hogSpec, leakSpec, shellImage} from '../sim/templates.js';
 import {MIB, PAGE_SIZE, secondsToTicks, TICKS_PER_SECOND, ticksToSeconds} from '../sim/units.js';
 import {
 	type CgroupRow,
@@ -577,6 +577,17 @@ export const ACTIONS: Record<ActionId, Action> = {
 		if (!p) return;
 		// fork(2) with the default child: a snapshot that reads every anon page once, then exits (BGSAVE).
 		send(env, {kind: 'fork', pid: p.pid}, `fork ${p.pid} (${p.name}): a snapshot child`);
+	},
+	exec: (env) => {
+		const p = selectedProcess(env);
+		if (!p) return;
+		// execve(2) of a small shell, as a fork child runs a command: its old mm goes (pages a fork
+		// relative still maps go back to it, no copy), the shell's regions start untouched.
+		send(
+			env,
+			{kind: 'exec', pid: p.pid, image: shellImage()},
+			`exec ${p.pid} (${p.name}) → sh: its old address space freed`,
+		);
 	},
 	'oom-adj': (env) => {
 		const p = selectedProcess(env);

@@ -45,6 +45,7 @@ export type ActionId =
 	| 'userspace-oom'
 	| 'oom-adj'
 	| 'fork'
+	| 'exec'
 	| 'policy-duel'
 	| 'killer-duel'
 	| 'kill'
@@ -580,6 +581,13 @@ export const KEYMAP: readonly Binding[] = [
 		keys: ['f'],
 		machine: true,
 		help: [{section: 'Simulation', keys: 'f', text: 'fork: a COW snapshot child (BGSAVE)'}],
+	}),
+	main({
+		action: 'exec',
+		contexts: TABLE,
+		keys: ['E'],
+		machine: true,
+		help: [{section: 'Simulation', keys: 'E', text: 'exec sh: a small image, old mm freed'}],
 	}),
 	main({
 		action: 'policy-duel',

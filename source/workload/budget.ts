@@ -150,6 +150,20 @@ export function workloadSpawns(w: Workload): Spawn[] {
 			if (parent) spawns.push({spec: parent, count: 1, start: e.at, path: ['events', i, 'command', 'pid']});
 			return;
 		}
+		if (c.kind === 'exec') {
+			// An exec's image costs what a process of its regions does (counted on top of the one it
+			// replaces: an upper bound). Without an image it runs what it ran: nothing more.
+			if (!c.image) return;
+			const {lifetime} = c.image;
+			spawns.push({
+				spec: {...c.image, oom_score_adj: 0},
+				count: 1,
+				start: e.at,
+				end: lifetime === undefined ? undefined : e.at + lifetime,
+				path: ['events', i, 'command', 'image'],
+			});
+			return;
+		}
 		if (c.kind !== 'spawn') return;
 		spawns.push({
 			spec: c.spec,

@@ -7,6 +7,7 @@ import type {Command} from '../sim/commands.js';
 import {KILL_SIGNALS, type SysctlName, type TimedEvent, USERSPACE_OOM_KILLERS} from '../sim/spec.js';
 import {cgroupEventCommands, cgroupEventSchema} from './cgroups.js';
 import {DEFAULTS} from './defaults.js';
+import {execSchema, execToEvent} from './exec.js';
 import {listOr} from './hints.js';
 import {bool, duration, int, oneOf, pid, processName, size, strict} from './leaves.js';
 import {sysctlLeaves} from './machine.js';
@@ -25,6 +26,7 @@ const forkSchema = strict(
 export const ACTIONS = [
 	'spawn',
 	'fork',
+	'exec',
 	'kill',
 	'sysctl',
 	'zswap',
@@ -55,6 +57,8 @@ export const eventSchema = strict(
 		spawn: processSchema.optional(),
 		/** fork(2) of a running process: the fork command. */
 		fork: forkSchema.optional(),
+		/** execve(2) in a running process: the exec command. */
+		exec: execSchema.optional(),
 		count: int(1, 10_000).optional(),
 		kill: pid.optional(),
 		/** With kill: the signal (default SIGKILL, as before signals). */
@@ -122,6 +126,7 @@ export const eventSchema = strict(
 				}),
 			];
 		}
+		if (e.exec) return [at(e.exec)];
 		if (e.kill !== undefined)
 			return [at(e.signal ? {kind: 'kill', pid: e.kill, signal: e.signal} : {kind: 'kill', pid: e.kill})];
 		if (e.sysctl) {
@@ -148,6 +153,8 @@ export function commandToEvent(c: Command): Record<string, unknown> {
 			const {kind: _kind, ...fork} = c;
 			return {fork};
 		}
+		case 'exec':
+			return execToEvent(c);
 		case 'kill':
 			return c.signal !== undefined ? {kill: c.pid, signal: c.signal} : {kill: c.pid};
 		case 'set-sysctl':

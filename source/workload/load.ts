@@ -257,6 +257,7 @@ function filePath(path: readonly PropertyKey[]): PropertyKey[] {
 	const p = [...path];
 	if (p[0] === 'events' && p[2] === 'command') {
 		if (p[3] === 'spec') p.splice(2, 2, 'spawn');
+		else if (p[3] === 'image') p.splice(2, 2, 'exec');
 		else p.splice(2, 1);
 	}
 	return p;

@@ -23,7 +23,7 @@ import {
 } from './leaves.js';
 import {formatBytes, formatDuration} from './quantities.js';
 
-const regionSchema = strict(
+export const regionSchema = strict(
 	{
 		name: regionName,
 		kind: oneOf(['anon', 'file', 'shmem'] as const).default(DEFAULTS.regionKind),
@@ -46,11 +46,11 @@ const regionSchema = strict(
 	if (r.locked !== undefined && r.kind !== 'anon') misplaced('locked', 'anon', r.locked);
 });
 
-type RegionInput = z.output<typeof regionSchema>;
+export type RegionInput = z.output<typeof regionSchema>;
 
 /** file/shmem objects default to "<process name>/<region name>": shared by the processes of one group
  * (and any group with the same name), private to everyone else unless they name the object. */
-function toRegionSpec(r: RegionInput, processName: string): RegionSpec {
+export function toRegionSpec(r: RegionInput, processName: string): RegionSpec {
 	const spec: RegionSpec = {name: r.name, kind: r.kind, size: r.size};
 	if (r.kind !== 'anon') spec.object = r.object ?? `${processName}/${r.name}`;
 	if (r.kind === 'file') spec.access = r.access ?? DEFAULTS.fileAccess;
@@ -67,7 +67,7 @@ export const PATTERNS = [
 	'stream',
 ] as const satisfies readonly PatternKind[];
 
-const streamSchema = strict(
+export const streamSchema = strict(
 	{
 		region: regionName,
 		pattern: oneOf(PATTERNS),
@@ -105,9 +105,9 @@ const streamSchema = strict(
 	}
 });
 
-type StreamInput = z.output<typeof streamSchema>;
+export type StreamInput = z.output<typeof streamSchema>;
 
-function toStreamSpec(s: StreamInput): StreamSpec {
+export function toStreamSpec(s: StreamInput): StreamSpec {
 	const spec: StreamSpec = {region: s.region, pattern: s.pattern, weight: s.weight};
 	if (s.pattern === 'zipf') spec.skew = s.skew ?? DEFAULTS.skew;
 	if (s.window !== undefined) spec.window = s.window;
@@ -152,7 +152,7 @@ type ProcessInput = {
 };
 
 /** The checks that need several fields of one process. */
-function checkProcess(p: ProcessInput, ctx: z.RefinementCtx): void {
+export function checkProcess(p: ProcessInput, ctx: z.RefinementCtx): void {
 	const regions = new Map<string, RegionInput>();
 	p.regions.forEach((r, i) => {
 		if (regions.has(r.name)) {

@@ -112,7 +112,11 @@ describe('a recording cut short', () => {
 				'{"t":40,"cmd":{"kind":"kill","pid":"x"}}',
 				/^bad\.jsonl:2: cmd\.pid: expected an integer from 1 to \d+, got "x"$/,
 			],
-			[2, '{"t":40,"cmd":{"kind":"mremap"}}', /^bad\.jsonl:2: cmd\.kind: expected one of spawn, fork, kill/],
+			[
+				2,
+				'{"t":40,"cmd":{"kind":"mremap"}}',
+				/^bad\.jsonl:2: cmd\.kind: expected one of spawn, fork, exec, kill/,
+			],
 			[2, 'garbage', /^bad\.jsonl:2: invalid JSON/],
 			[
 				2,

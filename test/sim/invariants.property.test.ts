@@ -238,7 +238,9 @@ type Cmd =
 	| {kind: 'set-cgroup'; cg: number; file: CgroupFile; mib: number | null}
 	| {kind: 'set-userspace-oom'; killer: UserspaceOomKiller}
 	/** fork(2): a snapshot child (reads everything once), or a worker that runs its parent's streams. */
-	| {kind: 'fork'; who: number; worker: boolean};
+	| {kind: 'fork'; who: number; worker: boolean}
+	/** execve(2): its program again, or a small hog's image (a fork child's exec gives its pages back). */
+	| {kind: 'exec'; who: number; image: boolean};
 
 const who = fc.integer({min: -1, max: 8});
 const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
@@ -272,6 +274,7 @@ const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
 	}),
 	fc.record({kind: fc.constant('fork' as const), who, worker: fc.boolean()}),
 	fc.record({kind: fc.constant('fork' as const), who, worker: fc.boolean()}),
+	fc.record({kind: fc.constant('exec' as const), who, image: fc.boolean()}),
 );
 
 /**
@@ -366,6 +369,10 @@ function toCommand(m: Machine, c: Cmd): Command {
 			return c.worker && parent
 				? {kind: 'fork', pid, streams: parent.spec.streams, lifetime: 0.5}
 				: {kind: 'fork', pid};
+		}
+		case 'exec': {
+			const {oom_score_adj: _adj, uid: _uid, cgroup: _cgroup, ...image} = hogSpec(4 * MIB);
+			return c.image ? {kind: 'exec', pid: pidOf(c.who), image} : {kind: 'exec', pid: pidOf(c.who)};
 		}
 	}
 }
@@ -466,7 +473,7 @@ function snapshotProblems(s: Snapshot): string[] {
 const CASE_BUDGET_MS = 3000;
 let truncated: string[] = [];
 /** How many cases reclaimed, swapped out, and OOM-killed (the machine's or a memcg's killer). */
-const covered = {reclaim: 0, swapout: 0, oomKill: 0, fork: 0};
+const covered = {reclaim: 0, swapout: 0, oomKill: 0, fork: 0, exec: 0};
 
 /** Run one case; the first tick whose accounting is wrong, or null. */
 function firstViolation(c: Case, policy?: string): string | null {
@@ -479,8 +486,13 @@ function firstViolation(c: Case, policy?: string): string | null {
 	const m = new Machine(w, {seed: c.seed, policy});
 	const byTick = new Map<number, Cmd[]>();
 	for (const [t, cmd] of c.commands) byTick.set(t, [...(byTick.get(t) ?? []), cmd]);
+	let execed = false;
 	for (let t = 0; t < TICKS; t++) {
-		for (const cmd of byTick.get(t) ?? []) m.apply(toCommand(m, cmd));
+		for (const cmd of byTick.get(t) ?? []) {
+			const command = toCommand(m, cmd);
+			if (command.kind === 'exec' && m.procByPid(command.pid)) execed = true;
+			m.apply(command);
+		}
 		m.step();
 		const errors = [...checkInvariants(m), ...accountingProblems(m)];
 		// A region walk costs a page-table scan per process: every 25th tick is enough.
@@ -496,6 +508,7 @@ function firstViolation(c: Case, policy?: string): string | null {
 	if (m.vm.pswpout + m.vm.zswpout > 0) covered.swapout++;
 	if (m.vm.oom_kill > 0) covered.oomKill++;
 	if (m.rmap.anonMapcount) covered.fork++;
+	if (execed) covered.exec++;
 	return null;
 }
 
@@ -518,6 +531,8 @@ describe('conservation on random small machines', () => {
 		expect(covered.swapout).toBeGreaterThanOrEqual(4);
 		expect(covered.oomKill).toBeGreaterThanOrEqual(4);
 		expect(covered.fork).toBeGreaterThanOrEqual(4);
+		// An exec of a running process (7 of the 40 on a loaded machine).
+		expect(covered.exec).toBeGreaterThanOrEqual(3);
 		// ~10 s on an idle 2-core machine; room for a loaded one.
 	}, 120_000);
 

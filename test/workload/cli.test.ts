@@ -61,6 +61,7 @@ describe('memtop workloads', () => {
 			'memory-high',
 			'noisy-neighbour',
 			'protected',
+			'shared-libs',
 			'thrash',
 			'writeback',
 			'zswap',

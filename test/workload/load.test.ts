@@ -24,6 +24,7 @@ const SHIPPED = [
 	'memory-high',
 	'noisy-neighbour',
 	'protected',
+	'shared-libs',
 	'thrash',
 	'writeback',
 	'zswap',
@@ -120,7 +121,7 @@ describe('shipped workloads', () => {
 	it('an unknown name is a UserError listing the shipped ones', () => {
 		expect(() => loadWorkload('nope')).toThrow(
 			new UserError(
-				"unknown workload 'nope' (shipped: default, bgsave, cache-flood, container-limit, desktop-freeze, fragmentation, leak, memory-high, noisy-neighbour, protected, thrash, writeback, zswap; or give a path to a .yaml file)",
+				"unknown workload 'nope' (shipped: default, bgsave, cache-flood, container-limit, desktop-freeze, fragmentation, leak, memory-high, noisy-neighbour, protected, shared-libs, thrash, writeback, zswap; or give a path to a .yaml file)",
 			),
 		);
 	});

@@ -83,6 +83,11 @@ const ANCHORS: Record<string, Anchor[]> = {
 		a(65, 'process-exit', 0, 0, {name: 'redis-bgsave'}),
 	],
 	// The balloon at 36 s and the boosted kswapd wake it causes; the hugetlb pool's sysctl at 40 s.
+	// The second and the last batch of php-fpm workers start (the sum of RSS passes RAM between them).
+	'shared-libs': [
+		a(10, 'process-start', 0, 0, {name: 'php-fpm'}),
+		a(30, 'process-start', 0, 0, {name: 'php-fpm'}),
+	],
 	fragmentation: [a(36, 'command', 0, 0), a(36, 'kswapd-wake', 0, 1), a(40, 'command', 0, 0)],
 	'memory-high': [a(40, 'command', 0, 0)],
 	'noisy-neighbour': [
