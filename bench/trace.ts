@@ -18,7 +18,7 @@ import {runTrace} from '../source/trace/run.js';
 
 const REFERENCES = 10_000_000;
 const FRAMES = 65_536;
-const RUNS = 5;
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SEED = 20_260_101;
 /** Distinct pages in the hot set (log-uniform ranks: a zipf-ish popularity curve). */
 const HOT_PAGES = 20_000;
