@@ -6,6 +6,7 @@
 // holds min(frames, capacity) frames, where the driver passes the distinct pages when it knows them.
 import {FRAME_ANON, FRAME_FREE, FrameTable, PG_YOUNG} from '../sim/frames.js';
 import {pageKeyOf, type SeesFaults, seesFaults} from '../sim/policies/ghosts.js';
+import {createPolicy} from '../sim/policies/index.js';
 import {needsFuture} from '../sim/policies/opt.js';
 import {
 	EVICTED,
@@ -15,7 +16,6 @@ import {
 	type ReplacementPolicy,
 	type ScanStats,
 } from '../sim/policies/policy.js';
-import {createPolicy} from '../sim/policies/index.js';
 import {LruSim} from './lru-sim.js';
 import {NEVER} from './store.js';
 

@@ -6,14 +6,7 @@
 // hashed subset of pages, before they get ids.
 import {readFileSync} from 'node:fs';
 import {open} from 'node:fs/promises';
-import {
-	type BinaryTrace,
-	binaryLength,
-	checkIds,
-	HEADER_BYTES,
-	isBinaryTrace,
-	readBinary,
-} from './binary.js';
+import {type BinaryTrace, binaryLength, checkIds, HEADER_BYTES, isBinaryTrace, readBinary} from './binary.js';
 import {decodedChunks, fileError, type TraceInput} from './input.js';
 import {PageIds} from './page-ids.js';
 import {detectFormat, type ParserOptions, type TraceFormat, TraceParser} from './parse.js';

@@ -9,7 +9,10 @@ import {lruModel} from '../sim/policies/helpers.js';
 const trace = fc.array(fc.integer({min: 0, max: 30}), {maxLength: 300});
 
 /** 'F'/'h' per reference, fed in uneven batches (state carries across run() calls). */
-function pattern(sim: {run(ids: Int32Array, from: number, to: number): void; faults: number}, ids: Int32Array) {
+function pattern(
+	sim: {run(ids: Int32Array, from: number, to: number): void; faults: number},
+	ids: Int32Array,
+) {
 	let out = '';
 	for (let i = 0; i < ids.length; i++) {
 		const before = sim.faults;
@@ -40,23 +43,28 @@ describe('the lru fast path', () => {
 
 	it('whole batches give the same counts as one reference at a time', () => {
 		fc.assert(
-			fc.property(trace, fc.integer({min: 1, max: 40}), fc.integer({min: 1, max: 50}), (pages, frames, batch) => {
-				const {ids, distinct} = pageIdsOf(pages);
-				const a = new LruSim(frames, distinct);
-				const b = new LruSim(frames, distinct);
-				// Ids arrive while the table grows, as from a streamed text trace.
-				for (let at = 0; at < ids.length; at += batch) {
-					const to = Math.min(ids.length, at + batch);
-					let max = 0;
-					for (let i = 0; i < to; i++) max = Math.max(max, ids[i]! + 1);
-					a.reserve(max);
-					a.run(ids, at, to);
-				}
-				b.reserve(distinct);
-				for (let i = 0; i < ids.length; i++) b.run(ids, i, i + 1);
-				expect([a.hits, a.faults, a.resident]).toEqual([b.hits, b.faults, b.resident]);
-				expect(a.order()).toEqual(b.order());
-			}),
+			fc.property(
+				trace,
+				fc.integer({min: 1, max: 40}),
+				fc.integer({min: 1, max: 50}),
+				(pages, frames, batch) => {
+					const {ids, distinct} = pageIdsOf(pages);
+					const a = new LruSim(frames, distinct);
+					const b = new LruSim(frames, distinct);
+					// Ids arrive while the table grows, as from a streamed text trace.
+					for (let at = 0; at < ids.length; at += batch) {
+						const to = Math.min(ids.length, at + batch);
+						let max = 0;
+						for (let i = 0; i < to; i++) max = Math.max(max, ids[i]! + 1);
+						a.reserve(max);
+						a.run(ids, at, to);
+					}
+					b.reserve(distinct);
+					for (let i = 0; i < ids.length; i++) b.run(ids, i, i + 1);
+					expect([a.hits, a.faults, a.resident]).toEqual([b.hits, b.faults, b.resident]);
+					expect(a.order()).toEqual(b.order());
+				},
+			),
 		);
 	});
 
