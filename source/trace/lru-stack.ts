@@ -101,13 +101,20 @@ export class LruStack {
 				const wp = p >>> 5;
 				const bit = 1 << (p & 31);
 				const word = bits[wp]!;
-				let d = live - popcount(word & (bit - 1));
-				for (let i = wp; i > 0; i &= i - 1) d -= fen[i]!;
+				const wc = t >>> 5;
+				let d: number;
+				if (wc - wp < 2) {
+					// p is in the current word or the one before: count the marks from p on directly.
+					d = popcount(word >>> (p & 31));
+					if (wc !== wp) d += popcount(bits[wc]!);
+				} else {
+					d = live - popcount(word & (bit - 1));
+					for (let i = wp; i > 0; i &= i - 1) d -= fen[i]!;
+				}
 				if (d > maxD) maxD = d;
 				hist[d]!++;
 				// Clear position p: its bit, and its word's count in the nodes that exist (words < t's).
 				bits[wp] = word & ~bit;
-				const wc = t >>> 5;
 				for (let i = wp + 1; i <= wc; i += i & -i) fen[i]!--;
 			} else {
 				live++;
