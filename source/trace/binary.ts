@@ -73,14 +73,39 @@ export function encodeIds(ids: Int32Array, n: number, width: number): Uint8Array
 	return new Uint8Array(out.buffer, out.byteOffset, n * width);
 }
 
+const invalid = (name: string, what: string): UserError =>
+	new UserError(`${name}: not a valid memtop binary trace (${what})`);
+
+/**
+ * Check that ids[from..to) are below `distinct` (the reader does it batch by batch, just before the
+ * batch is simulated, so the ids are read from memory once and the check from the cache).
+ */
+export function checkIds(
+	name: string,
+	ids: Uint8Array | Uint16Array | Int32Array,
+	from: number,
+	to: number,
+	distinct: number,
+): void {
+	let max = -1;
+	let min = 0;
+	for (let i = from; i < to; i++) {
+		const id = ids[i]!;
+		if (id > max) max = id;
+		if (id < min) min = id;
+	}
+	if (max >= distinct || min < 0)
+		throw invalid(name, `a reference to page id ${max >= distinct ? max : min}; there are ${distinct} pages`);
+}
+
 /**
  * Check a header and the file's length, then view the file's bytes as the trace (no copy unless the
- * buffer is misaligned). Every id is checked to be below the distinct count, a single scan.
+ * buffer is misaligned). Every id is checked to be below the distinct count, a single scan, unless
+ * `idsChecked` says the caller checks them as it goes (checkIds).
  */
-export function readBinary(name: string, bytes: Uint8Array): BinaryTrace {
+export function readBinary(name: string, bytes: Uint8Array, idsChecked = false): BinaryTrace {
 	checkHost();
-	const bad = (what: string): UserError =>
-		new UserError(`${name}: not a valid memtop binary trace (${what})`);
+	const bad = (what: string): UserError => invalid(name, what);
 	if (bytes.length < HEADER_BYTES || !isBinaryTrace(bytes)) {
 		throw bad(`expected a ${HEADER_BYTES}-byte header starting with the memtop trace magic`);
 	}
@@ -117,15 +142,7 @@ export function readBinary(name: string, bytes: Uint8Array): BinaryTrace {
 			: width === 2
 				? new Uint16Array(bytes.buffer, at, references)
 				: new Int32Array(bytes.buffer, at, references);
-	let max = -1;
-	let min = 0;
-	for (let i = 0; i < references; i++) {
-		const id = ids[i]!;
-		if (id > max) max = id;
-		if (id < min) min = id;
-	}
-	if (max >= distinct || min < 0)
-		throw bad(`a reference to page id ${max >= distinct ? max : min}; there are ${distinct} pages`);
+	if (!idsChecked) checkIds(name, ids, 0, references, distinct);
 	for (let i = 0; i < distinct; i++) {
 		const p = pages[i]!;
 		if (!Number.isSafeInteger(p) || p < 0) throw bad(`page number ${p} for id ${i}`);

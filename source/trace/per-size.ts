@@ -5,8 +5,7 @@
 import {availableParallelism} from 'node:os';
 import {fileURLToPath} from 'node:url';
 import {Worker} from 'node:worker_threads';
-import {createPolicy} from '../sim/policies/index.js';
-import {TraceSim} from './sim.js';
+import {createSimulation} from './sim.js';
 
 export interface SizeJob {
 	policy: string;
@@ -24,7 +23,7 @@ export interface SizeWork {
 
 /** Faults of one job. */
 export function runJob(ids: Int32Array, distinct: number, seed: number, job: SizeJob): number {
-	const sim = new TraceSim(createPolicy(job.policy, {seed}), job.frames, distinct);
+	const sim = createSimulation(job.policy, job.frames, distinct, seed);
 	sim.reserve(distinct);
 	sim.run(ids, 0, ids.length);
 	return sim.faults;

@@ -8,7 +8,7 @@ import {needsFuture} from '../sim/policies/opt.js';
 import type {TraceInput} from './input.js';
 import {PageIds} from './page-ids.js';
 import type {TraceFormat} from './parse.js';
-import {TraceSim} from './sim.js';
+import {createSimulation, type Simulation, TraceSim} from './sim.js';
 import {type IdSink, readTrace} from './source.js';
 import {MAX_STORED, storeIds, TraceStore} from './store.js';
 
@@ -114,7 +114,7 @@ interface Run {
 	frames: number;
 	/** Needs next-use information (opt). */
 	future: boolean;
-	sim?: TraceSim | undefined;
+	sim?: Simulation | undefined;
 	/** Why it could not run. */
 	unavailable?: string | undefined;
 }
@@ -128,12 +128,12 @@ export async function runTrace(input: TraceInput, options: TraceOptions): Promis
 		const future = needsFuture(createPolicy(name));
 		for (const frames of options.frames) runs.push({policy: name, frames, future});
 	}
-	const make = (run: Run, capacity: number): TraceSim =>
-		new TraceSim(createPolicy(run.policy, {seed}), run.frames, capacity);
+	const make = (run: Run, capacity: number): Simulation =>
+		createSimulation(run.policy, run.frames, capacity, seed);
 
 	// Streaming simulations run during the pass; deferred ones (opt; too many frames to allocate
 	// before the distinct pages are known) replay the store afterwards.
-	let streaming: TraceSim[] = [];
+	let streaming: Simulation[] = [];
 	let store: TraceStore | undefined;
 	let distinct = 0;
 	let stored = 0;
@@ -146,7 +146,7 @@ export async function runTrace(input: TraceInput, options: TraceOptions): Promis
 		streaming = runs.filter((r) => r.sim).map((r) => r.sim!);
 		if (runs.some((r) => !r.sim)) store = new TraceStore(storeLimit);
 	};
-	const feed = (sims: readonly TraceSim[], ids: Int32Array, n: number, d: number): void => {
+	const feed = (sims: readonly Simulation[], ids: Int32Array, n: number, d: number): void => {
 		for (const sim of sims) {
 			sim.reserve(d);
 			sim.run(ids, 0, n);
@@ -157,7 +157,7 @@ export async function runTrace(input: TraceInput, options: TraceOptions): Promis
 		if (store && store.length + n > storeLimit) {
 			// Too long to keep: the deferred simulations that can stream start now, at full size, with
 			// the stored part replayed; opt cannot run.
-			const late: TraceSim[] = [];
+			const late: Simulation[] = [];
 			for (const run of runs) {
 				if (run.sim) continue;
 				if (run.future) {
@@ -196,10 +196,16 @@ export async function runTrace(input: TraceInput, options: TraceOptions): Promis
 		const trace = store.finish();
 		for (const run of runs) {
 			if (run.sim || run.unavailable) continue;
-			run.sim = make(run, distinct);
-			run.sim.reserve(distinct);
-			if (run.future) run.sim.runWithFuture(trace.ids, trace.nextUse, 0, stored);
-			else run.sim.run(trace.ids, 0, stored);
+			if (run.future) {
+				const sim = new TraceSim(createPolicy(run.policy, {seed}), run.frames, distinct);
+				sim.reserve(distinct);
+				sim.runWithFuture(trace.ids, trace.nextUse, 0, stored);
+				run.sim = sim;
+			} else {
+				run.sim = make(run, distinct);
+				run.sim.reserve(distinct);
+				run.sim.run(trace.ids, 0, stored);
+			}
 		}
 	}
 
@@ -252,12 +258,16 @@ export function simulatePages(
 	seed = 1,
 ): {references: number; hits: number; faults: number} {
 	const {ids, distinct} = pageIdsOf(pages);
-	const sim = new TraceSim(createPolicy(policy, {seed}), frames, distinct);
-	sim.reserve(distinct);
-	if (needsFuture(sim.policy)) {
+	let sim: Simulation;
+	if (needsFuture(createPolicy(policy))) {
 		const trace = storeIds(ids, distinct);
-		sim.runWithFuture(trace.ids, trace.nextUse, 0, ids.length);
+		const opt = new TraceSim(createPolicy(policy, {seed}), frames, distinct);
+		opt.reserve(distinct);
+		opt.runWithFuture(trace.ids, trace.nextUse, 0, ids.length);
+		sim = opt;
 	} else {
+		sim = createSimulation(policy, frames, distinct, seed);
+		sim.reserve(distinct);
 		sim.run(ids, 0, ids.length);
 	}
 	return {references: sim.references, hits: sim.hits, faults: sim.faults};

@@ -6,6 +6,7 @@
 // holds min(frames, capacity) frames, where the driver passes the distinct pages when it knows them.
 import {FRAME_ANON, FRAME_FREE, FrameTable, PG_YOUNG} from '../sim/frames.js';
 import {pageKeyOf, type SeesFaults, seesFaults} from '../sim/policies/ghosts.js';
+import {createPolicy} from '../sim/policies/index.js';
 import {needsFuture} from '../sim/policies/opt.js';
 import {
 	EVICTED,
@@ -15,7 +16,31 @@ import {
 	type ReplacementPolicy,
 	type ScanStats,
 } from '../sim/policies/policy.js';
+import {LruSim} from './lru-sim.js';
 import {NEVER} from './store.js';
+
+/** What the drivers need of one (policy, frame count) run: TraceSim, or a fast path (lru-sim.ts). */
+export interface Simulation {
+	readonly frameCount: number;
+	readonly capacity: number;
+	references: number;
+	hits: number;
+	faults: number;
+	/** Make room for page ids below `distinct` (before each batch). */
+	reserve(distinct: number): void;
+	/** Replay the references ids[from..to). */
+	run(ids: Int32Array, from: number, to: number): void;
+	readonly resident: number;
+}
+
+/**
+ * A run of policy `name` over `frameCount` frames: lru takes its fast path (same faults and hits,
+ * checked by test/trace/lru-sim.test.ts), every other policy the general driver below.
+ */
+export function createSimulation(name: string, frameCount: number, capacity: number, seed = 1): Simulation {
+	if (name === 'lru') return new LruSim(frameCount, capacity);
+	return new TraceSim(createPolicy(name, {seed}), frameCount, capacity);
+}
 
 class TraceReclaimContext implements ReclaimContext {
 	readonly swappiness = 60;
@@ -38,7 +63,7 @@ class TraceReclaimContext implements ReclaimContext {
 	}
 }
 
-export class TraceSim {
+export class TraceSim implements Simulation {
 	readonly policy: ReplacementPolicy;
 	/** Frames the run models. */
 	readonly frameCount: number;

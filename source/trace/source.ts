@@ -6,7 +6,7 @@
 // hashed subset of pages, before they get ids.
 import {readFileSync} from 'node:fs';
 import {open} from 'node:fs/promises';
-import {type BinaryTrace, binaryLength, HEADER_BYTES, isBinaryTrace, readBinary} from './binary.js';
+import {type BinaryTrace, binaryLength, checkIds, HEADER_BYTES, isBinaryTrace, readBinary} from './binary.js';
 import {decodedChunks, fileError, type TraceInput} from './input.js';
 import {PageIds} from './page-ids.js';
 import {detectFormat, type ParserOptions, type TraceFormat, TraceParser} from './parse.js';
@@ -58,9 +58,9 @@ export async function readTrace(input: TraceInput, options: ReadOptions, sink: I
 			throw fileError(input.name, err);
 		}
 		options.onProgress?.(bytes.length, 0);
-		const trace = readBinary(input.name, bytes);
+		const trace = readBinary(input.name, bytes, true);
 		options.onStart?.(options.sampler ? undefined : trace.distinct);
-		return deliverBinary(trace, options, sink);
+		return deliverBinary(input.name, trace, options, sink);
 	}
 
 	const pageIds = new PageIds(input.name);
@@ -140,9 +140,9 @@ export async function readTrace(input: TraceInput, options: ReadOptions, sink: I
 	if (!binary && !parser && headBytes > 0 && isBinaryTrace(Buffer.concat(head))) binary = head;
 	if (binary) {
 		// (Shorter than a header, or not its length: readBinary says so in one line.)
-		const trace = readBinary(input.name, Buffer.concat(binary));
+		const trace = readBinary(input.name, Buffer.concat(binary), true);
 		options.onStart?.(options.sampler ? undefined : trace.distinct);
-		return deliverBinary(trace, options, sink);
+		return deliverBinary(input.name, trace, options, sink);
 	}
 	parser ??= startParser();
 	parser.end();
@@ -181,13 +181,18 @@ function expectedBinaryLength(head: Uint8Array): number {
 	return Number.isFinite(n) ? n : Number.POSITIVE_INFINITY;
 }
 
-function deliverBinary(trace: BinaryTrace, options: ReadOptions, sink: IdSink): ReadResult {
+/** The ids in batches of BATCH, each checked (checkIds) just before the sink reads it. */
+function deliverBinary(name: string, trace: BinaryTrace, options: ReadOptions, sink: IdSink): ReadResult {
 	const {ids, references} = trace;
 	const sampler = options.sampler;
-	if (sampler) return deliverSampled(trace, sampler, sink);
+	if (sampler) {
+		checkIds(name, ids, 0, references, trace.distinct);
+		return deliverSampled(trace, sampler, sink);
+	}
 	const batch = ids instanceof Int32Array ? undefined : new Int32Array(BATCH);
 	for (let at = 0; at < references; at += BATCH) {
 		const end = Math.min(references, at + BATCH);
+		checkIds(name, ids, at, end, trace.distinct);
 		if (batch) {
 			for (let i = at; i < end; i++) batch[i - at] = ids[i]!;
 			sink(batch, end - at, trace.distinct);

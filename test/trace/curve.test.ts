@@ -79,6 +79,22 @@ describe('miss-ratio curves from one pass', () => {
 		}
 	});
 
+	it('lru keeps its counts when they are read between batches (the 32-bit counts fold into totals)', () => {
+		const pages = Array.from({length: 3000}, (_, i) => (i * 7919) % 97);
+		const {ids, distinct} = pageIdsOf(pages);
+		const whole = new LruStack();
+		whole.push(ids, ids.length, distinct);
+		const parts = new LruStack();
+		for (let at = 0; at < ids.length; at += 500) {
+			const part = ids.slice(at, at + 500);
+			parts.push(part, part.length, distinct);
+			// Reading folds what was counted so far; later batches count on from zero.
+			expect(parts.hist.reduce((a, b) => a + b, 0) + parts.cold).toBe(at + part.length);
+		}
+		expect(Array.from(parts.hist.subarray(0, 98))).toEqual(Array.from(whole.hist.subarray(0, 98)));
+		expect(parts.faultsAt([1, 50, 96, 97])).toEqual(whole.faultsAt([1, 50, 96, 97]));
+	});
+
 	it('runCurve: every curve point equals the per-size run; fifo shows Belady on his string', async () => {
 		const text = '1,2,3,4,1,2,5,1,2,3,4,5';
 		const pages = text.split(',').map(Number);
