@@ -133,11 +133,10 @@ export async function main(): Promise<RenderBenchResult> {
 	// As the dashboard runs (runInteractive asks for it): React's development build costs about 2×.
 	// Set before anything loads React, hence the dynamic imports below.
 	process.env.NODE_ENV ??= 'production';
-	const [{render}, {App}, {createElement}, {installInkLineCache}] = await Promise.all([
+	const [{render}, {App, installInkLineCache}, {createElement}] = await Promise.all([
 		import('ink'),
 		import('../source/app.js'),
 		import('react'),
-		import('../source/view/ink-line-cache.js'),
 	]);
 	// As runInteractive does; BENCH_INK_PLAIN=1 measures Ink's output stage as it comes.
 	const lineCache = process.env.BENCH_INK_PLAIN === '1' ? null : await installInkLineCache();

@@ -8,7 +8,6 @@ import {describeFsError} from '../common/file-error.js';
 import {INTERNAL_ERROR_HINT, UserError} from '../common/user-error.js';
 import type {Session} from '../session/types.js';
 import {escapeText} from '../text/escape.js';
-import {installInkLineCache} from '../view/ink-line-cache.js';
 import {configPath, loadConfig, picturesDir, saveConfig, savePicture} from './dashboard-files.js';
 
 const ENTER_ALT_SCREEN = '\x1b[?1049h';
@@ -119,7 +118,7 @@ export async function runInteractive(session: Session, options: InteractiveOptio
 	// Ink 6.8 writes through signal-exit on its own too; we only add the app-level duties:
 	// restore, close the session (flushes the recording), pick the exit code.
 	// Lines unchanged since the last frame skip Ink's tokenizer (view/ink-line-cache.ts).
-	await installInkLineCache();
+	await app.installInkLineCache();
 	const instance = render(
 		<App
 			session={session}
