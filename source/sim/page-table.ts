@@ -17,6 +17,7 @@
 //
 // Entries (and the page cache's slots, page-cache.ts) share one encoding: 0 nothing, a present
 // page frame + 1, a swap entry −(slot + 1).
+import {SmallSpans, type SmallSpansState} from './small-spans.js';
 import {PAGE_SIZE} from './units.js';
 
 /** A page-table page maps 512 PTEs (2 MiB of address space); so do the PMD, PUD and PGD pages. */
@@ -24,11 +25,9 @@ export const PTES_PER_TABLE = 512;
 const SHIFT = 9;
 const MASK = PTES_PER_TABLE - 1;
 /** PTE pages (2 MiB spans) under one PMD page: 1 GiB. */
-const SPANS_PER_PMD = PTES_PER_TABLE;
+export const SPANS_PER_PMD = PTES_PER_TABLE;
 /** PTE pages under one PUD page: 512 GiB. */
-const SPANS_PER_PUD = PTES_PER_TABLE * PTES_PER_TABLE;
-/** Entries a small block holds before its span gets a full block. */
-export const SMALL_ENTRIES = 16;
+export const SPANS_PER_PUD = PTES_PER_TABLE * PTES_PER_TABLE;
 /** No page, and no swap entry: never touched (or unmapped). */
 export const PTE_NONE = 0;
 
@@ -72,7 +71,7 @@ export interface PageTableState {
 	pgd: number;
 	counts: number[];
 	/** Small blocks (absent in states saved before they existed). */
-	small?: {key: Uint16Array; entry: Int32Array; stamp: Uint16Array; len: Uint8Array; free: number[]};
+	small?: SmallSpansState | undefined;
 }
 
 const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);
@@ -85,14 +84,8 @@ export class PageTable {
 	 * entries was ever set.
 	 */
 	private dir: Int32Array;
-	/** Small blocks: per block SMALL_ENTRIES slots of (index in the span, entry, stamp), and how many are used. */
-	private sKey = new Uint16Array(0);
-	private sEntry = new Int32Array(0);
-	private sStamp = new Uint16Array(0);
-	private sLen = new Uint8Array(0);
-	/** Small blocks made so far, and those given back when their span got a full block. */
-	private smallBlocks = 0;
-	private smallFree: number[] = [];
+	/** The small blocks of sparse spans (small-spans.ts). */
+	private readonly small = new SmallSpans();
 	/** Entries, 512 per block. */
 	private pool: Int32Array;
 	/** Per entry: wssSecond() of its page's last touch (process.ts), 0 = never. */
@@ -130,8 +123,8 @@ export class PageTable {
 
 	private getSparse(b: number, vpn: number): number {
 		if (b === 0) return PTE_NONE;
-		const at = this.smallSlot(-b - 1, vpn & MASK);
-		return at < 0 ? PTE_NONE : this.sEntry[at]!;
+		const at = this.small.slot(-b - 1, vpn & MASK);
+		return at < 0 ? PTE_NONE : this.small.entry[at]!;
 	}
 
 	/** Set vpn's entry (a small block for its span is made on the first entry that is not none). */
@@ -144,12 +137,12 @@ export class PageTable {
 		if (entry === PTE_NONE) {
 			// Clearing an entry a small block does not hold: nothing to do (a none needs no slot).
 			if (b === 0) return;
-			const at = this.smallSlot(-b - 1, vpn & MASK);
-			if (at >= 0) this.sEntry[at] = PTE_NONE;
+			const at = this.small.slot(-b - 1, vpn & MASK);
+			if (at >= 0) this.small.entry[at] = PTE_NONE;
 			return;
 		}
 		const at = this.smallAt(vpn);
-		if (at >= 0) this.sEntry[at] = entry;
+		if (at >= 0) this.small.entry[at] = entry;
 		else this.pool[-at - 1] = entry;
 	}
 
@@ -158,8 +151,8 @@ export class PageTable {
 		const b = this.dir[vpn >>> SHIFT]!;
 		if (b > 0) return this.stamp[(b - 1) * PTES_PER_TABLE + (vpn & MASK)]!;
 		if (b === 0) return 0;
-		const at = this.smallSlot(-b - 1, vpn & MASK);
-		return at < 0 ? 0 : this.sStamp[at]!;
+		const at = this.small.slot(-b - 1, vpn & MASK);
+		return at < 0 ? 0 : this.small.stamp[at]!;
 	}
 
 	/** Set vpn's stamp to `sec16`; returns the one it had. */
@@ -176,22 +169,13 @@ export class PageTable {
 		let old: number;
 		const at = this.smallAt(vpn);
 		if (at >= 0) {
-			old = this.sStamp[at]!;
-			this.sStamp[at] = sec16;
+			old = this.small.stamp[at]!;
+			this.small.stamp[at] = sec16;
 		} else {
 			old = this.stamp[-at - 1]!;
 			this.stamp[-at - 1] = sec16;
 		}
 		return old;
-	}
-
-	/** Where small block `k` holds index `i` of its span, or −1. */
-	private smallSlot(k: number, i: number): number {
-		const base = k * SMALL_ENTRIES;
-		const end = base + this.sLen[k]!;
-		const key = this.sKey;
-		for (let j = base; j < end; j++) if (key[j] === i) return j;
-		return -1;
 	}
 
 	/**
@@ -202,50 +186,25 @@ export class PageTable {
 		const span = vpn >>> SHIFT;
 		const i = vpn & MASK;
 		let b = this.dir[span]!;
+		const small = this.small;
 		if (b === 0) {
-			const k = this.newSmall();
+			const k = small.make(this.dir.length);
 			this.dir[span] = b = -(k + 1);
 		}
 		const k = -b - 1;
-		const at = this.smallSlot(k, i);
+		const at = small.slot(k, i);
 		if (at >= 0) return at;
-		const len = this.sLen[k]!;
-		if (len < SMALL_ENTRIES) {
-			const j = k * SMALL_ENTRIES + len;
-			this.sKey[j] = i;
-			this.sEntry[j] = PTE_NONE;
-			this.sStamp[j] = 0;
-			this.sLen[k] = len + 1;
-			return j;
-		}
+		const added = small.add(k, i);
+		if (added >= 0) return added;
 		// Full: the span moves to a block of 512, and the small block is given back.
 		const full = this.newBlock(span);
 		const base = (full - 1) * PTES_PER_TABLE;
-		for (let j = k * SMALL_ENTRIES, end = j + len; j < end; j++) {
-			this.pool[base + this.sKey[j]!] = this.sEntry[j]!;
-			this.stamp[base + this.sKey[j]!] = this.sStamp[j]!;
+		for (let j = small.first(k), end = small.end(k); j < end; j++) {
+			this.pool[base + small.key[j]!] = small.entry[j]!;
+			this.stamp[base + small.key[j]!] = small.stamp[j]!;
 		}
-		this.sLen[k] = 0;
-		this.smallFree.push(k);
+		small.release(k);
 		return -(base + i + 1);
-	}
-
-	private newSmall(): number {
-		const reused = this.smallFree.pop();
-		if (reused !== undefined) return reused;
-		const k = this.smallBlocks++;
-		if (this.smallBlocks > this.sLen.length) {
-			// An eighth more each time (16 blocks at least), never more than one per span.
-			const want = Math.min(
-				Math.max(this.smallBlocks, this.sLen.length + Math.max(16, this.sLen.length >>> 3)),
-				Math.max(this.smallBlocks, this.dir.length),
-			);
-			this.sLen = grownTo(this.sLen, want);
-			this.sKey = grownTo(this.sKey, want * SMALL_ENTRIES);
-			this.sEntry = grownTo(this.sEntry, want * SMALL_ENTRIES);
-			this.sStamp = grownTo(this.sStamp, want * SMALL_ENTRIES);
-		}
-		return k;
 	}
 
 	/**
@@ -257,7 +216,7 @@ export class PageTable {
 		const b = this.dir[span]!;
 		if (b > 0) return vpn;
 		if (b < 0) {
-			const i = this.smallNext(-b - 1, (vpn & MASK) - 1);
+			const i = this.small.next(-b - 1, (vpn & MASK) - 1);
 			if (i >= 0) return Math.min(end, span * PTES_PER_TABLE + i);
 		}
 		const last = ceilDiv(end, PTES_PER_TABLE);
@@ -265,7 +224,7 @@ export class PageTable {
 			const d = this.dir[span]!;
 			if (d > 0) return Math.min(end, span * PTES_PER_TABLE);
 			if (d < 0) {
-				const i = this.smallNext(-d - 1, -1);
+				const i = this.small.next(-d - 1, -1);
 				if (i >= 0) return Math.min(end, span * PTES_PER_TABLE + i);
 			}
 		}
@@ -278,23 +237,10 @@ export class PageTable {
 		if ((n & MASK) === 0) return this.skip(n, end);
 		const b = this.dir[vpn >>> SHIFT]!;
 		if (b >= 0) return n;
-		const i = this.smallNext(-b - 1, vpn & MASK);
+		const i = this.small.next(-b - 1, vpn & MASK);
 		return i >= 0
 			? Math.min(end, vpn - (vpn & MASK) + i)
 			: this.skip(vpn - (vpn & MASK) + PTES_PER_TABLE, end);
-	}
-
-	/** The smallest index above `after` that small block `k` holds, or −1. */
-	private smallNext(k: number, after: number): number {
-		const base = k * SMALL_ENTRIES;
-		const end = base + this.sLen[k]!;
-		const key = this.sKey;
-		let best = PTES_PER_TABLE;
-		for (let j = base; j < end; j++) {
-			const i = key[j]!;
-			if (i > after && i < best) best = i;
-		}
-		return best === PTES_PER_TABLE ? -1 : best;
 	}
 
 	/** Which PTE page holds vpn's entry. */
@@ -341,7 +287,7 @@ export class PageTable {
 
 	/** Spans whose entries the host holds (in full blocks and in small ones). */
 	get hostBlocks(): number {
-		return this.blocks + this.smallBlocks - this.smallFree.length;
+		return this.blocks + this.small.inUse;
 	}
 
 	/** Spans whose entries are in a full block of 512. */
@@ -363,12 +309,7 @@ export class PageTable {
 		this.pool = new Int32Array(0);
 		this.stamp = new Uint16Array(0);
 		this.blocks = 0;
-		this.sKey = new Uint16Array(0);
-		this.sEntry = new Int32Array(0);
-		this.sStamp = new Uint16Array(0);
-		this.sLen = new Uint8Array(0);
-		this.smallBlocks = 0;
-		this.smallFree = [];
+		this.small.clear();
 		this.pgd = 0;
 		this.nTables = this.nPmds = this.nPuds = 0;
 	}
@@ -385,18 +326,14 @@ export class PageTable {
 			puds: this.puds,
 			pgd: this.pgd,
 			counts: [this.blocks, this.nTables, this.nPmds, this.nPuds],
-			...(this.smallBlocks > 0
-				? {
-						small: {
-							key: this.sKey.subarray(0, this.smallBlocks * SMALL_ENTRIES),
-							entry: this.sEntry.subarray(0, this.smallBlocks * SMALL_ENTRIES),
-							stamp: this.sStamp.subarray(0, this.smallBlocks * SMALL_ENTRIES),
-							len: this.sLen.subarray(0, this.smallBlocks),
-							free: [...this.smallFree],
-						},
-					}
-				: {}),
+			...this.smallState(),
 		};
+	}
+
+	/** The small blocks, in states only once there are any (so older states keep their layout). */
+	private smallState(): {small?: SmallSpansState} {
+		const small = this.small.save();
+		return small ? {small} : {};
 	}
 
 	load(s: PageTableState): void {
@@ -409,13 +346,7 @@ export class PageTable {
 		this.puds = s.puds;
 		this.pgd = s.pgd;
 		[this.blocks = 0, this.nTables = 0, this.nPmds = 0, this.nPuds = 0] = s.counts;
-		const small = s.small;
-		this.sKey = small ? small.key.slice() : new Uint16Array(0);
-		this.sEntry = small ? small.entry.slice() : new Int32Array(0);
-		this.sStamp = small ? small.stamp.slice() : new Uint16Array(0);
-		this.sLen = small ? small.len.slice() : new Uint8Array(0);
-		this.smallBlocks = this.sLen.length;
-		this.smallFree = small ? [...small.free] : [];
+		this.small.load(s.small);
 	}
 
 	private newBlock(span: number): number {
@@ -438,45 +369,9 @@ export class PageTable {
 	}
 }
 
-function grownTo<T extends Uint8Array | Uint16Array | Int32Array>(a: T, length: number): T {
-	const b = new (a.constructor as new (n: number) => T)(length);
-	b.set(a);
-	return b;
-}
-
 function extend(a: Int32Array, length: number): Int32Array {
 	if (length <= a.length) return a;
 	const b = new Int32Array(length);
 	b.set(a);
 	return b;
-}
-
-/** Host bytes of a small block: SMALL_ENTRIES × (Uint16 index + Int32 entry + Uint16 stamp) and its length byte. */
-const SMALL_BLOCK_BYTES = SMALL_ENTRIES * 8 + 1;
-/** Host bytes of a full block: 512 × (Int32 entry + Uint16 stamp). */
-const FULL_BLOCK_BYTES = PTES_PER_TABLE * 6;
-
-/** Blocks a pool that grows by an eighth (at least `step` at a time) may hold for `n` in use, capped at `cap`. */
-const withSlack = (n: number, step: number, cap: number): number =>
-	n === 0 ? 0 : Math.min(Math.max(n, cap), n + Math.max(step, Math.floor(n / 8)));
-
-/**
- * Host bytes of a PageTable over `vpns` virtual pages (sim/host-cost.ts) of which at most `touched`
- * pages are ever touched: the directory and PTE-page slot per 2 MiB span (two Int32), the PMD and PUD
- * slots, a small block for each span touched (each touched page in a span of its own at worst) and a
- * full block for each span that outgrew its small one (SMALL_ENTRIES + 1 pages touched in it), each
- * pool with the slack of its growth (an eighth, or 16 small blocks, or one full block at a time), never
- * more blocks than spans. So a sparse table costs about 130 bytes a touched page, a dense one 6 bytes
- * a page plus its retired small blocks.
- */
-export function pageTableBytes(vpns: number, touched: number): number {
-	const spans = ceilDiv(vpns, PTES_PER_TABLE);
-	const small = Math.min(spans, touched);
-	const full = Math.min(spans, Math.floor(touched / (SMALL_ENTRIES + 1)));
-	return (
-		spans * 8 +
-		(ceilDiv(spans, SPANS_PER_PMD) + ceilDiv(spans, SPANS_PER_PUD)) * 4 +
-		withSlack(small, 16, spans) * SMALL_BLOCK_BYTES +
-		withSlack(full, 1, spans) * FULL_BLOCK_BYTES
-	);
 }

@@ -2,6 +2,7 @@
 // page-table pages counted as VmPTE, and growing with a grow region.
 import {describe, expect, it} from 'vitest';
 import {FRAME_KERNEL} from '../../source/sim/frames.js';
+import {pageTableBytes} from '../../source/sim/host-cost.js';
 import {checkInvariants} from '../../source/sim/invariants.js';
 import {Machine} from '../../source/sim/machine.js';
 import {
@@ -10,7 +11,6 @@ import {
 	PageTable,
 	PTE_NONE,
 	PTES_PER_TABLE,
-	pageTableBytes,
 	presentFrame,
 	swapEntrySlot,
 } from '../../source/sim/page-table.js';
