@@ -64,6 +64,8 @@ export interface PageTableState {
 	puds: Int32Array;
 	pgd: number;
 	counts: number[];
+	/** Spans a huge PMD maps (1), only while there is one. */
+	huge?: Uint8Array | undefined;
 }
 
 const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);
@@ -89,6 +91,14 @@ export class PageTable {
 	nTables = 0;
 	nPmds = 0;
 	nPuds = 0;
+	/**
+	 * Per span: 1 while a huge PMD maps it, a transparent huge page (huge-memory.ts); made on the first.
+	 * The span keeps its PTE page: the kernel deposits one with every anon huge PMD
+	 * (pgtable_trans_huge_deposit) so that a split never has to allocate, and counts it in VmPTE.
+	 */
+	private huge: Uint8Array | null = null;
+	/** Spans mapped by a huge PMD: the process's 2 MiB pages (AnonHugePages / 2 MiB; the TLB's huge entries). */
+	pmdMapped = 0;
 
 	constructor(vpns: number) {
 		this.covered = vpns;
@@ -153,6 +163,19 @@ export class PageTable {
 		return vpn >>> SHIFT;
 	}
 
+	/** Does a huge PMD map span `span` (pmd_trans_huge)? */
+	isHuge(span: number): boolean {
+		return this.huge !== null && this.huge[span] === 1;
+	}
+
+	/** A huge PMD now maps span `span` (set_pmd_at with a huge entry), or no longer does (a split, a zap). */
+	setHuge(span: number, on: boolean): void {
+		if (this.isHuge(span) === on) return;
+		this.huge ??= new Uint8Array(this.dir.length);
+		this.huge[span] = on ? 1 : 0;
+		this.pmdMapped += on ? 1 : -1;
+	}
+
 	/** Which PMD page holds the entry of PTE page `table`. */
 	pmdOf(table: number): number {
 		return (table / SPANS_PER_PMD) | 0;
@@ -171,6 +194,11 @@ export class PageTable {
 		this.tables = extend(this.tables, spans);
 		this.pmds = extend(this.pmds, ceilDiv(spans, SPANS_PER_PMD));
 		this.puds = extend(this.puds, ceilDiv(spans, SPANS_PER_PUD));
+		if (this.huge !== null && this.huge.length < spans) {
+			const huge = new Uint8Array(spans);
+			huge.set(this.huge);
+			this.huge = huge;
+		}
 	}
 
 	levels(): PageTableLevels {
@@ -211,6 +239,8 @@ export class PageTable {
 		this.blocks = 0;
 		this.pgd = 0;
 		this.nTables = this.nPmds = this.nPuds = 0;
+		this.huge = null;
+		this.pmdMapped = 0;
 	}
 
 	save(): PageTableState {
@@ -225,6 +255,8 @@ export class PageTable {
 			puds: this.puds,
 			pgd: this.pgd,
 			counts: [this.blocks, this.nTables, this.nPmds, this.nPuds],
+			// Only while a huge PMD maps something, so a state without THPs keeps its layout.
+			...(this.pmdMapped > 0 ? {huge: this.huge!} : {}),
 		};
 	}
 
@@ -238,6 +270,9 @@ export class PageTable {
 		this.puds = s.puds;
 		this.pgd = s.pgd;
 		[this.blocks = 0, this.nTables = 0, this.nPmds = 0, this.nPuds = 0] = s.counts;
+		this.huge = s.huge ?? null;
+		this.pmdMapped = 0;
+		if (this.huge) for (let i = 0; i < this.huge.length; i++) this.pmdMapped += this.huge[i]!;
 	}
 
 	private newBlock(span: number): number {
