@@ -150,6 +150,9 @@ export function processSnapshot(
 		pid: p.pid,
 		...(p.ppid > 0 ? {ppid: p.ppid} : {}),
 		...(p.cowFaults > 0 ? {cowFaults: p.cowFaults} : {}),
+		...(p.pt.pmdMapped > 0
+			? {thp: {huge: p.pt.pmdMapped, bloat: withRegions ? m.hugeMemory.bloatPages(p) : -1}}
+			: {}),
 		name: p.name,
 		state: p.state,
 		rss: p.rss,

@@ -380,7 +380,7 @@ export function buildSnapshot(options: FixtureOptions = {}): Snapshot {
 			compaction_proactiveness: 20,
 			nr_hugepages: 0,
 			compact_memory: 0,
-			transparent_hugepage_enabled: 0,
+			transparent_hugepage_enabled: 1,
 			transparent_hugepage_defrag: 3,
 			khugepaged_pages_to_scan: 4096,
 			khugepaged_scan_sleep_millisecs: 10000,
