@@ -118,6 +118,7 @@ export class Khugepaged extends CoreModule {
 	private doScan(): void {
 		const pages = this.sysctl.khugepaged_pages_to_scan;
 		const procs = this.tasks.procs;
+		if (!this.hasWork()) return;
 		let progress = 0;
 		let passes = 0;
 		while (progress < pages) {
@@ -137,6 +138,14 @@ export class Khugepaged extends CoreModule {
 			if (got < 0) return;
 			progress += got;
 		}
+	}
+
+	/** khugepaged_has_work(): some mm has a VMA that may have THPs (__khugepaged_enter registered it). */
+	private hasWork(): boolean {
+		const enabled = this.sysctl.transparent_hugepage_enabled;
+		for (const p of this.tasks.procs)
+			if (p && !p.exited && !p.dying && p.regions.some((r) => vmaThpEligible(r, enabled))) return true;
+		return false;
 	}
 
 	private nextMm(): void {
