@@ -198,7 +198,7 @@ export const SYSCTLS = {
 		names: ['always', 'madvise', 'never'],
 		unit: '',
 		meaning:
-			'anon faults in aligned 2 MiB ranges take a huge page: always, madvise (MADV_HUGEPAGE regions only) or never',
+			'may an anon fault in an aligned 2 MiB range take a huge page: always (0), madvise (1: MADV_HUGEPAGE regions only) or never (2)',
 		path: '/sys/kernel/mm/transparent_hugepage/enabled',
 		source: 'mm/huge_memory.c enabled_store, thp_vma_allowable_order, do_huge_pmd_anonymous_page',
 	},
@@ -210,7 +210,7 @@ export const SYSCTLS = {
 		names: ['always', 'defer', 'defer+madvise', 'madvise', 'never'],
 		unit: '',
 		meaning:
-			'what a huge page fault does when no 2 MiB block is free: direct compaction (always; madvise regions under madvise and defer+madvise), wake kcompactd (defer) or nothing',
+			'a huge page fault with no free 2 MiB block: always (0) compacts directly, defer (1) wakes kcompactd, defer+madvise (2) compacts for MADV_HUGEPAGE regions and wakes kcompactd for others, madvise (3) compacts for MADV_HUGEPAGE regions only, never (4) falls back',
 		path: '/sys/kernel/mm/transparent_hugepage/defrag',
 		source: 'mm/huge_memory.c defrag_store, vma_thp_gfp_mask',
 	},
