@@ -245,7 +245,7 @@ function buddySnapshot(m: Machine): Snapshot['buddy'] {
 export function takeSnapshot(m: Machine, options: SnapshotOptions = {}): Snapshot {
 	const zone = m.zone;
 	const k = zone.kindCount;
-	const vmstat = {...m.vm};
+	const vmstat = {...m.vm, nr_anon_transparent_hugepages: m.hugeMemory.nrAnonThps};
 	const lru = m.lruvec.refresh();
 	const swapCached = m.swapfile.nrSwapCached;
 	vmstat.nr_free_pages = k[FRAME_FREE]!;
@@ -262,7 +262,6 @@ export function takeSnapshot(m: Machine, options: SnapshotOptions = {}): Snapsho
 	vmstat.nr_file_pages = k[FRAME_FILE]! + k[FRAME_SHMEM]! + swapCached;
 	vmstat.nr_swapcached = swapCached;
 	vmstat.nr_zspages = k[FRAME_ZPOOL]!;
-	vmstat.nr_anon_transparent_hugepages = m.hugeMemory.nrAnonThps;
 	const area = m.swapfile.area;
 	return {
 		tick: m.tick,
