@@ -101,12 +101,12 @@ export function procHostBytes(
 	for (const c of coveredOf.values()) covered += c;
 	const touched = Math.min(covered, memoryPages);
 	const pageTables = pageTableBytes(covered, touched);
-	// touch[]: a Uint16 per covered page.
-	const perPage = covered > 0 ? (pageTables + covered * 2) / covered : 0;
+	// Nothing else is per page: working-set stamps live beside the entries (page-table.ts).
+	const perPage = covered > 0 ? pageTables / covered : 0;
 	return {
 		pageTables,
-		// touch[], the WSS buckets, 14 stream arrays of at most 8 bytes each, the objects.
-		other: covered * 2 + (WSS_WINDOW_SECONDS + 1) * 4 + spec.streams.length * 14 * 8 + PROC_OBJECT_BYTES,
+		// The WSS buckets, 14 stream arrays of at most 8 bytes each, the objects.
+		other: (WSS_WINDOW_SECONDS + 1) * 4 + spec.streams.length * 14 * 8 + PROC_OBJECT_BYTES,
 		vpns,
 		regions: spec.regions.map((r) => (coveredOf.get(r.name) ?? 0) * perPage),
 	};
