@@ -6,7 +6,7 @@
 // is zapped at exit (zap_huge_pmd). The fault is thp-fault.ts, the collapse khugepaged.ts.
 //
 // A THP here is an order-9 block whose 512 frames are all PG_THP, mapped at 512 consecutive vpns of
-// an aligned 2 MiB span; the span's PMD is huge in each process that PMD-maps it (PageTable.isHuge).
+// an aligned 2 MiB span; the span's PMD is huge in each process that PMD-maps it (PageTable.huge, huge-pmds.ts).
 // The frames keep their own PTE-sized entries in the host's table (the hot path reads those), the
 // struct-page state (owner, index, LRU) per frame as the kernel keeps it per subpage.
 import {PAGEBLOCK_ORDER} from './buddy.js';
@@ -114,8 +114,8 @@ export class HugeMemory extends CoreModule {
 	 * shrinker, which splits it under memory pressure; memtop splits it at once).
 	 */
 	splitPmd(p: Proc, span: number): void {
-		if (!p.pt.isHuge(span)) return;
-		p.pt.setHuge(span, false);
+		if (!p.pt.huge.has(span)) return;
+		p.pt.huge.set(span, false);
 		this.vm.thp_split_pmd++;
 		const e = p.pt.get(span * PTES_PER_TABLE);
 		if (e > 0 && !this.pmdMappedElsewhere(presentFrame(e), p)) this.splitPage(presentFrame(e), false);
@@ -137,8 +137,8 @@ export class HugeMemory extends CoreModule {
 		if (unmap) {
 			const vpn = frames.index[head]!;
 			this.rmap.forEachAnonMapper(head, (q) => {
-				if (!q.pt.isHuge(spanOf(vpn))) return;
-				q.pt.setHuge(spanOf(vpn), false);
+				if (!q.pt.huge.has(spanOf(vpn))) return;
+				q.pt.huge.set(spanOf(vpn), false);
 				this.vm.thp_split_pmd++;
 			});
 		}
@@ -152,7 +152,7 @@ export class HugeMemory extends CoreModule {
 		const span = spanOf(this.zone.frames.index[head]!);
 		let found = false;
 		this.rmap.forEachAnonMapper(head, (q) => {
-			if (q !== p && q.pt.isHuge(span)) found = true;
+			if (q !== p && q.pt.huge.has(span)) found = true;
 		});
 		return found;
 	}
@@ -166,8 +166,8 @@ export class HugeMemory extends CoreModule {
 		if (pt.pmdMapped === 0) return;
 		const frames = this.zone.frames;
 		for (let span = 0; pt.pmdMapped > 0 && span * PTES_PER_TABLE < pt.covered; span++) {
-			if (!pt.isHuge(span)) continue;
-			pt.setHuge(span, false);
+			if (!pt.huge.has(span)) continue;
+			pt.huge.set(span, false);
 			const head = presentFrame(pt.get(span * PTES_PER_TABLE));
 			const shared = this.rmap.anonMappers(head) > 1;
 			if (!shared) {
@@ -187,11 +187,11 @@ export class HugeMemory extends CoreModule {
 		if (ppt.pmdMapped === 0) return;
 		const cpt = child.pt;
 		for (let span = 0; span * PTES_PER_TABLE < ppt.covered; span++) {
-			if (!ppt.isHuge(span)) continue;
+			if (!ppt.huge.has(span)) continue;
 			const first = span * PTES_PER_TABLE;
 			let same = true;
 			for (let v = first; v < first + HPAGE_PMD_NR && same; v++) same = cpt.get(v) === ppt.get(v);
-			if (same) cpt.setHuge(span, true);
+			if (same) cpt.huge.set(span, true);
 		}
 	}
 
@@ -203,7 +203,7 @@ export class HugeMemory extends CoreModule {
 		const pt = p.pt;
 		let bloat = 0;
 		for (let span = 0; pt.pmdMapped > 0 && span * PTES_PER_TABLE < pt.covered; span++) {
-			if (!pt.isHuge(span)) continue;
+			if (!pt.huge.has(span)) continue;
 			for (let v = span * PTES_PER_TABLE, end = v + HPAGE_PMD_NR; v < end; v++)
 				if (pt.stampOf(v) === 0) bloat++;
 		}

@@ -190,7 +190,7 @@ export class Khugepaged extends CoreModule {
 		const pt = p.pt;
 		const span = pt.tableOf(start);
 		// find_pmd_or_thp_or_none(): a huge PMD already, or no PTE table at all.
-		if (pt.isHuge(span)) return SCAN_PMD_MAPPED;
+		if (pt.huge.has(span)) return SCAN_PMD_MAPPED;
 		if (pt.tables[span] === 0) return SCAN_PMD_NULL;
 		const flags = this.zone.frames.flags;
 		const c = this.scan;
@@ -244,7 +244,7 @@ export class Khugepaged extends CoreModule {
 		}
 		const locked = p.regionOf(start).locked ? PG_UNEVICTABLE : 0;
 		for (let i = 0; i < HPAGE_PMD_NR; i++) us += this.collapseOne(p, start + i, head + i, id, locked);
-		p.pt.setHuge(p.pt.tableOf(start), true);
+		p.pt.huge.set(p.pt.tableOf(start), true);
 		this.huge.added(head);
 		this.pagesCollapsed++;
 		this.totalUs += us;

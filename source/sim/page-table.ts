@@ -17,6 +17,7 @@
 //
 // Entries (and the page cache's slots, page-cache.ts) share one encoding: 0 nothing, a present
 // page frame + 1, a swap entry −(slot + 1).
+import {HugePmds} from './huge-pmds.js';
 import {PAGE_SIZE} from './units.js';
 
 /** A page-table page maps 512 PTEs (2 MiB of address space); so do the PMD, PUD and PGD pages. */
@@ -111,19 +112,14 @@ export class PageTable {
 	nTables = 0;
 	nPmds = 0;
 	nPuds = 0;
-	/**
-	 * Per span: 1 while a huge PMD maps it, a transparent huge page (huge-memory.ts); made on the first.
-	 * The span keeps its PTE page: the kernel deposits one with every anon huge PMD
-	 * (pgtable_trans_huge_deposit) so that a split never has to allocate, and counts it in VmPTE.
-	 */
-	private huge: Uint8Array | null = null;
-	/** Spans mapped by a huge PMD: the process's 2 MiB pages (AnonHugePages / 2 MiB; the TLB's huge entries). */
-	pmdMapped = 0;
+	/** Spans a huge PMD maps: a transparent huge page each (huge-pmds.ts). */
+	readonly huge: HugePmds;
 
 	constructor(vpns: number) {
 		this.covered = vpns;
 		const spans = ceilDiv(vpns, PTES_PER_TABLE);
 		this.dir = new Int32Array(spans);
+		this.huge = new HugePmds(spans);
 		this.tables = new Int32Array(spans);
 		this.pmds = new Int32Array(ceilDiv(spans, SPANS_PER_PMD));
 		this.puds = new Int32Array(ceilDiv(spans, SPANS_PER_PUD));
@@ -312,17 +308,9 @@ export class PageTable {
 		return vpn >>> SHIFT;
 	}
 
-	/** Does a huge PMD map span `span` (pmd_trans_huge)? */
-	isHuge(span: number): boolean {
-		return this.huge !== null && this.huge[span] === 1;
-	}
-
-	/** A huge PMD now maps span `span` (set_pmd_at with a huge entry), or no longer does (a split, a zap). */
-	setHuge(span: number, on: boolean): void {
-		if (this.isHuge(span) === on) return;
-		this.huge ??= new Uint8Array(this.dir.length);
-		this.huge[span] = on ? 1 : 0;
-		this.pmdMapped += on ? 1 : -1;
+	/** The process's PMD-mapped (2 MiB) pages: cheap, a count kept as huge PMDs come and go. */
+	get pmdMapped(): number {
+		return this.huge.count;
 	}
 
 	/** Which PMD page holds the entry of PTE page `table`. */
@@ -343,11 +331,7 @@ export class PageTable {
 		this.tables = extend(this.tables, spans);
 		this.pmds = extend(this.pmds, ceilDiv(spans, SPANS_PER_PMD));
 		this.puds = extend(this.puds, ceilDiv(spans, SPANS_PER_PUD));
-		if (this.huge !== null && this.huge.length < spans) {
-			const huge = new Uint8Array(spans);
-			huge.set(this.huge);
-			this.huge = huge;
-		}
+		this.huge.grow(spans);
 	}
 
 	levels(): PageTableLevels {
@@ -399,8 +383,7 @@ export class PageTable {
 		this.smallFree = [];
 		this.pgd = 0;
 		this.nTables = this.nPmds = this.nPuds = 0;
-		this.huge = null;
-		this.pmdMapped = 0;
+		this.huge.clear();
 	}
 
 	save(): PageTableState {
@@ -415,8 +398,7 @@ export class PageTable {
 			puds: this.puds,
 			pgd: this.pgd,
 			counts: [this.blocks, this.nTables, this.nPmds, this.nPuds],
-			// Only while a huge PMD maps something, so a state without THPs keeps its layout.
-			...(this.pmdMapped > 0 ? {huge: this.huge!} : {}),
+			...this.huge.save(),
 			...(this.smallBlocks > 0
 				? {
 						small: {
@@ -441,9 +423,7 @@ export class PageTable {
 		this.puds = s.puds;
 		this.pgd = s.pgd;
 		[this.blocks = 0, this.nTables = 0, this.nPmds = 0, this.nPuds = 0] = s.counts;
-		this.huge = s.huge ?? null;
-		this.pmdMapped = 0;
-		if (this.huge) for (let i = 0; i < this.huge.length; i++) this.pmdMapped += this.huge[i]!;
+		this.huge.load(s.huge);
 		const small = s.small;
 		this.sKey = small ? small.key.slice() : new Uint16Array(0);
 		this.sEntry = small ? small.entry.slice() : new Int32Array(0);

@@ -46,7 +46,7 @@ export class ThpFault extends CoreModule {
 		const pt = p.pt;
 		const span = pt.tableOf(start);
 		// pmd_none(): a PTE table holding any entry means the range is mapped 4 KiB-wise already.
-		if (pt.isHuge(span) || (pt.tables[span] !== 0 && !this.emptyRange(p, start))) return THP_FALLBACK;
+		if (pt.huge.has(span) || (pt.tables[span] !== 0 && !this.emptyRange(p, start))) return THP_FALLBACK;
 		// pte_alloc_one() + pgtable_trans_huge_deposit(): the table a later split will use.
 		const table = this.pteAlloc(p, start);
 		if (table < 0) return table;
@@ -91,7 +91,7 @@ export class ThpFault extends CoreModule {
 			policy.inserted(f, false);
 		}
 		this.huge.added(head);
-		p.pt.setHuge(p.pt.tableOf(start), true);
+		p.pt.huge.set(p.pt.tableOf(start), true);
 		p.rssAnon += HPAGE_PMD_NR;
 	}
 

@@ -15,7 +15,7 @@ export function checkThp(m: Machine, errors: string[]): void {
 		const pt = p.pt;
 		let huge = 0;
 		for (let span = 0; span * PTES_PER_TABLE < pt.covered; span++) {
-			if (!pt.isHuge(span)) continue;
+			if (!pt.huge.has(span)) continue;
 			huge++;
 			const start = span * PTES_PER_TABLE;
 			const e = pt.get(start);
