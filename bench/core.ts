@@ -178,7 +178,9 @@ export async function main(): Promise<void> {
 			cgOther.push(measure(other.M, r + 1, cgroupWorkload).rate);
 		}
 	}
-	console.log('core, 50 cgroups: the same 200 processes, four to a service; memory.high on 10, memory.max on 8');
+	console.log(
+		'core, 50 cgroups: the same 200 processes, four to a service; memory.high on 10, memory.max on 8',
+	);
 	console.log(`  page references/s (median of ${runs}): ${mrefs(median(cg))}   [target ≥ 10 M]`);
 	console.log(`  all runs: ${cg.map(mrefs).join(', ')}; ${Math.round(cgMaj)} major faults per simulated s`);
 	if (other) {

@@ -16,8 +16,10 @@ import {EventQueue, type SimEvent} from './events.js';
 import {Exec} from './exec.js';
 import {Filemap} from './filemap.js';
 import {Fork} from './fork.js';
+import {HugeMemory} from './huge-memory.js';
 import {Hugetlb} from './hugetlb.js';
 import {Kcompactd} from './kcompactd.js';
+import {Khugepaged} from './khugepaged.js';
 import {Kswapd} from './kswapd.js';
 import {Lifecycle} from './lifecycle.js';
 import {Lruvec} from './lruvec.js';
@@ -118,6 +120,9 @@ export class Machine {
 	readonly filemap: Filemap;
 	readonly balloon: Balloon;
 	readonly hugetlb: Hugetlb;
+	/** Transparent huge pages: splits, zaps, the count (faults in thp-fault.ts, collapses in khugepaged.ts). */
+	readonly hugeMemory: HugeMemory;
+	readonly khugepaged: Khugepaged;
 	readonly kcompactd: Kcompactd;
 	readonly psi: Psi;
 	readonly runner: WorkloadRunner;
@@ -142,7 +147,8 @@ export class Machine {
 		const {disk, isZram, area, swapDev} = devicesOf(spec);
 		this.disk = disk;
 		this.swapDev = swapDev;
-		this.rmap = new Rmap(core, area);
+		const rmap = (this.rmap = new Rmap(core, area));
+		const thp = (this.hugeMemory = new HugeMemory(core, rmap));
 		this.zs = new Zsmalloc(zone);
 		this.zswap = new Zswap(core, spec.zswap, this.zs, area, swapDev, this.rmap);
 		this.zram = isZram && area ? new Zram(core, spec.swap, this.zs, area) : null;
@@ -152,17 +158,17 @@ export class Machine {
 		// Reclaim, processes, the OOM killer and the allocator above them.
 		const writeback = new Writeback(core, this.disk);
 		this.writeback = writeback;
-		this.vmscan = new Vmscan(core, swapfile, this.zswap, this.zram, this.rmap, swapDev, memcg, writeback);
+		this.vmscan = new Vmscan(core, swapfile, this.zswap, this.zram, rmap, swapDev, memcg, writeback, thp);
 		const compaction = new Compaction(core, new Migrate(core, memcg, this.rmap));
 		this.kcompactd = new Kcompactd(core, compaction, () => this.kswapd.state === 'reclaiming');
 		this.kswapd = new Kswapd(core, this.vmscan, this.kcompactd);
 		this.overcommit = new Overcommit(core, swapfile);
-		this.lifecycle = new Lifecycle(core, workload, this.overcommit, swapfile, this.rmap);
+		this.lifecycle = new Lifecycle(core, workload, this.overcommit, swapfile, this.rmap, thp);
 		this.oom = new OomKiller(core, swapfile, this.lifecycle);
 		this.memcgOom = new MemcgOom(core, memcg, swapfile, this.lifecycle);
 		this.memcgHigh = new MemcgHigh(core, memcg, this.vmscan);
 		const charger = new MemcgCharge(core, memcg, this.vmscan, this.memcgOom, this.memcgHigh);
-		const pageAlloc = new PageAlloc(
+		const pageAlloc = (this.pageAlloc = new PageAlloc(
 			core,
 			swapfile,
 			this.vmscan,
@@ -173,14 +179,14 @@ export class Machine {
 			charger,
 			this.writeback,
 			compaction,
-		);
-		this.pageAlloc = pageAlloc;
+		));
 
 		// Faults (file and shmem regions by their vm_operations), writeback, the balloon, the workload.
-		const memory = new Memory(core, pageAlloc, swapfile, this.zram, spec.zswap, swapDev, this.rmap);
+		const memory = new Memory(core, pageAlloc, swapfile, this.zram, spec.zswap, swapDev, rmap, thp, memcg);
 		this.memory = memory;
 		this.shmem = new Shmem(core, memory, pageAlloc, swapfile, this.rmap);
-		this.fork = new Fork(core, this.lifecycle, memory, this.rmap, area);
+		this.fork = new Fork(core, this.lifecycle, memory, this.rmap, area, thp);
+		this.khugepaged = new Khugepaged(core, pageAlloc, memcg, this.rmap, swapfile, thp);
 		this.exec = new Exec(core, this.lifecycle, this.memcgHigh);
 		this.filemap = new Filemap(core, memory, pageAlloc, swapfile, this.rmap, this.writeback, this.disk);
 		memory.setVmOps(REGION_FILE, this.filemap);
@@ -260,6 +266,7 @@ export class Machine {
 		this.runner.runTimedEvents();
 		this.kswapd.run();
 		this.kcompactd.run();
+		this.khugepaged.run();
 		this.writeback.runFlusher();
 		this.zswap.shrinkWorker();
 		this.balloon.run();

@@ -17,6 +17,7 @@
 //
 // Entries (and the page cache's slots, page-cache.ts) share one encoding: 0 nothing, a present
 // page frame + 1, a swap entry −(slot + 1).
+import {HugePmds} from './huge-pmds.js';
 import {SmallSpans, type SmallSpansState} from './small-spans.js';
 import {PAGE_SIZE} from './units.js';
 
@@ -70,6 +71,8 @@ export interface PageTableState {
 	puds: Int32Array;
 	pgd: number;
 	counts: number[];
+	/** Spans a huge PMD maps (1), only while there is one. */
+	huge?: Uint8Array | undefined;
 	/** Small blocks (absent in states saved before they existed). */
 	small?: SmallSpansState | undefined;
 }
@@ -102,11 +105,14 @@ export class PageTable {
 	nTables = 0;
 	nPmds = 0;
 	nPuds = 0;
+	/** Spans a huge PMD maps: a transparent huge page each (huge-pmds.ts). */
+	readonly huge: HugePmds;
 
 	constructor(vpns: number) {
 		this.covered = vpns;
 		const spans = ceilDiv(vpns, PTES_PER_TABLE);
 		this.dir = new Int32Array(spans);
+		this.huge = new HugePmds(spans);
 		this.tables = new Int32Array(spans);
 		this.pmds = new Int32Array(ceilDiv(spans, SPANS_PER_PMD));
 		this.puds = new Int32Array(ceilDiv(spans, SPANS_PER_PUD));
@@ -248,6 +254,11 @@ export class PageTable {
 		return vpn >>> SHIFT;
 	}
 
+	/** The process's PMD-mapped (2 MiB) pages: cheap, a count kept as huge PMDs come and go. */
+	get pmdMapped(): number {
+		return this.huge.count;
+	}
+
 	/** Which PMD page holds the entry of PTE page `table`. */
 	pmdOf(table: number): number {
 		return (table / SPANS_PER_PMD) | 0;
@@ -266,6 +277,7 @@ export class PageTable {
 		this.tables = extend(this.tables, spans);
 		this.pmds = extend(this.pmds, ceilDiv(spans, SPANS_PER_PMD));
 		this.puds = extend(this.puds, ceilDiv(spans, SPANS_PER_PUD));
+		this.huge.grow(spans);
 	}
 
 	levels(): PageTableLevels {
@@ -312,6 +324,7 @@ export class PageTable {
 		this.small.clear();
 		this.pgd = 0;
 		this.nTables = this.nPmds = this.nPuds = 0;
+		this.huge.clear();
 	}
 
 	save(): PageTableState {
@@ -326,6 +339,7 @@ export class PageTable {
 			puds: this.puds,
 			pgd: this.pgd,
 			counts: [this.blocks, this.nTables, this.nPmds, this.nPuds],
+			...this.huge.save(),
 			...this.smallState(),
 		};
 	}
@@ -346,6 +360,7 @@ export class PageTable {
 		this.puds = s.puds;
 		this.pgd = s.pgd;
 		[this.blocks = 0, this.nTables = 0, this.nPmds = 0, this.nPuds = 0] = s.counts;
+		this.huge.load(s.huge);
 		this.small.load(s.small);
 	}
 

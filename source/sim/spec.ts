@@ -53,6 +53,8 @@ export interface RegionSpec {
 	access?: 'mmap' | 'read' | undefined;
 	/** anon: mlocked (unevictable). */
 	locked?: boolean | undefined;
+	/** anon: madvise(MADV_HUGEPAGE) or madvise(MADV_NOHUGEPAGE) over the region (VM_HUGEPAGE / VM_NOHUGEPAGE). */
+	madvise?: 'hugepage' | 'nohugepage' | undefined;
 }
 
 export type PatternKind =

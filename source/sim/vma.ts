@@ -32,6 +32,8 @@ export interface Region {
 	raAddr: number;
 	raWin: number;
 	raHits: number;
+	/** VM_HUGEPAGE / VM_NOHUGEPAGE from madvise (huge-memory.ts); absent: neither. */
+	madvise?: 'hugepage' | 'nohugepage' | undefined;
 }
 
 /**
@@ -81,6 +83,7 @@ export function layoutRegions(
 			raWin: 0,
 			raHits: 0,
 		};
+		if (r.madvise !== undefined) region.madvise = r.madvise;
 		vpn += pages;
 		return region;
 	});

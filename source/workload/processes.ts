@@ -31,10 +31,12 @@ export const regionSchema = strict(
 		object: objectName.optional(),
 		access: oneOf(['mmap', 'read'] as const).optional(),
 		locked: bool.optional(),
+		// madvise(MADV_HUGEPAGE / MADV_NOHUGEPAGE) over the whole region.
+		madvise: oneOf(['hugepage', 'nohugepage'] as const).optional(),
 	},
 	'a region like {name: heap, kind: anon, size: 512M}',
 ).superRefine((r, ctx) => {
-	const misplaced = (field: 'object' | 'access' | 'locked', which: string, value: unknown) =>
+	const misplaced = (field: 'object' | 'access' | 'locked' | 'madvise', which: string, value: unknown) =>
 		ctx.addIssue({
 			code: 'custom',
 			continue: false,
@@ -44,6 +46,8 @@ export const regionSchema = strict(
 	if (r.object !== undefined && r.kind === 'anon') misplaced('object', 'file and shmem', r.object);
 	if (r.access !== undefined && r.kind !== 'file') misplaced('access', 'file', r.access);
 	if (r.locked !== undefined && r.kind !== 'anon') misplaced('locked', 'anon', r.locked);
+	// Huge pages here are anonymous only (no CONFIG_READ_ONLY_THP_FOR_FS, no shmem_enabled).
+	if (r.madvise !== undefined && r.kind !== 'anon') misplaced('madvise', 'anon', r.madvise);
 });
 
 export type RegionInput = z.output<typeof regionSchema>;
@@ -55,6 +59,7 @@ export function toRegionSpec(r: RegionInput, processName: string): RegionSpec {
 	if (r.kind !== 'anon') spec.object = r.object ?? `${processName}/${r.name}`;
 	if (r.kind === 'file') spec.access = r.access ?? DEFAULTS.fileAccess;
 	if (r.kind === 'anon') spec.locked = r.locked ?? DEFAULTS.locked;
+	if (r.madvise !== undefined) spec.madvise = r.madvise;
 	return spec;
 }
 
