@@ -12,6 +12,7 @@
 //
 // Entries (and the page cache's slots, page-cache.ts) share one encoding: 0 nothing, a present
 // page frame + 1, a swap entry −(slot + 1).
+import {IDENTITY_MAP, type PageTableMap} from './page-table-map.js';
 import {PAGE_SIZE} from './units.js';
 
 /** A page-table page maps 512 PTEs (2 MiB of address space); so do the PMD, PUD and PGD pages. */
@@ -90,13 +91,20 @@ export class PageTable {
 	nPmds = 0;
 	nPuds = 0;
 
-	constructor(vpns: number) {
+	/**
+	 * `map`: which virtual PMD and PUD slots the host spans stand for (page-table-map.ts); the identity
+	 * when host vpns are the virtual ones.
+	 */
+	constructor(
+		vpns: number,
+		public map: PageTableMap = IDENTITY_MAP,
+	) {
 		this.covered = vpns;
 		const spans = ceilDiv(vpns, PTES_PER_TABLE);
 		this.dir = new Int32Array(spans);
 		this.tables = new Int32Array(spans);
-		this.pmds = new Int32Array(ceilDiv(spans, SPANS_PER_PMD));
-		this.puds = new Int32Array(ceilDiv(spans, SPANS_PER_PUD));
+		this.pmds = new Int32Array(map.pmdCount(spans));
+		this.puds = new Int32Array(map.pudCount(spans));
 		this.pool = new Int32Array(0);
 		this.stamp = new Uint16Array(0);
 	}
@@ -153,14 +161,19 @@ export class PageTable {
 		return vpn >>> SHIFT;
 	}
 
-	/** Which PMD page holds the entry of PTE page `table`. */
+	/** Which PMD page holds the entry of PTE page `table` (by its virtual address: page-table-map.ts). */
 	pmdOf(table: number): number {
-		return (table / SPANS_PER_PMD) | 0;
+		return this.map.pmdOf(table);
+	}
+
+	/** Which PUD page holds the entry of PMD page `pmd`. */
+	pudOfPmd(pmd: number): number {
+		return this.map.pudOfPmd(pmd);
 	}
 
 	/** Which PUD page holds the entry of PTE page `table`. */
 	pudOf(table: number): number {
-		return (table / SPANS_PER_PUD) | 0;
+		return this.map.pudOfPmd(this.map.pmdOf(table));
 	}
 
 	/** Cover `size` vpns (a growing region): the entries so far are kept. */
@@ -169,8 +182,8 @@ export class PageTable {
 		this.covered = size;
 		this.dir = extend(this.dir, spans);
 		this.tables = extend(this.tables, spans);
-		this.pmds = extend(this.pmds, ceilDiv(spans, SPANS_PER_PMD));
-		this.puds = extend(this.puds, ceilDiv(spans, SPANS_PER_PUD));
+		this.pmds = extend(this.pmds, this.map.pmdCount(spans));
+		this.puds = extend(this.puds, this.map.pudCount(spans));
 	}
 
 	levels(): PageTableLevels {
