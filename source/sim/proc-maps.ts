@@ -23,8 +23,10 @@ export function vmaRange(r: Region): {start: number; end: number} {
 export function mapsName(r: Region, objectName: string | undefined): string {
 	if (r.placement === 'heap') return '[heap]';
 	if (r.placement === 'stack') return '[stack]';
-	if (r.kind === REGION_FILE) return `/${objectName ?? r.name}`;
-	if (r.kind !== REGION_ANON) return `/dev/shm/${objectName ?? r.name} (deleted)`;
+	// The file table keys objects by kind ("file:/usr/lib/libc.so.6"): the path is after it.
+	const name = objectName === undefined ? r.name : objectName.slice(objectName.indexOf(':') + 1);
+	if (r.kind === REGION_FILE) return name.startsWith('/') ? name : `/${name}`;
+	if (r.kind !== REGION_ANON) return `/dev/shm/${name.replace(/^\/+/, '').replaceAll('/', '-')} (deleted)`;
 	return `[anon:${r.name}]`;
 }
 
@@ -91,9 +93,12 @@ export function pageWalk(pt: PageTable, r: Region, addr: number): PageWalk {
 	return {addr, indexes, levels, frame, swapSlot, text};
 }
 
-/** The address a region's walk shows: its first page with an entry (resident or swapped), else its first page. */
+/** The address a region's walk shows: its first page with an entry (a stack: its top page), else its first page. */
 export function walkAddress(pt: PageTable, r: Region): number {
 	const {start, end} = vmaRange(r);
+	// A stack's walk starts from its top, where its first frames are.
+	const top = r.startVpn + r.pages - 1;
+	if (r.growsDown && top < pt.covered && pt.get(top) !== 0) return end - PAGE_SIZE;
 	const first = r.startVpn + (start - r.va) / PAGE_SIZE;
 	const last = r.startVpn + (end - r.va) / PAGE_SIZE;
 	const stop = Math.min(last, pt.covered);

@@ -147,7 +147,7 @@ export class WorkloadRunner extends CoreModule {
 			// A heap that grows (brk) is mapped only as far as it has grown: other streams over it reference
 			// that part (past it a real program would fault with SIGSEGV; the page table does not cover it).
 			// A stack (VM_GROWSDOWN) is mapped from its end down.
-			if (region.grows && off >= region.grown) {
+			if (region.grows && (off >= region.grown || region.growsDown)) {
 				if (region.grown === 0) continue;
 				off %= region.grown;
 				if (region.growsDown) off = region.pages - 1 - off;

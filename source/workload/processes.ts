@@ -264,13 +264,27 @@ function checkLayout(p: ProcessInput, ctx: z.RefinementCtx): void {
 	}
 	const spec = {regions: p.regions.map((r) => toRegionSpec(r, 'p')), streams: p.streams.map(toStreamSpec)};
 	const laid = layoutAddressSpace(layoutInputs(spec), p.stack_limit ?? RLIMIT_STACK_DEFAULT);
-	if ('error' in laid)
+	if ('error' in laid) {
 		ctx.addIssue({
 			code: 'custom',
 			continue: false,
 			path: ['regions', laid.error.index, laid.error.field],
 			message: laid.error.message,
 		});
+		return;
+	}
+	// A wild pointer points where nothing is mapped (else it is an ordinary reference).
+	p.streams.forEach((s, i) => {
+		const address = s.pattern === 'wild' ? (s.address ?? 0) : -1;
+		const hit = laid.vmas.findIndex((v) => address >= v.start && address < v.end);
+		if (hit >= 0)
+			ctx.addIssue({
+				code: 'custom',
+				continue: false,
+				path: ['streams', i, 'address'],
+				message: `expected an address outside every region (a wild pointer), got 0x${address.toString(16)} in region ${p.regions[hit]!.name}`,
+			});
+	});
 }
 
 type ProcessOutput = z.output<z.ZodObject<typeof processShape>>;
