@@ -255,20 +255,6 @@ export const KEYMAP: readonly Binding[] = [
 	{action: 'close', keys: ['Enter'], contexts: ['detail', 'oom'], modes: ALL_MODES},
 	{action: 'close', keys: ['x'], contexts: ['oom'], modes: ALL_MODES},
 	{action: 'oom-older', keys: ['Left', 'Right'], contexts: ['oom'], modes: ALL_MODES},
-	{
-		action: 'maps-region',
-		keys: ['Left', 'Right'],
-		contexts: ['detail'],
-		modes: ALL_MODES,
-		help: [
-			{
-				section: 'Navigate',
-				keys: '← →',
-				text: 'in the process detail: the next or previous /proc/PID/maps region, and its address walked through PGD, PUD, PMD and PTE to a frame',
-			},
-		],
-		bar: [{key: '←→', label: 'Region', slot: 'hint', order: 25, press: 'Right'}],
-	},
 	{action: 'menu-move', keys: ['Up', 'Down', 'PgUp', 'PgDn'], contexts: ['sort'], modes: ALL_MODES},
 	{action: 'sort-choose', keys: ['Enter'], contexts: ['sort'], modes: ALL_MODES},
 	// htop's signal menu: j and k move as the arrows do there.
@@ -365,6 +351,21 @@ export const KEYMAP: readonly Binding[] = [
 		contexts: ['main'],
 		help: [{section: 'Navigate', keys: 'Enter', text: 'process detail (regions, oom_score)'}],
 	}),
+	// The detail window's region for /proc/PID/maps and the page walk (after Enter, so its help line follows).
+	{
+		action: 'maps-region',
+		keys: ['Left', 'Right'],
+		contexts: ['detail'],
+		modes: ALL_MODES,
+		help: [
+			{
+				section: 'Navigate',
+				keys: '← →',
+				text: 'detail: next/previous region, its page walk to a frame',
+			},
+		],
+		bar: [{key: '←→', label: 'Region', slot: 'hint', order: 25, press: 'Right'}],
+	},
 	main({
 		action: 'search',
 		contexts: TABLE,
