@@ -52,7 +52,19 @@ export type SimEvent =
 			pid: number;
 			name: string;
 			/** `terminated`: exited on SIGTERM, after its shutdown (lifecycle.ts TERM_GRACE_SECONDS). */
-			reason: 'finished' | 'killed' | 'terminated' | 'oom-killed' | 'enomem';
+			reason: 'finished' | 'killed' | 'terminated' | 'oom-killed' | 'enomem' | 'segfault';
+	  }
+	/** SIGSEGV from a protection fault (x86-fault.ts): `line` is show_signal_msg()'s. */
+	| {
+			kind: 'segfault';
+			tick: number;
+			pid: number;
+			name: string;
+			addr: number;
+			ip: number;
+			sp: number;
+			error: number;
+			line: string;
 	  }
 	/** `boost`: woken by a watermark boost (ZONE_BOOSTED_WATERMARK), not by free memory below low. */
 	| {kind: 'kswapd-wake'; tick: number; free: number; low: number; boost?: number}

@@ -11,7 +11,7 @@
 // multi-level page table) does the same (memcontrol.ts memcgBytes): its function, one line in machineBytes or processBytes.
 import {memcgBytes} from './memcontrol.js';
 import {fileObjectBytes} from './page-cache.js';
-import {PTES_PER_TABLE, SPANS_PER_PMD, SPANS_PER_PUD} from './page-table.js';
+import {PTES_PER_TABLE} from './page-table.js';
 import {writebackBytes} from './page-writeback.js';
 import {policyBytes} from './policies/index.js';
 import {WSS_WINDOW_SECONDS} from './process.js';
@@ -137,7 +137,9 @@ export function pageTableBytes(vpns: number, touched: number): number {
 	const full = Math.min(spans, Math.floor(touched / (SMALL_ENTRIES + 1)));
 	return (
 		spans * 8 +
-		(ceilDiv(spans, SPANS_PER_PMD) + ceilDiv(spans, SPANS_PER_PUD)) * 4 +
+		// PMD and PUD slots (page-table-map.ts): one per virtual 1 GiB and 512 GiB the spans reach, so
+		// about one per 512 spans plus a few for regions laid far apart: 2 × ceil(spans / 512) + 16 Int32s.
+		(2 * ceilDiv(spans, PTES_PER_TABLE) + 16) * 4 +
 		withSlack(small, 16, spans) * SMALL_BLOCK_BYTES +
 		withSlack(full, 1, spans) * FULL_BLOCK_BYTES
 	);

@@ -252,7 +252,7 @@ function checkPageTable(m: Machine, p: Proc, errors: string[]): number {
 	let held = 0;
 	const levels = [
 		{name: 'PTE', table: pt.tables, count: pt.nTables, parent: (i: number) => pt.pmds[pt.pmdOf(i)]},
-		{name: 'PMD', table: pt.pmds, count: pt.nPmds, parent: (i: number) => pt.puds[(i / 512) | 0]},
+		{name: 'PMD', table: pt.pmds, count: pt.nPmds, parent: (i: number) => pt.puds[pt.pudOfPmd(i)]},
 		{name: 'PUD', table: pt.puds, count: pt.nPuds, parent: () => pt.pgd},
 	];
 	for (const level of levels) {

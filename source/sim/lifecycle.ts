@@ -89,7 +89,10 @@ export class Lifecycle extends CoreModule {
 		let pending = 0;
 		let totalVm = 0;
 		const accounted = new Set<number>();
-		for (const r of p.regions) {
+		// In the program's order (the file's), not the address order the layout put them in.
+		const order = p.spec.regions.map((s) => s.name);
+		const byOrder = [...p.regions].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+		for (const r of byOrder) {
 			const created = r.kind === REGION_SHMEM && r.objectId >= filesBefore && !accounted.has(r.objectId);
 			if (created) accounted.add(r.objectId);
 			const pages = created ? this.files.files[r.objectId]!.pages : commitPages(r);

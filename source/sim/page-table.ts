@@ -7,17 +7,14 @@
 // pages, which is why page tables of sparse address spaces grow large.
 //
 // The host side is sparse too: a directory with one Int32 per 2 MiB span of the address space, and
-// the entries (and their working-set stamps) only of spans that were ever touched. A span with few
-// entries keeps them in a small block (up to SMALL_ENTRIES of them, each with its index in the span:
-// 8 bytes an entry); its next entry moves them to a full block of 512 (6 bytes an entry, 3 KiB). So a
-// program that touches one page in each of many 2 MiB spans (a sparse heap, a hash table over a
-// reserved terabyte) costs the host about 130 bytes a span, not 3 KiB, while the simulated machine
-// pays a whole 4 KiB PTE page for each, as Linux does. Host memory so grows with the touched pages,
-// not with the virtual size.
+// the entries (and their working-set stamps) only of spans that were ever touched: a span's first
+// entries in a small block (small-spans.ts, 8 bytes an entry), a full block of 512 (3 KiB) once it
+// has more. Host memory so grows with the touched pages, not with the virtual size.
 //
 // Entries (and the page cache's slots, page-cache.ts) share one encoding: 0 nothing, a present
 // page frame + 1, a swap entry −(slot + 1).
 import {HugePmds} from './huge-pmds.js';
+import {IDENTITY_MAP, type PageTableMap} from './page-table-map.js';
 import {SmallSpans, type SmallSpansState} from './small-spans.js';
 import {PAGE_SIZE} from './units.js';
 
@@ -25,10 +22,6 @@ import {PAGE_SIZE} from './units.js';
 export const PTES_PER_TABLE = 512;
 const SHIFT = 9;
 const MASK = PTES_PER_TABLE - 1;
-/** PTE pages (2 MiB spans) under one PMD page: 1 GiB. */
-export const SPANS_PER_PMD = PTES_PER_TABLE;
-/** PTE pages under one PUD page: 512 GiB. */
-export const SPANS_PER_PUD = PTES_PER_TABLE * PTES_PER_TABLE;
 /** No page, and no swap entry: never touched (or unmapped). */
 export const PTE_NONE = 0;
 
@@ -108,14 +101,21 @@ export class PageTable {
 	/** Spans a huge PMD maps: a transparent huge page each (huge-pmds.ts). */
 	readonly huge: HugePmds;
 
-	constructor(vpns: number) {
+	/**
+	 * `map`: which virtual PMD and PUD slots the host spans stand for (page-table-map.ts); the identity
+	 * when host vpns are the virtual ones.
+	 */
+	constructor(
+		vpns: number,
+		public map: PageTableMap = IDENTITY_MAP,
+	) {
 		this.covered = vpns;
 		const spans = ceilDiv(vpns, PTES_PER_TABLE);
 		this.dir = new Int32Array(spans);
 		this.huge = new HugePmds(spans);
 		this.tables = new Int32Array(spans);
-		this.pmds = new Int32Array(ceilDiv(spans, SPANS_PER_PMD));
-		this.puds = new Int32Array(ceilDiv(spans, SPANS_PER_PUD));
+		this.pmds = new Int32Array(map.pmdCount(spans));
+		this.puds = new Int32Array(map.pudCount(spans));
 		this.pool = new Int32Array(0);
 		this.stamp = new Uint16Array(0);
 	}
@@ -259,14 +259,19 @@ export class PageTable {
 		return this.huge.count;
 	}
 
-	/** Which PMD page holds the entry of PTE page `table`. */
+	/** Which PMD page holds the entry of PTE page `table` (by its virtual address: page-table-map.ts). */
 	pmdOf(table: number): number {
-		return (table / SPANS_PER_PMD) | 0;
+		return this.map.pmdOf(table);
+	}
+
+	/** Which PUD page holds the entry of PMD page `pmd`. */
+	pudOfPmd(pmd: number): number {
+		return this.map.pudOfPmd(pmd);
 	}
 
 	/** Which PUD page holds the entry of PTE page `table`. */
 	pudOf(table: number): number {
-		return (table / SPANS_PER_PUD) | 0;
+		return this.map.pudOfPmd(this.map.pmdOf(table));
 	}
 
 	/** Cover `size` vpns (a growing region): the entries so far are kept. */
@@ -275,8 +280,8 @@ export class PageTable {
 		this.covered = size;
 		this.dir = extend(this.dir, spans);
 		this.tables = extend(this.tables, spans);
-		this.pmds = extend(this.pmds, ceilDiv(spans, SPANS_PER_PMD));
-		this.puds = extend(this.puds, ceilDiv(spans, SPANS_PER_PUD));
+		this.pmds = extend(this.pmds, this.map.pmdCount(spans));
+		this.puds = extend(this.puds, this.map.pudCount(spans));
 		this.huge.grow(spans);
 	}
 

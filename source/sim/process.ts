@@ -4,7 +4,8 @@ import {PageTable, type PageTableState} from './page-table.js';
 import type {ProcessState} from './snapshot-types.js';
 import type {PatternKind, ProcessSpec} from './spec.js';
 import {bytesToPages, PAGE_SIZE, TICK_US, TICKS_PER_SECOND} from './units.js';
-import {commitPages, findRegion, layoutRegions, type Region} from './vma.js';
+import {commitPages, findRegion, layoutRegions, type Region, regionMap} from './vma.js';
+import {streamFault} from './x86-fault.js';
 import {zipfConstants} from './zipf.js';
 
 export const PATTERN_CODES: Record<PatternKind, number> = {
@@ -14,6 +15,7 @@ export const PATTERN_CODES: Record<PatternKind, number> = {
 	shifting: 3,
 	grow: 4,
 	stream: 5,
+	wild: 6,
 };
 export const PAT_SEQUENTIAL = 0;
 export const PAT_RANDOM = 1;
@@ -21,6 +23,7 @@ export const PAT_ZIPF = 2;
 export const PAT_SHIFTING = 3;
 export const PAT_GROW = 4;
 export const PAT_STREAM = 5;
+export const PAT_WILD = 6;
 
 /** Working-set window in seconds (wss = distinct pages touched in the last 10 s). */
 export const WSS_WINDOW_SECONDS = 10;
@@ -74,6 +77,10 @@ export class Proc {
 	/** Sequential readahead: current window and the offset where the next miss is expected. */
 	readonly streamRaSize: Float64Array;
 	readonly streamRaNext: Float64Array;
+	/** Per stream: how its references fault (x86-fault.ts: 0 never, on a write, always). */
+	readonly streamFault: Uint8Array;
+	/** wild streams: the bad pointer's address. */
+	readonly streamAddress: Float64Array;
 	/** Index of the first non-grow stream share (grow streams generate their own references). */
 	readonly hasRefStreams: boolean;
 
@@ -163,10 +170,12 @@ export class Proc {
 
 		const parent = init.parent;
 		const same = parent && {regions: parent.regions.map((r) => ({...r})), vsize: parent.addressPages};
-		const layout = same ? {...same, covered: parent.pt.covered} : layoutRegions(spec, init.objectIdFor);
+		const layout = same
+			? {...same, covered: parent.pt.covered, map: parent.pt.map}
+			: layoutRegions(spec, init.objectIdFor);
 		this.regions = layout.regions;
 		this.addressPages = layout.vsize;
-		this.pt = new PageTable(layout.covered);
+		this.pt = new PageTable(layout.covered, layout.map);
 
 		const streams = spec.streams;
 		const n = streams.length;
@@ -186,6 +195,8 @@ export class Proc {
 		this.streamGrowAcc = new Float64Array(n);
 		this.streamRaSize = new Float64Array(n);
 		this.streamRaNext = new Float64Array(n).fill(-1);
+		this.streamFault = new Uint8Array(n);
+		this.streamAddress = new Float64Array(n);
 		const totalWeight = this.initStreams(spec);
 		this.hasRefStreams = totalWeight > 0;
 		this.usPerRef = spec.rate > 0 ? 1_000_000 / spec.rate : TICK_US;
@@ -220,6 +231,8 @@ export class Proc {
 				Math.round((s.period ?? DEFAULT_SHIFT_PERIOD_S) * TICKS_PER_SECOND),
 			);
 			this.streamWrite[i] = s.write_ratio ?? 0;
+			this.streamFault[i] = streamFault(region, s.pattern === 'wild');
+			this.streamAddress[i] = s.address ?? 0;
 			this.streamGrowPerTick[i] = s.pattern === 'grow' ? (s.grow ?? 0) / PAGE_SIZE / TICKS_PER_SECOND : 0;
 			if (s.pattern !== 'grow') cum += s.weight / totalWeight;
 			// Grow streams get no share of the reference rate: they allocate at their own pace.
@@ -361,6 +374,8 @@ export class Proc {
 			'debtCpuUs',
 		]);
 		Object.assign(p, Object.fromEntries(Object.entries(rest).filter(([k]) => saved.has(k))));
+		// The table's virtual slots follow the regions restored (a fork child's are its parent's).
+		p.pt.map = regionMap(p.regions);
 		// States saved before swap readahead adapted its window have no swap_readahead_info: start at 0.
 		for (const r of p.regions) {
 			r.raAddr ??= 0;

@@ -50,6 +50,10 @@ export interface RegionSnapshot {
 	swapped: number;
 	zswapped: number;
 	untouched: number;
+	/** Its /proc/PID/maps line (proc-maps.ts); null while it maps nothing (a heap not grown yet). */
+	maps?: string | null;
+	/** The page walk of its first touched page (or its first page): PGD[i] → PUD[j] → PMD[k] → PTE[l] → frame N. */
+	walk?: string;
 }
 
 export interface ProcessSnapshot {

@@ -16,6 +16,7 @@ import {cgroupSnapshots} from './memcg-snapshot.js';
 import {oomBadness, oomInputs, oomScoreOf} from './oom.js';
 import {OBJ_SHMEM} from './page-cache.js';
 import {swapEntrySlot} from './page-table.js';
+import {mapsLine, pageWalk, walkAddress} from './proc-maps.js';
 import {MEMINFO_FIELDS, type Meminfo} from './proc-names.js';
 import type {Proc} from './process.js';
 import {avgToPercent, type PsiLineState} from './psi.js';
@@ -121,6 +122,7 @@ function regionSnapshots(m: Machine, p: Proc): RegionSnapshot[] {
 		}
 		// An anon entry, once set, stays a page or a swap entry until exit.
 		const touched = resident + swapped;
+		const object = r.objectId >= 0 ? m.files.files[r.objectId]?.name : undefined;
 		return {
 			name: r.name,
 			kind: r.kind === REGION_ANON ? 'anon' : r.kind === REGION_FILE ? 'file' : 'shmem',
@@ -129,6 +131,8 @@ function regionSnapshots(m: Machine, p: Proc): RegionSnapshot[] {
 			swapped,
 			zswapped,
 			untouched: Math.max(0, size - touched),
+			maps: mapsLine(r, object),
+			walk: pageWalk(pt, r, walkAddress(pt, r)).text,
 		};
 	});
 }

@@ -55,6 +55,12 @@ export interface RegionSpec {
 	locked?: boolean | undefined;
 	/** anon: madvise(MADV_HUGEPAGE) or madvise(MADV_NOHUGEPAGE) over the region (VM_HUGEPAGE / VM_NOHUGEPAGE). */
 	madvise?: 'hugepage' | 'nohugepage' | undefined;
+	/** mmap's prot as /proc/PID/maps shows it: "r--", "rw-", "r-x" (default per kind: mmap-layout.ts). */
+	perms?: string | undefined;
+	/** Where it lies (mmap-layout.ts): the image's text, data, bss, the brk heap, an mmap, the stack. */
+	placement?: 'text' | 'data' | 'bss' | 'heap' | 'mmap' | 'stack' | undefined;
+	/** A fixed virtual address (MAP_FIXED_NOREPLACE): mmap regions only. */
+	at?: number | undefined;
 }
 
 export type PatternKind =
@@ -69,7 +75,9 @@ export type PatternKind =
 	/** Allocate and first-touch new pages at `grow` bytes/s, never touching them again (a leak). */
 	| 'grow'
 	/** Read a file once front to back, then start again (a streaming reader, `cat bigfile`). */
-	| 'stream';
+	| 'stream'
+	/** Follow a bad pointer: `address`, outside every VMA (x86-fault.ts: SIGSEGV). */
+	| 'wild';
 
 export interface StreamSpec {
 	region: string;
@@ -86,6 +94,8 @@ export interface StreamSpec {
 	grow?: number | undefined;
 	/** Fraction of references that write (dirty the page). */
 	write_ratio?: number | undefined;
+	/** wild: the virtual address the bad pointer holds (default 0, NULL). */
+	address?: number | undefined;
 }
 
 export interface BurstSpec {
@@ -111,6 +121,8 @@ export interface ProcessSpec {
 	uid?: number | undefined;
 	/** The cgroup v2 path the process runs in (`/system.slice/postgres.service`); absent = the root. */
 	cgroup?: string | undefined;
+	/** RLIMIT_STACK in bytes (default 8 MiB): how far the stack may grow; it also sets mmap_base. */
+	stack_limit?: number | undefined;
 }
 
 /**

@@ -1,9 +1,12 @@
 // Virtual memory areas (include/linux/mm_types.h struct vm_area_struct, mm/mmap.c): a process's
-// address space as regions of anon memory, a mapped file, or shmem, laid out one after another from
-// vpn 0. find_vma() and per-region flags (VM_LOCKED, a file's access) live here; a real VMA tree,
-// mmap/munmap and fork's copy would grow here.
+// address space as regions of anon memory, a mapped file, or shmem, each at its x86-64 virtual
+// address (mmap-layout.ts) and, for the host's page table, at a packed "host vpn" (startVpn) congruent
+// to its virtual vpn modulo 512 (page-table-map.ts). find_vma() and per-region flags (VM_LOCKED, a
+// file's access, the protection) live here.
+import {type LayoutInput, layoutAddressSpace, type Placement, RLIMIT_STACK_DEFAULT} from './mmap-layout.js';
+import {PageTableMap} from './page-table-map.js';
 import type {ProcessSpec} from './spec.js';
-import {bytesToPages} from './units.js';
+import {bytesToPages, PAGE_SIZE} from './units.js';
 
 export const REGION_ANON = 0;
 export const REGION_FILE = 1;
@@ -17,8 +20,18 @@ const GROW_INITIAL_PAGES = 1024;
 export interface Region {
 	name: string;
 	kind: number;
+	/** Host vpn of the region's first page (the page table's index); ≡ the virtual vpn mod 512. */
 	startVpn: number;
 	pages: number;
+	/** vm_start: the virtual address of the first page (mmap-layout.ts). */
+	va: number;
+	/** PROT_READ | PROT_WRITE | PROT_EXEC (mmap-layout.ts). */
+	prot: number;
+	/** MAP_SHARED (maps shows s) or private (p). */
+	shared: boolean;
+	/** VM_GROWSDOWN: the stack, mapped from its end down as far as grown. */
+	growsDown: boolean;
+	placement: Placement;
 	/** File or shmem object id; -1 for anon. */
 	objectId: number;
 	/** File regions: faults map pages (mmap) or reads go through read(2). */
@@ -56,41 +69,93 @@ export function totalVm(regions: readonly Region[]): number {
  */
 export const commitPages = (r: Region): number => (r.kind === REGION_ANON ? mappedPages(r) : 0);
 
-/** The address space: the regions one after another from vpn 0, grow regions last so the page table
- * can grow with them instead of covering their maximum. `covered`: the vpns the page table starts with. */
+/** What the layout needs of a spec's regions (the workload parser checks the same). */
+export function layoutInputs(spec: Pick<ProcessSpec, 'regions' | 'streams'>): LayoutInput[] {
+	const grow = new Set(spec.streams.filter((s) => s.pattern === 'grow').map((s) => s.region));
+	const writes = new Set(spec.streams.filter((s) => (s.write_ratio ?? 0) > 0).map((s) => s.region));
+	return spec.regions.map((r) => ({
+		name: r.name,
+		kind: r.kind,
+		size: bytesToPages(r.size) * PAGE_SIZE,
+		perms: r.perms,
+		placement: r.placement,
+		at: r.at,
+		grows: grow.has(r.name),
+		writes: writes.has(r.name),
+	}));
+}
+
+/**
+ * The address space: each region at its virtual address (mmap-layout.ts), in address order, and packed
+ * for the host: a region starts in the host span after the one before unless it begins in the same
+ * virtual span as that one ends (text, data, bss), always at its virtual vpn's place in a span, so
+ * each host span is one PTE page of the real layout. A trailing region that grows up has a page table
+ * that covers it as it grows (`covered`: the vpns the table starts with).
+ */
 export function layoutRegions(
 	spec: ProcessSpec,
 	objectIdFor: (region: ProcessSpec['regions'][number]) => number,
-): {regions: Region[]; vsize: number; covered: number} {
-	const growRegions = new Set(spec.streams.filter((s) => s.pattern === 'grow').map((s) => s.region));
-	const ordered = [...spec.regions].sort(
-		(a, b) => Number(growRegions.has(a.name)) - Number(growRegions.has(b.name)),
-	);
-	let vpn = 0;
-	const regions = ordered.map((r) => {
+): {regions: Region[]; vsize: number; covered: number; map: PageTableMap} {
+	const inputs = layoutInputs(spec);
+	const laid = layoutAddressSpace(inputs, spec.stack_limit ?? RLIMIT_STACK_DEFAULT);
+	if ('error' in laid)
+		throw new Error(`${spec.name}: regions[${laid.error.index}].${laid.error.field}: ${laid.error.message}`);
+	const order = inputs.map((_, i) => i).sort((a, b) => laid.vmas[a]!.start - laid.vmas[b]!.start);
+	let host = 0;
+	let prev: {startVpn: number; vpn: number; pages: number} | undefined;
+	const regions = order.map((i) => {
+		const r = spec.regions[i]!;
+		const vma = laid.vmas[i]!;
 		const pages = bytesToPages(r.size);
+		const vpn = vma.start / PAGE_SIZE;
+		const sameSpan = prev && Math.floor((prev.vpn + prev.pages - 1) / 512) === Math.floor(vpn / 512);
+		const startVpn =
+			prev && sameSpan ? prev.startVpn + vpn - prev.vpn : Math.ceil(host / 512) * 512 + (vpn % 512);
+		prev = {startVpn, vpn, pages};
+		host = startVpn + pages;
 		const region: Region = {
 			name: r.name,
 			kind: r.kind === 'anon' ? REGION_ANON : r.kind === 'file' ? REGION_FILE : REGION_SHMEM,
-			startVpn: vpn,
+			startVpn,
 			pages,
+			va: vma.start,
+			prot: vma.prot,
+			shared: vma.shared,
+			growsDown: vma.growsDown,
+			placement: vma.placement,
 			objectId: r.kind === 'anon' ? NO_OBJECT : objectIdFor(r),
 			mmap: r.kind !== 'file' || r.access !== 'read',
 			locked: r.locked === true,
-			grows: growRegions.has(r.name),
+			grows: inputs[i]!.grows,
 			grown: 0,
 			raAddr: 0,
 			raWin: 0,
 			raHits: 0,
 		};
 		if (r.madvise !== undefined) region.madvise = r.madvise;
-		vpn += pages;
 		return region;
 	});
 	const last = regions[regions.length - 1];
 	const covered =
-		last && growRegions.has(last.name) ? last.startVpn + Math.min(last.pages, GROW_INITIAL_PAGES) : vpn;
-	return {regions, vsize: vpn, covered};
+		last?.grows && !last.growsDown ? last.startVpn + Math.min(last.pages, GROW_INITIAL_PAGES) : host;
+	return {regions, vsize: host, covered, map: regionMap(regions)};
+}
+
+/** The host-to-virtual span map of laid-out regions (a state from before virtual addresses: the identity). */
+export function regionMap(regions: readonly Region[]): PageTableMap {
+	return PageTableMap.of(
+		regions.map((r) => ({
+			startVpn: r.startVpn,
+			vpn: r.va === undefined ? r.startVpn : r.va / PAGE_SIZE,
+			pages: r.pages,
+		})),
+	);
+}
+
+/** The host vpn of a virtual address in `r`, or −1 outside it. */
+export function vpnOfAddress(r: Region, addr: number): number {
+	const off = Math.floor((addr - r.va) / PAGE_SIZE);
+	return off >= 0 && off < r.pages ? r.startVpn + off : -1;
 }
 
 /** find_vma(): the region holding vpn. */

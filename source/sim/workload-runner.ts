@@ -12,14 +12,23 @@ import {
 	PAT_SEQUENTIAL,
 	PAT_SHIFTING,
 	PAT_STREAM,
+	PAT_WILD,
 	PAT_ZIPF,
 	type Proc,
 	wssSecond,
 } from './process.js';
 import type {Command, CommandOrigin, Workload} from './spec.js';
 import type {Swapfile} from './swapfile.js';
-import {secondsToTicks, TICK_US, TICKS_PER_SECOND} from './units.js';
+import {PAGE_SIZE, secondsToTicks, TICK_US, TICKS_PER_SECOND} from './units.js';
 import {REGION_ANON} from './vma.js';
+import {
+	errorCode,
+	FAULT_ALWAYS,
+	instructionPointer,
+	segfaultLine,
+	stackGrowthRefused,
+	stackPointer,
+} from './x86-fault.js';
 import {zipfOffset} from './zipf.js';
 
 /** An allocation that must wait for an OOM victim during growth costs the rest of half a tick. */
@@ -108,6 +117,7 @@ export class WorkloadRunner extends CoreModule {
 		p.tickRefsWanted = p.refsPerTick;
 		if (!p.hasRefStreams) p.wantAcc = 0;
 		used = this.references(p, used);
+		if (p.exited) return;
 		closeTick(p, used);
 	}
 
@@ -136,12 +146,19 @@ export class WorkloadRunner extends CoreModule {
 			let off = this.pickOffset(p, s, tick);
 			// A heap that grows (brk) is mapped only as far as it has grown: other streams over it reference
 			// that part (past it a real program would fault with SIGSEGV; the page table does not cover it).
-			if (region.grows && off >= region.grown) {
+			// A stack (VM_GROWSDOWN) is mapped from its end down.
+			if (region.grows && (off >= region.grown || region.growsDown)) {
 				if (region.grown === 0) continue;
 				off %= region.grown;
+				if (region.growsDown) off = region.pages - 1 - off;
 			}
 			const vpn = p.streamStart[s]! + off;
 			const write = p.streamWrite[s]! > 0 && rng.next() < p.streamWrite[s]!;
+			const sf = p.streamFault[s]!;
+			if (sf !== 0 && (sf === FAULT_ALWAYS || write)) {
+				this.protectionFault(p, s, off, vpn, write);
+				break;
+			}
 			let cost = usPerRef;
 			const e = p.pt.get(vpn);
 			// A fault's cost (µs), or ALLOC_KILLED / ALLOC_RETRY; NaN: no fault (a plain hit).
@@ -221,6 +238,12 @@ export class WorkloadRunner extends CoreModule {
 			const region = p.regions[p.streamRegion[s]!]!;
 			p.streamGrowAcc[s]! += p.streamGrowPerTick[s]!;
 			while (p.streamGrowAcc[s]! >= 1 && region.grown < region.pages && !p.dying) {
+				// A stack grows down a page at a time, unless expand_downwards() refuses (x86-fault.ts).
+				const refused = region.growsDown ? stackGrowthRefused(p, region) : -1;
+				if (refused >= 0) {
+					this.segfault(p, s, refused, true, false, refused);
+					return used;
+				}
 				// brk()/mmap() growth is a commitment first: mode 2 refuses it past CommitLimit.
 				if (this.overcommit.strictLimitReached(p)) {
 					this.events.emit({
@@ -233,7 +256,9 @@ export class WorkloadRunner extends CoreModule {
 					this.lifecycle.exit(p, 'enomem');
 					return used;
 				}
-				const vpn = region.startVpn + region.grown;
+				const vpn = region.growsDown
+					? region.startVpn + region.pages - 1 - region.grown
+					: region.startVpn + region.grown;
 				p.ensureVpn(vpn);
 				// Another stream over the same region may have touched this page already.
 				const c = p.pt.get(vpn) > 0 ? 0 : this.memory.anonFault(p, vpn, true);
@@ -252,6 +277,21 @@ export class WorkloadRunner extends CoreModule {
 			}
 		}
 		return used;
+	}
+
+	/** No VMA (a wild pointer), or access_error() refused the access: SIGSEGV (x86-fault.ts). */
+	private protectionFault(p: Proc, s: number, off: number, vpn: number, write: boolean): void {
+		const wild = p.streamPattern[s] === PAT_WILD;
+		const addr = wild ? p.streamAddress[s]! : p.regions[p.streamRegion[s]!]!.va + off * PAGE_SIZE;
+		this.segfault(p, s, addr, write, !wild && p.pt.get(vpn) > 0, stackPointer(p));
+	}
+
+	/** SIGSEGV (arch/x86/mm/fault.c bad_area → force_sig_fault): the kernel's line, then the task dies. */
+	private segfault(p: Proc, s: number, addr: number, write: boolean, present: boolean, sp: number): void {
+		const f = {addr, ip: instructionPointer(p, s), sp, error: errorCode(write, present)};
+		const line = segfaultLine(p, f);
+		this.events.emit({kind: 'segfault', tick: this.clock.tick, pid: p.pid, name: p.name, ...f, line});
+		this.lifecycle.exit(p, 'segfault');
 	}
 
 	/** A new second: each process's last-second figures, and a direct-reclaim event for those that stalled in it. */

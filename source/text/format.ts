@@ -170,6 +170,7 @@ const describeExit: Record<Extract<SimEvent, {kind: 'process-exit'}>['reason'], 
 	terminated: 'exited on SIGTERM, memory freed',
 	'oom-killed': 'OOM-killed, memory freed',
 	enomem: 'failed: out of memory (ENOMEM)',
+	segfault: 'killed by SIGSEGV (segmentation fault), memory freed',
 };
 
 /** One formatter per event kind: adding a kind to SimEvent without one here is a compile error. */
@@ -199,6 +200,8 @@ const EVENT_FORMATTERS: EventFormatters = {
 	'oom-reaped': (e) => e.line,
 	'userspace-oom-log': (e) => e.line,
 	'alloc-fail': (e) => `${e.pid} (${e.name}): page allocation failure: ${e.reason}`,
+	// The kernel's own line (show_signal_msg), as dmesg has it.
+	segfault: (e) => e.line,
 	// The workload file's narration: what to watch now.
 	note: (e) => `note: ${e.text}`,
 	// `>` for what the user typed, as a shell prompt; the workload's own timed events say so.

@@ -30,7 +30,7 @@ import {type LogRow, logRows, scrolledAnchor} from './panels/event-log.js';
 import {explainLineCount} from './panels/explain-panel.js';
 import {helpLineCount} from './panels/help.js';
 import {duelSpan} from './panels/policy-duel.js';
-import {detailLineCount} from './panels/process-detail.js';
+import {detailLineCount, mappedRegions} from './panels/process-detail.js';
 import {SIGNAL_MENU} from './panels/signal-menu.js';
 import {SETUP_CATEGORIES, type SetupCategory, setupLines, setupMove, setupToggle} from './setup.js';
 import type {TableRow} from './tree.js';
@@ -379,6 +379,15 @@ export const ACTIONS: Record<ActionId, Action> = {
 			const p = view.snapshot.processes.find((x) => x.pid === overlay.pid);
 			env.dispatch({type: 'overlay-scroll', delta, max: Math.max(0, detailLineCount(p) - room)});
 		}
+	},
+	'maps-region': (env, key) => {
+		const overlay = env.ui().overlay;
+		if (overlay?.kind !== 'detail') return;
+		const p = env.view().snapshot.processes.find((x) => x.pid === overlay.pid);
+		const count = p ? mappedRegions(p).length : 0;
+		if (count === 0) return;
+		const region = ((overlay.region ?? 0) + (key === 'Left' ? count - 1 : 1)) % count;
+		env.dispatch({type: 'overlay', overlay: {...overlay, region}});
 	},
 	'oom-older': (env, key) => {
 		const overlay = env.ui().overlay;

@@ -56,9 +56,11 @@ const EVENTS: EventExplainers = {
 					? 'An allocation failed with nothing left to reclaim and the task exits with ENOMEM (a page fault returning VM_FAULT_OOM kills the task).'
 					: e.reason === 'killed'
 						? 'SIGKILL: the task dies at once and exit_mmap() frees its memory.'
-						: e.reason === 'terminated'
-							? 'SIGTERM: the task stopped its work, shut down during its grace period and exited; exit_mmap() then freed its memory.'
-							: 'The process finished its work (its lifetime in the workload ran out).',
+						: e.reason === 'segfault'
+							? 'SIGSEGV: a protection fault (see the segfault event before this one) killed the task; exit_mmap() freed its memory.'
+							: e.reason === 'terminated'
+								? 'SIGTERM: the task stopped its work, shut down during its grace period and exited; exit_mmap() then freed its memory.'
+								: 'The process finished its work (its lifetime in the workload ran out).',
 		now: [`${at(e.tick)}: reason ${e.reason}`],
 	}),
 	'kswapd-wake': (e) => ({
@@ -151,6 +153,13 @@ const EVENTS: EventExplainers = {
 		linux: 'An allocation that could not wait or retry failed (dmesg: "page allocation failure").',
 		rule: 'warn_alloc() reports a failed __alloc_pages() that may not invoke the OOM killer.',
 		now: [e.reason],
+	}),
+	segfault: (e) => ({
+		title: `${e.pid} (${e.name}): segmentation fault`,
+		linux:
+			'The task touched an address no VMA maps, wrote to a VMA without PROT_WRITE, touched a PROT_NONE VMA, or grew its stack past RLIMIT_STACK or into the 256-page stack_guard_gap. The kernel sends SIGSEGV; with no handler the task dies and dmesg gets this line.',
+		rule: 'do_user_addr_fault() (arch/x86/mm/fault.c): no VMA (or expand_stack refused: mm/mmap.c acct_stack_growth) or access_error() → bad_area → SIGSEGV; show_signal_msg() prints the address, ip, sp and the error code: 4 user read not present, 6 user write not present, 7 user write to a present page.',
+		now: [escapeText(e.line)],
 	}),
 	note: (e) => ({
 		title: 'note from the workload file',

@@ -14,6 +14,7 @@ export type ActionId =
 	| 'prompt-backspace'
 	| 'scroll'
 	| 'oom-older'
+	| 'maps-region'
 	| 'menu-move'
 	| 'sort-choose'
 	| 'signal-send'
@@ -352,6 +353,21 @@ export const KEYMAP: readonly Binding[] = [
 		contexts: ['main'],
 		help: [{section: 'Navigate', keys: 'Enter', text: 'process detail (regions, oom_score)'}],
 	}),
+	// The detail window's region for /proc/PID/maps and the page walk (after Enter, so its help line follows).
+	{
+		action: 'maps-region',
+		keys: ['Left', 'Right'],
+		contexts: ['detail'],
+		modes: ALL_MODES,
+		help: [
+			{
+				section: 'Navigate',
+				keys: '← →',
+				text: 'detail: next/previous region, its page walk to a frame',
+			},
+		],
+		bar: [{key: '←→', label: 'Region', slot: 'hint', order: 25, press: 'Right'}],
+	},
 	main({
 		action: 'search',
 		contexts: TABLE,

@@ -52,6 +52,7 @@ function OverlayBody({d}: {d: Dashboard}): ReactNode {
 				width={width}
 				height={layout.body}
 				offset={overlay.offset}
+				region={overlay.region ?? 0}
 			/>
 		);
 	}

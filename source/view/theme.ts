@@ -160,6 +160,7 @@ const DARK: Scheme = {
 		'oom-reaped': 'red',
 		'userspace-oom-log': 'red',
 		'alloc-fail': 'red',
+		segfault: 'red',
 		command: 'greenBright',
 		note: 'yellowBright',
 	},

@@ -22,7 +22,8 @@ export type PromptKind = 'search' | 'filter' | 'goto' | 'high' | 'max';
 export type Overlay =
 	/** `offset`: first line shown, for windows taller than the screen. */
 	| {kind: 'help'; offset: number}
-	| {kind: 'detail'; pid: number; offset: number}
+	/** `region`: the region whose page walk the detail shows (← →), by its place in the maps. */
+	| {kind: 'detail'; pid: number; offset: number; region?: number}
 	/** `back` counts OOM kills from the newest (0 = the last one). */
 	| {kind: 'oom'; back: number}
 	| {kind: 'sort'; cursor: number}

@@ -41,6 +41,8 @@ export const REF_NS: Record<PatternKind, number> = {
 	stream: 250,
 	// Each page a grow stream adds is a first-touch fault: costed per page of growth instead.
 	grow: 0,
+	// A wild pointer's first reference kills the process (SIGSEGV): no steady cost.
+	wild: 0,
 };
 /** References to file and shmem pages go through the page cache lookup, not the PTE fast path. */
 export const FILE_REF_FACTOR = 1.5;

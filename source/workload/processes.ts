@@ -3,14 +3,18 @@
 // and end. Each parses to the ProcessSpec / ProcessGroupSpec the machine takes.
 
 import type {z} from 'zod';
+import {layoutAddressSpace, PLACEMENTS, RLIMIT_STACK_DEFAULT, TASK_SIZE} from '../sim/mmap-layout.js';
 import type {PatternKind, ProcessGroupSpec, ProcessSpec, RegionSpec, StreamSpec} from '../sim/spec.js';
+import {layoutInputs} from '../sim/vma.js';
 import {cgroupPath} from './cgroups.js';
 import {DEFAULTS} from './defaults.js';
 import {describeValue, didYouMean, listOr} from './hints.js';
 import {
 	bool,
 	duration,
+	Expected,
 	int,
+	leaf,
 	list,
 	num,
 	objectName,
@@ -20,8 +24,17 @@ import {
 	regionName,
 	size,
 	strict,
+	text,
 } from './leaves.js';
 import {formatBytes, formatDuration} from './quantities.js';
+
+/** A virtual address: a number (YAML reads 0x7fff0000 as one) or a string of hex digits after 0x. */
+const address = leaf((v) => {
+	const n = typeof v === 'string' && /^0x[0-9a-fA-F]{1,12}$/.test(v) ? Number.parseInt(v.slice(2), 16) : v;
+	return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 && n < TASK_SIZE
+		? n
+		: new Expected('an address like 0x7ffff7a00000 below 0x7ffffffff000');
+});
 
 export const regionSchema = strict(
 	{
@@ -33,6 +46,9 @@ export const regionSchema = strict(
 		locked: bool.optional(),
 		// madvise(MADV_HUGEPAGE / MADV_NOHUGEPAGE) over the whole region.
 		madvise: oneOf(['hugepage', 'nohugepage'] as const).optional(),
+		perms: text('perms like r-x (r or -, w or -, x or -)', /^[r-][w-][x-]$/, 3).optional(),
+		placement: oneOf(PLACEMENTS).optional(),
+		at: address.optional(),
 	},
 	'a region like {name: heap, kind: anon, size: 512M}',
 ).superRefine((r, ctx) => {
@@ -60,6 +76,9 @@ export function toRegionSpec(r: RegionInput, processName: string): RegionSpec {
 	if (r.kind === 'file') spec.access = r.access ?? DEFAULTS.fileAccess;
 	if (r.kind === 'anon') spec.locked = r.locked ?? DEFAULTS.locked;
 	if (r.madvise !== undefined) spec.madvise = r.madvise;
+	if (r.perms !== undefined) spec.perms = r.perms;
+	if (r.placement !== undefined) spec.placement = r.placement;
+	if (r.at !== undefined) spec.at = r.at;
 	return spec;
 }
 
@@ -70,6 +89,7 @@ export const PATTERNS = [
 	'shifting',
 	'grow',
 	'stream',
+	'wild',
 ] as const satisfies readonly PatternKind[];
 
 export const streamSchema = strict(
@@ -82,11 +102,17 @@ export const streamSchema = strict(
 		period: duration({positive: true}).optional(),
 		grow: rate.optional(),
 		write_ratio: num(0, 1).optional(),
+		address: address.optional(),
 	},
 	'a stream like {region: heap, pattern: zipf, weight: 1}',
 ).superRefine((s, ctx) => {
-	const only: [field: 'skew' | 'window' | 'period' | 'grow', pattern: PatternKind, example: string][] = [
+	const only: [
+		field: 'skew' | 'window' | 'period' | 'grow' | 'address',
+		pattern: PatternKind,
+		example: string,
+	][] = [
 		['skew', 'zipf', '1.0'],
+		['address', 'wild', '0xdeadbeef'],
 		['window', 'shifting', '64M, the hot window'],
 		['period', 'shifting', '30s, how often the window moves'],
 		['grow', 'grow', '16M/s'],
@@ -100,7 +126,7 @@ export const streamSchema = strict(
 				path: [field],
 				message: `expected no ${field} with pattern ${s.pattern} (only ${pattern} takes ${field}), got ${describeValue(value)}`,
 			});
-		if (value === undefined && s.pattern === pattern && field !== 'skew')
+		if (value === undefined && s.pattern === pattern && field !== 'skew' && field !== 'address')
 			ctx.addIssue({
 				code: 'custom',
 				continue: false,
@@ -118,6 +144,7 @@ export function toStreamSpec(s: StreamInput): StreamSpec {
 	if (s.window !== undefined) spec.window = s.window;
 	if (s.period !== undefined) spec.period = s.period;
 	if (s.grow !== undefined) spec.grow = s.grow;
+	if (s.pattern === 'wild') spec.address = s.address ?? 0;
 	spec.write_ratio = s.write_ratio ?? DEFAULTS.writeRatio;
 	return spec;
 }
@@ -141,6 +168,7 @@ const processShape = {
 	regions: list(regionSchema, 'regions', 1),
 	streams: list(streamSchema, 'streams').default([]),
 	cgroup: cgroupPath.optional(),
+	stack_limit: size().optional(),
 };
 
 const groupShape = {
@@ -154,6 +182,7 @@ type ProcessInput = {
 	rate: number;
 	regions: RegionInput[];
 	streams: StreamInput[];
+	stack_limit?: number | undefined;
 };
 
 /** The checks that need several fields of one process. */
@@ -215,6 +244,52 @@ export function checkProcess(p: ProcessInput, ctx: z.RefinementCtx): void {
 				message: `expected a window no larger than region ${region.name} (${formatBytes(region.size)}), got ${formatBytes(s.window)}`,
 			});
 	});
+	checkLayout(p, ctx);
+}
+
+/** The address space (mmap-layout.ts): a region that does not fit, overlaps a fixed one, or cannot take its placement. */
+function checkLayout(p: ProcessInput, ctx: z.RefinementCtx): void {
+	if (
+		p.regions.some(
+			(r) => r.kind === 'file' && r.access === 'read' && (r.perms ?? r.placement ?? r.at) !== undefined,
+		)
+	) {
+		const i = p.regions.findIndex(
+			(r) => r.kind === 'file' && r.access === 'read' && (r.perms ?? r.placement ?? r.at) !== undefined,
+		);
+		const r = p.regions[i]!;
+		const field = r.perms !== undefined ? 'perms' : r.placement !== undefined ? 'placement' : 'at';
+		ctx.addIssue({
+			code: 'custom',
+			continue: false,
+			path: ['regions', i, field],
+			message: `expected no ${field} on a file region with access read (read(2) maps nothing)`,
+		});
+		return;
+	}
+	const spec = {regions: p.regions.map((r) => toRegionSpec(r, 'p')), streams: p.streams.map(toStreamSpec)};
+	const laid = layoutAddressSpace(layoutInputs(spec), p.stack_limit ?? RLIMIT_STACK_DEFAULT);
+	if ('error' in laid) {
+		ctx.addIssue({
+			code: 'custom',
+			continue: false,
+			path: ['regions', laid.error.index, laid.error.field],
+			message: laid.error.message,
+		});
+		return;
+	}
+	// A wild pointer points where nothing is mapped (else it is an ordinary reference).
+	p.streams.forEach((s, i) => {
+		const address = s.pattern === 'wild' ? (s.address ?? 0) : -1;
+		const hit = laid.vmas.findIndex((v) => address >= v.start && address < v.end);
+		if (hit >= 0)
+			ctx.addIssue({
+				code: 'custom',
+				continue: false,
+				path: ['streams', i, 'address'],
+				message: `expected an address outside every region (a wild pointer), got 0x${address.toString(16)} in region ${p.regions[hit]!.name}`,
+			});
+	});
 }
 
 type ProcessOutput = z.output<z.ZodObject<typeof processShape>>;
@@ -232,6 +307,7 @@ function toProcessSpec(p: ProcessOutput): ProcessSpec {
 	if (p.burst) spec.burst = {on: p.burst.on, off: p.burst.off};
 	if (p.lifetime !== undefined) spec.lifetime = p.lifetime;
 	if (p.cgroup !== undefined && p.cgroup !== '/') spec.cgroup = p.cgroup;
+	if (p.stack_limit !== undefined) spec.stack_limit = p.stack_limit;
 	return spec;
 }
 

@@ -142,11 +142,11 @@ describe('host cost: the budget knows every array a machine holds', () => {
 		m.step();
 		const p = m.liveProcs()[0]!;
 		const b = processBytes(p.spec, w.machine);
-		// 262144 pages = 512 spans: a directory and a PTE-page slot each (8 bytes), one PMD and one PUD
-		// slot (4 bytes each), and at worst every span touched densely: a small block (16 × 8 B + 1) it
+		// 262144 pages = 512 spans: a directory and a PTE-page slot each (8 bytes), PMD and PUD slots
+		// (at most 2 × 1 + 16 of 4 bytes: regions laid apart may each reach their own), and at worst every span touched densely: a small block (16 × 8 B + 1) it
 		// started with and a full block of 512 entries (Int32) and stamps (Uint16) for each of the 512
 		// spans; the pools' growth stops at one block per span (worked by hand).
-		expect(b.pageTables).toBe(512 * 8 + 4 + 4 + 512 * 129 + 512 * 512 * 6);
+		expect(b.pageTables).toBe(512 * 8 + (2 + 16) * 4 + 512 * 129 + 512 * 512 * 6);
 		// One tick at 20,000 references a second: 200 random references over 512 spans, so a small block
 		// for each span they hit (at most 200) and no span with the 17 entries a full block needs: the
 		// host holds what was touched, not the 1 GiB.

@@ -10,6 +10,13 @@ import {Migrate} from '../../source/sim/migrate.js';
 import {mkPresent, presentFrame} from '../../source/sim/page-table.js';
 import {group, MIB, workload} from '../helpers/workload.js';
 
+/** Host vpn of page `off` of region `name` (regions lie at their virtual addresses: vma.ts). */
+const vpnOf = (
+	p: {regions: readonly {name: string; startVpn: number}[]},
+	name: string,
+	off: number,
+): number => p.regions.find((r) => r.name === name)!.startVpn + off;
+
 const mapper = (name: string, start = 0) =>
 	group(name, {
 		start,
@@ -29,7 +36,7 @@ describe('migrate_folio_move', () => {
 		const m = new Machine(workload([mapper('a'), mapper('b', 1)], {ram: 64 * MIB}), {seed: 1});
 		for (let t = 0; t < 200; t++) m.step();
 		const [a, b] = m.liveProcs();
-		const src = presentFrame(a!.pt.get(5)!);
+		const src = presentFrame(a!.pt.get(vpnOf(a!, 'f', 5))!);
 		expect(m.zone.frames.kind[src]).toBe(FRAME_FILE);
 		expect(m.zone.mapcount[src]).toBe(1);
 		const migrate = new Migrate(m, m.memcg, m.rmap);
@@ -37,7 +44,10 @@ describe('migrate_folio_move', () => {
 		const dst = m.zone.rmqueue(MIGRATE_MOVABLE);
 		const free = m.zone.freePages;
 		migrate.move(src, dst);
-		expect([a!.pt.get(5), b!.pt.get(5)]).toEqual([mkPresent(dst), mkPresent(dst)]);
+		expect([a!.pt.get(vpnOf(a!, 'f', 5)), b!.pt.get(vpnOf(b!, 'f', 5))]).toEqual([
+			mkPresent(dst),
+			mkPresent(dst),
+		]);
 		expect(m.files.files[0]!.cache[5]).toBe(mkPresent(dst));
 		expect(m.zone.mapcount[dst]).toBe(1);
 		expect(m.zone.frames.index[dst]).toBe(5);
@@ -53,7 +63,7 @@ describe('migrate_folio_move', () => {
 		const m = new Machine(workload([mapper('a')], {ram: 64 * MIB}), {seed: 1});
 		for (let t = 0; t < 200; t++) m.step();
 		const [a] = m.liveProcs();
-		const vpn = a!.regions[1]!.startVpn + 3;
+		const vpn = vpnOf(a!, 'heap', 3);
 		const src = presentFrame(a!.pt.get(vpn)!);
 		expect(m.zone.frames.kind[src]).toBe(FRAME_ANON);
 		const rss = a!.rssAnon;

@@ -136,19 +136,20 @@ describe('PageTable (sparse host storage)', () => {
 	});
 
 	it('holds no more host bytes than pageTableBytes allows', () => {
-		// Worked by hand over 64 spans: directory and PTE-page slots 64 × 8 B, PMD and PUD slots 2 × 4 B.
+		// Worked by hand over 64 spans: directory and PTE-page slots 64 × 8 B, PMD and PUD slots bounded
+		// by (2 × 1 + 16) × 4 B.
 		// A small block is 16 × 8 B + 1 = 129 B, a full block 512 × 6 B = 3072 B. One page touched: one
 		// small block, with the pool's first step of 16 as slack: at most 17 → 17 × 129 = 2193 B.
 		const vpns = 64 * PTES_PER_TABLE;
-		expect(pageTableBytes(vpns, 1)).toBe(64 * 8 + 2 * 4 + 17 * 129);
+		expect(pageTableBytes(vpns, 1)).toBe(64 * 8 + 18 * 4 + 17 * 129);
 		// 17 pages: 17 small blocks at most (33 with slack), 1 full block (2 with slack).
-		expect(pageTableBytes(vpns, 17)).toBe(64 * 8 + 2 * 4 + 33 * 129 + 2 * 3072);
+		expect(pageTableBytes(vpns, 17)).toBe(64 * 8 + 18 * 4 + 33 * 129 + 2 * 3072);
 		// Every page touched: a small and a full block per span, never more than the 64 spans.
-		expect(pageTableBytes(vpns, vpns)).toBe(64 * 8 + 2 * 4 + 64 * 129 + 64 * 3072);
+		expect(pageTableBytes(vpns, vpns)).toBe(64 * 8 + 18 * 4 + 64 * 129 + 64 * 3072);
 		const hostBytes = (pt: PageTable) => {
 			const s = pt.save();
 			const small = s.small ? s.small.key.length * 8 + s.small.len.length : 0;
-			return 64 * 8 + 2 * 4 + small + pt.poolBlocks * 3072;
+			return 64 * 8 + 18 * 4 + small + pt.poolBlocks * 3072;
 		};
 		for (let k = 1; k <= 64; k++) {
 			// k pages, one a span; then k pages crowded into the first spans, 17 to a span.

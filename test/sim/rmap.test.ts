@@ -6,6 +6,13 @@ import {Machine} from '../../source/sim/machine.js';
 import {presentFrame} from '../../source/sim/page-table.js';
 import {group, MIB, workload} from '../helpers/workload.js';
 
+/** Host vpn of page `off` of region `name` (regions lie at their virtual addresses: vma.ts). */
+const vpnOf = (
+	p: {regions: readonly {name: string; startVpn: number}[]},
+	name: string,
+	off: number,
+): number => p.regions.find((r) => r.name === name)!.startVpn + off;
+
 const mapper = (name: string, start = 0) =>
 	group(name, {
 		start,
@@ -22,11 +29,11 @@ describe('rmap', () => {
 		// 1 MiB = 256 pages, each mapped by both: RssFile 256 each, Mapped 256, _mapcount 1 (two PTEs).
 		expect([a!.rssFile, b!.rssFile]).toEqual([256, 256]);
 		expect(m.rmap.nrMapped).toBe(256);
-		expect(b!.pt.get(5)).toBe(a!.pt.get(5));
-		const frame = presentFrame(a!.pt.get(5));
+		expect(b!.pt.get(vpnOf(b!, 'f', 5))).toBe(a!.pt.get(vpnOf(a!, 'f', 5)));
+		const frame = presentFrame(a!.pt.get(vpnOf(a!, 'f', 5)));
 		expect(m.zone.mapcount[frame]).toBe(1);
 		m.rmap.unmapFile(frame, m.files.files[0]!, 5, false);
-		expect([a!.pt.get(5), b!.pt.get(5)]).toEqual([0, 0]);
+		expect([a!.pt.get(vpnOf(a!, 'f', 5)), b!.pt.get(vpnOf(b!, 'f', 5))]).toEqual([0, 0]);
 		expect([a!.rssFile, b!.rssFile]).toEqual([255, 255]);
 		expect(m.rmap.nrMapped).toBe(255);
 		expect(m.zone.mapcount[frame]).toBe(-1);
@@ -36,7 +43,7 @@ describe('rmap', () => {
 		const m = new Machine(workload([mapper('a'), mapper('b', 1)], {ram: 64 * MIB}), {seed: 1});
 		for (let t = 0; t < 200; t++) m.step();
 		const [a, b] = m.liveProcs();
-		const frame = presentFrame(b!.pt.get(5));
+		const frame = presentFrame(b!.pt.get(vpnOf(b!, 'f', 5)));
 		m.lifecycle.exit(a!, 'killed');
 		expect(m.zone.mapcount[frame]).toBe(0);
 		expect(m.rmap.nrMapped).toBe(256);

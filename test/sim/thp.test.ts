@@ -46,6 +46,11 @@ const region = (startVpn: number, pages: number, extra: Partial<Region> = {}): R
 	raAddr: 0,
 	raWin: 0,
 	raHits: 0,
+	va: startVpn * 4096,
+	prot: 3,
+	shared: false,
+	growsDown: false,
+	placement: 'mmap',
 	...extra,
 });
 
@@ -144,9 +149,9 @@ describe('the huge page fault', () => {
 
 	it('madvise without MADV_HUGEPAGE, and a 1 MiB heap under always: 4 KiB faults, no THP counters', () => {
 		const a = machine(6);
-		a.m.memory.anonFault(a.p, 5, true);
+		a.m.memory.anonFault(a.p, a.p.regions[0]!.startVpn + 5, true);
 		const b = machine(1, {transparent_hugepage_enabled: THP_ALWAYS});
-		b.m.memory.anonFault(b.p, 5, true);
+		b.m.memory.anonFault(b.p, b.p.regions[0]!.startVpn + 5, true);
 		for (const {m, p} of [a, b]) {
 			expect([p.rssAnon, p.pt.pmdMapped, m.vm.thp_fault_alloc, m.vm.thp_fault_fallback]).toEqual([
 				1, 0, 0, 0,

@@ -36,7 +36,7 @@ describe('pageout', () => {
 		expect(shadowAge(shadowEntryValue(obj.cache[0]!))).toBe(age);
 		expect(m.lruvec.nonresidentAge).toBe(age + 1);
 		// It was mapped by a: the PTE is gone and so is its RssFile page.
-		expect(m.procs[0]!.pt.get(0)).toBe(0);
+		expect(m.procs[0]!.pt.get(m.procs[0]!.regions[0]!.startVpn)).toBe(0);
 		expect(m.procs[0]!.rssFile).toBe(rssFile - 1);
 	});
 
@@ -49,17 +49,17 @@ describe('pageout', () => {
 
 	it('an anon page without swap cannot go', () => {
 		const m = machineWith(0, 'anon', {swap: {size: 0, device: 'ssd'}});
-		const frame = presentFrame(m.procs[0]!.pt.get(0));
+		const frame = presentFrame(m.procs[0]!.pt.get(m.procs[0]!.regions[0]!.startVpn));
 		expect(m.vmscan.pageout(frame)).toBe(CANNOT);
 	});
 
 	it('an anon page with swap is written to the device and its PTE holds the swap entry', () => {
 		const m = machineWith(0, 'anon');
 		const p = m.procs[0]!;
-		const frame = presentFrame(p.pt.get(0));
+		const frame = presentFrame(p.pt.get(p.regions[0]!.startVpn));
 		const rss = p.rssAnon;
 		expect(m.vmscan.pageout(frame)).toBe(EVICTED);
-		const slot = swapEntrySlot(p.pt.get(0));
+		const slot = swapEntrySlot(p.pt.get(p.regions[0]!.startVpn));
 		expect(m.swapfile.area!.state[slot]).toBe(SLOT_DISK);
 		expect([m.vm.pswpout, m.vm.pgpgout, p.rssAnon, p.swapEnts]).toEqual([1, 4, rss - 1, 1]);
 	});
@@ -67,7 +67,7 @@ describe('pageout', () => {
 	it('a clean swap-cache page goes without IO: its slot still holds the copy', () => {
 		const m = machineWith(0, 'anon');
 		const p = m.procs[0]!;
-		const frame = presentFrame(p.pt.get(0));
+		const frame = presentFrame(p.pt.get(p.regions[0]!.startVpn));
 		const slot = m.swapfile.area!.alloc();
 		m.swapfile.area!.state[slot] = SLOT_DISK;
 		m.zone.frames.flags[frame] = 0; // clean
@@ -75,6 +75,6 @@ describe('pageout', () => {
 		expect(m.vmscan.pageout(frame)).toBe(EVICTED);
 		expect(m.vm.pswpout).toBe(0);
 		expect(m.swapfile.nrSwapCached).toBe(0);
-		expect(swapEntrySlot(p.pt.get(0))).toBe(slot);
+		expect(swapEntrySlot(p.pt.get(p.regions[0]!.startVpn))).toBe(slot);
 	});
 });

@@ -16,10 +16,10 @@ describe('Help', () => {
 			'Navigate',
 			'  ↑ ↓ PgUp PgDn Home End move the selection',
 			'  Enter                  process detail (regions, oom_score)',
+			'  ← →                    detail: next/previous region, its page walk to a frame',
 			'  F3 /                   search by name (F3: next match)',
 			'  F4 \\                   filter by name (Esc clears)',
 			'  F5 t                   tree view: processes under their groups',
-			'  + - (tree)             expand / collapse the selected group',
 		]);
 	});
 

@@ -32,7 +32,7 @@ function refusal(text: string, budget?: Parameters<typeof parseWorkload>[2]): st
 }
 
 const TERA_REGION =
-	'machine: {ram: 4G}\nprocesses:\n  - {name: big, rate: 1000, regions: [{name: heap, size: 1024T}], streams: [{region: heap, pattern: random}]}\n';
+	'machine: {ram: 4G}\nprocesses:\n  - {name: big, rate: 1000, regions: [{name: heap, size: 64T}], streams: [{region: heap, pattern: random}]}\n';
 const MANY_FAST =
 	'machine: {ram: 8G}\nprocesses:\n  - {name: w, count: 500, rate: 1000000, regions: [{name: heap, size: 4M}], streams: [{region: heap, pattern: random}]}\n';
 const TEN_THOUSAND =
@@ -41,9 +41,9 @@ const SPARSE =
 	'machine: {ram: 4G, sysctl: {overcommit_memory: 1}}\nprocesses:\n  - {name: s, count: 8, rate: 10, regions: [{name: heap, size: 512G}], streams: [{region: heap, pattern: zipf}]}\n';
 
 describe('the budget refuses what would not fit the host', () => {
-	it('a 1024T region: its page tables, with the file, line, field and figure', () => {
+	it('a 64T region: its page tables, with the file, line, field and figure', () => {
 		expect(refusal(TERA_REGION)).toMatch(
-			/^big\.yaml:3: processes\[0\]\.regions\[0\]\.size: 1024T needs [\d.]+ [GT]iB of host memory for its page tables as a recorded run; the limit is 1 GiB \(--max-memory\)$/,
+			/^big\.yaml:3: processes\[0\]\.regions\[0\]\.size: 64T needs [\d.]+ GiB of host memory for its page tables \([\d.]+ GiB in all\) as a recorded run; the limit is 1 GiB \(--max-memory\)$/,
 		);
 	});
 
@@ -75,7 +75,7 @@ describe('the budget refuses what would not fit the host', () => {
 		expect(() => parseWorkload(MANY_FAST, 'big.yaml', budget)).not.toThrow();
 		// Past what a page table can index, no flag helps.
 		expect(refusal(TERA_REGION, {limits: {memory: 2 ** 60, cpu: 1000}, use: BUDGET_USES.headless})).toMatch(
-			/^big\.yaml:3: processes\[0\]\.regions\[0\]\.size: 1024T: the process.s regions add up to 1 PiB of address space, more than a process may have \(8 TiB\)$/,
+			/^big\.yaml:3: processes\[0\]\.regions\[0\]\.size: 64T: the process.s regions add up to 64 TiB of address space, more than a process may have \(8 TiB\)$/,
 		);
 	});
 

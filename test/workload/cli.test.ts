@@ -61,6 +61,7 @@ describe('memtop workloads', () => {
 			'memory-high',
 			'noisy-neighbour',
 			'protected',
+			'segfault',
 			'shared-libs',
 			'thp-db',
 			'thrash',

@@ -24,6 +24,7 @@ const SHIPPED = [
 	'memory-high',
 	'noisy-neighbour',
 	'protected',
+	'segfault',
 	'shared-libs',
 	'thp-db',
 	'thrash',
@@ -122,7 +123,7 @@ describe('shipped workloads', () => {
 	it('an unknown name is a UserError listing the shipped ones', () => {
 		expect(() => loadWorkload('nope')).toThrow(
 			new UserError(
-				"unknown workload 'nope' (shipped: default, bgsave, cache-flood, container-limit, desktop-freeze, fragmentation, leak, memory-high, noisy-neighbour, protected, shared-libs, thp-db, thrash, writeback, zswap; or give a path to a .yaml file)",
+				"unknown workload 'nope' (shipped: default, bgsave, cache-flood, container-limit, desktop-freeze, fragmentation, leak, memory-high, noisy-neighbour, protected, segfault, shared-libs, thp-db, thrash, writeback, zswap; or give a path to a .yaml file)",
 			),
 		);
 	});
@@ -211,7 +212,7 @@ describe('errors: one line, FILE:LINE: field: expected ..., got ...', () => {
 
 	it('a bad enum value', () => {
 		expect(errorOf(withLine(10, '      - {region: heap, pattern: zipff}'))).toBe(
-			'box.yaml:10: processes[0].streams[0].pattern: expected sequential, random, zipf, shifting, grow or stream, got "zipff" (did you mean zipf?)',
+			'box.yaml:10: processes[0].streams[0].pattern: expected sequential, random, zipf, shifting, grow, stream or wild, got "zipff" (did you mean zipf?)',
 		);
 	});
 

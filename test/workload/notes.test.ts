@@ -84,6 +84,11 @@ const ANCHORS: Record<string, Anchor[]> = {
 	],
 	// The balloon at 36 s and the boosted kswapd wake it causes; the hugetlb pool's sysctl at 40 s.
 	// The second and the last batch of php-fpm workers start (the sum of RSS passes RAM between them).
+	segfault: [
+		a(11, 'segfault', -1, 0, {name: 'parser'}),
+		a(16, 'segfault', -1, 0, {name: 'recurse'}),
+		a(21, 'segfault', -1, 0, {name: 'patcher'}),
+	],
 	'shared-libs': [
 		a(10, 'process-start', 0, 0, {name: 'php-fpm'}),
 		a(30, 'process-start', 0, 0, {name: 'php-fpm'}),

@@ -28,6 +28,8 @@ export interface ProcessDetailProps {
 	height: number;
 	/** First line shown, when the regions do not fit. */
 	offset?: number;
+	/** The maps region whose page walk is shown (← →). */
+	region?: number;
 }
 
 const label = (text: string): Span => ({text, colour: theme.label});
@@ -74,9 +76,33 @@ export function badnessParts(p: ProcessSnapshot, snapshot: Snapshot) {
 	};
 }
 
+/** The regions that map something now, in address order (the /proc/PID/maps lines). */
+export function mappedRegions(p: ProcessSnapshot): RegionSnapshot[] {
+	return p.regions.filter((r) => r.maps);
+}
+
 /** Lines the detail window has for a process (for clamping the scroll offset). */
 export function detailLineCount(p: ProcessSnapshot | undefined): number {
-	return p ? 12 + p.regions.length : 1;
+	if (!p) return 1;
+	const maps = mappedRegions(p).length;
+	return 12 + p.regions.length + (maps > 0 ? 3 + maps : 0);
+}
+
+/**
+ * /proc/PID/maps, the chosen region marked, and the walk of its first touched address through the
+ * four levels (proc-maps.ts): two processes with the same address reach different frames.
+ */
+function mapsLines(p: ProcessSnapshot, chosen: number): Span[][] {
+	const maps = mappedRegions(p);
+	if (maps.length === 0) return [];
+	const at = Math.min(chosen, maps.length - 1);
+	const lines: Span[][] = [[]];
+	lines.push([label(`  /proc/${p.pid}/maps`), dim('  (← → choose the region walked)')]);
+	maps.forEach((r, i) => {
+		lines.push(i === at ? [value(`▶ ${r.maps}`)] : [{text: `  ${r.maps}`}]);
+	});
+	lines.push([label('  walk '), value(maps[at]!.walk ?? '')]);
+	return lines;
 }
 
 export function ProcessDetail({
@@ -87,6 +113,7 @@ export function ProcessDetail({
 	width,
 	height,
 	offset = 0,
+	region = 0,
 }: ProcessDetailProps) {
 	if (!p) {
 		return (
@@ -238,6 +265,7 @@ export function ProcessDetail({
 		dim(' swap '),
 		dim('░ never touched'),
 	]);
+	lines.push(...mapsLines(p, region));
 	lines.push([]);
 	const b = badnessParts(p, snapshot);
 	if (!b) {
