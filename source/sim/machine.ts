@@ -46,7 +46,8 @@ import {Swapfile} from './swapfile.js';
 import {TaskList} from './task-list.js';
 import {bytesToPages, TICK_US, TICKS_PER_SECOND} from './units.js';
 import {UserspaceOom} from './userspace-oom.js';
-import {REGION_FILE, REGION_SHMEM} from './vma.js';
+import {Tlb} from './tlb.js';
+import {REGION_FILE, REGION_HUGETLB, REGION_SHMEM} from './vma.js';
 import {Vmscan} from './vmscan.js';
 import {WorkloadRunner} from './workload-runner.js';
 import {Zone} from './zone.js';
@@ -118,6 +119,8 @@ export class Machine {
 	readonly filemap: Filemap;
 	readonly balloon: Balloon;
 	readonly hugetlb: Hugetlb;
+	/** The data TLB of each process: miss rates from its streams and page sizes, walks in its time. */
+	readonly tlb = new Tlb();
 	readonly kcompactd: Kcompactd;
 	readonly psi: Psi;
 	readonly runner: WorkloadRunner;
@@ -187,6 +190,9 @@ export class Machine {
 		memory.setVmOps(REGION_SHMEM, this.shmem);
 		this.balloon = new Balloon(core, pageAlloc);
 		this.hugetlb = new Hugetlb(core, pageAlloc);
+		memory.setVmOps(REGION_HUGETLB, this.hugetlb);
+		this.hugetlb.onNoPage = (p) => this.lifecycle.exit(p, 'enomem');
+		this.tlb.hugePagesOf = (p, ri) => (p.regions[ri]!.kind === REGION_HUGETLB ? p.regions[ri]!.pages : 0);
 		this.psi = new Psi(spec.cpus);
 		this.memcgPsi = new MemcgPsi(memcg, spec.cpus);
 		this.userspaceOom = new UserspaceOom(core, memcg, this.lifecycle, swapfile, workload);
@@ -199,6 +205,7 @@ export class Machine {
 			this.lifecycle,
 			this.memcgHigh,
 			(c, origin) => this.apply(c, origin),
+			this.tlb,
 		);
 	}
 

@@ -53,6 +53,8 @@ export interface RegionSpec {
 	access?: 'mmap' | 'read' | undefined;
 	/** anon: mlocked (unevictable). */
 	locked?: boolean | undefined;
+	/** anon: mmap(MAP_HUGETLB): mapped with 2 MiB pages from the hugetlb pool (hugetlb.ts). */
+	hugetlb?: boolean | undefined;
 }
 
 export type PatternKind =
@@ -97,6 +99,8 @@ export interface ProcessSpec {
 	name: string;
 	/** Page references per simulated second when not stalled. */
 	rate: number;
+	/** Memory loads each page reference stands for (the TLB's lookups, tlb.ts); absent = 1. */
+	loads?: number | undefined;
 	regions: RegionSpec[];
 	streams: StreamSpec[];
 	oom_score_adj: number;
@@ -117,7 +121,7 @@ export interface ProcessSpec {
  */
 export type ExecImage = Pick<
 	ProcessSpec,
-	'name' | 'rate' | 'regions' | 'streams' | 'compressibility' | 'burst' | 'lifetime'
+	'name' | 'rate' | 'loads' | 'regions' | 'streams' | 'compressibility' | 'burst' | 'lifetime'
 >;
 
 export interface ProcessGroupSpec extends ProcessSpec {

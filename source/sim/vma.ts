@@ -8,6 +8,8 @@ import {bytesToPages} from './units.js';
 export const REGION_ANON = 0;
 export const REGION_FILE = 1;
 export const REGION_SHMEM = 2;
+/** An anonymous mmap(MAP_HUGETLB): 2 MiB pages from the hugetlb pool (hugetlb.ts), never in the page table's PTEs. */
+export const REGION_HUGETLB = 3;
 
 /** Region.objectId of anonymous memory (it maps no object). */
 export const NO_OBJECT = -1;
@@ -32,6 +34,8 @@ export interface Region {
 	raAddr: number;
 	raWin: number;
 	raHits: number;
+	/** REGION_HUGETLB: per 2 MiB page of the region, the pool page's head frame mapped there, or -1. */
+	htlb?: Int32Array;
 }
 
 /**
@@ -69,7 +73,14 @@ export function layoutRegions(
 		const pages = bytesToPages(r.size);
 		const region: Region = {
 			name: r.name,
-			kind: r.kind === 'anon' ? REGION_ANON : r.kind === 'file' ? REGION_FILE : REGION_SHMEM,
+			kind:
+				r.kind === 'anon'
+					? r.hugetlb
+						? REGION_HUGETLB
+						: REGION_ANON
+					: r.kind === 'file'
+						? REGION_FILE
+						: REGION_SHMEM,
 			startVpn: vpn,
 			pages,
 			objectId: r.kind === 'anon' ? NO_OBJECT : objectIdFor(r),
@@ -80,6 +91,7 @@ export function layoutRegions(
 			raAddr: 0,
 			raWin: 0,
 			raHits: 0,
+			...(r.kind === 'anon' && r.hugetlb ? {htlb: new Int32Array(Math.ceil(pages / 512)).fill(-1)} : {}),
 		};
 		vpn += pages;
 		return region;

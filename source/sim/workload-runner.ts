@@ -18,6 +18,7 @@ import {
 } from './process.js';
 import type {Command, CommandOrigin, Workload} from './spec.js';
 import type {Swapfile} from './swapfile.js';
+import type {Tlb} from './tlb.js';
 import {secondsToTicks, TICK_US, TICKS_PER_SECOND} from './units.js';
 import {REGION_ANON} from './vma.js';
 import {zipfOffset} from './zipf.js';
@@ -43,6 +44,8 @@ export class WorkloadRunner extends CoreModule {
 		private readonly high: MemcgHigh,
 		/** The machine's apply(): a timed event is a command like any other, the workload's. */
 		private readonly apply: (command: Command, origin: CommandOrigin) => void,
+		/** The data TLB: its misses' page walks are part of every reference's time. */
+		private readonly tlb: Tlb,
 	) {
 		super(core);
 		for (const note of workload.notes ?? []) {
@@ -120,7 +123,8 @@ export class WorkloadRunner extends CoreModule {
 		const flags = this.zone.frames.flags;
 		const policy = this.lruvec.policy;
 		const needsEveryAccess = this.lruvec.needsEveryAccess;
-		const usPerRef = p.usPerRef;
+		// The TLB's lookups and page walks, at this tick's miss rate (tlb.ts), on top of the work.
+		const usPerRef = p.usPerRef + this.tlb.refCostUs(p);
 		const n = p.nStreams;
 		const sec16 = wssSecond(Math.floor(tick / TICKS_PER_SECOND));
 		let used = usedBefore;
@@ -178,6 +182,7 @@ export class WorkloadRunner extends CoreModule {
 			done++;
 		}
 		p.refs += done;
+		this.tlb.account(p, done);
 		this.totalRefs += done;
 		p.tickRefsDone = done;
 		p.secDone += done;
@@ -258,6 +263,7 @@ export class WorkloadRunner extends CoreModule {
 	rollSecond(): void {
 		const tick = this.clock.tick;
 		const sec16 = wssSecond(Math.floor(tick / TICKS_PER_SECOND));
+		this.tlb.prune(this.tasks);
 		for (const p of this.tasks.procs) {
 			if (!p || p.exited) continue;
 			p.stall = Math.min(1, p.secStallUs / 1_000_000);
@@ -322,6 +328,12 @@ function closeTick(p: Proc, used: number): void {
 	if (used > budget) {
 		const over = used - budget;
 		const stall = p.tickMemUs + p.tickIoUs;
+		// A tick overrun by the references' own time (the TLB's walks) is work still to do, no stall.
+		if (stall === 0) {
+			p.debtCpuUs += over;
+			p.state = stateOf(p);
+			return;
+		}
 		const memShare = stall > 0 ? p.tickMemUs / stall : 0;
 		p.debtMemUs += over * memShare;
 		p.debtIoUs += over * (1 - memShare);

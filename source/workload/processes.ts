@@ -31,10 +31,11 @@ export const regionSchema = strict(
 		object: objectName.optional(),
 		access: oneOf(['mmap', 'read'] as const).optional(),
 		locked: bool.optional(),
+		hugetlb: bool.optional(),
 	},
 	'a region like {name: heap, kind: anon, size: 512M}',
 ).superRefine((r, ctx) => {
-	const misplaced = (field: 'object' | 'access' | 'locked', which: string, value: unknown) =>
+	const misplaced = (field: 'object' | 'access' | 'locked' | 'hugetlb', which: string, value: unknown) =>
 		ctx.addIssue({
 			code: 'custom',
 			continue: false,
@@ -44,6 +45,8 @@ export const regionSchema = strict(
 	if (r.object !== undefined && r.kind === 'anon') misplaced('object', 'file and shmem', r.object);
 	if (r.access !== undefined && r.kind !== 'file') misplaced('access', 'file', r.access);
 	if (r.locked !== undefined && r.kind !== 'anon') misplaced('locked', 'anon', r.locked);
+	// MAP_HUGETLB here is for anonymous mappings only (hugetlbfs files are not modelled).
+	if (r.hugetlb !== undefined && r.kind !== 'anon') misplaced('hugetlb', 'anon', r.hugetlb);
 });
 
 export type RegionInput = z.output<typeof regionSchema>;
@@ -55,6 +58,7 @@ export function toRegionSpec(r: RegionInput, processName: string): RegionSpec {
 	if (r.kind !== 'anon') spec.object = r.object ?? `${processName}/${r.name}`;
 	if (r.kind === 'file') spec.access = r.access ?? DEFAULTS.fileAccess;
 	if (r.kind === 'anon') spec.locked = r.locked ?? DEFAULTS.locked;
+	if (r.hugetlb) spec.hugetlb = true;
 	return spec;
 }
 
@@ -128,6 +132,7 @@ export const burstSchema = strict(
 const processShape = {
 	name: processName,
 	rate: num(0, 1_000_000),
+	loads: int(1, 1_000_000).optional(),
 	oom_score_adj: int(-1000, 1000).default(DEFAULTS.oomScoreAdj),
 	compressibility: num(0, 1).default(DEFAULTS.compressibility),
 	uid: int(0, 4_294_967_294).default(DEFAULTS.uid),
@@ -195,6 +200,13 @@ export function checkProcess(p: ProcessInput, ctx: z.RefinementCtx): void {
 				path: ['streams', i, 'pattern'],
 				message: `expected an anon region for a grow stream (a leak allocates anonymous memory), got region ${region.name} of kind ${region.kind}`,
 			});
+		if (s.pattern === 'grow' && region.hugetlb)
+			ctx.addIssue({
+				code: 'custom',
+				continue: false,
+				path: ['streams', i, 'pattern'],
+				message: `expected a region without hugetlb for a grow stream (brk does not grow a MAP_HUGETLB mapping), got region ${region.name}`,
+			});
 		if (s.pattern === 'stream' && region.kind !== 'file')
 			ctx.addIssue({
 				code: 'custom',
@@ -225,6 +237,7 @@ function toProcessSpec(p: ProcessOutput): ProcessSpec {
 		uid: p.uid,
 	};
 	if (p.burst) spec.burst = {on: p.burst.on, off: p.burst.off};
+	if (p.loads !== undefined) spec.loads = p.loads;
 	if (p.lifetime !== undefined) spec.lifetime = p.lifetime;
 	if (p.cgroup !== undefined && p.cgroup !== '/') spec.cgroup = p.cgroup;
 	return spec;
