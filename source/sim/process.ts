@@ -163,7 +163,8 @@ export class Proc {
 
 		const parent = init.parent;
 		// A MAP_HUGETLB region's pool pages stay the parent's: the child faults its own.
-		const copy = (r: Region): Region => (r.htlb ? {...r, htlb: new Int32Array(r.htlb.length).fill(-1)} : {...r});
+		const copy = (r: Region): Region =>
+			r.htlb ? {...r, htlb: new Int32Array(r.htlb.length).fill(-1)} : {...r};
 		const same = parent && {regions: parent.regions.map(copy), vsize: parent.addressPages};
 		const layout = same ? {...same, covered: parent.pt.covered} : layoutRegions(spec, init.objectIdFor);
 		this.regions = layout.regions;

@@ -8,8 +8,8 @@ import {
 	NR_PAGE_ORDERS,
 } from './buddy.js';
 import {fragmentationIndex, unusableFreeIndex} from './fragmentation.js';
-import {hugetlbMappedPages} from './hugetlb.js';
 import {FRAME_ANON, FRAME_FILE, FRAME_FREE, FRAME_KERNEL, FRAME_SHMEM, FRAME_ZPOOL} from './frames.js';
+import {hugetlbMappedPages} from './hugetlb.js';
 import type {Machine} from './machine.js';
 import {cgroupSnapshots} from './memcg-snapshot.js';
 import {oomBadness, oomInputs, oomScoreOf} from './oom.js';
@@ -123,7 +123,12 @@ function regionSnapshots(m: Machine, p: Proc): RegionSnapshot[] {
 		const touched = resident + swapped;
 		return {
 			name: r.name,
-			kind: r.kind === REGION_ANON || r.kind === REGION_HUGETLB ? 'anon' : r.kind === REGION_FILE ? 'file' : 'shmem',
+			kind:
+				r.kind === REGION_ANON || r.kind === REGION_HUGETLB
+					? 'anon'
+					: r.kind === REGION_FILE
+						? 'file'
+						: 'shmem',
 			size,
 			resident,
 			swapped,

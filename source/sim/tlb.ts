@@ -188,7 +188,7 @@ export function tlbRates(streams: readonly TlbStream[], loads: number): TlbRates
 		walk4k,
 		pdeMiss,
 		costPerRefUs: loads * (Math.max(0, l1Miss - walk) * TLB_STLB_HIT_US + walkUs),
-		stlbReachBytes: STLB_ENTRIES * PAGE_BYTES * ((1 - hugeShare) + hugeShare * HPAGE_PAGES),
+		stlbReachBytes: STLB_ENTRIES * PAGE_BYTES * (1 - hugeShare + hugeShare * HPAGE_PAGES),
 	};
 }
 

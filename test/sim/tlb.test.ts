@@ -96,7 +96,7 @@ describe('skewed references', () => {
 		expect(1 - r.walk).toBeGreaterThan(0.4);
 	});
 
-	it("Che by hand: 90% of loads on 1024 hot pages, 10% on 261 120 cold ones: T ≈ 5228 loads, walks ≈ 0.109", () => {
+	it('Che by hand: 90% of loads on 1024 hot pages, 10% on 261 120 cold ones: T ≈ 5228 loads, walks ≈ 0.109', () => {
 		// 1024(1 − e^(−0.9T/1024)) + 261120(1 − e^(−0.1T/261120)) = 1536 at T ≈ 5228; misses
 		// 0.9 e^(−4.595) + 0.1 e^(−0.002) = 0.0091 + 0.0998.
 		const r = tlbRates([stream(PAT_RANDOM, 1024, 0, 0.9), stream(PAT_RANDOM, 261_120, 0, 0.1)], 1);

@@ -15,7 +15,7 @@ import {
 } from '../format.js';
 import {Line, type Span} from '../line.js';
 import {theme} from '../theme.js';
-import {resample} from './columns.js';
+import {formatTlbReach, resample, tlbPercent} from './columns.js';
 import {PanelTitle} from './panel-title.js';
 
 export interface ProcessDetailProps {
@@ -182,6 +182,15 @@ export function ProcessDetail({
 		value(formatPercent(p.stall, 1)),
 		label('  progress '),
 		value(formatPercent(p.progress)),
+	]);
+	lines.push([
+		label('  TLB '),
+		value(formatTlbReach(p.tlb.stlbReachBytes, p.tlb.hugePages)),
+		dim(' vs working set '),
+		value(formatPages(p.wss)),
+		dim(': miss '),
+		value(tlbPercent(p.tlb.missRatio)),
+		dim(` (+${p.tlb.costPerRefUs.toFixed(2)} µs a reference)`),
 	]);
 	const peak = history.reduce((m, v) => Math.max(m, v), 0);
 	const sparkWidth = Math.max(8, Math.min(history.length || 8, width - 36));
