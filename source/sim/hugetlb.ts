@@ -11,6 +11,7 @@ import {PAGEBLOCK_ORDER} from './buddy.js';
 import {type Core, CoreModule} from './core.js';
 import {HUGETLB_FAULT_US} from './costs.js';
 import {FRAME_KERNEL} from './frames.js';
+import type {Lifecycle} from './lifecycle.js';
 import {ALLOC_KILLED, ALLOC_NONE, type PageAlloc} from './page-alloc.js';
 import type {Proc} from './process.js';
 import {pagesToKb} from './units.js';
@@ -44,6 +45,8 @@ export class Hugetlb extends CoreModule {
 	constructor(
 		core: Core,
 		private readonly pageAlloc: PageAlloc,
+		/** A fault that finds the pool empty kills the task (VM_FAULT_SIGBUS; its exit says ENOMEM). */
+		private readonly lifecycle: Lifecycle,
 	) {
 		super(core);
 	}
@@ -61,9 +64,6 @@ export class Hugetlb extends CoreModule {
 			if (isPoolPage(this.zone, head) && frames.index[head] === 0) free++;
 		return free;
 	}
-
-	/** What a fault that finds the pool empty does to the task (machine.ts: the exit, as ENOMEM). */
-	onNoPage: (p: Proc) => void = () => {};
 
 	/**
 	 * mm/hugetlb.c hugetlb_fault() -> hugetlb_no_page(): a reference to a 2 MiB page of a MAP_HUGETLB
@@ -91,7 +91,7 @@ export class Hugetlb extends CoreModule {
 			name: p.name,
 			reason: 'hugetlb fault: no free huge page in the pool (VM_FAULT_SIGBUS)',
 		});
-		this.onNoPage(p);
+		this.lifecycle.exit(p, 'enomem');
 		return ALLOC_KILLED;
 	}
 

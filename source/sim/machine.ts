@@ -44,7 +44,7 @@ import type {MachineSpec, Sysctls, Workload} from './spec.js';
 import {SwapArea} from './swap.js';
 import {Swapfile} from './swapfile.js';
 import {TaskList} from './task-list.js';
-import {Tlb} from './tlb.js';
+import type {Tlb} from './tlb.js';
 import {bytesToPages, TICK_US, TICKS_PER_SECOND} from './units.js';
 import {UserspaceOom} from './userspace-oom.js';
 import {REGION_FILE, REGION_HUGETLB, REGION_SHMEM} from './vma.js';
@@ -119,8 +119,6 @@ export class Machine {
 	readonly filemap: Filemap;
 	readonly balloon: Balloon;
 	readonly hugetlb: Hugetlb;
-	/** The data TLB of each process: miss rates from its streams and page sizes, walks in its time. */
-	readonly tlb = new Tlb();
 	readonly kcompactd: Kcompactd;
 	readonly psi: Psi;
 	readonly runner: WorkloadRunner;
@@ -189,10 +187,8 @@ export class Machine {
 		memory.setVmOps(REGION_FILE, this.filemap);
 		memory.setVmOps(REGION_SHMEM, this.shmem);
 		this.balloon = new Balloon(core, pageAlloc);
-		this.hugetlb = new Hugetlb(core, pageAlloc);
+		this.hugetlb = new Hugetlb(core, pageAlloc, this.lifecycle);
 		memory.setVmOps(REGION_HUGETLB, this.hugetlb);
-		this.hugetlb.onNoPage = (p) => this.lifecycle.exit(p, 'enomem');
-		this.tlb.hugePagesOf = (p, ri) => (p.regions[ri]!.kind === REGION_HUGETLB ? p.regions[ri]!.pages : 0);
 		this.psi = new Psi(spec.cpus);
 		this.memcgPsi = new MemcgPsi(memcg, spec.cpus);
 		this.userspaceOom = new UserspaceOom(core, memcg, this.lifecycle, swapfile, workload);
@@ -205,8 +201,12 @@ export class Machine {
 			this.lifecycle,
 			this.memcgHigh,
 			(c, origin) => this.apply(c, origin),
-			this.tlb,
 		);
+	}
+
+	/** The data TLB of each process (the reference loop's): miss rates from its streams and page sizes. */
+	get tlb(): Tlb {
+		return this.runner.tlb;
 	}
 
 	get tick(): number {

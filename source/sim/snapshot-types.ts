@@ -61,7 +61,7 @@ export interface TlbSnapshot {
 	l1MissRatio: number;
 	/** Of 4 KiB walks, the share that miss the PDE cache (a full walk). */
 	pdeMissRatio: number;
-	/** µs the TLB adds to each page reference; loads per page reference. */
+	/** µs the TLB adds to each page reference (0 without the spec's `loads`: its rate includes them); loads per page reference. */
 	costPerRefUs: number;
 	loadsPerRef: number;
 	/** Bytes the 1536 STLB entries map at this process's page sizes; pages it maps with 2 MiB pages. */

@@ -196,7 +196,7 @@ function tlbSnapshot(m: Machine, p: Proc): ProcessSnapshot['tlb'] {
 		missRatio: r.walk,
 		l1MissRatio: r.l1Miss,
 		pdeMissRatio: r.pdeMiss,
-		costPerRefUs: r.costPerRefUs,
+		costPerRefUs: m.tlb.refCostUs(p),
 		loadsPerRef: r.loadsPerRef,
 		stlbReachBytes: r.stlbReachBytes,
 		hugePages,

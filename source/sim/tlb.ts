@@ -25,7 +25,7 @@
 import {TLB_FULL_WALK_US, TLB_PWC_WALK_US, TLB_STLB_HIT_US} from './costs.js';
 import {PAT_RANDOM, PAT_SEQUENTIAL, PAT_SHIFTING, PAT_STREAM, PAT_ZIPF, type Proc} from './process.js';
 import type {TaskList} from './task-list.js';
-import {mappedPages, REGION_FILE} from './vma.js';
+import {mappedPages, REGION_FILE, REGION_HUGETLB} from './vma.js';
 
 export const DTLB_4K_ENTRIES = 64;
 export const DTLB_2M_ENTRIES = 32;
@@ -215,8 +215,14 @@ export interface TlbCounters {
  * tick and reports the references done with account().
  */
 export class Tlb {
-	/** Where huge mappings come from: hugetlb regions (machine.ts), THP's PMD-mapped pages. */
-	hugePagesOf: HugePagesOf = () => 0;
+	/**
+	 * Where huge mappings come from: a MAP_HUGETLB region is mapped with 2 MiB pages whole. Transparent
+	 * huge pages feed their PMD-mapped pages here (replace or extend this function).
+	 */
+	hugePagesOf: HugePagesOf = (p, ri) => {
+		const r = p.regions[ri]!;
+		return r.kind === REGION_HUGETLB ? r.pages : 0;
+	};
 	private readonly cache = new Map<number, {key: Float64Array; rates: TlbRates}>();
 	private readonly counters = new Map<number, TlbCounters>();
 
@@ -264,9 +270,13 @@ export class Tlb {
 		return rates;
 	}
 
-	/** The TLB's time per page reference this tick (µs). */
+	/**
+	 * The TLB's time per page reference this tick (µs). Only for a process whose spec says how many
+	 * loads a reference stands for: without `loads`, its `rate` is taken as measured on a real machine,
+	 * translations included, and the TLB is counted but adds no time.
+	 */
 	refCostUs(p: Proc): number {
-		return this.ratesOf(p).costPerRefUs;
+		return p.spec.loads === undefined ? 0 : this.ratesOf(p).costPerRefUs;
 	}
 
 	/** `refs` references done: their loads and walks counted. */

@@ -18,7 +18,7 @@ import {
 } from './process.js';
 import type {Command, CommandOrigin, Workload} from './spec.js';
 import type {Swapfile} from './swapfile.js';
-import type {Tlb} from './tlb.js';
+import {Tlb} from './tlb.js';
 import {secondsToTicks, TICK_US, TICKS_PER_SECOND} from './units.js';
 import {REGION_ANON} from './vma.js';
 import {zipfOffset} from './zipf.js';
@@ -29,6 +29,8 @@ const GROWTH_WAIT_US = TICK_US / 2;
 export class WorkloadRunner extends CoreModule {
 	/** Page references completed by every process that ever ran: the work the machine got done. */
 	totalRefs = 0;
+	/** The data TLB (tlb.ts): its misses' page walks are part of every reference's time. */
+	readonly tlb = new Tlb();
 	private nextTimedEvent = 0;
 	/** The workload's notes by the tick they are due at: looked up, never saved (notes change nothing). */
 	private readonly notesByTick = new Map<number, string[]>();
@@ -44,8 +46,6 @@ export class WorkloadRunner extends CoreModule {
 		private readonly high: MemcgHigh,
 		/** The machine's apply(): a timed event is a command like any other, the workload's. */
 		private readonly apply: (command: Command, origin: CommandOrigin) => void,
-		/** The data TLB: its misses' page walks are part of every reference's time. */
-		private readonly tlb: Tlb,
 	) {
 		super(core);
 		for (const note of workload.notes ?? []) {

@@ -361,7 +361,10 @@ export const COLUMNS: readonly Column[] = [
 				rule: "Not a /proc figure: memtop's TLB model (tlb.ts, Intel Skylake's geometry) from the process's streams and page sizes, with Che's approximation for each LRU level. Each walk costs 0.008 µs when the PDE cache holds the upper levels, 0.1 µs for a full four-level walk, in the process's time.",
 				now: [
 					`${tlbPercent(t.missRatio)} of loads walk (L1 dTLB misses ${tlbPercent(t.l1MissRatio)}); ${formatCount(t.misses)} walks of ${formatCount(t.loads)} loads`,
-					`${formatTlbReach(t.stlbReachBytes, t.hugePages)} vs working set ${formatPages(p.wss)}; the TLB adds ${t.costPerRefUs.toFixed(2)} µs to each page reference (${t.loadsPerRef} loads)`,
+					`${formatTlbReach(t.stlbReachBytes, t.hugePages)} vs working set ${formatPages(p.wss)}`,
+					t.costPerRefUs > 0
+						? `the TLB adds ${t.costPerRefUs.toFixed(2)} µs to each page reference (${t.loadsPerRef} loads)`
+						: 'no time charged: the process gives no `loads`, so its rate is taken as measured, translations included',
 				],
 			};
 		},
