@@ -63,6 +63,7 @@ describe('memtop workloads', () => {
 			'protected',
 			'shared-libs',
 			'thrash',
+			'tlb-reach',
 			'writeback',
 			'zswap',
 		]);

@@ -26,6 +26,7 @@ const SHIPPED = [
 	'protected',
 	'shared-libs',
 	'thrash',
+	'tlb-reach',
 	'writeback',
 	'zswap',
 ];
@@ -121,7 +122,7 @@ describe('shipped workloads', () => {
 	it('an unknown name is a UserError listing the shipped ones', () => {
 		expect(() => loadWorkload('nope')).toThrow(
 			new UserError(
-				"unknown workload 'nope' (shipped: default, bgsave, cache-flood, container-limit, desktop-freeze, fragmentation, leak, memory-high, noisy-neighbour, protected, shared-libs, thrash, writeback, zswap; or give a path to a .yaml file)",
+				"unknown workload 'nope' (shipped: default, bgsave, cache-flood, container-limit, desktop-freeze, fragmentation, leak, memory-high, noisy-neighbour, protected, shared-libs, thrash, tlb-reach, writeback, zswap; or give a path to a .yaml file)",
 			),
 		);
 	});

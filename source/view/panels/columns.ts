@@ -348,8 +348,9 @@ export const COLUMNS: readonly Column[] = [
 		title: 'dTLB%',
 		width: 6,
 		align: 'right',
-		// The first to go on a narrow terminal: a column for the TLB story, not for every run.
+		// Chosen in setup (F2): a column for the TLB story (workloads/tlb-reach.yaml), not for every run.
 		priority: 16,
+		optional: true,
 		descendingFirst: true,
 		description: 'dTLB-load-misses: page walks per load, as perf stat shows them',
 		explain: (p) => {
@@ -361,7 +362,7 @@ export const COLUMNS: readonly Column[] = [
 				rule: "Not a /proc figure: memtop's TLB model (tlb.ts, Intel Skylake's geometry) from the process's streams and page sizes, with Che's approximation for each LRU level. Each walk costs 0.008 µs when the PDE cache holds the upper levels, 0.1 µs for a full four-level walk, in the process's time.",
 				now: [
 					`${tlbPercent(t.missRatio)} of loads walk (L1 dTLB misses ${tlbPercent(t.l1MissRatio)}); ${formatCount(t.misses)} walks of ${formatCount(t.loads)} loads`,
-					`${formatTlbReach(t.stlbReachBytes, t.hugePages)} vs working set ${formatPages(p.wss)}`,
+					`TLB ${formatTlbReach(t.stlbReachBytes, t.hugePages)} vs working set ${formatPages(p.wss)}`,
 					t.costPerRefUs > 0
 						? `the TLB adds ${t.costPerRefUs.toFixed(2)} µs to each page reference (${t.loadsPerRef} loads)`
 						: 'no time charged: the process gives no `loads`, so its rate is taken as measured, translations included',
@@ -493,7 +494,7 @@ export function tlbPercent(ratio: number): string {
 	return `${pct < 1 && pct > 0 ? pct.toFixed(2) : pct.toFixed(1)}%`;
 }
 
-/** "TLB reach 6.0 MiB (L2 1536×4 KiB)": the STLB's reach at the process's page sizes. */
+/** "reach 6.0 MiB (L2 1536×4 KiB)": the STLB's reach at the process's page sizes. */
 export function formatTlbReach(bytes: number, hugePages: number): string {
 	const mib = bytes / (1024 * 1024);
 	const size = mib >= 1024 ? `${(mib / 1024).toFixed(1)} GiB` : `${mib.toFixed(1)} MiB`;
@@ -503,7 +504,7 @@ export function formatTlbReach(bytes: number, hugePages: number): string {
 			: hugePages > 0
 				? '1536, 4 KiB and 2 MiB'
 				: '1536×4 KiB';
-	return `TLB reach ${size} (L2 ${entries})`;
+	return `reach ${size} (L2 ${entries})`;
 }
 
 export function columnById(id: ColumnId): Column {

@@ -76,7 +76,7 @@ export function badnessParts(p: ProcessSnapshot, snapshot: Snapshot) {
 
 /** Lines the detail window has for a process (for clamping the scroll offset). */
 export function detailLineCount(p: ProcessSnapshot | undefined): number {
-	return p ? 12 + p.regions.length : 1;
+	return p ? 13 + p.regions.length : 1;
 }
 
 export function ProcessDetail({
@@ -190,7 +190,7 @@ export function ProcessDetail({
 		value(formatPages(p.wss)),
 		dim(': miss '),
 		value(tlbPercent(p.tlb.missRatio)),
-		dim(` (+${p.tlb.costPerRefUs.toFixed(2)} µs a reference)`),
+		dim(p.tlb.costPerRefUs > 0 ? ` (+${p.tlb.costPerRefUs.toFixed(2)} µs a reference)` : ''),
 	]);
 	const peak = history.reduce((m, v) => Math.max(m, v), 0);
 	const sparkWidth = Math.max(8, Math.min(history.length || 8, width - 36));
