@@ -275,14 +275,13 @@ export class Tlb {
 	 * loads a reference stands for: without `loads`, its `rate` is taken as measured on a real machine,
 	 * translations included, and the TLB is counted but adds no time.
 	 */
-	refCostUs(p: Proc): number {
-		return p.spec.loads === undefined ? 0 : this.ratesOf(p).costPerRefUs;
+	refCostUs(p: Proc, r: TlbRates = this.ratesOf(p)): number {
+		return p.spec.loads === undefined ? 0 : r.costPerRefUs;
 	}
 
-	/** `refs` references done: their loads and walks counted. */
-	account(p: Proc, refs: number): void {
+	/** `refs` references done at the rates `r` (this tick's): their loads and walks counted. */
+	account(p: Proc, refs: number, r: TlbRates = this.ratesOf(p)): void {
 		if (refs <= 0) return;
-		const r = this.ratesOf(p);
 		let c = this.counters.get(p.pid);
 		if (!c) {
 			c = {loads: 0, misses: 0};

@@ -124,7 +124,8 @@ export class WorkloadRunner extends CoreModule {
 		const policy = this.lruvec.policy;
 		const needsEveryAccess = this.lruvec.needsEveryAccess;
 		// The TLB's lookups and page walks, at this tick's miss rate (tlb.ts), on top of the work.
-		const usPerRef = p.usPerRef + this.tlb.refCostUs(p);
+		const tlbRates = this.tlb.ratesOf(p);
+		const usPerRef = p.usPerRef + this.tlb.refCostUs(p, tlbRates);
 		const n = p.nStreams;
 		const sec16 = wssSecond(Math.floor(tick / TICKS_PER_SECOND));
 		let used = usedBefore;
@@ -182,7 +183,7 @@ export class WorkloadRunner extends CoreModule {
 			done++;
 		}
 		p.refs += done;
-		this.tlb.account(p, done);
+		this.tlb.account(p, done, tlbRates);
 		this.totalRefs += done;
 		p.tickRefsDone = done;
 		p.secDone += done;
