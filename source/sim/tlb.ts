@@ -226,9 +226,15 @@ export class Tlb {
 	private readonly cache = new Map<number, {key: Float64Array; rates: TlbRates}>();
 	private readonly counters = new Map<number, TlbCounters>();
 
-	/** The process's streams as the TLB sees them, rounded. */
-	streamsOf(p: Proc): TlbStream[] {
-		const out: TlbStream[] = [];
+	/** Scratch for a process's rounded inputs: [loads, then per stream pattern, pages, share, skew, huge]. */
+	private scratch = new Float64Array(64);
+
+	/** The process's rounded inputs into `scratch`; returns how many values. Allocates nothing (once a tick). */
+	private keyOf(p: Proc): number {
+		if (this.scratch.length < 1 + 5 * p.nStreams) this.scratch = new Float64Array(1 + 5 * p.nStreams);
+		const k = this.scratch;
+		k[0] = p.spec.loads ?? 1;
+		let n = 1;
 		let cum = 0;
 		for (let s = 0; s < p.nStreams; s++) {
 			const c = p.streamCum[s]!;
@@ -243,29 +249,32 @@ export class Tlb {
 			const mapped = mappedPages(region);
 			const pages = pattern === PAT_SHIFTING ? Math.min(mapped, p.streamWindow[s]!) : mapped;
 			const huge = region.pages > 0 ? Math.min(1, this.hugePagesOf(p, ri) / region.pages) : 0;
-			out.push({
-				pattern,
-				pages: quantize(pages),
-				share: Math.round(share * QUANTUM * QUANTUM) / (QUANTUM * QUANTUM),
-				skew: p.streamSkew[s]!,
-				huge: Math.round(huge * QUANTUM) / QUANTUM,
-			});
+			k[n++] = pattern;
+			k[n++] = quantize(pages);
+			k[n++] = Math.round(share * QUANTUM * QUANTUM) / (QUANTUM * QUANTUM);
+			k[n++] = p.streamSkew[s]!;
+			k[n++] = Math.round(huge * QUANTUM) / QUANTUM;
 		}
+		return n;
+	}
+
+	/** The process's streams as the TLB sees them, rounded. */
+	streamsOf(p: Proc): TlbStream[] {
+		const n = this.keyOf(p);
+		const k = this.scratch;
+		const out: TlbStream[] = [];
+		for (let i = 1; i < n; i += 5)
+			out.push({pattern: k[i]!, pages: k[i + 1]!, share: k[i + 2]!, skew: k[i + 3]!, huge: k[i + 4]!});
 		return out;
 	}
 
 	/** The process's TLB rates now (recomputed only when its rounded inputs change). */
 	ratesOf(p: Proc): TlbRates {
-		const streams = this.streamsOf(p);
-		const loads = p.spec.loads ?? 1;
-		const key = new Float64Array(streams.length * 5 + 1);
-		key[0] = loads;
-		streams.forEach((s, i) => {
-			key.set([s.pattern, s.pages, s.share, s.skew, s.huge], 1 + 5 * i);
-		});
+		const n = this.keyOf(p);
 		const cached = this.cache.get(p.pid);
-		if (cached && sameKey(cached.key, key)) return cached.rates;
-		const rates = tlbRates(streams, loads);
+		if (cached && sameKey(cached.key, this.scratch, n)) return cached.rates;
+		const key = this.scratch.slice(0, n);
+		const rates = tlbRates(this.streamsOf(p), key[0]!);
 		this.cache.set(p.pid, {key, rates});
 		return rates;
 	}
@@ -322,8 +331,8 @@ export class Tlb {
 	}
 }
 
-function sameKey(a: Float64Array, b: Float64Array): boolean {
-	if (a.length !== b.length) return false;
-	for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+function sameKey(key: Float64Array, scratch: Float64Array, n: number): boolean {
+	if (key.length !== n) return false;
+	for (let i = 0; i < n; i++) if (key[i] !== scratch[i]) return false;
 	return true;
 }
