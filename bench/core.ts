@@ -56,6 +56,28 @@ export function thrashingWorkload(): Workload {
 	};
 }
 
+/**
+ * The same 200 processes spread over 50 cgroups (issue 12's figure): four to a service, one of each
+ * kind, under /bench.slice; every 5th service has memory.high at 200 MiB (its heaps want 224 MiB),
+ * every 7th memory.max at 256 MiB, so reclaim walks 50 lruvecs with protection, high throttles and
+ * memcg charges on every fault.
+ */
+export function cgroupWorkload(): Workload {
+	const base = thrashingWorkload();
+	const kinds = base.processes;
+	const processes: ProcessGroupSpec[] = [];
+	const cgroups: NonNullable<Workload['cgroups']> = {'/bench.slice': {}};
+	for (let c = 0; c < 50; c++) {
+		const path = `/bench.slice/svc-${c}.service`;
+		cgroups[path] = {
+			...(c % 5 === 0 ? {'memory.high': 200 * MIB} : {}),
+			...(c % 7 === 0 ? {'memory.max': 256 * MIB} : {}),
+		};
+		for (const k of kinds) processes.push({...k, name: `${k.name}-${c}`, count: 1, cgroup: path});
+	}
+	return {...base, name: 'bench-thrash-cgroups', processes, cgroups};
+}
+
 /** What the measurement needs of a machine: any build's Machine has it. */
 interface Steppable {
 	step(): void;
@@ -71,8 +93,9 @@ const MEASURE_SECONDS = 10;
 function measure<T extends Steppable>(
 	M: MachineClass<T>,
 	seed: number,
+	workload: () => Workload = thrashingWorkload,
 ): {rate: number; machine: T; majPerSec: number} {
-	const m = new M(thrashingWorkload(), {seed});
+	const m = new M(workload(), {seed});
 	for (let i = 0; i < WARM_SECONDS * 100; i++) m.step();
 	const refs0 = m.totalRefs;
 	const maj0 = m.vm.pgmajfault;
@@ -141,6 +164,29 @@ export async function main(): Promise<void> {
 	console.log(
 		`  memory per simulated GiB: ${perGib.toFixed(1)} MiB (RSS growth for one machine${gc ? ', after GC' : ''})   [target < 10 MiB]; peak RSS ${(peakRss / MIB).toFixed(0)} MiB`,
 	);
+	// The same machine with its processes in 50 cgroups, measured the same way (and beside the other build).
+	const cg: number[] = [];
+	const cgOther: number[] = [];
+	let cgMaj = 0;
+	for (let r = 0; r < runs; r++) {
+		gc?.();
+		const mine = measure(Machine, r + 1, cgroupWorkload);
+		cg.push(mine.rate);
+		cgMaj = mine.majPerSec;
+		if (other) {
+			gc?.();
+			cgOther.push(measure(other.M, r + 1, cgroupWorkload).rate);
+		}
+	}
+	console.log(
+		'core, 50 cgroups: the same 200 processes, four to a service; memory.high on 10, memory.max on 8',
+	);
+	console.log(`  page references/s (median of ${runs}): ${mrefs(median(cg))}   [target ≥ 10 M]`);
+	console.log(`  all runs: ${cg.map(mrefs).join(', ')}; ${Math.round(cgMaj)} major faults per simulated s`);
+	if (other) {
+		console.log(`  ${other.dir}: ${mrefs(median(cgOther))} (all runs: ${cgOther.map(mrefs).join(', ')})`);
+		console.log(`  ratio this / that: ${(median(cg) / median(cgOther)).toFixed(3)}`);
+	}
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -39,7 +39,7 @@ export async function main(): Promise<void> {
 		const ok = screen.includes('Mem[');
 		console.log('cpu: interactive dashboard, 500 processes, 1x speed, 120x40 (tmux)');
 		console.log(
-			`  CPU share of one core (median of 5 × 4 s): ${(median * 100).toFixed(1)}%   [target < 25%]`,
+			`  CPU share of one core (median of 5 × 4 s): ${(median * 100).toFixed(1)}%   [target ≤ 15%]`,
 		);
 		console.log(
 			`  windows: ${shares.map((s) => `${(s * 100).toFixed(1)}%`).join(', ')}${ok ? '' : '  (dashboard did not show!)'}`,

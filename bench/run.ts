@@ -5,7 +5,7 @@ import {existsSync} from 'node:fs';
 import {join, resolve} from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const benches = ['core.ts', 'trace.ts', 'render.ts', 'cpu.ts', 'seek.ts', 'recording-size.ts'];
+const benches = ['core.ts', 'sparse.ts', 'trace.ts', 'render.ts', 'cpu.ts', 'seek.ts', 'recording-size.ts'];
 // `npm run bench -- core --against=DIR` also measures the build in DIR (another checkout, built), side by side.
 const args = process.argv.slice(2);
 const only = args.filter((a) => !a.startsWith('--'));

@@ -13,6 +13,8 @@ import {screenSvg} from './view/screen-svg.js';
 import {useDashboard} from './view/use-dashboard.js';
 
 export {configJson, type DashboardConfig, DEFAULT_CONFIG, parseConfig} from './view/config.js';
+/** The dashboard's frames skip Ink's tokenizer for lines unchanged since the last frame (view/ink-line-cache.ts). */
+export {installInkLineCache} from './view/ink-line-cache.js';
 
 export interface AppProps {
 	session: Session;

@@ -37,6 +37,29 @@ export interface CompareResult {
 	progress: number;
 	/** Mean over processes of references done / references wanted. */
 	meanProgress: number;
+	/** With `--thp`: the run's transparent_hugepage/enabled and what huge pages cost and gave. */
+	thp?: CompareThp;
+}
+
+/** transparent_hugepage/enabled's words, by value (sim/sysctl.ts). */
+export const THP_MODES = ['always', 'madvise', 'never'] as const;
+export type ThpMode = (typeof THP_MODES)[number];
+
+/** A `--thp` run's THP figures at the end: vmstat's counters, meminfo AnonHugePages (kB). */
+export interface CompareThp {
+	mode: ThpMode;
+	compactStall: number;
+	faultAlloc: number;
+	faultFallback: number;
+	collapseAlloc: number;
+	anonHugePages: number;
+}
+
+/** The workload with transparent_hugepage/enabled set to `mode` from boot. */
+export function withThp(workload: Workload, mode: ThpMode): Workload {
+	const value = THP_MODES.indexOf(mode) as 0 | 1 | 2;
+	const sysctl = {...workload.machine.sysctl, transparent_hugepage_enabled: value};
+	return {...workload, machine: {...workload.machine, sysctl}};
 }
 
 /** Ticks between progress reports (a second of simulated time). */
@@ -64,8 +87,10 @@ export function runPolicy(
 	duration: number,
 	onProgress?: (fraction: number) => void,
 	userspaceOom?: UserspaceOomKiller,
+	thp?: ThpMode,
 ): CompareResult {
-	const spec = userspaceOom === undefined ? workload : {...workload, userspace_oom: userspaceOom};
+	const thpSpec = thp === undefined ? workload : withThp(workload, thp);
+	const spec = userspaceOom === undefined ? thpSpec : {...thpSpec, userspace_oom: userspaceOom};
 	const m = new Machine(spec, {seed, policy});
 	const ticks = Math.round(duration * TICKS_PER_SECOND);
 	let wanted = 0;
@@ -95,5 +120,17 @@ export function runPolicy(
 		kills,
 		progress: m.totalRefs,
 		meanProgress: wanted > 0 ? done / wanted : 1,
+		...(thp === undefined
+			? {}
+			: {
+					thp: {
+						mode: thp,
+						compactStall: s.vmstat.compact_stall,
+						faultAlloc: s.vmstat.thp_fault_alloc,
+						faultFallback: s.vmstat.thp_fault_fallback,
+						collapseAlloc: s.vmstat.thp_collapse_alloc,
+						anonHugePages: s.meminfo.AnonHugePages,
+					},
+				}),
 	};
 }

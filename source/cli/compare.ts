@@ -12,7 +12,7 @@ import {BUDGET_USES} from '../workload/budget.js';
 import {loadWorkload} from '../workload/load.js';
 import {parseArgs} from './args.js';
 import {BUDGET_FLAGS, budgetHelp, budgetLimits} from './budget-flags.js';
-import {type CompareKill, type CompareResult, runPolicy} from './compare-run.js';
+import {type CompareKill, type CompareResult, runPolicy, THP_MODES, type ThpMode} from './compare-run.js';
 import type {CommandIo} from './io.js';
 import {checkPositive, checkSeed} from './run.js';
 
@@ -32,6 +32,8 @@ export const compareHelp = `
     --userspace-oom LIST  Comma-separated userspace OOM killers to run from boot, each a run of
                           its own (none, systemd-oomd, earlyoom; default: the workload's
                           userspace_oom, one run). With several policies, every pair runs
+    --thp LIST            Comma-separated transparent_hugepage/enabled modes (always, madvise,
+                          never), each a run of its own with THP figures in the table
     --duration S      Simulated seconds (default 120)
     --seed N          Seed (default 1)
     --json            Print a JSON array instead of the table
@@ -41,12 +43,14 @@ ${budgetHelp}
     $ memtop compare thrash --policies lru2,mglru,clock --duration 180
     $ memtop compare cache-flood --json
     $ memtop compare desktop-freeze --userspace-oom none,systemd-oomd,earlyoom
+    $ memtop compare thp-db --thp always,madvise,never --duration 60
 `;
 
 /** One run: a policy, and the userspace OOM killer it boots with (undefined: the workload's). */
 export interface CompareRun {
 	policy: string;
 	userspaceOom?: UserspaceOomKiller | undefined;
+	thp?: ThpMode | undefined;
 }
 
 function runInWorker(
@@ -57,10 +61,10 @@ function runInWorker(
 	onProgress: (fraction: number) => void,
 ): Promise<CompareResult> {
 	const url = new URL('./compare-worker.js', import.meta.url);
-	const {policy, userspaceOom} = run;
+	const {policy, userspaceOom, thp} = run;
 	return new Promise((resolve, reject) => {
 		const w = new Worker(fileURLToPath(url), {
-			workerData: {workload, seed, policy, duration, userspaceOom},
+			workerData: {workload, seed, policy, duration, userspaceOom, thp},
 		});
 		w.on('message', (m: {progress: number} | {result: CompareResult}) => {
 			if ('result' in m) resolve(m.result);
@@ -91,7 +95,7 @@ async function runAll(
 	const slots = Math.max(1, Math.min(runs.length, availableParallelism()));
 	if (!compiled || slots === 1)
 		return runs.map((r, i) =>
-			runPolicy(workload, seed, r.policy, duration, onProgress && report(i), r.userspaceOom),
+			runPolicy(workload, seed, r.policy, duration, onProgress && report(i), r.userspaceOom, r.thp),
 		);
 	const results: CompareResult[] = new Array(runs.length);
 	let next = 0;
@@ -106,12 +110,29 @@ async function runAll(
 	return results;
 }
 
-/** A run's column heading: its policy, its killer, or both when both vary. */
+/** A run's column heading: its policy, its killer, or both when both vary; its THP mode with --thp. */
 export function runLabels(results: readonly CompareResult[], byKiller: boolean): string[] {
 	const policies = new Set(results.map((r) => r.policy)).size;
-	return results.map((r) =>
-		!byKiller ? r.policy : policies > 1 ? `${r.policy}+${r.userspaceOom}` : r.userspaceOom,
-	);
+	return results.map((r) => {
+		const base = !byKiller ? r.policy : policies > 1 ? `${r.policy}+${r.userspaceOom}` : r.userspaceOom;
+		if (!r.thp) return base;
+		return policies > 1 || byKiller ? `${base}+${r.thp.mode}` : `THP ${r.thp.mode}`;
+	});
+}
+
+/** --thp's list: each one of THP_MODES. */
+export function parseThpModes(list: string): ThpMode[] {
+	const names = list
+		.split(',')
+		.map((k) => k.trim())
+		.filter(Boolean);
+	const expected = THP_MODES.join(', ');
+	if (names.length === 0)
+		throw new UserError(`--thp: expected a comma-separated list of ${expected}, got nothing`);
+	for (const k of names)
+		if (!(THP_MODES as readonly string[]).includes(k))
+			throw new UserError(`--thp: unknown transparent_hugepage mode '${k}' (expected one of ${expected})`);
+	return names as ThpMode[];
 }
 
 const seconds = (t: number) => `${t.toFixed(2)} s`;
@@ -131,6 +152,15 @@ export function compareTable(results: CompareResult[], labels = runLabels(result
 		['work vs best', (r) => `${((r.progress / best) * 100).toFixed(1)}%`],
 		['mean progress', (r) => `${(r.meanProgress * 100).toFixed(1)}%`],
 	];
+	// --thp: what huge pages cost (direct compaction stalls) and gave.
+	if (results.some((r) => r.thp))
+		rows.push(
+			['compact stalls', (r) => String(r.thp?.compactStall ?? '-')],
+			['THP faults', (r) => String(r.thp?.faultAlloc ?? '-')],
+			['THP fallbacks', (r) => String(r.thp?.faultFallback ?? '-')],
+			['THP collapses', (r) => String(r.thp?.collapseAlloc ?? '-')],
+			['AnonHugePages', (r) => (r.thp ? `${Math.round(r.thp.anonHugePages / 1024)} MiB` : '-')],
+		);
 	const width = Math.max(10, ...labels.map((l) => l.length + 2));
 	const head = ''.padEnd(18) + labels.map((l) => l.padStart(width)).join('');
 	return [
@@ -179,6 +209,7 @@ export async function compareCommand(argv: string[], io: CommandIo): Promise<num
 	const parsed = parseArgs('compare', compareHelp, argv, io, {
 		policies: {type: 'string'},
 		userspaceOom: {type: 'string'},
+		thp: {type: 'string'},
 		duration: {type: 'number', default: 120},
 		seed: {type: 'number', default: 1},
 		json: {type: 'boolean', default: false},
@@ -193,18 +224,19 @@ export async function compareCommand(argv: string[], io: CommandIo): Promise<num
 	const known = policyNames({includeTraceOnly: false});
 	// Checked before the workload loads: a bad list is the user's first mistake to hear about.
 	const killers = flags.userspaceOom === undefined ? undefined : parseKillers(flags.userspaceOom);
-	const policies = (flags.policies ?? (killers ? '' : 'lru2,mglru'))
+	const thpModes = flags.thp === undefined ? undefined : parseThpModes(flags.thp);
+	const policies = (flags.policies ?? (killers || thpModes ? '' : 'lru2,mglru'))
 		.split(',')
 		.map((p) => p.trim())
 		.filter(Boolean);
-	if (policies.length === 0 && (flags.policies !== undefined || !killers))
+	if (policies.length === 0 && (flags.policies !== undefined || !(killers || thpModes)))
 		throw new UserError(`--policies: expected a comma-separated list of ${known.join(', ')}`);
 	for (const p of policies) {
 		if (!known.includes(p))
 			throw new UserError(`--policies: unknown policy '${p}' (expected one of ${known.join(', ')})`);
 	}
 	// Runs side by side: as many machines at once as there are worker slots.
-	const count = Math.max(1, policies.length) * (killers?.length ?? 1);
+	const count = Math.max(1, policies.length) * (killers?.length ?? 1) * (thpModes?.length ?? 1);
 	const slots = Math.max(1, Math.min(count, availableParallelism()));
 	const headless = BUDGET_USES.headless;
 	const workload = loadWorkload(input[0]!, {
@@ -214,9 +246,11 @@ export async function compareCommand(argv: string[], io: CommandIo): Promise<num
 	const duration = checkPositive('--duration', flags.duration ?? 120);
 	const seed = checkSeed(flags.seed ?? 1);
 	// --userspace-oom alone: the workload's own policy, once per killer.
-	const runs: CompareRun[] = (policies.length > 0 ? policies : [workload.machine.policy]).flatMap((policy) =>
-		killers ? killers.map((userspaceOom) => ({policy, userspaceOom})) : [{policy}],
-	);
+	const runs: CompareRun[] = (policies.length > 0 ? policies : [workload.machine.policy])
+		.flatMap((policy): CompareRun[] =>
+			killers ? killers.map((userspaceOom) => ({policy, userspaceOom})) : [{policy}],
+		)
+		.flatMap((run) => (thpModes ? thpModes.map((thp) => ({...run, thp})) : [run]));
 	const labels = (rs: CompareResult[]) => runLabels(rs, killers !== undefined);
 	// A bar on a terminal's stderr (never in the table or the --json output on stdout).
 	const bar = progressOn(io.stderr, `compare ${workload.name}`);
@@ -227,7 +261,9 @@ export async function compareCommand(argv: string[], io: CommandIo): Promise<num
 			seed,
 			runs,
 			duration,
-			bar ? (f) => bar.update(f, runs.map((r) => r.userspaceOom ?? r.policy).join(' vs ')) : undefined,
+			bar
+				? (f) => bar.update(f, runs.map((r) => r.thp ?? r.userspaceOom ?? r.policy).join(' vs '))
+				: undefined,
 		);
 	} finally {
 		bar?.done();

@@ -117,6 +117,8 @@ export async function runInteractive(session: Session, options: InteractiveOptio
 
 	// Ink 6.8 writes through signal-exit on its own too; we only add the app-level duties:
 	// restore, close the session (flushes the recording), pick the exit code.
+	// Lines unchanged since the last frame skip Ink's tokenizer (view/ink-line-cache.ts).
+	await app.installInkLineCache();
 	const instance = render(
 		<App
 			session={session}

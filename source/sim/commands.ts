@@ -2,16 +2,18 @@
 // machine only through commands (the Command union lives with the workload types in spec.ts). Each
 // is applied here, as the syscall or sysfs write it stands for, and summarised in one line.
 import type {Balloon} from './balloon.js';
+import {freeBlocksByOrder} from './compaction.js';
 import type {Exec} from './exec.js';
 import type {Filemap} from './filemap.js';
 import type {Fork} from './fork.js';
 import type {Hugetlb} from './hugetlb.js';
+import type {Kcompactd} from './kcompactd.js';
 import {type Lifecycle, NO_END} from './lifecycle.js';
 import {type Memcontrol, ROOT_MEMCG} from './memcontrol.js';
 import {OOM_SCORE_ADJ_MAX, OOM_SCORE_ADJ_MIN} from './oom.js';
 import type {Vmstat} from './proc-names.js';
 import type {Command, SysctlName, Sysctls} from './spec.js';
-import {clampSysctl} from './sysctl.js';
+import {clampSysctl, sysctlLine} from './sysctl.js';
 import type {TaskList} from './task-list.js';
 import {MIB, PAGE_SIZE} from './units.js';
 import type {UserspaceOom} from './userspace-oom.js';
@@ -32,6 +34,7 @@ export interface CommandTarget {
 	readonly filemap: Filemap;
 	readonly balloon: Balloon;
 	readonly hugetlb: Hugetlb;
+	readonly kcompactd: Kcompactd;
 	readonly vm: Vmstat;
 	readonly memcg: Memcontrol;
 	readonly userspaceOom: UserspaceOom;
@@ -80,7 +83,8 @@ export function applyCommand(m: CommandTarget, c: Command): string {
 			if (c.name === 'min_free_kbytes' || c.name === 'watermark_scale_factor')
 				m.zone.updateWatermarks(m.sysctl);
 			if (c.name === 'nr_hugepages') return resizeHugetlb(m, value);
-			return `vm.${c.name} = ${value}`;
+			if (c.name === 'compact_memory') return compactMemory(m, value);
+			return sysctlLine(c.name, value);
 		}
 		case 'set-oom-score-adj': {
 			const p = m.tasks.procByPid(c.pid);
@@ -140,4 +144,22 @@ function resizeHugetlb(m: CommandTarget, value: number): string {
 				? `: freed ${r.freed}`
 				: '';
 	return `vm.nr_hugepages = ${r.pool}${r.pool < value ? ` (asked ${value})` : ''}${how}`;
+}
+
+/**
+ * mm/compaction.c sysctl_compaction_handler(): writing 1 to vm.compact_memory runs compact_nodes() in
+ * the writer's context: every zone compacted whole (order -1: MIGRATE_SYNC, skip hints ignored), until
+ * the scanners meet. The file is write-only: it reads back 0.
+ */
+function compactMemory(m: CommandTarget, value: number): string {
+	m.sysctl.compact_memory = 0;
+	if (value !== 1) return 'vm.compact_memory: write 1 to compact';
+	const before = freeBlocksByOrder(m.zone);
+	const st = m.kcompactd.compaction.compactZone(
+		{order: -1, async: false, direct: false, proactive: false},
+		m.zone.wm.min,
+	);
+	const after = freeBlocksByOrder(m.zone);
+	const big = (f: number[]): number => f.slice(9).reduce((n, b, i) => n + (b << i), 0);
+	return `compact_memory: ${st.migrated} pages migrated in ${(st.costUs / 1000).toFixed(1)} ms, free 2 MiB blocks ${big(before)} → ${big(after)}`;
 }

@@ -19,7 +19,7 @@ import {CompactDefer} from './compaction-defer.js';
 import {type Core, CoreModule} from './core.js';
 import {COMPACT_SCAN_PFN_US, MIGRATE_PAGE_US} from './costs.js';
 import {extfragForOrder, fragmentationIndex} from './fragmentation.js';
-import {FRAME_FREE} from './frames.js';
+import {FRAME_FREE, PG_THP} from './frames.js';
 import type {Watermarks} from './snapshot-types.js';
 import type {Zone} from './zone.js';
 
@@ -266,6 +266,7 @@ export class Compaction extends CoreModule {
 	private isolateMigratepages(cc: CompactControl): void {
 		const zone = this.zone;
 		const b = zone.buddy;
+		const frames = zone.frames;
 		const s = this.stats;
 		let low = this.migratePfn;
 		for (let end = pageblockStart(low) + PAGEBLOCK_NR_PAGES; end <= this.freePfn; end += PAGEBLOCK_NR_PAGES) {
@@ -285,6 +286,12 @@ export class Compaction extends CoreModule {
 				const order = b.orderOf(low);
 				if (order >= 0) {
 					low += (1 << order) - 1;
+					continue;
+				}
+				// isolate_migratepages_block(): a compound page (a THP) of at least the target's order, or
+				// of a pageblock, is not migrated: skip_isolation_on_order() steps over all of it.
+				if (frames.flags[low]! & PG_THP) {
+					low += PAGEBLOCK_NR_PAGES - 1 - (low % PAGEBLOCK_NR_PAGES);
 					continue;
 				}
 				if (!this.migrate.movable(low)) continue;

@@ -24,6 +24,15 @@ export const FORK_PTE_US = 0.05;
  * demand-zero fault's page clearing; reusing the page (wp_page_reuse) costs the minor fault's entry.
  */
 export const COW_COPY_US = 1;
+/** clear_page() of one 4 KiB page: the part of MINOR_FAULT_ZERO_US that grows with the page size. */
+export const CLEAR_PAGE_US = 0.5;
+/**
+ * mm/huge_memory.c do_huge_pmd_anonymous_page: one fault, then clear_huge_page() of 512 subpages:
+ * a 4 KiB zero fault plus 511 more page clears (~256 µs: 2 MiB at ~8 GB/s).
+ */
+export const THP_FAULT_US = MINOR_FAULT_ZERO_US + 511 * CLEAR_PAGE_US;
+/** copy_mc_user_highpage() of one 4 KiB page when khugepaged collapses a range (__collapse_huge_page_copy). */
+export const COPY_PAGE_US = COW_COPY_US;
 /** Reclaim: scanning one page (LRU isolation, rmap walk for the accessed bit). */
 export const SCAN_PAGE_US = 0.15;
 /** Reclaim: unmapping a page and flushing its TLB entry. */

@@ -12,8 +12,10 @@
 // an exit frees only what no one else maps (lifecycle.ts); reclaim unmaps a shared page from every
 // mapper (rmap.ts rmap_walk_anon). The child is charged to the parent's cgroup (the same spec), and
 // the pages stay charged to whoever faulted them first, as memcg does.
+
 import {type Core, CoreModule} from './core.js';
 import {FORK_PTE_US} from './costs.js';
+import type {HugeMemory} from './huge-memory.js';
 import {type Lifecycle, NO_END} from './lifecycle.js';
 import type {Memory} from './memory.js';
 import {PTE_NONE, presentFrame, swapEntrySlot} from './page-table.js';
@@ -67,6 +69,7 @@ export class Fork extends CoreModule {
 		private readonly memory: Memory,
 		private readonly rmap: Rmap,
 		private readonly swap: SwapArea | null,
+		private readonly huge: HugeMemory,
 	) {
 		super(core);
 	}
@@ -85,6 +88,8 @@ export class Fork extends CoreModule {
 		c.oomScoreAdj = parent.oomScoreAdj;
 		c.committed = parent.committed;
 		const copied = this.dupMmap(parent, c);
+		// copy_huge_pmd(): the child's PMDs are huge where the parent's are.
+		if (copied >= 0 && !c.exited) this.huge.copyHugePmds(parent, c);
 		parent.debtCpuUs += Math.max(0, copied) * FORK_PTE_US;
 		if (copied < 0 || c.dying || c.exited) {
 			// dup_mmap failed (no memory for a page table): the half-built child goes (exit_mmap).

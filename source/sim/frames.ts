@@ -33,6 +33,11 @@ export const PG_READAHEAD = 512;
  * others map it and reuses it once the writer is its last user.
  */
 export const PG_ANON_SHARED = 1024;
+/**
+ * A subpage of a transparent huge page (PageTransCompound): one of the 512 frames of an order-9 block
+ * that a huge PMD maps in at least one process (huge-memory.ts). Cleared when the THP is split.
+ */
+export const PG_THP = 2048;
 
 export class FrameTable {
 	readonly count: number;

@@ -11,11 +11,12 @@
 // multi-level page table) does the same (memcontrol.ts memcgBytes): its function, one line in machineBytes or processBytes.
 import {memcgBytes} from './memcontrol.js';
 import {fileObjectBytes} from './page-cache.js';
-import {pageTableBytes} from './page-table.js';
+import {PTES_PER_TABLE, SPANS_PER_PMD, SPANS_PER_PUD} from './page-table.js';
 import {writebackBytes} from './page-writeback.js';
 import {policyBytes} from './policies/index.js';
 import {WSS_WINDOW_SECONDS} from './process.js';
 import {anonMapcountBytes} from './rmap.js';
+import {SMALL_BLOCK_BYTES, SMALL_ENTRIES} from './small-spans.js';
 import type {MachineSpec, ProcessSpec} from './spec.js';
 import {swapAreaBytes} from './swap.js';
 import {bytesToPages} from './units.js';
@@ -101,13 +102,43 @@ export function procHostBytes(
 	for (const c of coveredOf.values()) covered += c;
 	const touched = Math.min(covered, memoryPages);
 	const pageTables = pageTableBytes(covered, touched);
-	// touch[]: a Uint16 per covered page.
-	const perPage = covered > 0 ? (pageTables + covered * 2) / covered : 0;
+	// Nothing else is per page: working-set stamps live beside the entries (page-table.ts).
+	const perPage = covered > 0 ? pageTables / covered : 0;
 	return {
 		pageTables,
-		// touch[], the WSS buckets, 14 stream arrays of at most 8 bytes each, the objects.
-		other: covered * 2 + (WSS_WINDOW_SECONDS + 1) * 4 + spec.streams.length * 14 * 8 + PROC_OBJECT_BYTES,
+		// The WSS buckets, 14 stream arrays of at most 8 bytes each, the objects.
+		other: (WSS_WINDOW_SECONDS + 1) * 4 + spec.streams.length * 14 * 8 + PROC_OBJECT_BYTES,
 		vpns,
 		regions: spec.regions.map((r) => (coveredOf.get(r.name) ?? 0) * perPage),
 	};
+}
+
+const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);
+
+/** Host bytes of a full block: 512 × (Int32 entry + Uint16 stamp). */
+const FULL_BLOCK_BYTES = PTES_PER_TABLE * 6;
+
+/** Blocks a pool that grows by an eighth (at least `step` at a time) may hold for `n` in use, capped at `cap`. */
+const withSlack = (n: number, step: number, cap: number): number =>
+	n === 0 ? 0 : Math.min(Math.max(n, cap), n + Math.max(step, Math.floor(n / 8)));
+
+/**
+ * Host bytes of a PageTable (page-table.ts, small-spans.ts) over `vpns` virtual pages of which at most `touched`
+ * pages are ever touched: the directory and PTE-page slot per 2 MiB span (two Int32), the PMD and PUD
+ * slots, a small block for each span touched (each touched page in a span of its own at worst) and a
+ * full block for each span that outgrew its small one (SMALL_ENTRIES + 1 pages touched in it), each
+ * pool with the slack of its growth (an eighth, or 16 small blocks, or one full block at a time), never
+ * more blocks than spans. So a sparse table costs about 130 bytes a touched page, a dense one 6 bytes
+ * a page plus its retired small blocks.
+ */
+export function pageTableBytes(vpns: number, touched: number): number {
+	const spans = ceilDiv(vpns, PTES_PER_TABLE);
+	const small = Math.min(spans, touched);
+	const full = Math.min(spans, Math.floor(touched / (SMALL_ENTRIES + 1)));
+	return (
+		spans * 8 +
+		(ceilDiv(spans, SPANS_PER_PMD) + ceilDiv(spans, SPANS_PER_PUD)) * 4 +
+		withSlack(small, 16, spans) * SMALL_BLOCK_BYTES +
+		withSlack(full, 1, spans) * FULL_BLOCK_BYTES
+	);
 }

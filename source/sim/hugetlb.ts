@@ -12,10 +12,11 @@ import {type Core, CoreModule} from './core.js';
 import {HUGETLB_FAULT_US} from './costs.js';
 import {FRAME_KERNEL} from './frames.js';
 import type {Lifecycle} from './lifecycle.js';
+import type {Memory} from './memory.js';
 import {ALLOC_KILLED, ALLOC_NONE, type PageAlloc} from './page-alloc.js';
 import type {Proc} from './process.js';
 import {pagesToKb} from './units.js';
-import type {Region} from './vma.js';
+import {REGION_HUGETLB, type Region} from './vma.js';
 import {OWNER_HUGETLB, type Zone} from './zone.js';
 
 /** HPAGE_PMD_ORDER on x86-64: a 2 MiB page. */
@@ -47,8 +48,11 @@ export class Hugetlb extends CoreModule {
 		private readonly pageAlloc: PageAlloc,
 		/** A fault that finds the pool empty kills the task (VM_FAULT_SIGBUS; its exit says ENOMEM). */
 		private readonly lifecycle: Lifecycle,
+		memory: Memory,
 	) {
 		super(core);
+		// hugetlb_vm_ops: MAP_HUGETLB regions fault here.
+		memory.setVmOps(REGION_HUGETLB, this);
 	}
 
 	/** HugePages_Total. */

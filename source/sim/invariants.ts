@@ -18,6 +18,7 @@ import type {Machine} from './machine.js';
 import {presentFrame, swapEntrySlot} from './page-table.js';
 import type {Proc} from './process.js';
 import {SLOT_FREE, SLOT_ZSWAP} from './swap.js';
+import {checkThp} from './thp-invariants.js';
 import {PAGE_SIZE, pagesToKb} from './units.js';
 import {REGION_ANON} from './vma.js';
 import {OWNER_HUGETLB, OWNER_PAGE_TABLE} from './zone.js';
@@ -42,6 +43,7 @@ export function checkInvariants(m: Machine): string[] {
 			`anon frames ${counts[FRAME_ANON]} with ${anonMappings} mappings, mapped anon PTEs ${anonMapped}`,
 		);
 	checkForkSharing(m, errors);
+	checkThp(m, errors);
 	const kernelExpected = m.zone.kernelStatic + m.zone.balloonPages + m.zone.hugetlbPages + ptFrames;
 	if (kernelExpected !== counts[FRAME_KERNEL]) {
 		errors.push(

@@ -59,6 +59,20 @@ export class Kswapd extends CoreModule {
 	}
 
 	/**
+	 * mm/vmscan.c wakeup_kswapd() for a high-order allocation without __GFP_DIRECT_RECLAIM (a THP fault
+	 * under defrag=defer): a node already balanced (free at or above high, which includes any boost)
+	 * gets no kswapd, only wakeup_kcompactd() for the order; otherwise kswapd, as wake().
+	 */
+	wakeNoDirect(order: number): void {
+		const zone = this.zone;
+		if (this.state !== 'reclaiming' && zone.freePages >= zone.wm.high) {
+			this.kcompactd.wake(order);
+			return;
+		}
+		this.wake(order);
+	}
+
+	/**
 	 * rmqueue() found ZONE_BOOSTED_WATERMARK: wakeup_kswapd(zone, 0, 0). A boosted zone wakes kswapd
 	 * even when balanced (pgdat_watermark_boosted), unless kswapd has given up.
 	 */

@@ -1,6 +1,7 @@
 import {type Core, CoreModule} from './core.js';
 import type {SimEvent} from './events.js';
 import {PG_SWAPCACHE} from './frames.js';
+import type {HugeMemory} from './huge-memory.js';
 import {unmapHugetlb} from './hugetlb.js';
 import type {Overcommit} from './overcommit.js';
 import {PTE_NONE, presentFrame, swapEntrySlot} from './page-table.js';
@@ -35,6 +36,7 @@ export class Lifecycle extends CoreModule {
 		private readonly overcommit: Overcommit,
 		private readonly swapfile: Swapfile,
 		private readonly rmap: Rmap,
+		private readonly huge: HugeMemory,
 	) {
 		super(core);
 		// Workload processes get pids 100, 101, ... in the order listed (count expanded in place), up
@@ -140,6 +142,8 @@ export class Lifecycle extends CoreModule {
 	 */
 	exitMmap(p: Proc): number {
 		let freed = 0;
+		// zap_huge_pmd() for each huge PMD first; the subpages then go as 4 KiB pages do.
+		this.huge.zapAll(p);
 		const pt = p.pt;
 		const frames = this.zone.frames;
 		for (const r of p.regions) {

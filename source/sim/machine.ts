@@ -16,8 +16,10 @@ import {EventQueue, type SimEvent} from './events.js';
 import {Exec} from './exec.js';
 import {Filemap} from './filemap.js';
 import {Fork} from './fork.js';
+import {HugeMemory} from './huge-memory.js';
 import {Hugetlb} from './hugetlb.js';
 import {Kcompactd} from './kcompactd.js';
+import {Khugepaged} from './khugepaged.js';
 import {Kswapd} from './kswapd.js';
 import {Lifecycle} from './lifecycle.js';
 import {Lruvec} from './lruvec.js';
@@ -47,7 +49,7 @@ import {TaskList} from './task-list.js';
 import type {Tlb} from './tlb.js';
 import {bytesToPages, TICK_US, TICKS_PER_SECOND} from './units.js';
 import {UserspaceOom} from './userspace-oom.js';
-import {REGION_FILE, REGION_HUGETLB, REGION_SHMEM} from './vma.js';
+import {REGION_FILE, REGION_SHMEM} from './vma.js';
 import {Vmscan} from './vmscan.js';
 import {WorkloadRunner} from './workload-runner.js';
 import {Zone} from './zone.js';
@@ -119,6 +121,9 @@ export class Machine {
 	readonly filemap: Filemap;
 	readonly balloon: Balloon;
 	readonly hugetlb: Hugetlb;
+	/** Transparent huge pages: splits, zaps, the count (faults in thp-fault.ts, collapses in khugepaged.ts). */
+	readonly hugeMemory: HugeMemory;
+	readonly khugepaged: Khugepaged;
 	readonly kcompactd: Kcompactd;
 	readonly psi: Psi;
 	readonly runner: WorkloadRunner;
@@ -143,7 +148,8 @@ export class Machine {
 		const {disk, isZram, area, swapDev} = devicesOf(spec);
 		this.disk = disk;
 		this.swapDev = swapDev;
-		this.rmap = new Rmap(core, area);
+		const rmap = (this.rmap = new Rmap(core, area));
+		const thp = (this.hugeMemory = new HugeMemory(core, rmap));
 		this.zs = new Zsmalloc(zone);
 		this.zswap = new Zswap(core, spec.zswap, this.zs, area, swapDev, this.rmap);
 		this.zram = isZram && area ? new Zram(core, spec.swap, this.zs, area) : null;
@@ -153,17 +159,17 @@ export class Machine {
 		// Reclaim, processes, the OOM killer and the allocator above them.
 		const writeback = new Writeback(core, this.disk);
 		this.writeback = writeback;
-		this.vmscan = new Vmscan(core, swapfile, this.zswap, this.zram, this.rmap, swapDev, memcg, writeback);
+		this.vmscan = new Vmscan(core, swapfile, this.zswap, this.zram, rmap, swapDev, memcg, writeback, thp);
 		const compaction = new Compaction(core, new Migrate(core, memcg, this.rmap));
 		this.kcompactd = new Kcompactd(core, compaction, () => this.kswapd.state === 'reclaiming');
 		this.kswapd = new Kswapd(core, this.vmscan, this.kcompactd);
 		this.overcommit = new Overcommit(core, swapfile);
-		this.lifecycle = new Lifecycle(core, workload, this.overcommit, swapfile, this.rmap);
+		this.lifecycle = new Lifecycle(core, workload, this.overcommit, swapfile, this.rmap, thp);
 		this.oom = new OomKiller(core, swapfile, this.lifecycle);
 		this.memcgOom = new MemcgOom(core, memcg, swapfile, this.lifecycle);
 		this.memcgHigh = new MemcgHigh(core, memcg, this.vmscan);
 		const charger = new MemcgCharge(core, memcg, this.vmscan, this.memcgOom, this.memcgHigh);
-		const pageAlloc = new PageAlloc(
+		const pageAlloc = (this.pageAlloc = new PageAlloc(
 			core,
 			swapfile,
 			this.vmscan,
@@ -174,21 +180,21 @@ export class Machine {
 			charger,
 			this.writeback,
 			compaction,
-		);
-		this.pageAlloc = pageAlloc;
+		));
 
 		// Faults (file and shmem regions by their vm_operations), writeback, the balloon, the workload.
-		const memory = new Memory(core, pageAlloc, swapfile, this.zram, spec.zswap, swapDev, this.rmap);
+		const memory = new Memory(core, pageAlloc, swapfile, this.zram, spec.zswap, swapDev, rmap, thp, memcg);
 		this.memory = memory;
 		this.shmem = new Shmem(core, memory, pageAlloc, swapfile, this.rmap);
-		this.fork = new Fork(core, this.lifecycle, memory, this.rmap, area);
+		this.fork = new Fork(core, this.lifecycle, memory, this.rmap, area, thp);
+		this.khugepaged = new Khugepaged(core, pageAlloc, memcg, this.rmap, swapfile, thp);
 		this.exec = new Exec(core, this.lifecycle, this.memcgHigh);
 		this.filemap = new Filemap(core, memory, pageAlloc, swapfile, this.rmap, this.writeback, this.disk);
 		memory.setVmOps(REGION_FILE, this.filemap);
 		memory.setVmOps(REGION_SHMEM, this.shmem);
 		this.balloon = new Balloon(core, pageAlloc);
-		this.hugetlb = new Hugetlb(core, pageAlloc, this.lifecycle);
-		memory.setVmOps(REGION_HUGETLB, this.hugetlb);
+		// Registers itself as MAP_HUGETLB regions' vm_operations.
+		this.hugetlb = new Hugetlb(core, pageAlloc, this.lifecycle, memory);
 		this.psi = new Psi(spec.cpus);
 		this.memcgPsi = new MemcgPsi(memcg, spec.cpus);
 		this.userspaceOom = new UserspaceOom(core, memcg, this.lifecycle, swapfile, workload);
@@ -267,6 +273,7 @@ export class Machine {
 		this.runner.runTimedEvents();
 		this.kswapd.run();
 		this.kcompactd.run();
+		this.khugepaged.run();
 		this.writeback.runFlusher();
 		this.zswap.shrinkWorker();
 		this.balloon.run();

@@ -21,10 +21,13 @@ import {
 	PG_DIRTY,
 	PG_READAHEAD,
 	PG_SWAPCACHE,
+	PG_THP,
 	PG_UNEVICTABLE,
 	PG_WORKINGSET,
 	PG_YOUNG,
 } from './frames.js';
+import type {HugeMemory} from './huge-memory.js';
+import type {Memcontrol} from './memcontrol.js';
 import type {PageAlloc} from './page-alloc.js';
 import {ALLOC_NONE} from './page-alloc.js';
 import {mkPresent, swapEntrySlot} from './page-table.js';
@@ -34,6 +37,7 @@ import type {ZswapSpec} from './spec.js';
 import {SLOT_DISK, SLOT_ZRAM, SLOT_ZSWAP} from './swap.js';
 import {swapRaHit, swapVmaRaWin} from './swap-readahead.js';
 import type {Swapfile} from './swapfile.js';
+import {ThpFault} from './thp-fault.js';
 import {pagesToKb} from './units.js';
 import type {Region} from './vma.js';
 import {REFAULT_COLD, REFAULT_RESTORE, workingsetRefault} from './workingset.js';
@@ -62,9 +66,15 @@ export class Memory extends CoreModule {
 		private readonly zswapSpec: ZswapSpec,
 		private readonly swapDev: BlockDevice | null,
 		private readonly rmap: Rmap,
+		private readonly huge: HugeMemory,
+		memcg: Memcontrol,
 	) {
 		super(core);
+		this.thp = new ThpFault(core, pageAlloc, memcg, huge, (p, vpn) => this.pteAlloc(p, vpn));
 	}
+
+	/** The huge page fault (thp-fault.ts), tried first by every anon fault on an empty PMD. */
+	readonly thp: ThpFault;
 
 	/** The vm_operations for regions of `kind` (REGION_FILE, REGION_SHMEM). */
 	setVmOps(kind: number, ops: VmOperations): void {
@@ -82,7 +92,13 @@ export class Memory extends CoreModule {
 	anonFault(p: Proc, vpn: number, write: boolean): number {
 		const e = p.pt.get(vpn);
 		if (e < 0) return this.doSwapPage(p, vpn, swapEntrySlot(e), write);
-		return this.doAnonymousPage(p, vpn);
+		// __handle_mm_fault(): pmd_none() in a THP-eligible VMA tries create_huge_pmd() first.
+		const huge = this.thp.fault(p, p.regionOf(vpn), vpn);
+		if (!Number.isNaN(huge)) return huge;
+		// A fallback after compaction stalled: the stall is this fault's too.
+		const stall = this.thp.fallbackStallUs;
+		const c = this.doAnonymousPage(p, vpn);
+		return c < 0 ? c : c + stall;
 	}
 
 	/**
@@ -234,6 +250,8 @@ export class Memory extends CoreModule {
 			if (flags & PG_SWAPCACHE) this.swapfile.dropSwapCache(frame);
 			return MINOR_FAULT_CACHED_US;
 		}
+		// do_huge_pmd_wp_page(): a THP others map too: __split_huge_pmd(), then the 4 KiB copy below.
+		if (flags & PG_THP) this.huge.splitPmd(p, p.pt.tableOf(vpn));
 		const before = p.tickReclaimUs;
 		const copy = this.pageAlloc.allocPage(p);
 		if (copy < 0) return copy;

@@ -4,7 +4,7 @@
 // a page table, readahead or the balloon takes comes through here; the free list itself is the
 // zone's (zone.ts). Only zsmalloc, which runs inside reclaim, takes pages from the zone directly.
 import type {BlockDevice} from './block-device.js';
-import {MIGRATE_MOVABLE, MIGRATE_UNMOVABLE} from './buddy.js';
+import {MIGRATE_MOVABLE, MIGRATE_UNMOVABLE, PAGEBLOCK_ORDER} from './buddy.js';
 import {
 	COMPACT_COMPLETE,
 	COMPACT_PARTIAL_SKIPPED,
@@ -75,6 +75,29 @@ export class PageAlloc extends CoreModule {
 		if (zoneWatermarkOk(zone, order, zone.wm.low)) return this.rmqueueOrder(order);
 		this.kswapd.wake(order);
 		if (zoneWatermarkOk(zone, order, zone.wm.min)) return this.rmqueueOrder(order);
+		const first = this.directCompact(order, true, p);
+		if (first >= 0) return first;
+		this.reclaimForCompaction(order, p);
+		if (zoneWatermarkOk(zone, order, zone.wm.min)) return this.rmqueueOrder(order);
+		return this.directCompact(order, false, p);
+	}
+
+	/**
+	 * __alloc_pages() of a transparent huge page with vma_thp_gfp_mask()'s gfp (huge-memory.ts thpGfp):
+	 * the fast path at the low watermark; __GFP_KSWAPD_RECLAIM (defer) wakes kswapd for order 9, which
+	 * wakes kcompactd once balanced; then the slowpath's try at min. GFP_TRANSHUGE_LIGHT stops there;
+	 * GFP_TRANSHUGE goes on as a costly order does (allocPages' compaction, reclaim, compaction: the
+	 * stall charged to `p`, or to lastStallUs for khugepaged). memtop does not model __GFP_NORETRY's
+	 * early exit after a deferred compaction. Returns the head frame or ALLOC_NONE.
+	 */
+	allocThp(p: Proc | null, gfp: {direct: boolean; kswapd: boolean}): number {
+		const zone = this.zone;
+		const order = PAGEBLOCK_ORDER;
+		this.lastStallUs = 0;
+		if (zoneWatermarkOk(zone, order, zone.wm.low)) return this.rmqueueOrder(order);
+		if (gfp.kswapd) this.kswapd.wakeNoDirect(order);
+		if (zoneWatermarkOk(zone, order, zone.wm.min)) return this.rmqueueOrder(order);
+		if (!gfp.direct) return ALLOC_NONE;
 		const first = this.directCompact(order, true, p);
 		if (first >= 0) return first;
 		this.reclaimForCompaction(order, p);

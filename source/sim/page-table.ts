@@ -7,11 +7,18 @@
 // pages, which is why page tables of sparse address spaces grow large.
 //
 // The host side is sparse too: a directory with one Int32 per 2 MiB span of the address space, and
-// the entries (and their working-set stamps) only of spans that were ever touched, in blocks of 512.
-// Host memory so grows with the touched spans, not with the virtual size.
+// the entries (and their working-set stamps) only of spans that were ever touched. A span with few
+// entries keeps them in a small block (up to SMALL_ENTRIES of them, each with its index in the span:
+// 8 bytes an entry); its next entry moves them to a full block of 512 (6 bytes an entry, 3 KiB). So a
+// program that touches one page in each of many 2 MiB spans (a sparse heap, a hash table over a
+// reserved terabyte) costs the host about 130 bytes a span, not 3 KiB, while the simulated machine
+// pays a whole 4 KiB PTE page for each, as Linux does. Host memory so grows with the touched pages,
+// not with the virtual size.
 //
 // Entries (and the page cache's slots, page-cache.ts) share one encoding: 0 nothing, a present
 // page frame + 1, a swap entry −(slot + 1).
+import {HugePmds} from './huge-pmds.js';
+import {SmallSpans, type SmallSpansState} from './small-spans.js';
 import {PAGE_SIZE} from './units.js';
 
 /** A page-table page maps 512 PTEs (2 MiB of address space); so do the PMD, PUD and PGD pages. */
@@ -19,9 +26,9 @@ export const PTES_PER_TABLE = 512;
 const SHIFT = 9;
 const MASK = PTES_PER_TABLE - 1;
 /** PTE pages (2 MiB spans) under one PMD page: 1 GiB. */
-const SPANS_PER_PMD = PTES_PER_TABLE;
+export const SPANS_PER_PMD = PTES_PER_TABLE;
 /** PTE pages under one PUD page: 512 GiB. */
-const SPANS_PER_PUD = PTES_PER_TABLE * PTES_PER_TABLE;
+export const SPANS_PER_PUD = PTES_PER_TABLE * PTES_PER_TABLE;
 /** No page, and no swap entry: never touched (or unmapped). */
 export const PTE_NONE = 0;
 
@@ -64,6 +71,10 @@ export interface PageTableState {
 	puds: Int32Array;
 	pgd: number;
 	counts: number[];
+	/** Spans a huge PMD maps (1), only while there is one. */
+	huge?: Uint8Array | undefined;
+	/** Small blocks (absent in states saved before they existed). */
+	small?: SmallSpansState | undefined;
 }
 
 const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);
@@ -71,8 +82,13 @@ const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);
 export class PageTable {
 	/** vpns covered (the directory's reach; a trailing grow region's table grows with it). */
 	covered: number;
-	/** Per 2 MiB span: its block of entries + 1, or 0 while none of its entries was ever set. */
+	/**
+	 * Per 2 MiB span: its full block of entries + 1; −(its small block + 1); or 0 while none of its
+	 * entries was ever set.
+	 */
 	private dir: Int32Array;
+	/** The small blocks of sparse spans (small-spans.ts). */
+	private readonly small = new SmallSpans();
 	/** Entries, 512 per block. */
 	private pool: Int32Array;
 	/** Per entry: wssSecond() of its page's last touch (process.ts), 0 = never. */
@@ -89,11 +105,14 @@ export class PageTable {
 	nTables = 0;
 	nPmds = 0;
 	nPuds = 0;
+	/** Spans a huge PMD maps: a transparent huge page each (huge-pmds.ts). */
+	readonly huge: HugePmds;
 
 	constructor(vpns: number) {
 		this.covered = vpns;
 		const spans = ceilDiv(vpns, PTES_PER_TABLE);
 		this.dir = new Int32Array(spans);
+		this.huge = new HugePmds(spans);
 		this.tables = new Int32Array(spans);
 		this.pmds = new Int32Array(ceilDiv(spans, SPANS_PER_PMD));
 		this.puds = new Int32Array(ceilDiv(spans, SPANS_PER_PUD));
@@ -103,54 +122,141 @@ export class PageTable {
 
 	/** vpn's entry. */
 	get(vpn: number): number {
+		// Small on purpose, so the reference loop inlines it: spans without a full block go out of line.
 		const b = this.dir[vpn >>> SHIFT]!;
-		return b === 0 ? PTE_NONE : this.pool[(b - 1) * PTES_PER_TABLE + (vpn & MASK)]!;
+		return b > 0 ? this.pool[(b - 1) * PTES_PER_TABLE + (vpn & MASK)]! : this.getSparse(b, vpn);
 	}
 
-	/** Set vpn's entry (a block for its span is made on the first entry that is not none). */
+	private getSparse(b: number, vpn: number): number {
+		if (b === 0) return PTE_NONE;
+		const at = this.small.slot(-b - 1, vpn & MASK);
+		return at < 0 ? PTE_NONE : this.small.entry[at]!;
+	}
+
+	/** Set vpn's entry (a small block for its span is made on the first entry that is not none). */
 	set(vpn: number, entry: number): void {
-		let b = this.dir[vpn >>> SHIFT]!;
-		if (b === 0) {
-			if (entry === PTE_NONE) return;
-			b = this.newBlock(vpn >>> SHIFT);
+		const b = this.dir[vpn >>> SHIFT]!;
+		if (b > 0) {
+			this.pool[(b - 1) * PTES_PER_TABLE + (vpn & MASK)] = entry;
+			return;
 		}
-		this.pool[(b - 1) * PTES_PER_TABLE + (vpn & MASK)] = entry;
+		if (entry === PTE_NONE) {
+			// Clearing an entry a small block does not hold: nothing to do (a none needs no slot).
+			if (b === 0) return;
+			const at = this.small.slot(-b - 1, vpn & MASK);
+			if (at >= 0) this.small.entry[at] = PTE_NONE;
+			return;
+		}
+		const at = this.smallAt(vpn);
+		if (at >= 0) this.small.entry[at] = entry;
+		else this.pool[-at - 1] = entry;
 	}
 
 	/** vpn's working-set stamp (0: never touched). */
 	stampOf(vpn: number): number {
 		const b = this.dir[vpn >>> SHIFT]!;
-		return b === 0 ? 0 : this.stamp[(b - 1) * PTES_PER_TABLE + (vpn & MASK)]!;
+		if (b > 0) return this.stamp[(b - 1) * PTES_PER_TABLE + (vpn & MASK)]!;
+		if (b === 0) return 0;
+		const at = this.small.slot(-b - 1, vpn & MASK);
+		return at < 0 ? 0 : this.small.stamp[at]!;
 	}
 
 	/** Set vpn's stamp to `sec16`; returns the one it had. */
 	swapStamp(vpn: number, sec16: number): number {
-		let b = this.dir[vpn >>> SHIFT]!;
-		if (b === 0) b = this.newBlock(vpn >>> SHIFT);
+		const b = this.dir[vpn >>> SHIFT]!;
+		if (b <= 0) return this.swapStampSparse(vpn, sec16);
 		const i = (b - 1) * PTES_PER_TABLE + (vpn & MASK);
 		const old = this.stamp[i]!;
 		this.stamp[i] = sec16;
 		return old;
 	}
 
-	/** The first vpn in [vpn, end) whose span holds entries: walks skip spans never touched. */
+	private swapStampSparse(vpn: number, sec16: number): number {
+		let old: number;
+		const at = this.smallAt(vpn);
+		if (at >= 0) {
+			old = this.small.stamp[at]!;
+			this.small.stamp[at] = sec16;
+		} else {
+			old = this.stamp[-at - 1]!;
+			this.stamp[-at - 1] = sec16;
+		}
+		return old;
+	}
+
+	/**
+	 * The slot of vpn in a span without a full block, made if need be: ≥ 0 a small block's slot, or
+	 * −(pool index + 1) once the span has outgrown its small block and moved to a full one.
+	 */
+	private smallAt(vpn: number): number {
+		const span = vpn >>> SHIFT;
+		const i = vpn & MASK;
+		let b = this.dir[span]!;
+		const small = this.small;
+		if (b === 0) {
+			const k = small.make(this.dir.length);
+			this.dir[span] = b = -(k + 1);
+		}
+		const k = -b - 1;
+		const at = small.slot(k, i);
+		if (at >= 0) return at;
+		const added = small.add(k, i);
+		if (added >= 0) return added;
+		// Full: the span moves to a block of 512, and the small block is given back.
+		const full = this.newBlock(span);
+		const base = (full - 1) * PTES_PER_TABLE;
+		for (let j = small.first(k), end = small.end(k); j < end; j++) {
+			this.pool[base + small.key[j]!] = small.entry[j]!;
+			this.stamp[base + small.key[j]!] = small.stamp[j]!;
+		}
+		small.release(k);
+		return -(base + i + 1);
+	}
+
+	/**
+	 * The first vpn in [vpn, end) whose entry the host may hold: walks skip spans never touched, and
+	 * in a span with a small block the indices it does not hold.
+	 */
 	skip(vpn: number, end: number): number {
 		let span = vpn >>> SHIFT;
-		if (this.dir[span] !== 0) return vpn;
+		const b = this.dir[span]!;
+		if (b > 0) return vpn;
+		if (b < 0) {
+			const i = this.small.next(-b - 1, (vpn & MASK) - 1);
+			if (i >= 0) return Math.min(end, span * PTES_PER_TABLE + i);
+		}
 		const last = ceilDiv(end, PTES_PER_TABLE);
-		while (++span < last && this.dir[span] === 0);
-		return Math.min(end, span * PTES_PER_TABLE);
+		while (++span < last) {
+			const d = this.dir[span]!;
+			if (d > 0) return Math.min(end, span * PTES_PER_TABLE);
+			if (d < 0) {
+				const i = this.small.next(-d - 1, -1);
+				if (i >= 0) return Math.min(end, span * PTES_PER_TABLE + i);
+			}
+		}
+		return end;
 	}
 
 	/** The vpn after `vpn` in a walk of [.., end) that skips untouched spans: `for (v = skip(s, e); v < e; v = next(v, e))`. */
 	next(vpn: number, end: number): number {
 		const n = vpn + 1;
-		return (n & MASK) === 0 ? this.skip(n, end) : n;
+		if ((n & MASK) === 0) return this.skip(n, end);
+		const b = this.dir[vpn >>> SHIFT]!;
+		if (b >= 0) return n;
+		const i = this.small.next(-b - 1, vpn & MASK);
+		return i >= 0
+			? Math.min(end, vpn - (vpn & MASK) + i)
+			: this.skip(vpn - (vpn & MASK) + PTES_PER_TABLE, end);
 	}
 
 	/** Which PTE page holds vpn's entry. */
 	tableOf(vpn: number): number {
 		return vpn >>> SHIFT;
+	}
+
+	/** The process's PMD-mapped (2 MiB) pages: cheap, a count kept as huge PMDs come and go. */
+	get pmdMapped(): number {
+		return this.huge.count;
 	}
 
 	/** Which PMD page holds the entry of PTE page `table`. */
@@ -171,6 +277,7 @@ export class PageTable {
 		this.tables = extend(this.tables, spans);
 		this.pmds = extend(this.pmds, ceilDiv(spans, SPANS_PER_PMD));
 		this.puds = extend(this.puds, ceilDiv(spans, SPANS_PER_PUD));
+		this.huge.grow(spans);
 	}
 
 	levels(): PageTableLevels {
@@ -190,8 +297,13 @@ export class PageTable {
 		return (this.nTables + this.nPmds + this.nPuds) * PAGE_SIZE;
 	}
 
-	/** Spans whose entries the host holds. */
+	/** Spans whose entries the host holds (in full blocks and in small ones). */
 	get hostBlocks(): number {
+		return this.blocks + this.small.inUse;
+	}
+
+	/** Spans whose entries are in a full block of 512. */
+	get fullBlocks(): number {
 		return this.blocks;
 	}
 
@@ -209,8 +321,10 @@ export class PageTable {
 		this.pool = new Int32Array(0);
 		this.stamp = new Uint16Array(0);
 		this.blocks = 0;
+		this.small.clear();
 		this.pgd = 0;
 		this.nTables = this.nPmds = this.nPuds = 0;
+		this.huge.clear();
 	}
 
 	save(): PageTableState {
@@ -225,7 +339,15 @@ export class PageTable {
 			puds: this.puds,
 			pgd: this.pgd,
 			counts: [this.blocks, this.nTables, this.nPmds, this.nPuds],
+			...this.huge.save(),
+			...this.smallState(),
 		};
+	}
+
+	/** The small blocks, in states only once there are any (so older states keep their layout). */
+	private smallState(): {small?: SmallSpansState} {
+		const small = this.small.save();
+		return small ? {small} : {};
 	}
 
 	load(s: PageTableState): void {
@@ -238,6 +360,8 @@ export class PageTable {
 		this.puds = s.puds;
 		this.pgd = s.pgd;
 		[this.blocks = 0, this.nTables = 0, this.nPmds = 0, this.nPuds = 0] = s.counts;
+		this.huge.load(s.huge);
+		this.small.load(s.small);
 	}
 
 	private newBlock(span: number): number {
@@ -265,22 +389,4 @@ function extend(a: Int32Array, length: number): Int32Array {
 	const b = new Int32Array(length);
 	b.set(a);
 	return b;
-}
-
-/**
- * Host bytes of a PageTable over `vpns` virtual pages (sim/host-cost.ts) of which at most `touched`
- * pages are ever touched: the directory and PTE-page slot per 2 MiB span (two Int32), the PMD and PUD
- * slots, and an entry (Int32) and stamp (Uint16) for each page of every span touched, each touched
- * page in a span of its own at worst. The pool grows a block at a time while under 8 blocks and by an
- * eighth of its blocks after, but never past one block per span (newBlock): it holds at most
- * min(spans, blocks + floor(blocks / 8)) blocks.
- */
-export function pageTableBytes(vpns: number, touched: number): number {
-	const spans = ceilDiv(vpns, PTES_PER_TABLE);
-	const blocks = Math.min(spans, touched);
-	return (
-		spans * 8 +
-		(ceilDiv(spans, SPANS_PER_PMD) + ceilDiv(spans, SPANS_PER_PUD)) * 4 +
-		Math.min(spans, blocks + Math.floor(blocks / 8)) * PTES_PER_TABLE * 6
-	);
 }

@@ -75,6 +75,12 @@ export interface ProcessSnapshot {
 	ppid?: number;
 	/** Write faults on fork-shared pages that copied the page (wp_page_copy), when any. */
 	cowFaults?: number;
+	/**
+	 * Transparent huge pages, when it has any: `huge`, 2 MiB pages its huge PMDs map (smaps
+	 * AnonHugePages / 2 MiB); `bloat`, their subpages it never touched (huge × 512 − touched: memory a
+	 * 4 KiB mapping would not have used), counted only in the detail view's snapshot (else -1).
+	 */
+	thp?: {huge: number; bloat: number};
 	name: string;
 	state: ProcessState;
 	/** Pages; rss = anon + file + shmem (VmRSS). */

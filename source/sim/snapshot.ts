@@ -1,5 +1,6 @@
 // A read-only Snapshot of the machine: /proc/meminfo, /proc/vmstat, PSI and per-process figures,
 // all computed from the machine's own accounting.
+
 import {
 	MIGRATE_MOVABLE,
 	MIGRATE_RECLAIMABLE,
@@ -9,6 +10,7 @@ import {
 } from './buddy.js';
 import {fragmentationIndex, unusableFreeIndex} from './fragmentation.js';
 import {FRAME_ANON, FRAME_FILE, FRAME_FREE, FRAME_KERNEL, FRAME_SHMEM, FRAME_ZPOOL} from './frames.js';
+import {HPAGE_PMD_NR} from './huge-memory.js';
 import {hugetlbMappedPages} from './hugetlb.js';
 import type {Machine} from './machine.js';
 import {cgroupSnapshots} from './memcg-snapshot.js';
@@ -76,6 +78,8 @@ export function meminfo(m: Machine): Meminfo {
 		PageTables: 0,
 		CommitLimit: m.overcommit.commitLimit(),
 		Committed_AS: m.overcommit.committedAs(),
+		// NR_ANON_THPS × HPAGE_PMD_NR: THPs a huge PMD maps.
+		AnonHugePages: m.hugeMemory.nrAnonThps * HPAGE_PMD_NR,
 	};
 	const out = {} as Meminfo;
 	for (const f of MEMINFO_FIELDS) out[f] = pagesToKb(v[f] ?? 0);
@@ -155,6 +159,9 @@ export function processSnapshot(
 		pid: p.pid,
 		...(p.ppid > 0 ? {ppid: p.ppid} : {}),
 		...(p.cowFaults > 0 ? {cowFaults: p.cowFaults} : {}),
+		...(p.pt.pmdMapped > 0
+			? {thp: {huge: p.pt.pmdMapped, bloat: withRegions ? m.hugeMemory.bloatPages(p) : -1}}
+			: {}),
 		name: p.name,
 		state: p.state,
 		rss: p.rss,
@@ -267,7 +274,7 @@ function buddySnapshot(m: Machine): Snapshot['buddy'] {
 export function takeSnapshot(m: Machine, options: SnapshotOptions = {}): Snapshot {
 	const zone = m.zone;
 	const k = zone.kindCount;
-	const vmstat = {...m.vm};
+	const vmstat = {...m.vm, nr_anon_transparent_hugepages: m.hugeMemory.nrAnonThps};
 	const lru = m.lruvec.refresh();
 	const swapCached = m.swapfile.nrSwapCached;
 	vmstat.nr_free_pages = k[FRAME_FREE]!;

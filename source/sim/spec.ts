@@ -55,6 +55,8 @@ export interface RegionSpec {
 	locked?: boolean | undefined;
 	/** anon: mmap(MAP_HUGETLB): mapped with 2 MiB pages from the hugetlb pool (hugetlb.ts). */
 	hugetlb?: boolean | undefined;
+	/** anon: madvise(MADV_HUGEPAGE) or madvise(MADV_NOHUGEPAGE) over the region (VM_HUGEPAGE / VM_NOHUGEPAGE). */
+	madvise?: 'hugepage' | 'nohugepage' | undefined;
 }
 
 export type PatternKind =

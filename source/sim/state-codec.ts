@@ -87,6 +87,7 @@ function machineState(m: Machine, events: boolean) {
 			kswapdReclaimed: kswapd.kswapdReclaimed,
 			...(kswapd.kswapdOrder ? {kswapdOrder: kswapd.kswapdOrder} : {}),
 			...m.kcompactd.save(),
+			...m.khugepaged.save(),
 			zswapBytes: zs.zswapBytes,
 			zswapStored: zswap.zswapStored,
 			zswapFull: zswap.zswapFull,
@@ -194,6 +195,7 @@ function loadModules(m: Machine, s: MachineState, ownPolicy = true): void {
 		kernelStatic: 0,
 		buddy: s.buddy,
 	});
+	m.hugeMemory.load();
 	m.zs.load({...sc, zpoolFrames: s.internals.zpoolFrames});
 	m.writeback.load({scalars: sc, arrays: s.internals.writeback});
 	if (ownPolicy) m.lruvec.load({...sc, policy: s.policy});
@@ -203,6 +205,7 @@ function loadModules(m: Machine, s: MachineState, ownPolicy = true): void {
 	m.zram?.load(sc);
 	m.kswapd.load(sc);
 	m.kcompactd.load(sc);
+	m.khugepaged.load(sc);
 	m.kcompactd.compaction.load(s);
 	m.vmscan.load({kswapdFailures: sc.kswapdFailures, reclaimCostUs: s.reclaimCostUs});
 	m.rmap.load({nrMapped: sc.nrMapped, anonMapcount: s.anonMapcount});

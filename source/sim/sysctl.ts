@@ -20,6 +20,8 @@ export interface SysctlInfo {
 	readonly max: number;
 	/** The only values allowed, when the sysctl is a mode rather than a quantity. */
 	readonly values?: readonly number[];
+	/** A mode the kernel reads and writes as words (sysfs `[always] madvise never`): the word of each value. */
+	readonly names?: readonly string[];
 	readonly unit: string;
 	/** One line: what it does here. */
 	readonly meaning: string;
@@ -174,6 +176,98 @@ export const SYSCTLS = {
 		path: '/proc/sys/vm/nr_hugepages',
 		source: 'mm/hugetlb.c hugetlb_sysctl_handler, set_max_huge_pages, alloc_buddy_hugetlb_folio',
 	},
+	compact_memory: {
+		default: 0,
+		min: 0,
+		max: 1,
+		values: [0, 1],
+		unit: '',
+		meaning: "writing 1 compacts all of memory now (compact_nodes), in the writer's context; reads 0",
+		path: '/proc/sys/vm/compact_memory',
+		source: 'mm/compaction.c sysctl_compaction_handler (write-only; 1), compact_nodes',
+	},
+	// Transparent huge pages (Documentation/admin-guide/mm/transhuge.rst). mm/Kconfig's default is
+	// TRANSPARENT_HUGEPAGE_ALWAYS (Fedora and RHEL ship it); memtop's is madvise, as Ubuntu and Debian
+	// ship (CONFIG_TRANSPARENT_HUGEPAGE_MADVISE): the shipped workloads' stories are told with 4 KiB
+	// pages, and a workload that is about THPs (thp-db) says `enabled: always`.
+	transparent_hugepage_enabled: {
+		default: 1,
+		min: 0,
+		max: 2,
+		values: [0, 1, 2],
+		names: ['always', 'madvise', 'never'],
+		unit: '',
+		meaning:
+			'may an anon fault in an aligned 2 MiB range take a huge page: always (0), madvise (1: MADV_HUGEPAGE regions only) or never (2)',
+		path: '/sys/kernel/mm/transparent_hugepage/enabled',
+		source: 'mm/huge_memory.c enabled_store, thp_vma_allowable_order, do_huge_pmd_anonymous_page',
+	},
+	transparent_hugepage_defrag: {
+		default: 3,
+		min: 0,
+		max: 4,
+		values: [0, 1, 2, 3, 4],
+		names: ['always', 'defer', 'defer+madvise', 'madvise', 'never'],
+		unit: '',
+		meaning:
+			'a huge page fault with no free 2 MiB block: always (0) compacts directly, defer (1) wakes kcompactd, defer+madvise (2) compacts for MADV_HUGEPAGE regions and wakes kcompactd for others, madvise (3) compacts for MADV_HUGEPAGE regions only, never (4) falls back',
+		path: '/sys/kernel/mm/transparent_hugepage/defrag',
+		source: 'mm/huge_memory.c defrag_store, vma_thp_gfp_mask',
+	},
+	khugepaged_pages_to_scan: {
+		default: 4096,
+		min: 1,
+		max: UINT_MAX,
+		unit: 'PTEs',
+		meaning: 'PTEs khugepaged scans each wake, looking for 2 MiB ranges to collapse',
+		path: '/sys/kernel/mm/transparent_hugepage/khugepaged/pages_to_scan',
+		source: 'mm/khugepaged.c pages_to_scan_store (kstrtouint, not 0), khugepaged_do_scan',
+	},
+	khugepaged_scan_sleep_millisecs: {
+		default: 10000,
+		min: 0,
+		max: UINT_MAX,
+		unit: 'ms',
+		meaning: 'khugepaged sleeps this long between scans',
+		path: '/sys/kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs',
+		source: 'mm/khugepaged.c scan_sleep_millisecs_store (kstrtouint), khugepaged_wait_work',
+	},
+	khugepaged_alloc_sleep_millisecs: {
+		default: 60000,
+		min: 0,
+		max: UINT_MAX,
+		unit: 'ms',
+		meaning: 'after a failed huge page allocation khugepaged sleeps this long',
+		path: '/sys/kernel/mm/transparent_hugepage/khugepaged/alloc_sleep_millisecs',
+		source: 'mm/khugepaged.c alloc_sleep_millisecs_store (kstrtouint), khugepaged_alloc_sleep',
+	},
+	khugepaged_max_ptes_none: {
+		default: 511,
+		min: 0,
+		max: 511,
+		unit: 'PTEs',
+		meaning: 'a range is collapsed only with at most this many empty PTEs (each becomes a zeroed page)',
+		path: '/sys/kernel/mm/transparent_hugepage/khugepaged/max_ptes_none',
+		source: 'mm/khugepaged.c max_ptes_none_store (≤ HPAGE_PMD_NR − 1), hpage_collapse_scan_pmd',
+	},
+	khugepaged_max_ptes_swap: {
+		default: 64,
+		min: 0,
+		max: 511,
+		unit: 'PTEs',
+		meaning: 'a range is collapsed only with at most this many swapped-out PTEs (each read back in)',
+		path: '/sys/kernel/mm/transparent_hugepage/khugepaged/max_ptes_swap',
+		source: 'mm/khugepaged.c max_ptes_swap_store (≤ HPAGE_PMD_NR − 1), hpage_collapse_scan_pmd',
+	},
+	khugepaged_max_ptes_shared: {
+		default: 256,
+		min: 0,
+		max: 511,
+		unit: 'PTEs',
+		meaning: 'a range is collapsed only with at most this many pages shared with a fork relative',
+		path: '/sys/kernel/mm/transparent_hugepage/khugepaged/max_ptes_shared',
+		source: 'mm/khugepaged.c max_ptes_shared_store (≤ HPAGE_PMD_NR − 1), hpage_collapse_scan_pmd',
+	},
 } as const satisfies Record<string, SysctlInfo>;
 
 export type SysctlName = keyof typeof SYSCTLS;
@@ -205,4 +299,23 @@ export function isSysctlName(name: unknown): name is SysctlName {
 export function clampSysctl(name: SysctlName, value: number): number {
 	const {min, max} = SYSCTLS[name];
 	return Math.max(min, Math.min(max, Math.trunc(value)));
+}
+
+/**
+ * What a set-sysctl command did, in the words of the file it writes: `vm.swappiness = 60`, or for a
+ * sysfs mode `transparent_hugepage/enabled = never`.
+ */
+export function sysctlLine(name: SysctlName, value: number): string {
+	const info: SysctlInfo = SYSCTLS[name];
+	const sysfs = '/sys/kernel/mm/';
+	const thp = info.path.startsWith(`${sysfs}transparent_hugepage/`);
+	const file = thp ? info.path.slice(sysfs.length) : `vm.${name}`;
+	return `${file} = ${info.names?.[value] ?? value}`;
+}
+
+/** A mode sysctl's value from its word (`never` → 2), or undefined for a word it does not have. */
+export function sysctlValueOf(name: SysctlName, word: string): number | undefined {
+	const info: SysctlInfo = SYSCTLS[name];
+	const i = info.names?.indexOf(word) ?? -1;
+	return i >= 0 ? i : undefined;
 }

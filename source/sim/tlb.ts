@@ -25,7 +25,7 @@
 import {TLB_FULL_WALK_US, TLB_PWC_WALK_US, TLB_STLB_HIT_US} from './costs.js';
 import {PAT_RANDOM, PAT_SEQUENTIAL, PAT_SHIFTING, PAT_STREAM, PAT_ZIPF, type Proc} from './process.js';
 import type {TaskList} from './task-list.js';
-import {mappedPages, REGION_FILE, REGION_HUGETLB} from './vma.js';
+import {mappedPages, REGION_ANON, REGION_FILE, REGION_HUGETLB} from './vma.js';
 
 export const DTLB_4K_ENTRIES = 64;
 export const DTLB_2M_ENTRIES = 32;
@@ -216,12 +216,18 @@ export interface TlbCounters {
  */
 export class Tlb {
 	/**
-	 * Where huge mappings come from: a MAP_HUGETLB region is mapped with 2 MiB pages whole. Transparent
-	 * huge pages feed their PMD-mapped pages here (replace or extend this function).
+	 * Where huge mappings come from: a MAP_HUGETLB region is mapped with 2 MiB pages whole; transparent
+	 * huge pages are the process's PMD-mapped pages (page-table.ts pmdMapped, a count per process),
+	 * spread over its anonymous regions by their size.
 	 */
 	hugePagesOf: HugePagesOf = (p, ri) => {
 		const r = p.regions[ri]!;
-		return r.kind === REGION_HUGETLB ? r.pages : 0;
+		if (r.kind === REGION_HUGETLB) return r.pages;
+		const thp = r.kind === REGION_ANON ? p.pt.pmdMapped : 0;
+		if (thp === 0) return 0;
+		let anon = 0;
+		for (const q of p.regions) if (q.kind === REGION_ANON) anon += mappedPages(q);
+		return anon > 0 ? Math.min(r.pages, (thp * HPAGE_PAGES * r.pages) / anon) : 0;
 	};
 	private readonly cache = new Map<number, {key: Float64Array; rates: TlbRates}>();
 	private readonly counters = new Map<number, TlbCounters>();

@@ -36,6 +36,8 @@ export interface Region {
 	raHits: number;
 	/** REGION_HUGETLB: per 2 MiB page of the region, the pool page's head frame mapped there, or -1. */
 	htlb?: Int32Array;
+	/** VM_HUGEPAGE / VM_NOHUGEPAGE from madvise (huge-memory.ts); absent: neither. */
+	madvise?: 'hugepage' | 'nohugepage' | undefined;
 }
 
 /**
@@ -93,6 +95,7 @@ export function layoutRegions(
 			raHits: 0,
 			...(r.kind === 'anon' && r.hugetlb ? {htlb: new Int32Array(Math.ceil(pages / 512)).fill(-1)} : {}),
 		};
+		if (r.madvise !== undefined) region.madvise = r.madvise;
 		vpn += pages;
 		return region;
 	});

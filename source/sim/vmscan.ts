@@ -13,8 +13,10 @@ import {
 	PG_DIRTY,
 	PG_RECLAIM,
 	PG_SWAPCACHE,
+	PG_THP,
 	PG_WRITEBACK,
 } from './frames.js';
+import type {HugeMemory} from './huge-memory.js';
 import {SWAP_CLUSTER_MAX} from './lruvec.js';
 import {MemcgProtection} from './memcg-protection.js';
 import {type Memcontrol, STAT_PGSCAN, STAT_PGSTEAL} from './memcontrol.js';
@@ -62,6 +64,7 @@ export class Vmscan extends CoreModule implements ScanTarget {
 		private readonly swapDev: BlockDevice | null,
 		private readonly memcg: Memcontrol,
 		private readonly writeback: Writeback,
+		private readonly huge: HugeMemory,
 	) {
 		super(core);
 		this.sc = new ScanControl(core, this, swapfile);
@@ -203,6 +206,9 @@ export class Vmscan extends CoreModule implements ScanTarget {
 		if (kind !== FRAME_ANON && kind !== FRAME_SHMEM) return CANNOT;
 		const swap = this.swapfile.area;
 		if (!swap) return CANNOT;
+		// shrink_folio_list(): a THP is split before it goes to swap (no THP swap clusters here: the
+		// !CONFIG_THP_SWAP path), its 512 pages then reclaimed one by one.
+		if (flags & PG_THP) this.huge.splitForReclaim(frame);
 		const shadow = workingsetEviction(this.lruvec, flags);
 		// A clean swap-cache page still has its copy in swap: drop it without IO.
 		if (flags & PG_SWAPCACHE && !(flags & PG_DIRTY)) {

@@ -46,6 +46,9 @@ import {
 	type UiState,
 } from './ui-state.js';
 
+/** transparent_hugepage/enabled's words, by value (sim/sysctl.ts). */
+const THP_MODES = ['always', 'madvise', 'never'] as const;
+
 /** Replay seeks: arrows move one second, PgUp/PgDn and shift-arrows ten. */
 const SEEK_SMALL = TICKS_PER_SECOND;
 const SEEK_LARGE = 10 * TICKS_PER_SECOND;
@@ -557,6 +560,21 @@ export const ACTIONS: Record<ActionId, Action> = {
 		const value = nextInCycle(SWAPPINESS_STEPS, env.view().snapshot.sysctl.swappiness);
 		send(env, {kind: 'set-sysctl', name: 'swappiness', value}, `swappiness ${value}`);
 	},
+	thp: (env) => {
+		// transparent_hugepage/enabled: 0 always, 1 madvise, 2 never (sim/sysctl.ts), cycled in that order.
+		const value = (env.view().snapshot.sysctl.transparent_hugepage_enabled + 1) % THP_MODES.length;
+		send(
+			env,
+			{kind: 'set-sysctl', name: 'transparent_hugepage_enabled', value},
+			`transparent huge pages: ${THP_MODES[value]} (echo ${THP_MODES[value]} > transparent_hugepage/enabled)`,
+		);
+	},
+	'compact-memory': (env) =>
+		send(
+			env,
+			{kind: 'set-sysctl', name: 'compact_memory', value: 1},
+			'compacting all memory (echo 1 > /proc/sys/vm/compact_memory)',
+		),
 	zswap: (env) => {
 		const enabled = !env.view().snapshot.zswap.enabled;
 		send(env, {kind: 'set-zswap', enabled}, enabled ? 'zswap on' : 'zswap off');

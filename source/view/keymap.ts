@@ -41,6 +41,8 @@ export type ActionId =
 	| 'balloon'
 	| 'drop-caches'
 	| 'swappiness'
+	| 'thp'
+	| 'compact-memory'
 	| 'zswap'
 	| 'userspace-oom'
 	| 'oom-adj'
@@ -555,6 +557,18 @@ export const KEYMAP: readonly Binding[] = [
 		keys: ['s'],
 		machine: true,
 		help: [{section: 'Simulation', keys: 's', text: 'swappiness 0 → 60 → 100 → 200'}],
+	}),
+	main({
+		action: 'thp',
+		keys: ['T'],
+		machine: true,
+		help: [{section: 'Simulation', keys: 'T', text: 'transparent huge pages: always → madvise → never'}],
+	}),
+	main({
+		action: 'compact-memory',
+		keys: ['m'],
+		machine: true,
+		help: [{section: 'Simulation', keys: 'm', text: 'compact all memory (echo 1 > compact_memory)'}],
 	}),
 	main({
 		action: 'zswap',

@@ -5,7 +5,8 @@ import type {MachineSpec, SwapSpec, SysctlName} from '../sim/spec.js';
 import {DEFAULT_SYSCTLS, SYSCTLS} from '../sim/sysctl.js';
 import {GIB, MIB} from '../sim/units.js';
 import {DEFAULTS} from './defaults.js';
-import {bool, int, type Leaf, oneOf, policy, size, strict} from './leaves.js';
+import {didYouMean} from './hints.js';
+import {bool, Expected, int, type Leaf, leaf, oneOf, policy, size, strict} from './leaves.js';
 import {formatBytes, roundUpToPages} from './quantities.js';
 
 /** The simulator keeps state per 4 KiB frame; bigger machines only make it slower. */
@@ -14,6 +15,20 @@ const RAM_MAX = 64 * GIB;
 
 // Every range comes from the sysctl table (sim/sysctl.ts), which has the kernel's.
 const sysctlInt = (name: SysctlName): Leaf<number> => int(SYSCTLS[name].min, SYSCTLS[name].max);
+/** A mode sysfs reads and writes as words (`enabled: never`); its number (0..) is what commands carry. */
+function sysctlMode<N extends 'transparent_hugepage_enabled' | 'transparent_hugepage_defrag'>(
+	name: N,
+): Leaf<(typeof SYSCTLS)[N]['values'][number]> {
+	type V = (typeof SYSCTLS)[N]['values'][number];
+	const names: readonly string[] = SYSCTLS[name].names;
+	const values: readonly unknown[] = SYSCTLS[name].values;
+	const expected = names.join(', ');
+	return leaf((v) => {
+		if (typeof v === 'string' && names.includes(v)) return names.indexOf(v) as V;
+		if (values.includes(v)) return v as V;
+		return new Expected(expected, typeof v === 'string' ? didYouMean(v, [...names]) : undefined);
+	});
+}
 export const sysctlLeaves = {
 	swappiness: sysctlInt('swappiness'),
 	min_free_kbytes: sysctlInt('min_free_kbytes'),
@@ -30,6 +45,15 @@ export const sysctlLeaves = {
 	extfrag_threshold: sysctlInt('extfrag_threshold'),
 	compaction_proactiveness: sysctlInt('compaction_proactiveness'),
 	nr_hugepages: sysctlInt('nr_hugepages'),
+	compact_memory: oneOf(SYSCTLS.compact_memory.values, '0 or 1 (compact all of memory now)'),
+	transparent_hugepage_enabled: sysctlMode('transparent_hugepage_enabled'),
+	transparent_hugepage_defrag: sysctlMode('transparent_hugepage_defrag'),
+	khugepaged_pages_to_scan: sysctlInt('khugepaged_pages_to_scan'),
+	khugepaged_scan_sleep_millisecs: sysctlInt('khugepaged_scan_sleep_millisecs'),
+	khugepaged_alloc_sleep_millisecs: sysctlInt('khugepaged_alloc_sleep_millisecs'),
+	khugepaged_max_ptes_none: sysctlInt('khugepaged_max_ptes_none'),
+	khugepaged_max_ptes_swap: sysctlInt('khugepaged_max_ptes_swap'),
+	khugepaged_max_ptes_shared: sysctlInt('khugepaged_max_ptes_shared'),
 } satisfies Record<SysctlName, Leaf<number>>;
 
 export const sysctlSchema = strict(
@@ -57,6 +81,31 @@ export const sysctlSchema = strict(
 			DEFAULT_SYSCTLS.compaction_proactiveness,
 		),
 		nr_hugepages: sysctlLeaves.nr_hugepages.default(DEFAULT_SYSCTLS.nr_hugepages),
+		compact_memory: sysctlLeaves.compact_memory.default(DEFAULT_SYSCTLS.compact_memory),
+		transparent_hugepage_enabled: sysctlLeaves.transparent_hugepage_enabled.default(
+			DEFAULT_SYSCTLS.transparent_hugepage_enabled,
+		),
+		transparent_hugepage_defrag: sysctlLeaves.transparent_hugepage_defrag.default(
+			DEFAULT_SYSCTLS.transparent_hugepage_defrag,
+		),
+		khugepaged_pages_to_scan: sysctlLeaves.khugepaged_pages_to_scan.default(
+			DEFAULT_SYSCTLS.khugepaged_pages_to_scan,
+		),
+		khugepaged_scan_sleep_millisecs: sysctlLeaves.khugepaged_scan_sleep_millisecs.default(
+			DEFAULT_SYSCTLS.khugepaged_scan_sleep_millisecs,
+		),
+		khugepaged_alloc_sleep_millisecs: sysctlLeaves.khugepaged_alloc_sleep_millisecs.default(
+			DEFAULT_SYSCTLS.khugepaged_alloc_sleep_millisecs,
+		),
+		khugepaged_max_ptes_none: sysctlLeaves.khugepaged_max_ptes_none.default(
+			DEFAULT_SYSCTLS.khugepaged_max_ptes_none,
+		),
+		khugepaged_max_ptes_swap: sysctlLeaves.khugepaged_max_ptes_swap.default(
+			DEFAULT_SYSCTLS.khugepaged_max_ptes_swap,
+		),
+		khugepaged_max_ptes_shared: sysctlLeaves.khugepaged_max_ptes_shared.default(
+			DEFAULT_SYSCTLS.khugepaged_max_ptes_shared,
+		),
 	},
 	'a mapping of sysctls like {swappiness: 60}',
 );

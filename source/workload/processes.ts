@@ -32,10 +32,16 @@ export const regionSchema = strict(
 		access: oneOf(['mmap', 'read'] as const).optional(),
 		locked: bool.optional(),
 		hugetlb: bool.optional(),
+		// madvise(MADV_HUGEPAGE / MADV_NOHUGEPAGE) over the whole region.
+		madvise: oneOf(['hugepage', 'nohugepage'] as const).optional(),
 	},
 	'a region like {name: heap, kind: anon, size: 512M}',
 ).superRefine((r, ctx) => {
-	const misplaced = (field: 'object' | 'access' | 'locked' | 'hugetlb', which: string, value: unknown) =>
+	const misplaced = (
+		field: 'object' | 'access' | 'locked' | 'hugetlb' | 'madvise',
+		which: string,
+		value: unknown,
+	) =>
 		ctx.addIssue({
 			code: 'custom',
 			continue: false,
@@ -47,6 +53,8 @@ export const regionSchema = strict(
 	if (r.locked !== undefined && r.kind !== 'anon') misplaced('locked', 'anon', r.locked);
 	// MAP_HUGETLB here is for anonymous mappings only (hugetlbfs files are not modelled).
 	if (r.hugetlb !== undefined && r.kind !== 'anon') misplaced('hugetlb', 'anon', r.hugetlb);
+	// Huge pages here are anonymous only (no CONFIG_READ_ONLY_THP_FOR_FS, no shmem_enabled).
+	if (r.madvise !== undefined && r.kind !== 'anon') misplaced('madvise', 'anon', r.madvise);
 });
 
 export type RegionInput = z.output<typeof regionSchema>;
@@ -59,6 +67,7 @@ export function toRegionSpec(r: RegionInput, processName: string): RegionSpec {
 	if (r.kind === 'file') spec.access = r.access ?? DEFAULTS.fileAccess;
 	if (r.kind === 'anon') spec.locked = r.locked ?? DEFAULTS.locked;
 	if (r.hugetlb) spec.hugetlb = true;
+	if (r.madvise !== undefined) spec.madvise = r.madvise;
 	return spec;
 }
 

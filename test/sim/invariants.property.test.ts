@@ -58,6 +58,10 @@ const machineArb = fc
 		dirtyRatio: fc.integer({min: 0, max: 100}),
 		dirtyBg: fc.integer({min: 0, max: 100}),
 		minTtl: fc.oneof(fc.constant(0), fc.integer({min: 1, max: 2000})),
+		// Transparent huge pages: always, madvise or never, with any defrag mode; khugepaged every 1..3 s.
+		thp: fc.integer({min: 0, max: 2}),
+		thpDefrag: fc.integer({min: 0, max: 4}),
+		khugepagedSleep: fc.integer({min: 1000, max: 3000}),
 		policy: fc.constantFrom(...POLICIES),
 	})
 	.map((g): MachineSpec => {
@@ -93,6 +97,15 @@ const machineArb = fc
 				compaction_proactiveness: 20,
 				nr_hugepages: 0,
 				min_ttl_ms: g.minTtl,
+				compact_memory: 0,
+				transparent_hugepage_enabled: g.thp as 0 | 1 | 2,
+				transparent_hugepage_defrag: g.thpDefrag as 0 | 1 | 2 | 3 | 4,
+				khugepaged_pages_to_scan: 4096,
+				khugepaged_scan_sleep_millisecs: g.khugepagedSleep,
+				khugepaged_alloc_sleep_millisecs: 60000,
+				khugepaged_max_ptes_none: 511,
+				khugepaged_max_ptes_swap: 64,
+				khugepaged_max_ptes_shared: 256,
 			},
 			policy: g.policy,
 		};
@@ -222,6 +235,16 @@ const SYSCTL_VALUES: Record<SysctlName, fc.Arbitrary<number>> = {
 	compaction_proactiveness: fc.integer({min: 0, max: 100}),
 	// Order-9 pages for the hugetlb pool: direct compaction when memory is fragmented.
 	nr_hugepages: fc.integer({min: 0, max: 16}),
+	// A write of 1 compacts all of memory; THP modes switched under a running machine.
+	compact_memory: fc.constant(1),
+	transparent_hugepage_enabled: fc.integer({min: 0, max: 2}),
+	transparent_hugepage_defrag: fc.integer({min: 0, max: 4}),
+	khugepaged_pages_to_scan: fc.constantFrom(512, 4096),
+	khugepaged_scan_sleep_millisecs: fc.constantFrom(100, 10000),
+	khugepaged_alloc_sleep_millisecs: fc.constantFrom(100, 60000),
+	khugepaged_max_ptes_none: fc.constantFrom(0, 64, 511),
+	khugepaged_max_ptes_swap: fc.constantFrom(0, 64),
+	khugepaged_max_ptes_shared: fc.constantFrom(0, 256),
 };
 
 /** Commands name pids by index into the live list at the time they run (−1: a pid that does not exist). */

@@ -2,6 +2,7 @@
 // page-table pages counted as VmPTE, and growing with a grow region.
 import {describe, expect, it} from 'vitest';
 import {FRAME_KERNEL} from '../../source/sim/frames.js';
+import {pageTableBytes} from '../../source/sim/host-cost.js';
 import {checkInvariants} from '../../source/sim/invariants.js';
 import {Machine} from '../../source/sim/machine.js';
 import {
@@ -10,7 +11,6 @@ import {
 	PageTable,
 	PTE_NONE,
 	PTES_PER_TABLE,
-	pageTableBytes,
 	presentFrame,
 	swapEntrySlot,
 } from '../../source/sim/page-table.js';
@@ -52,14 +52,14 @@ describe('PageTable (sparse host storage)', () => {
 		expect(pt.get(3)).toBe(mkPresent(7));
 		expect(pt.get(4)).toBe(PTE_NONE);
 		expect(pt.get(2 ** 27 + 5)).toBe(mkSwapEntry(2));
-		// A walk over the whole space visits the two touched spans' 1024 vpns only.
+		// A walk over the whole space visits the two entries the spans' small blocks hold, nothing else.
 		let visited = 0;
 		const seen: number[] = [];
 		for (let v = pt.skip(0, pt.covered); v < pt.covered; v = pt.next(v, pt.covered)) {
 			visited++;
 			if (pt.get(v) !== PTE_NONE) seen.push(v);
 		}
-		expect(visited).toBe(1024);
+		expect(visited).toBe(2);
 		expect(seen).toEqual([3, 2 ** 27 + 5]);
 	});
 
@@ -93,23 +93,74 @@ describe('PageTable (sparse host storage)', () => {
 		expect(copy.get(700)).toBe(mkPresent(2));
 	});
 
-	it('holds no more host blocks than pageTableBytes allows: one block per span touched, an eighth more once large', () => {
-		// Worked by hand: a block is 512 entries × (4 B entry + 2 B stamp) = 3072 B. The pool grows one
-		// block at a time below 8 blocks and by an eighth of its blocks after, so touching one page in
-		// each of k spans holds at most k + floor(k / 8) blocks: 1 span → 1 block, 8 → 9, 17 → 19 (17 → 18 at
-		// the growth from 16, plus 2 of 16/8: the bound), never more than one per span. Directory and PTE-page slots: 2 × 4 B per span.
+	it('keeps a sparse span in a small block and moves a span to a full block at its 17th entry', () => {
+		const pt = new PageTable(64 * PTES_PER_TABLE);
+		// One page in each of 5 spans: 5 small blocks, no full one.
+		for (let s = 0; s < 5; s++) pt.set(s * PTES_PER_TABLE + 100 + s, mkPresent(s));
+		expect([pt.hostBlocks, pt.fullBlocks, pt.poolBlocks]).toEqual([5, 0, 0]);
+		// Span 0 gets 16 more entries (17 in all): its entries move to a block of 512, values and stamps kept.
+		pt.swapStamp(100, 9);
+		for (let i = 0; i < 16; i++) pt.set(200 + i, mkPresent(50 + i));
+		expect([pt.hostBlocks, pt.fullBlocks]).toEqual([5, 1]);
+		expect(pt.get(100)).toBe(mkPresent(0));
+		expect(pt.stampOf(100)).toBe(9);
+		expect(pt.get(215)).toBe(mkPresent(65));
+		// The small block span 0 gave back serves the next span touched.
+		pt.set(40 * PTES_PER_TABLE + 1, mkSwapEntry(3));
+		expect([pt.hostBlocks, pt.fullBlocks]).toEqual([6, 1]);
+		expect(pt.get(40 * PTES_PER_TABLE + 1)).toBe(mkSwapEntry(3));
+		expect(pt.get(3 * PTES_PER_TABLE + 103)).toBe(mkPresent(3));
+		// Clearing an entry a small block does not hold makes no slot; clearing one it holds empties it.
+		pt.set(3 * PTES_PER_TABLE + 7, PTE_NONE);
+		pt.set(3 * PTES_PER_TABLE + 103, PTE_NONE);
+		expect(pt.get(3 * PTES_PER_TABLE + 103)).toBe(PTE_NONE);
+		// A walk visits, in order, the full span's 512 vpns and each small block's indices.
+		const visited: number[] = [];
+		for (let v = pt.skip(0, pt.covered); v < pt.covered; v = pt.next(v, pt.covered)) visited.push(v);
+		expect(visited.length).toBe(512 + 4 + 1);
+		expect(visited.slice(510)).toEqual([
+			510,
+			511,
+			PTES_PER_TABLE + 101,
+			2 * PTES_PER_TABLE + 102,
+			3 * PTES_PER_TABLE + 103,
+			4 * PTES_PER_TABLE + 104,
+			40 * PTES_PER_TABLE + 1,
+		]);
+		// Saved and loaded, the copy answers the same.
+		const copy = new PageTable(64 * PTES_PER_TABLE);
+		copy.load(structuredClone(pt.save()));
+		for (const v of visited) expect(copy.get(v)).toBe(pt.get(v));
+		expect(copy.stampOf(100)).toBe(9);
+		expect([copy.hostBlocks, copy.fullBlocks]).toEqual([6, 1]);
+	});
+
+	it('holds no more host bytes than pageTableBytes allows', () => {
+		// Worked by hand over 64 spans: directory and PTE-page slots 64 × 8 B, PMD and PUD slots 2 × 4 B.
+		// A small block is 16 × 8 B + 1 = 129 B, a full block 512 × 6 B = 3072 B. One page touched: one
+		// small block, with the pool's first step of 16 as slack: at most 17 → 17 × 129 = 2193 B.
 		const vpns = 64 * PTES_PER_TABLE;
-		expect(pageTableBytes(vpns, 1)).toBe(64 * 8 + 2 * 4 + 1 * 3072);
-		expect(pageTableBytes(vpns, 8)).toBe(64 * 8 + 2 * 4 + 9 * 3072);
-		expect(pageTableBytes(vpns, 17)).toBe(64 * 8 + 2 * 4 + 19 * 3072);
-		// Every span touched: exactly one block per span, no spare (a dense table's cost).
-		expect(pageTableBytes(vpns, vpns)).toBe(64 * 8 + 2 * 4 + 64 * 3072);
+		expect(pageTableBytes(vpns, 1)).toBe(64 * 8 + 2 * 4 + 17 * 129);
+		// 17 pages: 17 small blocks at most (33 with slack), 1 full block (2 with slack).
+		expect(pageTableBytes(vpns, 17)).toBe(64 * 8 + 2 * 4 + 33 * 129 + 2 * 3072);
+		// Every page touched: a small and a full block per span, never more than the 64 spans.
+		expect(pageTableBytes(vpns, vpns)).toBe(64 * 8 + 2 * 4 + 64 * 129 + 64 * 3072);
+		const hostBytes = (pt: PageTable) => {
+			const s = pt.save();
+			const small = s.small ? s.small.key.length * 8 + s.small.len.length : 0;
+			return 64 * 8 + 2 * 4 + small + pt.poolBlocks * 3072;
+		};
 		for (let k = 1; k <= 64; k++) {
-			const pt = new PageTable(vpns);
-			for (let s = 0; s < k; s++) pt.set(s * PTES_PER_TABLE + (s % 7), mkPresent(s));
-			expect(pt.hostBlocks).toBe(k);
-			expect(pt.poolBlocks).toBeLessThanOrEqual(Math.min(64, k + Math.floor(k / 8)));
-			expect(pt.poolBlocks).toBeGreaterThanOrEqual(k);
+			// k pages, one a span; then k pages crowded into the first spans, 17 to a span.
+			const sparse = new PageTable(vpns);
+			for (let s = 0; s < k; s++) sparse.set(s * PTES_PER_TABLE + (s % 7), mkPresent(s));
+			expect(sparse.hostBlocks).toBe(k);
+			expect(hostBytes(sparse)).toBeLessThanOrEqual(pageTableBytes(vpns, k));
+			const dense = new PageTable(vpns);
+			for (let i = 0; i < k * 17; i++)
+				dense.set(Math.floor(i / 17) * PTES_PER_TABLE + (i % 17), mkPresent(i));
+			expect(dense.fullBlocks).toBe(k);
+			expect(hostBytes(dense)).toBeLessThanOrEqual(pageTableBytes(vpns, k * 17));
 		}
 	});
 

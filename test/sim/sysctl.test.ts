@@ -51,6 +51,15 @@ describe('the kernel ranges', () => {
 			extfrag_threshold: [0, 1000], // SYSCTL_ZERO..SYSCTL_ONE_THOUSAND
 			compaction_proactiveness: [0, 100], // SYSCTL_ZERO..SYSCTL_ONE_HUNDRED
 			nr_hugepages: [0, 2 ** 31 - 1], // an unsigned long in the kernel; an int's range here
+			compact_memory: [0, 1], // write-only: 1 compacts
+			transparent_hugepage_enabled: [0, 2], // always, madvise, never
+			transparent_hugepage_defrag: [0, 4], // always, defer, defer+madvise, madvise, never
+			khugepaged_pages_to_scan: [1, 2 ** 32 - 1], // kstrtouint, not 0
+			khugepaged_scan_sleep_millisecs: [0, 2 ** 32 - 1],
+			khugepaged_alloc_sleep_millisecs: [0, 2 ** 32 - 1],
+			khugepaged_max_ptes_none: [0, 511], // at most HPAGE_PMD_NR − 1
+			khugepaged_max_ptes_swap: [0, 511],
+			khugepaged_max_ptes_shared: [0, 511],
 		});
 	});
 
@@ -68,6 +77,15 @@ describe('the kernel ranges', () => {
 			extfrag_threshold: 500,
 			compaction_proactiveness: 20,
 			nr_hugepages: 0,
+			compact_memory: 0,
+			transparent_hugepage_enabled: 1, // madvise (Kconfig's default is always: see sysctl.ts)
+			transparent_hugepage_defrag: 3, // madvise
+			khugepaged_pages_to_scan: 4096,
+			khugepaged_scan_sleep_millisecs: 10000,
+			khugepaged_alloc_sleep_millisecs: 60000,
+			khugepaged_max_ptes_none: 511,
+			khugepaged_max_ptes_swap: 64,
+			khugepaged_max_ptes_shared: 256,
 		});
 	});
 });

@@ -43,7 +43,7 @@ const SPARSE =
 describe('the budget refuses what would not fit the host', () => {
 	it('a 1024T region: its page tables, with the file, line, field and figure', () => {
 		expect(refusal(TERA_REGION)).toMatch(
-			/^big\.yaml:3: processes\[0\]\.regions\[0\]\.size: 1024T needs [\d.]+ TiB of host memory for its page tables as a recorded run; the limit is 1 GiB \(--max-memory\)$/,
+			/^big\.yaml:3: processes\[0\]\.regions\[0\]\.size: 1024T needs [\d.]+ [GT]iB of host memory for its page tables as a recorded run; the limit is 1 GiB \(--max-memory\)$/,
 		);
 	});
 

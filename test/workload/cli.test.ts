@@ -62,6 +62,7 @@ describe('memtop workloads', () => {
 			'noisy-neighbour',
 			'protected',
 			'shared-libs',
+			'thp-db',
 			'thrash',
 			'tlb-reach',
 			'writeback',

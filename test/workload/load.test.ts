@@ -25,6 +25,7 @@ const SHIPPED = [
 	'noisy-neighbour',
 	'protected',
 	'shared-libs',
+	'thp-db',
 	'thrash',
 	'tlb-reach',
 	'writeback',
@@ -122,7 +123,7 @@ describe('shipped workloads', () => {
 	it('an unknown name is a UserError listing the shipped ones', () => {
 		expect(() => loadWorkload('nope')).toThrow(
 			new UserError(
-				"unknown workload 'nope' (shipped: default, bgsave, cache-flood, container-limit, desktop-freeze, fragmentation, leak, memory-high, noisy-neighbour, protected, shared-libs, thrash, tlb-reach, writeback, zswap; or give a path to a .yaml file)",
+				"unknown workload 'nope' (shipped: default, bgsave, cache-flood, container-limit, desktop-freeze, fragmentation, leak, memory-high, noisy-neighbour, protected, shared-libs, thp-db, thrash, tlb-reach, writeback, zswap; or give a path to a .yaml file)",
 			),
 		);
 	});

@@ -91,6 +91,8 @@ const ANCHORS: Record<string, Anchor[]> = {
 	],
 	fragmentation: [a(36, 'command', 0, 0), a(36, 'kswapd-wake', 0, 1), a(40, 'command', 0, 0)],
 	'memory-high': [a(40, 'command', 0, 0)],
+	// postgres starts at 32 s into a machine with no 2 MiB block: its THP faults compact directly.
+	'thp-db': [a(32, 'process-start', 0, 0, {name: 'postgres'})],
 	'noisy-neighbour': [
 		a(15, 'process-start', 0, 0, {name: 'etl'}),
 		a(29, 'kswapd-wake', -1, 1, {first: true}),

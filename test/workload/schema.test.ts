@@ -151,6 +151,15 @@ describe('defaults', () => {
 			extfrag_threshold: 500,
 			compaction_proactiveness: 20,
 			nr_hugepages: 0,
+			compact_memory: 0,
+			transparent_hugepage_enabled: 1,
+			transparent_hugepage_defrag: 3,
+			khugepaged_pages_to_scan: 4096,
+			khugepaged_scan_sleep_millisecs: 10000,
+			khugepaged_alloc_sleep_millisecs: 60000,
+			khugepaged_max_ptes_none: 511,
+			khugepaged_max_ptes_swap: 64,
+			khugepaged_max_ptes_shared: 256,
 		});
 	});
 

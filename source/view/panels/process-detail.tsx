@@ -153,6 +153,18 @@ export function ProcessDetail({
 			dim(' (a write to a page shared since fork copies it)'),
 		]);
 	}
+	// Transparent huge pages: AnonHugePages, and the bloat of 2 MiB pages only partly used.
+	if (p.thp) {
+		lines.push([
+			label('  THP '),
+			dim('AnonHugePages '),
+			value(formatPages(p.thp.huge * 512)),
+			dim(` (${p.thp.huge} × 2M, PMD-mapped)`),
+			...(p.thp.bloat >= 0
+				? [label('   THP bloat '), value(formatPages(p.thp.bloat)), dim(' (subpages never touched)')]
+				: []),
+		]);
+	}
 	// The page-table walk's levels (x86-64, 4 KiB a table page): one PTE page maps 2 MiB, a PMD page
 	// 1 GiB, a PUD page 512 GiB; VmPTE counts PTE, PMD and PUD pages (mm_pgtables_bytes), not the PGD.
 	const lv = p.pageTables;
