@@ -193,7 +193,6 @@ export class Machine {
 		memory.setVmOps(REGION_FILE, this.filemap);
 		memory.setVmOps(REGION_SHMEM, this.shmem);
 		this.balloon = new Balloon(core, pageAlloc);
-		// Registers itself as MAP_HUGETLB regions' vm_operations.
 		this.hugetlb = new Hugetlb(core, pageAlloc, this.lifecycle, memory);
 		this.psi = new Psi(spec.cpus);
 		this.memcgPsi = new MemcgPsi(memcg, spec.cpus);
