@@ -2,11 +2,13 @@
 // Che's approximation for LRU. A uniform working set of W items in E entries hits E/W; a scan wider
 // than the entries misses once per new page; zipf's top pages are what the entries hold.
 import {describe, expect, it} from 'vitest';
+import {THP_ALWAYS} from '../../source/sim/huge-memory.js';
 import {checkInvariants} from '../../source/sim/invariants.js';
 import {Machine} from '../../source/sim/machine.js';
 import {PAT_RANDOM, PAT_SEQUENTIAL, PAT_ZIPF} from '../../source/sim/process.js';
 import {takeSnapshot} from '../../source/sim/snapshot.js';
 import {restoreMachine, saveMachine, stateHash} from '../../source/sim/state-codec.js';
+import {DEFAULT_SYSCTLS} from '../../source/sim/sysctl.js';
 import {type TlbStream, tlbRates, zipfMass} from '../../source/sim/tlb.js';
 import {GIB, group, MIB, workload} from '../helpers/workload.js';
 
@@ -150,6 +152,35 @@ describe('the TLB in the machine', () => {
 		m.apply({kind: 'kill', pid: p.pid});
 		for (let i = 0; i < 5; i++) m.step();
 		expect(takeSnapshot(m).meminfo.HugePages_Free).toBe(40);
+	});
+
+	it("transparent huge pages: the process's PMD-mapped pages are 2 MiB entries, walks fall to 0", () => {
+		const m = new Machine(
+			workload(
+				[
+					group('gups', {
+						rate: 10_000,
+						loads: 100,
+						regions: [{name: 'table', kind: 'anon', size: 64 * MIB}],
+						streams: [{region: 'table', pattern: 'random', weight: 1, write_ratio: 0}],
+					}),
+				],
+				{
+					ram: 512 * MIB,
+					kernel: 16 * MIB,
+					sysctl: {...DEFAULT_SYSCTLS, transparent_hugepage_enabled: THP_ALWAYS},
+				},
+			),
+			{seed: 3},
+		);
+		for (let i = 0; i < 300; i++) m.step();
+		const p = m.liveProcs()[0]!;
+		const t = takeSnapshot(m).processes[0]!.tlb;
+		// Every 2 MiB range faulted as a THP: 32 PMDs, the whole 16 384 pages huge, 32 entries fit the STLB.
+		expect(p.pt.pmdMapped).toBe(32);
+		expect(t.hugePages).toBe(16_384);
+		expect(t.missRatio).toBe(0);
+		expect(t.l1MissRatio).toBe(0);
 	});
 
 	it('no free huge page: the fault is VM_FAULT_SIGBUS and the task exits', () => {
