@@ -61,6 +61,11 @@ export function jsonLine(s: Snapshot): string {
 			majflt: p.majflt,
 			oom_score: p.oomScore,
 			oom_score_adj: p.oomScoreAdj,
+			progress: p.progress,
+			// perf stat's names: dTLB-loads, dTLB-load-misses (page walks), and their ratio now.
+			'dTLB-loads': p.tlb.loads,
+			'dTLB-load-misses': p.tlb.misses,
+			dtlb_miss_ratio: p.tlb.missRatio,
 			smaps_rollup: p.smaps,
 		})),
 		events: s.events,

@@ -46,6 +46,20 @@ export const DIRECT_RECLAIM_BATCH_US = 20;
 export const MIGRATE_PAGE_US = 2;
 /** Compaction: each pfn a scanner looks at (a test of struct page's flags): 0.01 µs, an assumption. */
 export const COMPACT_SCAN_PFN_US = 0.01;
+/**
+ * The TLB (tlb.ts), at 3 GHz, assumptions in line with Intel's published latencies: an L1 dTLB miss
+ * that hits the STLB costs its lookup, ~9 cycles (0.003 µs); a page walk that finds its upper levels
+ * in the paging-structure caches reads one entry from the data caches, ~25 cycles (0.008 µs); a full
+ * walk of the four levels is four dependent loads that often go past L2, ~300 cycles (0.1 µs).
+ */
+export const TLB_STLB_HIT_US = 0.003;
+export const TLB_PWC_WALK_US = 0.008;
+export const TLB_FULL_WALK_US = 0.1;
+/**
+ * A hugetlb fault (mm/hugetlb.c hugetlb_no_page): a pool page cleared whole (folio_zero_user, 2 MiB at
+ * ~10 GB/s ≈ 200 µs) and one PMD set; an assumption in line with MIGRATE_PAGE_US's copy rate.
+ */
+export const HUGETLB_FAULT_US = 200;
 /** kswapd naps 100 ms (HZ/10) once balanced before it sleeps for good. */
 export const KSWAPD_NAP_TICKS = 10;
 /** balance_dirty_pages pauses a writer for at most 200 ms. */

@@ -3,13 +3,21 @@
 // (alloc_buddy_hugetlb_folio with __GFP_RETRY_MAYFAIL), until it has as many as asked or an
 // allocation fails; lowering it frees pool pages. A fragmented machine gives fewer huge pages than
 // asked, after compaction stalls: the classic `echo 512 > nr_hugepages` that takes seconds and
-// reads back less. Pool pages are kernel memory here (meminfo Hugetlb): nothing maps them.
+// reads back less. Pool pages are kernel memory (meminfo Hugetlb), outside any LRU: an anonymous
+// mmap(MAP_HUGETLB) region (vma.ts REGION_HUGETLB) maps them 2 MiB at a time as its faults come
+// (hugetlb_fault), and exit_mmap gives them back to the pool (free_huge_folio), never to the buddy
+// allocator. A mapped pool page has frames.index[head] = 1 (0: free in the pool).
 import {PAGEBLOCK_ORDER} from './buddy.js';
 import {type Core, CoreModule} from './core.js';
+import {HUGETLB_FAULT_US} from './costs.js';
 import {FRAME_KERNEL} from './frames.js';
-import {ALLOC_NONE, type PageAlloc} from './page-alloc.js';
+import type {Lifecycle} from './lifecycle.js';
+import type {Memory} from './memory.js';
+import {ALLOC_KILLED, ALLOC_NONE, type PageAlloc} from './page-alloc.js';
+import type {Proc} from './process.js';
 import {pagesToKb} from './units.js';
-import {OWNER_HUGETLB} from './zone.js';
+import {REGION_HUGETLB, type Region} from './vma.js';
+import {OWNER_HUGETLB, type Zone} from './zone.js';
 
 /** HPAGE_PMD_ORDER on x86-64: a 2 MiB page. */
 export const HUGETLB_ORDER = PAGEBLOCK_ORDER;
@@ -38,8 +46,13 @@ export class Hugetlb extends CoreModule {
 	constructor(
 		core: Core,
 		private readonly pageAlloc: PageAlloc,
+		/** A fault that finds the pool empty kills the task (VM_FAULT_SIGBUS; its exit says ENOMEM). */
+		private readonly lifecycle: Lifecycle,
+		memory: Memory,
 	) {
 		super(core);
+		// hugetlb_vm_ops: MAP_HUGETLB regions fault here.
+		memory.setVmOps(REGION_HUGETLB, this);
 	}
 
 	/** HugePages_Total. */
@@ -47,9 +60,43 @@ export class Hugetlb extends CoreModule {
 		return this.zone.hugetlbPages >> HUGETLB_ORDER;
 	}
 
-	/** HugePages_Free: pool pages no mapping holds; nothing maps one here, so all of them. */
+	/** HugePages_Free: pool pages no mapping holds. */
 	get freePages(): number {
-		return this.poolPages;
+		const frames = this.zone.frames;
+		let free = 0;
+		for (let head = 0; head + HUGETLB_PAGES <= this.zone.totalPages; head += HUGETLB_PAGES)
+			if (isPoolPage(this.zone, head) && frames.index[head] === 0) free++;
+		return free;
+	}
+
+	/**
+	 * mm/hugetlb.c hugetlb_fault() -> hugetlb_no_page(): a reference to a 2 MiB page of a MAP_HUGETLB
+	 * region not yet mapped takes a free pool page (alloc_hugetlb_folio, the lowest free one here),
+	 * clears it and maps it whole. None free: VM_FAULT_SIGBUS, the task dies. A mapped one is a hit.
+	 */
+	fault(p: Proc, region: Region, _vpn: number, off: number): number {
+		const htlb = region.htlb!;
+		const span = off >> HUGETLB_ORDER;
+		if (htlb[span]! >= 0) return 0;
+		const frames = this.zone.frames;
+		for (let head = 0; head + HUGETLB_PAGES <= this.zone.totalPages; head += HUGETLB_PAGES) {
+			if (!isPoolPage(this.zone, head) || frames.index[head] !== 0) continue;
+			frames.index[head] = 1;
+			htlb[span] = head;
+			p.minflt++;
+			p.secMinflt++;
+			this.vm.pgfault++;
+			return HUGETLB_FAULT_US;
+		}
+		this.events.emit({
+			kind: 'alloc-fail',
+			tick: this.clock.tick,
+			pid: p.pid,
+			name: p.name,
+			reason: 'hugetlb fault: no free huge page in the pool (VM_FAULT_SIGBUS)',
+		});
+		this.lifecycle.exit(p, 'enomem');
+		return ALLOC_KILLED;
 	}
 
 	/**
@@ -91,6 +138,7 @@ export class Hugetlb extends CoreModule {
 			for (let f = head; f < head + HUGETLB_PAGES; f++) {
 				zone.setKind(f, FRAME_KERNEL);
 				zone.frames.owner[f] = OWNER_HUGETLB;
+				zone.frames.index[f] = 0;
 			}
 			zone.hugetlbPages += HUGETLB_PAGES;
 			r.allocated++;
@@ -101,7 +149,8 @@ export class Hugetlb extends CoreModule {
 			this.poolPages > count && head >= 0;
 			head -= HUGETLB_PAGES
 		) {
-			if (frames.kind[head] !== FRAME_KERNEL || frames.owner[head] !== OWNER_HUGETLB) continue;
+			// A page a mapping holds stays (the kernel would keep it as a surplus page).
+			if (!isPoolPage(zone, head) || frames.index[head] !== 0) continue;
 			// update_and_free_hugetlb_folio(): the order-9 block back to the buddy lists.
 			zone.freeBlock(head & ~(HUGETLB_PAGES - 1), HUGETLB_ORDER);
 			zone.hugetlbPages -= HUGETLB_PAGES;
@@ -109,5 +158,29 @@ export class Hugetlb extends CoreModule {
 		}
 		r.pool = this.poolPages;
 		return r;
+	}
+}
+
+function isPoolPage(zone: Zone, head: number): boolean {
+	return zone.frames.kind[head] === FRAME_KERNEL && zone.frames.owner[head] === OWNER_HUGETLB;
+}
+
+/** Pages of a MAP_HUGETLB region mapped (2 MiB each, counted in 4 KiB pages). */
+export function hugetlbMappedPages(region: Region): number {
+	const htlb = region.htlb;
+	if (!htlb) return 0;
+	let n = 0;
+	for (let i = 0; i < htlb.length; i++) if (htlb[i]! >= 0) n++;
+	return Math.min(region.pages, n * HUGETLB_PAGES);
+}
+
+/** exit_mmap() of a MAP_HUGETLB region: its pages go back to the pool free (free_huge_folio). */
+export function unmapHugetlb(zone: Zone, region: Region): void {
+	const htlb = region.htlb;
+	if (!htlb) return;
+	for (let i = 0; i < htlb.length; i++) {
+		const head = htlb[i]!;
+		if (head >= 0) zone.frames.index[head] = 0;
+		htlb[i] = -1;
 	}
 }

@@ -2,6 +2,7 @@ import {type Core, CoreModule} from './core.js';
 import type {SimEvent} from './events.js';
 import {PG_SWAPCACHE} from './frames.js';
 import type {HugeMemory} from './huge-memory.js';
+import {unmapHugetlb} from './hugetlb.js';
 import type {Overcommit} from './overcommit.js';
 import {PTE_NONE, presentFrame, swapEntrySlot} from './page-table.js';
 import {Proc} from './process.js';
@@ -9,7 +10,7 @@ import type {Rmap} from './rmap.js';
 import type {ProcessSpec, Workload} from './spec.js';
 import type {Swapfile} from './swapfile.js';
 import {secondsToTicks} from './units.js';
-import {commitPages, mappedPages, REGION_ANON, REGION_SHMEM} from './vma.js';
+import {commitPages, mappedPages, REGION_ANON, REGION_HUGETLB, REGION_SHMEM} from './vma.js';
 
 export type ExitReason = Extract<SimEvent, {kind: 'process-exit'}>['reason'];
 /** A process with no end of its own. */
@@ -149,6 +150,8 @@ export class Lifecycle extends CoreModule {
 		const pt = p.pt;
 		const frames = this.zone.frames;
 		for (const r of p.regions) {
+			// A MAP_HUGETLB region's pages go back to the pool (hugetlb.ts), no PTE maps them.
+			if (r.kind === REGION_HUGETLB) unmapHugetlb(this.zone, r);
 			const end = Math.min(r.startVpn + r.pages, pt.covered);
 			for (let vpn = pt.skip(r.startVpn, end); vpn < end; vpn = pt.next(vpn, end)) {
 				const e = pt.get(vpn);

@@ -46,6 +46,7 @@ import type {MachineSpec, Sysctls, Workload} from './spec.js';
 import {SwapArea} from './swap.js';
 import {Swapfile} from './swapfile.js';
 import {TaskList} from './task-list.js';
+import type {Tlb} from './tlb.js';
 import {bytesToPages, TICK_US, TICKS_PER_SECOND} from './units.js';
 import {UserspaceOom} from './userspace-oom.js';
 import {REGION_FILE, REGION_SHMEM} from './vma.js';
@@ -192,7 +193,7 @@ export class Machine {
 		memory.setVmOps(REGION_FILE, this.filemap);
 		memory.setVmOps(REGION_SHMEM, this.shmem);
 		this.balloon = new Balloon(core, pageAlloc);
-		this.hugetlb = new Hugetlb(core, pageAlloc);
+		this.hugetlb = new Hugetlb(core, pageAlloc, this.lifecycle, memory);
 		this.psi = new Psi(spec.cpus);
 		this.memcgPsi = new MemcgPsi(memcg, spec.cpus);
 		this.userspaceOom = new UserspaceOom(core, memcg, this.lifecycle, swapfile, workload);
@@ -206,6 +207,11 @@ export class Machine {
 			this.memcgHigh,
 			(c, origin) => this.apply(c, origin),
 		);
+	}
+
+	/** The data TLB of each process (the reference loop's): miss rates from its streams and page sizes. */
+	get tlb(): Tlb {
+		return this.runner.tlb;
 	}
 
 	get tick(): number {

@@ -169,7 +169,10 @@ export class Proc {
 		this.anonVma = init.pid;
 
 		const parent = init.parent;
-		const same = parent && {regions: parent.regions.map((r) => ({...r})), vsize: parent.addressPages};
+		// A MAP_HUGETLB region's pool pages stay the parent's: the child faults its own.
+		const copy = (r: Region): Region =>
+			r.htlb ? {...r, htlb: new Int32Array(r.htlb.length).fill(-1)} : {...r};
+		const same = parent && {regions: parent.regions.map(copy), vsize: parent.addressPages};
 		const layout = same
 			? {...same, covered: parent.pt.covered, map: parent.pt.map}
 			: layoutRegions(spec, init.objectIdFor);

@@ -56,6 +56,23 @@ export interface RegionSnapshot {
 	walk?: string;
 }
 
+export interface TlbSnapshot {
+	/** dTLB-loads and dTLB-load-misses (page walks) since the process started. */
+	loads: number;
+	misses: number;
+	/** Walks per load now (dTLB-load-misses / dTLB-loads), and L1 dTLB misses per load. */
+	missRatio: number;
+	l1MissRatio: number;
+	/** Of 4 KiB walks, the share that miss the PDE cache (a full walk). */
+	pdeMissRatio: number;
+	/** µs the TLB adds to each page reference (0 without the spec's `loads`: its rate includes them); loads per page reference. */
+	costPerRefUs: number;
+	loadsPerRef: number;
+	/** Bytes the 1536 STLB entries map at this process's page sizes; pages it maps with 2 MiB pages. */
+	stlbReachBytes: number;
+	hugePages: number;
+}
+
 export interface ProcessSnapshot {
 	pid: number;
 	/** The parent's pid, for a child of fork(2) (absent for the workload's own processes). */
@@ -102,6 +119,8 @@ export interface ProcessSnapshot {
 	progress: number;
 	/** Cumulative references completed. */
 	refs: number;
+	/** The data TLB (tlb.ts): perf's counters and the model's figures behind them. */
+	tlb: TlbSnapshot;
 	/** Simulated second the process started. */
 	startTime: number;
 	/** /proc/PID/smaps_rollup (kB): Pss, the Shared/Private split (USS = Private_*), SwapPss. */

@@ -11,6 +11,7 @@ import {
 import {fragmentationIndex, unusableFreeIndex} from './fragmentation.js';
 import {FRAME_ANON, FRAME_FILE, FRAME_FREE, FRAME_KERNEL, FRAME_SHMEM, FRAME_ZPOOL} from './frames.js';
 import {HPAGE_PMD_NR} from './huge-memory.js';
+import {hugetlbMappedPages} from './hugetlb.js';
 import type {Machine} from './machine.js';
 import {cgroupSnapshots} from './memcg-snapshot.js';
 import {oomBadness, oomInputs, oomScoreOf} from './oom.js';
@@ -24,7 +25,7 @@ import {type ForkShares, type SmapsRollup, smapsRollup} from './smaps.js';
 import type {ProcessSnapshot, PsiLine, RegionSnapshot, Snapshot} from './snapshot-types.js';
 import {SLOT_ZSWAP} from './swap.js';
 import {KIB, PAGE_SIZE, pagesToKb, ticksToSeconds} from './units.js';
-import {REGION_ANON, REGION_FILE, totalVm} from './vma.js';
+import {REGION_ANON, REGION_FILE, REGION_HUGETLB, totalVm} from './vma.js';
 import {siMemAvailable} from './watermarks.js';
 
 export function psiLine(s: PsiLineState): PsiLine {
@@ -100,7 +101,10 @@ function regionSnapshots(m: Machine, p: Proc): RegionSnapshot[] {
 		let zswapped = 0;
 		const size = r.pages;
 		const end = Math.min(r.startVpn + r.pages, pt.covered);
-		if (r.kind === REGION_ANON) {
+		if (r.kind === REGION_HUGETLB) {
+			// Its 2 MiB pool pages, not in the PTEs (nor in RSS: /proc/PID/status HugetlbPages).
+			resident = hugetlbMappedPages(r);
+		} else if (r.kind === REGION_ANON) {
 			for (let v = pt.skip(r.startVpn, end); v < end; v = pt.next(v, end)) {
 				const e = pt.get(v);
 				if (e > 0) resident++;
@@ -125,7 +129,12 @@ function regionSnapshots(m: Machine, p: Proc): RegionSnapshot[] {
 		const object = r.objectId >= 0 ? m.files.files[r.objectId]?.name : undefined;
 		return {
 			name: r.name,
-			kind: r.kind === REGION_ANON ? 'anon' : r.kind === REGION_FILE ? 'file' : 'shmem',
+			kind:
+				r.kind === REGION_ANON || r.kind === REGION_HUGETLB
+					? 'anon'
+					: r.kind === REGION_FILE
+						? 'file'
+						: 'shmem',
 			size,
 			resident,
 			swapped,
@@ -179,9 +188,29 @@ export function processSnapshot(
 		stall: p.stall,
 		progress: p.progress,
 		refs: p.refs,
+		tlb: tlbSnapshot(m, p),
 		startTime: ticksToSeconds(p.startTick),
 		smaps: smaps?.get(p.pid) ?? smapsRollup(m.zone, m.files, p, undefined, forkShares(m)).rollup(),
 		regions: withRegions ? regionSnapshots(m, p) : [],
+	};
+}
+
+/** The process's TLB: counters, and the model's rates for its streams now. */
+function tlbSnapshot(m: Machine, p: Proc): ProcessSnapshot['tlb'] {
+	const r = m.tlb.ratesOf(p);
+	const c = m.tlb.countersOf(p.pid);
+	let hugePages = 0;
+	for (let i = 0; i < p.regions.length; i++) hugePages += m.tlb.hugePagesOf(p, i);
+	return {
+		loads: Math.round(c.loads),
+		misses: Math.round(c.misses),
+		missRatio: r.walk,
+		l1MissRatio: r.l1Miss,
+		pdeMissRatio: r.pdeMiss,
+		costPerRefUs: m.tlb.refCostUs(p),
+		loadsPerRef: r.loadsPerRef,
+		stlbReachBytes: r.stlbReachBytes,
+		hugePages,
 	};
 }
 

@@ -53,6 +53,8 @@ export interface RegionSpec {
 	access?: 'mmap' | 'read' | undefined;
 	/** anon: mlocked (unevictable). */
 	locked?: boolean | undefined;
+	/** anon: mmap(MAP_HUGETLB): mapped with 2 MiB pages from the hugetlb pool (hugetlb.ts). */
+	hugetlb?: boolean | undefined;
 	/** anon: madvise(MADV_HUGEPAGE) or madvise(MADV_NOHUGEPAGE) over the region (VM_HUGEPAGE / VM_NOHUGEPAGE). */
 	madvise?: 'hugepage' | 'nohugepage' | undefined;
 	/** mmap's prot as /proc/PID/maps shows it: "r--", "rw-", "r-x" (default per kind: mmap-layout.ts). */
@@ -109,6 +111,8 @@ export interface ProcessSpec {
 	name: string;
 	/** Page references per simulated second when not stalled. */
 	rate: number;
+	/** Memory loads each page reference stands for (the TLB's lookups, tlb.ts); absent = 1. */
+	loads?: number | undefined;
 	regions: RegionSpec[];
 	streams: StreamSpec[];
 	oom_score_adj: number;
@@ -131,7 +135,7 @@ export interface ProcessSpec {
  */
 export type ExecImage = Pick<
 	ProcessSpec,
-	'name' | 'rate' | 'regions' | 'streams' | 'compressibility' | 'burst' | 'lifetime'
+	'name' | 'rate' | 'loads' | 'regions' | 'streams' | 'compressibility' | 'burst' | 'lifetime'
 >;
 
 export interface ProcessGroupSpec extends ProcessSpec {

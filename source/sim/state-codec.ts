@@ -157,6 +157,7 @@ function boostScalars(
 /** Parts a state has only when it uses them, so a state without them is byte for byte what it was. */
 function optionalParts(m: Machine) {
 	const userspaceOom = m.userspaceOom.save();
+	const tlb = m.tlb.save();
 	return {
 		// Only with a cgroup tree.
 		...(m.memcg.enabled
@@ -168,6 +169,8 @@ function optionalParts(m: Machine) {
 		...(userspaceOom ? {userspaceOom} : {}),
 		// Only after a fork (rmap.ts: fork-shared anon pages).
 		...(m.rmap.anonMapcount ? {anonMapcount: m.rmap.anonMapcount} : {}),
+		// The TLB's counters (tlb.ts), once a process has made a reference.
+		...(tlb ? {tlb} : {}),
 	};
 }
 
@@ -226,6 +229,7 @@ function loadModules(m: Machine, s: MachineState, ownPolicy = true): void {
 	}
 	// After the clock and the cgroup tree: a killer's timers and pressure contexts are theirs.
 	m.userspaceOom.load(s.userspaceOom);
+	m.tlb.load(s.tlb);
 }
 
 /**

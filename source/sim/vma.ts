@@ -11,6 +11,8 @@ import {bytesToPages, PAGE_SIZE} from './units.js';
 export const REGION_ANON = 0;
 export const REGION_FILE = 1;
 export const REGION_SHMEM = 2;
+/** An anonymous mmap(MAP_HUGETLB): 2 MiB pages from the hugetlb pool (hugetlb.ts), never in the page table's PTEs. */
+export const REGION_HUGETLB = 3;
 
 /** Region.objectId of anonymous memory (it maps no object). */
 export const NO_OBJECT = -1;
@@ -45,6 +47,8 @@ export interface Region {
 	raAddr: number;
 	raWin: number;
 	raHits: number;
+	/** REGION_HUGETLB: per 2 MiB page of the region, the pool page's head frame mapped there, or -1. */
+	htlb?: Int32Array;
 	/** VM_HUGEPAGE / VM_NOHUGEPAGE from madvise (huge-memory.ts); absent: neither. */
 	madvise?: 'hugepage' | 'nohugepage' | undefined;
 }
@@ -54,6 +58,19 @@ export interface Region {
  * grows it, so a grow region counts up to where it has grown; any other region whole.
  */
 export const mappedPages = (r: Region): number => (r.grows ? r.grown : r.pages);
+
+/**
+ * Where a reference at `off` lands in a region that grows: a heap (brk) is mapped only as far as it
+ * has grown, so other streams over it reference that part (past it a real program would fault with
+ * SIGSEGV; the page table does not cover it); a stack (VM_GROWSDOWN) is mapped from its end down.
+ * −1 while nothing is mapped yet.
+ */
+export function grownOffset(region: Region, off: number): number {
+	if (off < region.grown && !region.growsDown) return off;
+	if (region.grown === 0) return -1;
+	const o = off % region.grown;
+	return region.growsDown ? region.pages - 1 - o : o;
+}
 
 /** mm->total_vm (VmSize), as vm_stat_account() counts it: pages of every mapped VMA. */
 export function totalVm(regions: readonly Region[]): number {
@@ -115,7 +132,14 @@ export function layoutRegions(
 		host = startVpn + pages;
 		const region: Region = {
 			name: r.name,
-			kind: r.kind === 'anon' ? REGION_ANON : r.kind === 'file' ? REGION_FILE : REGION_SHMEM,
+			kind:
+				r.kind === 'anon'
+					? r.hugetlb
+						? REGION_HUGETLB
+						: REGION_ANON
+					: r.kind === 'file'
+						? REGION_FILE
+						: REGION_SHMEM,
 			startVpn,
 			pages,
 			va: vma.start,
@@ -131,6 +155,7 @@ export function layoutRegions(
 			raAddr: 0,
 			raWin: 0,
 			raHits: 0,
+			...(r.kind === 'anon' && r.hugetlb ? {htlb: new Int32Array(Math.ceil(pages / 512)).fill(-1)} : {}),
 		};
 		if (r.madvise !== undefined) region.madvise = r.madvise;
 		return region;

@@ -19,8 +19,9 @@ import {
 } from './process.js';
 import type {Command, CommandOrigin, Workload} from './spec.js';
 import type {Swapfile} from './swapfile.js';
+import {Tlb} from './tlb.js';
 import {PAGE_SIZE, secondsToTicks, TICK_US, TICKS_PER_SECOND} from './units.js';
-import {REGION_ANON} from './vma.js';
+import {grownOffset, REGION_ANON} from './vma.js';
 import {
 	errorCode,
 	FAULT_ALWAYS,
@@ -37,6 +38,8 @@ const GROWTH_WAIT_US = TICK_US / 2;
 export class WorkloadRunner extends CoreModule {
 	/** Page references completed by every process that ever ran: the work the machine got done. */
 	totalRefs = 0;
+	/** The data TLB (tlb.ts): its misses' page walks are part of every reference's time. */
+	readonly tlb = new Tlb();
 	private nextTimedEvent = 0;
 	/** The workload's notes by the tick they are due at: looked up, never saved (notes change nothing). */
 	private readonly notesByTick = new Map<number, string[]>();
@@ -130,7 +133,9 @@ export class WorkloadRunner extends CoreModule {
 		const flags = this.zone.frames.flags;
 		const policy = this.lruvec.policy;
 		const needsEveryAccess = this.lruvec.needsEveryAccess;
-		const usPerRef = p.usPerRef;
+		// The TLB's lookups and page walks, at this tick's miss rate (tlb.ts), on top of the work.
+		const tlbRates = this.tlb.ratesOf(p);
+		const usPerRef = p.usPerRef + this.tlb.refCostUs(p, tlbRates);
 		const n = p.nStreams;
 		const sec16 = wssSecond(Math.floor(tick / TICKS_PER_SECOND));
 		let used = usedBefore;
@@ -144,14 +149,7 @@ export class WorkloadRunner extends CoreModule {
 			}
 			const region = p.regions[p.streamRegion[s]!]!;
 			let off = this.pickOffset(p, s, tick);
-			// A heap that grows (brk) is mapped only as far as it has grown: other streams over it reference
-			// that part (past it a real program would fault with SIGSEGV; the page table does not cover it).
-			// A stack (VM_GROWSDOWN) is mapped from its end down.
-			if (region.grows && (off >= region.grown || region.growsDown)) {
-				if (region.grown === 0) continue;
-				off %= region.grown;
-				if (region.growsDown) off = region.pages - 1 - off;
-			}
+			if (region.grows && (off = grownOffset(region, off)) < 0) continue;
 			const vpn = p.streamStart[s]! + off;
 			const write = p.streamWrite[s]! > 0 && rng.next() < p.streamWrite[s]!;
 			const sf = p.streamFault[s]!;
@@ -195,6 +193,7 @@ export class WorkloadRunner extends CoreModule {
 			done++;
 		}
 		p.refs += done;
+		this.tlb.account(p, done, tlbRates);
 		this.totalRefs += done;
 		p.tickRefsDone = done;
 		p.secDone += done;
@@ -298,6 +297,7 @@ export class WorkloadRunner extends CoreModule {
 	rollSecond(): void {
 		const tick = this.clock.tick;
 		const sec16 = wssSecond(Math.floor(tick / TICKS_PER_SECOND));
+		this.tlb.prune(this.tasks);
 		for (const p of this.tasks.procs) {
 			if (!p || p.exited) continue;
 			p.stall = Math.min(1, p.secStallUs / 1_000_000);
@@ -362,6 +362,12 @@ function closeTick(p: Proc, used: number): void {
 	if (used > budget) {
 		const over = used - budget;
 		const stall = p.tickMemUs + p.tickIoUs;
+		// A tick overrun by the references' own time (the TLB's walks) is work still to do, no stall.
+		if (stall === 0) {
+			p.debtCpuUs += over;
+			p.state = stateOf(p);
+			return;
+		}
 		const memShare = stall > 0 ? p.tickMemUs / stall : 0;
 		p.debtMemUs += over * memShare;
 		p.debtIoUs += over * (1 - memShare);

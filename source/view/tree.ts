@@ -86,9 +86,29 @@ export function aggregate(id: number, label: string, members: readonly ProcessSn
 		stall: mean((p) => p.stall),
 		progress: mean((p) => p.progress),
 		refs: sum((p) => p.refs),
+		tlb: aggregateTlb(members),
 		startTime: Math.min(...members.map((p) => p.startTime)),
 		smaps: sumRollups(members.map((p) => p.smaps)),
 		regions: [],
+	};
+}
+
+/** A group's TLB: counters summed, its miss ratio theirs (misses over loads so far), sizes summed. */
+function aggregateTlb(members: readonly ProcessSnapshot[]): ProcessSnapshot['tlb'] {
+	const sum = (f: (t: ProcessSnapshot['tlb']) => number): number => members.reduce((n, p) => n + f(p.tlb), 0);
+	const loads = sum((t) => t.loads);
+	const ratio = (f: (t: ProcessSnapshot['tlb']) => number): number =>
+		loads > 0 ? sum((t) => f(t) * t.loads) / loads : 0;
+	return {
+		loads,
+		misses: sum((t) => t.misses),
+		missRatio: loads > 0 ? sum((t) => t.misses) / loads : 0,
+		l1MissRatio: ratio((t) => t.l1MissRatio),
+		pdeMissRatio: ratio((t) => t.pdeMissRatio),
+		costPerRefUs: ratio((t) => t.costPerRefUs),
+		loadsPerRef: ratio((t) => t.loadsPerRef),
+		stlbReachBytes: sum((t) => t.stlbReachBytes),
+		hugePages: sum((t) => t.hugePages),
 	};
 }
 

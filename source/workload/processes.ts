@@ -44,6 +44,7 @@ export const regionSchema = strict(
 		object: objectName.optional(),
 		access: oneOf(['mmap', 'read'] as const).optional(),
 		locked: bool.optional(),
+		hugetlb: bool.optional(),
 		// madvise(MADV_HUGEPAGE / MADV_NOHUGEPAGE) over the whole region.
 		madvise: oneOf(['hugepage', 'nohugepage'] as const).optional(),
 		perms: text('perms like r-x (r or -, w or -, x or -)', /^[r-][w-][x-]$/, 3).optional(),
@@ -52,7 +53,11 @@ export const regionSchema = strict(
 	},
 	'a region like {name: heap, kind: anon, size: 512M}',
 ).superRefine((r, ctx) => {
-	const misplaced = (field: 'object' | 'access' | 'locked' | 'madvise', which: string, value: unknown) =>
+	const misplaced = (
+		field: 'object' | 'access' | 'locked' | 'hugetlb' | 'madvise',
+		which: string,
+		value: unknown,
+	) =>
 		ctx.addIssue({
 			code: 'custom',
 			continue: false,
@@ -62,6 +67,8 @@ export const regionSchema = strict(
 	if (r.object !== undefined && r.kind === 'anon') misplaced('object', 'file and shmem', r.object);
 	if (r.access !== undefined && r.kind !== 'file') misplaced('access', 'file', r.access);
 	if (r.locked !== undefined && r.kind !== 'anon') misplaced('locked', 'anon', r.locked);
+	// MAP_HUGETLB here is for anonymous mappings only (hugetlbfs files are not modelled).
+	if (r.hugetlb !== undefined && r.kind !== 'anon') misplaced('hugetlb', 'anon', r.hugetlb);
 	// Huge pages here are anonymous only (no CONFIG_READ_ONLY_THP_FOR_FS, no shmem_enabled).
 	if (r.madvise !== undefined && r.kind !== 'anon') misplaced('madvise', 'anon', r.madvise);
 });
@@ -75,6 +82,7 @@ export function toRegionSpec(r: RegionInput, processName: string): RegionSpec {
 	if (r.kind !== 'anon') spec.object = r.object ?? `${processName}/${r.name}`;
 	if (r.kind === 'file') spec.access = r.access ?? DEFAULTS.fileAccess;
 	if (r.kind === 'anon') spec.locked = r.locked ?? DEFAULTS.locked;
+	if (r.hugetlb) spec.hugetlb = true;
 	if (r.madvise !== undefined) spec.madvise = r.madvise;
 	if (r.perms !== undefined) spec.perms = r.perms;
 	if (r.placement !== undefined) spec.placement = r.placement;
@@ -160,6 +168,7 @@ export const burstSchema = strict(
 const processShape = {
 	name: processName,
 	rate: num(0, 1_000_000),
+	loads: int(1, 1_000_000).optional(),
 	oom_score_adj: int(-1000, 1000).default(DEFAULTS.oomScoreAdj),
 	compressibility: num(0, 1).default(DEFAULTS.compressibility),
 	uid: int(0, 4_294_967_294).default(DEFAULTS.uid),
@@ -228,6 +237,13 @@ export function checkProcess(p: ProcessInput, ctx: z.RefinementCtx): void {
 				continue: false,
 				path: ['streams', i, 'pattern'],
 				message: `expected an anon region for a grow stream (a leak allocates anonymous memory), got region ${region.name} of kind ${region.kind}`,
+			});
+		if (s.pattern === 'grow' && region.hugetlb)
+			ctx.addIssue({
+				code: 'custom',
+				continue: false,
+				path: ['streams', i, 'pattern'],
+				message: `expected a region without hugetlb for a grow stream (brk does not grow a MAP_HUGETLB mapping), got region ${region.name}`,
 			});
 		if (s.pattern === 'stream' && region.kind !== 'file')
 			ctx.addIssue({
@@ -305,6 +321,7 @@ function toProcessSpec(p: ProcessOutput): ProcessSpec {
 		uid: p.uid,
 	};
 	if (p.burst) spec.burst = {on: p.burst.on, off: p.burst.off};
+	if (p.loads !== undefined) spec.loads = p.loads;
 	if (p.lifetime !== undefined) spec.lifetime = p.lifetime;
 	if (p.cgroup !== undefined && p.cgroup !== '/') spec.cgroup = p.cgroup;
 	if (p.stack_limit !== undefined) spec.stack_limit = p.stack_limit;

@@ -78,6 +78,17 @@ export function makeProcess(p: Partial<ProcessSnapshot> & {pid: number; name: st
 		stall: 0,
 		progress: 1,
 		refs: 0,
+		tlb: {
+			loads: 0,
+			misses: 0,
+			missRatio: 0,
+			l1MissRatio: 0,
+			pdeMissRatio: 0,
+			costPerRefUs: 0,
+			loadsPerRef: 1,
+			stlbReachBytes: 1536 * 4096,
+			hugePages: 0,
+		},
 		startTime: 0,
 		// Nothing shared: Pss = Rss, everything private (anon dirty, file and shmem clean), kB.
 		smaps: {

@@ -31,7 +31,7 @@ const mapped = {
 describe('the maps section of the process detail', () => {
 	it('lists the regions that map something, marks the chosen one and shows its walk', async () => {
 		expect(mappedRegions(mapped).map((r) => r.name)).toEqual(['text', 'stack']);
-		expect(detailLineCount(mapped)).toBe(12 + 3 + 3 + 2);
+		expect(detailLineCount(mapped)).toBe(13 + 3 + 3 + 2);
 		const lines = await frameLines(
 			<ProcessDetail
 				pid={777}

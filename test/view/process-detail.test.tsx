@@ -18,7 +18,7 @@ const growing = Array.from({length: 60}, (_, i) => (i + 1) * 1000);
 describe('ProcessDetail', () => {
 	it('shows sizes, faults, regions with bars and the oom_badness sum at 80 columns', async () => {
 		const lines = await frameLines(
-			<ProcessDetail pid={777} process={java} snapshot={snapshot} history={growing} width={80} height={15} />,
+			<ProcessDetail pid={777} process={java} snapshot={snapshot} history={growing} width={80} height={16} />,
 			80,
 		);
 		expect(lines).toEqual([
@@ -28,6 +28,7 @@ describe('ProcessDetail', () => {
 			'  PSS 1.17G (anon 1.17G file 0 shmem 0)  USS 1.17G  shared 0  SwapPss 300M',
 			'  Page tables PGD 1 · PUD 1 · PMD 1 · PTE 750 = 2.94M (a PTE page maps 2M)',
 			'  Faults minor 1000 (5.2k/s)  major 0 (60/s)  stall 32.0%  progress 64%',
+			'  TLB reach 6.0 MiB (L2 1536×4 KiB) vs working set 900M: miss 0.0%',
 			'  RSS history ▁▁▁▁▁▂▂▂▂▂▂▃▃▃▃▃▄▄▄▄▄▄▅▅▅▅▅▆▆▆▆▆▆▇▇▇▇▇██████ 60s, peak 234M',
 			'',
 			'  REGION    KIND    SIZE  RESID  ZSWAP   SWAP  UNTCH',
@@ -48,20 +49,20 @@ describe('ProcessDetail', () => {
 				snapshot={snapshot}
 				history={growing}
 				width={120}
-				height={15}
+				height={16}
 			/>,
 			120,
 		);
 		expect(lines[0]).toBe(` Process 777 (java)  swapin${' '.repeat(83)}Esc close`);
-		expect(lines[6]).toMatch(/^ {2}RSS history ▁+▂+▃+▄+▅+▆+▇+█+ 60s, peak 234M$/);
-		expect(lines[9]).toBe(
+		expect(lines[7]).toMatch(/^ {2}RSS history ▁+▂+▃+▄+▅+▆+▇+█+ 60s, peak 234M$/);
+		expect(lines[10]).toBe(
 			'  heap      anon   2.00G  1.17G   100M   200M   548M ███████████████████████████████████████▓▓▓▒▒▒▒▒▒░░░░░░░░░░░░░░░░░░',
 		);
 	});
 
 	it('explains that oom_score_adj -1000 is never picked', async () => {
 		const lines = await frameLines(
-			<ProcessDetail pid={412} process={postgres} snapshot={snapshot} history={[]} width={100} height={15} />,
+			<ProcessDetail pid={412} process={postgres} snapshot={snapshot} history={[]} width={100} height={16} />,
 			100,
 		);
 		expect(lines).toContain(
@@ -88,13 +89,13 @@ describe('ProcessDetail', () => {
 				history={[]}
 				width={80}
 				height={4}
-				offset={8}
+				offset={9}
 			/>,
 			80,
 		);
 		expect(lines[0]).toBe(` Process 777 (java)  swapin${' '.repeat(31)}↑↓ scroll · Esc close`);
 		expect(lines[1]).toBe('  heap      anon   2.00G  1.17G   100M   200M   548M ███████████████▓▓▒▒░░░░░░░');
-		expect(detailLineCount(java)).toBe(14);
+		expect(detailLineCount(java)).toBe(15);
 	});
 });
 

@@ -37,6 +37,7 @@ describe('column registry', () => {
 			'WSS',
 			'MINFLT/s',
 			'MAJFLT/s',
+			'dTLB%',
 			'STALL%',
 			'PROG%',
 			'OOM',

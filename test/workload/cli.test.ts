@@ -65,6 +65,7 @@ describe('memtop workloads', () => {
 			'shared-libs',
 			'thp-db',
 			'thrash',
+			'tlb-reach',
 			'writeback',
 			'zswap',
 		]);

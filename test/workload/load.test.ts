@@ -28,6 +28,7 @@ const SHIPPED = [
 	'shared-libs',
 	'thp-db',
 	'thrash',
+	'tlb-reach',
 	'writeback',
 	'zswap',
 ];
@@ -123,7 +124,7 @@ describe('shipped workloads', () => {
 	it('an unknown name is a UserError listing the shipped ones', () => {
 		expect(() => loadWorkload('nope')).toThrow(
 			new UserError(
-				"unknown workload 'nope' (shipped: default, bgsave, cache-flood, container-limit, desktop-freeze, fragmentation, leak, memory-high, noisy-neighbour, protected, segfault, shared-libs, thp-db, thrash, writeback, zswap; or give a path to a .yaml file)",
+				"unknown workload 'nope' (shipped: default, bgsave, cache-flood, container-limit, desktop-freeze, fragmentation, leak, memory-high, noisy-neighbour, protected, segfault, shared-libs, thp-db, thrash, tlb-reach, writeback, zswap; or give a path to a .yaml file)",
 			),
 		);
 	});

@@ -50,6 +50,7 @@ const ANCHORS: Record<string, Anchor[]> = {
 		a(57, 'direct-reclaim', -1, 1, {first: true}),
 		a(150, 'process-exit', 0, 0, {name: 'batch'}),
 	],
+	'tlb-reach': [a(1, 'command', -1, 0)],
 	zswap: [
 		a(28, 'kswapd-wake', -1, 1, {first: true}),
 		a(120, 'process-start', 0, 0, {name: 'java-batch'}),

@@ -388,6 +388,31 @@ describe('notes', () => {
 });
 
 describe('cross-field checks', () => {
+	it('MAP_HUGETLB and loads: anon regions only, no grow stream over one, loads a whole number', () => {
+		expect(issues(withProcess({regions: [{name: 'heap', kind: 'file', size: '4M', hugetlb: true}]}))).toEqual(
+			[
+				'processes.0.regions.0.hugetlb: expected no hugetlb on a file region (only anon regions take hugetlb), got true',
+			],
+		);
+		expect(
+			issues(
+				withProcess({
+					regions: [{name: 'heap', size: '4M', hugetlb: true}],
+					streams: [{region: 'heap', pattern: 'grow', grow: '1M/s'}],
+				}),
+			),
+		).toEqual([
+			'processes.0.streams.0.pattern: expected a region without hugetlb for a grow stream (brk does not grow a MAP_HUGETLB mapping), got region heap',
+		]);
+		expect(issues(withProcess({loads: 0}))[0]).toMatch(
+			/^processes\.0\.loads: expected an integer from 1 to 1000000/,
+		);
+		const w = parse(withProcess({loads: 500, regions: [{name: 'heap', size: '4M', hugetlb: true}]}));
+		expect(w.processes[0]!.loads).toBe(500);
+		expect(w.processes[0]!.regions[0]!.hugetlb).toBe(true);
+		expect(parse(minimal).processes[0]!.loads).toBeUndefined();
+	});
+
 	it('names the field that is wrong', () => {
 		expect(
 			issues(

@@ -15,7 +15,7 @@ import {
 } from '../format.js';
 import {Line, type Span} from '../line.js';
 import {theme} from '../theme.js';
-import {resample} from './columns.js';
+import {formatTlbReach, resample, tlbPercent} from './columns.js';
 import {PanelTitle} from './panel-title.js';
 
 export interface ProcessDetailProps {
@@ -85,7 +85,7 @@ export function mappedRegions(p: ProcessSnapshot): RegionSnapshot[] {
 export function detailLineCount(p: ProcessSnapshot | undefined): number {
 	if (!p) return 1;
 	const maps = mappedRegions(p).length;
-	return 12 + p.regions.length + (maps > 0 ? 3 + maps : 0);
+	return 13 + p.regions.length + (maps > 0 ? 3 + maps : 0);
 }
 
 /**
@@ -221,6 +221,15 @@ export function ProcessDetail({
 		value(formatPercent(p.stall, 1)),
 		label('  progress '),
 		value(formatPercent(p.progress)),
+	]);
+	lines.push([
+		label('  TLB '),
+		value(formatTlbReach(p.tlb.stlbReachBytes, p.tlb.hugePages)),
+		dim(' vs working set '),
+		value(formatPages(p.wss)),
+		dim(': miss '),
+		value(tlbPercent(p.tlb.missRatio)),
+		dim(p.tlb.costPerRefUs > 0 ? ` (+${p.tlb.costPerRefUs.toFixed(2)} µs a reference)` : ''),
 	]);
 	const peak = history.reduce((m, v) => Math.max(m, v), 0);
 	const sparkWidth = Math.max(8, Math.min(history.length || 8, width - 36));
