@@ -203,6 +203,16 @@ function quantize(pages: number): number {
 	return Math.floor(pages / step) * step;
 }
 
+/** A process's cached rates, the rounded inputs they came from, and what those were read from. */
+interface RatesEntry {
+	key: Float64Array;
+	rates: TlbRates;
+	spec: Proc['spec'];
+	pmd: number;
+	/** Per region: pages and grown. */
+	sizes: Float64Array;
+}
+
 /** One process's TLB counters (perf stat -e dTLB-loads,dTLB-load-misses). */
 export interface TlbCounters {
 	loads: number;
@@ -229,7 +239,7 @@ export class Tlb {
 		for (const q of p.regions) if (q.kind === REGION_ANON) anon += mappedPages(q);
 		return anon > 0 ? Math.min(r.pages, (thp * HPAGE_PAGES * r.pages) / anon) : 0;
 	};
-	private readonly cache = new Map<number, {key: Float64Array; rates: TlbRates}>();
+	private readonly cache = new Map<number, RatesEntry>();
 	private readonly counters = new Map<number, TlbCounters>();
 
 	/** Scratch for a process's rounded inputs: [loads, then per stream pattern, pages, share, skew, huge]. */
@@ -276,13 +286,40 @@ export class Tlb {
 
 	/** The process's TLB rates now (recomputed only when its rounded inputs change). */
 	ratesOf(p: Proc): TlbRates {
-		const n = this.keyOf(p);
 		const cached = this.cache.get(p.pid);
-		if (cached && sameKey(cached.key, this.scratch, n)) return cached.rates;
-		const key = this.scratch.slice(0, n);
-		const rates = tlbRates(this.streamsOf(p), key[0]!);
-		this.cache.set(p.pid, {key, rates});
-		return rates;
+		// What keyOf reads that changes while a process runs is its spec (exec), its regions' sizes and
+		// growth and its huge PMDs: while those stay, so do the rates, without working out the key.
+		if (cached && this.unchanged(cached, p)) return cached.rates;
+		const n = this.keyOf(p);
+		if (cached && sameKey(cached.key, this.scratch, n)) {
+			this.remember(cached, p);
+			return cached.rates;
+		}
+		const entry = {key: this.scratch.slice(0, n), rates: tlbRates(this.streamsOf(p), this.scratch[0]!)};
+		this.cache.set(p.pid, this.remember(entry, p));
+		return entry.rates;
+	}
+
+	private unchanged(c: RatesEntry, p: Proc): boolean {
+		if (c.spec !== p.spec || c.pmd !== p.pt.pmdMapped || c.sizes.length !== 2 * p.regions.length)
+			return false;
+		for (let i = 0; i < p.regions.length; i++) {
+			const r = p.regions[i]!;
+			if (c.sizes[2 * i] !== r.pages || c.sizes[2 * i + 1] !== r.grown) return false;
+		}
+		return true;
+	}
+
+	private remember(c: Omit<RatesEntry, 'spec' | 'pmd' | 'sizes'> & Partial<RatesEntry>, p: Proc): RatesEntry {
+		const e = c as RatesEntry;
+		e.spec = p.spec;
+		e.pmd = p.pt.pmdMapped;
+		if (e.sizes?.length !== 2 * p.regions.length) e.sizes = new Float64Array(2 * p.regions.length);
+		for (let i = 0; i < p.regions.length; i++) {
+			e.sizes[2 * i] = p.regions[i]!.pages;
+			e.sizes[2 * i + 1] = p.regions[i]!.grown;
+		}
+		return e;
 	}
 
 	/**
