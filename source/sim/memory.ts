@@ -85,15 +85,15 @@ export class Memory extends CoreModule {
 	handleFault(p: Proc, region: Region, vpn: number, off: number, stream: number, write: boolean): number {
 		const ops = this.vmOps[region.kind];
 		if (ops) return ops.fault(p, region, vpn, off, stream, write);
-		return this.anonFault(p, vpn, write);
+		return this.anonFault(p, vpn, write, region);
 	}
 
-	/** An anon fault: swap-in if the PTE holds a swap entry, else demand-zero. */
-	anonFault(p: Proc, vpn: number, write: boolean): number {
+	/** An anon fault in `region` (the VMA holding vpn): swap-in if the PTE holds a swap entry, else demand-zero. */
+	anonFault(p: Proc, vpn: number, write: boolean, region: Region = p.regionOf(vpn)): number {
 		const e = p.pt.get(vpn);
 		if (e < 0) return this.doSwapPage(p, vpn, swapEntrySlot(e), write);
 		// __handle_mm_fault(): pmd_none() in a THP-eligible VMA tries create_huge_pmd() first.
-		const huge = this.thp.fault(p, p.regionOf(vpn), vpn);
+		const huge = this.thp.fault(p, region, vpn);
 		if (!Number.isNaN(huge)) return huge;
 		// A fallback after compaction stalled: the stall is this fault's too.
 		const stall = this.thp.fallbackStallUs;

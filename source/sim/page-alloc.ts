@@ -41,6 +41,11 @@ const THROTTLE_MAX_US = 100_000;
 /** A direct reclaimer that has stalled this long gives up the tick (others took what it freed). */
 const DIRECT_RECLAIM_TICK_LIMIT_US = 4 * TICK_US;
 
+/** How the costly-order path wakes kswapd (costlySlowpath). */
+const WAKE_NONE = 0;
+const WAKE_KSWAPD = 1;
+const WAKE_NO_DIRECT = 2;
+
 export class PageAlloc extends CoreModule {
 	constructor(
 		core: Core,
@@ -70,16 +75,7 @@ export class PageAlloc extends CoreModule {
 	 * Returns the first frame of the block, or ALLOC_NONE.
 	 */
 	allocPages(order: number, p: Proc | null): number {
-		const zone = this.zone;
-		this.lastStallUs = 0;
-		if (zoneWatermarkOk(zone, order, zone.wm.low)) return this.rmqueueOrder(order);
-		this.kswapd.wake(order);
-		if (zoneWatermarkOk(zone, order, zone.wm.min)) return this.rmqueueOrder(order);
-		const first = this.directCompact(order, true, p);
-		if (first >= 0) return first;
-		this.reclaimForCompaction(order, p);
-		if (zoneWatermarkOk(zone, order, zone.wm.min)) return this.rmqueueOrder(order);
-		return this.directCompact(order, false, p);
+		return this.costlySlowpath(order, p, WAKE_KSWAPD, true);
 	}
 
 	/**
@@ -91,13 +87,22 @@ export class PageAlloc extends CoreModule {
 	 * early exit after a deferred compaction. Returns the head frame or ALLOC_NONE.
 	 */
 	allocThp(p: Proc | null, gfp: {direct: boolean; kswapd: boolean}): number {
+		return this.costlySlowpath(PAGEBLOCK_ORDER, p, gfp.kswapd ? WAKE_NO_DIRECT : WAKE_NONE, gfp.direct);
+	}
+
+	/**
+	 * The costly-order path both share: the fast path at low, the wake (kswapd as wakeup_kswapd() from
+	 * a direct-reclaim allocation, or without __GFP_DIRECT_RECLAIM as a THP under defer, or none), a try
+	 * at min; with direct reclaim allowed, compaction, reclaim, compaction.
+	 */
+	private costlySlowpath(order: number, p: Proc | null, wake: number, direct: boolean): number {
 		const zone = this.zone;
-		const order = PAGEBLOCK_ORDER;
 		this.lastStallUs = 0;
 		if (zoneWatermarkOk(zone, order, zone.wm.low)) return this.rmqueueOrder(order);
-		if (gfp.kswapd) this.kswapd.wakeNoDirect(order);
+		if (wake === WAKE_KSWAPD) this.kswapd.wake(order);
+		else if (wake === WAKE_NO_DIRECT) this.kswapd.wakeNoDirect(order);
 		if (zoneWatermarkOk(zone, order, zone.wm.min)) return this.rmqueueOrder(order);
-		if (!gfp.direct) return ALLOC_NONE;
+		if (!direct) return ALLOC_NONE;
 		const first = this.directCompact(order, true, p);
 		if (first >= 0) return first;
 		this.reclaimForCompaction(order, p);

@@ -1,6 +1,5 @@
 // A read-only Snapshot of the machine: /proc/meminfo, /proc/vmstat, PSI and per-process figures,
 // all computed from the machine's own accounting.
-
 import {
 	MIGRATE_MOVABLE,
 	MIGRATE_RECLAIMABLE,

@@ -295,8 +295,15 @@ export class Tlb {
 			this.remember(cached, p);
 			return cached.rates;
 		}
-		const entry = {key: this.scratch.slice(0, n), rates: tlbRates(this.streamsOf(p), this.scratch[0]!)};
-		this.cache.set(p.pid, this.remember(entry, p));
+		const entry: RatesEntry = {
+			key: this.scratch.slice(0, n),
+			rates: tlbRates(this.streamsOf(p), this.scratch[0]!),
+			spec: p.spec,
+			pmd: 0,
+			sizes: new Float64Array(2 * p.regions.length),
+		};
+		this.remember(entry, p);
+		this.cache.set(p.pid, entry);
 		return entry.rates;
 	}
 
@@ -310,16 +317,15 @@ export class Tlb {
 		return true;
 	}
 
-	private remember(c: Omit<RatesEntry, 'spec' | 'pmd' | 'sizes'> & Partial<RatesEntry>, p: Proc): RatesEntry {
-		const e = c as RatesEntry;
+	/** What `e`'s rates were read from, for unchanged(). */
+	private remember(e: RatesEntry, p: Proc): void {
 		e.spec = p.spec;
 		e.pmd = p.pt.pmdMapped;
-		if (e.sizes?.length !== 2 * p.regions.length) e.sizes = new Float64Array(2 * p.regions.length);
+		if (e.sizes.length !== 2 * p.regions.length) e.sizes = new Float64Array(2 * p.regions.length);
 		for (let i = 0; i < p.regions.length; i++) {
 			e.sizes[2 * i] = p.regions[i]!.pages;
 			e.sizes[2 * i + 1] = p.regions[i]!.grown;
 		}
-		return e;
 	}
 
 	/**

@@ -260,7 +260,7 @@ export class WorkloadRunner extends CoreModule {
 					: region.startVpn + region.grown;
 				p.ensureVpn(vpn);
 				// Another stream over the same region may have touched this page already.
-				const c = p.pt.get(vpn) > 0 ? 0 : this.memory.anonFault(p, vpn, true);
+				const c = p.pt.get(vpn) > 0 ? 0 : this.memory.anonFault(p, vpn, true, region);
 				if (c < 0) {
 					if (c === ALLOC_RETRY) p.tickMemUs += GROWTH_WAIT_US;
 					return used;
